@@ -1,0 +1,95 @@
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { makeTempDir } from '../../test/factories';
+import { openDatabase, type KassaDatabase } from '../open';
+import { migrations } from './index';
+
+const cleanups: (() => void)[] = [];
+afterEach(() => cleanups.splice(0).forEach((fn) => fn()));
+
+/** Opens a database at schema `version`, lets `seed` write into it, then migrates it one step. */
+function migrateFrom(version: number, seed: (db: KassaDatabase) => void = () => {}): KassaDatabase {
+  const { dir, cleanup } = makeTempDir();
+  const file = path.join(dir, 'kassa.db');
+  const old = openDatabase(file, { migrations: migrations.slice(0, version) });
+  seed(old);
+  old.close();
+  const db = openDatabase(file, { migrations: migrations.slice(0, version + 1) });
+  cleanups.push(() => {
+    db.close();
+    cleanup();
+  });
+  expect(db.pragma('user_version', { simple: true })).toBe(version + 1);
+  return db;
+}
+
+const columns = (db: KassaDatabase, table: string) => (db.pragma(`table_info(${table})`) as { name: string }[]).map((c) => c.name);
+const isStrict = (db: KassaDatabase, table: string) =>
+  (db.pragma('table_list') as { name: string; strict: number }[]).find((t) => t.name === table)?.strict === 1;
+
+const insertUser = (db: KassaDatabase) =>
+  db.prepare("INSERT INTO users (id, name, role, pin_hash, created_at) VALUES ('u1', 'Ana', 'cashier', 'scrypt$1$1$1$a$b', 1)").run();
+const insertSale = (db: KassaDatabase) =>
+  db.prepare("INSERT INTO sales (id, status, cashier_id, currency, created_at) VALUES ('s1', 'open', 'u1', 'EUR', 1)").run();
+
+describe('migration 1: products', () => {
+  it('creates STRICT products and barcodes tables that reject bad rows', () => {
+    const db = migrateFrom(0);
+    expect(columns(db, 'products')).toEqual(['sku', 'name', 'price', 'tax_class', 'active', 'updated_at']);
+    expect(isStrict(db, 'products') && isStrict(db, 'product_barcodes')).toBe(true);
+    db.prepare("INSERT INTO products (sku, name, price, tax_class, updated_at) VALUES ('A', 'Apple', 50, 'reduced', 1)").run();
+    db.prepare("INSERT INTO product_barcodes (barcode, sku) VALUES ('4000000000017', 'A')").run();
+    expect(() => db.prepare("INSERT INTO products (sku, name, price, tax_class, updated_at) VALUES ('B', 'B', 1.5, 'reduced', 1)").run()).toThrow();
+    expect(() => db.prepare("INSERT INTO products (sku, name, price, tax_class, updated_at) VALUES ('C', 'C', 1, 'luxury', 1)").run()).toThrow(/CHECK/);
+    expect(() => db.prepare("INSERT INTO product_barcodes (barcode, sku) VALUES ('4000000000024', 'nope')").run()).toThrow(/FOREIGN KEY/);
+  });
+});
+
+describe('migration 2: users', () => {
+  it('keeps the catalog and adds users that must carry a scrypt hash', () => {
+    const db = migrateFrom(1, (old) => old.prepare("INSERT INTO products (sku, name, price, tax_class, updated_at) VALUES ('A', 'Apple', 50, 'reduced', 1)").run());
+    expect(db.prepare('SELECT count(*) FROM products').pluck().get()).toBe(1);
+    insertUser(db);
+    expect(() => db.prepare("INSERT INTO users (id, name, role, pin_hash, created_at) VALUES ('u2', 'Eve', 'cashier', '1234', 1)").run()).toThrow(/CHECK/);
+    expect(() => db.prepare("INSERT INTO users (id, name, role, pin_hash, created_at) VALUES ('u3', 'Bob', 'owner', 'scrypt$x', 1)").run()).toThrow(/CHECK/);
+  });
+});
+
+describe('migration 3: sales', () => {
+  it('keeps users and adds sales whose completion needs a number and a sequence', () => {
+    const db = migrateFrom(2, insertUser);
+    expect(db.prepare('SELECT name FROM users').pluck().get()).toBe('Ana');
+    insertSale(db);
+    db.prepare("INSERT INTO sale_lines (id, sale_id, position, sku, name, quantity, unit_price, tax_class, line_total, created_at) VALUES ('l1', 's1', 1, 'A', 'Apple', 2, 50, 'reduced', 100, 1)").run();
+    expect(() => db.prepare("UPDATE sales SET status = 'completed' WHERE id = 's1'").run()).toThrow(/CHECK/);
+    db.prepare("UPDATE sales SET status = 'completed', sequence = 1, number = 'S01-R01-1', completed_at = 2 WHERE id = 's1'").run();
+    expect(() => db.prepare("INSERT INTO sales (id, status, cashier_id, currency, created_at) VALUES ('s2', 'open', 'nobody', 'EUR', 1)").run()).toThrow(/FOREIGN KEY/);
+  });
+});
+
+describe('migration 4: payments', () => {
+  it('keeps sales and adds payments tied to a sale', () => {
+    const db = migrateFrom(3, (old) => {
+      insertUser(old);
+      insertSale(old);
+    });
+    expect(db.prepare('SELECT id FROM sales').pluck().get()).toBe('s1');
+    db.prepare("INSERT INTO payments (id, sale_id, tender, amount, status, created_at) VALUES ('p1', 's1', 'cash', 100, 'approved', 1)").run();
+    expect(() => db.prepare("INSERT INTO payments (id, sale_id, tender, amount, status, created_at) VALUES ('p2', 's1', 'cheque', 100, 'approved', 1)").run()).toThrow(/CHECK/);
+    expect(() => db.prepare("INSERT INTO payments (id, sale_id, tender, amount, status, created_at) VALUES ('p3', 'nope', 'cash', 100, 'approved', 1)").run()).toThrow(/FOREIGN KEY/);
+  });
+});
+
+describe('migration 5: outbox', () => {
+  it('keeps payments and adds an outbox that only takes JSON payloads', () => {
+    const db = migrateFrom(4, (old) => {
+      insertUser(old);
+      insertSale(old);
+      old.prepare("INSERT INTO payments (id, sale_id, tender, amount, status, created_at) VALUES ('p1', 's1', 'cash', 100, 'approved', 1)").run();
+    });
+    expect(db.prepare('SELECT amount FROM payments').pluck().get()).toBe(100);
+    expect(columns(db, 'outbox')).toEqual(['id', 'entity', 'entity_id', 'type', 'payload', 'created_at', 'attempts', 'last_error']);
+    db.prepare('INSERT INTO outbox (id, entity, entity_id, type, payload, created_at) VALUES (?, ?, ?, ?, ?, ?)').run('o1', 'sale', 's1', 'sale.completed', '{"total":100}', 1);
+    expect(() => db.prepare('INSERT INTO outbox (id, entity, entity_id, type, payload, created_at) VALUES (?, ?, ?, ?, ?, ?)').run('o2', 'sale', 's1', 'x', 'not json', 1)).toThrow(/CHECK/);
+  });
+});

@@ -1,0 +1,59 @@
+import fs from 'node:fs';
+import Database from 'better-sqlite3';
+import { DatabaseFromFutureError, DatabaseUnreadableError } from './errors';
+import { migrations as allMigrations } from './migrations';
+import type { Migration } from './migrations/types';
+
+export type KassaDatabase = Database.Database;
+
+export interface OpenDatabaseOptions {
+  /** Path of a better_sqlite3.node built for the running host (Electron's ABI differs from Node's). */
+  nativeBinding?: string;
+  /** The migrations to run; tests pass a prefix to build a database of an older version. */
+  migrations?: readonly Migration[];
+}
+
+/** Opens the register database, sets the pragmas Kassa relies on and brings the schema up to date. */
+export function openDatabase(path: string, options: OpenDatabaseOptions = {}): KassaDatabase {
+  const migrations = options.migrations ?? allMigrations;
+  let db: KassaDatabase;
+  try {
+    db = new Database(path, options.nativeBinding ? { nativeBinding: options.nativeBinding } : {});
+    // Reading the schema version is the first real read of the file: a damaged or foreign file fails here.
+    db.pragma('user_version', { simple: true });
+  } catch (error) {
+    if (fs.existsSync(path) && isNotADatabase(error)) throw new DatabaseUnreadableError(path, error);
+    throw error;
+  }
+  try {
+    const version = db.pragma('user_version', { simple: true }) as number;
+    const known = migrations.length ? migrations[migrations.length - 1]!.version : 0;
+    // Checked before any pragma that writes: a database from the future is never touched.
+    if (version > known) throw new DatabaseFromFutureError(path, version, known);
+    db.pragma('journal_mode = WAL');
+    db.pragma('synchronous = FULL');
+    db.pragma('foreign_keys = ON');
+    db.pragma('busy_timeout = 5000');
+    migrate(db, migrations, version);
+    return db;
+  } catch (error) {
+    db.close();
+    if (isNotADatabase(error)) throw new DatabaseUnreadableError(path, error);
+    throw error;
+  }
+}
+
+function migrate(db: KassaDatabase, migrations: readonly Migration[], from: number): void {
+  for (const migration of migrations) {
+    if (migration.version <= from) continue;
+    db.transaction(() => {
+      migration.up(db);
+      db.pragma(`user_version = ${migration.version}`);
+    })();
+  }
+}
+
+function isNotADatabase(error: unknown): boolean {
+  const code = (error as { code?: string } | null)?.code;
+  return code === 'SQLITE_NOTADB' || code === 'SQLITE_CORRUPT';
+}

@@ -1,0 +1,20 @@
+import { v7 as uuidv7 } from 'uuid';
+import demoCatalog from '../../shared/demo/catalog.json' with { type: 'json' };
+import { CatalogFileSchema } from '../../shared/catalog';
+import type { CatalogRepository } from '../modules/catalog/catalog.repository';
+import { hashPin } from '../modules/auth/pin';
+import type { UsersRepository } from '../modules/auth/users.repository';
+
+/** The demo store's people (CONTRACT.md): cashier PIN 1234, manager PIN 9999. */
+export const DEMO_USERS = [
+  { name: 'Ana', role: 'cashier', pin: '1234' },
+  { name: 'Max', role: 'manager', pin: '9999' },
+] as const;
+
+/** Fills an empty register with the demo catalog and users, so demo mode works with no HQ. */
+export async function seedDemoData(catalog: CatalogRepository, users: UsersRepository): Promise<void> {
+  if (catalog.activeCount() === 0) catalog.upsertMany(CatalogFileSchema.parse(demoCatalog).products);
+  if (users.isEmpty()) {
+    for (const user of DEMO_USERS) users.add({ id: uuidv7(), name: user.name, role: user.role, pinHash: await hashPin(user.pin) });
+  }
+}

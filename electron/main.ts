@@ -1,0 +1,125 @@
+/**
+ * The Electron adapter: one locked-down window over the same register core the web host runs. Only this
+ * file and preload.ts import electron.
+ */
+import path from 'node:path';
+import { app, BrowserWindow, ipcMain, session, shell, type IpcMainInvokeEvent, type WebContents } from 'electron';
+import { CHANNELS, EVENT_IPC_CHANNEL } from '../shared/channels';
+import { readRegisterConfig } from './core/config';
+import { createKassaCore, type KassaCore } from './core/kassa-core';
+import { createLogger, type Logger } from './core/logger';
+import { CONTENT_SECURITY_POLICY } from './host/csp';
+import { electronNativeBinding } from './host/native-binding';
+
+export const SECURE_WEB_PREFERENCES = {
+  contextIsolation: true,
+  sandbox: true,
+  nodeIntegration: false,
+  nodeIntegrationInWorker: false,
+  webviewTag: false,
+  spellcheck: false,
+} as const;
+
+/** The renderer's own pages: the packaged files, or the electron-vite dev server while developing. */
+export function isAppUrl(url: string, rendererUrl: string | undefined): boolean {
+  try {
+    const target = new URL(url);
+    if (rendererUrl) return target.origin === new URL(rendererUrl).origin;
+    return target.protocol === 'file:';
+  } catch {
+    return false;
+  }
+}
+
+export function createMainWindow(preloadPath: string, rendererUrl: string | undefined, rendererFile: string): BrowserWindow {
+  const window = new BrowserWindow({
+    width: 1366,
+    height: 768,
+    minWidth: 1024,
+    minHeight: 640,
+    show: false,
+    backgroundColor: '#f4f5f7',
+    title: 'Kassa',
+    autoHideMenuBar: true,
+    webPreferences: { ...SECURE_WEB_PREFERENCES, preload: preloadPath },
+  });
+  lockDown(window.webContents, rendererUrl);
+  window.once('ready-to-show', () => window.show());
+  if (rendererUrl) void window.loadURL(rendererUrl);
+  else void window.loadFile(rendererFile);
+  return window;
+}
+
+/** No new windows, no navigation away from the app, no permission prompts. */
+export function lockDown(contents: WebContents, rendererUrl: string | undefined): void {
+  contents.setWindowOpenHandler(({ url }) => {
+    if (url.startsWith('https://')) void shell.openExternal(url);
+    return { action: 'deny' };
+  });
+  contents.on('will-navigate', (event, url) => {
+    if (!isAppUrl(url, rendererUrl)) event.preventDefault();
+  });
+  contents.on('will-attach-webview', (event) => event.preventDefault());
+}
+
+/** Sets the CSP on every response and refuses every permission request (camera, notifications, …). */
+export function applySessionPolicy(target: Electron.Session = session.defaultSession): void {
+  target.webRequest.onHeadersReceived((details, callback) => {
+    callback({ responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [CONTENT_SECURITY_POLICY] } });
+  });
+  target.setPermissionRequestHandler((_contents, _permission, callback) => callback(false));
+}
+
+/** A call is trusted only from our main window's own top frame showing our own page. */
+export function isTrustedSender(event: IpcMainInvokeEvent, window: BrowserWindow | null, rendererUrl: string | undefined): boolean {
+  if (!window || BrowserWindow.fromWebContents(event.sender) !== window) return false;
+  const frame = event.senderFrame;
+  return !!frame && frame === event.sender.mainFrame && isAppUrl(frame.url, rendererUrl);
+}
+
+export function registerIpc(core: KassaCore, getWindow: () => BrowserWindow | null, rendererUrl: string | undefined): void {
+  for (const channel of CHANNELS) {
+    ipcMain.handle(channel, (event, input: unknown) =>
+      core.dispatch(channel, input, { host: 'electron', trustedSender: isTrustedSender(event, getWindow(), rendererUrl) }),
+    );
+  }
+  core.events.subscribe((event) => {
+    const window = getWindow();
+    if (window && !window.isDestroyed()) window.webContents.send(EVENT_IPC_CHANNEL, event);
+  });
+}
+
+async function start(log: Logger): Promise<void> {
+  // One register, one window: a second launch focuses the first.
+  if (!app.requestSingleInstanceLock()) {
+    app.quit();
+    return;
+  }
+  await app.whenReady();
+  const config = readRegisterConfig(process.env, app.getPath('userData'));
+  const core = await createKassaCore({ config, log, nativeBinding: electronNativeBinding(app.isPackaged, process.resourcesPath, app.getAppPath()) });
+  applySessionPolicy();
+  const rendererUrl = app.isPackaged ? undefined : process.env.ELECTRON_RENDERER_URL;
+  const rendererFile = path.join(import.meta.dirname, '..', 'renderer', 'index.html');
+  const preload = path.join(import.meta.dirname, '..', 'preload', 'preload.cjs');
+  let window: BrowserWindow | null = createMainWindow(preload, rendererUrl, rendererFile);
+  registerIpc(core, () => window, rendererUrl);
+  app.on('second-instance', () => {
+    if (window?.isMinimized()) window.restore();
+    window?.focus();
+  });
+  window.on('closed', () => {
+    window = null;
+  });
+  app.on('window-all-closed', () => app.quit());
+  app.on('will-quit', () => core.close());
+}
+
+if (process.env.VITEST === undefined) {
+  const log = createLogger();
+  start(log).catch((error: unknown) => {
+    log.fatal({ err: error }, 'Kassa could not start');
+    process.stderr.write(`Kassa could not start: ${error instanceof Error ? error.message : String(error)}\n`);
+    app.exit(1);
+  });
+}

@@ -1,0 +1,118 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { z } from 'zod';
+import { writeFileAtomic } from '../fs/atomic-write';
+
+const ms = (fallback: number) => z.number().int('must be a whole number of milliseconds').min(0, 'must not be negative').default(fallback);
+/** Store and register codes go into sale numbers (`<store>-<register>-<sequence>`), so no hyphen. */
+const code = (fallback: string) =>
+  z
+    .string()
+    .regex(/^[A-Za-z0-9]{1,12}$/, 'must be 1 to 12 letters or digits (no hyphen)')
+    .default(fallback);
+
+export const SettingsSchema = z
+  .object({
+    store: z
+      .object({
+        code: code('S01'),
+        name: z.string().min(1).max(80).default('Kassa Demo Store'),
+        currency: z
+          .string()
+          .regex(/^[A-Z]{3}$/, 'must be an ISO 4217 code such as EUR')
+          .default('EUR'),
+        pricesIncludeTax: z.boolean().default(true),
+      })
+      .strict()
+      .prefault({}),
+    register: z
+      .object({ code: code('R01') })
+      .strict()
+      .prefault({}),
+    connectivity: z
+      .object({
+        t1Ms: ms(2000),
+        t2Ms: ms(15000),
+        t2OfflineMs: ms(3000),
+        probeTimeoutMs: ms(2000),
+        recoverSuccesses: z.number().int('must be a whole number').min(1, 'must be at least 1').max(100).default(2),
+        qosPollMs: ms(5000),
+      })
+      .strict()
+      .prefault({})
+      .superRefine((c, ctx) => {
+        if (c.t1Ms < c.probeTimeoutMs)
+          ctx.addIssue({ code: 'custom', path: ['t1Ms'], message: `must be at least probeTimeoutMs (${c.probeTimeoutMs}), got ${c.t1Ms}` });
+        if (c.t2Ms < c.probeTimeoutMs)
+          ctx.addIssue({ code: 'custom', path: ['t2Ms'], message: `must be at least probeTimeoutMs (${c.probeTimeoutMs}), got ${c.t2Ms}` });
+        if (c.t2OfflineMs < 100) ctx.addIssue({ code: 'custom', path: ['t2OfflineMs'], message: `must be at least 100, got ${c.t2OfflineMs}` });
+        if (c.probeTimeoutMs < 100) ctx.addIssue({ code: 'custom', path: ['probeTimeoutMs'], message: `must be at least 100, got ${c.probeTimeoutMs}` });
+      }),
+  })
+  .strict();
+
+export type Settings = z.output<typeof SettingsSchema>;
+
+export const SETTINGS_FILE = 'settings.json';
+
+/** settings.json could not be used; the message names the file and the key. */
+export class SettingsError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'SettingsError';
+  }
+}
+
+export function defaultSettings(): Settings {
+  return SettingsSchema.parse({});
+}
+
+/** Validates a parsed settings object; missing keys take their defaults. */
+export function parseSettings(raw: unknown, file = SETTINGS_FILE): Settings {
+  const result = SettingsSchema.safeParse(raw);
+  if (result.success) return result.data;
+  const problems = result.error.issues.map((issue) => {
+    const key = issue.path.join('.') || '(top level)';
+    const got = valueAt(raw, issue.path);
+    const message = issue.code === 'unrecognized_keys' ? `unknown key(s) ${issue.keys.join(', ')}` : issue.message;
+    return `  ${key}: ${message}${got === undefined || issue.code === 'unrecognized_keys' ? '' : ` (got ${JSON.stringify(got)})`}`;
+  });
+  return failWith(`${file} has ${problems.length === 1 ? 'a setting' : 'settings'} Kassa cannot use:\n${problems.join('\n')}\nFix the value or remove the key to use its default.`);
+}
+
+/**
+ * Reads `<dataDir>/settings.json`, creating it with the defaults on first start. A partial file takes the
+ * defaults for every missing key and is left as the person wrote it.
+ */
+export function loadSettings(dataDir: string): Settings {
+  const file = path.join(dataDir, SETTINGS_FILE);
+  let text: string;
+  try {
+    text = fs.readFileSync(file, 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') return failWith(`${file} cannot be read: ${(error as Error).message}`);
+    const settings = defaultSettings();
+    writeFileAtomic(file, `${JSON.stringify(settings, null, 2)}\n`);
+    return settings;
+  }
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (error) {
+    return failWith(`${file} is not valid JSON (${(error as Error).message}). Fix it, or delete it to start with the defaults.`);
+  }
+  return parseSettings(raw, file);
+}
+
+function failWith(message: string): never {
+  throw new SettingsError(message);
+}
+
+function valueAt(raw: unknown, keys: readonly PropertyKey[]): unknown {
+  let value = raw;
+  for (const key of keys) {
+    if (value === null || typeof value !== 'object') return undefined;
+    value = (value as Record<PropertyKey, unknown>)[key];
+  }
+  return value;
+}

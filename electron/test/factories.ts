@@ -1,0 +1,40 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { CatalogProduct } from '../../shared/catalog';
+import { gtinCheckDigit } from '../../shared/barcode';
+import { openDatabase, type KassaDatabase, type OpenDatabaseOptions } from '../db/open';
+
+let sequence = 0;
+
+/** A fresh folder under the OS temp dir, removed by the returned cleanup. */
+export function makeTempDir(prefix = 'kassa-test-'): { dir: string; cleanup: () => void } {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+  return { dir, cleanup: () => fs.rmSync(dir, { recursive: true, force: true }) };
+}
+
+/** A valid EAN-13 that is unique within this test run. */
+export function makeEan13(): string {
+  const body = `40${String(++sequence).padStart(10, '0')}`;
+  return body + gtinCheckDigit(body);
+}
+
+export function makeProduct(overrides: Partial<CatalogProduct> = {}): CatalogProduct {
+  const n = ++sequence;
+  return { sku: `SKU-T${n}`, barcodes: [makeEan13()], name: `Test product ${n}`, price: 199, taxClass: 'standard', ...overrides };
+}
+
+/** A migrated database in its own temp folder; close() also deletes the folder. */
+export function makeDatabase(options: OpenDatabaseOptions = {}): { db: KassaDatabase; file: string; close: () => void } {
+  const { dir, cleanup } = makeTempDir();
+  const file = path.join(dir, 'kassa.db');
+  const db = openDatabase(file, options);
+  return {
+    db,
+    file,
+    close: () => {
+      if (db.open) db.close();
+      cleanup();
+    },
+  };
+}

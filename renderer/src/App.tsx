@@ -1,0 +1,37 @@
+import { useEffect, useState } from 'react';
+import type { AppInfo, User } from '../../shared/api';
+import { call } from './api/client';
+import { StatusBar } from './components/StatusBar';
+import { useConnectivity } from './hooks/useConnectivity';
+import { useKassaEvent } from './hooks/useKassaEvent';
+import { CheckoutScreen } from './screens/CheckoutScreen';
+import { LoginScreen } from './screens/LoginScreen';
+
+export function App() {
+  const [info, setInfo] = useState<AppInfo | null>(null);
+  const [user, setUser] = useState<User | null | undefined>(undefined);
+  const connectivity = useConnectivity();
+
+  useEffect(() => {
+    void call('app.info', {}).then(setInfo);
+    void call('session.get', {}).then((s) => setUser(s.user));
+  }, []);
+  useKassaEvent('session.changed', (s) => setUser(s.user));
+
+  const signOut = () => void call('session.logout', {}).then(() => setUser(null));
+
+  return (
+    <div className="app">
+      <StatusBar info={info} connectivity={connectivity} user={user ?? null} onSignOut={signOut} />
+      {user === undefined || !info ? (
+        <main className="loading" aria-busy="true">
+          Starting…
+        </main>
+      ) : user ? (
+        <CheckoutScreen info={info} />
+      ) : (
+        <LoginScreen onSignedIn={setUser} />
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,81 @@
+import { useState } from 'react';
+import type { AppInfo, ConnectivityState, User } from '../../../shared/api';
+import { call, CallError } from '../api/client';
+import { clock } from '../format';
+
+interface Props {
+  info: AppInfo | null;
+  connectivity: ConnectivityState | null;
+  user: User | null;
+  onSignOut: () => void;
+}
+
+/** Always on screen: where the till is, whether it is online and why not, and the cashier's switch. */
+export function StatusBar({ info, connectivity, user, onSignOut }: Props) {
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const offline = connectivity?.state === 'offline';
+  const toggle = async () => {
+    setBusy(true);
+    setError(null);
+    try {
+      await call(offline ? 'connectivity.goOnline' : 'connectivity.goOffline', {});
+    } catch (e) {
+      setError(e instanceof CallError ? e.message : String(e));
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <header className="status-bar">
+      <span className="status-bar__till">
+        Kassa{info ? ` · ${info.storeCode}/${info.registerCode}` : ''}
+        {info?.mode === 'demo' ? <span className="badge">Demo</span> : null}
+      </span>
+      <span
+        className={`connectivity connectivity--${connectivity?.state ?? 'unknown'}`}
+        data-testid="connectivity"
+        data-state={connectivity?.state ?? ''}
+        data-reasons={connectivity?.reasons.join(' ') ?? ''}
+        role="status"
+        aria-live="polite"
+      >
+        <span className="connectivity__icon" aria-hidden="true">
+          {offline ? '⚠' : '●'}
+        </span>
+        {connectivity ? describe(connectivity, info?.locale) : 'Checking…'}
+      </span>
+      {connectivity?.warning ? (
+        <span className="status-bar__warning" role="alert">
+          {connectivity.warning}
+        </span>
+      ) : null}
+      {error ? (
+        <span className="status-bar__warning" role="alert">
+          {error}
+        </span>
+      ) : null}
+      <span className="status-bar__spacer" />
+      <button type="button" className="button button--secondary" data-testid="offline-toggle" onClick={toggle} disabled={busy || !connectivity}>
+        {offline && connectivity?.reasons.includes('manual') ? 'Go online' : 'Go offline'}
+      </button>
+      {user ? (
+        <>
+          <span className="status-bar__user">{user.name}</span>
+          <button type="button" className="button button--secondary" onClick={onSignOut}>
+            Sign out
+          </button>
+        </>
+      ) : null}
+    </header>
+  );
+}
+
+function describe(state: ConnectivityState, locale?: string): string {
+  if (state.state === 'online') return 'Online';
+  const since = clock(state.since, locale);
+  if (state.reasons.includes('manual')) return state.manualBy ? `Offline — switched by ${state.manualBy} at ${since}` : `Offline — switched at ${since}`;
+  if (state.reasons.includes('network')) return `Offline — HQ not reachable since ${since}`;
+  const service = state.reasons.find((r) => r.startsWith('service:'));
+  return service ? `Offline — ${service.slice('service:'.length)} service degraded` : 'Offline';
+}

@@ -1,0 +1,59 @@
+import { useRef, useState, type FormEvent } from 'react';
+import type { User } from '../../../shared/api';
+import { call, CallError } from '../api/client';
+
+/** PIN sign-in: the field is focused; a PIN and Enter signs in. */
+export function LoginScreen({ onSignedIn }: { onSignedIn: (user: User) => void }) {
+  const [pin, setPin] = useState('');
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  const field = useRef<HTMLInputElement>(null);
+
+  const submit = async (event: FormEvent) => {
+    event.preventDefault();
+    if (busy) return;
+    setBusy(true);
+    setError(null);
+    try {
+      const { user } = await call('session.login', { pin });
+      onSignedIn(user);
+    } catch (e) {
+      setError(e instanceof CallError ? e.message : String(e));
+      setPin('');
+      field.current?.focus();
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <main className="login">
+      <form className="login__card" onSubmit={submit} aria-labelledby="login-title">
+        <h1 id="login-title">Sign in</h1>
+        <label htmlFor="pin">PIN</label>
+        <input
+          ref={field}
+          id="pin"
+          className="login__pin"
+          type="password"
+          inputMode="numeric"
+          autoComplete="off"
+          autoFocus
+          maxLength={8}
+          value={pin}
+          onChange={(e) => setPin(e.target.value.replace(/\D/g, ''))}
+          aria-describedby={error ? 'login-error' : undefined}
+          aria-invalid={error ? true : undefined}
+        />
+        {error ? (
+          <p id="login-error" className="message message--error" role="alert">
+            {error}
+          </p>
+        ) : null}
+        <button type="submit" className="button button--primary" disabled={busy || pin.length < 4}>
+          Sign in
+        </button>
+      </form>
+    </main>
+  );
+}

@@ -1,0 +1,112 @@
+/**
+ * The typed API between the renderer and the main process: each channel once, with its input schema
+ * and its output schema. The preload, the IPC handlers, the web host and the renderer client all derive
+ * from this map.
+ */
+import { z } from 'zod';
+import type { Channel, EventName } from './channels';
+
+export const SERVICE_DOMAINS = ['checkout', 'orders', 'membership', 'auth', 'catalog'] as const;
+export type ServiceDomain = (typeof SERVICE_DOMAINS)[number];
+
+export const TAX_CLASSES = ['standard', 'reduced', 'zero'] as const;
+export const LOCALES = ['en', 'zh-CN'] as const;
+export type Locale = (typeof LOCALES)[number];
+
+export const ConnectivityReasonSchema = z.union([
+  z.literal('manual'),
+  z.literal('network'),
+  z.templateLiteral(['service:', z.enum(SERVICE_DOMAINS)]),
+]);
+export type ConnectivityReason = z.infer<typeof ConnectivityReasonSchema>;
+
+export const ConnectivityStateSchema = z.object({
+  state: z.enum(['online', 'offline']),
+  reasons: z.array(ConnectivityReasonSchema),
+  /** When the till entered this state, ms since the epoch. */
+  since: z.number().int(),
+  /** Who pressed Go offline, when `manual` is a reason. */
+  manualBy: z.string().nullable(),
+  /** Set when the saved offline flag could not be read and the till started offline to be safe. */
+  warning: z.string().nullable(),
+});
+export type ConnectivityState = z.infer<typeof ConnectivityStateSchema>;
+
+export const UserSchema = z.object({
+  id: z.string(),
+  name: z.string(),
+  role: z.enum(['cashier', 'manager']),
+});
+export type User = z.infer<typeof UserSchema>;
+
+export const ProductSchema = z.object({
+  sku: z.string(),
+  name: z.string(),
+  price: z.number().int(),
+  taxClass: z.enum(TAX_CLASSES),
+  barcodes: z.array(z.string()),
+});
+export type Product = z.infer<typeof ProductSchema>;
+
+export const CartLineSchema = z.object({
+  id: z.string(),
+  sku: z.string(),
+  name: z.string(),
+  quantity: z.number().int(),
+  unitPrice: z.number().int(),
+  lineTotal: z.number().int(),
+});
+export type CartLine = z.infer<typeof CartLineSchema>;
+
+export const CartSchema = z.object({
+  id: z.string().nullable(),
+  lines: z.array(CartLineSchema),
+  total: z.number().int(),
+  currency: z.string(),
+  itemCount: z.number().int(),
+});
+export type Cart = z.infer<typeof CartSchema>;
+
+export const AppInfoSchema = z.object({
+  version: z.string(),
+  storeCode: z.string(),
+  registerCode: z.string(),
+  currency: z.string(),
+  locale: z.enum(LOCALES),
+  mode: z.enum(['demo', 'hq']),
+});
+export type AppInfo = z.infer<typeof AppInfoSchema>;
+
+const empty = z.object({}).strict();
+/** What a scanner or the cashier typed: bounded so a stuck key cannot flood the main process. */
+const scanText = z.string().min(1).max(64);
+
+export const api = {
+  'app.info': { input: empty, output: AppInfoSchema },
+  'session.get': { input: empty, output: z.object({ user: UserSchema.nullable() }) },
+  'session.login': { input: z.object({ pin: z.string().regex(/^\d{4,8}$/, 'A PIN is 4 to 8 digits') }).strict(), output: z.object({ user: UserSchema }) },
+  'session.logout': { input: empty, output: z.object({ user: z.null() }) },
+  'catalog.lookup': { input: z.object({ code: scanText }).strict(), output: z.object({ product: ProductSchema }) },
+  'cart.get': { input: empty, output: CartSchema },
+  'cart.scan': { input: z.object({ code: scanText }).strict(), output: CartSchema },
+  'connectivity.get': { input: empty, output: ConnectivityStateSchema },
+  'connectivity.goOffline': { input: empty, output: ConnectivityStateSchema },
+  'connectivity.goOnline': { input: empty, output: ConnectivityStateSchema },
+} as const satisfies Record<Channel, { input: z.ZodType; output: z.ZodType }>;
+
+export type Api = typeof api;
+export type ChannelInput<C extends Channel> = z.input<Api[C]['input']>;
+export type ChannelOutput<C extends Channel> = z.infer<Api[C]['output']>;
+
+export const eventSchemas = {
+  'connectivity.changed': ConnectivityStateSchema,
+  'session.changed': z.object({ user: UserSchema.nullable() }),
+  'cart.changed': CartSchema,
+} as const satisfies Record<EventName, z.ZodType>;
+
+export type EventPayload<E extends EventName> = z.infer<(typeof eventSchemas)[E]>;
+export type KassaEvent = { [E in EventName]: { name: E; payload: EventPayload<E> } }[EventName];
+
+/** Messages on the web host's WebSocket (`/api`). */
+export const WsRequestSchema = z.object({ id: z.number().int().nonnegative(), channel: z.string().max(64), input: z.unknown() }).strict();
+export type WsRequest = z.infer<typeof WsRequestSchema>;

@@ -1,0 +1,29 @@
+/**
+ * The names of every call and event that crosses the process boundary. Kept free of imports so the
+ * sandboxed preload can bundle it without pulling in the schemas.
+ */
+export const CHANNELS = [
+  'app.info',
+  'session.get',
+  'session.login',
+  'session.logout',
+  'catalog.lookup',
+  'cart.get',
+  'cart.scan',
+  'connectivity.get',
+  'connectivity.goOffline',
+  'connectivity.goOnline',
+] as const;
+
+export type Channel = (typeof CHANNELS)[number];
+
+export const EVENTS = ['connectivity.changed', 'session.changed', 'cart.changed'] as const;
+
+export type EventName = (typeof EVENTS)[number];
+
+export function isChannel(name: unknown): name is Channel {
+  return typeof name === 'string' && (CHANNELS as readonly string[]).includes(name);
+}
+
+/** The Electron IPC channel that carries events from the main process to the renderer. */
+export const EVENT_IPC_CHANNEL = 'kassa:event';

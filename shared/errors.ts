@@ -1,0 +1,30 @@
+/** Error codes a call can answer with; the renderer turns each into a sentence for the cashier. */
+export const ERROR_CODES = [
+  'INVALID_INPUT',
+  'UNKNOWN_CHANNEL',
+  'UNTRUSTED_SENDER',
+  'NOT_SIGNED_IN',
+  'WRONG_PIN',
+  'INVALID_BARCODE',
+  'UNKNOWN_BARCODE',
+  'INTERNAL',
+] as const;
+
+export type ErrorCode = (typeof ERROR_CODES)[number];
+
+export interface ApiError {
+  code: ErrorCode;
+  message: string;
+}
+
+export type ApiResult<T> = { ok: true; value: T } | { ok: false; error: ApiError };
+
+/** An error a handler throws on purpose; `handle()` turns it into `{ ok: false, error }`. */
+export class KassaError extends Error {
+  readonly code: ErrorCode;
+  constructor(code: ErrorCode, message: string) {
+    super(message);
+    this.name = 'KassaError';
+    this.code = code;
+  }
+}
