@@ -1,0 +1,53 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { makeTempDir } from '../test/factories';
+import { defaultSettings, loadSettings, parseSettings, SettingsError } from './settings';
+
+const cleanups: (() => void)[] = [];
+afterEach(() => cleanups.splice(0).forEach((fn) => fn()));
+function dataDir(settings?: string): string {
+  const { dir, cleanup } = makeTempDir();
+  cleanups.push(cleanup);
+  if (settings !== undefined) fs.writeFileSync(path.join(dir, 'settings.json'), settings);
+  return dir;
+}
+
+describe('settings.json', () => {
+  it('is created with every default on first start', () => {
+    const dir = dataDir();
+    const settings = loadSettings(dir);
+    const written = JSON.parse(fs.readFileSync(path.join(dir, 'settings.json'), 'utf8'));
+    expect(written).toEqual(settings);
+    expect(settings.connectivity).toEqual({ t1Ms: 2000, t2Ms: 15000, t2OfflineMs: 3000, probeTimeoutMs: 2000, recoverSuccesses: 2, qosPollMs: 5000 });
+  });
+
+  it('takes defaults for every key a partial file leaves out, and leaves the file as written', () => {
+    const dir = dataDir('{ "connectivity": { "t1Ms": 4000 } }');
+    const settings = loadSettings(dir);
+    expect(settings.connectivity.t1Ms).toBe(4000);
+    expect(settings.connectivity.t2Ms).toBe(15000);
+    expect(settings.store).toEqual(defaultSettings().store);
+    expect(fs.readFileSync(path.join(dir, 'settings.json'), 'utf8')).toBe('{ "connectivity": { "t1Ms": 4000 } }');
+  });
+
+  it('refuses a negative time, naming the key and the value', () => {
+    expect(() => parseSettings({ connectivity: { t1Ms: -5 } })).toThrow(SettingsError);
+    expect(() => parseSettings({ connectivity: { t1Ms: -5 } })).toThrow(/connectivity\.t1Ms: must not be negative \(got -5\)/);
+  });
+
+  it('refuses t1Ms shorter than probeTimeoutMs', () => {
+    expect(() => parseSettings({ connectivity: { t1Ms: 1000, probeTimeoutMs: 1500 } })).toThrow(/connectivity\.t1Ms: must be at least probeTimeoutMs \(1500\)/);
+  });
+
+  it('refuses wrong types, unknown keys and hyphenated register codes', () => {
+    expect(() => parseSettings({ connectivity: { recoverSuccesses: '2' } })).toThrow(/connectivity\.recoverSuccesses/);
+    expect(() => parseSettings({ connectivity: { t1ms: 2000 } })).toThrow(/unknown key\(s\) t1ms/);
+    expect(() => parseSettings({ register: { code: 'R-1' } })).toThrow(/register\.code: must be 1 to 12 letters or digits \(no hyphen\)/);
+  });
+
+  it('refuses a file that is not JSON with a message naming the file', () => {
+    const dir = dataDir('{ "connectivity": ');
+    expect(() => loadSettings(dir)).toThrow(/settings\.json is not valid JSON/);
+  });
+});
