@@ -1,0 +1,13 @@
+import { execFileSync } from 'node:child_process';
+import { REPO_ROOT } from './support/web-host';
+import { electronStatus } from '../scripts/electron-available.mjs';
+
+/** Builds the renderer once for the whole run, and says up front whether the Electron project can run. */
+export default function globalSetup(): void {
+  execFileSync(process.execPath, [`${REPO_ROOT}/node_modules/vite/bin/vite.js`, 'build', '--config', 'renderer/vite.config.ts', '--logLevel', 'warn'], {
+    cwd: REPO_ROOT,
+    stdio: 'inherit',
+  });
+  const electron = electronStatus();
+  if (!electron.path) console.log(`Electron E2E project: skipped — ${electron.reason}`);
+}
