@@ -19,12 +19,13 @@ export class CallError extends Error {
   }
 }
 
-let bridge: KassaBridge | undefined;
+let webSocketBridge: KassaBridge | undefined;
 
 /** `window.kassa` in Electron; the WebSocket bridge in the browser preview. */
 export function getBridge(): KassaBridge {
-  bridge ??= window.kassa ?? createWebSocketBridge();
-  return bridge;
+  if (window.kassa) return window.kassa;
+  webSocketBridge ??= createWebSocketBridge();
+  return webSocketBridge;
 }
 
 /** Calls the register and returns the value, or throws a CallError the screen can show. */

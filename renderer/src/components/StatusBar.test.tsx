@@ -1,0 +1,49 @@
+// @vitest-environment jsdom
+import { act, cleanup, fireEvent, render, screen, waitFor } from '@testing-library/react';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { AppInfo, ConnectivityState } from '../../../shared/api';
+import { installFakeBridge } from '../test/fake-bridge';
+import { StatusBar } from './StatusBar';
+
+afterEach(cleanup);
+
+const info: AppInfo = { version: '0.1.0', storeCode: 'S01', registerCode: 'R01', currency: 'EUR', locale: 'en', mode: 'demo' };
+const online: ConnectivityState = { state: 'online', reasons: [], since: 0, manualBy: null, warning: null };
+const manual: ConnectivityState = { state: 'offline', reasons: ['manual'], since: Date.UTC(2026, 10, 23, 10, 42), manualBy: 'Ana', warning: null };
+
+describe('the status bar', () => {
+  it('shows the state and reasons as the contract’s data attributes and in words', () => {
+    render(<StatusBar info={info} connectivity={manual} user={null} onSignOut={() => {}} />);
+    const indicator = screen.getByTestId('connectivity');
+    expect(indicator.dataset.state).toBe('offline');
+    expect(indicator.dataset.reasons).toBe('manual');
+    expect(indicator.textContent).toMatch(/Offline — switched by Ana at/);
+    expect(screen.getByTestId('offline-toggle').textContent).toBe('Go online');
+  });
+
+  it('says why in words for each reason, so colour is never the only signal', () => {
+    const { rerender } = render(<StatusBar info={info} connectivity={{ ...online, state: 'offline', reasons: ['network'] }} user={null} onSignOut={() => {}} />);
+    expect(screen.getByTestId('connectivity').textContent).toMatch(/HQ not reachable since/);
+    rerender(<StatusBar info={info} connectivity={{ ...online, state: 'offline', reasons: ['service:membership'] }} user={null} onSignOut={() => {}} />);
+    expect(screen.getByTestId('connectivity').textContent).toMatch(/membership service degraded/);
+  });
+
+  it('asks the main process to go offline when the cashier presses the button', async () => {
+    const fake = installFakeBridge({ 'connectivity.goOffline': () => ({ ok: true, value: manual }) });
+    render(<StatusBar info={info} connectivity={online} user={{ id: 'u', name: 'Ana', role: 'cashier' }} onSignOut={() => {}} />);
+    await act(async () => fireEvent.click(screen.getByTestId('offline-toggle')));
+    expect(fake.calls.map((c) => c.channel)).toEqual(['connectivity.goOffline']);
+  });
+
+  it('shows a refused switch as an alert', async () => {
+    installFakeBridge({ 'connectivity.goOffline': () => ({ ok: false, error: { code: 'INTERNAL', message: 'The switch could not be saved.' } }) });
+    render(<StatusBar info={info} connectivity={online} user={null} onSignOut={() => {}} />);
+    fireEvent.click(screen.getByTestId('offline-toggle'));
+    await waitFor(() => expect(screen.getByRole('alert').textContent).toBe('The switch could not be saved.'));
+  });
+
+  it('shows the warning when the saved switch could not be read', () => {
+    render(<StatusBar info={info} connectivity={{ ...manual, warning: 'The saved offline switch could not be used.' }} user={null} onSignOut={() => {}} />);
+    expect(screen.getByRole('alert').textContent).toBe('The saved offline switch could not be used.');
+  });
+});
