@@ -18,7 +18,10 @@ export function electronStatus() {
     if (error && typeof error === 'object' && 'code' in error && error.code === 'MODULE_NOT_FOUND' && message.includes("'electron'")) {
       return { path: null, reason: 'the electron package is not installed (node_modules/electron is missing)' };
     }
-    return { path: null, reason: `the electron package is installed without its binary (${message.split('\n')[0]})` };
+    if (message.includes('Electron failed to install correctly')) {
+      return { path: null, reason: 'node_modules/electron is installed but its binary is not (no path.txt or dist/: the download was skipped or failed)' };
+    }
+    return { path: null, reason: `require("electron") failed: ${message.split('\n')[0]}` };
   }
   if (typeof executable !== 'string' || executable === '') {
     return { path: null, reason: 'require("electron") did not return the path of an executable' };

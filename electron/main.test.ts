@@ -1,0 +1,266 @@
+import type { BrowserWindow, IpcMainInvokeEvent } from 'electron';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
+import { CHANNELS, EVENT_IPC_CHANNEL } from '../shared/channels';
+import type { KassaCore } from './core/kassa-core';
+import { applySessionPolicy, createMainWindow, isTrustedSender, registerIpc } from './main';
+
+type WindowOpenHandler = (details: { url: string }) => { action: 'allow' | 'deny' };
+type NavigationEvent = { preventDefault: () => void };
+type Listener = (event: NavigationEvent, url: string) => void;
+type HeadersListener = (details: { responseHeaders?: Record<string, string[]> }, callback: (response: { responseHeaders: Record<string, string[]> }) => void) => void;
+type PermissionHandler = (contents: unknown, permission: string, callback: (granted: boolean) => void) => void;
+type IpcHandler = (event: IpcMainInvokeEvent, input: unknown) => unknown;
+
+// A stand-in for the parts of Electron main.ts touches; Electron itself does not run under Vitest.
+const electron = vi.hoisted(() => {
+  class FakeWebContents {
+    windowOpenHandler: WindowOpenHandler | undefined;
+    readonly listeners = new Map<string, Listener>();
+    mainFrame: { url: string } = { url: 'file:///opt/kassa/resources/app.asar/out/renderer/index.html' };
+    readonly setWindowOpenHandler = vi.fn((handler: WindowOpenHandler) => {
+      this.windowOpenHandler = handler;
+    });
+    readonly on = vi.fn((name: string, listener: Listener) => {
+      this.listeners.set(name, listener);
+      return this;
+    });
+    readonly send = vi.fn();
+  }
+
+  class FakeBrowserWindow {
+    static instances: FakeBrowserWindow[] = [];
+    static readonly fromWebContents = vi.fn((contents: unknown) => FakeBrowserWindow.instances.find((w) => w.webContents === contents) ?? null);
+    readonly webContents = new FakeWebContents();
+    readonly once = vi.fn();
+    readonly show = vi.fn();
+    readonly loadURL = vi.fn(() => Promise.resolve());
+    readonly loadFile = vi.fn(() => Promise.resolve());
+    readonly isDestroyed = vi.fn(() => false);
+    constructor(readonly options: { webPreferences?: Record<string, unknown> }) {
+      FakeBrowserWindow.instances.push(this);
+    }
+  }
+
+  function fakeSession() {
+    let headersListener: HeadersListener | undefined;
+    let permissionHandler: PermissionHandler | undefined;
+    return {
+      webRequest: {
+        onHeadersReceived: vi.fn((listener: HeadersListener) => {
+          headersListener = listener;
+        }),
+      },
+      setPermissionRequestHandler: vi.fn((handler: PermissionHandler) => {
+        permissionHandler = handler;
+      }),
+      get headersListener() {
+        return headersListener;
+      },
+      get permissionHandler() {
+        return permissionHandler;
+      },
+    };
+  }
+
+  return {
+    FakeBrowserWindow,
+    fakeSession,
+    module: {
+      app: { requestSingleInstanceLock: vi.fn(() => true), whenReady: vi.fn(() => Promise.resolve()), on: vi.fn(), quit: vi.fn(), exit: vi.fn() },
+      BrowserWindow: FakeBrowserWindow,
+      ipcMain: { handle: vi.fn() },
+      session: { defaultSession: fakeSession() },
+      shell: { openExternal: vi.fn(() => Promise.resolve()) },
+    },
+  };
+});
+
+vi.mock('electron', () => electron.module);
+
+type FakeWindow = InstanceType<typeof electron.FakeBrowserWindow>;
+
+const APP_FILE = 'file:///opt/kassa/resources/app.asar/out/renderer/index.html';
+const PRELOAD = '/opt/kassa/resources/app.asar/out/preload/preload.cjs';
+
+function openWindow(rendererUrl?: string): FakeWindow {
+  createMainWindow(PRELOAD, rendererUrl, '/opt/kassa/resources/app.asar/out/renderer/index.html');
+  const window = electron.FakeBrowserWindow.instances.at(-1);
+  if (!window) throw new Error('createMainWindow did not create a BrowserWindow');
+  return window;
+}
+
+const asWindow = (window: FakeWindow | null) => window as unknown as BrowserWindow | null;
+const ipcEvent = (sender: FakeWindow['webContents'], senderFrame: { url: string } | null) => ({ sender, senderFrame }) as unknown as IpcMainInvokeEvent;
+
+beforeEach(() => {
+  vi.clearAllMocks();
+  electron.FakeBrowserWindow.instances = [];
+});
+
+describe('createMainWindow', () => {
+  it('creates a sandboxed, context-isolated window without Node, with our preload', () => {
+    const window = openWindow();
+    expect(window.options.webPreferences).toMatchObject({
+      contextIsolation: true,
+      sandbox: true,
+      nodeIntegration: false,
+      nodeIntegrationInWorker: false,
+      webviewTag: false,
+      preload: PRELOAD,
+    });
+  });
+
+  it('loads the packaged page, or the dev server when one is given', () => {
+    const packaged = openWindow();
+    expect(packaged.loadFile).toHaveBeenCalledWith('/opt/kassa/resources/app.asar/out/renderer/index.html');
+    expect(packaged.loadURL).not.toHaveBeenCalled();
+    const dev = openWindow('http://localhost:5173/');
+    expect(dev.loadURL).toHaveBeenCalledWith('http://localhost:5173/');
+  });
+});
+
+describe('window lock-down', () => {
+  it('denies every new window and opens only https links in the system browser', () => {
+    const handler = openWindow().webContents.windowOpenHandler;
+    expect(handler).toBeDefined();
+    expect(handler?.({ url: 'https://example.com/help' })).toEqual({ action: 'deny' });
+    expect(electron.module.shell.openExternal).toHaveBeenCalledWith('https://example.com/help');
+
+    electron.module.shell.openExternal.mockClear();
+    for (const url of ['http://example.com/', 'file:///etc/passwd', 'javascript:alert(1)', 'smb://server/share']) {
+      expect(handler?.({ url })).toEqual({ action: 'deny' });
+    }
+    expect(electron.module.shell.openExternal).not.toHaveBeenCalled();
+  });
+
+  it('prevents navigation away from the app but not within it', () => {
+    const navigate = openWindow().webContents.listeners.get('will-navigate');
+    expect(navigate).toBeDefined();
+
+    const foreign = { preventDefault: vi.fn() };
+    navigate?.(foreign, 'https://evil.example/login');
+    expect(foreign.preventDefault).toHaveBeenCalled();
+
+    const own = { preventDefault: vi.fn() };
+    navigate?.(own, `${APP_FILE}#/checkout`);
+    expect(own.preventDefault).not.toHaveBeenCalled();
+  });
+
+  it('while developing, treats only the dev server origin as the app', () => {
+    const navigate = openWindow('http://localhost:5173/').webContents.listeners.get('will-navigate');
+    const own = { preventDefault: vi.fn() };
+    navigate?.(own, 'http://localhost:5173/#/checkout');
+    expect(own.preventDefault).not.toHaveBeenCalled();
+
+    for (const url of ['http://localhost:5174/', APP_FILE, 'https://evil.example/']) {
+      const event = { preventDefault: vi.fn() };
+      navigate?.(event, url);
+      expect(event.preventDefault).toHaveBeenCalled();
+    }
+  });
+});
+
+describe('applySessionPolicy', () => {
+  it("adds a Content-Security-Policy with default-src 'self' to every response", () => {
+    const session = electron.fakeSession();
+    applySessionPolicy(session as unknown as Electron.Session);
+    const callback = vi.fn();
+    session.headersListener?.({ responseHeaders: { 'Content-Type': ['text/html'] } }, callback);
+    expect(callback).toHaveBeenCalledTimes(1);
+    const headers = callback.mock.calls[0]?.[0]?.responseHeaders as Record<string, string[]>;
+    expect(headers['Content-Type']).toEqual(['text/html']);
+    expect(headers['Content-Security-Policy']).toHaveLength(1);
+    expect(headers['Content-Security-Policy']?.[0]).toContain("default-src 'self'");
+  });
+
+  it('refuses every permission request', () => {
+    const session = electron.fakeSession();
+    applySessionPolicy(session as unknown as Electron.Session);
+    for (const permission of ['media', 'notifications', 'geolocation', 'clipboard-read']) {
+      const callback = vi.fn();
+      session.permissionHandler?.({}, permission, callback);
+      expect(callback).toHaveBeenCalledWith(false);
+    }
+  });
+
+  it('uses the default session when none is given', () => {
+    applySessionPolicy();
+    expect(electron.module.session.defaultSession.webRequest.onHeadersReceived).toHaveBeenCalledTimes(1);
+    expect(electron.module.session.defaultSession.setPermissionRequestHandler).toHaveBeenCalledTimes(1);
+  });
+});
+
+describe('isTrustedSender', () => {
+  it("trusts the main frame of the main window showing the app's page", () => {
+    const window = openWindow();
+    expect(isTrustedSender(ipcEvent(window.webContents, window.webContents.mainFrame), asWindow(window), undefined)).toBe(true);
+  });
+
+  it('does not trust another window', () => {
+    const window = openWindow();
+    const other = openWindow();
+    expect(isTrustedSender(ipcEvent(other.webContents, other.webContents.mainFrame), asWindow(window), undefined)).toBe(false);
+  });
+
+  it('does not trust a subframe of the main window', () => {
+    const window = openWindow();
+    const subframe = { url: APP_FILE };
+    expect(isTrustedSender(ipcEvent(window.webContents, subframe), asWindow(window), undefined)).toBe(false);
+  });
+
+  it('does not trust the main frame once it shows a foreign page', () => {
+    const window = openWindow();
+    window.webContents.mainFrame = { url: 'https://evil.example/' };
+    expect(isTrustedSender(ipcEvent(window.webContents, window.webContents.mainFrame), asWindow(window), undefined)).toBe(false);
+  });
+
+  it('does not trust anything when there is no window or no frame', () => {
+    const window = openWindow();
+    expect(isTrustedSender(ipcEvent(window.webContents, window.webContents.mainFrame), null, undefined)).toBe(false);
+    expect(isTrustedSender(ipcEvent(window.webContents, null), asWindow(window), undefined)).toBe(false);
+  });
+});
+
+describe('registerIpc', () => {
+  function fakeCore() {
+    return { dispatch: vi.fn(() => Promise.resolve({ ok: true, value: null })), events: { subscribe: vi.fn() } };
+  }
+
+  function handlers(): Map<string, IpcHandler> {
+    const calls = electron.module.ipcMain.handle.mock.calls as unknown as [string, IpcHandler][];
+    return new Map(calls);
+  }
+
+  it('registers exactly one handler per channel', () => {
+    registerIpc(fakeCore() as unknown as KassaCore, () => null, undefined);
+    const channels = (electron.module.ipcMain.handle.mock.calls as unknown as [string][]).map(([channel]) => channel);
+    expect(channels).toHaveLength(CHANNELS.length);
+    expect([...channels].sort()).toEqual([...CHANNELS].sort());
+  });
+
+  it('passes the call to the core with whether the sender is trusted', async () => {
+    const core = fakeCore();
+    const window = openWindow();
+    const other = openWindow();
+    registerIpc(core as unknown as KassaCore, () => asWindow(window), undefined);
+    const scan = handlers().get('cart.scan');
+    expect(scan).toBeDefined();
+
+    await scan?.(ipcEvent(window.webContents, window.webContents.mainFrame), { code: '4006381333931' });
+    expect(core.dispatch).toHaveBeenLastCalledWith('cart.scan', { code: '4006381333931' }, { host: 'electron', trustedSender: true });
+
+    await scan?.(ipcEvent(other.webContents, other.webContents.mainFrame), { code: '4006381333931' });
+    expect(core.dispatch).toHaveBeenLastCalledWith('cart.scan', { code: '4006381333931' }, { host: 'electron', trustedSender: false });
+  });
+
+  it("forwards the core's events to the window on the event channel", () => {
+    const core = fakeCore();
+    const window = openWindow();
+    registerIpc(core as unknown as KassaCore, () => asWindow(window), undefined);
+    expect(core.events.subscribe).toHaveBeenCalledTimes(1);
+    const forward = (core.events.subscribe.mock.calls as unknown as [(event: unknown) => void][])[0]?.[0];
+    const event = { name: 'connectivity.changed', payload: { online: false } };
+    forward?.(event);
+    expect(window.webContents.send).toHaveBeenCalledWith(EVENT_IPC_CHANNEL, event);
+  });
+});
