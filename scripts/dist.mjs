@@ -6,23 +6,11 @@
  * Packaging needs Electron: without its binary (download skipped or blocked) this explains what is missing
  * and exits 1 rather than producing a broken installer.
  */
-import { spawnSync } from 'node:child_process';
-import { createRequire } from 'node:module';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { runPackageBin } from './package-bin.mjs';
 import { electronStatus } from './electron-available.mjs';
 import { REBUILD_HINT, rebuildElectronNative } from './rebuild-electron.mjs';
 
-const ROOT = fileURLToPath(new URL('..', import.meta.url));
-const require = createRequire(import.meta.url);
 
-/** Runs a package's bin script with this Node (no npx or shell needed, on any OS); returns its exit code. */
-function runPackageBin(pkg, bin, args) {
-  const manifestPath = require.resolve(`${pkg}/package.json`);
-  const manifest = require(manifestPath);
-  const relative = typeof manifest.bin === 'string' ? manifest.bin : manifest.bin[bin];
-  return spawnSync(process.execPath, [path.join(path.dirname(manifestPath), relative), ...args], { cwd: ROOT, stdio: 'inherit' }).status ?? 1;
-}
 
 const status = electronStatus();
 if (status.path === null) {
@@ -52,7 +40,7 @@ try {
   process.exit(1);
 }
 
-if (runPackageBin('electron-vite', 'electron-vite', ['build']) !== 0) {
+if (runPackageBin('electron-vite', ['build']) !== 0) {
   process.stderr.write('npm run dist: the electron-vite build failed (see the messages above).\n');
   process.exit(1);
 }
@@ -60,4 +48,4 @@ if (runPackageBin('electron-vite', 'electron-vite', ['build']) !== 0) {
 const extra = process.argv.slice(2);
 // Never publish from a local build unless asked to.
 const publish = extra.some((arg) => arg === '-p' || arg.startsWith('--publish')) ? [] : ['--publish', 'never'];
-process.exit(runPackageBin('electron-builder', 'electron-builder', ['--config', 'build/electron-builder.yml', ...publish, ...extra]));
+process.exit(runPackageBin('electron-builder', ['--config', 'build/electron-builder.yml', ...publish, ...extra]));

@@ -6,12 +6,12 @@
  * stdout carries nothing but the web host's single ready line ("Kassa ready at http://…"): the build's
  * output goes to stderr, so scripts and tests can wait for that line.
  */
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import fs from 'node:fs';
-import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { runPackageBin } from './package-bin.mjs';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const BUILT_INDEX = path.join(ROOT, 'out', 'renderer', 'index.html');
@@ -36,12 +36,8 @@ function rendererIsStale() {
 
 function buildRenderer() {
   process.stderr.write('Building the renderer (out/renderer)…\n');
-  const require = createRequire(import.meta.url);
-  const vitePackage = require.resolve('vite/package.json');
-  const viteBin = path.join(path.dirname(vitePackage), /** @type {{ bin: { vite: string } }} */ (require(vitePackage)).bin.vite);
   // `vite build` through its own bin (what `npx vite` runs), with all of its output on stderr.
-  const result = spawnSync(process.execPath, [viteBin, 'build', '--config', 'renderer/vite.config.ts'], { cwd: ROOT, stdio: ['ignore', 2, 2] });
-  return result.status === 0;
+  return runPackageBin('vite', ['build', '--config', 'renderer/vite.config.ts'], ['ignore', 2, 2]) === 0;
 }
 
 if (rendererIsStale()) {

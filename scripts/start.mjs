@@ -7,16 +7,15 @@
  * and runs the browser preview (scripts/preview.mjs) instead: the same register core and renderer,
  * served on 127.0.0.1.
  */
-import { spawn, spawnSync } from 'node:child_process';
-import { createRequire } from 'node:module';
+import { spawn } from 'node:child_process';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { runPackageBin } from './package-bin.mjs';
 import { electronStatus } from './electron-available.mjs';
 import { REBUILD_HINT, rebuildElectronNative } from './rebuild-electron.mjs';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
-const require = createRequire(import.meta.url);
 
 /** Runs a child with inherited stdio, passes SIGINT/SIGTERM on to it, and exits with its exit code. */
 function runForwarding(command, args, options = {}) {
@@ -33,13 +32,6 @@ function runForwarding(command, args, options = {}) {
   child.on('exit', (code, signal) => process.exit(code ?? (signal ? 128 + (os.constants.signals[signal] ?? 0) : 1)));
 }
 
-/** Runs a package's bin script with this Node (no npx or shell needed, on any OS). */
-function runPackageBin(pkg, bin, args) {
-  const manifestPath = require.resolve(`${pkg}/package.json`);
-  const manifest = require(manifestPath);
-  const relative = typeof manifest.bin === 'string' ? manifest.bin : manifest.bin[bin];
-  return spawnSync(process.execPath, [path.join(path.dirname(manifestPath), relative), ...args], { cwd: ROOT, stdio: 'inherit' }).status ?? 1;
-}
 
 const status = electronStatus();
 
@@ -70,7 +62,7 @@ if (status.path === null) {
     );
     process.exit(1);
   }
-  if (runPackageBin('electron-vite', 'electron-vite', ['build']) !== 0) {
+  if (runPackageBin('electron-vite', ['build']) !== 0) {
     process.stderr.write('Kassa: the electron-vite build failed (see the messages above).\n');
     process.exit(1);
   }
