@@ -1,0 +1,105 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { DEFAULT_TIMINGS, simulate } from './simulation/simulated-link';
+
+const { t1Ms, t2Ms, probeTimeoutMs } = DEFAULT_TIMINGS;
+const sims: ReturnType<typeof simulate>[] = [];
+const sim = (options: Parameters<typeof simulate>[0] = {}) => {
+  const s = simulate(options);
+  sims.push(s);
+  return s;
+};
+afterEach(() => sims.splice(0).forEach((s) => s.stop()));
+
+describe('the connectivity machine', () => {
+  it('starts online when HQ answers', async () => {
+    const s = sim();
+    await s.advance(100);
+    expect(s.reasons()).toEqual([]);
+  });
+
+  it('in demo mode (no HQ) keeps the network and service factors clear and never probes', async () => {
+    const s = sim({ hqConfigured: false, link: () => 'stall' });
+    await s.advance(60_000, 100);
+    expect(s.reasons()).toEqual([]);
+    expect(s.probes()).toBe(0);
+  });
+
+  it('swallows a single failed probe (debounce)', async () => {
+    // The link is down only around the first scheduled probe after start-up.
+    const s = sim({ link: (t) => (t >= t2Ms && t < t2Ms + 100 ? 'stall' : 'up') });
+    await s.advance(t2Ms + t1Ms + probeTimeoutMs * 2 + 1000, 20);
+    expect(s.changes.map((c) => c.state)).toEqual(['online']);
+  });
+
+  it('detects a sustained outage within T2 + T1 + probe timeout', async () => {
+    const outageAt = 1000;
+    const s = sim({ link: (t) => (t >= outageAt ? 'stall' : 'up') });
+    await s.advance(outageAt);
+    const took = await s.until(() => s.reasons().includes('network'), t2Ms + t1Ms + probeTimeoutMs + 100);
+    expect(took).not.toBeNull();
+    expect(took!).toBeLessThanOrEqual(t2Ms + t1Ms + probeTimeoutMs);
+    expect(s.actor.getSnapshot().context.network.evidence).toMatchObject({ ok: false, kind: 'timeout' });
+  });
+
+  it('needs recoverSuccesses consecutive successes to come back', async () => {
+    let up = false;
+    const s = sim({ timings: { recoverSuccesses: 3 }, link: () => (up ? 'up' : 'refused') });
+    await s.until(() => s.reasons().includes('network'), 30_000);
+    up = true;
+    const probesBefore = s.probes();
+    await s.until(() => !s.reasons().includes('network'), 60_000);
+    expect(s.probes() - probesBefore).toBe(3);
+  });
+
+  it('keeps the manual flag over healthy probes, and keeps probing so HQ is known to be reachable', async () => {
+    const s = sim({ manual: { on: true, by: 'Ana', at: 1 } });
+    await s.advance(t2Ms * 3, 50);
+    expect(s.reasons()).toEqual(['manual']);
+    expect(s.probes()).toBeGreaterThanOrEqual(3);
+    expect(s.actor.getSnapshot().context.network.lastProbe).toMatchObject({ ok: true });
+    s.actor.send({ type: 'manual.goOnline', by: 'Ana', at: s.clock.now() });
+    expect(s.reasons()).toEqual([]);
+  });
+
+  it('ignores a service fault that HQ’s QoS says is fine', async () => {
+    const s = sim({ qos: () => 'ok' });
+    await s.advance(100);
+    s.actor.send({ type: 'service.faultReported', domain: 'membership' });
+    await s.advance(1000);
+    expect(s.reasons()).toEqual([]);
+  });
+
+  it('goes offline for a confirmed degraded domain and comes back when QoS recovers', async () => {
+    let degraded = true;
+    const s = sim({ qos: (domain) => (domain === 'membership' && degraded ? 'degraded' : 'ok') });
+    await s.advance(100);
+    s.actor.send({ type: 'service.faultReported', domain: 'membership' });
+    await s.advance(200);
+    expect(s.reasons()).toEqual(['service:membership']);
+    degraded = false;
+    const took = await s.until(() => s.reasons().length === 0, DEFAULT_TIMINGS.qosPollMs + 500);
+    expect(took).not.toBeNull();
+  });
+
+  it('treats a QoS endpoint that does not answer as network evidence, not a service fault', async () => {
+    let up = true;
+    const s = sim({ link: () => (up ? 'up' : 'stall') });
+    await s.advance(100);
+    up = false;
+    s.actor.send({ type: 'service.faultReported', domain: 'checkout' });
+    const took = await s.until(() => s.reasons().includes('network'), probeTimeoutMs + t1Ms + probeTimeoutMs + 200);
+    expect(took).not.toBeNull();
+    expect(s.reasons()).not.toContain('service:checkout');
+  });
+
+  it('damps a flapping link: offline once, back once when steady', async () => {
+    // The link flips every 370 ms for two minutes, then stays up; the offline probe jitter is seeded.
+    const steadyAt = 120_000;
+    let seed = 7;
+    const random = () => ((seed = (seed * 16807) % 2147483647) / 2147483647);
+    const s = sim({ random, link: (t) => (t >= steadyAt || Math.floor(t / 370) % 2 === 0 ? 'up' : 'refused'), timings: { t2Ms: 3000 } });
+    await s.advance(steadyAt + 60_000, 10);
+    expect(s.changes.map((c) => c.state)).toEqual(['online', 'offline', 'online']);
+    expect(s.changes[2]!.at).toBeGreaterThanOrEqual(steadyAt);
+  });
+});

@@ -1,0 +1,304 @@
+import { assertEvent, assign, fromPromise, raise, setup, type SnapshotFrom } from 'xstate';
+import { SERVICE_DOMAINS, type ConnectivityReason, type ServiceDomain } from '../../shared/api';
+import { FLAP_WINDOW_MS, MAX_DAMPING, type ConnectivityTimings, type ProbeResult, type QosResult } from './probe-result';
+
+/**
+ * The connectivity machine: three independent factors in parallel regions — the cashier's `manual`
+ * switch, `network` reachability of HQ, and per-domain `service` health — from which the till's
+ * online/offline state and its reasons are derived (see `reasonsOf`). Timers are the machine's own
+ * delays, so tests run it on a SimulatedClock.
+ */
+
+export interface ConnectivityInput {
+  timings: ConnectivityTimings;
+  hqConfigured: boolean;
+  manual: { on: boolean; by: string | null; at: number };
+  /** Jitter source for the offline probe interval; tests pass a fixed one. */
+  random?: () => number;
+}
+
+export interface NetworkContext {
+  /** Consecutive successful probes while down. */
+  successes: number;
+  /** When the last failed probe finished; recovery needs a stable period after it. */
+  lastFailureAt: number | null;
+  lastRecoveredAt: number | null;
+  /** Flap damping: the stable period needed to come back is T1 × damping (1, 2, 4, 8). */
+  damping: number;
+  downSince: number | null;
+  lastProbe: ProbeResult | null;
+  /** The failed probe that set the factor, kept as evidence while down. */
+  evidence: (ProbeResult & { ok: false }) | null;
+}
+
+export interface ConnectivityContext {
+  timings: ConnectivityTimings;
+  hqConfigured: boolean;
+  random: () => number;
+  /** The saved switch read at start-up (before any network activity). */
+  startsManualOffline: boolean;
+  manual: { by: string | null; at: number };
+  network: NetworkContext;
+  service: Record<ServiceDomain, { since: number | null; status: 'ok' | 'degraded' | 'down'; lastQosError: string | null }>;
+}
+
+export type ConnectivityEvent =
+  | { type: 'manual.goOffline'; by: string | null; at: number }
+  | { type: 'manual.goOnline'; by: string | null; at: number }
+  /** An OS hint (interface change, resume from sleep): probe now, never a verdict by itself. */
+  | { type: 'hint.network' }
+  /** A whitelisted HQ call failed (5xx, timeout, reset); HQ's QoS endpoint decides whether it counts. */
+  | { type: 'service.faultReported'; domain: ServiceDomain }
+  /** Something other than a probe (the QoS endpoint) could not reach HQ. */
+  | { type: 'network.evidence'; result: ProbeResult & { ok: false } };
+
+type ProbeDone = { output: ProbeResult };
+type QosDone = { output: QosResult };
+
+const initialNetwork = (): NetworkContext => ({
+  successes: 0,
+  lastFailureAt: null,
+  lastRecoveredAt: null,
+  damping: 1,
+  downSince: null,
+  lastProbe: null,
+  evidence: null,
+});
+
+const serviceRegion = (domain: ServiceDomain) => ({
+  initial: 'ok' as const,
+  states: {
+    ok: {
+      on: { 'service.faultReported': { guard: { type: 'isDomain' as const, params: { domain } }, target: 'confirming' } },
+    },
+    confirming: {
+      invoke: {
+        id: `qos-${domain}`,
+        src: 'qos' as const,
+        input: { domain },
+        onDone: [
+          { guard: 'qosDegraded' as const, target: 'degraded', actions: { type: 'serviceDegraded' as const, params: { domain } } },
+          { guard: 'qosUnreachable' as const, target: 'ok', actions: 'qosIsNetworkEvidence' as const },
+          { target: 'ok' },
+        ],
+      },
+    },
+    degraded: {
+      after: { qosPoll: 'polling' },
+    },
+    polling: {
+      invoke: {
+        id: `qos-poll-${domain}`,
+        src: 'qos' as const,
+        input: { domain },
+        onDone: [
+          { guard: 'qosOk' as const, target: 'ok', actions: { type: 'serviceRecovered' as const, params: { domain } } },
+          { guard: 'qosUnreachable' as const, target: 'degraded', actions: 'qosIsNetworkEvidence' as const },
+          { target: 'degraded', actions: { type: 'serviceDegraded' as const, params: { domain } } },
+        ],
+      },
+    },
+  },
+});
+
+export const connectivityMachine = setup({
+  types: {
+    context: {} as ConnectivityContext,
+    events: {} as ConnectivityEvent,
+    input: {} as ConnectivityInput,
+  },
+  actors: {
+    /** Replaced by the real HTTP probe of HQ `/health` (see hq-probe.ts). */
+    probe: fromPromise<ProbeResult, { timeoutMs: number }>(async () => {
+      throw new Error('the probe actor must be provided');
+    }),
+    /** Replaced by the real `GET /qos?domain=` call. */
+    qos: fromPromise<QosResult, { domain: ServiceDomain }>(async () => {
+      throw new Error('the qos actor must be provided');
+    }),
+  },
+  delays: {
+    /** While online: T2 between probes. */
+    probeInterval: ({ context }) => context.timings.t2Ms,
+    /** While offline: T2offline, ±20 % jitter so registers of a store do not probe in step. */
+    offlineProbeInterval: ({ context }) => Math.round(context.timings.t2OfflineMs * (0.8 + 0.4 * context.random())),
+    /** The debounce window T1 counts from the start of the failed probe, so detection ≤ interval + T1 + probe timeout. */
+    debounce: ({ context }) => Math.max(0, context.timings.t1Ms - (context.network.lastProbe?.durationMs ?? 0)),
+    qosPoll: ({ context }) => context.timings.qosPollMs,
+    confirmInterval: ({ context }) => Math.max(100, Math.round(context.timings.t1Ms / 4)),
+  },
+  guards: {
+    hqConfigured: ({ context }) => context.hqConfigured,
+    startsManualOffline: ({ context }) => context.startsManualOffline,
+    probeOk: ({ event }) => (event as unknown as ProbeDone).output.ok,
+    /** Back online: enough consecutive successes, and no failure for the (damped) stable period. */
+    recovered: ({ context, event }) => {
+      const result = (event as unknown as ProbeDone).output;
+      if (!result.ok) return false;
+      const stableFor = result.at - (context.network.lastFailureAt ?? Number.NEGATIVE_INFINITY);
+      return context.network.successes + 1 >= context.timings.recoverSuccesses && stableFor >= context.timings.t1Ms * context.network.damping;
+    },
+    isDomain: ({ event }, params: { domain: ServiceDomain }) => event.type === 'service.faultReported' && event.domain === params.domain,
+    qosOk: ({ event }) => (event as unknown as QosDone).output.status === 'ok',
+    qosDegraded: ({ event }) => ['degraded', 'down'].includes((event as unknown as QosDone).output.status),
+    qosUnreachable: ({ event }) => (event as unknown as QosDone).output.status === 'unreachable',
+  },
+  actions: {
+    recordPress: assign(({ event }) => {
+      assertEvent(event, ['manual.goOffline', 'manual.goOnline']);
+      return { manual: { by: event.by, at: event.at } };
+    }),
+    recordProbe: assign(({ context, event }) => {
+      const result = (event as unknown as ProbeDone).output;
+      return { network: { ...context.network, lastProbe: result, lastFailureAt: result.ok ? context.network.lastFailureAt : result.at } };
+    }),
+    recordEvidence: assign(({ context, event }) => {
+      assertEvent(event, 'network.evidence');
+      return { network: { ...context.network, lastProbe: event.result, lastFailureAt: event.result.at } };
+    }),
+    countSuccess: assign(({ context }) => ({ network: { ...context.network, successes: context.network.successes + 1 } })),
+    resetSuccesses: assign(({ context }) => ({ network: { ...context.network, successes: 0 } })),
+    markDown: assign(({ context, event }) => {
+      const result = (event as unknown as ProbeDone).output as ProbeResult & { ok: false };
+      const flapped = context.network.lastRecoveredAt !== null && result.at - context.network.lastRecoveredAt < FLAP_WINDOW_MS;
+      return {
+        network: {
+          ...context.network,
+          successes: 0,
+          downSince: result.at,
+          evidence: result,
+          damping: flapped ? Math.min(context.network.damping * 2, MAX_DAMPING) : 1,
+        },
+      };
+    }),
+    markRecovered: assign(({ context, event }) => {
+      const result = (event as unknown as ProbeDone).output;
+      return { network: { ...context.network, successes: 0, downSince: null, evidence: null, lastRecoveredAt: result.at } };
+    }),
+    serviceDegraded: assign(({ context, event }, params: { domain: ServiceDomain }) => {
+      const result = (event as unknown as QosDone).output;
+      const current = context.service[params.domain];
+      const status = result.status === 'down' ? 'down' : 'degraded';
+      return { service: { ...context.service, [params.domain]: { since: current.since ?? result.at, status, lastQosError: null } } };
+    }),
+    serviceRecovered: assign(({ context }, params: { domain: ServiceDomain }) => ({
+      service: { ...context.service, [params.domain]: { since: null, status: 'ok', lastQosError: null } },
+    })),
+    qosIsNetworkEvidence: raise(({ event }) => {
+      const result = (event as unknown as QosDone).output as QosResult & { status: 'unreachable' };
+      return {
+        type: 'network.evidence' as const,
+        result: { ok: false as const, at: result.at, durationMs: 0, kind: 'other' as const, message: `HQ's QoS endpoint did not answer: ${result.message}` },
+      };
+    }),
+  },
+}).createMachine({
+  id: 'connectivity',
+  type: 'parallel',
+  context: ({ input }) => ({
+    timings: input.timings,
+    hqConfigured: input.hqConfigured,
+    random: input.random ?? Math.random,
+    startsManualOffline: input.manual.on,
+    manual: { by: input.manual.by, at: input.manual.at },
+    network: initialNetwork(),
+    service: Object.fromEntries(SERVICE_DOMAINS.map((d) => [d, { since: null, status: 'ok', lastQosError: null }])) as ConnectivityContext['service'],
+  }),
+  states: {
+    manual: {
+      initial: 'start',
+      states: {
+        start: {
+          always: [{ guard: 'startsManualOffline', target: 'on' }, { target: 'off' }],
+        },
+        off: { on: { 'manual.goOffline': { target: 'on', actions: 'recordPress' } } },
+        on: { on: { 'manual.goOnline': { target: 'off', actions: 'recordPress' } } },
+      },
+    },
+    network: {
+      initial: 'start',
+      states: {
+        start: { always: [{ guard: 'hqConfigured', target: 'up' }, { target: 'disabled' }] },
+        /** Demo mode: no HQ to reach, so the factor stays clear. */
+        disabled: {},
+        up: {
+          initial: 'probing',
+          states: {
+            waiting: {
+              after: { probeInterval: 'probing' },
+              on: { 'hint.network': 'probing', 'network.evidence': { target: 'suspect', actions: 'recordEvidence' } },
+            },
+            probing: {
+              invoke: {
+                src: 'probe',
+                input: ({ context }) => ({ timeoutMs: context.timings.probeTimeoutMs }),
+                onDone: [
+                  { guard: 'probeOk', target: 'waiting', actions: 'recordProbe' },
+                  { target: 'suspect', actions: 'recordProbe' },
+                ],
+              },
+            },
+            /** One failure seen: the T1 window. The factor is set only if the re-probe after it fails too. */
+            suspect: { after: { debounce: 'reprobing' } },
+            reprobing: {
+              invoke: {
+                src: 'probe',
+                input: ({ context }) => ({ timeoutMs: context.timings.probeTimeoutMs }),
+                onDone: [
+                  { guard: 'probeOk', target: 'waiting', actions: 'recordProbe' },
+                  { target: '#connectivity.network.down', actions: ['recordProbe', 'markDown'] },
+                ],
+              },
+            },
+          },
+        },
+        down: {
+          initial: 'waiting',
+          states: {
+            waiting: {
+              after: { offlineProbeInterval: 'probing' },
+              on: { 'hint.network': 'probing' },
+            },
+            probing: {
+              invoke: {
+                src: 'probe',
+                input: ({ context }) => ({ timeoutMs: context.timings.probeTimeoutMs }),
+                onDone: [
+                  { guard: 'recovered', target: '#connectivity.network.up.waiting', actions: ['recordProbe', 'markRecovered'] },
+                  { guard: 'probeOk', target: 'confirming', actions: ['recordProbe', 'countSuccess'] },
+                  { target: 'waiting', actions: ['recordProbe', 'resetSuccesses'] },
+                ],
+              },
+            },
+            /**
+             * HQ answered again: probe densely until the stable period is covered, so a link that flaps
+             * between two slow probes is not mistaken for a steady one.
+             */
+            confirming: {
+              after: { confirmInterval: 'probing' },
+            },
+          },
+        },
+      },
+    },
+    service: {
+      type: 'parallel',
+      states: Object.fromEntries(SERVICE_DOMAINS.map((domain) => [domain, serviceRegion(domain)])) as Record<ServiceDomain, ReturnType<typeof serviceRegion>>,
+    },
+  },
+});
+
+export type ConnectivitySnapshot = SnapshotFrom<typeof connectivityMachine>;
+
+/** The reasons the till is offline, derived from the three factors; none means online. */
+export function reasonsOf(snapshot: ConnectivitySnapshot): ConnectivityReason[] {
+  const value = snapshot.value as { manual: string; network: string | Record<string, string>; service: Record<ServiceDomain, string> };
+  const reasons: ConnectivityReason[] = [];
+  if (value.manual === 'on') reasons.push('manual');
+  if (typeof value.network === 'object' && 'down' in value.network) reasons.push('network');
+  for (const domain of SERVICE_DOMAINS) {
+    const state = value.service[domain];
+    if (state === 'degraded' || state === 'polling') reasons.push(`service:${domain}`);
+  }
+  return reasons;
+}
