@@ -41,14 +41,19 @@ describe('the connectivity machine', () => {
     expect(s.actor.getSnapshot().context.network.evidence).toMatchObject({ ok: false, kind: 'timeout' });
   });
 
-  it('needs recoverSuccesses consecutive successes to come back', async () => {
-    let up = false;
-    const s = sim({ timings: { recoverSuccesses: 3 }, link: () => (up ? 'up' : 'refused') });
-    await s.until(() => s.reasons().includes('network'), 30_000);
-    up = true;
-    const probesBefore = s.probes();
-    await s.until(() => !s.reasons().includes('network'), 60_000);
-    expect(s.probes() - probesBefore).toBe(3);
+  it('needs recoverSuccesses consecutive successes, spanning at least T1, to come back', async () => {
+    for (const [recoverSuccesses, expectedProbes] of [
+      [8, 8], // the count decides: 8 probes, 500 ms apart, span 3.5 s
+      [1, 5], // the span decides: probes every T1/4, so 5 probes to span T1 = 2 s
+    ] as const) {
+      let up = false;
+      const s = sim({ timings: { recoverSuccesses }, link: () => (up ? 'up' : 'refused') });
+      await s.until(() => s.reasons().includes('network'), 30_000);
+      up = true;
+      const probesBefore = s.probes();
+      await s.until(() => !s.reasons().includes('network'), 60_000);
+      expect(s.probes() - probesBefore, `recoverSuccesses ${recoverSuccesses}`).toBe(expectedProbes);
+    }
   });
 
   it('keeps the manual flag over healthy probes, and keeps probing so HQ is known to be reachable', async () => {

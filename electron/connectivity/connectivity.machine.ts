@@ -20,8 +20,8 @@ export interface ConnectivityInput {
 export interface NetworkContext {
   /** Consecutive successful probes while down. */
   successes: number;
-  /** When the last failed probe finished; recovery needs a stable period after it. */
-  lastFailureAt: number | null;
+  /** When the first probe of the current run of successes finished; recovery needs the run to span a stable period. */
+  streakStartedAt: number | null;
   lastRecoveredAt: number | null;
   /** Flap damping: the stable period needed to come back is T1 × damping (1, 2, 4, 8). */
   damping: number;
@@ -57,7 +57,7 @@ type QosDone = { output: QosResult };
 
 const initialNetwork = (): NetworkContext => ({
   successes: 0,
-  lastFailureAt: null,
+  streakStartedAt: null,
   lastRecoveredAt: null,
   damping: 1,
   downSince: null,
@@ -118,8 +118,8 @@ export const connectivityMachine = setup({
     }),
   },
   delays: {
-    /** While online: T2 between probes. */
-    probeInterval: ({ context }) => context.timings.t2Ms,
+    /** While online: T2 between probes, ±10 % so registers do not probe in step (nor in step with a flapping link). */
+    probeInterval: ({ context }) => Math.round(context.timings.t2Ms * (0.9 + 0.2 * context.random())),
     /** While offline: T2offline, ±20 % jitter so registers of a store do not probe in step. */
     offlineProbeInterval: ({ context }) => Math.round(context.timings.t2OfflineMs * (0.8 + 0.4 * context.random())),
     /** The debounce window T1 counts from the start of the failed probe, so detection ≤ interval + T1 + probe timeout. */
@@ -131,12 +131,12 @@ export const connectivityMachine = setup({
     hqConfigured: ({ context }) => context.hqConfigured,
     startsManualOffline: ({ context }) => context.startsManualOffline,
     probeOk: ({ event }) => (event as unknown as ProbeDone).output.ok,
-    /** Back online: enough consecutive successes, and no failure for the (damped) stable period. */
+    /** Back online: enough consecutive successes, spanning at least the (damped) stable period T1 × damping. */
     recovered: ({ context, event }) => {
       const result = (event as unknown as ProbeDone).output;
       if (!result.ok) return false;
-      const stableFor = result.at - (context.network.lastFailureAt ?? Number.NEGATIVE_INFINITY);
-      return context.network.successes + 1 >= context.timings.recoverSuccesses && stableFor >= context.timings.t1Ms * context.network.damping;
+      const span = result.at - (context.network.streakStartedAt ?? result.at);
+      return context.network.successes + 1 >= context.timings.recoverSuccesses && span >= context.timings.t1Ms * context.network.damping;
     },
     isDomain: ({ event }, params: { domain: ServiceDomain }) => event.type === 'service.faultReported' && event.domain === params.domain,
     qosOk: ({ event }) => (event as unknown as QosDone).output.status === 'ok',
@@ -148,16 +148,16 @@ export const connectivityMachine = setup({
       assertEvent(event, ['manual.goOffline', 'manual.goOnline']);
       return { manual: { by: event.by, at: event.at } };
     }),
-    recordProbe: assign(({ context, event }) => {
-      const result = (event as unknown as ProbeDone).output;
-      return { network: { ...context.network, lastProbe: result, lastFailureAt: result.ok ? context.network.lastFailureAt : result.at } };
-    }),
+    recordProbe: assign(({ context, event }) => ({ network: { ...context.network, lastProbe: (event as unknown as ProbeDone).output } })),
     recordEvidence: assign(({ context, event }) => {
       assertEvent(event, 'network.evidence');
-      return { network: { ...context.network, lastProbe: event.result, lastFailureAt: event.result.at } };
+      return { network: { ...context.network, lastProbe: event.result } };
     }),
-    countSuccess: assign(({ context }) => ({ network: { ...context.network, successes: context.network.successes + 1 } })),
-    resetSuccesses: assign(({ context }) => ({ network: { ...context.network, successes: 0 } })),
+    countSuccess: assign(({ context, event }) => {
+      const result = (event as unknown as ProbeDone).output;
+      return { network: { ...context.network, successes: context.network.successes + 1, streakStartedAt: context.network.streakStartedAt ?? result.at } };
+    }),
+    resetSuccesses: assign(({ context }) => ({ network: { ...context.network, successes: 0, streakStartedAt: null } })),
     markDown: assign(({ context, event }) => {
       const result = (event as unknown as ProbeDone).output as ProbeResult & { ok: false };
       const flapped = context.network.lastRecoveredAt !== null && result.at - context.network.lastRecoveredAt < FLAP_WINDOW_MS;
@@ -165,6 +165,7 @@ export const connectivityMachine = setup({
         network: {
           ...context.network,
           successes: 0,
+          streakStartedAt: null,
           downSince: result.at,
           evidence: result,
           damping: flapped ? Math.min(context.network.damping * 2, MAX_DAMPING) : 1,
@@ -173,7 +174,7 @@ export const connectivityMachine = setup({
     }),
     markRecovered: assign(({ context, event }) => {
       const result = (event as unknown as ProbeDone).output;
-      return { network: { ...context.network, successes: 0, downSince: null, evidence: null, lastRecoveredAt: result.at } };
+      return { network: { ...context.network, successes: 0, streakStartedAt: null, downSince: null, evidence: null, lastRecoveredAt: result.at } };
     }),
     serviceDegraded: assign(({ context, event }, params: { domain: ServiceDomain }) => {
       const result = (event as unknown as QosDone).output;
