@@ -29,8 +29,32 @@ export const ConnectivityStateSchema = z.object({
   manualBy: z.string().nullable(),
   /** Set when the saved offline flag could not be read and the till started offline to be safe. */
   warning: z.string().nullable(),
+  /** What the probes know of HQ, also while the cashier has switched the till offline. */
+  hq: z.object({
+    configured: z.boolean(),
+    /** null until the first probe has answered, and in demo mode. */
+    reachable: z.boolean().nullable(),
+    lastProbeAt: z.number().int().nullable(),
+    latencyMs: z.number().int().nullable(),
+    /** Why HQ cannot be reached: no network at all, or a network that cannot reach HQ. */
+    evidence: z.enum(['no-network', 'hq-unreachable']).nullable(),
+    lastError: z.string().nullable(),
+  }),
 });
 export type ConnectivityState = z.infer<typeof ConnectivityStateSchema>;
+
+export const ConnectivityLogEntrySchema = z.object({
+  id: z.number().int(),
+  at: z.number().int(),
+  from: z.enum(['online', 'offline', 'starting']),
+  to: z.enum(['online', 'offline']),
+  fromReasons: z.array(ConnectivityReasonSchema),
+  reasons: z.array(ConnectivityReasonSchema),
+  trigger: z.string(),
+  user: z.string().nullable(),
+  detail: z.string().nullable(),
+});
+export type ConnectivityLogEntry = z.infer<typeof ConnectivityLogEntrySchema>;
 
 export const UserSchema = z.object({
   id: z.string(),
@@ -92,6 +116,10 @@ export const api = {
   'connectivity.get': { input: empty, output: ConnectivityStateSchema },
   'connectivity.goOffline': { input: empty, output: ConnectivityStateSchema },
   'connectivity.goOnline': { input: empty, output: ConnectivityStateSchema },
+  'connectivity.log': {
+    input: z.object({ limit: z.number().int().min(1).max(1000).default(200), beforeId: z.number().int().positive().optional() }).strict(),
+    output: z.object({ entries: z.array(ConnectivityLogEntrySchema) }),
+  },
 } as const satisfies Record<Channel, { input: z.ZodType; output: z.ZodType }>;
 
 export type Api = typeof api;

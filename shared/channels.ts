@@ -13,6 +13,7 @@ export const CHANNELS = [
   'connectivity.get',
   'connectivity.goOffline',
   'connectivity.goOnline',
+  'connectivity.log',
 ] as const;
 
 export type Channel = (typeof CHANNELS)[number];

@@ -231,6 +231,7 @@ export const connectivityMachine = setup({
             },
             probing: {
               invoke: {
+                id: 'probe',
                 src: 'probe',
                 input: ({ context }) => ({ timeoutMs: context.timings.probeTimeoutMs }),
                 onDone: [
@@ -243,6 +244,7 @@ export const connectivityMachine = setup({
             suspect: { after: { debounce: 'reprobing' } },
             reprobing: {
               invoke: {
+                id: 'reprobe',
                 src: 'probe',
                 input: ({ context }) => ({ timeoutMs: context.timings.probeTimeoutMs }),
                 onDone: [
@@ -262,6 +264,7 @@ export const connectivityMachine = setup({
             },
             probing: {
               invoke: {
+                id: 'recovery-probe',
                 src: 'probe',
                 input: ({ context }) => ({ timeoutMs: context.timings.probeTimeoutMs }),
                 onDone: [

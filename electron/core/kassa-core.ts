@@ -1,9 +1,10 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { v7 as uuidv7 } from 'uuid';
-import type { AppInfo } from '../../shared/api';
-import type { Connectivity } from '../connectivity/connectivity';
-import { ManualConnectivity } from '../connectivity/manual-connectivity';
+import type { AppInfo, ServiceDomain } from '../../shared/api';
+import { ConnectivityService } from '../connectivity/connectivity.service';
+import { TransitionLog } from '../connectivity/transition-log';
+import { HqClient } from '../hq/hq-client';
 import { ManualFlagStore } from '../connectivity/manual-flag';
 import { openDatabase, type KassaDatabase } from '../db/open';
 import { seedDemoData } from '../demo/seed';
@@ -25,6 +26,7 @@ export interface KassaCore {
   dispatch: Dispatch;
   events: EventBus;
   settings: Settings;
+  connectivity: ConnectivityService;
   close(): void;
 }
 
@@ -41,17 +43,29 @@ export interface CoreOptions {
 export async function createKassaCore({ config, log, nativeBinding }: CoreOptions): Promise<KassaCore> {
   fs.mkdirSync(config.dataDir, { recursive: true });
   const settings = loadSettings(config.dataDir);
-  // The offline switch is read before anything could touch the network.
-  const connectivity: Connectivity = new ManualConnectivity(new ManualFlagStore(config.dataDir), log);
   const db: KassaDatabase = openDatabase(path.join(config.dataDir, DATABASE_FILE), { nativeBinding });
   const events = new EventBus();
+  let connectivity: ConnectivityService | undefined;
   try {
+    const transitions = new TransitionLog(db);
+    let serviceFault = (_domain: ServiceDomain, _detail: string) => {};
+    const hq = config.hqUrl ? new HqClient({ baseUrl: config.hqUrl, onServiceFault: (domain, detail) => serviceFault(domain, detail) }) : null;
+    // The service reads the saved offline switch first; its probes start only after that.
+    connectivity = new ConnectivityService({
+      store: new ManualFlagStore(config.dataDir),
+      log,
+      transitions,
+      timings: settings.connectivity,
+      hq,
+    });
+    const till = connectivity;
+    serviceFault = (domain, detail) => till.reportServiceFault(domain, detail);
     const catalog = new CatalogRepository(db);
     const users = new UsersRepository(db);
     if (!config.hqUrl) await seedDemoData(catalog, users);
     const session = new SessionService(users, (user) => events.emit({ name: 'session.changed', payload: { user } }));
     const cart = new CartService(new CartRepository(db), catalog, settings.store.currency, { newId: uuidv7 });
-    connectivity.subscribe((state) => events.emit({ name: 'connectivity.changed', payload: state }));
+    till.subscribe((state) => events.emit({ name: 'connectivity.changed', payload: state }));
 
     const info: AppInfo = {
       version: APP_VERSION,
@@ -84,18 +98,24 @@ export async function createKassaCore({ config, log, nativeBinding }: CoreOption
         events.emit({ name: 'cart.changed', payload: updated });
         return updated;
       },
-      'connectivity.get': () => connectivity.current(),
-      'connectivity.goOffline': () => connectivity.goOffline(session.current()?.name ?? null),
-      'connectivity.goOnline': () => connectivity.goOnline(session.current()?.name ?? null),
+      'connectivity.get': () => till.current(),
+      'connectivity.goOffline': () => till.goOffline(session.current()?.name ?? null),
+      'connectivity.goOnline': () => till.goOnline(session.current()?.name ?? null),
+      'connectivity.log': ({ limit, beforeId }) => ({ entries: transitions.list(limit, beforeId) }),
     };
     log.info({ dataDir: config.dataDir, mode: info.mode, store: info.storeCode, register: info.registerCode }, 'register core started');
     return {
       dispatch: handle(handlers, log),
       events,
       settings,
-      close: () => db.close(),
+      connectivity: till,
+      close: () => {
+        till.stop();
+        db.close();
+      },
     };
   } catch (error) {
+    connectivity?.stop();
     db.close();
     throw error;
   }

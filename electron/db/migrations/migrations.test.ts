@@ -93,3 +93,15 @@ describe('migration 5: outbox', () => {
     expect(() => db.prepare('INSERT INTO outbox (id, entity, entity_id, type, payload, created_at) VALUES (?, ?, ?, ?, ?, ?)').run('o2', 'sale', 's1', 'x', 'not json', 1)).toThrow(/CHECK/);
   });
 });
+
+describe('migration 6: connectivity log', () => {
+  it('keeps the outbox and adds an append-only log of transitions', () => {
+    const db = migrateFrom(5, (old) => old.prepare('INSERT INTO outbox (id, entity, entity_id, type, payload, created_at) VALUES (?, ?, ?, ?, ?, ?)').run('o1', 'sale', 's1', 'sale.completed', '{}', 1));
+    expect(db.prepare('SELECT id FROM outbox').pluck().get()).toBe('o1');
+    const insert = db.prepare('INSERT INTO connectivity_log (at, from_state, to_state, from_reasons, reasons, trigger, user) VALUES (?, ?, ?, ?, ?, ?, ?)');
+    insert.run(1, 'online', 'offline', '[]', '["manual"]', 'manual.goOffline', 'Ana');
+    expect(() => insert.run(2, 'online', 'sideways', '[]', '[]', 'x', null)).toThrow(/CHECK/);
+    expect(() => db.prepare('UPDATE connectivity_log SET user = NULL').run()).toThrow(/append-only/);
+    expect(() => db.prepare('DELETE FROM connectivity_log').run()).toThrow(/append-only/);
+  });
+});

@@ -8,8 +8,10 @@ import { StatusBar } from './StatusBar';
 afterEach(cleanup);
 
 const info: AppInfo = { version: '0.1.0', storeCode: 'S01', registerCode: 'R01', currency: 'EUR', locale: 'en', mode: 'demo' };
-const online: ConnectivityState = { state: 'online', reasons: [], since: 0, manualBy: null, warning: null };
-const manual: ConnectivityState = { state: 'offline', reasons: ['manual'], since: Date.UTC(2026, 10, 23, 10, 42), manualBy: 'Ana', warning: null };
+const hq: ConnectivityState['hq'] = { configured: true, reachable: true, lastProbeAt: 1, latencyMs: 4, evidence: null, lastError: null };
+const online: ConnectivityState = { state: 'online', reasons: [], since: 0, manualBy: null, warning: null, hq };
+const manual: ConnectivityState = { state: 'offline', reasons: ['manual'], since: Date.UTC(2026, 10, 23, 10, 42), manualBy: 'Ana', warning: null, hq };
+const unreachable: ConnectivityState['hq'] = { ...hq, reachable: false, evidence: 'hq-unreachable', lastError: 'HQ refused the connection' };
 
 describe('the status bar', () => {
   it('shows the state and reasons as the contract’s data attributes and in words', () => {
@@ -22,10 +24,20 @@ describe('the status bar', () => {
   });
 
   it('says why in words for each reason, so colour is never the only signal', () => {
-    const { rerender } = render(<StatusBar info={info} connectivity={{ ...online, state: 'offline', reasons: ['network'] }} user={null} onSignOut={() => {}} />);
+    const { rerender } = render(<StatusBar info={info} connectivity={{ ...online, state: 'offline', reasons: ['network'], hq: unreachable }} user={null} onSignOut={() => {}} />);
     expect(screen.getByTestId('connectivity').textContent).toMatch(/HQ not reachable since/);
+    expect(screen.getByTestId('connectivity').title).toBe('HQ refused the connection');
+    rerender(<StatusBar info={info} connectivity={{ ...online, state: 'offline', reasons: ['network'], hq: { ...unreachable, evidence: 'no-network' } }} user={null} onSignOut={() => {}} />);
+    expect(screen.getByTestId('connectivity').textContent).toMatch(/no network connection since/);
     rerender(<StatusBar info={info} connectivity={{ ...online, state: 'offline', reasons: ['service:membership'] }} user={null} onSignOut={() => {}} />);
     expect(screen.getByTestId('connectivity').textContent).toMatch(/membership service degraded/);
+  });
+
+  it('tells a cashier who switched offline that HQ is reachable again, and not otherwise', () => {
+    const { rerender } = render(<StatusBar info={info} connectivity={manual} user={null} onSignOut={() => {}} />);
+    expect(screen.getByText('HQ reachable again')).toBeTruthy();
+    rerender(<StatusBar info={info} connectivity={{ ...manual, hq: unreachable }} user={null} onSignOut={() => {}} />);
+    expect(screen.queryByText('HQ reachable again')).toBeNull();
   });
 
   it('asks the main process to go offline when the cashier presses the button', async () => {

@@ -39,12 +39,18 @@ export function StatusBar({ info, connectivity, user, onSignOut }: Props) {
         data-reasons={connectivity?.reasons.join(' ') ?? ''}
         role="status"
         aria-live="polite"
+        title={connectivity?.hq.lastError ?? undefined}
       >
         <span className="connectivity__icon" aria-hidden="true">
           {offline ? '⚠' : '●'}
         </span>
         {connectivity ? describe(connectivity, info?.locale) : 'Checking…'}
       </span>
+      {offline && connectivity?.reasons.includes('manual') && connectivity.hq.configured && connectivity.hq.reachable ? (
+        <span className="status-bar__hint" role="status">
+          HQ reachable again
+        </span>
+      ) : null}
       {connectivity?.warning ? (
         <span className="status-bar__warning" role="alert">
           {connectivity.warning}
@@ -75,7 +81,9 @@ function describe(state: ConnectivityState, locale?: string): string {
   if (state.state === 'online') return 'Online';
   const since = clock(state.since, locale);
   if (state.reasons.includes('manual')) return state.manualBy ? `Offline — switched by ${state.manualBy} at ${since}` : `Offline — switched at ${since}`;
-  if (state.reasons.includes('network')) return `Offline — HQ not reachable since ${since}`;
+  if (state.reasons.includes('network')) {
+    return state.hq.evidence === 'no-network' ? `Offline — no network connection since ${since}` : `Offline — HQ not reachable since ${since}`;
+  }
   const service = state.reasons.find((r) => r.startsWith('service:'));
   return service ? `Offline — ${service.slice('service:'.length)} service degraded` : 'Offline';
 }
