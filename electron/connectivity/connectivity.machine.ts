@@ -101,206 +101,218 @@ const serviceRegion = (domain: ServiceDomain) => ({
   },
 });
 
-export const connectivityMachine = setup({
-  types: {
-    context: {} as ConnectivityContext,
-    events: {} as ConnectivityEvent,
-    input: {} as ConnectivityInput,
-  },
-  actors: {
-    /** Replaced by the real HTTP probe of HQ `/health` (see hq-probe.ts). */
-    probe: fromPromise<ProbeResult, { timeoutMs: number }>(async () => {
-      throw new Error('the probe actor must be provided');
-    }),
-    /** Replaced by the real `GET /qos?domain=` call. */
-    qos: fromPromise<QosResult, { domain: ServiceDomain }>(async () => {
-      throw new Error('the qos actor must be provided');
-    }),
-  },
-  delays: {
-    /** While online: T2 between probes, ±10 % so registers do not probe in step (nor in step with a flapping link). */
-    probeInterval: ({ context }) => Math.round(context.timings.t2Ms * (0.9 + 0.2 * context.random())),
-    /** While offline: T2offline, ±20 % jitter so registers of a store do not probe in step. */
-    offlineProbeInterval: ({ context }) => Math.round(context.timings.t2OfflineMs * (0.8 + 0.4 * context.random())),
-    /** The debounce window T1 counts from the start of the failed probe, so detection ≤ interval + T1 + probe timeout. */
-    debounce: ({ context }) => Math.max(0, context.timings.t1Ms - (context.network.lastProbe?.durationMs ?? 0)),
-    qosPoll: ({ context }) => context.timings.qosPollMs,
-    confirmInterval: ({ context }) => Math.max(100, Math.round(context.timings.t1Ms / 4)),
-  },
-  guards: {
-    hqConfigured: ({ context }) => context.hqConfigured,
-    startsManualOffline: ({ context }) => context.startsManualOffline,
-    probeOk: ({ event }) => (event as unknown as ProbeDone).output.ok,
-    /** Back online: enough consecutive successes, spanning at least the (damped) stable period T1 × damping. */
-    recovered: ({ context, event }) => {
-      const result = (event as unknown as ProbeDone).output;
-      if (!result.ok) return false;
-      const span = result.at - (context.network.streakStartedAt ?? result.at);
-      return context.network.successes + 1 >= context.timings.recoverSuccesses && span >= context.timings.t1Ms * context.network.damping;
+/**
+ * Builds the machine for a set of business domains (one service region each). The register runs it for
+ * all of them (`connectivityMachine`); model-based tests explore it with fewer, since every region is the
+ * same.
+ */
+export function createConnectivityMachine(domains: readonly ServiceDomain[] = SERVICE_DOMAINS) {
+  return setup({
+    types: {
+      context: {} as ConnectivityContext,
+      events: {} as ConnectivityEvent,
+      input: {} as ConnectivityInput,
     },
-    isDomain: ({ event }, params: { domain: ServiceDomain }) => event.type === 'service.faultReported' && event.domain === params.domain,
-    qosOk: ({ event }) => (event as unknown as QosDone).output.status === 'ok',
-    qosDegraded: ({ event }) => ['degraded', 'down'].includes((event as unknown as QosDone).output.status),
-    qosUnreachable: ({ event }) => (event as unknown as QosDone).output.status === 'unreachable',
-  },
-  actions: {
-    recordPress: assign(({ event }) => {
-      assertEvent(event, ['manual.goOffline', 'manual.goOnline']);
-      return { manual: { by: event.by, at: event.at } };
-    }),
-    recordProbe: assign(({ context, event }) => ({ network: { ...context.network, lastProbe: (event as unknown as ProbeDone).output } })),
-    recordEvidence: assign(({ context, event }) => {
-      assertEvent(event, 'network.evidence');
-      return { network: { ...context.network, lastProbe: event.result } };
-    }),
-    countSuccess: assign(({ context, event }) => {
-      const result = (event as unknown as ProbeDone).output;
-      return { network: { ...context.network, successes: context.network.successes + 1, streakStartedAt: context.network.streakStartedAt ?? result.at } };
-    }),
-    resetSuccesses: assign(({ context }) => ({ network: { ...context.network, successes: 0, streakStartedAt: null } })),
-    markDown: assign(({ context, event }) => {
-      const result = (event as unknown as ProbeDone).output as ProbeResult & { ok: false };
-      const flapped = context.network.lastRecoveredAt !== null && result.at - context.network.lastRecoveredAt < FLAP_WINDOW_MS;
-      return {
-        network: {
-          ...context.network,
-          successes: 0,
-          streakStartedAt: null,
-          downSince: result.at,
-          evidence: result,
-          damping: flapped ? Math.min(context.network.damping * 2, MAX_DAMPING) : 1,
-        },
-      };
-    }),
-    markRecovered: assign(({ context, event }) => {
-      const result = (event as unknown as ProbeDone).output;
-      return { network: { ...context.network, successes: 0, streakStartedAt: null, downSince: null, evidence: null, lastRecoveredAt: result.at } };
-    }),
-    serviceDegraded: assign(({ context, event }, params: { domain: ServiceDomain }) => {
-      const result = (event as unknown as QosDone).output;
-      const current = context.service[params.domain];
-      const status = result.status === 'down' ? 'down' : 'degraded';
-      return { service: { ...context.service, [params.domain]: { since: current.since ?? result.at, status, lastQosError: null } } };
-    }),
-    serviceRecovered: assign(({ context }, params: { domain: ServiceDomain }) => ({
-      service: { ...context.service, [params.domain]: { since: null, status: 'ok', lastQosError: null } },
-    })),
-    qosIsNetworkEvidence: raise(({ event }) => {
-      const result = (event as unknown as QosDone).output as QosResult & { status: 'unreachable' };
-      return {
-        type: 'network.evidence' as const,
-        result: { ok: false as const, at: result.at, durationMs: 0, kind: 'other' as const, message: `HQ's QoS endpoint did not answer: ${result.message}` },
-      };
-    }),
-  },
-}).createMachine({
-  id: 'connectivity',
-  type: 'parallel',
-  context: ({ input }) => ({
-    timings: input.timings,
-    hqConfigured: input.hqConfigured,
-    random: input.random ?? Math.random,
-    startsManualOffline: input.manual.on,
-    manual: { by: input.manual.by, at: input.manual.at },
-    network: initialNetwork(),
-    service: Object.fromEntries(SERVICE_DOMAINS.map((d) => [d, { since: null, status: 'ok', lastQosError: null }])) as ConnectivityContext['service'],
-  }),
-  states: {
-    manual: {
-      initial: 'start',
-      states: {
-        start: {
-          always: [{ guard: 'startsManualOffline', target: 'on' }, { target: 'off' }],
-        },
-        off: { on: { 'manual.goOffline': { target: 'on', actions: 'recordPress' } } },
-        on: { on: { 'manual.goOnline': { target: 'off', actions: 'recordPress' } } },
+    actors: {
+      /** Replaced by the real HTTP probe of HQ `/health` (`HqClient.probe`). */
+      probe: fromPromise<ProbeResult, { timeoutMs: number }>(async () => {
+        throw new Error('the probe actor must be provided');
+      }),
+      /** Replaced by the real `GET /qos?domain=` call (`HqClient.qos`). */
+      qos: fromPromise<QosResult, { domain: ServiceDomain }>(async () => {
+        throw new Error('the qos actor must be provided');
+      }),
+    },
+    delays: {
+      /** While online: T2 between probes, ±10 % so registers do not probe in step (nor in step with a flapping link). */
+      probeInterval: ({ context }) => Math.round(context.timings.t2Ms * (0.9 + 0.2 * context.random())),
+      /** While offline: T2offline, ±20 % jitter so registers of a store do not probe in step. */
+      offlineProbeInterval: ({ context }) => Math.round(context.timings.t2OfflineMs * (0.8 + 0.4 * context.random())),
+      /** The debounce window T1 counts from the start of the failed probe, so detection ≤ interval + T1 + probe timeout. */
+      debounce: ({ context }) => Math.max(0, context.timings.t1Ms - (context.network.lastProbe?.durationMs ?? 0)),
+      qosPoll: ({ context }) => context.timings.qosPollMs,
+      confirmInterval: ({ context }) => Math.max(100, Math.round(context.timings.t1Ms / 4)),
+    },
+    guards: {
+      hqConfigured: ({ context }) => context.hqConfigured,
+      startsManualOffline: ({ context }) => context.startsManualOffline,
+      probeOk: ({ event }) => (event as unknown as ProbeDone).output.ok,
+      /** Back online: enough consecutive successes, spanning at least the (damped) stable period T1 × damping. */
+      recovered: ({ context, event }) => {
+        const result = (event as unknown as ProbeDone).output;
+        if (!result.ok) return false;
+        const span = result.at - (context.network.streakStartedAt ?? result.at);
+        return context.network.successes + 1 >= context.timings.recoverSuccesses && span >= context.timings.t1Ms * context.network.damping;
       },
+      /** A fault for this region's domain; without HQ (demo mode) there is no service to fault. */
+      isDomain: ({ context, event }, params: { domain: ServiceDomain }) =>
+        context.hqConfigured && event.type === 'service.faultReported' && event.domain === params.domain,
+      qosOk: ({ event }) => (event as unknown as QosDone).output.status === 'ok',
+      qosDegraded: ({ event }) => ['degraded', 'down'].includes((event as unknown as QosDone).output.status),
+      qosUnreachable: ({ event }) => (event as unknown as QosDone).output.status === 'unreachable',
     },
-    network: {
-      initial: 'start',
-      states: {
-        start: { always: [{ guard: 'hqConfigured', target: 'up' }, { target: 'disabled' }] },
-        /** Demo mode: no HQ to reach, so the factor stays clear. */
-        disabled: {},
-        up: {
-          initial: 'probing',
-          states: {
-            waiting: {
-              after: { probeInterval: 'probing' },
-              on: { 'hint.network': 'probing', 'network.evidence': { target: 'suspect', actions: 'recordEvidence' } },
-            },
-            probing: {
-              invoke: {
-                id: 'probe',
-                src: 'probe',
-                input: ({ context }) => ({ timeoutMs: context.timings.probeTimeoutMs }),
-                onDone: [
-                  { guard: 'probeOk', target: 'waiting', actions: 'recordProbe' },
-                  { target: 'suspect', actions: 'recordProbe' },
-                ],
+    actions: {
+      recordPress: assign(({ event }) => {
+        assertEvent(event, ['manual.goOffline', 'manual.goOnline']);
+        return { manual: { by: event.by, at: event.at } };
+      }),
+      recordProbe: assign(({ context, event }) => ({ network: { ...context.network, lastProbe: (event as unknown as ProbeDone).output } })),
+      recordEvidence: assign(({ context, event }) => {
+        assertEvent(event, 'network.evidence');
+        return { network: { ...context.network, lastProbe: event.result } };
+      }),
+      countSuccess: assign(({ context, event }) => {
+        const result = (event as unknown as ProbeDone).output;
+        return { network: { ...context.network, successes: context.network.successes + 1, streakStartedAt: context.network.streakStartedAt ?? result.at } };
+      }),
+      resetSuccesses: assign(({ context }) => ({ network: { ...context.network, successes: 0, streakStartedAt: null } })),
+      markDown: assign(({ context, event }) => {
+        const result = (event as unknown as ProbeDone).output as ProbeResult & { ok: false };
+        const flapped = context.network.lastRecoveredAt !== null && result.at - context.network.lastRecoveredAt < FLAP_WINDOW_MS;
+        return {
+          network: {
+            ...context.network,
+            successes: 0,
+            streakStartedAt: null,
+            downSince: result.at,
+            evidence: result,
+            damping: flapped ? Math.min(context.network.damping * 2, MAX_DAMPING) : 1,
+          },
+        };
+      }),
+      markRecovered: assign(({ context, event }) => {
+        const result = (event as unknown as ProbeDone).output;
+        return { network: { ...context.network, successes: 0, streakStartedAt: null, downSince: null, evidence: null, lastRecoveredAt: result.at } };
+      }),
+      serviceDegraded: assign(({ context, event }, params: { domain: ServiceDomain }) => {
+        const result = (event as unknown as QosDone).output;
+        const current = context.service[params.domain];
+        const status = result.status === 'down' ? 'down' : 'degraded';
+        return { service: { ...context.service, [params.domain]: { since: current.since ?? result.at, status, lastQosError: null } } };
+      }),
+      serviceRecovered: assign(({ context }, params: { domain: ServiceDomain }) => ({
+        service: { ...context.service, [params.domain]: { since: null, status: 'ok', lastQosError: null } },
+      })),
+      qosIsNetworkEvidence: raise(({ event }) => {
+        const result = (event as unknown as QosDone).output as QosResult & { status: 'unreachable' };
+        return {
+          type: 'network.evidence' as const,
+          result: { ok: false as const, at: result.at, durationMs: 0, kind: 'other' as const, message: `HQ's QoS endpoint did not answer: ${result.message}` },
+        };
+      }),
+    },
+  }).createMachine({
+    id: 'connectivity',
+    type: 'parallel',
+    context: ({ input }) => ({
+      timings: input.timings,
+      hqConfigured: input.hqConfigured,
+      random: input.random ?? Math.random,
+      startsManualOffline: input.manual.on,
+      manual: { by: input.manual.by, at: input.manual.at },
+      network: initialNetwork(),
+      service: Object.fromEntries(domains.map((d) => [d, { since: null, status: 'ok', lastQosError: null }])) as ConnectivityContext['service'],
+    }),
+    states: {
+      manual: {
+        initial: 'start',
+        states: {
+          start: {
+            always: [{ guard: 'startsManualOffline', target: 'on' }, { target: 'off' }],
+          },
+          off: { on: { 'manual.goOffline': { target: 'on', actions: 'recordPress' } } },
+          on: { on: { 'manual.goOnline': { target: 'off', actions: 'recordPress' } } },
+        },
+      },
+      network: {
+        initial: 'start',
+        states: {
+          start: { always: [{ guard: 'hqConfigured', target: 'up' }, { target: 'disabled' }] },
+          /** Demo mode: no HQ to reach, so the factor stays clear. */
+          disabled: {},
+          up: {
+            initial: 'probing',
+            states: {
+              waiting: {
+                after: { probeInterval: 'probing' },
+                on: { 'hint.network': 'probing', 'network.evidence': { target: 'suspect', actions: 'recordEvidence' } },
+              },
+              probing: {
+                invoke: {
+                  id: 'probe',
+                  src: 'probe',
+                  input: ({ context }) => ({ timeoutMs: context.timings.probeTimeoutMs }),
+                  onDone: [
+                    { guard: 'probeOk', target: 'waiting', actions: 'recordProbe' },
+                    { target: 'suspect', actions: 'recordProbe' },
+                  ],
+                },
+              },
+              /** One failure seen: the T1 window. The factor is set only if the re-probe after it fails too. */
+              suspect: { after: { debounce: 'reprobing' } },
+              reprobing: {
+                invoke: {
+                  id: 'reprobe',
+                  src: 'probe',
+                  input: ({ context }) => ({ timeoutMs: context.timings.probeTimeoutMs }),
+                  onDone: [
+                    { guard: 'probeOk', target: 'waiting', actions: 'recordProbe' },
+                    { target: '#connectivity.network.down', actions: ['recordProbe', 'markDown'] },
+                  ],
+                },
               },
             },
-            /** One failure seen: the T1 window. The factor is set only if the re-probe after it fails too. */
-            suspect: { after: { debounce: 'reprobing' } },
-            reprobing: {
-              invoke: {
-                id: 'reprobe',
-                src: 'probe',
-                input: ({ context }) => ({ timeoutMs: context.timings.probeTimeoutMs }),
-                onDone: [
-                  { guard: 'probeOk', target: 'waiting', actions: 'recordProbe' },
-                  { target: '#connectivity.network.down', actions: ['recordProbe', 'markDown'] },
-                ],
+          },
+          down: {
+            initial: 'waiting',
+            states: {
+              waiting: {
+                after: { offlineProbeInterval: 'probing' },
+                on: { 'hint.network': 'probing' },
+              },
+              probing: {
+                invoke: {
+                  id: 'recovery-probe',
+                  src: 'probe',
+                  input: ({ context }) => ({ timeoutMs: context.timings.probeTimeoutMs }),
+                  onDone: [
+                    { guard: 'recovered', target: '#connectivity.network.up.waiting', actions: ['recordProbe', 'markRecovered'] },
+                    { guard: 'probeOk', target: 'confirming', actions: ['recordProbe', 'countSuccess'] },
+                    { target: 'waiting', actions: ['recordProbe', 'resetSuccesses'] },
+                  ],
+                },
+              },
+              /**
+               * HQ answered again: probe densely until the stable period is covered, so a link that flaps
+               * between two slow probes is not mistaken for a steady one.
+               */
+              confirming: {
+                after: { confirmInterval: 'probing' },
               },
             },
           },
         },
-        down: {
-          initial: 'waiting',
-          states: {
-            waiting: {
-              after: { offlineProbeInterval: 'probing' },
-              on: { 'hint.network': 'probing' },
-            },
-            probing: {
-              invoke: {
-                id: 'recovery-probe',
-                src: 'probe',
-                input: ({ context }) => ({ timeoutMs: context.timings.probeTimeoutMs }),
-                onDone: [
-                  { guard: 'recovered', target: '#connectivity.network.up.waiting', actions: ['recordProbe', 'markRecovered'] },
-                  { guard: 'probeOk', target: 'confirming', actions: ['recordProbe', 'countSuccess'] },
-                  { target: 'waiting', actions: ['recordProbe', 'resetSuccesses'] },
-                ],
-              },
-            },
-            /**
-             * HQ answered again: probe densely until the stable period is covered, so a link that flaps
-             * between two slow probes is not mistaken for a steady one.
-             */
-            confirming: {
-              after: { confirmInterval: 'probing' },
-            },
-          },
-        },
+      },
+      service: {
+        type: 'parallel',
+        states: Object.fromEntries(domains.map((domain) => [domain, serviceRegion(domain)])) as Record<ServiceDomain, ReturnType<typeof serviceRegion>>,
       },
     },
-    service: {
-      type: 'parallel',
-      states: Object.fromEntries(SERVICE_DOMAINS.map((domain) => [domain, serviceRegion(domain)])) as Record<ServiceDomain, ReturnType<typeof serviceRegion>>,
-    },
-  },
-});
+  });
+}
 
-export type ConnectivitySnapshot = SnapshotFrom<typeof connectivityMachine>;
+export const connectivityMachine = createConnectivityMachine();
+
+export type ConnectivitySnapshot = SnapshotFrom<ReturnType<typeof createConnectivityMachine>>;
 
 /** The reasons the till is offline, derived from the three factors; none means online. */
 export function reasonsOf(snapshot: ConnectivitySnapshot): ConnectivityReason[] {
-  const value = snapshot.value as { manual: string; network: string | Record<string, string>; service: Record<ServiceDomain, string> };
+  const value = snapshot.value as { manual: string; network: string | Record<string, string>; service: Partial<Record<ServiceDomain, string>> };
   const reasons: ConnectivityReason[] = [];
   if (value.manual === 'on') reasons.push('manual');
   if (typeof value.network === 'object' && 'down' in value.network) reasons.push('network');
   for (const domain of SERVICE_DOMAINS) {
+    if (!(domain in value.service)) continue;
     const state = value.service[domain];
     if (state === 'degraded' || state === 'polling') reasons.push(`service:${domain}`);
   }
