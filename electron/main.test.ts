@@ -2,7 +2,7 @@ import type { BrowserWindow, IpcMainInvokeEvent } from 'electron';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { CHANNELS, EVENT_IPC_CHANNEL } from '../shared/channels';
 import type { KassaCore } from './core/kassa-core';
-import { applySessionPolicy, createMainWindow, isTrustedSender, registerIpc } from './main';
+import { applySessionPolicy, createMainWindow, forwardConnectivityHints, isTrustedSender, registerIpc } from './main';
 
 type WindowOpenHandler = (details: { url: string }) => { action: 'allow' | 'deny' };
 type NavigationEvent = { preventDefault: () => void };
@@ -71,6 +71,8 @@ const electron = vi.hoisted(() => {
       ipcMain: { handle: vi.fn() },
       session: { defaultSession: fakeSession() },
       shell: { openExternal: vi.fn(() => Promise.resolve()) },
+      net: { isOnline: vi.fn(() => true) },
+      powerMonitor: { on: vi.fn(), removeListener: vi.fn() },
     },
   };
 });
@@ -262,5 +264,30 @@ describe('registerIpc', () => {
     const event = { name: 'connectivity.changed', payload: { online: false } };
     forward?.(event);
     expect(window.webContents.send).toHaveBeenCalledWith(EVENT_IPC_CHANNEL, event);
+  });
+});
+
+describe('forwardConnectivityHints', () => {
+  it('turns resume from sleep and a change of net.isOnline() into probe hints, and stops cleanly', () => {
+    vi.useFakeTimers();
+    try {
+      const hint = vi.fn();
+      const stop = forwardConnectivityHints({ connectivity: { hint } } as unknown as Pick<KassaCore, 'connectivity'>, 1000);
+      const [, onResume] = electron.module.powerMonitor.on.mock.calls.find(([name]) => name === 'resume') as unknown as [string, () => void];
+      onResume();
+      expect(hint).toHaveBeenLastCalledWith('resumed from sleep');
+      electron.module.net.isOnline.mockReturnValue(false);
+      vi.advanceTimersByTime(1000);
+      expect(hint).toHaveBeenLastCalledWith('the OS reports no network');
+      vi.advanceTimersByTime(3000);
+      expect(hint).toHaveBeenCalledTimes(2);
+      stop();
+      expect(electron.module.powerMonitor.removeListener).toHaveBeenCalledWith('resume', onResume);
+      electron.module.net.isOnline.mockReturnValue(true);
+      vi.advanceTimersByTime(3000);
+      expect(hint).toHaveBeenCalledTimes(2);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });

@@ -3,7 +3,7 @@
  * file and preload.ts import electron.
  */
 import path from 'node:path';
-import { app, BrowserWindow, ipcMain, session, shell, type IpcMainInvokeEvent, type WebContents } from 'electron';
+import { app, BrowserWindow, ipcMain, net, powerMonitor, session, shell, type IpcMainInvokeEvent, type WebContents } from 'electron';
 import { CHANNELS, EVENT_IPC_CHANNEL } from '../shared/channels';
 import { readRegisterConfig } from './core/config';
 import { createKassaCore, type KassaCore } from './core/kassa-core';
@@ -89,6 +89,26 @@ export function registerIpc(core: KassaCore, getWindow: () => BrowserWindow | nu
   });
 }
 
+/**
+ * Electron's view of the network becomes hints for the connectivity machine: waking from sleep and
+ * `net.isOnline()` changing each trigger an immediate probe of HQ, never a verdict.
+ */
+export function forwardConnectivityHints(core: Pick<KassaCore, 'connectivity'>, intervalMs = 2000): () => void {
+  const onResume = () => core.connectivity.hint('resumed from sleep');
+  powerMonitor.on('resume', onResume);
+  let online = net.isOnline();
+  const timer = setInterval(() => {
+    if (net.isOnline() !== online) {
+      online = !online;
+      core.connectivity.hint(online ? 'the OS reports the network is back' : 'the OS reports no network');
+    }
+  }, intervalMs);
+  return () => {
+    clearInterval(timer);
+    powerMonitor.removeListener('resume', onResume);
+  };
+}
+
 async function start(log: Logger): Promise<void> {
   // One register, one window: a second launch focuses the first.
   if (!app.requestSingleInstanceLock()) {
@@ -104,6 +124,8 @@ async function start(log: Logger): Promise<void> {
   const preload = path.join(import.meta.dirname, '..', 'preload', 'preload.cjs');
   let window: BrowserWindow | null = createMainWindow(preload, rendererUrl, rendererFile);
   registerIpc(core, () => window, rendererUrl);
+  const stopHints = forwardConnectivityHints(core);
+  app.on('will-quit', stopHints);
   app.on('second-instance', () => {
     if (window?.isMinimized()) window.restore();
     window?.focus();

@@ -90,7 +90,9 @@ describe('the connectivity machine, explored as a model', () => {
   const demo = explore(false);
   const graphs = [withHq, manualAtStart, demo];
   const edges = graphs.flatMap((graph) =>
-    Object.values(graph).flatMap(({ state, transitions }) => Object.values(transitions).map((edge) => ({ from: state, event: edge.event as AnyEvent, to: edge.state }))),
+    Object.values(graph).flatMap(({ state, transitions }) =>
+      Object.values(transitions as Record<string, { event: AnyEvent; state: ConnectivitySnapshot }>).map((edge) => ({ from: state, event: edge.event, to: edge.state })),
+    ),
   );
   const states = graphs.flatMap((graph) => Object.values(graph).map((v) => v.state));
 

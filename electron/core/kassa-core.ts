@@ -3,6 +3,7 @@ import path from 'node:path';
 import { v7 as uuidv7 } from 'uuid';
 import type { AppInfo, ServiceDomain } from '../../shared/api';
 import { ConnectivityService } from '../connectivity/connectivity.service';
+import { watchInterfaces } from '../connectivity/interface-watch';
 import { TransitionLog } from '../connectivity/transition-log';
 import { HqClient } from '../hq/hq-client';
 import { ManualFlagStore } from '../connectivity/manual-flag';
@@ -60,6 +61,8 @@ export async function createKassaCore({ config, log, nativeBinding }: CoreOption
     });
     const till = connectivity;
     serviceFault = (domain, detail) => till.reportServiceFault(domain, detail);
+    // Interface changes are hints for an immediate probe (Electron adds its own: resume from sleep).
+    const stopWatching = hq ? watchInterfaces((usable) => till.hint(usable ? 'a network interface came up' : 'the last network interface went down')) : () => {};
     const catalog = new CatalogRepository(db);
     const users = new UsersRepository(db);
     if (!config.hqUrl) await seedDemoData(catalog, users);
@@ -110,6 +113,7 @@ export async function createKassaCore({ config, log, nativeBinding }: CoreOption
       settings,
       connectivity: till,
       close: () => {
+        stopWatching();
         till.stop();
         db.close();
       },
