@@ -1,0 +1,143 @@
+import type { Kysely } from 'kysely';
+import { CatalogProductSchema, type CatalogProduct } from '../../../shared/catalog';
+import type { Promotion, TaxClass } from '../../../shared/hq/feed';
+import type { HqSchema } from '../db/schema';
+import type { NewChange, WriteTx, Writer } from '../db/writer';
+
+export interface ImportReport {
+  imported: number;
+  rejected: { row: number; reason: string }[];
+}
+
+const ROWS_PER_STATEMENT = 500;
+
+/** Turns zod's issues for one row into one sentence naming the fields. */
+export function describeRowIssues(issues: { path: PropertyKey[]; message: string }[]): string {
+  return issues
+    .slice(0, 4)
+    .map((issue) => `${issue.path.map(String).join('.') || 'row'}: ${issue.message}`)
+    .join('; ');
+}
+
+function sameProduct(row: { name: string; price: number; tax_class: string; barcodes: string }, product: CatalogProduct): boolean {
+  return row.name === product.name && Number(row.price) === product.price && row.tax_class === product.taxClass && row.barcodes === JSON.stringify(product.barcodes);
+}
+
+export class CatalogRepository {
+  constructor(
+    private readonly read: Kysely<HqSchema>,
+    private readonly writer: Writer,
+  ) {}
+
+  /**
+   * Upserts products by SKU, row by row: a row that fails validation, repeats a SKU or barcode of an
+   * earlier row, or uses a barcode another product owns is rejected and reported; the others are stored
+   * in one transaction. Unchanged products are counted as imported but add no change to the feed.
+   */
+  async importProducts(rows: readonly unknown[]): Promise<ImportReport> {
+    const rejected: ImportReport['rejected'] = [];
+    const accepted: { row: number; product: CatalogProduct }[] = [];
+    const skuRow = new Map<string, number>();
+    const barcodeRow = new Map<string, number>();
+    rows.forEach((raw, row) => {
+      const parsed = CatalogProductSchema.safeParse(raw);
+      if (!parsed.success) return rejected.push({ row, reason: describeRowIssues(parsed.error.issues) });
+      const product = parsed.data;
+      const earlier = skuRow.get(product.sku);
+      if (earlier !== undefined) return rejected.push({ row, reason: `sku ${product.sku} already appears in row ${earlier}` });
+      const repeated = product.barcodes.find((b) => barcodeRow.has(b) || product.barcodes.indexOf(b) !== product.barcodes.lastIndexOf(b));
+      if (repeated) return rejected.push({ row, reason: `barcode ${repeated} is used twice in this import (row ${barcodeRow.get(repeated) ?? row})` });
+      skuRow.set(product.sku, row);
+      for (const b of product.barcodes) barcodeRow.set(b, row);
+      accepted.push({ row, product });
+    });
+    let imported = 0;
+    await this.writer.transaction(async (tx) => {
+      const changes: NewChange[] = [];
+      for (let i = 0; i < accepted.length; i += ROWS_PER_STATEMENT) {
+        imported += await this.upsertChunk(tx, accepted.slice(i, i + ROWS_PER_STATEMENT), rejected, changes);
+      }
+      await tx.append(changes);
+    });
+    rejected.sort((a, b) => a.row - b.row);
+    return { imported, rejected };
+  }
+
+  private async upsertChunk(tx: WriteTx, chunk: { row: number; product: CatalogProduct }[], rejected: ImportReport['rejected'], changes: NewChange[]): Promise<number> {
+    const { trx, now } = tx;
+    if (chunk.length === 0) return 0;
+    const skus = chunk.map((c) => c.product.sku);
+    const existing = new Map((await trx.selectFrom('products').selectAll().where('sku', 'in', skus).execute()).map((r) => [r.sku, r]));
+    const owners = new Map(
+      (await trx.selectFrom('product_barcodes').select(['barcode', 'sku']).where('barcode', 'in', chunk.flatMap((c) => c.product.barcodes)).execute()).map((r) => [r.barcode, r.sku]),
+    );
+    const changed: CatalogProduct[] = [];
+    let imported = 0;
+    for (const { row, product } of chunk) {
+      const taken = product.barcodes.find((b) => owners.has(b) && owners.get(b) !== product.sku);
+      if (taken) {
+        rejected.push({ row, reason: `barcode ${taken} belongs to sku ${owners.get(taken)}` });
+        continue;
+      }
+      imported++;
+      const before = existing.get(product.sku);
+      if (!before || !sameProduct(before, product)) changed.push(product);
+    }
+    if (changed.length === 0) return imported;
+    await trx
+      .insertInto('products')
+      .values(changed.map((p) => ({ sku: p.sku, name: p.name, price: p.price, tax_class: p.taxClass, barcodes: JSON.stringify(p.barcodes), updated_at: now })))
+      .onConflict((oc) =>
+        oc.column('sku').doUpdateSet((eb) => ({
+          name: eb.ref('excluded.name'),
+          price: eb.ref('excluded.price'),
+          tax_class: eb.ref('excluded.tax_class'),
+          barcodes: eb.ref('excluded.barcodes'),
+          updated_at: eb.ref('excluded.updated_at'),
+        })),
+      )
+      .execute();
+    await trx.deleteFrom('product_barcodes').where('sku', 'in', changed.map((p) => p.sku)).execute();
+    const barcodes = changed.flatMap((p) => p.barcodes.map((barcode) => ({ barcode, sku: p.sku })));
+    for (let i = 0; i < barcodes.length; i += ROWS_PER_STATEMENT * 2) await trx.insertInto('product_barcodes').values(barcodes.slice(i, i + ROWS_PER_STATEMENT * 2)).execute();
+    for (const p of changed) changes.push({ kind: 'product', entityId: p.sku, data: p });
+    return imported;
+  }
+
+  async productCount(): Promise<number> {
+    const row = await this.read.selectFrom('products').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+    return Number(row.n);
+  }
+
+  async product(sku: string): Promise<CatalogProduct | null> {
+    const row = await this.read.selectFrom('products').selectAll().where('sku', '=', sku).executeTakeFirst();
+    return row ? { sku: row.sku, barcodes: JSON.parse(row.barcodes) as string[], name: row.name, price: Number(row.price), taxClass: row.tax_class as CatalogProduct['taxClass'] } : null;
+  }
+
+  async upsertTaxClasses(taxClasses: TaxClass[]): Promise<void> {
+    await this.writer.transaction(async (tx) => {
+      for (const t of taxClasses) {
+        await tx.trx
+          .insertInto('tax_classes')
+          .values({ code: t.code, name: t.name, rate_bp: t.rateBasisPoints })
+          .onConflict((oc) => oc.column('code').doUpdateSet({ name: t.name, rate_bp: t.rateBasisPoints }))
+          .execute();
+      }
+      await tx.append(taxClasses.map((t) => ({ kind: 'taxClass', entityId: t.code, data: t })));
+    });
+  }
+
+  async upsertPromotions(promotions: Promotion[]): Promise<void> {
+    await this.writer.transaction(async (tx) => {
+      for (const p of promotions) {
+        const data = JSON.stringify(p);
+        await tx.trx
+          .insertInto('promotions')
+          .values({ id: p.id, data, updated_at: tx.now })
+          .onConflict((oc) => oc.column('id').doUpdateSet({ data, updated_at: tx.now }))
+          .execute();
+      }
+      await tx.append(promotions.map((p) => ({ kind: 'promotion', entityId: p.id, data: p })));
+    });
+  }
+}

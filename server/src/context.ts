@@ -1,0 +1,71 @@
+import type { ServerResponse } from 'node:http';
+import type { FastifyBaseLogger, FastifyInstance, RawReplyDefaultExpression, RawRequestDefaultExpression, RawServerDefault } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import type { Guards } from './auth/guards';
+import type { UsersRepository } from './auth/users.repository';
+import type { CatalogRepository } from './catalog/catalog.repository';
+import type { HqDatabase } from './db/database';
+import type { Writer } from './db/writer';
+import type { MembersRepository } from './members/members.repository';
+import type { OrdersRepository } from './orders/orders.repository';
+import type { PaymentsService } from './payments/payments.service';
+import type { FaultInjector } from './qos/fault-injector';
+import type { QosMonitor } from './qos/qos-monitor';
+import type { RegistersRepository } from './registers/registers.repository';
+import type { FeedNotifier } from './sync/feed-notifier';
+import type { FeedRepository, FeedRetention } from './sync/feed.repository';
+import type { PushService } from './sync/push.service';
+
+export type HqApp = FastifyInstance<RawServerDefault, RawRequestDefaultExpression, RawReplyDefaultExpression, FastifyBaseLogger, ZodTypeProvider>;
+
+/** Everything the routes use, built once per server by buildServer(). */
+export interface HqContext {
+  database: HqDatabase;
+  writer: Writer;
+  guards: Guards;
+  registers: RegistersRepository;
+  users: UsersRepository;
+  catalog: CatalogRepository;
+  members: MembersRepository;
+  orders: OrdersRepository;
+  payments: PaymentsService;
+  feed: FeedRepository;
+  notifier: FeedNotifier;
+  push: PushService;
+  faults: FaultInjector;
+  qos: QosMonitor;
+  settings: {
+    faultsEnabled: boolean;
+    heartbeatMs: number;
+    retention: FeedRetention;
+  };
+  /** Requests that write (pushes, imports) and must finish before shutdown closes the database. */
+  inFlight: InFlight;
+  /** Open realtime streams, which shutdown ends. */
+  streams: Set<ServerResponse>;
+  /** True once shutdown has begun: /health answers 503 so a load balancer drains this instance. */
+  closing: boolean;
+}
+
+/** Counts running writes so a graceful shutdown can wait for them. */
+export class InFlight {
+  private count = 0;
+  private waiters: (() => void)[] = [];
+
+  async run<T>(work: () => Promise<T>): Promise<T> {
+    this.count++;
+    try {
+      return await work();
+    } finally {
+      if (--this.count === 0) this.waiters.splice(0).forEach((fn) => fn());
+    }
+  }
+
+  get size(): number {
+    return this.count;
+  }
+
+  drained(): Promise<void> {
+    return this.count === 0 ? Promise.resolve() : new Promise((resolve) => this.waiters.push(resolve));
+  }
+}

@@ -1,0 +1,138 @@
+/**
+ * Opens HQ's storage: SQLite (better-sqlite3) in a data folder by default, PostgreSQL (pg) with a
+ * connection string. Both go through the same Kysely schema, queries and migrations; only the dialect
+ * and a few connection settings differ here.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import { Kysely, Migrator, PostgresDialect, SqliteDialect, sql } from 'kysely';
+import pg from 'pg';
+import { migrationProvider } from './migrations';
+import type { HqSchema } from './schema';
+
+export type DialectName = 'sqlite' | 'postgres';
+
+export type StorageOptions =
+  | { kind: 'sqlite'; dataDir: string }
+  | {
+      kind: 'postgres';
+      connectionString: string;
+      /** A schema to work in (created if missing); tests use one per suite so runs never collide. */
+      schema?: string;
+      poolSize?: number;
+    };
+
+export interface HqDatabase {
+  dialect: DialectName;
+  /** Writes and transactions. */
+  db: Kysely<HqSchema>;
+  /** Reads that must not queue behind writes (SQLite: a second, read-only connection; PostgreSQL: the pool). */
+  read: Kysely<HqSchema>;
+  /** PostgreSQL only: a fresh client for LISTEN (the realtime stream across HQ instances). */
+  listenClient?: () => pg.Client;
+  close(): Promise<void>;
+}
+
+/** Kysely prepares every statement it runs; SQLite keeps the compiled ones here so a hot query is parsed once. */
+function withStatementCache(db: Database.Database, size = 500): Database.Database {
+  const cache = new Map<string, Database.Statement>();
+  const prepare = db.prepare.bind(db);
+  return new Proxy(db, {
+    get(target, prop, receiver) {
+      if (prop !== 'prepare') return Reflect.get(target, prop, receiver);
+      return (source: string) => {
+        let statement = cache.get(source);
+        if (!statement) {
+          statement = prepare(source);
+          if (cache.size >= size) cache.delete(cache.keys().next().value as string);
+          cache.set(source, statement);
+        }
+        return statement;
+      };
+    },
+  });
+}
+
+function openSqlite(dataDir: string): HqDatabase {
+  fs.mkdirSync(dataDir, { recursive: true });
+  const file = path.join(dataDir, 'hq.db');
+  const writer = new Database(file);
+  writer.pragma('journal_mode = WAL');
+  // FULL: an acknowledged push survives a power cut, not only a crash of the process.
+  writer.pragma('synchronous = FULL');
+  writer.pragma('foreign_keys = ON');
+  writer.pragma('busy_timeout = 5000');
+  const reader = new Database(file, { readonly: true });
+  reader.pragma('busy_timeout = 5000');
+  const db = new Kysely<HqSchema>({ dialect: new SqliteDialect({ database: withStatementCache(writer) }) });
+  const read = new Kysely<HqSchema>({ dialect: new SqliteDialect({ database: withStatementCache(reader) }) });
+  return {
+    dialect: 'sqlite',
+    db,
+    read,
+    async close() {
+      await read.destroy();
+      await db.destroy();
+    },
+  };
+}
+
+/** bigint columns hold milliseconds and minor units, well inside 2^53: read them as numbers. */
+const pgTypes = {
+  getTypeParser(oid: number, format?: 'text' | 'binary') {
+    if (oid === pg.types.builtins.INT8 || oid === pg.types.builtins.NUMERIC) return (value: string) => Number(value);
+    return pg.types.getTypeParser(oid, format);
+  },
+};
+
+function openPostgres(options: Extract<StorageOptions, { kind: 'postgres' }>): HqDatabase {
+  const schemaOption = options.schema ? { options: `-c search_path=${options.schema}` } : {};
+  const config: pg.ClientConfig = { connectionString: options.connectionString, types: pgTypes, ...schemaOption };
+  const pool = new pg.Pool({ ...config, max: options.poolSize ?? 10 });
+  // An idle client that loses its server must not crash HQ; the next query gets a new one.
+  pool.on('error', () => {});
+  const db = new Kysely<HqSchema>({ dialect: new PostgresDialect({ pool }) });
+  return {
+    dialect: 'postgres',
+    db,
+    read: db,
+    listenClient: () => new pg.Client(config),
+    async close() {
+      await db.destroy();
+    },
+  };
+}
+
+export class MigrationFailedError extends Error {
+  constructor(cause: unknown) {
+    super(`HQ could not bring its database up to date (${cause instanceof Error ? cause.message : String(cause)}). Nothing was served; fix the database or restore a backup, then start HQ again.`, { cause });
+    this.name = 'MigrationFailedError';
+  }
+}
+
+/** Opens the storage and runs every pending migration. */
+export async function openHqDatabase(options: StorageOptions): Promise<HqDatabase> {
+  if (options.kind === 'postgres' && options.schema) {
+    if (!/^[a-z_][a-z0-9_]{0,62}$/.test(options.schema)) throw new Error(`Not a usable PostgreSQL schema name: ${options.schema}`);
+    const admin = new pg.Client({ connectionString: options.connectionString });
+    await admin.connect();
+    try {
+      await admin.query(`CREATE SCHEMA IF NOT EXISTS ${options.schema}`);
+    } finally {
+      await admin.end();
+    }
+  }
+  const hqDb = options.kind === 'sqlite' ? openSqlite(options.dataDir) : openPostgres(options);
+  const { error } = await new Migrator({ db: hqDb.db, provider: migrationProvider }).migrateToLatest();
+  if (error) {
+    await hqDb.close();
+    throw new MigrationFailedError(error);
+  }
+  return hqDb;
+}
+
+/** A cheap round trip to the database, for `GET /health`. */
+export async function ping(hqDb: HqDatabase): Promise<void> {
+  await sql`SELECT 1`.execute(hqDb.read);
+}

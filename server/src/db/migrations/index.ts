@@ -1,0 +1,11 @@
+import type { Migration, MigrationProvider } from 'kysely';
+import { initialMigration } from './001-initial';
+
+/** Numbered, run in order, never edited after they ship (Kysely records each in kysely_migration). */
+export const migrations: Record<string, Migration> = {
+  '001-initial': initialMigration,
+};
+
+export const migrationProvider: MigrationProvider = {
+  getMigrations: async () => migrations,
+};

@@ -1,0 +1,200 @@
+/**
+ * HQ's tables, typed for Kysely. One schema for SQLite and PostgreSQL: text ids, integer minor units,
+ * integer milliseconds for times, JSON as text, booleans as 0/1.
+ */
+import type { Generated } from 'kysely';
+
+export interface StoresTable {
+  id: string;
+  code: string;
+  name: string;
+  currency: string;
+  prices_include_tax: number;
+  enrolment_code_hash: string | null;
+  created_at: number;
+}
+
+export interface RegistersTable {
+  id: string;
+  store_id: string;
+  code: string;
+  name: string;
+  token_hash: string;
+  enrolled_at: number;
+  last_seen_at: number | null;
+}
+
+export interface UsersTable {
+  id: string;
+  store_id: string | null;
+  name: string;
+  role: 'cashier' | 'manager';
+  pin_hash: string;
+  active: number;
+  created_at: number;
+}
+
+export interface TaxClassesTable {
+  code: string;
+  name: string;
+  rate_bp: number;
+}
+
+export interface ProductsTable {
+  sku: string;
+  name: string;
+  price: number;
+  tax_class: string;
+  /** JSON array of barcodes, as served; product_barcodes keeps each barcode unique across products. */
+  barcodes: string;
+  updated_at: number;
+}
+
+export interface ProductBarcodesTable {
+  barcode: string;
+  sku: string;
+}
+
+export interface PromotionsTable {
+  id: string;
+  data: string;
+  updated_at: number;
+}
+
+export interface MembersTable {
+  id: string;
+  name: string;
+  phone: string;
+  card: string | null;
+  created_at: number;
+}
+
+/** Local ids a register gave a member offline, pointing at the member HQ merged them into. */
+export interface MemberAliasesTable {
+  alias_id: string;
+  member_id: string;
+}
+
+export interface PointLedgerTable {
+  id: string;
+  member_id: string;
+  delta: number;
+  reason: string;
+  order_id: string | null;
+  register_id: string | null;
+  created_at: number;
+}
+
+export interface OrdersTable {
+  id: string;
+  kind: 'sale' | 'refund';
+  number: string;
+  store_id: string;
+  register_id: string;
+  total: number;
+  currency: string;
+  created_at: number;
+  lines: string;
+  original_order_id: string | null;
+  member_id: string | null;
+  cashier_id: string;
+  received_at: number;
+}
+
+export interface PaymentsTable {
+  id: string;
+  order_id: string;
+  register_id: string;
+  tender: string;
+  amount: number;
+  status: string;
+  reference: string | null;
+  created_at: number;
+}
+
+export interface CardAuthorizationsTable {
+  payment_id: string;
+  register_id: string;
+  order_id: string | null;
+  amount: number;
+  currency: string;
+  last4: string;
+  status: 'approved' | 'declined';
+  auth_code: string | null;
+  reason: string | null;
+  created_at: number;
+}
+
+export interface OfflineCardPaymentsTable {
+  id: string;
+  order_id: string;
+  register_id: string;
+  store_id: string;
+  amount: number;
+  currency: string;
+  /** Cleared once the payment is settled or declined. */
+  card_token: string | null;
+  last4: string;
+  status: 'pending' | 'settling' | 'settled' | 'declined';
+  reason: string | null;
+  attempts: number;
+  captured_at: number;
+  upload_deadline: number | null;
+  claimed_at: number | null;
+  updated_at: number;
+}
+
+/** One row per operation HQ applied: the unique op id is what makes a push idempotent. */
+export interface AppliedOpsTable {
+  op_id: string;
+  register_id: string;
+  entity: string;
+  entity_id: string;
+  type: string;
+  payload_hash: string;
+  /** JSON of extra result fields (e.g. the member id after a merge), or null. */
+  result: string | null;
+  applied_at: number;
+}
+
+export interface ChangesTable {
+  seq: number;
+  kind: string;
+  action: 'upsert' | 'delete';
+  entity_id: string;
+  data: string;
+  /** Only registers of this store see the change (null: every register). */
+  store_id: string | null;
+  /** The register the change came from, which does not need it back. */
+  origin_register_id: string | null;
+  committed_at: number;
+}
+
+/** A single row (id = 1): the last sequence handed out and how far the history has been pruned. */
+export interface FeedStateTable {
+  id: number;
+  head_seq: number;
+  pruned_through: number;
+}
+
+export interface HqSchema {
+  stores: StoresTable;
+  registers: RegistersTable;
+  users: UsersTable;
+  tax_classes: TaxClassesTable;
+  products: ProductsTable;
+  product_barcodes: ProductBarcodesTable;
+  promotions: PromotionsTable;
+  members: MembersTable;
+  member_aliases: MemberAliasesTable;
+  point_ledger: PointLedgerTable;
+  orders: OrdersTable;
+  payments: PaymentsTable;
+  card_authorizations: CardAuthorizationsTable;
+  offline_card_payments: OfflineCardPaymentsTable;
+  applied_ops: AppliedOpsTable;
+  changes: ChangesTable;
+  feed_state: FeedStateTable;
+}
+
+export type { Generated };

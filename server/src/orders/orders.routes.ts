@@ -1,0 +1,32 @@
+import { z } from 'zod';
+import { HqErrorSchema } from '../../../shared/hq/common';
+import { OrderSchema } from '../../../shared/hq/feed';
+import type { HqApp, HqContext } from '../context';
+import { MAX_SEARCH_LIMIT } from './orders.repository';
+
+export function orderRoutes(app: HqApp, ctx: HqContext): void {
+  app.get(
+    '/orders/search',
+    {
+      preHandler: ctx.guards.registerOrAdmin,
+      schema: {
+        summary: 'Orders across registers and stores, newest createdAt first (admin or register). number matches the sale number exactly; limit 1..10000, default 100.',
+        tags: ['orders'],
+        querystring: z
+          .object({
+            number: z.string().min(1).max(64).optional(),
+            registerId: z.string().min(1).max(64).optional(),
+            limit: z.coerce
+              .number()
+              .int('must be a whole number')
+              .min(1, 'must be at least 1')
+              .max(MAX_SEARCH_LIMIT, `must be at most ${MAX_SEARCH_LIMIT}`)
+              .default(100),
+          })
+          .strict(),
+        response: { 200: z.object({ orders: z.array(OrderSchema) }), 400: HqErrorSchema, 401: HqErrorSchema },
+      },
+    },
+    async (request) => ({ orders: await ctx.orders.search(request.query) }),
+  );
+}

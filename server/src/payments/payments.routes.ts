@@ -1,0 +1,20 @@
+import { AuthorizeRequestSchema, AuthorizeResponseSchema } from '../../../shared/hq/payments';
+import { HqErrorSchema } from '../../../shared/hq/common';
+import { callerRegister } from '../auth/guards';
+import type { HqApp, HqContext } from '../context';
+
+export function paymentRoutes(app: HqApp, ctx: HqContext): void {
+  app.post(
+    '/payments/authorize',
+    {
+      preHandler: ctx.guards.register,
+      schema: {
+        summary: 'Authorises a card payment through the card gateway (the simulator by default: see the README for its test cards). Idempotent by paymentId; 504 when the acquirer does not answer in time.',
+        tags: ['checkout'],
+        body: AuthorizeRequestSchema,
+        response: { 200: AuthorizeResponseSchema, 400: HqErrorSchema, 401: HqErrorSchema, 409: HqErrorSchema, 504: HqErrorSchema },
+      },
+    },
+    async (request) => ctx.payments.authorize(callerRegister(request), request.body),
+  );
+}

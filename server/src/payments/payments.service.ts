@@ -1,0 +1,137 @@
+import type { Kysely } from 'kysely';
+import type { AuthorizeRequest, AuthorizeResponse } from '../../../shared/hq/payments';
+import type { HqSchema } from '../db/schema';
+import type { Writer } from '../db/writer';
+import { HqError } from '../http/errors';
+import type { AuthenticatedRegister } from '../registers/registers.repository';
+import { GatewayTimeoutError, withGatewayTimeout, type CardGateway } from './gateway';
+import type { Logger } from 'pino';
+
+export interface PaymentsOptions {
+  gateway: CardGateway;
+  timeoutMs: number;
+}
+
+/** A settlement claimed longer ago than this is taken to be abandoned by a crashed instance. */
+const STALE_CLAIM_MS = 5 * 60_000;
+
+export class PaymentsService {
+  private settling: Promise<void> | null = null;
+
+  constructor(
+    private readonly read: Kysely<HqSchema>,
+    private readonly writer: Writer,
+    private readonly options: PaymentsOptions,
+    private readonly log: Logger,
+  ) {}
+
+  /** Authorises a card payment live; the same paymentId again returns the first answer and charges once. */
+  async authorize(register: AuthenticatedRegister, request: AuthorizeRequest): Promise<AuthorizeResponse> {
+    const earlier = await this.read.selectFrom('card_authorizations').selectAll().where('payment_id', '=', request.paymentId).executeTakeFirst();
+    if (earlier) return this.answerFrom(earlier, request);
+    let answer;
+    try {
+      answer = await withGatewayTimeout(this.options.timeoutMs, (signal) =>
+        this.options.gateway.authorize({ reference: request.paymentId, amount: request.amount, currency: request.currency, cardNumber: request.cardNumber }, signal),
+      );
+    } catch (error) {
+      if (error instanceof GatewayTimeoutError) {
+        throw new HqError(504, 'GATEWAY_TIMEOUT', 'The card acquirer did not answer in time; the card was not charged. Try again or take another tender.');
+      }
+      throw error;
+    }
+    const row = {
+      payment_id: request.paymentId,
+      register_id: register.id,
+      order_id: request.orderId ?? null,
+      amount: request.amount,
+      currency: request.currency,
+      last4: request.cardNumber.slice(-4),
+      status: answer.status,
+      auth_code: answer.status === 'approved' ? answer.authCode : null,
+      reason: answer.status === 'declined' ? answer.reason : null,
+    };
+    await this.writer.transaction(({ trx, now }) =>
+      trx
+        .insertInto('card_authorizations')
+        .values({ ...row, created_at: now })
+        .onConflict((oc) => oc.column('payment_id').doNothing())
+        .execute(),
+    );
+    // A concurrent retry may have stored its answer first: every caller returns the stored one.
+    const stored = await this.read.selectFrom('card_authorizations').selectAll().where('payment_id', '=', request.paymentId).executeTakeFirstOrThrow();
+    return this.answerFrom(stored, request);
+  }
+
+  private answerFrom(row: { payment_id: string; amount: number; status: 'approved' | 'declined'; auth_code: string | null; reason: string | null; last4: string }, request: AuthorizeRequest): AuthorizeResponse {
+    if (Number(row.amount) !== request.amount) {
+      throw new HqError(409, 'PAYMENT_ID_REUSED', `Payment ${request.paymentId} was already authorised for ${row.amount}; use a new payment id for a different amount.`);
+    }
+    return { paymentId: row.payment_id, status: row.status, authCode: row.auth_code, reason: row.reason, last4: row.last4 };
+  }
+
+  /** Starts settling stored offline payments, unless a run is already going; returns when that run ends. */
+  settlePending(): Promise<void> {
+    this.settling ??= this.settleAll()
+      .catch((error: unknown) => this.log.error({ err: error }, 'settling offline card payments failed; will retry'))
+      .finally(() => (this.settling = null));
+    return this.settling;
+  }
+
+  private async settleAll(): Promise<void> {
+    for (;;) {
+      const batch = await this.writer.transaction(async ({ trx, now }) => {
+        const due = await trx
+          .selectFrom('offline_card_payments')
+          .select('id')
+          .where((eb) => eb.or([eb('status', '=', 'pending'), eb.and([eb('status', '=', 'settling'), eb('claimed_at', '<', now - STALE_CLAIM_MS)])]))
+          .orderBy('captured_at')
+          .limit(50)
+          .execute();
+        if (due.length === 0) return [];
+        const ids = due.map((d) => d.id);
+        // Claim them so another HQ instance does not settle the same payments.
+        return trx
+          .updateTable('offline_card_payments')
+          .set((eb) => ({ status: 'settling', claimed_at: now, attempts: eb('attempts', '+', 1) }))
+          .where('id', 'in', ids)
+          .where((eb) => eb.or([eb('status', '=', 'pending'), eb('status', '=', 'settling')]))
+          .returning(['id', 'order_id', 'register_id', 'store_id', 'amount', 'currency', 'card_token'])
+          .execute();
+      });
+      if (batch.length === 0) return;
+      let progressed = false;
+      for (const payment of batch) {
+        let answer;
+        try {
+          answer = await withGatewayTimeout(this.options.timeoutMs, (signal) =>
+            this.options.gateway.settle({ reference: payment.id, amount: Number(payment.amount), currency: payment.currency, cardToken: payment.card_token ?? '' }, signal),
+          );
+        } catch (error) {
+          this.log.warn({ err: error, payment: payment.id }, 'an offline card payment could not be settled yet; it stays pending');
+          await this.writer.transaction(({ trx, now }) => trx.updateTable('offline_card_payments').set({ status: 'pending', claimed_at: null, updated_at: now }).where('id', '=', payment.id).execute());
+          continue;
+        }
+        progressed = true;
+        const status = answer.status === 'approved' ? ('settled' as const) : ('declined' as const);
+        const reason = answer.status === 'declined' ? answer.reason : null;
+        await this.writer.transaction(async (tx) => {
+          await tx.trx.updateTable('offline_card_payments').set({ status, reason, card_token: null, claimed_at: null, updated_at: tx.now }).where('id', '=', payment.id).execute();
+          await tx.append([
+            {
+              kind: 'cardSettlement',
+              entityId: payment.id,
+              data: { id: payment.id, orderId: payment.order_id, registerId: payment.register_id, amount: Number(payment.amount), status, reason },
+              storeId: payment.store_id,
+            },
+          ]);
+        });
+      }
+      if (!progressed) return;
+    }
+  }
+
+  async offlinePayment(id: string) {
+    return this.read.selectFrom('offline_card_payments').select(['id', 'status', 'reason', 'attempts', 'card_token']).where('id', '=', id).executeTakeFirst();
+  }
+}

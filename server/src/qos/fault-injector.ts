@@ -1,0 +1,92 @@
+import { z } from 'zod';
+import { SERVICE_DOMAINS, type ServiceDomain } from '../../../shared/api';
+import { domainOfRoute } from '../../../shared/hq/domains';
+
+export const FaultSchema = z
+  .object({
+    domain: z.enum(SERVICE_DOMAINS).optional(),
+    /** A route as `/members/lookup`, `/members/:id/balance` or `GET /members/lookup`. */
+    route: z.string().min(1).max(200).optional(),
+    mode: z.enum(['error', 'timeout', 'slow', 'drop']),
+    rate: z.number().min(0).max(1),
+    /** How long the fault lasts; it stays until DELETE /admin/faults without one. */
+    durationMs: z.number().int().positive().optional(),
+    /** For `slow` (default 3000) and `timeout` (default 30000): how long a request is held. */
+    delayMs: z.number().int().min(0).max(600_000).optional(),
+  })
+  .strict()
+  .refine((f) => (f.domain === undefined) !== (f.route === undefined), { message: 'give exactly one of "domain" or "route"' });
+export type FaultSpec = z.infer<typeof FaultSchema>;
+
+export interface ActiveFault extends FaultSpec {
+  until: number | null;
+}
+
+export type FaultAction = { mode: 'error' } | { mode: 'drop' } | { mode: 'slow'; delayMs: number } | { mode: 'timeout'; delayMs: number };
+
+const DEFAULT_DELAY = { slow: 3000, timeout: 30_000 } as const;
+
+function routeMatches(faultRoute: string, method: string, pattern: string, path: string): boolean {
+  const [first, second] = faultRoute.trim().split(/\s+/, 2);
+  const [wantMethod, wantPath] = second === undefined ? [null, first!] : [first!.toUpperCase(), second];
+  if (wantMethod !== null && wantMethod !== method.toUpperCase()) return false;
+  return wantPath === pattern || wantPath === path;
+}
+
+/** Faults an operator or a test injects (`HQ_FAULTS=1`), per domain or route, with a rate and a lifetime. */
+export class FaultInjector {
+  private faults: ActiveFault[] = [];
+
+  constructor(
+    private readonly now: () => number = Date.now,
+    private readonly random: () => number = Math.random,
+  ) {}
+
+  add(spec: FaultSpec): void {
+    const until = spec.durationMs === undefined ? null : this.now() + spec.durationMs;
+    this.faults = this.active().filter((f) => f.domain !== spec.domain || f.route !== spec.route);
+    this.faults.push({ ...spec, until });
+  }
+
+  clear(): void {
+    this.faults = [];
+  }
+
+  active(): ActiveFault[] {
+    const now = this.now();
+    this.faults = this.faults.filter((f) => f.until === null || f.until > now);
+    return this.faults;
+  }
+
+  /** The highest rate of the faults on this domain (route faults count for their route's domain), or null. */
+  strongestFor(domain: ServiceDomain): number | null {
+    let strongest: number | null = null;
+    for (const f of this.active()) {
+      const fDomain = f.domain ?? routeDomain(f.route!);
+      if (fDomain === domain) strongest = Math.max(strongest ?? 0, f.rate);
+    }
+    return strongest;
+  }
+
+  /** What to do to this request, if a fault hits it (each fault rolls its own rate). */
+  decide(method: string, pattern: string, path: string): FaultAction | null {
+    const domain = domainOfRoute(method, pattern);
+    for (const f of this.active()) {
+      const hits = f.domain !== undefined ? f.domain === domain : routeMatches(f.route!, method, pattern, path);
+      if (!hits || this.random() >= f.rate) continue;
+      if (f.mode === 'slow' || f.mode === 'timeout') return { mode: f.mode, delayMs: f.delayMs ?? DEFAULT_DELAY[f.mode] };
+      return { mode: f.mode };
+    }
+    return null;
+  }
+}
+
+function routeDomain(route: string): ServiceDomain | null {
+  const [first, second] = route.trim().split(/\s+/, 2);
+  if (second !== undefined) return domainOfRoute(first!, second);
+  for (const method of ['GET', 'POST']) {
+    const domain = domainOfRoute(method, first!);
+    if (domain) return domain;
+  }
+  return null;
+}

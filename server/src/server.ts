@@ -1,0 +1,204 @@
+/**
+ * buildServer(): the HQ server as a Fastify instance, ready to `listen()` or to `inject()` in tests.
+ * Closing it ends realtime streams, waits for in-flight pushes and imports, then closes the database.
+ */
+import fastifySwagger from '@fastify/swagger';
+import Fastify, { LogController, type FastifyBaseLogger } from 'fastify';
+import { jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
+import { domainOfRoute } from '../../shared/hq/domains';
+import { makeGuards } from './auth/guards';
+import { UsersRepository } from './auth/users.repository';
+import { CatalogRepository } from './catalog/catalog.repository';
+import { catalogRoutes } from './catalog/catalog.routes';
+import { InFlight, type HqApp, type HqContext } from './context';
+import { openHqDatabase, type StorageOptions } from './db/database';
+import { Writer } from './db/writer';
+import { seedDemo } from './demo/seed';
+import { installErrorHandling } from './http/errors';
+import { healthRoutes } from './http/health.routes';
+import { silentLogger, type Logger } from './logger';
+import { MembersRepository } from './members/members.repository';
+import { memberRoutes } from './members/members.routes';
+import { OrdersRepository } from './orders/orders.repository';
+import { orderRoutes } from './orders/orders.routes';
+import { CardSimulator } from './payments/card-simulator';
+import type { CardGateway } from './payments/gateway';
+import { PaymentsService } from './payments/payments.service';
+import { paymentRoutes } from './payments/payments.routes';
+import { FaultInjector } from './qos/fault-injector';
+import { faultRoutes } from './qos/faults.routes';
+import { DEFAULT_QOS, QosMonitor, type QosOptions } from './qos/qos-monitor';
+import { RegistersRepository } from './registers/registers.repository';
+import { registerRoutes } from './registers/registers.routes';
+import { FeedNotifier } from './sync/feed-notifier';
+import { DEFAULT_RETENTION, FeedRepository, type FeedRetention } from './sync/feed.repository';
+import { PushService } from './sync/push.service';
+import { syncRoutes } from './sync/sync.routes';
+
+export interface HqOptions {
+  storage: StorageOptions;
+  /** The bearer token of admin calls; null or empty turns admin calls off. */
+  adminToken?: string | null;
+  /** HQ_FAULTS=1: /admin/faults works (from loopback, with the admin token). */
+  faultsEnabled?: boolean;
+  /** HQ_DEMO=1: seed the demo store, users, catalog, promotions and members. */
+  demo?: boolean;
+  enrolmentCode?: string;
+  logger?: Logger;
+  /** Change-feed history kept; a register behind it gets snapshotRequired. */
+  retention?: Partial<FeedRetention>;
+  /** How often the feed is pruned to the retention (0: only when prune() is called). */
+  pruneEveryMs?: number;
+  heartbeatMs?: number;
+  qos?: Partial<QosOptions>;
+  gateway?: CardGateway;
+  gatewayTimeoutMs?: number;
+  /** How often stored offline card payments are retried (0: only after a push that stores one). */
+  settleEveryMs?: number;
+  /** How long shutdown waits for in-flight writes before closing the database anyway. */
+  shutdownGraceMs?: number;
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    hq: HqContext;
+  }
+}
+
+export async function buildServer(options: HqOptions): Promise<HqApp> {
+  const log = options.logger ?? silentLogger();
+  const database = await openHqDatabase(options.storage);
+  const notifier = new FeedNotifier();
+  const writer = new Writer(database, notifier);
+  const registers = new RegistersRepository(database.read, writer);
+  const faults = new FaultInjector();
+  const retention = { ...DEFAULT_RETENTION, ...options.retention };
+  const ctx: HqContext = {
+    database,
+    writer,
+    notifier,
+    registers,
+    guards: makeGuards(registers, options.adminToken ?? null),
+    users: new UsersRepository(database.read, writer),
+    catalog: new CatalogRepository(database.read, writer),
+    members: new MembersRepository(database.read, writer),
+    orders: new OrdersRepository(database.read),
+    payments: new PaymentsService(database.read, writer, { gateway: options.gateway ?? new CardSimulator(), timeoutMs: options.gatewayTimeoutMs ?? 10_000 }, log),
+    feed: new FeedRepository(database.read, writer),
+    push: new PushService(writer),
+    faults,
+    qos: new QosMonitor(faults, { ...DEFAULT_QOS, ...options.qos }),
+    settings: { faultsEnabled: options.faultsEnabled ?? false, heartbeatMs: options.heartbeatMs ?? 15_000, retention },
+    inFlight: new InFlight(),
+    streams: new Set(),
+    closing: false,
+  };
+  if (database.listenClient) await notifier.listen(database.listenClient, log);
+  if (options.demo) await seedDemo(ctx, { enrolmentCode: options.enrolmentCode ?? 'DEMO', log });
+
+  const app = Fastify({
+    loggerInstance: log as FastifyBaseLogger,
+    // One line per failed request comes from the onResponse hook below instead of two per request.
+    logController: new LogController({ disableRequestLogging: true }),
+    bodyLimit: 1024 * 1024,
+    // Registers keep connections open; a load balancer in front may too.
+    keepAliveTimeout: 65_000,
+    return503OnClosing: true,
+  }).withTypeProvider<ZodTypeProvider>();
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  app.decorate('hq', ctx);
+  app.decorateRequest('caller', null);
+  installErrorHandling(app);
+
+  await app.register(fastifySwagger, {
+    openapi: {
+      info: { title: 'Kassa HQ', version: '1', description: 'The head-office API the Kassa registers sync with.' },
+      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
+      security: [{ bearer: [] }],
+    },
+    transform: jsonSchemaTransform,
+  });
+
+  installFaultsAndQos(app, ctx);
+  healthRoutes(app, ctx);
+  faultRoutes(app, ctx);
+  registerRoutes(app, ctx);
+  syncRoutes(app, ctx);
+  catalogRoutes(app, ctx);
+  memberRoutes(app, ctx);
+  orderRoutes(app, ctx);
+  paymentRoutes(app, ctx);
+
+  const timers: NodeJS.Timeout[] = [];
+  if ((options.pruneEveryMs ?? 60_000) > 0) {
+    timers.push(setInterval(() => void ctx.feed.prune(retention).catch((error: unknown) => log.error({ err: error }, 'pruning the change feed failed')), options.pruneEveryMs ?? 60_000));
+  }
+  if ((options.settleEveryMs ?? 60_000) > 0) timers.push(setInterval(() => void ctx.payments.settlePending(), options.settleEveryMs ?? 60_000));
+  timers.forEach((t) => t.unref());
+
+  app.addHook('preClose', async () => {
+    ctx.closing = true;
+    timers.forEach(clearInterval);
+    for (const res of ctx.streams) res.end();
+    ctx.streams.clear();
+  });
+  app.addHook('onClose', async () => {
+    const grace = options.shutdownGraceMs ?? 30_000;
+    if (ctx.inFlight.size > 0) {
+      log.info({ writes: ctx.inFlight.size }, 'waiting for in-flight writes to finish before closing the database');
+      await Promise.race([ctx.inFlight.drained(), new Promise((resolve) => setTimeout(resolve, grace).unref())]);
+    }
+    await ctx.payments.settlePending().catch(() => {});
+    await notifier.close();
+    await database.close();
+  });
+  void ctx.payments.settlePending();
+  return app;
+}
+
+/** QoS samples every request of a domain; injected faults act before the handler runs. */
+function installFaultsAndQos(app: HqApp, ctx: HqContext): void {
+  app.addHook('onResponse', async (request, reply) => {
+    const pattern = request.routeOptions.url;
+    if (!pattern || pattern === '/sync/stream') return;
+    const domain = domainOfRoute(request.method, pattern);
+    if (domain) ctx.qos.record(domain, reply.statusCode >= 500, reply.elapsedTime);
+    if (reply.statusCode >= 500) request.log.warn({ route: pattern, status: reply.statusCode, ms: Math.round(reply.elapsedTime) }, 'request failed');
+    else request.log.debug({ route: pattern, status: reply.statusCode, ms: Math.round(reply.elapsedTime) }, 'request');
+  });
+
+  app.addHook('onRequest', async (request, reply) => {
+    const pattern = request.routeOptions.url;
+    if (!ctx.settings.faultsEnabled || !pattern || pattern === '/admin/faults' || pattern === '/docs/json') return;
+    const action = ctx.faults.decide(request.method, pattern, request.url.split('?')[0]!);
+    if (!action) return;
+    const domain = domainOfRoute(request.method, pattern);
+    switch (action.mode) {
+      case 'error':
+        return reply.code(503).send({ error: 'FAULT_INJECTED', message: 'HQ answered with an injected fault (HQ_FAULTS).' });
+      case 'drop':
+        if (domain) ctx.qos.record(domain, true, 0);
+        reply.hijack();
+        request.raw.socket.destroy();
+        return reply;
+      case 'slow':
+        await sleep(action.delayMs, reply);
+        return;
+      case 'timeout':
+        await sleep(action.delayMs, reply);
+        return reply.code(504).send({ error: 'FAULT_TIMEOUT', message: 'HQ held this request as an injected timeout (HQ_FAULTS).' });
+    }
+  });
+}
+
+/** Waits, or less if the client goes away (the response closing before it is sent). */
+function sleep(ms: number, reply: { raw: { once(event: 'close', fn: () => void): unknown } }): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(resolve, ms);
+    reply.raw.once('close', () => {
+      clearTimeout(timer);
+      resolve();
+    });
+  });
+}

@@ -1,0 +1,77 @@
+import type { ServerResponse } from 'node:http';
+import type { FastifyBaseLogger } from 'fastify';
+import type { HqContext } from '../context';
+import type { FeedReader } from './feed.repository';
+
+const PAGE = 500;
+
+/**
+ * One Server-Sent Events stream: the backlog after `since`, then every change as it commits (woken by
+ * the feed notifier; on PostgreSQL that includes other HQ instances' commits via LISTEN/NOTIFY). The
+ * heartbeat also re-reads the feed, so a missed wake-up costs at most one heartbeat.
+ */
+export async function openChangeStream(ctx: HqContext, res: ServerResponse, reader: FeedReader, since: number | undefined, log: FastifyBaseLogger): Promise<void> {
+  res.writeHead(200, {
+    'content-type': 'text/event-stream; charset=utf-8',
+    'cache-control': 'no-store',
+    connection: 'keep-alive',
+    'x-accel-buffering': 'no',
+  });
+  res.write('retry: 1000\n\n');
+  ctx.streams.add(res);
+  let last = since ?? (await ctx.feed.state()).headSeq;
+  let closed = false;
+  let pumping = false;
+  let again = false;
+
+  const close = () => {
+    if (closed) return;
+    closed = true;
+    clearInterval(heartbeat);
+    unsubscribe();
+    ctx.streams.delete(res);
+    if (!res.writableEnded) res.end();
+  };
+
+  const pump = async (): Promise<void> => {
+    if (pumping) {
+      again = true;
+      return;
+    }
+    pumping = true;
+    try {
+      do {
+        again = false;
+        for (;;) {
+          if (closed) return;
+          const page = await ctx.feed.changes(last, PAGE, reader);
+          if (page.snapshotRequired) {
+            res.write(`event: snapshot-required\ndata: ${JSON.stringify({ since: last })}\n\n`);
+            close();
+            return;
+          }
+          let out = '';
+          for (const change of page.changes) out += `id: ${change.seq}\nevent: change\ndata: ${JSON.stringify(change)}\n\n`;
+          if (out) res.write(out);
+          last = page.nextSeq;
+          if (!page.hasMore) break;
+        }
+      } while (again);
+    } catch (error) {
+      log.warn({ err: error }, 'the change stream could not read the feed; closing it so the register reconnects');
+      close();
+    } finally {
+      pumping = false;
+    }
+  };
+
+  const unsubscribe = ctx.notifier.subscribe(() => void pump());
+  const heartbeat = setInterval(() => {
+    res.write(': heartbeat\n\n');
+    void pump();
+  }, ctx.settings.heartbeatMs);
+  // The response's close, not the request's: a request closes as soon as its (empty) body is read.
+  res.on('close', close);
+  res.on('error', close);
+  await pump();
+}

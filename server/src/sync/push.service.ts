@@ -1,0 +1,277 @@
+import type { Transaction } from 'kysely';
+import {
+  ENTITIES,
+  type EntityType,
+  type MemberPayload,
+  type OfflineCardPaymentPayload,
+  type OpResult,
+  type Operation,
+  type PaymentPayload,
+  type PointLedgerPayload,
+  type RefundPayload,
+  type SalePayload,
+} from '../../../shared/hq/ops';
+import type { HqSchema, OrdersTable } from '../db/schema';
+import type { NewChange, WriteTx, Writer } from '../db/writer';
+import { enrolMember, resolveMemberId } from '../members/members.repository';
+import { orderFromRow } from '../orders/orders.repository';
+import type { AuthenticatedRegister } from '../registers/registers.repository';
+import { operationHash } from './payload-hash';
+
+const ROWS_PER_STATEMENT = 200;
+
+type ValidOp =
+  | { index: number; op: Operation; hash: string; entity: 'sale'; payload: SalePayload }
+  | { index: number; op: Operation; hash: string; entity: 'refund'; payload: RefundPayload }
+  | { index: number; op: Operation; hash: string; entity: 'payment'; payload: PaymentPayload }
+  | { index: number; op: Operation; hash: string; entity: 'member'; payload: MemberPayload }
+  | { index: number; op: Operation; hash: string; entity: 'pointLedger'; payload: PointLedgerPayload }
+  | { index: number; op: Operation; hash: string; entity: 'offlineCardPayment'; payload: OfflineCardPaymentPayload };
+
+type Rejection = Extract<OpResult, { status: 'rejected' }>;
+const reject = (id: string, code: Rejection['code'], message: string): Rejection => ({ id, status: 'rejected', code, message });
+const conflict = (id: string) =>
+  reject(id, 'CONFLICT', 'HQ already applied an operation with this id and a different content; the first one is kept. Give a changed operation a new id.');
+
+function chunks<T>(items: T[], size = ROWS_PER_STATEMENT): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out;
+}
+
+/** Checks an operation's entity, type and payload; a failure rejects that operation only. */
+function validate(op: Operation, index: number): ValidOp | Rejection {
+  if (!Object.hasOwn(ENTITIES, op.entity)) {
+    return reject(op.id, 'UNKNOWN_ENTITY', `HQ does not know the entity type "${op.entity}"; it knows ${Object.keys(ENTITIES).join(', ')}.`);
+  }
+  const entity = op.entity as EntityType;
+  const spec = ENTITIES[entity];
+  if (!(spec.types as readonly string[]).includes(op.type)) {
+    return reject(op.id, 'UNKNOWN_TYPE', `A ${entity} operation has type ${spec.types.map((t) => `"${t}"`).join(' or ')}, not "${op.type}".`);
+  }
+  const parsed = spec.payload.safeParse(op.payload);
+  if (!parsed.success) {
+    const issues = parsed.error.issues.slice(0, 3).map((i) => `${i.path.map(String).join('.') || 'payload'}: ${i.message}`);
+    return reject(op.id, 'INVALID_PAYLOAD', `The ${entity} payload is not valid: ${issues.join('; ')}.`);
+  }
+  if (parsed.data.id !== op.entityId) return reject(op.id, 'INVALID_PAYLOAD', `entityId ${op.entityId} must equal payload.id ${parsed.data.id}.`);
+  return { index, op, hash: operationHash(op), entity, payload: parsed.data } as ValidOp;
+}
+
+export interface PushOutcome {
+  results: OpResult[];
+  /** Offline card payments stored by this push, waiting for settlement. */
+  storedCardPayments: number;
+}
+
+/**
+ * Applies a register's batch of outbox operations in one transaction, each at most once by its id: the
+ * id is claimed in applied_ops (primary key) before its effects run, so a retry, a replay or a
+ * concurrent push of the same operation finds the claim and answers `duplicate` (or `conflict` when the
+ * content differs) without applying anything again.
+ */
+export class PushService {
+  constructor(private readonly writer: Writer) {}
+
+  async push(register: AuthenticatedRegister, ops: Operation[]): Promise<PushOutcome> {
+    const results: (OpResult | undefined)[] = new Array(ops.length);
+    const firstIndex = new Map<string, number>();
+    const candidates: ValidOp[] = [];
+    const repeats: { index: number; first: number; hash: string | null }[] = [];
+    ops.forEach((op, index) => {
+      const checked = validate(op, index);
+      const first = firstIndex.get(op.id);
+      if (first !== undefined) {
+        repeats.push({ index, first, hash: 'hash' in checked ? checked.hash : null });
+        return;
+      }
+      firstIndex.set(op.id, index);
+      if ('status' in checked) results[index] = checked;
+      else candidates.push(checked);
+    });
+
+    let storedCardPayments = 0;
+    if (candidates.length > 0) {
+      storedCardPayments = await this.writer.transaction(async (tx) => {
+        // The writer may run this again after a PostgreSQL deadlock: start from no answers each time.
+        candidates.forEach((c) => (results[c.index] = undefined));
+        const claimed = await this.claim(tx, register, candidates);
+        const unclaimed = candidates.filter((c) => !claimed.has(c.op.id));
+        if (unclaimed.length > 0) {
+          const existing = new Map<string, { payload_hash: string; result: string | null }>();
+          for (const part of chunks(unclaimed.map((c) => c.op.id), 500)) {
+            for (const row of await tx.trx.selectFrom('applied_ops').select(['op_id', 'payload_hash', 'result']).where('op_id', 'in', part).execute()) existing.set(row.op_id, row);
+          }
+          for (const c of unclaimed) {
+            const row = existing.get(c.op.id);
+            results[c.index] = row && row.payload_hash === c.hash ? { id: c.op.id, status: 'duplicate', ...(row.result ? (JSON.parse(row.result) as object) : {}) } : conflict(c.op.id);
+          }
+        }
+        return this.apply(tx, register, candidates.filter((c) => claimed.has(c.op.id)), results);
+      });
+    }
+    for (const repeat of repeats) {
+      const first = results[repeat.first]!;
+      const firstHash = candidates.find((c) => c.index === repeat.first)?.hash ?? null;
+      results[repeat.index] =
+        first.status === 'rejected' && first.code !== 'CONFLICT'
+          ? { ...first, id: ops[repeat.index]!.id }
+          : repeat.hash !== null && repeat.hash === firstHash
+            ? { id: ops[repeat.index]!.id, status: 'duplicate', ...('memberId' in first && first.memberId ? { memberId: first.memberId } : {}) }
+            : conflict(ops[repeat.index]!.id);
+    }
+    return { results: results as OpResult[], storedCardPayments };
+  }
+
+  /** Inserts the claims in id order (so concurrent pushes lock in one order); returns the ids this push claimed. */
+  private async claim(tx: WriteTx, register: AuthenticatedRegister, candidates: ValidOp[]): Promise<Set<string>> {
+    const sorted = [...candidates].sort((a, b) => (a.op.id < b.op.id ? -1 : 1));
+    const claimed = new Set<string>();
+    for (const part of chunks(sorted, 500)) {
+      const rows = await tx.trx
+        .insertInto('applied_ops')
+        .values(
+          part.map((c) => ({
+            op_id: c.op.id,
+            register_id: register.id,
+            entity: c.op.entity,
+            entity_id: c.op.entityId,
+            type: c.op.type,
+            payload_hash: c.hash,
+            result: null,
+            applied_at: tx.now,
+          })),
+        )
+        .onConflict((oc) => oc.column('op_id').doNothing())
+        .returning('op_id')
+        .execute();
+      for (const row of rows) claimed.add(row.op_id);
+    }
+    return claimed;
+  }
+
+  /** Runs the effects of newly claimed operations; returns how many offline card payments it stored. */
+  private async apply(tx: WriteTx, register: AuthenticatedRegister, ops: ValidOp[], results: (OpResult | undefined)[]): Promise<number> {
+    const { trx, now } = tx;
+    const changes: NewChange[] = [];
+    const unclaim: string[] = [];
+    const byEntity = <E extends ValidOp['entity']>(entity: E) => ops.filter((o): o is Extract<ValidOp, { entity: E }> => o.entity === entity);
+
+    // Members first: point ledger entries in the same batch may name them.
+    for (const m of byEntity('member')) {
+      const outcome = await enrolMember(trx, { id: m.payload.id, name: m.payload.name, phone: m.payload.phone, card: m.payload.card, createdAt: Date.parse(m.payload.createdAt) });
+      if (outcome.kind === 'cardTaken') {
+        results[m.index] = reject(m.op.id, 'DUPLICATE_CARD', `Card ${m.payload.card} already belongs to another member (${outcome.ownerId}); enrol with a new card.`);
+        unclaim.push(m.op.id);
+        continue;
+      }
+      results[m.index] = { id: m.op.id, status: 'applied', memberId: outcome.member.id };
+      await trx.updateTable('applied_ops').set({ result: JSON.stringify({ memberId: outcome.member.id }) }).where('op_id', '=', m.op.id).execute();
+      if (outcome.kind === 'created') changes.push({ kind: 'member', entityId: outcome.member.id, data: outcome.member, originRegisterId: register.id });
+    }
+
+    const orders = [...byEntity('sale'), ...byEntity('refund')].sort((a, b) => a.index - b.index);
+    const orderRows: OrdersTable[] = orders.map((o) => ({
+      id: o.payload.id,
+      kind: o.entity,
+      number: o.payload.number,
+      store_id: register.storeId,
+      register_id: register.id,
+      total: o.payload.total,
+      currency: o.payload.currency,
+      created_at: Date.parse(o.payload.createdAt),
+      lines: JSON.stringify(o.payload.lines),
+      original_order_id: o.entity === 'refund' ? o.payload.originalOrderId : null,
+      member_id: o.payload.memberId ?? null,
+      cashier_id: o.payload.cashierId,
+      received_at: now,
+    }));
+    for (const part of chunks(orderRows)) {
+      const inserted = new Set((await trx.insertInto('orders').values(part).onConflict((oc) => oc.column('id').doNothing()).returning('id').execute()).map((r) => r.id));
+      for (const row of part) if (inserted.has(row.id)) changes.push({ kind: 'order', entityId: row.id, data: orderFromRow(row), storeId: register.storeId, originRegisterId: register.id });
+    }
+
+    const payments = byEntity('payment');
+    for (const part of chunks(payments)) {
+      await trx
+        .insertInto('payments')
+        .values(
+          part.map((p) => ({
+            id: p.payload.id,
+            order_id: p.payload.orderId,
+            register_id: register.id,
+            tender: p.payload.tender,
+            amount: p.payload.amount,
+            status: p.payload.status,
+            reference: p.payload.reference ?? null,
+            created_at: Date.parse(p.payload.createdAt),
+          })),
+        )
+        .onConflict((oc) => oc.column('id').doNothing())
+        .execute();
+    }
+
+    for (const entry of byEntity('pointLedger')) {
+      const memberId = await resolveMemberId(trx, entry.payload.memberId);
+      if (!memberId) {
+        results[entry.index] = reject(entry.op.id, 'UNKNOWN_MEMBER', `HQ knows no member ${entry.payload.memberId}; upload the member's enrolment first, then this entry again.`);
+        unclaim.push(entry.op.id);
+        continue;
+      }
+      const row = {
+        id: entry.payload.id,
+        member_id: memberId,
+        delta: entry.payload.delta,
+        reason: entry.payload.reason,
+        order_id: entry.payload.orderId ?? null,
+        register_id: register.id,
+        created_at: Date.parse(entry.payload.createdAt),
+      };
+      const inserted = await trx.insertInto('point_ledger').values(row).onConflict((oc) => oc.column('id').doNothing()).returning('id').execute();
+      if (inserted.length > 0) {
+        const data = { id: row.id, memberId, delta: row.delta, reason: row.reason, orderId: row.order_id, createdAt: entry.payload.createdAt };
+        changes.push({ kind: 'pointLedger', entityId: row.id, data, originRegisterId: register.id });
+      }
+    }
+
+    const cards = byEntity('offlineCardPayment');
+    let stored = 0;
+    for (const part of chunks(cards)) {
+      const rows = await trx
+        .insertInto('offline_card_payments')
+        .values(
+          part.map((c) => ({
+            id: c.payload.id,
+            order_id: c.payload.orderId,
+            register_id: register.id,
+            store_id: register.storeId,
+            amount: c.payload.amount,
+            currency: c.payload.currency,
+            card_token: c.payload.cardToken,
+            last4: c.payload.last4,
+            status: 'pending' as const,
+            reason: null,
+            attempts: 0,
+            captured_at: Date.parse(c.payload.capturedAt),
+            upload_deadline: c.payload.uploadDeadline ? Date.parse(c.payload.uploadDeadline) : null,
+            claimed_at: null,
+            updated_at: now,
+          })),
+        )
+        .onConflict((oc) => oc.column('id').doNothing())
+        .returning('id')
+        .execute();
+      stored += rows.length;
+    }
+
+    for (const o of ops) results[o.index] ??= { id: o.op.id, status: 'applied' };
+    await unclaimOps(trx, unclaim);
+    await tx.append(changes);
+    return stored;
+  }
+}
+
+/** A rejected operation leaves no claim, so the register can fix the cause and send it again. */
+async function unclaimOps(trx: Transaction<HqSchema>, ids: string[]): Promise<void> {
+  for (const part of chunks(ids, 500)) await trx.deleteFrom('applied_ops').where('op_id', 'in', part).execute();
+}

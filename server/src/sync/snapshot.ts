@@ -1,0 +1,60 @@
+import type { HqDatabase } from '../db/database';
+
+const PAGE = 2000;
+
+/**
+ * The full current state as one JSON document, produced piece by piece from one consistent read (a
+ * repeatable-read transaction on PostgreSQL, a read transaction on SQLite's reader connection), so 100k
+ * products never sit in memory as one string. Products come last; `seq` is where the feed continues.
+ */
+export async function* snapshotChunks(database: HqDatabase): AsyncGenerator<string> {
+  const trx = await database.read.startTransaction().setIsolationLevel('repeatable read').setAccessMode('read only').execute();
+  let done = false;
+  try {
+    const { head_seq: seq } = await trx.selectFrom('feed_state').select('head_seq').where('id', '=', 1).executeTakeFirstOrThrow();
+    const taxClasses = await trx.selectFrom('tax_classes').selectAll().orderBy('code').execute();
+    const promotions = await trx.selectFrom('promotions').select('data').orderBy('id').execute();
+    yield `{"seq":${seq},"taxClasses":${JSON.stringify(taxClasses.map((t) => ({ code: t.code, name: t.name, rateBasisPoints: t.rate_bp })))},"promotions":[${promotions.map((p) => p.data).join(',')}],"members":[`;
+    let lastId: string | null = null;
+    let first = true;
+    for (;;) {
+      let query = trx
+        .selectFrom('members as m')
+        .leftJoin('point_ledger as l', 'l.member_id', 'm.id')
+        .select(['m.id', 'm.name', 'm.phone', 'm.card', 'm.created_at', (eb) => eb.fn.coalesce(eb.fn.sum<number | string>('l.delta'), eb.lit(0)).as('balance')])
+        .groupBy(['m.id', 'm.name', 'm.phone', 'm.card', 'm.created_at']);
+      if (lastId !== null) query = query.where('m.id', '>', lastId);
+      const rows = await query.orderBy('m.id').limit(PAGE).execute();
+      if (rows.length === 0) break;
+      let out = '';
+      for (const r of rows) {
+        out += (first ? '' : ',') + JSON.stringify({ id: r.id, name: r.name, phone: r.phone, card: r.card, createdAt: new Date(Number(r.created_at)).toISOString(), balance: Number(r.balance) });
+        first = false;
+      }
+      yield out;
+      lastId = rows[rows.length - 1]!.id;
+    }
+    yield '],"products":[';
+    let lastSku: string | null = null;
+    first = true;
+    for (;;) {
+      let query = trx.selectFrom('products').select(['sku', 'barcodes', 'name', 'price', 'tax_class']);
+      if (lastSku !== null) query = query.where('sku', '>', lastSku);
+      const rows = await query.orderBy('sku').limit(PAGE).execute();
+      if (rows.length === 0) break;
+      let out = '';
+      for (const r of rows) {
+        // barcodes is stored as JSON text already.
+        out += `${first ? '' : ','}{"sku":${JSON.stringify(r.sku)},"barcodes":${r.barcodes},"name":${JSON.stringify(r.name)},"price":${Number(r.price)},"taxClass":${JSON.stringify(r.tax_class)}}`;
+        first = false;
+      }
+      yield out;
+      lastSku = rows[rows.length - 1]!.sku;
+    }
+    yield ']}';
+    done = true;
+  } finally {
+    if (done) await trx.commit().execute();
+    else await trx.rollback().execute();
+  }
+}

@@ -1,0 +1,94 @@
+/**
+ * The change feed (`GET /sync/changes`, `GET /sync/stream`) and the snapshot (`GET /sync/snapshot`).
+ * Every server-authoritative change has a sequence number that only grows.
+ */
+import { z } from 'zod';
+import { TAX_CLASSES } from '../api';
+import { CatalogProductSchema } from '../catalog';
+import { IdSchema } from './common';
+import { MemberSchema } from './members';
+import { OrderLineSchema } from './ops';
+
+export const CHANGE_KINDS = ['product', 'taxClass', 'promotion', 'member', 'order', 'pointLedger', 'cardSettlement'] as const;
+export type ChangeKind = (typeof CHANGE_KINDS)[number];
+
+export const TaxClassSchema = z.object({ code: z.enum(TAX_CLASSES), name: z.string(), rateBasisPoints: z.number().int().min(0).max(10000) });
+export type TaxClass = z.infer<typeof TaxClassSchema>;
+
+/** A promotion the register's pricing applies; HQ only stores and distributes it. */
+export const PromotionSchema = z.discriminatedUnion('kind', [
+  z.object({ id: IdSchema, name: z.string().min(1).max(120), kind: z.literal('percentOff'), percent: z.number().int().min(1).max(100), skus: z.array(z.string()).min(1), active: z.boolean() }),
+  /** Buy `quantity` of the listed products, pay for the `payFor` dearest of them. */
+  z.object({ id: IdSchema, name: z.string().min(1).max(120), kind: z.literal('multiBuy'), quantity: z.number().int().min(2).max(100), payFor: z.number().int().min(1).max(99), skus: z.array(z.string()).min(1), active: z.boolean() }),
+]);
+export type Promotion = z.infer<typeof PromotionSchema>;
+
+export const OrderSchema = z.object({
+  id: z.string(),
+  number: z.string(),
+  registerId: z.string(),
+  storeId: z.string(),
+  kind: z.enum(['sale', 'refund']),
+  total: z.number().int(),
+  currency: z.string(),
+  createdAt: z.string(),
+  lines: z.array(OrderLineSchema),
+  originalOrderId: z.string().nullable(),
+});
+export type Order = z.infer<typeof OrderSchema>;
+
+export const CardSettlementSchema = z.object({
+  id: z.string(),
+  orderId: z.string(),
+  registerId: z.string(),
+  amount: z.number().int(),
+  status: z.enum(['settled', 'declined']),
+  reason: z.string().nullable(),
+});
+
+/** What `data` holds for each kind (`delete` changes carry `{ sku }` or `{ id }` only). */
+export const ChangeDataSchemas = {
+  product: CatalogProductSchema,
+  taxClass: TaxClassSchema,
+  promotion: PromotionSchema,
+  member: MemberSchema,
+  order: OrderSchema,
+  pointLedger: z.object({ id: z.string(), memberId: z.string(), delta: z.number().int(), reason: z.string(), orderId: z.string().nullable(), createdAt: z.string() }),
+  cardSettlement: CardSettlementSchema,
+} as const satisfies Record<ChangeKind, z.ZodType>;
+
+export const ChangeSchema = z.object({
+  seq: z.number().int().positive(),
+  kind: z.enum(CHANGE_KINDS),
+  action: z.enum(['upsert', 'delete']),
+  entityId: z.string(),
+  data: z.unknown(),
+});
+export type Change = z.infer<typeof ChangeSchema>;
+
+export const ChangesQuerySchema = z.object({
+  since: z.coerce.number().int().min(0).default(0),
+  limit: z.coerce.number().int().min(1).max(5000).default(500),
+});
+
+/**
+ * `snapshotRequired`: `since` is older than the history HQ keeps (or newer than HQ knows): fetch
+ * `GET /sync/snapshot` and continue from its `seq`. `nextSeq` is what to send as `since` next time.
+ */
+export const ChangesResponseSchema = z.object({
+  changes: z.array(ChangeSchema),
+  nextSeq: z.number().int(),
+  hasMore: z.boolean(),
+  snapshotRequired: z.boolean(),
+});
+export type ChangesResponse = z.infer<typeof ChangesResponseSchema>;
+
+/** The body of `GET /sync/snapshot` (streamed, products last). */
+export const SnapshotSchema = z.object({
+  seq: z.number().int(),
+  taxClasses: z.array(TaxClassSchema),
+  promotions: z.array(PromotionSchema),
+  members: z.array(MemberSchema.extend({ balance: z.number().int() })),
+  products: z.array(CatalogProductSchema),
+});
+export type Snapshot = z.infer<typeof SnapshotSchema>;

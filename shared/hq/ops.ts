@@ -1,0 +1,141 @@
+/**
+ * `POST /sync/push`: the operations a register's outbox uploads, and HQ's answer for each. HQ applies an
+ * operation once per id; the payload schemas below are checked per operation, so one bad operation is
+ * rejected on its own and the rest of the batch still applies.
+ */
+import { z } from 'zod';
+import { TAX_CLASSES } from '../api';
+import { CurrencySchema, IdSchema, IsoTimeSchema, MinorUnitsSchema } from './common';
+import { MemberCardSchema, PhoneSchema, PointEntrySchema } from './members';
+
+export const MAX_PUSH_OPS = 1000;
+export const MAX_PUSH_BYTES = 2 * 1024 * 1024;
+
+/** `<store>-<register>-<sequence>`, as printed on the receipt. */
+export const SaleNumberSchema = z.string().regex(/^[A-Za-z0-9]{1,12}-[A-Za-z0-9]{1,12}-[1-9]\d{0,11}$/, 'must look like S01-R01-42');
+
+export const OrderLineSchema = z.object({
+  sku: z.string().min(1).max(40),
+  name: z.string().min(1).max(120),
+  quantity: z.number().int().refine((n) => n !== 0, 'must not be 0'),
+  unitPrice: MinorUnitsSchema,
+  taxClass: z.enum(TAX_CLASSES),
+  lineTotal: MinorUnitsSchema,
+});
+export type OrderLine = z.infer<typeof OrderLineSchema>;
+
+const orderFields = {
+  id: IdSchema,
+  number: SaleNumberSchema,
+  cashierId: IdSchema,
+  currency: CurrencySchema,
+  lines: z.array(OrderLineSchema).min(1).max(500),
+  total: MinorUnitsSchema,
+  memberId: IdSchema.optional(),
+  createdAt: IsoTimeSchema,
+};
+
+export const SalePayloadSchema = z.object(orderFields);
+/** A refund is a new order that references the original; its total is negative. */
+export const RefundPayloadSchema = z.object({ ...orderFields, originalOrderId: IdSchema, reason: z.string().max(200).optional() });
+
+export const PaymentPayloadSchema = z.object({
+  id: IdSchema,
+  orderId: IdSchema,
+  tender: z.enum(['cash', 'card', 'points']),
+  amount: MinorUnitsSchema,
+  status: z.enum(['approved', 'stored', 'declined']),
+  reference: z.string().max(64).optional(),
+  createdAt: IsoTimeSchema,
+});
+
+/** A member enrolled at the register (possibly offline, with a local id); HQ merges by phone. */
+export const MemberPayloadSchema = z.object({
+  id: IdSchema,
+  name: z.string().trim().min(1).max(120),
+  phone: PhoneSchema,
+  card: MemberCardSchema.optional(),
+  createdAt: IsoTimeSchema,
+});
+
+export const PointLedgerPayloadSchema = PointEntrySchema;
+
+/** A card payment taken offline (store-and-forward); HQ settles it through the card gateway. */
+export const OfflineCardPaymentPayloadSchema = z.object({
+  id: IdSchema,
+  orderId: IdSchema,
+  amount: z.number().int().positive(),
+  currency: CurrencySchema,
+  /** The terminal's token for the card; with HQ's card simulator the token is the test card number. */
+  cardToken: z.string().min(1).max(256),
+  last4: z.string().regex(/^\d{4}$/),
+  capturedAt: IsoTimeSchema,
+  uploadDeadline: IsoTimeSchema.optional(),
+});
+
+/** Each entity type, the operation types it has, and its payload. */
+export const ENTITIES = {
+  sale: { types: ['completed'], payload: SalePayloadSchema },
+  refund: { types: ['completed'], payload: RefundPayloadSchema },
+  payment: { types: ['recorded'], payload: PaymentPayloadSchema },
+  member: { types: ['enrolled'], payload: MemberPayloadSchema },
+  pointLedger: { types: ['appended'], payload: PointLedgerPayloadSchema },
+  offlineCardPayment: { types: ['captured'], payload: OfflineCardPaymentPayloadSchema },
+} as const;
+export type EntityType = keyof typeof ENTITIES;
+export const ENTITY_TYPES = Object.keys(ENTITIES) as EntityType[];
+
+export type SalePayload = z.infer<typeof SalePayloadSchema>;
+export type RefundPayload = z.infer<typeof RefundPayloadSchema>;
+export type PaymentPayload = z.infer<typeof PaymentPayloadSchema>;
+export type MemberPayload = z.infer<typeof MemberPayloadSchema>;
+export type PointLedgerPayload = z.infer<typeof PointLedgerPayloadSchema>;
+export type OfflineCardPaymentPayload = z.infer<typeof OfflineCardPaymentPayloadSchema>;
+
+/** The envelope every operation has; `payload` is checked against its entity's schema per operation. */
+export const OperationSchema = z
+  .object({
+    id: z.uuid({ message: 'must be a UUID' }),
+    entity: z.string().min(1).max(40),
+    entityId: IdSchema,
+    type: z.string().min(1).max(40),
+    payload: z.record(z.string(), z.unknown()),
+    createdAt: IsoTimeSchema,
+  })
+  .strict();
+export type Operation = z.infer<typeof OperationSchema>;
+
+/** A typed operation, for the register to build. */
+export type TypedOperation = {
+  [E in EntityType]: {
+    id: string;
+    entity: E;
+    entityId: string;
+    type: (typeof ENTITIES)[E]['types'][number];
+    payload: z.input<(typeof ENTITIES)[E]['payload']>;
+    createdAt: string;
+  };
+}[EntityType];
+
+export const PushRequestSchema = z
+  .object({
+    registerId: IdSchema,
+    ops: z.array(OperationSchema).max(MAX_PUSH_OPS, `a batch holds at most ${MAX_PUSH_OPS} operations; send the rest in the next batch`),
+  })
+  .strict();
+export type PushRequest = z.infer<typeof PushRequestSchema>;
+
+export const REJECTION_CODES = ['UNKNOWN_ENTITY', 'UNKNOWN_TYPE', 'INVALID_PAYLOAD', 'CONFLICT', 'UNKNOWN_MEMBER', 'DUPLICATE_CARD'] as const;
+export type RejectionCode = (typeof REJECTION_CODES)[number];
+
+export const OpResultSchema = z.discriminatedUnion('status', [
+  /** `memberId`: for a member enrolment, the member's id on HQ (another member's when merged by phone). */
+  z.object({ id: z.string(), status: z.literal('applied'), memberId: z.string().optional() }),
+  z.object({ id: z.string(), status: z.literal('duplicate'), memberId: z.string().optional() }),
+  z.object({ id: z.string(), status: z.literal('rejected'), code: z.enum(REJECTION_CODES), message: z.string() }),
+]);
+export type OpResult = z.infer<typeof OpResultSchema>;
+
+/** One result per operation, in the order they were sent. */
+export const PushResponseSchema = z.object({ results: z.array(OpResultSchema) });
+export type PushResponse = z.infer<typeof PushResponseSchema>;

@@ -1,0 +1,52 @@
+import { z } from 'zod';
+import { CurrencySchema, IdSchema } from './common';
+
+/** The Luhn check every card number passes (ISO/IEC 7812). */
+export function isLuhnValid(number: string): boolean {
+  if (!/^\d{12,19}$/.test(number)) return false;
+  let sum = 0;
+  for (let i = 0; i < number.length; i++) {
+    let digit = Number(number[number.length - 1 - i]);
+    if (i % 2 === 1) {
+      digit *= 2;
+      if (digit > 9) digit -= 9;
+    }
+    sum += digit;
+  }
+  return sum % 10 === 0;
+}
+
+/**
+ * Test card numbers of HQ's card simulator (the same as the register's simulated terminal where they
+ * overlap). Any other Luhn-valid number is approved.
+ */
+export const TEST_CARDS = {
+  approved: '4242424242424242',
+  declined: '4000000000000002',
+  insufficientFunds: '4000000000009995',
+  /** The simulated acquirer never answers: HQ answers 504 after its gateway timeout. */
+  timeout: '4000000000000119',
+} as const;
+
+export const CardNumberSchema = z.string().refine(isLuhnValid, 'is not a valid card number (12 to 19 digits passing the Luhn check)');
+
+export const AuthorizeRequestSchema = z
+  .object({
+    /** The register's payment id: a retry with the same id returns the first answer and charges once. */
+    paymentId: IdSchema,
+    orderId: IdSchema.optional(),
+    amount: z.number().int().positive('must be a positive whole number of minor units'),
+    currency: CurrencySchema,
+    cardNumber: CardNumberSchema,
+  })
+  .strict();
+export type AuthorizeRequest = z.infer<typeof AuthorizeRequestSchema>;
+
+export const AuthorizeResponseSchema = z.object({
+  paymentId: z.string(),
+  status: z.enum(['approved', 'declined']),
+  authCode: z.string().nullable(),
+  reason: z.string().nullable(),
+  last4: z.string(),
+});
+export type AuthorizeResponse = z.infer<typeof AuthorizeResponseSchema>;
