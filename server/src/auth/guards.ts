@@ -17,7 +17,7 @@ export interface Guards {
   registerOrAdmin: (request: FastifyRequest) => Promise<void>;
 }
 
-/** preHandlers that check `Authorization: Bearer` for a register's device token or the admin token. */
+/** onRequest hooks (before the body is read) that check `Authorization: Bearer` for a register's device token or the admin token. */
 export function makeGuards(registers: RegistersRepository, adminToken: string | null): Guards {
   const isAdmin = (token: string) => adminToken !== null && adminToken !== '' && sameSecret(token, adminToken);
   const adminMissing = 'This is an admin call: send Authorization: Bearer <HQ_ADMIN_TOKEN>' + (adminToken ? '.' : ' (this HQ has no HQ_ADMIN_TOKEN set, so admin calls are off).');

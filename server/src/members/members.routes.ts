@@ -8,7 +8,7 @@ export function memberRoutes(app: HqApp, ctx: HqContext): void {
   app.get(
     '/members/lookup',
     {
-      preHandler: ctx.guards.registerOrAdmin,
+      onRequest: ctx.guards.registerOrAdmin,
       schema: {
         summary: 'Finds a member by phone or loyalty card (exactly one), with their points balance.',
         tags: ['membership'],
@@ -28,7 +28,7 @@ export function memberRoutes(app: HqApp, ctx: HqContext): void {
   app.post(
     '/members',
     {
-      preHandler: ctx.guards.registerOrAdmin,
+      onRequest: ctx.guards.registerOrAdmin,
       schema: {
         summary: 'Enrols a member; 409 DUPLICATE_PHONE (with the existing memberId) when the phone is known.',
         tags: ['membership'],
@@ -42,7 +42,7 @@ export function memberRoutes(app: HqApp, ctx: HqContext): void {
   app.get(
     '/members/:id/balance',
     {
-      preHandler: ctx.guards.registerOrAdmin,
+      onRequest: ctx.guards.registerOrAdmin,
       schema: {
         summary: "A member's points balance: the sum of their append-only ledger. Accepts a register's local member id after a merge.",
         tags: ['membership'],

@@ -8,7 +8,7 @@ export function orderRoutes(app: HqApp, ctx: HqContext): void {
   app.get(
     '/orders/search',
     {
-      preHandler: ctx.guards.registerOrAdmin,
+      onRequest: ctx.guards.registerOrAdmin,
       schema: {
         summary: 'Orders across registers and stores, newest createdAt first (admin or register). number matches the sale number exactly; limit 1..10000, default 100.',
         tags: ['orders'],

@@ -7,7 +7,7 @@ export function paymentRoutes(app: HqApp, ctx: HqContext): void {
   app.post(
     '/payments/authorize',
     {
-      preHandler: ctx.guards.register,
+      onRequest: ctx.guards.register,
       schema: {
         summary: 'Authorises a card payment through the card gateway (the simulator by default: see the README for its test cards). Idempotent by paymentId; 504 when the acquirer does not answer in time.',
         tags: ['checkout'],

@@ -29,7 +29,7 @@ export function registerRoutes(app: HqApp, ctx: HqContext): void {
   app.post(
     '/auth/login',
     {
-      preHandler: ctx.guards.register,
+      onRequest: ctx.guards.register,
       schema: {
         summary: "Checks a PIN online for the register's store; answers the user and the PIN hash the register caches for offline login.",
         tags: ['auth'],
@@ -47,14 +47,14 @@ export function registerRoutes(app: HqApp, ctx: HqContext): void {
 
   app.get(
     '/registers',
-    { preHandler: ctx.guards.admin, schema: { summary: 'The enrolled registers (admin).', tags: ['admin'], response: { 200: z.object({ registers: z.array(z.unknown()) }) } } },
+    { onRequest: ctx.guards.admin, schema: { summary: 'The enrolled registers (admin).', tags: ['admin'], response: { 200: z.object({ registers: z.array(z.unknown()) }) } } },
     async () => ({ registers: await ctx.registers.list() }),
   );
 
   app.post(
     '/stores',
     {
-      preHandler: ctx.guards.admin,
+      onRequest: ctx.guards.admin,
       schema: {
         summary: 'Creates a store, or updates it by code (admin). Its registers enrol with enrolmentCode.',
         tags: ['admin'],
@@ -68,7 +68,7 @@ export function registerRoutes(app: HqApp, ctx: HqContext): void {
   app.post(
     '/users',
     {
-      preHandler: ctx.guards.admin,
+      onRequest: ctx.guards.admin,
       schema: {
         summary: 'Adds a cashier or manager (admin); storeId null lets them sign in at every store.',
         tags: ['admin'],

@@ -14,7 +14,7 @@ export function syncRoutes(app: HqApp, ctx: HqContext): void {
   app.post(
     '/sync/push',
     {
-      preHandler: ctx.guards.register,
+      onRequest: ctx.guards.register,
       bodyLimit: MAX_PUSH_BYTES,
       schema: {
         summary: "Uploads outbox operations (at most 1000, 2 MiB). Each is applied at most once by its id; one result per operation: applied, duplicate, or rejected with a code.",
@@ -40,7 +40,7 @@ export function syncRoutes(app: HqApp, ctx: HqContext): void {
   app.get(
     '/sync/changes',
     {
-      preHandler: ctx.guards.registerOrAdmin,
+      onRequest: ctx.guards.registerOrAdmin,
       schema: {
         summary: "Changes after `since` in sequence order (catalog, prices, promotions, members, other registers' orders, points). snapshotRequired: since is outside the kept history; load /sync/snapshot.",
         tags: ['sync'],
@@ -54,7 +54,7 @@ export function syncRoutes(app: HqApp, ctx: HqContext): void {
   app.get(
     '/sync/snapshot',
     {
-      preHandler: ctx.guards.registerOrAdmin,
+      onRequest: ctx.guards.registerOrAdmin,
       schema: {
         summary: 'The full current state, streamed as one JSON document { seq, taxClasses, promotions, members, products }; continue the feed from seq.',
         tags: ['sync'],
@@ -69,7 +69,7 @@ export function syncRoutes(app: HqApp, ctx: HqContext): void {
   app.get(
     '/sync/stream',
     {
-      preHandler: ctx.guards.registerOrAdmin,
+      onRequest: ctx.guards.registerOrAdmin,
       schema: {
         summary: 'Server-Sent Events: one `change` event per change, its sequence as the event id; resume with Last-Event-ID (or since=). Heartbeat comment every 15 s. A `snapshot-required` event ends the stream when since is too old.',
         tags: ['sync'],

@@ -1,0 +1,175 @@
+import http from 'node:http';
+import { afterEach, beforeEach, expect, it } from 'vitest';
+import type { Change, ChangesResponse, Snapshot } from '../../../shared/hq/feed';
+import { buildServer } from '../server';
+import { ADMIN_TOKEN, describeEachStorage, enrolRegister, makeHq, type TestHq, type TestRegister } from '../test/harness';
+import { makeProduct, makeSaleOp, push } from '../test/factories';
+
+interface SseEvent {
+  id?: string;
+  event?: string;
+  data?: string;
+}
+
+/** A minimal SSE client over real HTTP that records events and comments as they arrive. */
+function openStream(port: number, path: string, headers: Record<string, string>) {
+  const events: (SseEvent & { at: number })[] = [];
+  const comments: string[] = [];
+  let status = 0;
+  let buffer = '';
+  const waiters: (() => void)[] = [];
+  const req = http.get({ host: '127.0.0.1', port, path, headers, agent: false }, (res) => {
+    status = res.statusCode ?? 0;
+    res.setEncoding('utf8');
+    res.on('data', (chunk: string) => {
+      buffer += chunk;
+      let end;
+      while ((end = buffer.indexOf('\n\n')) >= 0) {
+        const block = buffer.slice(0, end);
+        buffer = buffer.slice(end + 2);
+        const event: SseEvent = {};
+        for (const line of block.split('\n')) {
+          if (line.startsWith(':')) comments.push(line.slice(1).trim());
+          const m = /^(id|event|data): ?(.*)$/.exec(line);
+          if (m) event[m[1] as keyof SseEvent] = m[2];
+        }
+        if (event.event) events.push({ ...event, at: Date.now() });
+      }
+      waiters.splice(0).forEach((fn) => fn());
+    });
+    res.on('end', () => waiters.splice(0).forEach((fn) => fn()));
+  });
+  const until = async (predicate: () => boolean, ms = 5000) => {
+    const deadline = Date.now() + ms;
+    while (!predicate()) {
+      if (Date.now() > deadline) throw new Error(`stream condition not met within ${ms} ms; events: ${JSON.stringify(events.slice(-3))}`);
+      await new Promise<void>((resolve) => {
+        waiters.push(resolve);
+        setTimeout(resolve, 50);
+      });
+    }
+  };
+  return { events, comments, status: () => status, until, close: () => req.destroy() };
+}
+
+describeEachStorage('change feed, snapshot and realtime stream', (kind) => {
+  let hq: TestHq;
+  let register: TestRegister;
+  let port: number;
+  const get = <T>(url: string, headers = register.auth) => hq.app.inject({ url, headers }).then((r) => ({ status: r.statusCode, body: r.json<T>() }));
+  const importProducts = (products: unknown[]) => hq.app.inject({ method: 'POST', url: '/catalog/import', headers: hq.admin, payload: { products } });
+
+  beforeEach(async () => {
+    hq = await makeHq(kind, { heartbeatMs: 200, retention: { maxChanges: 10 } });
+    register = await enrolRegister(hq.app);
+    await hq.app.listen({ port: 0, host: '127.0.0.1' });
+    port = (hq.app.server.address() as { port: number }).port;
+  });
+  afterEach(() => hq.close());
+
+  it('pages the feed in sequence order with nextSeq and hasMore', async () => {
+    const { body: first } = await get<ChangesResponse>('/sync/changes?since=0&limit=3');
+    expect(first.changes.map((c) => c.seq)).toEqual([1, 2, 3]);
+    expect(first).toMatchObject({ nextSeq: 3, hasMore: true, snapshotRequired: false });
+    const { body: second } = await get<ChangesResponse>(`/sync/changes?since=${first.nextSeq}&limit=3`);
+    expect(second.changes.map((c) => c.seq)).toEqual([4, 5, 6]);
+    const { headSeq } = await hq.app.hq.feed.state();
+    const { body: end } = await get<ChangesResponse>(`/sync/changes?since=${headSeq}`);
+    expect(end).toEqual({ changes: [], nextSeq: headSeq, hasMore: false, snapshotRequired: false });
+  });
+
+  it('numbers a catalog change after everything before it, with the product as data', async () => {
+    const { headSeq } = await hq.app.hq.feed.state();
+    const product = makeProduct({ price: 4321 });
+    await importProducts([product]);
+    const { body } = await get<ChangesResponse>(`/sync/changes?since=${headSeq}`);
+    expect(body.changes).toEqual([{ seq: headSeq + 1, kind: 'product', action: 'upsert', entityId: product.sku, data: product }]);
+  });
+
+  it('answers snapshotRequired when since is older than the kept history, and the snapshot continues from its seq', async () => {
+    // The demo seed wrote thousands of changes; keep only the last 10.
+    await hq.app.hq.feed.prune(hq.app.hq.settings.retention);
+    const { headSeq } = await hq.app.hq.feed.state();
+    const { body: old } = await get<ChangesResponse>('/sync/changes?since=0');
+    expect(old).toMatchObject({ snapshotRequired: true, changes: [] });
+    const { body: recent } = await get<ChangesResponse>(`/sync/changes?since=${headSeq - 10}`);
+    expect(recent).toMatchObject({ snapshotRequired: false, nextSeq: headSeq });
+    expect(recent.changes).toHaveLength(10);
+    const { body: future } = await get<ChangesResponse>(`/sync/changes?since=${headSeq + 100}`);
+    expect(future.snapshotRequired).toBe(true);
+
+    const snapshot = await hq.app.inject({ url: '/sync/snapshot', headers: register.auth });
+    expect(snapshot.statusCode).toBe(200);
+    expect(snapshot.headers['content-type']).toContain('application/json');
+    const state = snapshot.json<Snapshot>();
+    expect(state.seq).toBe(headSeq);
+    expect(state.products).toHaveLength(2000);
+    expect(state.products[0]).toEqual({ sku: 'SKU-000001', barcodes: ['8707682801940'], name: 'Meadowmere Whole Milk 1 L', price: 129, taxClass: 'reduced' });
+    expect(state.taxClasses.map((t) => t.code).sort()).toEqual(['reduced', 'standard', 'zero']);
+    expect(state.promotions).toHaveLength(3);
+    expect(state.members.map((m) => m.balance)).toEqual([0, 0, 0]);
+    const { body: next } = await get<ChangesResponse>(`/sync/changes?since=${state.seq}`);
+    expect(next.snapshotRequired).toBe(false);
+  });
+
+  it('refuses the feed and the snapshot without a token, and a bad since with 400', async () => {
+    expect((await hq.app.inject({ url: '/sync/changes?since=0' })).statusCode).toBe(401);
+    expect((await hq.app.inject({ url: '/sync/snapshot' })).statusCode).toBe(401);
+    expect((await hq.app.inject({ url: '/sync/stream' })).statusCode).toBe(401);
+    const bad = await get<{ error: string }>('/sync/changes?since=-1');
+    expect(bad).toMatchObject({ status: 400, body: { error: 'INVALID_INPUT' } });
+    expect((await get('/sync/changes?since=abc')).status).toBe(400);
+    expect((await get('/sync/changes?limit=0')).status).toBe(400);
+  });
+
+  it('streams a change committed on HQ to a connected register in well under a second', async () => {
+    const other = await enrolRegister(hq.app);
+    const stream = openStream(port, '/sync/stream', other.auth);
+    await stream.until(() => stream.comments.length > 0 || stream.status() === 200);
+    expect(stream.status()).toBe(200);
+    const op = makeSaleOp();
+    const sent = Date.now();
+    await push(hq.app, register, [op]);
+    await stream.until(() => stream.events.some((e) => e.event === 'change'));
+    const event = stream.events.find((e) => e.event === 'change')!;
+    const change = JSON.parse(event.data!) as Change;
+    expect(change).toMatchObject({ kind: 'order', entityId: op.entityId });
+    expect(event.id).toBe(String(change.seq));
+    expect(event.at - sent).toBeLessThan(500);
+    stream.close();
+  });
+
+  it('resumes from Last-Event-ID, sends heartbeats, and ends with snapshot-required when the id is too old', async () => {
+    const { headSeq } = await hq.app.hq.feed.state();
+    await importProducts([makeProduct(), makeProduct(), makeProduct()]);
+    const stream = openStream(port, '/sync/stream', { ...register.auth, 'last-event-id': String(headSeq + 1) });
+    await stream.until(() => stream.events.length >= 2);
+    expect(stream.events.map((e) => Number(e.id))).toEqual([headSeq + 2, headSeq + 3]);
+    await stream.until(() => stream.comments.includes('heartbeat'), 2000);
+    stream.close();
+
+    await hq.app.hq.feed.prune(hq.app.hq.settings.retention);
+    const stale = openStream(port, '/sync/stream?since=1', register.auth);
+    await stale.until(() => stale.events.some((e) => e.event === 'snapshot-required'));
+    stale.close();
+  });
+
+  it.runIf(kind === 'postgres')('reaches a register streaming from another HQ instance on the same database (LISTEN/NOTIFY)', async () => {
+    const second = await buildServer({ storage: hq.storage.storage, adminToken: ADMIN_TOKEN, pruneEveryMs: 0, settleEveryMs: 0 });
+    try {
+      await second.listen({ port: 0, host: '127.0.0.1' });
+      const other = await enrolRegister(hq.app);
+      const stream = openStream((second.server.address() as { port: number }).port, '/sync/stream', other.auth);
+      await stream.until(() => stream.status() === 200);
+      const op = makeSaleOp();
+      const sent = Date.now();
+      await push(hq.app, register, [op]);
+      await stream.until(() => stream.events.some((e) => e.event === 'change'));
+      expect(JSON.parse(stream.events[0]!.data!)).toMatchObject({ kind: 'order', entityId: op.entityId });
+      expect(stream.events[0]!.at - sent).toBeLessThan(1000);
+      stream.close();
+    } finally {
+      await second.close();
+    }
+  });
+});
