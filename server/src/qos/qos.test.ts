@@ -49,11 +49,11 @@ describe('fault injection over HTTP', () => {
   });
   afterEach(() => hq.close());
 
-  const fault = (payload: unknown, headers = hq.admin) => hq.app.inject({ method: 'POST', url: '/admin/faults', headers, payload });
+  const fault = (payload: object, headers: Record<string, string> = hq.admin) => hq.app.inject({ method: 'POST', url: '/admin/faults', headers, payload });
   const lookup = () => hq.app.inject({ url: '/members/lookup?phone=%2B4915112345678', headers: register.auth });
 
   it('guards /admin/faults: 401 without the admin token, 400 for a bad fault, 204 to add and clear', async () => {
-    expect((await fault({ domain: 'membership', mode: 'error', rate: 1 }, {} as never)).statusCode).toBe(401);
+    expect((await fault({ domain: 'membership', mode: 'error', rate: 1 }, {})).statusCode).toBe(401);
     expect((await fault({ domain: 'membership', mode: 'error', rate: 1 }, register.auth)).statusCode).toBe(401);
     expect((await fault({ domain: 'membership', mode: 'explode', rate: 1 })).statusCode).toBe(400);
     expect((await fault({ domain: 'membership', mode: 'error', rate: 2 })).statusCode).toBe(400);

@@ -1,0 +1,89 @@
+import { afterEach, beforeEach, expect, it } from 'vitest';
+import type { ChangesResponse } from '../../../shared/hq/feed';
+import { describeEachStorage, enrolRegister, makeHq, type TestHq } from '../test/harness';
+import { makeEan13, makeProduct } from '../test/factories';
+
+describeEachStorage('POST /catalog/import', (kind) => {
+  let hq: TestHq;
+  beforeEach(async () => {
+    hq = await makeHq(kind);
+  });
+  afterEach(() => hq.close());
+
+  const importJson = (body: unknown, headers: Record<string, string> = hq.admin) => hq.app.inject({ method: 'POST', url: '/catalog/import', headers, payload: body as object });
+  const importCsv = (csv: string) => hq.app.inject({ method: 'POST', url: '/catalog/import', headers: { ...hq.admin, 'content-type': 'text/csv' }, payload: csv });
+
+  it('upserts by sku and reports each rejected row with its 0-based index and a reason', async () => {
+    const fresh = makeProduct();
+    const changedDemo = { sku: 'SKU-000002', barcodes: ['8396563305150'], name: 'Sunmill Bakery White Sandwich Loaf 800 g', price: 199, taxClass: 'reduced' };
+    const res = await importJson({ products: [fresh, {}, changedDemo, { ...makeProduct(), barcodes: ['1234567890123'] }, { ...makeProduct(), price: 1.5 }] });
+    expect(res.statusCode).toBe(200);
+    const report = res.json<{ imported: number; rejected: { row: number; reason: string }[] }>();
+    expect(report.imported).toBe(2);
+    expect(report.rejected.map((r) => r.row)).toEqual([1, 3, 4]);
+    expect(report.rejected[1]!.reason).toContain('barcodes.0');
+    expect(report.rejected[2]!.reason).toContain('price');
+    expect(await hq.app.hq.catalog.product(fresh.sku)).toEqual(fresh);
+    expect((await hq.app.hq.catalog.product('SKU-000002'))!.price).toBe(199);
+  });
+
+  it('rejects a row repeating a sku or barcode of an earlier row, or a barcode another product owns', async () => {
+    const a = makeProduct();
+    const res = await importJson({ products: [a, { ...makeProduct(), sku: a.sku }, { ...makeProduct(), barcodes: a.barcodes }, { ...makeProduct(), barcodes: ['8707682801940'] }] });
+    const { imported, rejected } = res.json<{ imported: number; rejected: { row: number; reason: string }[] }>();
+    expect(imported).toBe(1);
+    expect(rejected).toEqual([
+      { row: 1, reason: expect.stringContaining('already appears in row 0') },
+      { row: 2, reason: expect.stringContaining('used twice') },
+      { row: 3, reason: 'barcode 8707682801940 belongs to sku SKU-000001' },
+    ]);
+  });
+
+  it('feeds changed products to registers; re-importing the same product adds nothing', async () => {
+    const register = await enrolRegister(hq.app);
+    const { headSeq } = await hq.app.hq.feed.state();
+    const product = makeProduct();
+    await importJson({ products: [product] });
+    await importJson({ products: [product] });
+    await importJson({ products: [{ ...product, price: 250 }] });
+    const feed = await hq.app.inject({ url: `/sync/changes?since=${headSeq}`, headers: register.auth });
+    expect(feed.json<ChangesResponse>().changes.map((c) => (c.data as { price: number }).price)).toEqual([199, 250]);
+  });
+
+  it('reads CSV with a header row, barcodes separated by |', async () => {
+    const a = makeProduct();
+    const b1 = makeEan13();
+    const b2 = makeEan13();
+    const csv = `sku,barcodes,name,price,taxClass\n${a.sku},${a.barcodes[0]},"Apples, red",120,reduced\nCSV-2,${b1}|${b2},Bread,abc,reduced\nCSV-3,${makeEan13()},Salt,99,zero\n`;
+    const res = await importCsv(csv);
+    expect(res.statusCode).toBe(200);
+    expect(res.json()).toEqual({ imported: 2, rejected: [{ row: 1, reason: expect.stringContaining('price') }] });
+    expect(await hq.app.hq.catalog.product(a.sku)).toMatchObject({ name: 'Apples, red', price: 120 });
+    const noHeader = await importCsv('sku;name\nA;B\n');
+    expect(noHeader.statusCode).toBe(400);
+    expect(noHeader.json().message).toContain('header');
+  });
+
+  it('is an admin call; malformed JSON, a body without products or another media type is a 4xx that imports nothing', async () => {
+    const register = await enrolRegister(hq.app);
+    const before = await hq.app.hq.catalog.productCount();
+    expect((await importJson({ products: [makeProduct()] }, {})).statusCode).toBe(401);
+    expect((await importJson({ products: [makeProduct()] }, register.auth)).statusCode).toBe(401);
+    const malformed = await hq.app.inject({ method: 'POST', url: '/catalog/import', headers: { ...hq.admin, 'content-type': 'application/json' }, payload: '{"products": [' });
+    expect(malformed.statusCode).toBe(400);
+    expect((await importJson({ items: [] })).statusCode).toBe(400);
+    expect((await hq.app.inject({ method: 'POST', url: '/catalog/import', headers: { ...hq.admin, 'content-type': 'application/xml' }, payload: '<x/>' })).statusCode).toBe(415);
+    expect(await hq.app.hq.catalog.productCount()).toBe(before);
+  });
+
+  it('saves promotions and feeds them', async () => {
+    const promotion = { id: 'summer', name: 'Summer', kind: 'percentOff', percent: 15, skus: ['SKU-000100'], active: true };
+    const res = await hq.app.inject({ method: 'POST', url: '/catalog/promotions', headers: hq.admin, payload: { promotions: [promotion] } });
+    expect(res.json()).toEqual({ saved: 1 });
+    const { headSeq } = await hq.app.hq.feed.state();
+    const last = await hq.app.inject({ url: `/sync/changes?since=${headSeq - 1}`, headers: hq.admin });
+    expect(last.json().changes).toMatchObject([{ kind: 'promotion', data: promotion }]);
+    const bad = await hq.app.inject({ method: 'POST', url: '/catalog/promotions', headers: hq.admin, payload: { promotions: [{ ...promotion, percent: 150 }] } });
+    expect(bad.statusCode).toBe(400);
+  });
+});
