@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { formatMoney } from '../shared/money';
 import { expect, scan, signIn, test } from './fixtures';
-import { REPO_ROOT, startRegister } from './support/web-host';
+import { REPO_ROOT } from './support/web-host';
 
 interface DemoProduct {
   sku: string;
@@ -59,26 +59,4 @@ test('the open cart comes back after a reload', async ({ till }) => {
   await expect(till.getByTestId('cart-total')).toHaveText(euros(milk.price * 2));
   await till.reload();
   await expect(till.getByTestId('cart-total')).toHaveText(euros(milk.price * 2));
-});
-
-test('the status bar shows on the sign-in screen, and Go offline survives a restart of the register', async ({ till, register, browser }) => {
-  const connectivity = till.getByTestId('connectivity');
-  await expect(connectivity).toHaveAttribute('data-state', 'online');
-  await expect(connectivity).toHaveAttribute('data-reasons', '');
-  await till.getByTestId('offline-toggle').click();
-  await expect(connectivity).toHaveAttribute('data-state', 'offline');
-  await expect(connectivity).toHaveAttribute('data-reasons', 'manual');
-  await expect(till.getByTestId('offline-toggle')).toHaveText('Go online');
-
-  await register.stop({ keepData: true });
-  const restarted = await startRegister({ dataDir: register.dataDir });
-  try {
-    const page = await browser.newPage();
-    await page.goto(restarted.url);
-    await expect(page.getByTestId('connectivity')).toHaveAttribute('data-reasons', 'manual');
-    await page.getByTestId('offline-toggle').click();
-    await expect(page.getByTestId('connectivity')).toHaveAttribute('data-state', 'online');
-  } finally {
-    await restarted.stop();
-  }
 });

@@ -1,0 +1,97 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { expect, test } from './fixtures';
+import { startHqStandIn } from './support/hq-stand-in';
+import { startRegister } from './support/web-host';
+
+const FAST = { t1Ms: 1000, t2Ms: 1000, t2OfflineMs: 500, probeTimeoutMs: 500, recoverSuccesses: 2, qosPollMs: 1000 };
+/** How long a sustained outage may take to show: one probe interval + T1 + the probe timeout. */
+const DETECTION_BOUND_MS = FAST.t2Ms * 1.1 + FAST.t1Ms + FAST.probeTimeoutMs;
+/** The page hears of it over the WebSocket and renders; a loaded CI machine gets some slack. */
+const UI_SLACK_MS = 1500;
+
+test('Go offline shows at once with reason manual, survives a reload, and Go online returns', async ({ till }) => {
+  const connectivity = till.getByTestId('connectivity');
+  await expect(connectivity).toHaveAttribute('data-state', 'online');
+  await till.getByTestId('offline-toggle').click();
+  // The call answers with the new state; the indicator shows it without waiting for a probe.
+  await expect(connectivity).toHaveAttribute('data-state', 'offline', { timeout: 1000 });
+  await expect(connectivity).toHaveAttribute('data-reasons', 'manual');
+  await expect(connectivity).toContainText('Offline — switched at');
+
+  await till.reload();
+  await expect(till.getByTestId('connectivity')).toHaveAttribute('data-reasons', 'manual');
+
+  await till.getByTestId('offline-toggle').click();
+  await expect(till.getByTestId('connectivity')).toHaveAttribute('data-state', 'online');
+  await expect(till.getByTestId('connectivity')).toHaveAttribute('data-reasons', '');
+});
+
+test('when HQ stops answering the till goes offline with reason network within the bound, and back when HQ returns', async ({ page }) => {
+  const hq = await startHqStandIn();
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'kassa-e2e-hq-'));
+  fs.writeFileSync(path.join(dataDir, 'settings.json'), JSON.stringify({ connectivity: FAST }));
+  const register = await startRegister({ dataDir, env: { KASSA_HQ_URL: hq.url } });
+  try {
+    await page.goto(register.url);
+    const connectivity = page.getByTestId('connectivity');
+    await expect(connectivity).toHaveAttribute('data-state', 'online');
+
+    await hq.stop();
+    const stoppedAt = Date.now();
+    await expect(connectivity).toHaveAttribute('data-reasons', 'network', { timeout: DETECTION_BOUND_MS + UI_SLACK_MS + 5000 });
+    const detectedIn = Date.now() - stoppedAt;
+    expect(detectedIn, `detected in ${detectedIn} ms`).toBeLessThanOrEqual(DETECTION_BOUND_MS + UI_SLACK_MS);
+    await expect(connectivity).toContainText('HQ not reachable since');
+
+    await hq.start();
+    await expect(connectivity).toHaveAttribute('data-state', 'online', { timeout: 10_000 });
+  } finally {
+    await register.stop();
+    await hq.close();
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  }
+});
+
+test('while the cashier has switched offline, the status bar says when HQ is reachable again', async ({ page }) => {
+  const hq = await startHqStandIn();
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'kassa-e2e-hq-'));
+  fs.writeFileSync(path.join(dataDir, 'settings.json'), JSON.stringify({ connectivity: FAST }));
+  const register = await startRegister({ dataDir, env: { KASSA_HQ_URL: hq.url } });
+  try {
+    await page.goto(register.url);
+    await page.getByTestId('offline-toggle').click();
+    await expect(page.getByTestId('connectivity')).toHaveAttribute('data-reasons', 'manual');
+    await expect(page.getByRole('status').filter({ hasText: 'HQ reachable again' })).toBeVisible();
+    await hq.stop();
+    await expect(page.getByText('HQ reachable again')).toHaveCount(0, { timeout: DETECTION_BOUND_MS + 5000 });
+    await expect(page.getByTestId('connectivity')).toHaveAttribute('data-reasons', /manual/);
+  } finally {
+    await register.stop();
+    await hq.close();
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  }
+});
+
+test('the status bar shows on the sign-in screen, and Go offline survives a restart of the register', async ({ till, register, browser }) => {
+  const connectivity = till.getByTestId('connectivity');
+  await expect(connectivity).toHaveAttribute('data-state', 'online');
+  await expect(connectivity).toHaveAttribute('data-reasons', '');
+  await till.getByTestId('offline-toggle').click();
+  await expect(connectivity).toHaveAttribute('data-state', 'offline');
+  await expect(connectivity).toHaveAttribute('data-reasons', 'manual');
+  await expect(till.getByTestId('offline-toggle')).toHaveText('Go online');
+
+  await register.stop({ keepData: true });
+  const restarted = await startRegister({ dataDir: register.dataDir });
+  try {
+    const page = await browser.newPage();
+    await page.goto(restarted.url);
+    await expect(page.getByTestId('connectivity')).toHaveAttribute('data-reasons', 'manual');
+    await page.getByTestId('offline-toggle').click();
+    await expect(page.getByTestId('connectivity')).toHaveAttribute('data-state', 'online');
+  } finally {
+    await restarted.stop();
+  }
+});
