@@ -47,7 +47,8 @@ export class ConnectivityService implements Connectivity {
       },
     });
     this.actor = createActor(machine, {
-      clock: options.clock,
+      // Only when given: an explicit `clock: undefined` replaces XState's real-timer default and breaks every delay.
+      ...(options.clock ? { clock: options.clock } : {}),
       input: { timings: options.timings, hqConfigured: hq !== null, manual: { on: flag.manualOffline, by: flag.by, at: flag.at }, random: options.random },
       inspect: (event) => {
         if (event.type === '@xstate.event' && event.actorRef === this.actor) this.lastTrigger = triggerName(event.event.type);
