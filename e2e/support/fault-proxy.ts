@@ -1,0 +1,161 @@
+import net from 'node:net';
+
+/**
+ * A fault-injecting TCP proxy for the register's connectivity tests and benchmark: it sits on 127.0.0.1
+ * between the register and HQ and can, at run time, let traffic through or break the link in the ways a
+ * shop's network breaks. Written here rather than taken from a library (toxiproxy needs its own server
+ * binary) because it is a hundred lines of node:net.
+ */
+
+/**
+ * - `pass`: forward to the target.
+ * - `drop`: accept, then reset the connection at once (the peer sees ECONNRESET).
+ * - `refuse`: stop listening, so connections are refused; listening resumes on the next mode change.
+ * - `stall`: accept and never answer (the peer's timeout decides).
+ * - `http503`: answer every request with a minimal HTTP 503, without contacting the target.
+ */
+export type FaultMode = 'pass' | 'drop' | 'refuse' | 'stall' | 'http503';
+
+export interface FaultProxyOptions {
+  target: { host: string; port: number };
+  /** 0 (the default) picks a free port; it is kept across `refuse`. */
+  port?: number;
+  /** At most this many open connections; more are closed by the OS listener (node's maxConnections). */
+  maxConnections?: number;
+  /** A stalled connection is closed after this long even if the peer never gives up. */
+  stallLimitMs?: number;
+}
+
+export interface FaultProxyStats {
+  /** Connections accepted, by the mode that handled them. */
+  accepted: Record<Exclude<FaultMode, 'refuse'>, number>;
+  open: number;
+}
+
+export interface FaultProxy {
+  readonly port: number;
+  /** `http://127.0.0.1:<port>`, for an HQ client's base URL. */
+  readonly url: string;
+  /** The mode new connections meet now (while flapping, the current half of the cycle). */
+  mode(): FaultMode;
+  /** Switches mode (and stops flapping). `drop` and `refuse` also cut the connections already open. */
+  set(mode: FaultMode): Promise<void>;
+  /** Alternates drop and pass every `periodMs`, starting with drop, until the next `set`. */
+  flap(options: { periodMs: number }): Promise<void>;
+  stats(): FaultProxyStats;
+  /** Stops listening and closes every socket it holds. */
+  close(): Promise<void>;
+}
+
+const HTTP_503 = 'HTTP/1.1 503 Service Unavailable\r\ncontent-type: text/plain\r\ncontent-length: 20\r\nconnection: close\r\n\r\nservice unavailable\n';
+
+export async function startFaultProxy(options: FaultProxyOptions): Promise<FaultProxy> {
+  const sockets = new Set<net.Socket>();
+  const accepted: FaultProxyStats['accepted'] = { pass: 0, drop: 0, stall: 0, http503: 0 };
+  const stallLimitMs = options.stallLimitMs ?? 60_000;
+  let current: FaultMode = 'pass';
+  let flapTimer: NodeJS.Timeout | null = null;
+  let closed = false;
+
+  const track = (socket: net.Socket) => {
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+    // A peer that gives up mid-way is expected here; never let it crash the test process.
+    socket.on('error', () => socket.destroy());
+  };
+
+  const cutAll = () => {
+    for (const socket of sockets) socket.resetAndDestroy();
+  };
+
+  const server = net.createServer((client) => {
+    track(client);
+    const mode = current;
+    if (mode === 'refuse') {
+      // Accepted in the instant before the listener closed: treat it as refused.
+      client.resetAndDestroy();
+      return;
+    }
+    accepted[mode]++;
+    switch (mode) {
+      case 'drop':
+        client.resetAndDestroy();
+        return;
+      case 'stall':
+        client.resume();
+        client.setTimeout(stallLimitMs, () => client.destroy());
+        return;
+      case 'http503': {
+        let head = '';
+        client.on('data', (chunk: Buffer) => {
+          head += chunk.toString('latin1');
+          if (head.includes('\r\n\r\n')) client.end(HTTP_503);
+          else if (head.length > 64 * 1024) client.destroy();
+        });
+        return;
+      }
+      case 'pass': {
+        const upstream = net.connect(options.target);
+        track(upstream);
+        // If HQ itself is gone, the register sees the link cut, as through any middlebox.
+        upstream.on('error', () => client.resetAndDestroy());
+        client.on('error', () => upstream.destroy());
+        upstream.on('close', () => client.destroy());
+        client.on('close', () => upstream.destroy());
+        client.pipe(upstream);
+        upstream.pipe(client);
+        return;
+      }
+    }
+  });
+  server.maxConnections = options.maxConnections ?? 256;
+
+  const listen = (port: number) =>
+    new Promise<number>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(port, '127.0.0.1', () => {
+        server.off('error', reject);
+        resolve((server.address() as net.AddressInfo).port);
+      });
+    });
+  const stopListening = () => new Promise<void>((resolve) => (server.listening ? server.close(() => resolve()) : resolve()));
+
+  const port = await listen(options.port ?? 0);
+
+  const apply = async (mode: FaultMode) => {
+    if (closed) throw new Error('the fault proxy is closed');
+    current = mode;
+    if (mode === 'drop' || mode === 'refuse') cutAll();
+    if (mode === 'refuse') await stopListening();
+    else if (!server.listening) await listen(port);
+  };
+
+  const stopFlapping = () => {
+    if (flapTimer) clearInterval(flapTimer);
+    flapTimer = null;
+  };
+
+  return {
+    port,
+    url: `http://127.0.0.1:${port}`,
+    mode: () => current,
+    set: async (mode) => {
+      stopFlapping();
+      await apply(mode);
+    },
+    flap: async ({ periodMs }) => {
+      if (!(periodMs > 0)) throw new Error(`the flap period must be positive, got ${periodMs}`);
+      stopFlapping();
+      await apply('drop');
+      flapTimer = setInterval(() => void apply(current === 'drop' ? 'pass' : 'drop'), periodMs);
+    },
+    stats: () => ({ accepted: { ...accepted }, open: sockets.size }),
+    close: async () => {
+      if (closed) return;
+      closed = true;
+      stopFlapping();
+      for (const socket of sockets) socket.destroy();
+      await stopListening();
+    },
+  };
+}
