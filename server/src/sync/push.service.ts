@@ -11,14 +11,14 @@ import {
   type RefundPayload,
   type SalePayload,
 } from '../../../shared/hq/ops';
+import type { Order } from '../../../shared/hq/feed';
 import type { HqSchema, OrdersTable } from '../db/schema';
 import type { NewChange, WriteTx, Writer } from '../db/writer';
 import { enrolMember, resolveMemberId } from '../members/members.repository';
-import { orderFromRow } from '../orders/orders.repository';
 import type { AuthenticatedRegister } from '../registers/registers.repository';
 import { operationHash } from './payload-hash';
 
-const ROWS_PER_STATEMENT = 200;
+const ROWS_PER_STATEMENT = 500;
 
 type ValidOp =
   | { index: number; op: Operation; hash: string; entity: 'sale'; payload: SalePayload }
@@ -127,7 +127,7 @@ export class PushService {
   private async claim(tx: WriteTx, register: AuthenticatedRegister, candidates: ValidOp[]): Promise<Set<string>> {
     const sorted = [...candidates].sort((a, b) => (a.op.id < b.op.id ? -1 : 1));
     const claimed = new Set<string>();
-    for (const part of chunks(sorted, 500)) {
+    for (const part of chunks(sorted, 1000)) {
       const rows = await tx.trx
         .insertInto('applied_ops')
         .values(
@@ -186,9 +186,27 @@ export class PushService {
       cashier_id: o.payload.cashierId,
       received_at: now,
     }));
+    // The feed carries each order as /orders/search shows it, built from the payload (not re-read).
+    const orderData = new Map<string, Order>(
+      orders.map((o) => [
+        o.payload.id,
+        {
+          id: o.payload.id,
+          number: o.payload.number,
+          registerId: register.id,
+          storeId: register.storeId,
+          kind: o.entity,
+          total: o.payload.total,
+          currency: o.payload.currency,
+          createdAt: new Date(Date.parse(o.payload.createdAt)).toISOString(),
+          lines: o.payload.lines,
+          originalOrderId: o.entity === 'refund' ? o.payload.originalOrderId : null,
+        },
+      ]),
+    );
     for (const part of chunks(orderRows)) {
       const inserted = new Set((await trx.insertInto('orders').values(part).onConflict((oc) => oc.column('id').doNothing()).returning('id').execute()).map((r) => r.id));
-      for (const row of part) if (inserted.has(row.id)) changes.push({ kind: 'order', entityId: row.id, data: orderFromRow(row), storeId: register.storeId, originRegisterId: register.id });
+      for (const row of part) if (inserted.has(row.id)) changes.push({ kind: 'order', entityId: row.id, data: orderData.get(row.id), storeId: register.storeId, originRegisterId: register.id });
     }
 
     const payments = byEntity('payment');
