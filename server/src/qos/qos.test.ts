@@ -59,8 +59,11 @@ describe('fault injection over HTTP', () => {
     expect((await fault({ domain: 'membership', mode: 'error', rate: 2 })).statusCode).toBe(400);
     expect((await fault({ domain: 'membership', route: '/members/lookup', mode: 'error', rate: 1 })).statusCode).toBe(400);
     expect((await fault({ domain: 'membership', mode: 'error', rate: 1 })).statusCode).toBe(204);
+    expect((await hq.app.inject({ url: '/admin/faults', headers: hq.admin })).json()).toEqual({ faults: [{ domain: 'membership', mode: 'error', rate: 1, until: null }] });
+    expect((await hq.app.inject({ url: '/admin/faults' })).statusCode).toBe(401);
     expect((await hq.app.inject({ method: 'DELETE', url: '/admin/faults' })).statusCode).toBe(401);
     expect((await hq.app.inject({ method: 'DELETE', url: '/admin/faults', headers: hq.admin })).statusCode).toBe(204);
+    expect((await hq.app.inject({ url: '/admin/faults', headers: hq.admin })).json()).toEqual({ faults: [] });
   });
 
   it('answers 404 whatever the token when HQ_FAULTS is off', async () => {

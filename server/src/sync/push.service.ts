@@ -283,6 +283,7 @@ export class PushService {
     }
 
     for (const o of ops) results[o.index] ??= { id: o.op.id, status: 'applied' };
+    await trx.updateTable('registers').set({ last_seen_at: now }).where('id', '=', register.id).execute();
     await unclaimOps(trx, unclaim);
     await tx.append(changes);
     return stored;

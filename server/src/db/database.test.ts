@@ -1,0 +1,35 @@
+import { sql } from 'kysely';
+import { afterEach, expect, it } from 'vitest';
+import { describeEachStorage, makeStorage, type TestStorage } from '../test/harness';
+import { MigrationFailedError, openHqDatabase } from './database';
+import { migrations } from './migrations';
+
+describeEachStorage('HQ database', (kind) => {
+  let storage: TestStorage | null = null;
+  afterEach(async () => {
+    await storage?.cleanup();
+    storage = null;
+  });
+
+  it('brings a new database to the latest migration, and reopening runs nothing and keeps the data', async () => {
+    storage = makeStorage(kind);
+    const first = await openHqDatabase(storage.storage);
+    const applied = await first.db.selectFrom('kysely_migration' as never).select(sql<string>`name`.as('name')).execute();
+    expect(applied.map((r) => (r as { name: string }).name)).toEqual(Object.keys(migrations));
+    await first.db.insertInto('tax_classes').values({ code: 'standard', name: 'Standard', rate_bp: 2000 }).execute();
+    expect((await first.db.selectFrom('feed_state').selectAll().executeTakeFirstOrThrow()).head_seq).toBe(0);
+    await first.close();
+    const again = await openHqDatabase(storage.storage);
+    expect(await again.read.selectFrom('tax_classes').select('name').execute()).toEqual([{ name: 'Standard' }]);
+    await again.close();
+  });
+
+  it('refuses to start on a database migrated by a newer HQ, with a clear error', async () => {
+    storage = makeStorage(kind);
+    const current = await openHqDatabase(storage.storage);
+    await sql`INSERT INTO kysely_migration (name, timestamp) VALUES ('999-from-the-future', '2099-01-01T00:00:00.000Z')`.execute(current.db);
+    await current.close();
+    await expect(openHqDatabase(storage.storage)).rejects.toThrow(MigrationFailedError);
+    await expect(openHqDatabase(storage.storage)).rejects.toThrow(/could not bring its database up to date.*999-from-the-future/);
+  });
+});
