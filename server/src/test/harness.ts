@@ -18,7 +18,13 @@ const PG_URL = process.env.KASSA_TEST_DATABASE_URL;
 export const POSTGRES_SKIP_REASON = PG_URL ? null : 'skipped: KASSA_TEST_DATABASE_URL is not set (.ci/run sets it with a local PostgreSQL 15)';
 
 /** Runs `fn`'s tests once per storage; the PostgreSQL copy reports itself skipped, with the reason, when it has no database. */
+let skipReported = false;
+
 export function describeEachStorage(title: string, fn: (kind: StorageKind) => void): void {
+  if (POSTGRES_SKIP_REASON && !skipReported) {
+    skipReported = true;
+    console.info(`HQ tests on PostgreSQL ${POSTGRES_SKIP_REASON}`);
+  }
   describe(`${title} [sqlite]`, () => fn('sqlite'));
   describe.skipIf(POSTGRES_SKIP_REASON !== null)(`${title} [postgres${POSTGRES_SKIP_REASON ? `: ${POSTGRES_SKIP_REASON}` : ''}]`, () => fn('postgres'));
 }
