@@ -18,6 +18,8 @@ export interface ConnectivityInput {
 }
 
 export interface NetworkContext {
+  /** While suspecting an outage: when the T1 window that started with the first failed probe ends. */
+  suspectWindowEnd: number | null;
   /** Consecutive successful probes while down. */
   successes: number;
   /** When the first probe of the current run of successes finished; recovery needs the run to span a stable period. */
@@ -42,6 +44,9 @@ export interface ConnectivityContext {
   service: Record<ServiceDomain, { since: number | null; status: 'ok' | 'degraded' | 'down'; lastQosError: string | null }>;
 }
 
+/** Timers may fire a few milliseconds early against the wall clock the probes read. */
+const WINDOW_TOLERANCE_MS = 25;
+
 export type ConnectivityEvent =
   | { type: 'manual.goOffline'; by: string | null; at: number }
   | { type: 'manual.goOnline'; by: string | null; at: number }
@@ -56,6 +61,7 @@ type ProbeDone = { output: ProbeResult };
 type QosDone = { output: QosResult };
 
 const initialNetwork = (): NetworkContext => ({
+  suspectWindowEnd: null,
   successes: 0,
   streakStartedAt: null,
   lastRecoveredAt: null,
@@ -124,12 +130,24 @@ export function createConnectivityMachine(domains: readonly ServiceDomain[] = SE
       }),
     },
     delays: {
-      /** While online: T2 between probes, ±10 % so registers do not probe in step (nor in step with a flapping link). */
-      probeInterval: ({ context }) => Math.round(context.timings.t2Ms * (0.9 + 0.2 * context.random())),
+      /**
+       * While online: at most T2 from the start of one probe to the start of the next (jittered down to
+       * 0.8 × T2 so registers do not probe in step, nor in step with a flapping link).
+       */
+      probeInterval: ({ context }) => Math.max(0, Math.round(context.timings.t2Ms * (0.8 + 0.2 * context.random()) - (context.network.lastProbe?.durationMs ?? 0))),
       /** While offline: T2offline, ±20 % jitter so registers of a store do not probe in step. */
       offlineProbeInterval: ({ context }) => Math.round(context.timings.t2OfflineMs * (0.8 + 0.4 * context.random())),
-      /** The debounce window T1 counts from the start of the failed probe, so detection ≤ interval + T1 + probe timeout. */
-      debounce: ({ context }) => Math.max(0, context.timings.t1Ms - (context.network.lastProbe?.durationMs ?? 0)),
+      /**
+       * The debounce window T1 counts from the start of the failed probe. Inside it, re-probe every T1/4 as
+       * long as a re-probe can finish before the window ends; the decisive re-probe starts when it ends, so
+       * detection ≤ interval + T1 + probe timeout.
+       */
+      debounce: ({ context }) => {
+        const now = context.network.lastProbe?.at ?? 0;
+        const windowEnd = context.network.suspectWindowEnd ?? now;
+        const step = Math.round(context.timings.t1Ms / 4);
+        return now + step + context.timings.probeTimeoutMs <= windowEnd ? step : Math.max(0, windowEnd - now);
+      },
       qosPoll: ({ context }) => context.timings.qosPollMs,
       confirmInterval: ({ context }) => Math.max(100, Math.round(context.timings.t1Ms / 4)),
     },
@@ -137,6 +155,11 @@ export function createConnectivityMachine(domains: readonly ServiceDomain[] = SE
       hqConfigured: ({ context }) => context.hqConfigured,
       startsManualOffline: ({ context }) => context.startsManualOffline,
       probeOk: ({ event }) => (event as unknown as ProbeDone).output.ok,
+      /** This failed re-probe started when the T1 window had ended: every probe in the window failed. */
+      windowCovered: ({ context, event }) => {
+        const result = (event as unknown as ProbeDone).output;
+        return result.at - result.durationMs >= (context.network.suspectWindowEnd ?? 0) - WINDOW_TOLERANCE_MS;
+      },
       /** Back online: enough consecutive successes, spanning at least the (damped) stable period T1 × damping. */
       recovered: ({ context, event }) => {
         const result = (event as unknown as ProbeDone).output;
@@ -157,10 +180,17 @@ export function createConnectivityMachine(domains: readonly ServiceDomain[] = SE
         return { manual: { by: event.by, at: event.at } };
       }),
       recordProbe: assign(({ context, event }) => ({ network: { ...context.network, lastProbe: (event as unknown as ProbeDone).output } })),
-      recordEvidence: assign(({ context, event }) => {
-        assertEvent(event, 'network.evidence');
-        return { network: { ...context.network, lastProbe: event.result } };
+      /** A probe failed while online: the T1 window opens at its start. */
+      openWindow: assign(({ context, event }) => {
+        const result = (event as unknown as ProbeDone).output;
+        return { network: { ...context.network, lastProbe: result, suspectWindowEnd: result.at - result.durationMs + context.timings.t1Ms } };
       }),
+      /** Other evidence (QoS did not answer) opens the window now. */
+      openWindowOnEvidence: assign(({ context, event }) => {
+        assertEvent(event, 'network.evidence');
+        return { network: { ...context.network, lastProbe: event.result, suspectWindowEnd: event.result.at + context.timings.t1Ms } };
+      }),
+      closeWindow: assign(({ context }) => ({ network: { ...context.network, suspectWindowEnd: null } })),
       countSuccess: assign(({ context, event }) => {
         const result = (event as unknown as ProbeDone).output;
         return { network: { ...context.network, successes: context.network.successes + 1, streakStartedAt: context.network.streakStartedAt ?? result.at } };
@@ -235,7 +265,7 @@ export function createConnectivityMachine(domains: readonly ServiceDomain[] = SE
             states: {
               waiting: {
                 after: { probeInterval: 'probing' },
-                on: { 'hint.network': 'probing', 'network.evidence': { target: 'suspect', actions: 'recordEvidence' } },
+                on: { 'hint.network': 'probing', 'network.evidence': { target: 'suspect', actions: 'openWindowOnEvidence' } },
               },
               probing: {
                 invoke: {
@@ -244,11 +274,11 @@ export function createConnectivityMachine(domains: readonly ServiceDomain[] = SE
                   input: ({ context }) => ({ timeoutMs: context.timings.probeTimeoutMs }),
                   onDone: [
                     { guard: 'probeOk', target: 'waiting', actions: 'recordProbe' },
-                    { target: 'suspect', actions: 'recordProbe' },
+                    { target: 'suspect', actions: 'openWindow' },
                   ],
                 },
               },
-              /** One failure seen: the T1 window. The factor is set only if the re-probe after it fails too. */
+              /** One failure seen: the T1 window. The factor is set only if every re-probe through its end fails too. */
               suspect: { after: { debounce: 'reprobing' } },
               reprobing: {
                 invoke: {
@@ -256,8 +286,9 @@ export function createConnectivityMachine(domains: readonly ServiceDomain[] = SE
                   src: 'probe',
                   input: ({ context }) => ({ timeoutMs: context.timings.probeTimeoutMs }),
                   onDone: [
-                    { guard: 'probeOk', target: 'waiting', actions: 'recordProbe' },
-                    { target: '#connectivity.network.down', actions: ['recordProbe', 'markDown'] },
+                    { guard: 'probeOk', target: 'waiting', actions: ['recordProbe', 'closeWindow'] },
+                    { guard: 'windowCovered', target: '#connectivity.network.down', actions: ['recordProbe', 'closeWindow', 'markDown'] },
+                    { target: 'suspect', actions: 'recordProbe' },
                   ],
                 },
               },
