@@ -110,6 +110,10 @@ export async function buildServer(options: HqOptions): Promise<HqApp> {
   app.decorate('hq', ctx);
   app.decorateRequest('caller', null);
   installErrorHandling(app);
+  // A call without a body (DELETE /admin/faults) may still carry Content-Type: application/json.
+  const parseJson = app.getDefaultJsonParser('error', 'ignore');
+  app.removeContentTypeParser('application/json');
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => (body === '' ? done(null, undefined) : parseJson(request, body.toString(), done)));
 
   await app.register(fastifySwagger, {
     openapi: {

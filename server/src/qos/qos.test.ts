@@ -62,7 +62,8 @@ describe('fault injection over HTTP', () => {
     expect((await hq.app.inject({ url: '/admin/faults', headers: hq.admin })).json()).toEqual({ faults: [{ domain: 'membership', mode: 'error', rate: 1, until: null }] });
     expect((await hq.app.inject({ url: '/admin/faults' })).statusCode).toBe(401);
     expect((await hq.app.inject({ method: 'DELETE', url: '/admin/faults' })).statusCode).toBe(401);
-    expect((await hq.app.inject({ method: 'DELETE', url: '/admin/faults', headers: hq.admin })).statusCode).toBe(204);
+    const cleared = await hq.app.inject({ method: 'DELETE', url: '/admin/faults', headers: { ...hq.admin, 'content-type': 'application/json' } });
+    expect(cleared.statusCode).toBe(204);
     expect((await hq.app.inject({ url: '/admin/faults', headers: hq.admin })).json()).toEqual({ faults: [] });
   });
 
