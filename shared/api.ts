@@ -56,6 +56,31 @@ export const ConnectivityLogEntrySchema = z.object({
 });
 export type ConnectivityLogEntry = z.infer<typeof ConnectivityLogEntrySchema>;
 
+export const SyncStatusSchema = z.object({
+  /** Operations waiting to upload. */
+  pending: z.number().int(),
+  oldestPendingAt: z.number().int().nullable(),
+  lastSyncAt: z.number().int().nullable(),
+  lastError: z.object({ at: z.number().int(), message: z.string() }).nullable(),
+  deadLetters: z.number().int(),
+  lastSeq: z.number().int(),
+  realtime: z.boolean(),
+  hq: z.boolean(),
+});
+export type SyncStatus = z.infer<typeof SyncStatusSchema>;
+
+export const DeadLetterSchema = z.object({
+  id: z.string(),
+  entity: z.string(),
+  entityId: z.string(),
+  type: z.string(),
+  payload: z.unknown(),
+  createdAt: z.number().int(),
+  code: z.string(),
+  message: z.string(),
+  rejectedAt: z.number().int(),
+});
+
 export const UserSchema = z.object({
   id: z.string(),
   name: z.string(),
@@ -98,6 +123,8 @@ export const AppInfoSchema = z.object({
   currency: z.string(),
   locale: z.enum(LOCALES),
   mode: z.enum(['demo', 'hq']),
+  /** In HQ mode: whether this register is enrolled yet (a first-run screen takes the store's code). */
+  enrolled: z.boolean(),
 });
 export type AppInfo = z.infer<typeof AppInfoSchema>;
 
@@ -116,6 +143,11 @@ export const api = {
   'connectivity.get': { input: empty, output: ConnectivityStateSchema },
   'connectivity.goOffline': { input: empty, output: ConnectivityStateSchema },
   'connectivity.goOnline': { input: empty, output: ConnectivityStateSchema },
+  'sync.status': { input: empty, output: SyncStatusSchema },
+  'sync.deadLetters': { input: empty, output: z.object({ deadLetters: z.array(DeadLetterSchema) }) },
+  'sync.retry': { input: z.object({ id: z.string().max(64), managerPin: z.string().regex(/^\d{4,8}$/) }).strict(), output: SyncStatusSchema },
+  'sync.discard': { input: z.object({ id: z.string().max(64), managerPin: z.string().regex(/^\d{4,8}$/) }).strict(), output: SyncStatusSchema },
+  'register.enrol': { input: z.object({ code: z.string().trim().min(1).max(128) }).strict(), output: AppInfoSchema },
   'connectivity.log': {
     input: z.object({ limit: z.number().int().min(1).max(1000).default(200), beforeId: z.number().int().positive().optional() }).strict(),
     output: z.object({ entries: z.array(ConnectivityLogEntrySchema) }),
@@ -130,6 +162,8 @@ export const eventSchemas = {
   'connectivity.changed': ConnectivityStateSchema,
   'session.changed': z.object({ user: UserSchema.nullable() }),
   'cart.changed': CartSchema,
+  'sync.changed': SyncStatusSchema,
+  'app.changed': AppInfoSchema,
 } as const satisfies Record<EventName, z.ZodType>;
 
 export type EventPayload<E extends EventName> = z.infer<(typeof eventSchemas)[E]>;

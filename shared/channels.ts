@@ -14,11 +14,16 @@ export const CHANNELS = [
   'connectivity.goOffline',
   'connectivity.goOnline',
   'connectivity.log',
+  'sync.status',
+  'sync.deadLetters',
+  'sync.retry',
+  'sync.discard',
+  'register.enrol',
 ] as const;
 
 export type Channel = (typeof CHANNELS)[number];
 
-export const EVENTS = ['connectivity.changed', 'session.changed', 'cart.changed'] as const;
+export const EVENTS = ['connectivity.changed', 'session.changed', 'cart.changed', 'sync.changed', 'app.changed'] as const;
 
 export type EventName = (typeof EVENTS)[number];
 

@@ -7,6 +7,10 @@ export const ERROR_CODES = [
   'WRONG_PIN',
   'INVALID_BARCODE',
   'UNKNOWN_BARCODE',
+  'NOT_A_MANAGER',
+  'NOT_FOUND',
+  'ENROLMENT_FAILED',
+  'HQ_UNAVAILABLE',
   'INTERNAL',
 ] as const;
 

@@ -2,19 +2,26 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { v7 as uuidv7 } from 'uuid';
 import type { AppInfo, ServiceDomain } from '../../shared/api';
+import { KassaError } from '../../shared/errors';
+import type { EnrolResponse } from '../../shared/hq/auth';
 import { ConnectivityService } from '../connectivity/connectivity.service';
 import { watchInterfaces } from '../connectivity/interface-watch';
-import { TransitionLog } from '../connectivity/transition-log';
-import { HqClient } from '../hq/hq-client';
 import { ManualFlagStore } from '../connectivity/manual-flag';
+import { TransitionLog } from '../connectivity/transition-log';
 import { openDatabase, type KassaDatabase } from '../db/open';
 import { seedDemoData } from '../demo/seed';
+import { HqClient, HqStatusError } from '../hq/hq-client';
+import { IdentityStore } from '../hq/identity';
 import { SessionService } from '../modules/auth/session.service';
 import { UsersRepository } from '../modules/auth/users.repository';
 import { CatalogRepository } from '../modules/catalog/catalog.repository';
-import { CartService } from '../modules/checkout/cart.service';
 import { CartRepository } from '../modules/checkout/cart.repository';
+import { CartService } from '../modules/checkout/cart.service';
+import { SaleRepository } from '../modules/checkout/sale.repository';
+import { SaleService } from '../modules/checkout/sale.service';
 import { loadSettings, type Settings } from '../settings/settings';
+import { Outbox } from '../sync/outbox';
+import { SyncService } from '../sync/sync.service';
 import type { RegisterConfig } from './config';
 import { EventBus } from './events';
 import { handle, type Dispatch, type Handlers } from './handle';
@@ -22,12 +29,15 @@ import type { Logger } from './logger';
 
 export const APP_VERSION = '0.1.0';
 export const DATABASE_FILE = 'kassa.db';
+const ENROL_RETRY_MS = 10_000;
 
 export interface KassaCore {
   dispatch: Dispatch;
   events: EventBus;
   settings: Settings;
   connectivity: ConnectivityService;
+  sync: SyncService;
+  sales: SaleService;
   close(): void;
 }
 
@@ -38,49 +48,103 @@ export interface CoreOptions {
 }
 
 /**
- * The register itself, independent of its host: settings, database, modules and the API handlers. The
- * Electron adapter and the web host both run exactly this.
+ * The register itself, independent of its host: settings, database, connectivity, sync, modules and the
+ * API handlers. The Electron adapter and the web host both run exactly this.
  */
 export async function createKassaCore({ config, log, nativeBinding }: CoreOptions): Promise<KassaCore> {
   fs.mkdirSync(config.dataDir, { recursive: true });
   const settings = loadSettings(config.dataDir);
   const db: KassaDatabase = openDatabase(path.join(config.dataDir, DATABASE_FILE), { nativeBinding });
   const events = new EventBus();
-  let connectivity: ConnectivityService | undefined;
+  const stops: (() => void)[] = [];
+  const close = () => {
+    for (const stop of stops.splice(0).reverse()) stop();
+    db.close();
+  };
   try {
+    const identity = new IdentityStore(db);
     const transitions = new TransitionLog(db);
     let serviceFault = (_domain: ServiceDomain, _detail: string) => {};
-    const hq = config.hqUrl ? new HqClient({ baseUrl: config.hqUrl, onServiceFault: (domain, detail) => serviceFault(domain, detail) }) : null;
+    const hq = config.hqUrl
+      ? new HqClient({ baseUrl: config.hqUrl, deviceToken: () => identity.get()?.deviceToken ?? null, onServiceFault: (domain, detail) => serviceFault(domain, detail) })
+      : null;
     // The service reads the saved offline switch first; its probes start only after that.
-    connectivity = new ConnectivityService({
-      store: new ManualFlagStore(config.dataDir),
-      log,
-      transitions,
-      timings: settings.connectivity,
-      hq,
-    });
-    const till = connectivity;
-    serviceFault = (domain, detail) => till.reportServiceFault(domain, detail);
+    const connectivity = new ConnectivityService({ store: new ManualFlagStore(config.dataDir), log, transitions, timings: settings.connectivity, hq });
+    stops.push(() => connectivity.stop());
+    serviceFault = (domain, detail) => connectivity.reportServiceFault(domain, detail);
     // Interface changes are hints for an immediate probe (Electron adds its own: resume from sleep).
-    const stopWatching = hq ? watchInterfaces((usable) => till.hint(usable ? 'a network interface came up' : 'the last network interface went down')) : () => {};
+    if (hq) stops.push(watchInterfaces((usable) => connectivity.hint(usable ? 'a network interface came up' : 'the last network interface went down')));
+
     const catalog = new CatalogRepository(db);
     const users = new UsersRepository(db);
-    if (!config.hqUrl) await seedDemoData(catalog, users);
-    const session = new SessionService(users, (user) => events.emit({ name: 'session.changed', payload: { user } }));
-    const cart = new CartService(new CartRepository(db), catalog, settings.store.currency, { newId: uuidv7 });
-    till.subscribe((state) => events.emit({ name: 'connectivity.changed', payload: state }));
+    if (!hq) await seedDemoData(catalog, users);
+    const outbox = new Outbox(db);
+    const sync = new SyncService({ db, outbox, hq, identity, connectivity, log });
+    stops.push(() => sync.stop());
 
-    const info: AppInfo = {
-      version: APP_VERSION,
-      storeCode: settings.store.code,
-      registerCode: settings.register.code,
-      currency: settings.store.currency,
-      locale: config.locale,
-      mode: config.hqUrl ? 'hq' : 'demo',
+    const info = (): AppInfo => {
+      const enrolled = identity.get();
+      return {
+        version: APP_VERSION,
+        storeCode: enrolled?.storeCode ?? settings.store.code,
+        registerCode: enrolled?.registerCode ?? settings.register.code,
+        currency: enrolled?.currency ?? settings.store.currency,
+        locale: config.locale,
+        mode: hq ? 'hq' : 'demo',
+        enrolled: enrolled !== null,
+      };
+    };
+    const enrol = async (code: string): Promise<AppInfo> => {
+      if (!hq || !config.hqUrl) throw new KassaError('ENROLMENT_FAILED', 'This register runs in demo mode (no KASSA_HQ_URL), so there is no HQ to enrol with.');
+      if (identity.get()) return info();
+      let answer: EnrolResponse;
+      try {
+        answer = await hq.call<EnrolResponse>('POST', '/registers/enrol', { code });
+      } catch (error) {
+        if (error instanceof HqStatusError && error.status < 500) throw new KassaError('ENROLMENT_FAILED', 'HQ did not accept that enrolment code. Check it with HQ and try again.');
+        throw new KassaError('HQ_UNAVAILABLE', 'HQ is not answering, so the register cannot enrol yet. Check the network; sales need an enrolled register.');
+      }
+      identity.save(config.hqUrl, answer);
+      log.info({ register: answer.registerCode, store: answer.store.code }, 'register enrolled with HQ');
+      events.emit({ name: 'app.changed', payload: info() });
+      sync.kick();
+      return info();
     };
 
+    const session = new SessionService(
+      users,
+      (user) => events.emit({ name: 'session.changed', payload: { user } }),
+      hq
+        ? { available: () => identity.get() !== null && connectivity.isAvailable('auth'), login: (pin) => hq.call('POST', '/auth/login', { pin }, { timeoutMs: settings.connectivity.probeTimeoutMs * 2 }) }
+        : null,
+    );
+    const currency = () => identity.get()?.currency ?? settings.store.currency;
+    const cartRepository = new CartRepository(db);
+    const cart = new CartService(cartRepository, catalog, settings.store.currency, { newId: uuidv7 });
+    const sales = new SaleService(cartRepository, new SaleRepository(db), outbox, () => `${info().storeCode}-${info().registerCode}`, currency, uuidv7);
+
+    connectivity.subscribe((state) => events.emit({ name: 'connectivity.changed', payload: state }));
+    sync.onChange((status) => events.emit({ name: 'sync.changed', payload: status }));
+    sync.start();
+
+    // KASSA_HQ_URL + KASSA_ENROLMENT_CODE: enrol on first start without a screen, retrying while HQ is away.
+    if (hq && !identity.get() && config.enrolmentCode) {
+      const code = config.enrolmentCode;
+      const attempt = () =>
+        void enrol(code).catch((error: unknown) => {
+          log.warn({ err: error }, 'enrolment with HQ failed; retrying');
+          if (error instanceof KassaError && error.code === 'HQ_UNAVAILABLE') {
+            const retry = setTimeout(attempt, ENROL_RETRY_MS);
+            retry.unref();
+            stops.push(() => clearTimeout(retry));
+          }
+        });
+      attempt();
+    }
+
     const handlers: Handlers = {
-      'app.info': () => info,
+      'app.info': () => info(),
+      'register.enrol': ({ code }) => enrol(code),
       'session.get': () => ({ user: session.current() }),
       'session.login': async ({ pin }) => ({ user: await session.login(pin) }),
       'session.logout': () => {
@@ -101,26 +165,37 @@ export async function createKassaCore({ config, log, nativeBinding }: CoreOption
         events.emit({ name: 'cart.changed', payload: updated });
         return updated;
       },
-      'connectivity.get': () => till.current(),
-      'connectivity.goOffline': () => till.goOffline(session.current()?.name ?? null),
-      'connectivity.goOnline': () => till.goOnline(session.current()?.name ?? null),
+      'connectivity.get': () => connectivity.current(),
+      'connectivity.goOffline': () => connectivity.goOffline(session.current()?.name ?? null),
+      'connectivity.goOnline': () => connectivity.goOnline(session.current()?.name ?? null),
       'connectivity.log': ({ limit, beforeId }) => ({ entries: transitions.list(limit, beforeId) }),
-    };
-    log.info({ dataDir: config.dataDir, mode: info.mode, store: info.storeCode, register: info.registerCode }, 'register core started');
-    return {
-      dispatch: handle(handlers, log),
-      events,
-      settings,
-      connectivity: till,
-      close: () => {
-        stopWatching();
-        till.stop();
-        db.close();
+      'sync.status': () => sync.status(),
+      'sync.deadLetters': () => {
+        session.require();
+        return { deadLetters: sync.deadLetters.list() };
+      },
+      'sync.retry': async ({ id, managerPin }) => {
+        const manager = await session.managerByPin(managerPin);
+        if (!sync.deadLetters.get(id)) throw new KassaError('NOT_FOUND', 'That operation is no longer in the list.');
+        sync.deadLetters.retry(id, manager.name, Date.now());
+        log.info({ op: id, manager: manager.name }, 'dead letter put back in the outbox');
+        sync.changed();
+        void sync.drain();
+        return sync.status();
+      },
+      'sync.discard': async ({ id, managerPin }) => {
+        const manager = await session.managerByPin(managerPin);
+        if (!sync.deadLetters.get(id)) throw new KassaError('NOT_FOUND', 'That operation is no longer in the list.');
+        sync.deadLetters.discard(id, manager.name, Date.now());
+        log.warn({ op: id, manager: manager.name }, 'dead letter discarded by a manager');
+        sync.changed();
+        return sync.status();
       },
     };
+    log.info({ dataDir: config.dataDir, mode: info().mode, store: info().storeCode, register: info().registerCode }, 'register core started');
+    return { dispatch: handle(handlers, log), events, settings, connectivity, sync, sales, close };
   } catch (error) {
-    connectivity?.stop();
-    db.close();
+    close();
     throw error;
   }
 }

@@ -35,14 +35,15 @@ export class HqClient {
   }
 
   /** A JSON call to HQ. Failures of whitelisted endpoints are reported as service faults, then thrown. */
-  async call<T>(method: string, path: string, body?: unknown, timeoutMs = this.options.requestTimeoutMs ?? 5000): Promise<T> {
+  async call<T>(method: string, path: string, body?: unknown, options: { timeoutMs?: number; maxBytes?: number } = {}): Promise<T> {
+    const timeoutMs = options.timeoutMs ?? this.options.requestTimeoutMs ?? 5000;
     const headers: Record<string, string> = { accept: 'application/json' };
     const token = this.options.deviceToken?.();
     if (token) headers.authorization = `Bearer ${token}`;
     if (body !== undefined) headers['content-type'] = 'application/json';
     let answer: HttpAnswer;
     try {
-      answer = await requestOnce(this.url(path), { method, headers, body: body === undefined ? undefined : JSON.stringify(body), timeoutMs });
+      answer = await requestOnce(this.url(path), { method, headers, body: body === undefined ? undefined : JSON.stringify(body), timeoutMs, maxBytes: options.maxBytes });
     } catch (error) {
       const kind = error instanceof HqRequestError ? error.kind : 'other';
       if (kind === 'timeout' || kind === 'reset') this.fault(method, path, (error as Error).message);
@@ -84,7 +85,8 @@ export class HqClient {
     }
   }
 
-  private url(path: string): URL {
+  /** The absolute URL of an HQ path (for the realtime stream). */
+  url(path: string): URL {
     return new URL(path.replace(/^\//, ''), this.base);
   }
 

@@ -19,13 +19,18 @@ export class HqRequestError extends Error {
   }
 }
 
+/** Answers larger than this are refused, unless the call allows more (a catalog snapshot). */
 const MAX_BODY_BYTES = 8 * 1024 * 1024;
 
 /**
  * One HTTP request on a fresh connection (no keep-alive pool: a probe must see the network as it is now),
  * bounded by `timeoutMs` from start to the last byte.
  */
-export function requestOnce(url: URL, options: { method?: string; headers?: Record<string, string>; body?: string; timeoutMs: number; signal?: AbortSignal }): Promise<HttpAnswer> {
+export function requestOnce(
+  url: URL,
+  options: { method?: string; headers?: Record<string, string>; body?: string; timeoutMs: number; signal?: AbortSignal; maxBytes?: number },
+): Promise<HttpAnswer> {
+  const maxBytes = options.maxBytes ?? MAX_BODY_BYTES;
   const transport = url.protocol === 'https:' ? https : http;
   return new Promise((resolve, reject) => {
     let settled = false;
@@ -43,7 +48,7 @@ export function requestOnce(url: URL, options: { method?: string; headers?: Reco
       let size = 0;
       response.on('data', (chunk: Buffer) => {
         size += chunk.length;
-        if (size > MAX_BODY_BYTES) finish(new HqRequestError('other', `HQ's answer was larger than ${MAX_BODY_BYTES} bytes`));
+        if (size > maxBytes) finish(new HqRequestError('other', `HQ's answer was larger than ${maxBytes} bytes`));
         else chunks.push(chunk);
       });
       response.on('end', () => finish(null, { status: response.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }));

@@ -3,30 +3,36 @@ import type { AppInfo, User } from '../../shared/api';
 import { call } from './api/client';
 import { StatusBar } from './components/StatusBar';
 import { useConnectivity } from './hooks/useConnectivity';
+import { useSyncStatus } from './hooks/useSyncStatus';
 import { useKassaEvent } from './hooks/useKassaEvent';
 import { CheckoutScreen } from './screens/CheckoutScreen';
+import { EnrolScreen } from './screens/EnrolScreen';
 import { LoginScreen } from './screens/LoginScreen';
 
 export function App() {
   const [info, setInfo] = useState<AppInfo | null>(null);
   const [user, setUser] = useState<User | null | undefined>(undefined);
   const connectivity = useConnectivity();
+  const sync = useSyncStatus();
 
   useEffect(() => {
     void call('app.info', {}).then(setInfo);
     void call('session.get', {}).then((s) => setUser(s.user));
   }, []);
   useKassaEvent('session.changed', (s) => setUser(s.user));
+  useKassaEvent('app.changed', setInfo);
 
   const signOut = () => void call('session.logout', {}).then(() => setUser(null));
 
   return (
     <div className="app">
-      <StatusBar info={info} connectivity={connectivity} user={user ?? null} onSignOut={signOut} />
+      <StatusBar info={info} connectivity={connectivity} user={user ?? null} sync={sync} onSignOut={signOut} />
       {user === undefined || !info ? (
         <main className="loading" aria-busy="true">
           Starting…
         </main>
+      ) : info.mode === 'hq' && !info.enrolled ? (
+        <EnrolScreen onEnrolled={setInfo} />
       ) : user ? (
         <CheckoutScreen info={info} />
       ) : (

@@ -4,9 +4,10 @@ import { salesMigration } from './003-sales';
 import { paymentsMigration } from './004-payments';
 import { outboxMigration } from './005-outbox';
 import { connectivityLogMigration } from './006-connectivity-log';
+import { syncMigration } from './007-sync';
 import type { Migration } from './types';
 
 /** Every migration in order; `version` is the `user_version` the database has after it ran. */
-export const migrations: readonly Migration[] = [productsMigration, usersMigration, salesMigration, paymentsMigration, outboxMigration, connectivityLogMigration];
+export const migrations: readonly Migration[] = [productsMigration, usersMigration, salesMigration, paymentsMigration, outboxMigration, connectivityLogMigration, syncMigration];
 
 export const LATEST_SCHEMA_VERSION = migrations[migrations.length - 1]!.version;

@@ -1,15 +1,31 @@
-import { KassaError } from '../../../shared/errors';
+import { LoginResponseSchema } from '../../../shared/hq/auth';
 import type { User } from '../../../shared/api';
+import { KassaError } from '../../../shared/errors';
+import { HqStatusError } from '../../hq/hq-client';
 import { verifyPin } from './pin';
 import type { UsersRepository } from './users.repository';
 
-/** Who is signed in at this register. One register, one cashier at a time. */
+/** How HQ checks a PIN online; null in demo mode or before enrolment. */
+export interface OnlinePinCheck {
+  available(): boolean;
+  login(pin: string): Promise<unknown>;
+}
+
+/** Users who signed in online on this register within this many days may sign in offline. */
+export const OFFLINE_LOGIN_DAYS = 14;
+
+/**
+ * Who is signed in at this register (one cashier at a time). Online, HQ checks the PIN and the register
+ * caches the user's scrypt hash; offline (or in demo mode) the PIN is checked against that local cache.
+ */
 export class SessionService {
   private user: User | null = null;
 
   constructor(
     private readonly users: UsersRepository,
     private readonly onChange: (user: User | null) => void,
+    private readonly online: OnlinePinCheck | null = null,
+    private readonly now: () => number = Date.now,
   ) {}
 
   current(): User | null {
@@ -22,20 +38,48 @@ export class SessionService {
     return this.user;
   }
 
-  /** Finds the active user whose PIN this is (PINs are checked against every user's scrypt hash). */
   async login(pin: string): Promise<User> {
-    for (const candidate of this.users.activeUsers()) {
-      if (await verifyPin(pin, candidate.pinHash)) {
-        this.user = { id: candidate.id, name: candidate.name, role: candidate.role };
-        this.onChange(this.user);
-        return this.user;
-      }
-    }
-    throw new KassaError('WRONG_PIN', 'That PIN is not right. Try again.');
+    const user = (await this.loginOnline(pin)) ?? (await this.loginOffline(pin));
+    this.user = user;
+    this.onChange(user);
+    return user;
   }
 
   logout(): void {
     this.user = null;
     this.onChange(null);
+  }
+
+  /** Checks a manager's PIN for an approval (never changes who is signed in). */
+  async managerByPin(pin: string): Promise<User> {
+    for (const candidate of this.users.activeUsers()) {
+      if (candidate.role === 'manager' && (await verifyPin(pin, candidate.pinHash))) return { id: candidate.id, name: candidate.name, role: candidate.role };
+    }
+    throw new KassaError('NOT_A_MANAGER', 'That is not a manager’s PIN. Ask a manager to enter theirs.');
+  }
+
+  /** HQ's verdict, or null when HQ cannot be asked (offline, not enrolled, HQ failing). */
+  private async loginOnline(pin: string): Promise<User | null> {
+    if (!this.online?.available()) return null;
+    let answer: unknown;
+    try {
+      answer = await this.online.login(pin);
+    } catch (error) {
+      if (error instanceof HqStatusError && (error.status === 401 || error.status === 403 || error.status === 404)) {
+        throw new KassaError('WRONG_PIN', 'That PIN is not right. Try again.');
+      }
+      return null;
+    }
+    const { user, pinHash } = LoginResponseSchema.parse(answer);
+    this.users.cacheOnlineLogin({ ...user, pinHash }, this.now());
+    return user;
+  }
+
+  private async loginOffline(pin: string): Promise<User> {
+    const since = this.online ? this.now() - OFFLINE_LOGIN_DAYS * 24 * 60 * 60 * 1000 : null;
+    for (const candidate of this.users.activeUsers(since)) {
+      if (await verifyPin(pin, candidate.pinHash)) return { id: candidate.id, name: candidate.name, role: candidate.role };
+    }
+    throw new KassaError('WRONG_PIN', 'That PIN is not right. Try again.');
   }
 }

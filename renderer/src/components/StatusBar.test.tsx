@@ -7,7 +7,7 @@ import { StatusBar } from './StatusBar';
 
 afterEach(cleanup);
 
-const info: AppInfo = { version: '0.1.0', storeCode: 'S01', registerCode: 'R01', currency: 'EUR', locale: 'en', mode: 'demo' };
+const info: AppInfo = { version: '0.1.0', storeCode: 'S01', registerCode: 'R01', currency: 'EUR', locale: 'en', mode: 'demo', enrolled: false };
 const hq: ConnectivityState['hq'] = { configured: true, reachable: true, lastProbeAt: 1, latencyMs: 4, evidence: null, lastError: null };
 const online: ConnectivityState = { state: 'online', reasons: [], since: 0, manualBy: null, warning: null, hq };
 const manual: ConnectivityState = { state: 'offline', reasons: ['manual'], since: Date.UTC(2026, 10, 23, 10, 42), manualBy: 'Ana', warning: null, hq };

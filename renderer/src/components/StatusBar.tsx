@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import type { AppInfo, ConnectivityState, User } from '../../../shared/api';
+import type { AppInfo, ConnectivityState, SyncStatus, User } from '../../../shared/api';
 import { call, CallError } from '../api/client';
 import { clock } from '../format';
 
@@ -7,11 +7,12 @@ interface Props {
   info: AppInfo | null;
   connectivity: ConnectivityState | null;
   user: User | null;
+  sync?: SyncStatus | null;
   onSignOut: () => void;
 }
 
 /** Always on screen: where the till is, whether it is online and why not, and the cashier's switch. */
-export function StatusBar({ info, connectivity, user, onSignOut }: Props) {
+export function StatusBar({ info, connectivity, user, sync = null, onSignOut }: Props) {
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const offline = connectivity?.state === 'offline';
@@ -62,6 +63,12 @@ export function StatusBar({ info, connectivity, user, onSignOut }: Props) {
         </span>
       ) : null}
       <span className="status-bar__spacer" />
+      <span className="pending" title={pendingTitle(sync)}>
+        <span className="pending__label">To upload</span>
+        <span className="pending__count" data-testid="pending-sync" aria-label={`Operations waiting to upload: ${sync?.pending ?? 0}`}>
+          {sync?.pending ?? 0}
+        </span>
+      </span>
       <button type="button" className="button button--secondary" data-testid="offline-toggle" onClick={toggle} disabled={busy || !connectivity}>
         {offline && connectivity?.reasons.includes('manual') ? 'Go online' : 'Go offline'}
       </button>
@@ -75,6 +82,13 @@ export function StatusBar({ info, connectivity, user, onSignOut }: Props) {
       ) : null}
     </header>
   );
+}
+
+function pendingTitle(sync: SyncStatus | null): string | undefined {
+  if (!sync) return undefined;
+  if (!sync.hq) return 'Demo mode: there is no HQ to upload to.';
+  if (sync.lastError) return `Last upload failed: ${sync.lastError.message}`;
+  return sync.lastSyncAt ? `Last upload ${new Date(sync.lastSyncAt).toLocaleTimeString()}` : undefined;
 }
 
 function describe(state: ConnectivityState, locale?: string): string {

@@ -50,8 +50,15 @@ export async function openChangeStream(ctx: HqContext, res: ServerResponse, read
             close();
             return;
           }
+          // Each event says where the previous one left the reader (`prevSeq`), so a register can tell a
+          // lost event from a change it was never meant to see; `position` moves it past skipped changes.
           let out = '';
-          for (const change of page.changes) out += `id: ${change.seq}\nevent: change\ndata: ${JSON.stringify(change)}\n\n`;
+          let prev = last;
+          for (const change of page.changes) {
+            out += `id: ${change.seq}\nevent: change\ndata: ${JSON.stringify({ ...change, prevSeq: prev })}\n\n`;
+            prev = change.seq;
+          }
+          if (page.nextSeq > prev) out += `id: ${page.nextSeq}\nevent: position\ndata: ${JSON.stringify({ seq: page.nextSeq, prevSeq: prev })}\n\n`;
           if (out) res.write(out);
           last = page.nextSeq;
           if (!page.hasMore) break;

@@ -1,0 +1,70 @@
+import { EnrolResponseSchema, type EnrolResponse } from '../../shared/hq/auth';
+import type { KassaDatabase } from '../db/open';
+
+export interface RegisterIdentity {
+  hqUrl: string;
+  registerId: string;
+  registerCode: string;
+  storeId: string;
+  storeCode: string;
+  storeName: string;
+  currency: string;
+  pricesIncludeTax: boolean;
+  deviceToken: string;
+  enrolledAt: number;
+}
+
+interface Row {
+  hq_url: string;
+  register_id: string;
+  register_code: string;
+  store_id: string;
+  store_code: string;
+  store_name: string;
+  currency: string;
+  prices_include_tax: number;
+  device_token: string;
+  enrolled_at: number;
+}
+
+/** This register's enrolment with HQ (one at most), kept in the register database. */
+export class IdentityStore {
+  private readonly read;
+  private readonly write;
+  private cached: RegisterIdentity | null | undefined;
+
+  constructor(db: KassaDatabase) {
+    this.read = db.prepare<[], Row>('SELECT * FROM register_identity WHERE singleton = 1');
+    this.write = db.prepare<[string, string, string, string, string, string, string, number, string, number]>(
+      `INSERT OR REPLACE INTO register_identity (singleton, hq_url, register_id, register_code, store_id, store_code, store_name, currency, prices_include_tax, device_token, enrolled_at)
+       VALUES (1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    );
+  }
+
+  get(): RegisterIdentity | null {
+    if (this.cached !== undefined) return this.cached;
+    const row = this.read.get();
+    this.cached = row
+      ? {
+          hqUrl: row.hq_url,
+          registerId: row.register_id,
+          registerCode: row.register_code,
+          storeId: row.store_id,
+          storeCode: row.store_code,
+          storeName: row.store_name,
+          currency: row.currency,
+          pricesIncludeTax: row.prices_include_tax === 1,
+          deviceToken: row.device_token,
+          enrolledAt: row.enrolled_at,
+        }
+      : null;
+    return this.cached;
+  }
+
+  save(hqUrl: string, answer: EnrolResponse, now = Date.now()): RegisterIdentity {
+    const a = EnrolResponseSchema.parse(answer);
+    this.write.run(hqUrl, a.registerId, a.registerCode, a.store.id, a.store.code, a.store.name, a.store.currency, a.store.pricesIncludeTax ? 1 : 0, a.token, now);
+    this.cached = undefined;
+    return this.get()!;
+  }
+}

@@ -1,0 +1,165 @@
+import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
+import { CatalogProductSchema } from '../../shared/catalog';
+import { ChangeDataSchemas, type Change, type ChangesResponse, type Snapshot } from '../../shared/hq/feed';
+import type { Logger } from '../core/logger';
+import type { KassaDatabase } from '../db/open';
+import { CatalogRepository } from '../modules/catalog/catalog.repository';
+import { hqMayOverwrite } from './conflict-policy';
+import type { SyncState } from './sync-state';
+
+export interface FeedTransport {
+  changes(since: number, limit: number): Promise<ChangesResponse>;
+  snapshot(): Promise<Snapshot>;
+}
+
+export const LAST_SEQ_KEY = 'lastSeq';
+const PAGE = 500;
+const STAGING_CHUNK = 5000;
+
+/**
+ * Brings HQ's authoritative data (catalog, tax classes, promotions) to the register: pages of the change
+ * feed, each applied with its `lastSeq` in one transaction, or — when HQ no longer keeps the history the
+ * register needs — a snapshot loaded into staging tables and swapped in by one short transaction, so a
+ * register in the middle of a sale keeps working throughout.
+ */
+export class ChangeFeed {
+  private running: Promise<{ applied: number; snapshot: boolean }> | null = null;
+  private readonly catalog: CatalogRepository;
+  private readonly upsertTaxClass;
+  private readonly deleteTaxClass;
+  private readonly upsertPromotion;
+  private readonly deletePromotion;
+  private readonly deactivateProduct;
+  private readonly listeners = new Set<(applied: number) => void>();
+
+  constructor(
+    private readonly db: KassaDatabase,
+    private readonly state: SyncState,
+    private readonly transport: FeedTransport,
+    private readonly log: Logger,
+  ) {
+    this.catalog = new CatalogRepository(db);
+    this.upsertTaxClass = db.prepare<[string, string, number]>(
+      'INSERT INTO tax_classes (code, name, rate_basis_points) VALUES (?, ?, ?) ON CONFLICT (code) DO UPDATE SET name = excluded.name, rate_basis_points = excluded.rate_basis_points',
+    );
+    this.deleteTaxClass = db.prepare<[string]>('DELETE FROM tax_classes WHERE code = ?');
+    this.upsertPromotion = db.prepare<[string, string]>('INSERT INTO promotions (id, data) VALUES (?, ?) ON CONFLICT (id) DO UPDATE SET data = excluded.data');
+    this.deletePromotion = db.prepare<[string]>('DELETE FROM promotions WHERE id = ?');
+    this.deactivateProduct = db.prepare<[number, string]>('UPDATE products SET active = 0, updated_at = ? WHERE sku = ?');
+  }
+
+  lastSeq(): number {
+    return this.state.get<number>(LAST_SEQ_KEY) ?? 0;
+  }
+
+  /** Told after every applied page or event, with how many changes it held. */
+  onApplied(listener: (applied: number) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /** Pulls until HQ has nothing more (single-flight). */
+  pull(): Promise<{ applied: number; snapshot: boolean }> {
+    this.running ??= this.run().finally(() => {
+      this.running = null;
+    });
+    return this.running;
+  }
+
+  /**
+   * Applies changes that follow `prevSeq` directly (a realtime event). Returns false when `prevSeq` is
+   * not where the register is: a gap, to be closed by a pull.
+   */
+  applyFollowing(prevSeq: number, changes: readonly Change[], nextSeq: number): boolean {
+    if (prevSeq !== this.lastSeq()) return prevSeq < this.lastSeq() && nextSeq <= this.lastSeq();
+    this.applyPage(changes, nextSeq);
+    return true;
+  }
+
+  private async run(): Promise<{ applied: number; snapshot: boolean }> {
+    let applied = 0;
+    let snapshot = false;
+    for (;;) {
+      const page = await this.transport.changes(this.lastSeq(), PAGE);
+      if (page.snapshotRequired) {
+        await this.loadSnapshot(await this.transport.snapshot());
+        snapshot = true;
+        continue;
+      }
+      this.applyPage(page.changes, page.nextSeq);
+      applied += page.changes.length;
+      if (!page.hasMore) return { applied, snapshot };
+    }
+  }
+
+  private applyPage(changes: readonly Change[], nextSeq: number): void {
+    const now = Date.now();
+    this.db.transaction(() => {
+      for (const change of changes) this.applyChange(change, now);
+      this.state.set(LAST_SEQ_KEY, Math.max(nextSeq, this.lastSeq()));
+    })();
+    for (const listener of this.listeners) listener(changes.length);
+  }
+
+  private applyChange(change: Change, now: number): void {
+    switch (change.kind) {
+      case 'product':
+        if (!hqMayOverwrite('product')) return;
+        if (change.action === 'delete') this.deactivateProduct.run(now, change.entityId);
+        else this.catalog.upsertMany([ChangeDataSchemas.product.parse(change.data)], now);
+        return;
+      case 'taxClass': {
+        if (change.action === 'delete') return void this.deleteTaxClass.run(change.entityId);
+        const t = ChangeDataSchemas.taxClass.parse(change.data);
+        this.upsertTaxClass.run(t.code, t.name, t.rateBasisPoints);
+        return;
+      }
+      case 'promotion':
+        if (change.action === 'delete') this.deletePromotion.run(change.entityId);
+        else this.upsertPromotion.run(change.entityId, JSON.stringify(ChangeDataSchemas.promotion.parse(change.data)));
+        return;
+      default:
+        // Members, orders of other registers, point ledger entries and card settlements are stored by
+        // their modules (membership, orders, checkout) once those keep local copies; until then the
+        // register only moves past them.
+        return;
+    }
+  }
+
+  /** Loads a full snapshot into staging tables in chunks (yielding between them), then swaps it in at once. */
+  async loadSnapshot(snapshot: Snapshot): Promise<void> {
+    const started = Date.now();
+    const products = snapshot.products.map((p) => CatalogProductSchema.parse(p));
+    this.db.exec('DELETE FROM products_staging; DELETE FROM product_barcodes_staging;');
+    const insertProduct = this.db.prepare<[string, string, number, string, number]>(
+      'INSERT OR REPLACE INTO products_staging (sku, name, price, tax_class, active, updated_at) VALUES (?, ?, ?, ?, 1, ?)',
+    );
+    const insertBarcode = this.db.prepare<[string, string]>('INSERT OR REPLACE INTO product_barcodes_staging (barcode, sku) VALUES (?, ?)');
+    for (let i = 0; i < products.length; i += STAGING_CHUNK) {
+      this.db.transaction(() => {
+        for (const p of products.slice(i, i + STAGING_CHUNK)) {
+          insertProduct.run(p.sku, p.name, p.price, p.taxClass, started);
+          for (const barcode of p.barcodes) insertBarcode.run(barcode, p.sku);
+        }
+      })();
+      await yieldToEventLoop();
+    }
+    this.db.transaction(() => {
+      this.db.exec(`
+        DELETE FROM product_barcodes;
+        DELETE FROM products;
+        INSERT INTO products SELECT * FROM products_staging;
+        INSERT INTO product_barcodes SELECT * FROM product_barcodes_staging;
+        DELETE FROM product_barcodes_staging;
+        DELETE FROM products_staging;
+        DELETE FROM tax_classes;
+        DELETE FROM promotions;
+      `);
+      for (const t of snapshot.taxClasses) this.upsertTaxClass.run(t.code, t.name, t.rateBasisPoints);
+      for (const p of snapshot.promotions) this.upsertPromotion.run(p.id, JSON.stringify(p));
+      this.state.set(LAST_SEQ_KEY, snapshot.seq);
+    })();
+    this.log.info({ products: products.length, seq: snapshot.seq, ms: Date.now() - started }, 'catalog snapshot applied');
+    for (const listener of this.listeners) listener(products.length);
+  }
+}

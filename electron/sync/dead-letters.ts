@@ -1,0 +1,96 @@
+import type { KassaDatabase } from '../db/open';
+import type { OutboxOperation } from './outbox';
+
+export interface DeadLetter {
+  id: string;
+  entity: string;
+  entityId: string;
+  type: string;
+  payload: unknown;
+  createdAt: number;
+  code: string;
+  message: string;
+  rejectedAt: number;
+}
+
+interface Row {
+  id: string;
+  entity: string;
+  entity_id: string;
+  type: string;
+  payload: string;
+  created_at: number;
+  code: string;
+  message: string;
+  rejected_at: number;
+}
+
+/** Operations HQ rejected, with its reason; never dropped without a manager's logged decision. */
+export class DeadLetters {
+  private readonly insert;
+  private readonly all;
+  private readonly one;
+  private readonly remove;
+  private readonly backToOutbox;
+  private readonly decide;
+
+  constructor(db: KassaDatabase) {
+    this.insert = db.prepare<[string, string, string, string, string, number, string, string, number]>(
+      'INSERT OR REPLACE INTO dead_letters (id, entity, entity_id, type, payload, created_at, code, message, rejected_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
+    );
+    this.all = db.prepare<[], Row>('SELECT * FROM dead_letters ORDER BY rejected_at, id');
+    this.one = db.prepare<[string], Row>('SELECT * FROM dead_letters WHERE id = ?');
+    this.remove = db.prepare<[string]>('DELETE FROM dead_letters WHERE id = ?');
+    this.backToOutbox = db.prepare<[string]>(
+      'INSERT INTO outbox (id, entity, entity_id, type, payload, created_at) SELECT id, entity, entity_id, type, payload, created_at FROM dead_letters WHERE id = ?',
+    );
+    this.decide = db.prepare<[string, string, string, string, number]>(
+      'INSERT INTO dead_letter_decisions (operation_id, decision, manager, payload, at) VALUES (?, ?, ?, ?, ?)',
+    );
+  }
+
+  /** Inside the drainer's transaction: the operation leaves the outbox for this list. */
+  add(op: OutboxOperation, code: string, message: string, now: number): void {
+    this.insert.run(op.id, op.entity, op.entityId, op.type, op.payload, op.createdAt, code, message, now);
+  }
+
+  list(): DeadLetter[] {
+    return this.all.all().map(toDeadLetter);
+  }
+
+  get(id: string): DeadLetter | undefined {
+    const row = this.one.get(id);
+    return row ? toDeadLetter(row) : undefined;
+  }
+
+  /** Puts the operation back in the outbox (same id, so HQ still applies it at most once). */
+  retry(id: string, manager: string, now: number): void {
+    const row = this.one.get(id);
+    if (!row) return;
+    this.backToOutbox.run(id);
+    this.remove.run(id);
+    this.decide.run(id, 'retry', manager, row.payload, now);
+  }
+
+  /** Drops the operation for good; the decision, the manager and the payload are kept in the log. */
+  discard(id: string, manager: string, now: number): void {
+    const row = this.one.get(id);
+    if (!row) return;
+    this.remove.run(id);
+    this.decide.run(id, 'discard', manager, row.payload, now);
+  }
+}
+
+function toDeadLetter(row: Row): DeadLetter {
+  return {
+    id: row.id,
+    entity: row.entity,
+    entityId: row.entity_id,
+    type: row.type,
+    payload: JSON.parse(row.payload) as unknown,
+    createdAt: row.created_at,
+    code: row.code,
+    message: row.message,
+    rejectedAt: row.rejected_at,
+  };
+}

@@ -1,0 +1,227 @@
+import type { Operation, OpResult } from '../../shared/hq/ops';
+import { MAX_PUSH_BYTES, MAX_PUSH_OPS } from '../../shared/hq/ops';
+import type { Connectivity } from '../connectivity/connectivity';
+import type { Logger } from '../core/logger';
+import type { KassaDatabase } from '../db/open';
+import { backoffDelay } from './backoff';
+import type { DeadLetters } from './dead-letters';
+import type { Outbox, OutboxOperation } from './outbox';
+import type { SyncState } from './sync-state';
+
+export interface PushTransport {
+  push(registerId: string, ops: Operation[]): Promise<OpResult[]>;
+}
+
+export interface DrainOutcome {
+  sent: number;
+  applied: number;
+  duplicates: number;
+  rejected: number;
+  remaining: number;
+  skipped?: 'offline' | 'not-enrolled' | 'lease-held' | 'backoff';
+  error?: string;
+}
+
+interface Lease {
+  owner: string;
+  pid: number;
+  until: number;
+}
+
+export interface DrainerOptions {
+  db: KassaDatabase;
+  outbox: Outbox;
+  deadLetters: DeadLetters;
+  state: SyncState;
+  transport: PushTransport;
+  connectivity: Pick<Connectivity, 'current' | 'subscribe'>;
+  registerId: () => string | null;
+  log: Logger;
+  now?: () => number;
+  random?: () => number;
+  maxOps?: number;
+  maxBytes?: number;
+  /** How soon after a new operation the drainer runs, so a burst of scans goes in one batch. */
+  debounceMs?: number;
+  periodMs?: number;
+  /** Whether the process holding a drain lease still runs (a crashed one leaves its lease behind). */
+  isAlive?: (pid: number) => boolean;
+}
+
+const LEASE_KEY = 'drainLease';
+const LEASE_MS = 120_000;
+
+/**
+ * Uploads the outbox to HQ: single-flight (also across processes and restarts, by a lease in the
+ * database), in batches, removing an operation only once HQ acknowledged it, moving rejected ones to the
+ * dead-letter list, backing off with full jitter after a failure. It never sends while the till is
+ * offline, for whatever reason.
+ */
+export class Drainer {
+  private running: Promise<DrainOutcome> | null = null;
+  private attempt = 0;
+  private nextAttemptAt = 0;
+  private timer: NodeJS.Timeout | null = null;
+  private periodic: NodeJS.Timeout | null = null;
+  private readonly unsubscribers: (() => void)[] = [];
+  private readonly owner = `${process.pid}:${Math.random().toString(36).slice(2)}`;
+  private readonly now: () => number;
+  private readonly random: () => number;
+
+  constructor(private readonly options: DrainerOptions) {
+    this.now = options.now ?? Date.now;
+    this.random = options.random ?? Math.random;
+  }
+
+  /** Starts the triggers: coming online, a new operation while online (debounced), and a period. */
+  start(): void {
+    let wasOnline = this.options.connectivity.current().state === 'online';
+    this.unsubscribers.push(
+      this.options.connectivity.subscribe((state) => {
+        const online = state.state === 'online';
+        if (online && !wasOnline) {
+          this.attempt = 0;
+          this.nextAttemptAt = 0;
+          this.schedule(0);
+        }
+        wasOnline = online;
+      }),
+      this.options.outbox.onWrite(() => this.schedule(this.options.debounceMs ?? 250)),
+    );
+    this.periodic = setInterval(() => this.schedule(0), this.options.periodMs ?? 30_000);
+    this.periodic.unref();
+    this.schedule(0);
+  }
+
+  stop(): void {
+    for (const unsubscribe of this.unsubscribers.splice(0)) unsubscribe();
+    if (this.timer) clearTimeout(this.timer);
+    if (this.periodic) clearInterval(this.periodic);
+    this.timer = null;
+    this.periodic = null;
+  }
+
+  /** Drains now unless a drain is running (then joins it). */
+  drain(): Promise<DrainOutcome> {
+    this.running ??= this.run().finally(() => {
+      this.running = null;
+    });
+    return this.running;
+  }
+
+  status(): { attempt: number; nextAttemptAt: number | null } {
+    return { attempt: this.attempt, nextAttemptAt: this.nextAttemptAt > this.now() ? this.nextAttemptAt : null };
+  }
+
+  private schedule(delayMs: number): void {
+    if (this.timer) return;
+    const wait = Math.max(delayMs, this.nextAttemptAt - this.now());
+    this.timer = setTimeout(() => {
+      this.timer = null;
+      void this.drain().then((outcome) => {
+        // More left after a full batch: go on at once.
+        if (!outcome.skipped && !outcome.error && outcome.remaining > 0) this.schedule(0);
+      });
+    }, wait);
+    this.timer.unref();
+  }
+
+  private async run(): Promise<DrainOutcome> {
+    const outcome: DrainOutcome = { sent: 0, applied: 0, duplicates: 0, rejected: 0, remaining: this.options.outbox.pending().count };
+    if (this.options.connectivity.current().state !== 'online') return { ...outcome, skipped: 'offline' };
+    const registerId = this.options.registerId();
+    if (!registerId) return { ...outcome, skipped: 'not-enrolled' };
+    if (this.now() < this.nextAttemptAt) return { ...outcome, skipped: 'backoff' };
+    if (!this.acquireLease()) return { ...outcome, skipped: 'lease-held' };
+    try {
+      while (this.options.connectivity.current().state === 'online') {
+        const batch = this.options.outbox.batch(this.options.maxOps ?? MAX_PUSH_OPS, this.options.maxBytes ?? MAX_PUSH_BYTES - 64 * 1024);
+        if (batch.length === 0) break;
+        let results: OpResult[];
+        try {
+          results = await this.options.transport.push(registerId, batch.map(toWire));
+        } catch (error) {
+          return { ...this.failed(error, outcome), remaining: this.options.outbox.pending().count };
+        }
+        this.settle(batch, results, outcome);
+        this.renewLease();
+      }
+      this.attempt = 0;
+      this.nextAttemptAt = 0;
+      return { ...outcome, remaining: this.options.outbox.pending().count };
+    } finally {
+      this.releaseLease();
+    }
+  }
+
+  /** HQ's answers, applied in one transaction: acknowledged operations leave, rejected ones become dead letters. */
+  private settle(batch: readonly OutboxOperation[], results: readonly OpResult[], outcome: DrainOutcome): void {
+    const byId = new Map(batch.map((op) => [op.id, op]));
+    const now = this.now();
+    this.options.db.transaction(() => {
+      const acknowledged: string[] = [];
+      for (const result of results) {
+        const op = byId.get(result.id);
+        if (!op) continue;
+        if (result.status === 'rejected') {
+          this.options.deadLetters.add(op, result.code, result.message, now);
+          acknowledged.push(op.id);
+          outcome.rejected++;
+          this.options.log.warn({ op: op.id, entity: op.entity, code: result.code }, `HQ rejected an operation: ${result.message}`);
+        } else {
+          acknowledged.push(op.id);
+          if (result.status === 'applied') outcome.applied++;
+          else outcome.duplicates++;
+        }
+      }
+      this.options.outbox.acknowledge(acknowledged);
+      this.options.state.set('lastSyncAt', now);
+      this.options.state.set('lastError', null);
+    })();
+    outcome.sent += batch.length;
+  }
+
+  private failed(error: unknown, outcome: DrainOutcome): DrainOutcome {
+    const message = error instanceof Error ? error.message : String(error);
+    const delay = backoffDelay(this.attempt, this.random);
+    this.attempt++;
+    this.nextAttemptAt = this.now() + delay;
+    this.options.state.set('lastError', { at: this.now(), message });
+    this.options.log.warn({ attempt: this.attempt, retryInMs: delay }, `upload to HQ failed: ${message}`);
+    this.schedule(delay);
+    return { ...outcome, error: message };
+  }
+
+  private acquireLease(): boolean {
+    const isAlive = this.options.isAlive ?? processIsAlive;
+    return this.options.db.transaction(() => {
+      const lease = this.options.state.get<Lease>(LEASE_KEY);
+      if (lease && lease.owner !== this.owner && lease.until > this.now() && isAlive(lease.pid)) return false;
+      this.options.state.set(LEASE_KEY, { owner: this.owner, pid: process.pid, until: this.now() + LEASE_MS });
+      return true;
+    }).immediate();
+  }
+
+  private renewLease(): void {
+    this.options.state.set(LEASE_KEY, { owner: this.owner, pid: process.pid, until: this.now() + LEASE_MS });
+  }
+
+  private releaseLease(): void {
+    this.options.db.transaction(() => {
+      if (this.options.state.get<Lease>(LEASE_KEY)?.owner === this.owner) this.options.state.set(LEASE_KEY, null);
+    }).immediate();
+  }
+}
+
+function toWire(op: OutboxOperation): Operation {
+  return { id: op.id, entity: op.entity, entityId: op.entityId, type: op.type, payload: JSON.parse(op.payload) as Record<string, unknown>, createdAt: new Date(op.createdAt).toISOString() };
+}
+
+function processIsAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}

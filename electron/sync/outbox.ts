@@ -1,0 +1,89 @@
+import { v7 as uuidv7 } from 'uuid';
+import type { EntityType, TypedOperation } from '../../shared/hq/ops';
+import type { KassaDatabase } from '../db/open';
+
+/** What a domain write produces for HQ: the operation is stored in the same transaction as the write. */
+export type OperationDraft = Omit<TypedOperation, 'id' | 'createdAt'>;
+
+export interface OutboxOperation {
+  id: string;
+  entity: EntityType;
+  entityId: string;
+  type: string;
+  payload: string;
+  createdAt: number;
+  bytes: number;
+}
+
+interface Row {
+  id: string;
+  entity: EntityType;
+  entity_id: string;
+  type: string;
+  payload: string;
+  created_at: number;
+}
+
+/**
+ * The outbox: operations waiting to upload, in the order they were written (UUIDv7 ids are
+ * time-ordered, so `ORDER BY created_at, id` keeps each entity's operations in order).
+ */
+export class Outbox {
+  private readonly insert;
+  private readonly oldest;
+  private readonly count;
+  private readonly remove;
+  private readonly listeners = new Set<() => void>();
+
+  constructor(private readonly db: KassaDatabase) {
+    this.insert = db.prepare<[string, string, string, string, string, number]>(
+      'INSERT INTO outbox (id, entity, entity_id, type, payload, created_at) VALUES (?, ?, ?, ?, ?, ?)',
+    );
+    this.oldest = db.prepare<[number], Row>('SELECT id, entity, entity_id, type, payload, created_at FROM outbox ORDER BY created_at, id LIMIT ?');
+    this.count = db.prepare<[], { n: number; oldest: number | null }>('SELECT count(*) AS n, min(created_at) AS oldest FROM outbox');
+    this.remove = db.prepare<[string]>('DELETE FROM outbox WHERE id = ?');
+  }
+
+  /**
+   * Runs a domain write and stores the operation it returns in one transaction: a sale cannot be written
+   * without its operation, nor an operation without its sale.
+   */
+  write<T>(change: () => { result: T; operations: OperationDraft[] }, now = Date.now()): T {
+    const result = this.db.transaction(() => {
+      const { result, operations } = change();
+      for (const op of operations) this.insert.run(uuidv7(), op.entity, op.entityId, op.type, JSON.stringify(op.payload), now);
+      return result;
+    })();
+    for (const listener of this.listeners) listener();
+    return result;
+  }
+
+  /** The oldest operations, up to `maxOps` and `maxBytes` of payload (always at least one). */
+  batch(maxOps: number, maxBytes: number): OutboxOperation[] {
+    const batch: OutboxOperation[] = [];
+    let bytes = 0;
+    for (const row of this.oldest.all(maxOps)) {
+      const size = Buffer.byteLength(row.payload) + 200;
+      if (batch.length > 0 && bytes + size > maxBytes) break;
+      bytes += size;
+      batch.push({ id: row.id, entity: row.entity, entityId: row.entity_id, type: row.type, payload: row.payload, createdAt: row.created_at, bytes: size });
+    }
+    return batch;
+  }
+
+  /** Removes acknowledged operations (inside the caller's transaction). */
+  acknowledge(ids: readonly string[]): void {
+    for (const id of ids) this.remove.run(id);
+  }
+
+  pending(): { count: number; oldestAt: number | null } {
+    const row = this.count.get()!;
+    return { count: row.n, oldestAt: row.oldest };
+  }
+
+  /** Called after every write that added operations (the drainer starts soon after). */
+  onWrite(listener: () => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+}

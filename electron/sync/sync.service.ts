@@ -1,0 +1,146 @@
+import type { SyncStatus } from '../../shared/api';
+import type { Connectivity } from '../connectivity/connectivity';
+import type { Logger } from '../core/logger';
+import type { KassaDatabase } from '../db/open';
+import type { HqClient } from '../hq/hq-client';
+import type { IdentityStore } from '../hq/identity';
+import { ChangeFeed } from './change-feed';
+import { DeadLetters } from './dead-letters';
+import { Drainer } from './drainer';
+import { HqSyncTransport } from './hq-transport';
+import type { Outbox } from './outbox';
+import { RealtimeStream } from './realtime';
+import { SyncState } from './sync-state';
+
+export interface SyncServiceOptions {
+  db: KassaDatabase;
+  outbox: Outbox;
+  hq: HqClient | null;
+  identity: IdentityStore;
+  connectivity: Pick<Connectivity, 'current' | 'subscribe'>;
+  log: Logger;
+  pullEveryMs?: number;
+}
+
+/**
+ * The register's sync engine: the outbox drainer, the change feed and the realtime stream, all gated by
+ * connectivity, plus what a manager needs to see and decide (pending work, errors, dead letters).
+ */
+export class SyncService {
+  readonly state: SyncState;
+  readonly deadLetters: DeadLetters;
+  readonly drainer: Drainer;
+  readonly feed: ChangeFeed | null;
+  private readonly realtime: RealtimeStream | null;
+  private readonly listeners = new Set<(status: SyncStatus) => void>();
+  private readonly unsubscribers: (() => void)[] = [];
+  private puller: NodeJS.Timeout | null = null;
+
+  constructor(private readonly options: SyncServiceOptions) {
+    this.state = new SyncState(options.db);
+    this.deadLetters = new DeadLetters(options.db);
+    const transport = options.hq ? new HqSyncTransport(options.hq) : null;
+    this.drainer = new Drainer({
+      db: options.db,
+      outbox: options.outbox,
+      deadLetters: this.deadLetters,
+      state: this.state,
+      transport: transport ?? { push: () => Promise.reject(new Error('this register has no HQ')) },
+      connectivity: options.connectivity,
+      registerId: () => (options.hq ? (options.identity.get()?.registerId ?? null) : null),
+      log: options.log,
+    });
+    this.feed = transport ? new ChangeFeed(options.db, this.state, transport, options.log) : null;
+    const hq = options.hq;
+    const feed = this.feed;
+    this.realtime =
+      hq && feed
+        ? new RealtimeStream({
+            url: () => hq.url('sync/stream'),
+            token: () => options.identity.get()?.deviceToken ?? null,
+            lastSeq: () => feed.lastSeq(),
+            apply: (prevSeq, changes, nextSeq) => feed.applyFollowing(prevSeq, changes, nextSeq),
+            onGap: () => void this.pull(),
+            log: options.log,
+          })
+        : null;
+  }
+
+  start(): void {
+    if (this.unsubscribers.length) return;
+    this.drainer.start();
+    this.unsubscribers.push(
+      this.options.outbox.onWrite(() => this.changed()),
+      this.options.connectivity.subscribe((state) => (state.state === 'online' ? this.goOnline() : this.goOffline())),
+    );
+    if (this.feed) this.unsubscribers.push(this.feed.onApplied(() => this.changed()));
+    if (this.options.connectivity.current().state === 'online') this.goOnline();
+  }
+
+  stop(): void {
+    for (const unsubscribe of this.unsubscribers.splice(0)) unsubscribe();
+    this.drainer.stop();
+    this.goOffline();
+  }
+
+  /** Starts pulling and draining at once (after enrolment). */
+  kick(): void {
+    if (this.options.connectivity.current().state === 'online') this.goOnline();
+    void this.drain();
+  }
+
+  /** Pulls HQ's changes now (when online and enrolled). */
+  async pull(): Promise<void> {
+    if (!this.feed || !this.options.identity.get() || this.options.connectivity.current().state !== 'online') return;
+    try {
+      await this.feed.pull();
+    } catch (error) {
+      this.state.set('lastError', { at: Date.now(), message: `Pulling HQ's changes failed: ${(error as Error).message}` });
+      this.changed();
+    }
+  }
+
+  /** Drains the outbox now; resolves when HQ has answered (or the drain was skipped). */
+  async drain(): Promise<void> {
+    await this.drainer.drain();
+    this.changed();
+  }
+
+  status(): SyncStatus {
+    const pending = this.options.outbox.pending();
+    const lastError = this.state.get<{ at: number; message: string }>('lastError');
+    return {
+      pending: pending.count,
+      oldestPendingAt: pending.oldestAt,
+      lastSyncAt: this.state.get<number>('lastSyncAt'),
+      lastError,
+      deadLetters: this.deadLetters.list().length,
+      lastSeq: this.feed?.lastSeq() ?? 0,
+      realtime: this.realtime?.isOpen() ?? false,
+      hq: this.options.hq !== null,
+    };
+  }
+
+  onChange(listener: (status: SyncStatus) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  changed(): void {
+    const status = this.status();
+    for (const listener of this.listeners) listener(status);
+  }
+
+  private goOnline(): void {
+    if (!this.options.identity.get()) return;
+    void this.pull().then(() => this.realtime?.open());
+    this.puller ??= setInterval(() => void this.pull(), this.options.pullEveryMs ?? 60_000);
+    this.puller.unref();
+  }
+
+  private goOffline(): void {
+    this.realtime?.close();
+    if (this.puller) clearInterval(this.puller);
+    this.puller = null;
+  }
+}
