@@ -62,6 +62,7 @@ export class Drainer {
   private attempt = 0;
   private nextAttemptAt = 0;
   private timer: NodeJS.Timeout | null = null;
+  private stopped = false;
   private periodic: NodeJS.Timeout | null = null;
   private readonly unsubscribers: (() => void)[] = [];
   private readonly owner = `${process.pid}:${Math.random().toString(36).slice(2)}`;
@@ -94,6 +95,7 @@ export class Drainer {
   }
 
   stop(): void {
+    this.stopped = true;
     for (const unsubscribe of this.unsubscribers.splice(0)) unsubscribe();
     if (this.timer) clearTimeout(this.timer);
     if (this.periodic) clearInterval(this.periodic);
@@ -114,7 +116,7 @@ export class Drainer {
   }
 
   private schedule(delayMs: number): void {
-    if (this.timer) return;
+    if (this.timer || this.stopped) return;
     const wait = Math.max(delayMs, this.nextAttemptAt - this.now());
     this.timer = setTimeout(() => {
       this.timer = null;
@@ -141,8 +143,11 @@ export class Drainer {
         try {
           results = await this.options.transport.push(registerId, batch.map(toWire));
         } catch (error) {
+          if (this.stopped) return { ...outcome, skipped: 'offline' };
           return { ...this.failed(error, outcome), remaining: this.options.outbox.pending().count };
         }
+        // Shut down while HQ was answering: the operations stay in the outbox and go again (HQ applies each id once).
+        if (this.stopped) return { ...outcome, skipped: 'offline' };
         this.settle(batch, results, outcome);
         this.renewLease();
       }
@@ -150,7 +155,7 @@ export class Drainer {
       this.nextAttemptAt = 0;
       return { ...outcome, remaining: this.options.outbox.pending().count };
     } finally {
-      this.releaseLease();
+      if (!this.stopped) this.releaseLease();
     }
   }
 

@@ -35,6 +35,7 @@ export class SyncService {
   private readonly listeners = new Set<(status: SyncStatus) => void>();
   private readonly unsubscribers: (() => void)[] = [];
   private puller: NodeJS.Timeout | null = null;
+  private stopped = false;
 
   constructor(private readonly options: SyncServiceOptions) {
     this.state = new SyncState(options.db);
@@ -78,6 +79,7 @@ export class SyncService {
   }
 
   stop(): void {
+    this.stopped = true;
     for (const unsubscribe of this.unsubscribers.splice(0)) unsubscribe();
     this.drainer.stop();
     this.goOffline();
@@ -95,6 +97,8 @@ export class SyncService {
     try {
       await this.feed.pull();
     } catch (error) {
+      // A pull cut short by shutdown is simply done again on the next start.
+      if (this.stopped) return;
       this.state.set('lastError', { at: Date.now(), message: `Pulling HQ's changes failed: ${(error as Error).message}` });
       this.changed();
     }
@@ -103,7 +107,7 @@ export class SyncService {
   /** Drains the outbox now; resolves when HQ has answered (or the drain was skipped). */
   async drain(): Promise<void> {
     await this.drainer.drain();
-    this.changed();
+    if (!this.stopped) this.changed();
   }
 
   status(): SyncStatus {
@@ -132,8 +136,10 @@ export class SyncService {
   }
 
   private goOnline(): void {
-    if (!this.options.identity.get()) return;
-    void this.pull().then(() => this.realtime?.open());
+    if (this.stopped || !this.options.identity.get()) return;
+    void this.pull().then(() => {
+      if (!this.stopped && this.options.connectivity.current().state === 'online') this.realtime?.open();
+    });
     this.puller ??= setInterval(() => void this.pull(), this.options.pullEveryMs ?? 60_000);
     this.puller.unref();
   }
