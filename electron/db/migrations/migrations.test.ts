@@ -105,3 +105,17 @@ describe('migration 6: connectivity log', () => {
     expect(() => db.prepare('DELETE FROM connectivity_log').run()).toThrow(/append-only/);
   });
 });
+
+describe('migration 7: sync', () => {
+  it('keeps users and adds enrolment, sync state, dead letters, the sale sequence and the staging tables', () => {
+    const db = migrateFrom(6, insertUser);
+    expect(db.prepare('SELECT name FROM users').pluck().get()).toBe('Ana');
+    expect(columns(db, 'users')).toContain('last_online_login_at');
+    expect(db.prepare('SELECT last FROM register_sequence').pluck().get()).toBe(0);
+    expect(() => db.prepare('INSERT INTO register_sequence (singleton, last) VALUES (2, 0)').run()).toThrow(/CHECK/);
+    expect(() => db.prepare("INSERT INTO dead_letters (id, entity, entity_id, type, payload, created_at, code, message, rejected_at) VALUES ('d', 'sale', 's', 'completed', 'nope', 1, 'CONFLICT', 'x', 1)").run()).toThrow(/CHECK/);
+    for (const table of ['register_identity', 'sync_state', 'dead_letter_decisions', 'tax_classes', 'promotions', 'products_staging', 'product_barcodes_staging']) {
+      expect(isStrict(db, table), table).toBe(true);
+    }
+  });
+});

@@ -1,0 +1,89 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { Change, ChangesResponse, Snapshot } from '../../shared/hq/feed';
+import { silentLogger } from '../core/logger';
+import { CatalogRepository } from '../modules/catalog/catalog.repository';
+import { makeDatabase, makeProduct } from '../test/factories';
+import { ChangeFeed, type FeedTransport } from './change-feed';
+import { CONFLICT_POLICY, hqMayOverwrite, mergeAppendOnly, resolve } from './conflict-policy';
+import { SyncState } from './sync-state';
+
+let setup: ReturnType<typeof makeDatabase>;
+beforeEach(() => (setup = makeDatabase()));
+afterEach(() => setup.close());
+
+const productChange = (seq: number, overrides = {}): Change => {
+  const p = makeProduct(overrides);
+  return { seq, kind: 'product', action: 'upsert', entityId: p.sku, data: p };
+};
+
+function feed(pages: ChangesResponse[], snapshot?: Snapshot) {
+  const asked: number[] = [];
+  const transport: FeedTransport = {
+    changes: async (since) => {
+      asked.push(since);
+      return pages.shift() ?? { changes: [], nextSeq: since, hasMore: false, snapshotRequired: false };
+    },
+    snapshot: async () => snapshot!,
+  };
+  return { feed: new ChangeFeed(setup.db, new SyncState(setup.db), transport, silentLogger()), asked };
+}
+
+describe('the change feed', () => {
+  it('applies pages and stores lastSeq with them, asking from the last sequence', async () => {
+    const { feed: f, asked } = feed([
+      { changes: [productChange(1), productChange(2)], nextSeq: 2, hasMore: true, snapshotRequired: false },
+      { changes: [productChange(5, { price: 999 })], nextSeq: 7, hasMore: false, snapshotRequired: false },
+    ]);
+    expect(await f.pull()).toEqual({ applied: 3, snapshot: false });
+    expect(asked).toEqual([0, 2]);
+    expect(f.lastSeq()).toBe(7);
+    expect(new CatalogRepository(setup.db).activeCount()).toBe(3);
+  });
+
+  it('loads a snapshot when HQ no longer keeps the history, replacing the catalog at once', async () => {
+    const catalog = new CatalogRepository(setup.db);
+    catalog.upsertMany([makeProduct({ sku: 'OLD-1' })]);
+    const fresh = Array.from({ length: 12_000 }, (_, i) => makeProduct({ sku: `NEW-${i}` }));
+    const { feed: f } = feed([{ changes: [], nextSeq: 0, hasMore: false, snapshotRequired: true }], { seq: 40, taxClasses: [], promotions: [], members: [], products: fresh });
+    expect(await f.pull()).toMatchObject({ snapshot: true });
+    expect(f.lastSeq()).toBe(40);
+    expect(catalog.activeCount()).toBe(12_000);
+    expect(catalog.findBySku('OLD-1')).toBeUndefined();
+    expect(catalog.findByBarcode(fresh[11_999]!.barcodes[0]!)?.sku).toBe('NEW-11999');
+  });
+
+  it('tells a realtime change that follows from one after a gap, and ignores one already applied', async () => {
+    const { feed: f } = feed([{ changes: [productChange(3)], nextSeq: 3, hasMore: false, snapshotRequired: false }]);
+    await f.pull();
+    expect(f.applyFollowing(3, [productChange(4)], 4)).toBe(true);
+    expect(f.lastSeq()).toBe(4);
+    expect(f.applyFollowing(6, [productChange(7)], 7)).toBe(false); // 5 and 6 never arrived: pull
+    expect(f.lastSeq()).toBe(4);
+    expect(f.applyFollowing(2, [productChange(3)], 3)).toBe(true); // already applied: nothing to do
+    expect(f.applyFollowing(4, [], 9)).toBe(true); // a position event moves past changes not for this register
+    expect(f.lastSeq()).toBe(9);
+  });
+});
+
+describe('the conflict policy', () => {
+  it('lets HQ win the catalog and member identity, the register its sales and payments', () => {
+    expect(resolve('product', 'price', 199, 249)).toBe(249);
+    expect(resolve('member', 'phone', '+111', '+222')).toBe('+222');
+    expect(resolve('sale', 'total', 500, 450)).toBe(500);
+    expect(resolve('payment', 'status', 'stored', 'declined')).toBe('stored');
+    expect(hqMayOverwrite('product')).toBe(true);
+    expect(hqMayOverwrite('sale')).toBe(false);
+  });
+
+  it('never picks a side for the point ledger: entries from both sides are kept once each', () => {
+    expect(() => resolve('pointLedger', 'entries', [], [])).toThrow(/append-only/);
+    const a = { id: 'a', createdAt: '2026-01-01T10:00:00.000Z' };
+    const b = { id: 'b', createdAt: '2026-01-01T11:00:00.000Z' };
+    expect(mergeAppendOnly([a], [b, a])).toEqual([a, b]);
+  });
+
+  it('has a rule for every field it is asked about', () => {
+    expect(() => resolve('product', 'colour', 1, 2)).toThrow(/No conflict policy for product.colour/);
+    expect(Object.keys(CONFLICT_POLICY)).toEqual(expect.arrayContaining(['product', 'member', 'sale', 'payment', 'pointLedger']));
+  });
+});

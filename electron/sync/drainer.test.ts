@@ -1,0 +1,154 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { ConnectivityState } from '../../shared/api';
+import type { Operation, OpResult } from '../../shared/hq/ops';
+import { silentLogger } from '../core/logger';
+import { makeDatabase } from '../test/factories';
+import { backoffDelay } from './backoff';
+import { DeadLetters } from './dead-letters';
+import { Drainer, type PushTransport } from './drainer';
+import { Outbox } from './outbox';
+import { SyncState } from './sync-state';
+
+const online = { state: 'online', reasons: [] } as unknown as ConnectivityState;
+const manualOffline = { state: 'offline', reasons: ['manual'] } as unknown as ConnectivityState;
+
+let close: () => void;
+let outbox: Outbox;
+let setup: ReturnType<typeof makeDatabase>;
+beforeEach(() => {
+  setup = makeDatabase();
+  close = setup.close;
+  outbox = new Outbox(setup.db);
+});
+afterEach(() => close());
+
+/** HQ as a test double: records every batch, answers `applied` unless told otherwise. */
+function fakeHq(answer: (op: Operation) => OpResult['status'] | Error = () => 'applied') {
+  const batches: Operation[][] = [];
+  let inFlight = 0;
+  let maxInFlight = 0;
+  const transport: PushTransport = {
+    push: async (_registerId, ops) => {
+      inFlight++;
+      maxInFlight = Math.max(maxInFlight, inFlight);
+      await new Promise((resolve) => setTimeout(resolve, 5));
+      inFlight--;
+      batches.push(ops);
+      return ops.map((op): OpResult => {
+        const status = answer(op);
+        if (status instanceof Error) throw status;
+        return status === 'rejected' ? { id: op.id, status, code: 'CONFLICT', message: 'already refunded' } : { id: op.id, status };
+      });
+    },
+  };
+  return { transport, batches, maxInFlight: () => maxInFlight };
+}
+
+function drainer(transport: PushTransport, state: ConnectivityState = online, extra: Partial<ConstructorParameters<typeof Drainer>[0]> = {}) {
+  return new Drainer({
+    db: setup.db,
+    outbox,
+    deadLetters: new DeadLetters(setup.db),
+    state: new SyncState(setup.db),
+    transport,
+    connectivity: { current: () => state, subscribe: () => () => {} },
+    registerId: () => 'register-1',
+    log: silentLogger(),
+    random: () => 0.5,
+    ...extra,
+  });
+}
+
+function addSales(n: number, entity = 'sale') {
+  for (let i = 0; i < n; i++) outbox.write(() => ({ result: null, operations: [{ entity: entity as 'sale', entityId: `s${i}`, type: 'completed', payload: { i } as never }] }));
+}
+
+describe('the outbox', () => {
+  it('writes nothing when the domain write fails: the operation and its rows commit together', () => {
+    expect(() =>
+      outbox.write(() => {
+        setup.db.prepare("INSERT INTO users (id, name, role, pin_hash, created_at) VALUES ('u', 'Ana', 'cashier', 'scrypt$x', 1)").run();
+        throw new Error('the sale could not be written');
+      }),
+    ).toThrow();
+    expect(outbox.pending().count).toBe(0);
+    expect(setup.db.prepare('SELECT count(*) FROM users').pluck().get()).toBe(0);
+  });
+
+  it('batches oldest first within the operation and byte limits', () => {
+    addSales(10);
+    expect(outbox.batch(4, 1_000_000).map((op) => JSON.parse(op.payload).i)).toEqual([0, 1, 2, 3]);
+    expect(outbox.batch(100, 450)).toHaveLength(2);
+    expect(outbox.batch(100, 1)).toHaveLength(1); // always at least one, so a large operation still goes
+  });
+});
+
+describe('the drainer', () => {
+  it('sends in batches, in order, and removes operations only once HQ acknowledged them', async () => {
+    addSales(25);
+    const hq = fakeHq();
+    const outcome = await drainer(hq.transport, online, { maxOps: 10 }).drain();
+    expect(hq.batches.map((b) => b.length)).toEqual([10, 10, 5]);
+    expect(hq.batches.flat().map((op) => (op.payload as { i: number }).i)).toEqual([...Array(25).keys()]);
+    expect(outcome).toMatchObject({ sent: 25, applied: 25, remaining: 0 });
+    expect(outbox.pending().count).toBe(0);
+  });
+
+  it('keeps every operation when HQ does not answer, and backs off with jitter', async () => {
+    addSales(3);
+    const d = drainer(fakeHq(() => new Error('connection reset')).transport);
+    const outcome = await d.drain();
+    expect(outcome.error).toBe('connection reset');
+    expect(outbox.pending().count).toBe(3);
+    expect(d.status().nextAttemptAt).not.toBeNull();
+    expect(await d.drain()).toMatchObject({ skipped: 'backoff' });
+  });
+
+  it('counts a duplicate acknowledgement as success (a retry after a lost ack)', async () => {
+    addSales(2);
+    const outcome = await drainer(fakeHq(() => 'duplicate').transport).drain();
+    expect(outcome).toMatchObject({ duplicates: 2, remaining: 0 });
+  });
+
+  it('moves rejected operations to the dead-letter list with HQ’s reason', async () => {
+    addSales(3);
+    const dead = new DeadLetters(setup.db);
+    await drainer(fakeHq((op) => ((op.payload as { i: number }).i === 1 ? 'rejected' : 'applied')).transport).drain();
+    expect(outbox.pending().count).toBe(0);
+    expect(dead.list()).toEqual([expect.objectContaining({ code: 'CONFLICT', message: 'already refunded', payload: { i: 1 } })]);
+    dead.retry(dead.list()[0]!.id, 'Max', Date.now());
+    expect(outbox.pending().count).toBe(1);
+  });
+
+  it('never sends while offline, also when the cashier switched offline', async () => {
+    addSales(2);
+    const hq = fakeHq();
+    expect(await drainer(hq.transport, manualOffline).drain()).toMatchObject({ skipped: 'offline' });
+    expect(hq.batches).toHaveLength(0);
+  });
+
+  it('is single-flight: concurrent drains join one, and a second drainer (another process) waits for the lease', async () => {
+    addSales(5);
+    const hq = fakeHq();
+    const d = drainer(hq.transport);
+    const [a, b] = await Promise.all([d.drain(), d.drain()]);
+    expect(a).toBe(b);
+    expect(hq.maxInFlight()).toBe(1);
+
+    addSales(1);
+    const other = drainer(hq.transport, online, { isAlive: () => true });
+    const state = new SyncState(setup.db);
+    state.set('drainLease', { owner: 'someone-else', pid: 99999, until: Date.now() + 60_000 });
+    expect(await other.drain()).toMatchObject({ skipped: 'lease-held' });
+    // A lease left by a process that died (a crash) does not block the next drain.
+    const afterCrash = drainer(hq.transport, online, { isAlive: () => false });
+    expect(await afterCrash.drain()).toMatchObject({ applied: 1 });
+  });
+
+  it('uses full jitter up to 60 s', () => {
+    expect(backoffDelay(0, () => 1)).toBe(1000);
+    expect(backoffDelay(3, () => 1)).toBe(8000);
+    expect(backoffDelay(20, () => 1)).toBe(60_000);
+    expect(backoffDelay(20, () => 0)).toBe(0);
+  });
+});
