@@ -40,6 +40,15 @@ describe('the status bar', () => {
     expect(screen.queryByText('HQ reachable again')).toBeNull();
   });
 
+  it('shows the number of operations waiting to upload, the number alone as its text', () => {
+    const sync = { pending: 7, oldestPendingAt: 1, lastSyncAt: null, lastError: { at: 1, message: 'HQ refused the connection' }, deadLetters: 0, lastSeq: 0, realtime: false, hq: true };
+    render(<StatusBar info={info} connectivity={online} user={null} sync={sync} onSignOut={() => {}} />);
+    const pending = screen.getByTestId('pending-sync');
+    expect(pending.textContent).toBe('7');
+    expect(pending.getAttribute('aria-label')).toBe('Operations waiting to upload: 7');
+    expect(pending.parentElement!.title).toBe('Last upload failed: HQ refused the connection');
+  });
+
   it('asks the main process to go offline when the cashier presses the button', async () => {
     const fake = installFakeBridge({ 'connectivity.goOffline': () => ({ ok: true, value: manual }) });
     render(<StatusBar info={info} connectivity={online} user={{ id: 'u', name: 'Ana', role: 'cashier' }} onSignOut={() => {}} />);
