@@ -11,6 +11,7 @@ import { spawn } from 'node:child_process';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { startEmbeddedHq } from './embedded-hq.mjs';
 import { runPackageBin } from './package-bin.mjs';
 import { electronStatus } from './electron-available.mjs';
 import { REBUILD_HINT, rebuildElectronNative } from './rebuild-electron.mjs';
@@ -19,7 +20,7 @@ const ROOT = fileURLToPath(new URL('..', import.meta.url));
 
 /** Runs a child with inherited stdio, passes SIGINT/SIGTERM on to it, and exits with its exit code. */
 function runForwarding(command, args, options = {}) {
-  const child = spawn(command, args, { cwd: ROOT, stdio: 'inherit', ...options });
+  const child = spawn(command, args, { cwd: ROOT, stdio: 'inherit', env: registerEnv, ...options });
   for (const signal of /** @type {const} */ (['SIGINT', 'SIGTERM'])) {
     process.on(signal, () => {
       if (child.exitCode === null && child.signalCode === null) child.kill(signal);
@@ -29,8 +30,20 @@ function runForwarding(command, args, options = {}) {
     process.stderr.write(`Could not start ${path.basename(command)}: ${error.message}\n`);
     process.exit(1);
   });
-  child.on('exit', (code, signal) => process.exit(code ?? (signal ? 128 + (os.constants.signals[signal] ?? 0) : 1)));
+  child.on('exit', (code, signal) => {
+    hq?.stop();
+    process.exit(code ?? (signal ? 128 + (os.constants.signals[signal] ?? 0) : 1));
+  });
 }
+
+let hq = null;
+try {
+  hq = await startEmbeddedHq();
+} catch (error) {
+  process.stderr.write(`Kassa: ${error instanceof Error ? error.message : String(error)}; starting in demo mode without HQ.\n`);
+}
+const registerEnv = hq ? { ...process.env, KASSA_HQ_URL: hq.url, KASSA_ENROLMENT_CODE: process.env.KASSA_ENROLMENT_CODE || hq.enrolmentCode } : { ...process.env };
+process.on('exit', () => hq?.stop());
 
 
 const status = electronStatus();
