@@ -66,6 +66,8 @@ export const SyncStatusSchema = z.object({
   lastSeq: z.number().int(),
   realtime: z.boolean(),
   hq: z.boolean(),
+  /** The earliest upload deadline of a card payment taken offline and not yet sent (ms UTC). */
+  nearestCardDeadline: z.number().int().nullable(),
 });
 export type SyncStatus = z.infer<typeof SyncStatusSchema>;
 
@@ -80,6 +82,50 @@ export const DeadLetterSchema = z.object({
   message: z.string(),
   rejectedAt: z.number().int(),
 });
+
+export const TenderStateSchema = z.object({
+  saleId: z.string().nullable(),
+  due: z.number().int(),
+  paid: z.number().int(),
+  remaining: z.number().int(),
+  currency: z.string(),
+  payments: z.array(
+    z.object({
+      id: z.string(),
+      tender: z.enum(['cash', 'card']),
+      amount: z.number().int(),
+      tendered: z.number().int().nullable(),
+      /** `stored`: a card payment taken offline, to be sent to HQ later. */
+      status: z.enum(['approved', 'stored']),
+      last4: z.string().nullable(),
+    }),
+  ),
+});
+export type TenderState = z.infer<typeof TenderStateSchema>;
+
+export const TenderOptionsSchema = z.object({
+  cash: z.object({ available: z.literal(true) }),
+  card: z.object({
+    /** online: authorised now; store-and-forward: taken now, sent to HQ later within the limits. */
+    mode: z.enum(['online', 'store-and-forward']),
+    /** Why card payments cannot be authorised now, in words for the cashier. */
+    reason: z.string().nullable(),
+    perPaymentLimit: z.number().int(),
+    totalLimit: z.number().int(),
+    outstanding: z.number().int(),
+    uploadDeadlineHours: z.number().int(),
+  }),
+});
+export type TenderOptions = z.infer<typeof TenderOptionsSchema>;
+
+export const CompletedSaleSchema = z.object({
+  saleId: z.string(),
+  number: z.string(),
+  total: z.number().int(),
+  change: z.number().int(),
+  currency: z.string(),
+});
+export type CompletedSaleView = z.infer<typeof CompletedSaleSchema>;
 
 export const UserSchema = z.object({
   id: z.string(),
@@ -143,6 +189,22 @@ export const api = {
   'connectivity.get': { input: empty, output: ConnectivityStateSchema },
   'connectivity.goOffline': { input: empty, output: ConnectivityStateSchema },
   'connectivity.goOnline': { input: empty, output: ConnectivityStateSchema },
+  'checkout.state': { input: empty, output: TenderStateSchema },
+  'checkout.options': { input: empty, output: TenderOptionsSchema },
+  'checkout.addCash': { input: z.object({ saleId: z.string().max(64), tendered: z.number().int() }).strict(), output: TenderStateSchema },
+  'checkout.addCard': {
+    input: z
+      .object({
+        saleId: z.string().max(64),
+        amount: z.number().int().optional(),
+        cardNumber: z.string().max(23).optional(),
+        storeAndForward: z.boolean().optional(),
+        managerPin: z.string().regex(/^\d{4,8}$/).optional(),
+      })
+      .strict(),
+    output: TenderStateSchema,
+  },
+  'checkout.complete': { input: z.object({ saleId: z.string().max(64) }).strict(), output: CompletedSaleSchema },
   'sync.status': { input: empty, output: SyncStatusSchema },
   'sync.deadLetters': { input: empty, output: z.object({ deadLetters: z.array(DeadLetterSchema) }) },
   'sync.retry': { input: z.object({ id: z.string().max(64), managerPin: z.string().regex(/^\d{4,8}$/) }).strict(), output: SyncStatusSchema },

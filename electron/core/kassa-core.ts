@@ -17,6 +17,7 @@ import { UsersRepository } from '../modules/auth/users.repository';
 import { CatalogRepository } from '../modules/catalog/catalog.repository';
 import { CartRepository } from '../modules/checkout/cart.repository';
 import { CartService } from '../modules/checkout/cart.service';
+import { HqCardTerminal, SimulatedTerminal } from '../modules/checkout/card-terminal';
 import { SaleRepository } from '../modules/checkout/sale.repository';
 import { SaleService } from '../modules/checkout/sale.service';
 import { loadSettings, type Settings } from '../settings/settings';
@@ -79,7 +80,8 @@ export async function createKassaCore({ config, log, nativeBinding }: CoreOption
     const users = new UsersRepository(db);
     if (!hq) await seedDemoData(catalog, users);
     const outbox = new Outbox(db);
-    const sync = new SyncService({ db, outbox, hq, identity, connectivity, log });
+    const saleRepository = new SaleRepository(db);
+    const sync = new SyncService({ db, outbox, hq, identity, connectivity, log, nearestCardDeadline: () => saleRepository.nearestCardDeadline() });
     stops.push(() => sync.stop());
 
     const info = (): AppInfo => {
@@ -121,7 +123,26 @@ export async function createKassaCore({ config, log, nativeBinding }: CoreOption
     const currency = () => identity.get()?.currency ?? settings.store.currency;
     const cartRepository = new CartRepository(db);
     const cart = new CartService(cartRepository, catalog, settings.store.currency, { newId: uuidv7 });
-    const sales = new SaleService(cartRepository, new SaleRepository(db), outbox, () => `${info().storeCode}-${info().registerCode}`, currency, uuidv7);
+    const sales = new SaleService({
+      carts: cartRepository,
+      sales: saleRepository,
+      outbox,
+      numberPrefix: () => `${info().storeCode}-${info().registerCode}`,
+      currency,
+      newId: uuidv7,
+      terminal: hq ? new HqCardTerminal(hq) : new SimulatedTerminal(),
+      // Asked of connectivity, never of the network: online card payments need the checkout service.
+      cardOnline: () => {
+        const state = connectivity.current();
+        if (connectivity.isAvailable('checkout')) return { available: true, reason: null };
+        if (state.reasons.includes('manual')) return { available: false, reason: 'The till is switched offline: card payments are stored and sent to HQ later.' };
+        if (state.reasons.includes('network')) return { available: false, reason: 'HQ is not reachable: card payments are stored and sent to HQ later.' };
+        return { available: false, reason: 'HQ reports the checkout service degraded: card payments are stored and sent to HQ later.' };
+      },
+      offlineLimits: () => settings.offlineCard,
+      managerByPin: (pin) => session.managerByPin(pin),
+    });
+    outbox.onWrite(() => events.emit({ name: 'cart.changed', payload: cart.get() }));
 
     connectivity.subscribe((state) => events.emit({ name: 'connectivity.changed', payload: state }));
     sync.onChange((status) => events.emit({ name: 'sync.changed', payload: status }));
@@ -169,6 +190,28 @@ export async function createKassaCore({ config, log, nativeBinding }: CoreOption
       'connectivity.goOffline': () => connectivity.goOffline(session.current()?.name ?? null),
       'connectivity.goOnline': () => connectivity.goOnline(session.current()?.name ?? null),
       'connectivity.log': ({ limit, beforeId }) => ({ entries: transitions.list(limit, beforeId) }),
+      'checkout.state': () => {
+        session.require();
+        return sales.state();
+      },
+      'checkout.options': () => {
+        session.require();
+        return sales.options();
+      },
+      'checkout.addCash': ({ saleId, tendered }) => {
+        session.require();
+        return sales.addCash(saleId, tendered);
+      },
+      'checkout.addCard': async ({ saleId, ...request }) => {
+        session.require();
+        return sales.addCard(saleId, request);
+      },
+      'checkout.complete': ({ saleId }) => {
+        session.require();
+        const done = sales.complete(saleId);
+        sync.changed();
+        return done;
+      },
       'sync.status': () => sync.status(),
       'sync.deadLetters': () => {
         session.require();

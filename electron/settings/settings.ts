@@ -29,6 +29,15 @@ export const SettingsSchema = z
       .object({ code: code('R01') })
       .strict()
       .prefault({}),
+    /** Card payments taken while offline (store-and-forward): limits above which a manager must approve. */
+    offlineCard: z
+      .object({
+        perPaymentLimit: z.number().int('must be whole minor units').min(0, 'must not be negative').default(10_000),
+        totalLimit: z.number().int('must be whole minor units').min(0, 'must not be negative').default(50_000),
+        uploadDeadlineHours: z.number().int('must be a whole number of hours').min(1, 'must be at least 1').max(24 * 14).default(24),
+      })
+      .strict()
+      .prefault({}),
     connectivity: z
       .object({
         t1Ms: ms(2000),

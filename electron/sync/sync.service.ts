@@ -20,6 +20,8 @@ export interface SyncServiceOptions {
   connectivity: Pick<Connectivity, 'current' | 'subscribe'>;
   log: Logger;
   pullEveryMs?: number;
+  /** The earliest upload deadline of a card payment taken offline (shown as a countdown). */
+  nearestCardDeadline?: () => number | null;
 }
 
 /**
@@ -122,6 +124,7 @@ export class SyncService {
       lastSeq: this.feed?.lastSeq() ?? 0,
       realtime: this.realtime?.isOpen() ?? false,
       hq: this.options.hq !== null,
+      nearestCardDeadline: this.options.nearestCardDeadline?.() ?? null,
     };
   }
 

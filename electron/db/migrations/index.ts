@@ -5,9 +5,10 @@ import { paymentsMigration } from './004-payments';
 import { outboxMigration } from './005-outbox';
 import { connectivityLogMigration } from './006-connectivity-log';
 import { syncMigration } from './007-sync';
+import { tendersMigration } from './008-tenders';
 import type { Migration } from './types';
 
 /** Every migration in order; `version` is the `user_version` the database has after it ran. */
-export const migrations: readonly Migration[] = [productsMigration, usersMigration, salesMigration, paymentsMigration, outboxMigration, connectivityLogMigration, syncMigration];
+export const migrations: readonly Migration[] = [productsMigration, usersMigration, salesMigration, paymentsMigration, outboxMigration, connectivityLogMigration, syncMigration, tendersMigration];
 
 export const LATEST_SCHEMA_VERSION = migrations[migrations.length - 1]!.version;

@@ -1,51 +1,144 @@
-import type { SalePayload, PaymentPayload } from '../../../shared/hq/ops';
+import type { OfflineCardPaymentPayload, PaymentPayload, SalePayload } from '../../../shared/hq/ops';
 import type { KassaDatabase } from '../../db/open';
 
-/** Completing the open sale: the gap-free sequence, the sale's number, its payment. */
+export interface PaymentRow {
+  id: string;
+  tender: 'cash' | 'card' | 'points';
+  amount: number;
+  tendered: number | null;
+  status: 'approved' | 'stored' | 'declined';
+  reference: string | null;
+  card_last4: string | null;
+  card_token: string | null;
+  upload_deadline: number | null;
+  created_at: number;
+}
+
+export interface NewPayment {
+  id: string;
+  saleId: string;
+  tender: 'cash' | 'card';
+  amount: number;
+  tendered: number | null;
+  status: 'approved' | 'stored';
+  reference: string | null;
+  cardLast4: string | null;
+  cardToken: string | null;
+  uploadDeadline: number | null;
+}
+
+export interface CompletedSaleRecord {
+  number: string;
+  sequence: number;
+  total: number;
+  change: number;
+  sale: SalePayload;
+  payments: PaymentPayload[];
+  offlineCards: OfflineCardPaymentPayload[];
+}
+
+/** The open sale's payments and its completion: the gap-free sequence, the number, the change. */
 export class SaleRepository {
   private readonly nextSequence;
   private readonly complete;
   private readonly insertPayment;
+  private readonly payments;
+  private readonly forgetTokens;
   private readonly lines;
   private readonly sale;
+  private readonly outstanding;
+  private readonly nearestDeadline;
 
   constructor(db: KassaDatabase) {
     this.nextSequence = db.prepare<[], { last: number }>('UPDATE register_sequence SET last = last + 1 WHERE singleton = 1 RETURNING last');
-    this.complete = db.prepare<[number, string, number, number, string]>(
-      "UPDATE sales SET status = 'completed', sequence = ?, number = ?, total = ?, completed_at = ? WHERE id = ? AND status = 'open'",
+    this.complete = db.prepare<[number, string, number, number, number, string]>(
+      "UPDATE sales SET status = 'completed', sequence = ?, number = ?, total = ?, change_due = ?, completed_at = ? WHERE id = ? AND status = 'open'",
     );
-    this.insertPayment = db.prepare<[string, string, string, number, string, string | null, number]>(
-      'INSERT INTO payments (id, sale_id, tender, amount, status, reference, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
+    this.insertPayment = db.prepare<[NewPayment & { now: number }]>(
+      `INSERT INTO payments (id, sale_id, tender, amount, tendered, status, reference, card_last4, card_token, upload_deadline, created_at)
+       VALUES (@id, @saleId, @tender, @amount, @tendered, @status, @reference, @cardLast4, @cardToken, @uploadDeadline, @now)`,
     );
+    this.payments = db.prepare<[string], PaymentRow>('SELECT * FROM payments WHERE sale_id = ? ORDER BY created_at, id');
+    this.forgetTokens = db.prepare<[string]>('UPDATE payments SET card_token = NULL WHERE sale_id = ?');
     this.lines = db.prepare<[string], { sku: string; name: string; quantity: number; unit_price: number; tax_class: 'standard' | 'reduced' | 'zero'; line_total: number }>(
       'SELECT sku, name, quantity, unit_price, tax_class, line_total FROM sale_lines WHERE sale_id = ? ORDER BY position',
     );
-    this.sale = db.prepare<[string], { cashier_id: string; currency: string; created_at: number }>('SELECT cashier_id, currency, created_at FROM sales WHERE id = ?');
+    this.sale = db.prepare<[string], { status: string; number: string | null; total: number; change_due: number; cashier_id: string; currency: string; created_at: number }>(
+      'SELECT status, number, total, change_due, cashier_id, currency, created_at FROM sales WHERE id = ?',
+    );
+    this.outstanding = db.prepare<[], { total: number }>(
+      "SELECT coalesce(sum(p.amount), 0) AS total FROM payments p JOIN sales s ON s.id = p.sale_id WHERE p.status = 'stored' AND p.settlement IS NULL AND s.status <> 'voided'",
+    );
+    this.nearestDeadline = db.prepare<[], { deadline: number | null }>(
+      "SELECT min(p.upload_deadline) AS deadline FROM payments p WHERE p.status = 'stored' AND EXISTS (SELECT 1 FROM outbox o WHERE o.entity = 'offlineCardPayment' AND o.entity_id = p.id)",
+    );
+  }
+
+  header(saleId: string) {
+    return this.sale.get(saleId);
+  }
+
+  paymentsOf(saleId: string): PaymentRow[] {
+    return this.payments.all(saleId);
+  }
+
+  addPayment(payment: NewPayment, now: number): void {
+    this.insertPayment.run({ ...payment, now });
+  }
+
+  /** Card payments taken offline and not yet settled by HQ, summed (the store's outstanding risk). */
+  outstandingStoredCards(): number {
+    return this.outstanding.get()!.total;
+  }
+
+  /** The earliest upload deadline of a stored card payment still waiting in the outbox. */
+  nearestCardDeadline(): number | null {
+    return this.nearestDeadline.get()!.deadline;
   }
 
   /**
-   * Marks the open sale completed with the next number of this register and records its payment.
-   * Runs inside the caller's outbox transaction; returns what HQ must hear about it.
+   * Marks the open sale completed under the next number of this register. Runs inside the caller's
+   * outbox transaction; returns what HQ must hear about it.
    */
-  completeOpenSale(
-    saleId: string,
-    numberPrefix: string,
-    payment: { id: string; tender: 'cash' | 'card'; amount: number; status: 'approved' | 'stored'; reference: string | null },
-    now: number,
-  ): { number: string; sequence: number; sale: SalePayload; payment: PaymentPayload } {
+  completeOpenSale(saleId: string, numberPrefix: string, total: number, now: number): CompletedSaleRecord {
     const header = this.sale.get(saleId)!;
     const lines = this.lines.all(saleId).map((l) => ({ sku: l.sku, name: l.name, quantity: l.quantity, unitPrice: l.unit_price, taxClass: l.tax_class, lineTotal: l.line_total }));
-    const total = lines.reduce((sum, line) => sum + line.lineTotal, 0);
+    const payments = this.payments.all(saleId);
+    const paid = payments.reduce((sum, p) => sum + p.amount, 0);
+    const change = paid - total;
     const { last: sequence } = this.nextSequence.get()!;
     const number = `${numberPrefix}-${sequence}`;
-    if (this.complete.run(sequence, number, total, now, saleId).changes !== 1) throw new Error(`sale ${saleId} is not open`);
-    this.insertPayment.run(payment.id, saleId, payment.tender, payment.amount, payment.status, payment.reference, now);
+    if (this.complete.run(sequence, number, total, change, now, saleId).changes !== 1) throw new Error(`sale ${saleId} is not open`);
+    this.forgetTokens.run(saleId);
     const createdAt = new Date(header.created_at).toISOString();
+    const iso = (ms: number) => new Date(ms).toISOString();
     return {
       number,
       sequence,
+      total,
+      change,
       sale: { id: saleId, number, cashierId: header.cashier_id, currency: header.currency, lines, total, createdAt },
-      payment: { id: payment.id, orderId: saleId, tender: payment.tender, amount: payment.amount, status: payment.status, ...(payment.reference ? { reference: payment.reference } : {}), createdAt: new Date(now).toISOString() },
+      payments: payments.map((p) => ({
+        id: p.id,
+        orderId: saleId,
+        tender: p.tender,
+        amount: p.amount,
+        status: p.status === 'declined' ? 'declined' : p.status,
+        ...(p.reference ? { reference: p.reference } : {}),
+        createdAt: iso(p.created_at),
+      })),
+      offlineCards: payments
+        .filter((p) => p.status === 'stored')
+        .map((p) => ({
+          id: p.id,
+          orderId: saleId,
+          amount: p.amount,
+          currency: header.currency,
+          cardToken: p.card_token ?? '',
+          last4: p.card_last4 ?? '0000',
+          capturedAt: iso(p.created_at),
+          ...(p.upload_deadline ? { uploadDeadline: iso(p.upload_deadline) } : {}),
+        })),
     };
   }
 }

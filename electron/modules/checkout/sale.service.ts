@@ -1,5 +1,10 @@
+import type { TenderOptions, TenderState } from '../../../shared/api';
 import { KassaError } from '../../../shared/errors';
+import { isLuhnValid, TEST_CARDS } from '../../../shared/hq/payments';
+import { HqRequestError } from '../../hq/http';
+import { HqStatusError } from '../../hq/hq-client';
 import type { Outbox } from '../../sync/outbox';
+import type { CardAuthorization, CardTerminal } from './card-terminal';
 import type { CartRepository } from './cart.repository';
 import type { SaleRepository } from './sale.repository';
 
@@ -7,39 +12,163 @@ export interface CompletedSale {
   saleId: string;
   number: string;
   total: number;
+  change: number;
   currency: string;
 }
 
+export interface SaleServiceOptions {
+  carts: CartRepository;
+  sales: SaleRepository;
+  outbox: Outbox;
+  numberPrefix: () => string;
+  currency: () => string;
+  newId: () => string;
+  terminal: CardTerminal;
+  /** Whether card authorisation is available right now, and why not — asked of connectivity, never of the network. */
+  cardOnline: () => { available: boolean; reason: string | null };
+  offlineLimits: () => { perPaymentLimit: number; totalLimit: number; uploadDeadlineHours: number };
+  managerByPin: (pin: string) => Promise<{ name: string }>;
+  now?: () => number;
+}
+
 /**
- * Completes the open sale: its lines, its payment and its operations for HQ commit in one transaction,
- * under the register's next gap-free number (`<store>-<register>-<sequence>`).
+ * The tender step and the completion of a sale. Payments are written to the open sale as they are taken
+ * (a card approval is never lost to a crash); completing commits the sale, its payments and the
+ * operations for HQ in one transaction under the register's next gap-free number.
  */
 export class SaleService {
-  constructor(
-    private readonly carts: CartRepository,
-    private readonly sales: SaleRepository,
-    private readonly outbox: Outbox,
-    private readonly numberPrefix: () => string,
-    private readonly currency: () => string,
-    private readonly newId: () => string,
-  ) {}
+  private readonly now: () => number;
 
-  completeWithCash(tendered: number | null, now = Date.now()): CompletedSale & { change: number } {
-    const cart = this.carts.get(this.currency());
-    if (!cart.id || cart.lines.length === 0) throw new KassaError('INVALID_INPUT', 'The cart is empty: scan an item first.');
-    const received = tendered ?? cart.total;
-    if (received < cart.total) throw new KassaError('INVALID_INPUT', 'The cash received is less than the amount due.');
-    const saleId = cart.id;
-    const result = this.outbox.write(() => {
-      const done = this.sales.completeOpenSale(saleId, this.numberPrefix(), { id: this.newId(), tender: 'cash', amount: cart.total, status: 'approved', reference: null }, now);
+  constructor(private readonly o: SaleServiceOptions) {
+    this.now = o.now ?? Date.now;
+  }
+
+  state(): TenderState {
+    const cart = this.o.carts.get(this.o.currency());
+    const payments = cart.id ? this.o.sales.paymentsOf(cart.id) : [];
+    const paid = payments.reduce((sum, p) => sum + p.amount, 0);
+    return {
+      saleId: cart.id,
+      due: cart.total,
+      paid,
+      remaining: Math.max(0, cart.total - paid),
+      currency: cart.currency,
+      payments: payments.map((p) => ({ id: p.id, tender: p.tender === 'card' ? 'card' : 'cash', amount: p.amount, tendered: p.tendered, status: p.status === 'stored' ? 'stored' : 'approved', last4: p.card_last4 })),
+    };
+  }
+
+  options(): TenderOptions {
+    const online = this.o.cardOnline();
+    const limits = this.o.offlineLimits();
+    return {
+      cash: { available: true },
+      card: {
+        mode: online.available ? 'online' : 'store-and-forward',
+        reason: online.reason,
+        perPaymentLimit: limits.perPaymentLimit,
+        totalLimit: limits.totalLimit,
+        outstanding: this.o.sales.outstandingStoredCards(),
+        uploadDeadlineHours: limits.uploadDeadlineHours,
+      },
+    };
+  }
+
+  /** Cash received; more than what remains is change, given at completion. */
+  addCash(saleId: string, tendered: number): TenderState {
+    const state = this.openState(saleId);
+    if (!Number.isSafeInteger(tendered) || tendered <= 0) throw new KassaError('INVALID_INPUT', 'Enter the cash received as an amount above zero.');
+    if (tendered > state.remaining + 1_000_000) throw new KassaError('INVALID_INPUT', 'That cash amount is far more than the amount due; check it and enter it again.');
+    const applied = tendered;
+    this.o.sales.addPayment({ id: this.o.newId(), saleId, tender: 'cash', amount: applied, tendered, status: 'approved', reference: null, cardLast4: null, cardToken: null, uploadDeadline: null }, this.now());
+    return this.state();
+  }
+
+  /**
+   * A card payment: authorised live when the checkout service is available; otherwise, or when the
+   * cashier chooses it after a timeout, stored and forwarded later within the offline limits (a
+   * manager's PIN above them).
+   */
+  async addCard(saleId: string, request: { amount?: number; cardNumber?: string; storeAndForward?: boolean; managerPin?: string }): Promise<TenderState> {
+    const state = this.openState(saleId);
+    const amount = request.amount ?? state.remaining;
+    if (!Number.isSafeInteger(amount) || amount <= 0) throw new KassaError('INVALID_INPUT', 'Enter a card amount above zero.');
+    if (amount > state.remaining) throw new KassaError('INVALID_INPUT', 'A card pays at most what remains due; card payments give no change.');
+    const cardNumber = (request.cardNumber ?? '').replace(/\s+/g, '') || TEST_CARDS.approved;
+    if (!isLuhnValid(cardNumber)) throw new KassaError('INVALID_INPUT', 'That card number is not valid (check the digits).');
+    const online = this.o.cardOnline();
+    if (online.available && !request.storeAndForward) return this.authorizeOnline(saleId, amount, cardNumber, state.currency);
+    return this.storeAndForward(saleId, amount, cardNumber, request.managerPin);
+  }
+
+  /** Commits the sale. Completing a sale that is already complete (a double click) returns it unchanged. */
+  complete(saleId: string): CompletedSale {
+    const header = this.o.sales.header(saleId);
+    if (!header) throw new KassaError('NOT_FOUND', 'There is no such sale on this register.');
+    if (header.status === 'completed') return { saleId, number: header.number!, total: header.total, change: header.change_due, currency: header.currency };
+    const state = this.openState(saleId);
+    if (state.remaining > 0) throw new KassaError('INVALID_INPUT', `${state.remaining} still due: take another payment before completing the sale.`);
+    const now = this.now();
+    const done = this.o.outbox.write(() => {
+      const record = this.o.sales.completeOpenSale(saleId, this.o.numberPrefix(), state.due, now);
       return {
-        result: done,
+        result: record,
         operations: [
-          { entity: 'sale', entityId: saleId, type: 'completed', payload: done.sale },
-          { entity: 'payment', entityId: done.payment.id, type: 'recorded', payload: done.payment },
+          { entity: 'sale', entityId: saleId, type: 'completed', payload: record.sale },
+          ...record.payments.map((p) => ({ entity: 'payment' as const, entityId: p.id, type: 'recorded' as const, payload: p })),
+          ...record.offlineCards.map((c) => ({ entity: 'offlineCardPayment' as const, entityId: c.id, type: 'captured' as const, payload: c })),
         ],
       };
     }, now);
-    return { saleId, number: result.number, total: cart.total, currency: cart.currency, change: received - cart.total };
+    return { saleId, number: done.number, total: done.total, change: done.change, currency: state.currency };
+  }
+
+  /** Cash for what remains (or `tendered`), then completion: the quick path. */
+  completeWithCash(tendered: number | null): CompletedSale {
+    const state = this.state();
+    if (!state.saleId || state.due === 0) throw new KassaError('NOTHING_TO_PAY', 'The cart is empty: scan an item first.');
+    if (state.remaining > 0) this.addCash(state.saleId, tendered ?? state.remaining);
+    return this.complete(state.saleId);
+  }
+
+  private openState(saleId: string): TenderState {
+    const state = this.state();
+    if (!state.saleId || state.saleId !== saleId) throw new KassaError('NOT_FOUND', 'This sale is no longer open on this register; start a new sale.');
+    if (state.due === 0) throw new KassaError('NOTHING_TO_PAY', 'The cart is empty: scan an item first.');
+    return state;
+  }
+
+  private async authorizeOnline(saleId: string, amount: number, cardNumber: string, currency: string): Promise<TenderState> {
+    const paymentId = this.o.newId();
+    let answer: CardAuthorization;
+    try {
+      answer = await this.o.terminal.authorize({ paymentId, orderId: saleId, amount, currency, cardNumber });
+    } catch (error) {
+      const timedOut = (error instanceof HqStatusError && error.status === 504) || (error instanceof HqRequestError && error.kind === 'timeout');
+      if (timedOut) {
+        throw new KassaError('CARD_TIMEOUT', 'The card payment got no answer in time. Nothing was charged: store the card payment and send it later, or take another tender.');
+      }
+      throw new KassaError('HQ_UNAVAILABLE', 'The card payment could not be authorised right now (HQ did not give a usable answer). Store it and send it later, or take another tender.');
+    }
+    if (answer.status === 'declined') throw new KassaError('PAYMENT_DECLINED', `The card was declined${answer.reason ? `: ${answer.reason.replace(/\.$/, '')}` : ''}. The cart is kept: try another card or another tender.`);
+    this.o.sales.addPayment({ id: paymentId, saleId, tender: 'card', amount, tendered: null, status: 'approved', reference: answer.authCode, cardLast4: answer.last4, cardToken: null, uploadDeadline: null }, this.now());
+    return this.state();
+  }
+
+  private async storeAndForward(saleId: string, amount: number, cardNumber: string, managerPin: string | undefined): Promise<TenderState> {
+    const limits = this.o.offlineLimits();
+    const outstanding = this.o.sales.outstandingStoredCards();
+    const over = amount > limits.perPaymentLimit || outstanding + amount > limits.totalLimit;
+    if (over) {
+      if (!managerPin) {
+        throw new KassaError('LIMIT_EXCEEDED', 'This card payment is above the offline limit (per payment or in total). A manager must approve it with their PIN, or take another tender.');
+      }
+      await this.o.managerByPin(managerPin);
+    }
+    const now = this.now();
+    this.o.sales.addPayment(
+      { id: this.o.newId(), saleId, tender: 'card', amount, tendered: null, status: 'stored', reference: null, cardLast4: cardNumber.slice(-4), cardToken: cardNumber, uploadDeadline: now + limits.uploadDeadlineHours * 3_600_000 },
+      now,
+    );
+    return this.state();
   }
 }
