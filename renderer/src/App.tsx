@@ -1,12 +1,14 @@
 import { useEffect, useState } from 'react';
-import type { AppInfo, User } from '../../shared/api';
+import type { AppInfo, CompletedSaleView, User } from '../../shared/api';
 import { call } from './api/client';
 import { StatusBar } from './components/StatusBar';
 import { useConnectivity } from './hooks/useConnectivity';
 import { useSyncStatus } from './hooks/useSyncStatus';
 import { useKassaEvent } from './hooks/useKassaEvent';
 import { CheckoutScreen } from './screens/CheckoutScreen';
+import { CompletedScreen } from './screens/CompletedScreen';
 import { EnrolScreen } from './screens/EnrolScreen';
+import { TenderScreen } from './screens/TenderScreen';
 import { LoginScreen } from './screens/LoginScreen';
 
 export function App() {
@@ -14,6 +16,8 @@ export function App() {
   const [user, setUser] = useState<User | null | undefined>(undefined);
   const connectivity = useConnectivity();
   const sync = useSyncStatus();
+  const [step, setStep] = useState<'cart' | 'tender'>('cart');
+  const [completed, setCompleted] = useState<CompletedSaleView | null>(null);
 
   useEffect(() => {
     void call('app.info', {}).then(setInfo);
@@ -33,8 +37,26 @@ export function App() {
         </main>
       ) : info.mode === 'hq' && !info.enrolled ? (
         <EnrolScreen onEnrolled={setInfo} />
+      ) : user && completed ? (
+        <CompletedScreen
+          info={info}
+          sale={completed}
+          onNewSale={() => {
+            setCompleted(null);
+            setStep('cart');
+          }}
+        />
+      ) : user && step === 'tender' ? (
+        <TenderScreen
+          info={info}
+          onBack={() => setStep('cart')}
+          onCompleted={(sale) => {
+            setCompleted(sale);
+            setStep('cart');
+          }}
+        />
       ) : user ? (
-        <CheckoutScreen info={info} />
+        <CheckoutScreen info={info} onPay={() => setStep('tender')} />
       ) : (
         <LoginScreen onSignedIn={setUser} />
       )}

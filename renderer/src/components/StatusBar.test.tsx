@@ -41,7 +41,7 @@ describe('the status bar', () => {
   });
 
   it('shows the number of operations waiting to upload, the number alone as its text', () => {
-    const sync = { pending: 7, oldestPendingAt: 1, lastSyncAt: null, lastError: { at: 1, message: 'HQ refused the connection' }, deadLetters: 0, lastSeq: 0, realtime: false, hq: true };
+    const sync = { pending: 7, oldestPendingAt: 1, lastSyncAt: null, lastError: { at: 1, message: 'HQ refused the connection' }, deadLetters: 0, lastSeq: 0, realtime: false, hq: true, nearestCardDeadline: null };
     render(<StatusBar info={info} connectivity={online} user={null} sync={sync} onSignOut={() => {}} />);
     const pending = screen.getByTestId('pending-sync');
     expect(pending.textContent).toBe('7');

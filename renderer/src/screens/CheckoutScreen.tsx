@@ -5,7 +5,7 @@ import { money } from '../format';
 import { useKassaEvent } from '../hooks/useKassaEvent';
 
 /** The cart: the scan field always has focus, so a barcode scanner (a keyboard wedge) just works. */
-export function CheckoutScreen({ info }: { info: AppInfo }) {
+export function CheckoutScreen({ info, onPay }: { info: AppInfo; onPay: () => void }) {
   const [cart, setCart] = useState<Cart | null>(null);
   const [code, setCode] = useState('');
   const [error, setError] = useState<string | null>(null);
@@ -119,6 +119,9 @@ export function CheckoutScreen({ info }: { info: AppInfo }) {
           <output className="total__amount" data-testid="cart-total" aria-label="Amount due">
             {format(cart?.total ?? 0)}
           </output>
+          <button type="button" className="button button--primary button--large" onClick={onPay} disabled={!cart?.lines.length}>
+            Pay
+          </button>
         </div>
       </aside>
     </main>

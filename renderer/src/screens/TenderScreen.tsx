@@ -1,0 +1,195 @@
+import { useCallback, useEffect, useRef, useState, type FormEvent } from 'react';
+import type { AppInfo, CompletedSaleView, TenderOptions, TenderState } from '../../../shared/api';
+import { call, CallError } from '../api/client';
+import { money } from '../format';
+
+type Tender = 'cash' | 'card';
+
+/** Quick cash amounts: the exact amount, then the next round notes above it. */
+function quickAmounts(remaining: number): number[] {
+  const notes = [500, 1000, 2000, 5000, 10000];
+  return [remaining, ...notes.filter((n) => n > remaining).slice(0, 3)];
+}
+
+/**
+ * The tender step: Cash (defaults to the exact amount due, editable, with quick amounts) or Card
+ * (authorised now, or stored and sent later when the till is offline — the screen says which and why).
+ * Complete sale takes the payment and, once the sale is covered, commits it.
+ */
+export function TenderScreen({ info, onBack, onCompleted }: { info: AppInfo; onBack: () => void; onCompleted: (sale: CompletedSaleView) => void }) {
+  const [state, setState] = useState<TenderState | null>(null);
+  const [options, setOptions] = useState<TenderOptions | null>(null);
+  const [tender, setTender] = useState<Tender>('cash');
+  const [cashText, setCashText] = useState('');
+  const [cardNumber, setCardNumber] = useState('');
+  const [managerPin, setManagerPin] = useState('');
+  const [offerStore, setOfferStore] = useState(false);
+  const [needsManager, setNeedsManager] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const [notice, setNotice] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  const amountField = useRef<HTMLInputElement>(null);
+  const format = (amount: number) => money(amount, state?.currency ?? info.currency, info.locale);
+  const digits = useCallback((amount: number) => (amount / 100).toFixed(2), []);
+
+  const refresh = useCallback(async () => {
+    const [s, o] = await Promise.all([call('checkout.state', {}), call('checkout.options', {})]);
+    setState(s);
+    setOptions(o);
+    setCashText(digits(s.remaining));
+    return s;
+  }, [digits]);
+
+  useEffect(() => {
+    let live = true;
+    Promise.all([call('checkout.state', {}), call('checkout.options', {})]).then(
+      ([s, o]) => {
+        if (!live) return;
+        setState(s);
+        setOptions(o);
+        setCashText(digits(s.remaining));
+      },
+      (e: unknown) => live && setError(e instanceof CallError ? e.message : String(e)),
+    );
+    return () => {
+      live = false;
+    };
+  }, [digits]);
+
+  const choose = (next: Tender) => {
+    setTender(next);
+    setError(null);
+    setOfferStore(false);
+    setNeedsManager(false);
+    setTimeout(() => amountField.current?.focus(), 0);
+  };
+
+  const finish = async (current: TenderState) => {
+    if (current.remaining > 0) {
+      setNotice(`Paid ${format(current.paid)}. ${format(current.remaining)} still due: choose a tender for the rest.`);
+      setCashText(digits(current.remaining));
+      return;
+    }
+    onCompleted(await call('checkout.complete', { saleId: current.saleId! }));
+  };
+
+  const submit = async (event?: FormEvent, storeAndForward = false) => {
+    event?.preventDefault();
+    if (!state?.saleId || busy) return;
+    setBusy(true);
+    setError(null);
+    setNotice(null);
+    try {
+      let current = state;
+      if (current.remaining > 0) {
+        if (tender === 'cash') {
+          const tendered = Math.round(Number(cashText.replace(',', '.')) * 100);
+          if (!Number.isFinite(tendered) || tendered <= 0) throw new CallError({ code: 'INVALID_INPUT', message: 'Enter the cash received, for example 20.00.' });
+          current = await call('checkout.addCash', { saleId: current.saleId!, tendered });
+        } else {
+          current = await call('checkout.addCard', {
+            saleId: current.saleId!,
+            ...(cardNumber.trim() ? { cardNumber: cardNumber.replace(/\s+/g, '') } : {}),
+            ...(storeAndForward ? { storeAndForward: true } : {}),
+            ...(managerPin ? { managerPin } : {}),
+          });
+        }
+        setState(current);
+        setManagerPin('');
+        setOfferStore(false);
+        setNeedsManager(false);
+      }
+      await finish(current);
+    } catch (e) {
+      const failure = e instanceof CallError ? e : new CallError({ code: 'INTERNAL', message: String(e) });
+      setError(failure.message);
+      setOfferStore(failure.code === 'CARD_TIMEOUT' || failure.code === 'HQ_UNAVAILABLE');
+      setNeedsManager(failure.code === 'LIMIT_EXCEEDED' || failure.code === 'NOT_A_MANAGER');
+      void refresh();
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  if (!state || !options) return <main className="loading">Preparing payment…</main>;
+  const card = options.card;
+  return (
+    <main className="tender">
+      <section className="tender__due" aria-label="Amount due">
+        <span className="total__label">Amount due</span>
+        <output className="total__amount" data-testid="tender-due">
+          {format(state.remaining)}
+        </output>
+        {state.paid > 0 ? <span className="tender__paid">Paid so far {format(state.paid)} of {format(state.due)}</span> : null}
+        <ul className="tender__payments" aria-label="Payments taken">
+          {state.payments.map((p) => (
+            <li key={p.id}>
+              {p.tender === 'cash' ? 'Cash' : `Card ····${p.last4 ?? ''}`} {format(p.amount)}
+              {p.status === 'stored' ? ' (stored: sent to HQ when online)' : ''}
+            </li>
+          ))}
+        </ul>
+        <button type="button" className="button button--secondary" onClick={onBack} disabled={busy || state.paid > 0}>
+          Back to cart
+        </button>
+      </section>
+      <form className="tender__form" onSubmit={(e) => void submit(e)}>
+        <div className="tender__choices" role="group" aria-label="Tender">
+          <button type="button" className={`button button--tender${tender === 'cash' ? ' is-selected' : ''}`} aria-pressed={tender === 'cash'} onClick={() => choose('cash')}>
+            Cash
+          </button>
+          <button type="button" className={`button button--tender${tender === 'card' ? ' is-selected' : ''}`} aria-pressed={tender === 'card'} onClick={() => choose('card')}>
+            Card
+          </button>
+        </div>
+        {tender === 'cash' ? (
+          <div className="tender__fields">
+            <label htmlFor="cash-received">Cash received</label>
+            <input id="cash-received" ref={amountField} className="scan__input" inputMode="decimal" autoComplete="off" value={cashText} onChange={(e) => setCashText(e.target.value.replace(/[^\d.,]/g, ''))} autoFocus />
+            <div className="tender__quick" role="group" aria-label="Quick amounts">
+              {quickAmounts(state.remaining).map((amount, i) => (
+                <button key={amount} type="button" className="button button--secondary" onClick={() => setCashText(digits(amount))}>
+                  {i === 0 ? `Exact ${format(amount)}` : format(amount)}
+                </button>
+              ))}
+            </div>
+          </div>
+        ) : (
+          <div className="tender__fields">
+            <p className="tender__mode" role="status">
+              {card.mode === 'online'
+                ? 'Card payments are authorised now.'
+                : `${card.reason ?? 'Card payments are stored and sent later.'} Up to ${format(card.perPaymentLimit)} a payment and ${format(card.totalLimit)} in total (${format(card.outstanding)} stored now) without a manager; sent within ${card.uploadDeadlineHours} h.`}
+            </p>
+            <label htmlFor="card-number">Card number</label>
+            <input id="card-number" ref={amountField} className="scan__input" inputMode="numeric" autoComplete="off" maxLength={23} value={cardNumber} onChange={(e) => setCardNumber(e.target.value.replace(/[^\d ]/g, ''))} />
+            {needsManager ? (
+              <>
+                <label htmlFor="manager-pin">Manager PIN</label>
+                <input id="manager-pin" className="scan__input" type="password" inputMode="numeric" maxLength={8} value={managerPin} onChange={(e) => setManagerPin(e.target.value.replace(/\D/g, ''))} />
+              </>
+            ) : null}
+          </div>
+        )}
+        <div className="messages">
+          {error ? (
+            <p className="message message--error" role="alert">
+              {error}
+            </p>
+          ) : null}
+          <p className="message message--notice" role="status">
+            {notice ?? ''}
+          </p>
+        </div>
+        {offerStore ? (
+          <button type="button" className="button button--secondary button--large" onClick={() => void submit(undefined, true)} disabled={busy}>
+            Store card payment and send later
+          </button>
+        ) : null}
+        <button type="submit" className="button button--primary button--large" disabled={busy}>
+          Complete sale
+        </button>
+      </form>
+    </main>
+  );
+}
