@@ -32,4 +32,19 @@ describeEachStorage('HQ database', (kind) => {
     await expect(openHqDatabase(storage.storage)).rejects.toThrow(MigrationFailedError);
     await expect(openHqDatabase(storage.storage)).rejects.toThrow(/could not bring its database up to date.*999-from-the-future/);
   });
+
+  it('migrates its own schema while another schema of the same database already holds an HQ', async () => {
+    storage = makeStorage(kind);
+    const other = makeStorage(kind);
+    try {
+      const neighbour = await openHqDatabase(other.storage);
+      const own = await openHqDatabase(storage.storage);
+      const applied = await own.db.selectFrom('kysely_migration' as never).select(sql<string>`name`.as('name')).execute();
+      expect(applied.map((r) => (r as { name: string }).name)).toEqual(Object.keys(migrations));
+      await own.close();
+      await neighbour.close();
+    } finally {
+      await other.cleanup();
+    }
+  });
 });

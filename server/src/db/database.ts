@@ -124,12 +124,30 @@ export async function openHqDatabase(options: StorageOptions): Promise<HqDatabas
     }
   }
   const hqDb = options.kind === 'sqlite' ? openSqlite(options.dataDir) : openPostgres(options);
-  const { error } = await new Migrator({ db: hqDb.db, provider: migrationProvider }).migrateToLatest();
+  let error: unknown;
+  try {
+    const migrationTableSchema = await currentSchema(hqDb);
+    ({ error } = await new Migrator({ db: hqDb.db, provider: migrationProvider, ...(migrationTableSchema ? { migrationTableSchema } : {}) }).migrateToLatest());
+  } catch (cause) {
+    error = cause;
+  }
   if (error) {
     await hqDb.close();
     throw new MigrationFailedError(error);
   }
   return hqDb;
+}
+
+/**
+ * PostgreSQL: the schema HQ's tables live in (the first of the search_path). Kysely's migrator looks for
+ * its own tables in every schema of the database unless told which one, so without it a second HQ (or
+ * anything else migrated with Kysely) in another schema of the same database makes it skip creating
+ * them, and start-up fails.
+ */
+async function currentSchema(hqDb: HqDatabase): Promise<string | undefined> {
+  if (hqDb.dialect !== 'postgres') return undefined;
+  const { rows } = await sql<{ schema: string | null }>`SELECT current_schema() AS schema`.execute(hqDb.db);
+  return rows[0]?.schema ?? undefined;
 }
 
 /** A cheap round trip to the database, for `GET /health`. */
