@@ -68,6 +68,17 @@ export const SyncStatusSchema = z.object({
   hq: z.boolean(),
   /** The earliest upload deadline of a card payment taken offline and not yet sent (ms UTC). */
   nearestCardDeadline: z.number().int().nullable(),
+  /** Card payments taken offline that HQ declined afterwards (a manager follows them up). */
+  declinedCardPayments: z.number().int(),
+});
+
+export const DeclinedCardPaymentSchema = z.object({
+  paymentId: z.string(),
+  saleNumber: z.string().nullable(),
+  amount: z.number().int(),
+  last4: z.string().nullable(),
+  reason: z.string().nullable(),
+  capturedAt: z.number().int(),
 });
 export type SyncStatus = z.infer<typeof SyncStatusSchema>;
 
@@ -205,6 +216,7 @@ export const api = {
     output: TenderStateSchema,
   },
   'checkout.complete': { input: z.object({ saleId: z.string().max(64) }).strict(), output: CompletedSaleSchema },
+  'checkout.declinedCardPayments': { input: empty, output: z.object({ payments: z.array(DeclinedCardPaymentSchema) }) },
   'sync.status': { input: empty, output: SyncStatusSchema },
   'sync.deadLetters': { input: empty, output: z.object({ deadLetters: z.array(DeadLetterSchema) }) },
   'sync.retry': { input: z.object({ id: z.string().max(64), managerPin: z.string().regex(/^\d{4,8}$/) }).strict(), output: SyncStatusSchema },

@@ -19,6 +19,7 @@ export const CHANNELS = [
   'checkout.addCash',
   'checkout.addCard',
   'checkout.complete',
+  'checkout.declinedCardPayments',
   'sync.status',
   'sync.deadLetters',
   'sync.retry',

@@ -81,7 +81,16 @@ export async function createKassaCore({ config, log, nativeBinding }: CoreOption
     if (!hq) await seedDemoData(catalog, users);
     const outbox = new Outbox(db);
     const saleRepository = new SaleRepository(db);
-    const sync = new SyncService({ db, outbox, hq, identity, connectivity, log, nearestCardDeadline: () => saleRepository.nearestCardDeadline() });
+    const sync = new SyncService({
+      db,
+      outbox,
+      hq,
+      identity,
+      connectivity,
+      log,
+      nearestCardDeadline: () => saleRepository.nearestCardDeadline(),
+      declinedCardPayments: () => saleRepository.declinedStoredCards().length,
+    });
     stops.push(() => sync.stop());
 
     const info = (): AppInfo => {
@@ -211,6 +220,10 @@ export async function createKassaCore({ config, log, nativeBinding }: CoreOption
         const done = sales.complete(saleId);
         sync.changed();
         return done;
+      },
+      'checkout.declinedCardPayments': () => {
+        session.require();
+        return { payments: saleRepository.declinedStoredCards() };
       },
       'sync.status': () => sync.status(),
       'sync.deadLetters': () => {

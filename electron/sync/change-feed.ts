@@ -30,6 +30,7 @@ export class ChangeFeed {
   private readonly upsertPromotion;
   private readonly deletePromotion;
   private readonly deactivateProduct;
+  private readonly settleCard;
   private readonly listeners = new Set<(applied: number) => void>();
 
   constructor(
@@ -46,6 +47,7 @@ export class ChangeFeed {
     this.upsertPromotion = db.prepare<[string, string]>('INSERT INTO promotions (id, data) VALUES (?, ?) ON CONFLICT (id) DO UPDATE SET data = excluded.data');
     this.deletePromotion = db.prepare<[string]>('DELETE FROM promotions WHERE id = ?');
     this.deactivateProduct = db.prepare<[number, string]>('UPDATE products SET active = 0, updated_at = ? WHERE sku = ?');
+    this.settleCard = db.prepare<[string, string | null, string]>("UPDATE payments SET settlement = ?, settlement_reason = ? WHERE id = ? AND status = 'stored'");
   }
 
   lastSeq(): number {
@@ -118,8 +120,14 @@ export class ChangeFeed {
         if (change.action === 'delete') this.deletePromotion.run(change.entityId);
         else this.upsertPromotion.run(change.entityId, JSON.stringify(ChangeDataSchemas.promotion.parse(change.data)));
         return;
+      case 'cardSettlement': {
+        // HQ's verdict on a card payment this register stored offline; a decline must reach a manager.
+        const settlement = ChangeDataSchemas.cardSettlement.parse(change.data);
+        this.settleCard.run(settlement.status, settlement.reason, settlement.id);
+        return;
+      }
       default:
-        // Members, orders of other registers, point ledger entries and card settlements are stored by
+        // Members, orders of other registers and point ledger entries are stored by
         // their modules (membership, orders, checkout) once those keep local copies; until then the
         // register only moves past them.
         return;

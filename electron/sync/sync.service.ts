@@ -22,6 +22,7 @@ export interface SyncServiceOptions {
   pullEveryMs?: number;
   /** The earliest upload deadline of a card payment taken offline (shown as a countdown). */
   nearestCardDeadline?: () => number | null;
+  declinedCardPayments?: () => number;
 }
 
 /**
@@ -125,6 +126,7 @@ export class SyncService {
       realtime: this.realtime?.isOpen() ?? false,
       hq: this.options.hq !== null,
       nearestCardDeadline: this.options.nearestCardDeadline?.() ?? null,
+      declinedCardPayments: this.options.declinedCardPayments?.() ?? 0,
     };
   }
 

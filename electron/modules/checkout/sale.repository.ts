@@ -48,6 +48,7 @@ export class SaleRepository {
   private readonly sale;
   private readonly outstanding;
   private readonly nearestDeadline;
+  private readonly declined;
 
   constructor(db: KassaDatabase) {
     this.nextSequence = db.prepare<[], { last: number }>('UPDATE register_sequence SET last = last + 1 WHERE singleton = 1 RETURNING last');
@@ -69,6 +70,9 @@ export class SaleRepository {
     this.outstanding = db.prepare<[], { total: number }>(
       "SELECT coalesce(sum(p.amount), 0) AS total FROM payments p JOIN sales s ON s.id = p.sale_id WHERE p.status = 'stored' AND p.settlement IS NULL AND s.status <> 'voided'",
     );
+    this.declined = db.prepare<[], { id: string; number: string | null; amount: number; card_last4: string | null; settlement_reason: string | null; created_at: number }>(
+      "SELECT p.id, s.number, p.amount, p.card_last4, p.settlement_reason, p.created_at FROM payments p JOIN sales s ON s.id = p.sale_id WHERE p.status = 'stored' AND p.settlement = 'declined' ORDER BY p.created_at DESC",
+    );
     this.nearestDeadline = db.prepare<[], { deadline: number | null }>(
       "SELECT min(p.upload_deadline) AS deadline FROM payments p WHERE p.status = 'stored' AND EXISTS (SELECT 1 FROM outbox o WHERE o.entity = 'offlineCardPayment' AND o.entity_id = p.id)",
     );
@@ -89,6 +93,11 @@ export class SaleRepository {
   /** Card payments taken offline and not yet settled by HQ, summed (the store's outstanding risk). */
   outstandingStoredCards(): number {
     return this.outstanding.get()!.total;
+  }
+
+  /** Card payments taken offline that HQ later declined: a manager must follow each one up. */
+  declinedStoredCards(): { paymentId: string; saleNumber: string | null; amount: number; last4: string | null; reason: string | null; capturedAt: number }[] {
+    return this.declined.all().map((r) => ({ paymentId: r.id, saleNumber: r.number, amount: r.amount, last4: r.card_last4, reason: r.settlement_reason, capturedAt: r.created_at }));
   }
 
   /** The earliest upload deadline of a stored card payment still waiting in the outbox. */

@@ -41,12 +41,19 @@ describe('the status bar', () => {
   });
 
   it('shows the number of operations waiting to upload, the number alone as its text', () => {
-    const sync = { pending: 7, oldestPendingAt: 1, lastSyncAt: null, lastError: { at: 1, message: 'HQ refused the connection' }, deadLetters: 0, lastSeq: 0, realtime: false, hq: true, nearestCardDeadline: null };
+    const sync = { pending: 7, oldestPendingAt: 1, lastSyncAt: null, lastError: { at: 1, message: 'HQ refused the connection' }, deadLetters: 0, lastSeq: 0, realtime: false, hq: true, nearestCardDeadline: null, declinedCardPayments: 0 };
     render(<StatusBar info={info} connectivity={online} user={null} sync={sync} onSignOut={() => {}} />);
     const pending = screen.getByTestId('pending-sync');
     expect(pending.textContent).toBe('7');
     expect(pending.getAttribute('aria-label')).toBe('Operations waiting to upload: 7');
     expect(pending.parentElement!.title).toBe('Last upload failed: HQ refused the connection');
+  });
+
+  it('counts down to the nearest offline card deadline and warns about card payments HQ declined', () => {
+    const sync = { pending: 3, oldestPendingAt: 1, lastSyncAt: null, lastError: null, deadLetters: 0, lastSeq: 0, realtime: false, hq: true, nearestCardDeadline: Date.now() + 2 * 3_600_000 + 5_000, declinedCardPayments: 2 };
+    render(<StatusBar info={info} connectivity={online} user={null} sync={sync} onSignOut={() => {}} />);
+    expect(screen.getByTestId('card-deadline').textContent).toMatch(/Card upload due in 2:00:0\d/);
+    expect(screen.getByRole('alert').textContent).toMatch(/2 card payments taken offline were declined by HQ/);
   });
 
   it('asks the main process to go offline when the cashier presses the button', async () => {

@@ -2,6 +2,7 @@ import { useState } from 'react';
 import type { AppInfo, ConnectivityState, SyncStatus, User } from '../../../shared/api';
 import { call, CallError } from '../api/client';
 import { clock } from '../format';
+import { CardDeadline } from './CardDeadline';
 
 interface Props {
   info: AppInfo | null;
@@ -63,6 +64,12 @@ export function StatusBar({ info, connectivity, user, sync = null, onSignOut }: 
         </span>
       ) : null}
       <span className="status-bar__spacer" />
+      {sync?.nearestCardDeadline ? <CardDeadline deadline={sync.nearestCardDeadline} /> : null}
+      {sync?.declinedCardPayments ? (
+        <span className="status-bar__warning" role="alert">
+          {sync.declinedCardPayments === 1 ? '1 card payment taken offline was declined by HQ: a manager must follow it up.' : `${sync.declinedCardPayments} card payments taken offline were declined by HQ: a manager must follow them up.`}
+        </span>
+      ) : null}
       <span className="pending" title={pendingTitle(sync)}>
         <span className="pending__label">To upload</span>
         <span className="pending__count" data-testid="pending-sync" aria-label={`Operations waiting to upload: ${sync?.pending ?? 0}`}>
