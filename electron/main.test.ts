@@ -2,7 +2,7 @@ import type { BrowserWindow, IpcMainInvokeEvent } from 'electron';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { CHANNELS, EVENT_IPC_CHANNEL } from '../shared/channels';
 import type { KassaCore } from './core/kassa-core';
-import { applySessionPolicy, createMainWindow, forwardConnectivityHints, isTrustedSender, registerIpc } from './main';
+import { applySessionPolicy, createMainWindow, forwardConnectivityHints, isTrustedSender, printReceiptSilently, registerIpc } from './main';
 
 type WindowOpenHandler = (details: { url: string }) => { action: 'allow' | 'deny' };
 type NavigationEvent = { preventDefault: () => void };
@@ -25,6 +25,7 @@ const electron = vi.hoisted(() => {
       return this;
     });
     readonly send = vi.fn();
+    readonly print = vi.fn((_options: Record<string, unknown>, callback: (success: boolean, failureReason: string) => void) => callback(true, ''));
   }
 
   class FakeBrowserWindow {
@@ -36,6 +37,7 @@ const electron = vi.hoisted(() => {
     readonly loadURL = vi.fn(() => Promise.resolve());
     readonly loadFile = vi.fn(() => Promise.resolve());
     readonly isDestroyed = vi.fn(() => false);
+    readonly destroy = vi.fn();
     constructor(readonly options: { webPreferences?: Record<string, unknown> }) {
       FakeBrowserWindow.instances.push(this);
     }
@@ -289,5 +291,49 @@ describe('forwardConnectivityHints', () => {
     } finally {
       vi.useRealTimers();
     }
+  });
+});
+
+describe('printReceiptSilently', () => {
+  const html = '<!doctype html><html><body><main class="receipt">S01-R01-7</main></body></html>';
+  const printWindow = () => {
+    const window = electron.FakeBrowserWindow.instances.at(-1);
+    if (!window) throw new Error('printReceiptSilently did not create a BrowserWindow');
+    return window;
+  };
+
+  it('prints the receipt without a dialog to the configured printer from a hidden window with JavaScript off, then closes it', async () => {
+    await printReceiptSilently(html, 'EPSON TM-T20III');
+    const window = printWindow();
+    expect(window.options).toMatchObject({ show: false, webPreferences: { javascript: false, sandbox: true, contextIsolation: true, nodeIntegration: false } });
+    expect(window.options.webPreferences).not.toHaveProperty('preload');
+    expect(window.loadURL).toHaveBeenCalledWith(`data:text/html;charset=utf-8,${encodeURIComponent(html)}`);
+    expect(window.webContents.print).toHaveBeenCalledWith(expect.objectContaining({ silent: true, deviceName: 'EPSON TM-T20III' }), expect.any(Function));
+    expect(window.loadURL.mock.invocationCallOrder[0]).toBeLessThan(window.webContents.print.mock.invocationCallOrder[0]!);
+    expect(window.destroy).toHaveBeenCalledTimes(1);
+  });
+
+  it("with no printer configured, leaves the choice to the system's default printer", async () => {
+    await printReceiptSilently(html, '');
+    const [options] = printWindow().webContents.print.mock.calls[0]!;
+    expect(options).toMatchObject({ silent: true });
+    expect(options).not.toHaveProperty('deviceName');
+  });
+
+  it("is locked down like the main window: no new windows, no navigation away", async () => {
+    await printReceiptSilently(html, '');
+    const contents = printWindow().webContents;
+    expect(contents.windowOpenHandler?.({ url: 'https://example.com/' })).toEqual({ action: 'deny' });
+    const event = { preventDefault: vi.fn() };
+    contents.listeners.get('will-navigate')?.(event, 'https://evil.example/');
+    expect(event.preventDefault).toHaveBeenCalled();
+  });
+
+  it("rejects with the printer's reason when the job fails, and still closes the window", async () => {
+    const failing = printReceiptSilently(html, 'Missing printer');
+    // The window exists synchronously; make its print fail before the load resolves.
+    printWindow().webContents.print.mockImplementation((_options, callback) => callback(false, 'Invalid deviceName provided'));
+    await expect(failing).rejects.toThrow('Invalid deviceName provided');
+    expect(printWindow().destroy).toHaveBeenCalledTimes(1);
   });
 });

@@ -50,6 +50,25 @@ export function createMainWindow(preloadPath: string, rendererUrl: string | unde
   return window;
 }
 
+/**
+ * Prints a receipt without a dialog: a hidden window with JavaScript off loads the receipt's HTML as a
+ * data URL and sends it to the printer named in settings (empty: the system's default printer).
+ */
+export async function printReceiptSilently(html: string, deviceName: string): Promise<void> {
+  const window = new BrowserWindow({ show: false, width: 320, height: 800, title: 'Receipt', webPreferences: { ...SECURE_WEB_PREFERENCES, javascript: false } });
+  lockDown(window.webContents, undefined);
+  try {
+    await window.loadURL(`data:text/html;charset=utf-8,${encodeURIComponent(html)}`);
+    await new Promise<void>((resolve, reject) => {
+      window.webContents.print({ silent: true, printBackground: false, ...(deviceName ? { deviceName } : {}) }, (success, failureReason) =>
+        success ? resolve() : reject(new Error(failureReason || 'the printer did not take the receipt')),
+      );
+    });
+  } finally {
+    if (!window.isDestroyed()) window.destroy();
+  }
+}
+
 /** No new windows, no navigation away from the app, no permission prompts. */
 export function lockDown(contents: WebContents, rendererUrl: string | undefined): void {
   contents.setWindowOpenHandler(({ url }) => {
@@ -117,7 +136,12 @@ async function start(log: Logger): Promise<void> {
   }
   await app.whenReady();
   const config = readRegisterConfig(process.env, app.getPath('userData'));
-  const core = await createKassaCore({ config, log, nativeBinding: electronNativeBinding(app.isPackaged, process.resourcesPath, app.getAppPath()) });
+  const core = await createKassaCore({
+    config,
+    log,
+    nativeBinding: electronNativeBinding(app.isPackaged, process.resourcesPath, app.getAppPath()),
+    printReceipt: printReceiptSilently,
+  });
   applySessionPolicy();
   const rendererUrl = app.isPackaged ? undefined : process.env.ELECTRON_RENDERER_URL;
   const rendererFile = path.join(import.meta.dirname, '..', 'renderer', 'index.html');

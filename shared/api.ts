@@ -138,6 +138,15 @@ export const CompletedSaleSchema = z.object({
 });
 export type CompletedSaleView = z.infer<typeof CompletedSaleSchema>;
 
+/** Printing a receipt: Electron sends it to the configured printer; the browser preview prints it itself. */
+export const ReceiptPrintSchema = z.discriminatedUnion('printed', [
+  /** `printer`: the device it went to, empty for the system's default printer. */
+  z.object({ printed: z.literal(true), printer: z.string() }),
+  /** No printer on this host: the renderer shows the HTML and calls `window.print()` (Save as PDF). */
+  z.object({ printed: z.literal(false), html: z.string() }),
+]);
+export type ReceiptPrint = z.infer<typeof ReceiptPrintSchema>;
+
 export const UserSchema = z.object({
   id: z.string(),
   name: z.string(),
@@ -217,6 +226,8 @@ export const api = {
   },
   'checkout.complete': { input: z.object({ saleId: z.string().max(64) }).strict(), output: CompletedSaleSchema },
   'checkout.declinedCardPayments': { input: empty, output: z.object({ payments: z.array(DeclinedCardPaymentSchema) }) },
+  'sales.receipt': { input: z.object({ saleId: z.string().min(1).max(64) }).strict(), output: z.object({ html: z.string() }) },
+  'sales.print': { input: z.object({ saleId: z.string().min(1).max(64) }).strict(), output: ReceiptPrintSchema },
   'sync.status': { input: empty, output: SyncStatusSchema },
   'sync.deadLetters': { input: empty, output: z.object({ deadLetters: z.array(DeadLetterSchema) }) },
   'sync.retry': { input: z.object({ id: z.string().max(64), managerPin: z.string().regex(/^\d{4,8}$/) }).strict(), output: SyncStatusSchema },

@@ -20,6 +20,8 @@ export const CHANNELS = [
   'checkout.addCard',
   'checkout.complete',
   'checkout.declinedCardPayments',
+  'sales.receipt',
+  'sales.print',
   'sync.status',
   'sync.deadLetters',
   'sync.retry',

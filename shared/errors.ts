@@ -15,6 +15,7 @@ export const ERROR_CODES = [
   'CARD_TIMEOUT',
   'LIMIT_EXCEEDED',
   'NOTHING_TO_PAY',
+  'PRINT_FAILED',
   'INTERNAL',
 ] as const;
 

@@ -19,6 +19,8 @@ import { CartRepository } from '../modules/checkout/cart.repository';
 import { CartService } from '../modules/checkout/cart.service';
 import { HqCardTerminal, SimulatedTerminal } from '../modules/checkout/card-terminal';
 import { SaleRepository } from '../modules/checkout/sale.repository';
+import { ReceiptRepository } from '../modules/checkout/receipt/receipt.repository';
+import { ReceiptService, type ReceiptPrinter } from '../modules/checkout/receipt/receipt.service';
 import { SaleService } from '../modules/checkout/sale.service';
 import { loadSettings, type Settings } from '../settings/settings';
 import { Outbox } from '../sync/outbox';
@@ -46,13 +48,15 @@ export interface CoreOptions {
   config: RegisterConfig;
   log: Logger;
   nativeBinding?: string;
+  /** Prints a receipt silently (Electron); without one, `sales.print` hands the HTML to the browser. */
+  printReceipt?: ReceiptPrinter;
 }
 
 /**
  * The register itself, independent of its host: settings, database, connectivity, sync, modules and the
  * API handlers. The Electron adapter and the web host both run exactly this.
  */
-export async function createKassaCore({ config, log, nativeBinding }: CoreOptions): Promise<KassaCore> {
+export async function createKassaCore({ config, log, nativeBinding, printReceipt }: CoreOptions): Promise<KassaCore> {
   fs.mkdirSync(config.dataDir, { recursive: true });
   const settings = loadSettings(config.dataDir);
   const db: KassaDatabase = openDatabase(path.join(config.dataDir, DATABASE_FILE), { nativeBinding });
@@ -152,6 +156,18 @@ export async function createKassaCore({ config, log, nativeBinding }: CoreOption
       managerByPin: (pin) => session.managerByPin(pin),
     });
     outbox.onWrite(() => events.emit({ name: 'cart.changed', payload: cart.get() }));
+    const receipts = new ReceiptService({
+      receipts: new ReceiptRepository(db),
+      issuer: () => ({
+        storeName: identity.get()?.storeName ?? settings.store.name,
+        storeCode: info().storeCode,
+        registerCode: info().registerCode,
+        pricesIncludeTax: identity.get()?.pricesIncludeTax ?? settings.store.pricesIncludeTax,
+      }),
+      locale: config.locale,
+      printer: printReceipt ?? null,
+      deviceName: () => settings.printer.deviceName,
+    });
 
     connectivity.subscribe((state) => events.emit({ name: 'connectivity.changed', payload: state }));
     sync.onChange((status) => events.emit({ name: 'sync.changed', payload: status }));
@@ -224,6 +240,14 @@ export async function createKassaCore({ config, log, nativeBinding }: CoreOption
       'checkout.declinedCardPayments': () => {
         session.require();
         return { payments: saleRepository.declinedStoredCards() };
+      },
+      'sales.receipt': ({ saleId }) => {
+        session.require();
+        return { html: receipts.html(saleId) };
+      },
+      'sales.print': ({ saleId }) => {
+        session.require();
+        return receipts.print(saleId);
       },
       'sync.status': () => sync.status(),
       'sync.deadLetters': () => {

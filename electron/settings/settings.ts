@@ -22,11 +22,22 @@ export const SettingsSchema = z
           .regex(/^[A-Z]{3}$/, 'must be an ISO 4217 code such as EUR')
           .default('EUR'),
         pricesIncludeTax: z.boolean().default(true),
+        /** Cash amounts due are rounded to this step (minor units): 0 = none, 5 or 10 = the nearest 0.05 or 0.10. */
+        cashRoundingMinor: z
+          .number()
+          .refine((step) => step === 0 || step === 5 || step === 10, 'must be 0 (no cash rounding), 5 (round cash to the nearest 0.05) or 10 (the nearest 0.10)')
+          .default(0)
+          .transform((step) => step as 0 | 5 | 10),
       })
       .strict()
       .prefault({}),
     register: z
       .object({ code: code('R01') })
+      .strict()
+      .prefault({}),
+    /** The receipt printer in Electron: its system device name; empty prints to the system's default printer. */
+    printer: z
+      .object({ deviceName: z.string().max(256).default('') })
       .strict()
       .prefault({}),
     /** Card payments taken while offline (store-and-forward): limits above which a manager must approve. */

@@ -1,0 +1,128 @@
+import { formatMoney } from '../../../../shared/money';
+import { RECEIPT_CSS, RECEIPT_STYLE_SOURCE } from './receipt-style';
+
+export interface ReceiptAdjustment {
+  /** What the cashier or the promotion calls it: "Manager discount", "3 for 2 on soups". */
+  label: string;
+  /** The saving, as a positive amount of minor units. */
+  amount: number;
+}
+
+export interface ReceiptLine {
+  name: string;
+  sku: string;
+  quantity: number;
+  unitPrice: number;
+  lineTotal: number;
+  /** A weighed item: the unit price is then per kilogram. */
+  weightGrams: number | null;
+  /** The catalog price when a manager overrode it. */
+  originalPrice: number | null;
+  adjustments: ReceiptAdjustment[];
+}
+
+export interface ReceiptTax {
+  label: string;
+  amount: number;
+}
+
+export interface ReceiptPayment {
+  tender: 'cash' | 'card' | 'points';
+  amount: number;
+  /** Cash handed over, when more than the amount applied. */
+  tendered: number | null;
+  /** `stored`: a card payment taken offline, still to be sent to HQ. */
+  status: 'approved' | 'stored' | 'declined';
+  last4: string | null;
+  reference: string | null;
+}
+
+/** Everything a printed receipt says about one completed sale. */
+export interface Receipt {
+  store: { name: string; code: string };
+  registerCode: string;
+  number: string;
+  completedAt: number;
+  cashier: string;
+  currency: string;
+  lines: ReceiptLine[];
+  /** Tax included in (or added to) the total, one line per rate; empty when the sale records none. */
+  taxes: ReceiptTax[];
+  pricesIncludeTax: boolean;
+  total: number;
+  change: number;
+  payments: ReceiptPayment[];
+}
+
+export const STORED_CARD_NOTE = 'card payment stored — will be sent when online';
+
+// Five characters: a library would cost more than it saves. Every piece of text goes through here.
+const escape = (text: string) => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+
+const TENDER_NAMES: Record<ReceiptPayment['tender'], string> = { cash: 'Cash', card: 'Card', points: 'Points' };
+
+/**
+ * The receipt as one self-contained HTML document for 80 mm paper: no scripts, no external assets, its
+ * only stylesheet allowed by hash, every piece of text escaped.
+ */
+export function renderReceiptHtml(receipt: Receipt, locale = 'en'): string {
+  const money = (amount: number) => escape(formatMoney(amount, receipt.currency, locale));
+  const row = (left: string, right: string, className = 'row') => `<div class="${className}"><span>${left}</span><span>${right}</span></div>`;
+  const when = new Intl.DateTimeFormat(locale, { year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hour12: false }).format(receipt.completedAt);
+
+  const lines = receipt.lines.map((line) => {
+    const adjustments = line.adjustments.map((a) => row(`<span class="detail">${escape(a.label)}</span>`, `-${money(a.amount)}`));
+    return [
+      `<div class="item">`,
+      row(escape(line.name), money(line.lineTotal)),
+      line.weightGrams !== null
+        ? `<div class="detail">${(line.weightGrams / 1000).toFixed(3)} kg × ${money(line.unitPrice)}/kg</div>`
+        : `<div class="detail">${line.quantity} × ${money(line.unitPrice)}</div>`,
+      line.originalPrice !== null ? `<div class="detail">Price changed from ${money(line.originalPrice)}</div>` : '',
+      ...adjustments,
+      `</div>`,
+    ].join('');
+  });
+  const taxes = receipt.taxes.map((t) => row(`${receipt.pricesIncludeTax ? 'incl. ' : ''}${escape(t.label)}`, money(t.amount)));
+  const payments = receipt.payments.map((p) => {
+    const card = p.last4 ? ` •••• ${escape(p.last4)}` : '';
+    const parts = [row(`${TENDER_NAMES[p.tender]}${card}`, money(p.tendered ?? p.amount))];
+    if (p.reference) parts.push(row(`<span class="detail">Auth ${escape(p.reference)}</span>`, ''));
+    if (p.tender === 'card' && p.status === 'stored') parts.push(`<p class="note">${escape(STORED_CARD_NOTE)}</p>`);
+    return parts.join('');
+  });
+
+  const body = [
+    `<main class="receipt">`,
+    `<h1>${escape(receipt.store.name)}</h1>`,
+    `<p class="center">Store ${escape(receipt.store.code)} · Register ${escape(receipt.registerCode)}</p>`,
+    `<hr>`,
+    row('Sale', `<span data-receipt="number">${escape(receipt.number)}</span>`),
+    row('Date', escape(when)),
+    row('Cashier', escape(receipt.cashier)),
+    `<hr>`,
+    ...lines,
+    `<hr>`,
+    ...taxes,
+    row('TOTAL', money(receipt.total), 'row total'),
+    `<hr>`,
+    ...payments,
+    receipt.change > 0 ? row('Change', money(receipt.change)) : '',
+    `<hr>`,
+    `<p class="center">Thank you for shopping with us</p>`,
+    `</main>`,
+  ].join('\n');
+
+  return [
+    '<!doctype html>',
+    `<html lang="${escape(locale)}">`,
+    '<head>',
+    '<meta charset="utf-8">',
+    `<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src ${RECEIPT_STYLE_SOURCE}">`,
+    `<title>Receipt ${escape(receipt.number)}</title>`,
+    `<style>${RECEIPT_CSS}</style>`,
+    '</head>',
+    `<body>${body}</body>`,
+    '</html>',
+  ].join('\n');
+}

@@ -1,0 +1,93 @@
+import { useEffect, useRef, useState } from 'react';
+import { createPortal } from 'react-dom';
+import { call, CallError } from '../api/client';
+import './ReceiptView.css';
+
+/** The parts of the receipt document the browser prints: its stylesheet and its `.receipt` element. */
+interface PrintCopy {
+  css: string;
+  receipt: Element;
+}
+
+/** Parsed inertly (DOMParser runs no script); only the receipt element and its one stylesheet are kept. */
+function printCopyOf(html: string): PrintCopy | null {
+  const doc = new DOMParser().parseFromString(html, 'text/html');
+  const receipt = doc.querySelector('.receipt');
+  if (!receipt) return null;
+  receipt.querySelectorAll('script, iframe, object, embed').forEach((element) => element.remove());
+  return { css: doc.querySelector('style')?.textContent ?? '', receipt };
+}
+
+/**
+ * A completed sale's receipt as it will print (in a sandboxed frame: no script, no access to the
+ * register) and a Print receipt button: Electron prints silently to the configured printer; the browser
+ * preview opens its print dialog on a print-only copy, where Save as PDF is offered.
+ */
+export function ReceiptView({ saleId }: { saleId: string }) {
+  const [html, setHtml] = useState<string | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [notice, setNotice] = useState<string | null>(null);
+  const [printing, setPrinting] = useState(false);
+  const [printCopy, setPrintCopy] = useState<PrintCopy | null>(null);
+  const printTarget = useRef<HTMLDivElement>(null);
+
+  useEffect(() => {
+    let current = true;
+    call('sales.receipt', { saleId }).then(
+      (answer) => current && setHtml(answer.html),
+      (e: unknown) => current && setError(e instanceof CallError ? e.message : String(e)),
+    );
+    return () => {
+      current = false;
+    };
+  }, [saleId]);
+
+  // Once the print-only copy is in the page, open the browser's print dialog; remove the copy afterwards.
+  useEffect(() => {
+    if (!printCopy || !printTarget.current) return;
+    printTarget.current.replaceChildren(document.importNode(printCopy.receipt, true));
+    const done = () => setPrintCopy(null);
+    window.addEventListener('afterprint', done, { once: true });
+    window.print();
+    return () => window.removeEventListener('afterprint', done);
+  }, [printCopy]);
+
+  const print = async () => {
+    setPrinting(true);
+    setError(null);
+    setNotice(null);
+    try {
+      const answer = await call('sales.print', { saleId });
+      if (answer.printed) {
+        setNotice(answer.printer ? `Receipt sent to ${answer.printer}.` : 'Receipt sent to the printer.');
+      } else {
+        const copy = printCopyOf(answer.html);
+        if (!copy) throw new Error('The receipt could not be prepared for printing.');
+        setPrintCopy(copy);
+      }
+    } catch (e) {
+      setError(e instanceof CallError || e instanceof Error ? e.message : String(e));
+    } finally {
+      setPrinting(false);
+    }
+  };
+
+  return (
+    <section className="receipt-view" aria-label="Receipt">
+      {html !== null && <iframe className="receipt-view__paper" title="Receipt" sandbox="" srcDoc={html} data-testid="receipt" />}
+      <button type="button" className="receipt-view__print" onClick={() => void print()} disabled={html === null || printing}>
+        Print receipt
+      </button>
+      {error && <p role="alert">{error}</p>}
+      {notice && <p role="status">{notice}</p>}
+      {printCopy &&
+        createPortal(
+          <div className="receipt-print" data-testid="receipt-print">
+            <style>{printCopy.css}</style>
+            <div ref={printTarget} />
+          </div>,
+          document.body,
+        )}
+    </section>
+  );
+}
