@@ -40,6 +40,14 @@ describe('settings.json', () => {
     expect(() => parseSettings({ connectivity: { t1Ms: 1000, probeTimeoutMs: 1500 } })).toThrow(/connectivity\.t1Ms: must be at least probeTimeoutMs \(1500\)/);
   });
 
+  it('takes cash rounding of 0, 5 or 10 minor units and refuses any other step with what it means', () => {
+    expect(defaultSettings().store.cashRoundingMinor).toBe(0);
+    expect(parseSettings({ store: { cashRoundingMinor: 5 } }).store.cashRoundingMinor).toBe(5);
+    expect(() => parseSettings({ store: { cashRoundingMinor: 25 } })).toThrow(
+      /store\.cashRoundingMinor: must be 0 \(no cash rounding\), 5 \(round cash to the nearest 0\.05\) or 10 \(the nearest 0\.10\) \(got 25\)/,
+    );
+  });
+
   it('refuses wrong types, unknown keys and hyphenated register codes', () => {
     expect(() => parseSettings({ connectivity: { recoverSuccesses: '2' } })).toThrow(/connectivity\.recoverSuccesses/);
     expect(() => parseSettings({ connectivity: { t1ms: 2000 } })).toThrow(/unknown key\(s\) t1ms/);

@@ -22,6 +22,12 @@ export const SettingsSchema = z
           .regex(/^[A-Z]{3}$/, 'must be an ISO 4217 code such as EUR')
           .default('EUR'),
         pricesIncludeTax: z.boolean().default(true),
+        /** Cash amounts due are rounded to this step (minor units): 0 = none, 5 or 10 = the nearest 0.05 or 0.10. */
+        cashRoundingMinor: z
+          .number()
+          .refine((step) => step === 0 || step === 5 || step === 10, 'must be 0 (no cash rounding), 5 (round cash to the nearest 0.05) or 10 (the nearest 0.10)')
+          .default(0)
+          .transform((step) => step as 0 | 5 | 10),
       })
       .strict()
       .prefault({}),

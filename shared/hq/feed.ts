@@ -15,11 +15,22 @@ export type ChangeKind = (typeof CHANGE_KINDS)[number];
 export const TaxClassSchema = z.object({ code: z.enum(TAX_CLASSES), name: z.string(), rateBasisPoints: z.number().int().min(0).max(10000) });
 export type TaxClass = z.infer<typeof TaxClassSchema>;
 
+/** The rates a register prices with before HQ has sent any (demo mode), and the demo store's rates on HQ. */
+export const DEFAULT_TAX_CLASSES: readonly TaxClass[] = [
+  { code: 'standard', name: 'Standard rate', rateBasisPoints: 2000 },
+  { code: 'reduced', name: 'Reduced rate', rateBasisPoints: 700 },
+  { code: 'zero', name: 'Zero rate', rateBasisPoints: 0 },
+];
+
 /** A promotion the register's pricing applies; HQ only stores and distributes it. */
 export const PromotionSchema = z.discriminatedUnion('kind', [
   z.object({ id: IdSchema, name: z.string().min(1).max(120), kind: z.literal('percentOff'), percent: z.number().int().min(1).max(100), skus: z.array(z.string()).min(1), active: z.boolean() }),
-  /** Buy `quantity` of the listed products, pay for the `payFor` dearest of them. */
+  /** Buy `quantity` of the listed products (mixed freely), pay for the `payFor` dearest of each set; the rest of the set is free. */
   z.object({ id: IdSchema, name: z.string().min(1).max(120), kind: z.literal('multiBuy'), quantity: z.number().int().min(2).max(100), payFor: z.number().int().min(1).max(99), skus: z.array(z.string()).min(1), active: z.boolean() }),
+  /** `amountOff` minor units off each unit of the listed products (never below zero). */
+  z.object({ id: IdSchema, name: z.string().min(1).max(120), kind: z.literal('fixedOff'), amountOff: z.number().int().min(1), skus: z.array(z.string()).min(1), active: z.boolean() }),
+  /** Spend at least `minSpend` (after the lines' own promotions) and `amountOff` comes off the whole sale. */
+  z.object({ id: IdSchema, name: z.string().min(1).max(120), kind: z.literal('threshold'), minSpend: z.number().int().min(1), amountOff: z.number().int().min(1), active: z.boolean() }),
 ]);
 export type Promotion = z.infer<typeof PromotionSchema>;
 

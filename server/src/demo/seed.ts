@@ -1,6 +1,6 @@
 import demoCatalog from '../../../shared/demo/catalog.json' with { type: 'json' };
 import { CatalogFileSchema } from '../../../shared/catalog';
-import type { Promotion, TaxClass } from '../../../shared/hq/feed';
+import { DEFAULT_TAX_CLASSES, type Promotion, type TaxClass } from '../../../shared/hq/feed';
 import type { HqContext } from '../context';
 import type { Logger } from '../logger';
 
@@ -13,11 +13,8 @@ export const DEMO_USERS = [
   { name: 'Max', role: 'manager', pin: '9999' },
 ] as const;
 
-export const DEMO_TAX_CLASSES: TaxClass[] = [
-  { code: 'standard', name: 'Standard rate', rateBasisPoints: 2000 },
-  { code: 'reduced', name: 'Reduced rate', rateBasisPoints: 700 },
-  { code: 'zero', name: 'Zero rate', rateBasisPoints: 0 },
-];
+/** The same rates a register prices with before HQ sends any (demo mode). */
+export const DEMO_TAX_CLASSES: TaxClass[] = [...DEFAULT_TAX_CLASSES];
 
 export const DEMO_MEMBERS = [
   { id: '0190d5a0-0000-7000-8000-000000000001', name: 'Lena Fischer', phone: '+4915112345678', card: '2900000000017' },
