@@ -97,8 +97,11 @@ export class ChangeFeed {
   private applyPage(changes: readonly Change[], nextSeq: number): void {
     const now = Date.now();
     this.db.transaction(() => {
-      for (const change of changes) this.applyChange(change, now);
-      this.state.set(LAST_SEQ_KEY, Math.max(nextSeq, this.lastSeq()));
+      // The realtime stream may have got ahead of a pull's page while it was on its way: what is at or
+      // below lastSeq is here already, and applying it again would bring back older values.
+      const from = this.lastSeq();
+      for (const change of changes) if (change.seq > from) this.applyChange(change, now);
+      this.state.set(LAST_SEQ_KEY, Math.max(nextSeq, from));
     })();
     for (const listener of this.listeners) listener(changes.length);
   }
