@@ -282,6 +282,11 @@ const PAGE_PROBE = `(() => {
         new Promise((_, reject) => setTimeout(() => reject(new Error('the line for ' + name + ' did not appear within ${UI_LINE_TIMEOUT_MS} ms')), ${UI_LINE_TIMEOUT_MS})),
       ]);
     },
+    async time(channel, input) {
+      const started = performance.now();
+      await call(channel, input);
+      return performance.now() - started;
+    },
     async pay() {
       const state = await call('checkout.state', {});
       if (!state.saleId || state.remaining === 0) return;
@@ -298,7 +303,7 @@ async function scanInUi(page: Page, product: CatalogProduct): Promise<number> {
   return (await page.evaluate('window.__kassaBench.done')) as number;
 }
 
-async function benchUiScan(): Promise<{ visible: number[]; catalogSize: number }> {
+async function benchUiScan(): Promise<{ visible: number[]; socket: number[]; roundTrip: number[] }> {
   // The same build the end-to-end tests use (e2e/global-setup.ts), so the numbers are for today's screens.
   execFileSync(process.execPath, [path.join(REPO_ROOT, 'node_modules/vite/bin/vite.js'), 'build', '--config', 'renderer/vite.config.ts', '--logLevel', 'warn'], { cwd: REPO_ROOT, stdio: 'inherit' });
   const dataDir = path.join(tmp, 'register');
@@ -328,7 +333,19 @@ async function benchUiScan(): Promise<{ visible: number[]; catalogSize: number }
       const ms = await scanInUi(page, catalogProducts[next(PRODUCTS)]!);
       if (i >= UI_WARMUP) visible.push(ms);
     }
-    return { visible, catalogSize: PRODUCTS };
+    // The same call without the screen, from the same page: what the transport and the core cost alone.
+    const socket: number[] = [];
+    const roundTrip: number[] = [];
+    for (let i = 0; i < UI_WARMUP + UI_SCANS; i++) {
+      if (i % CART_SIZE === 0) await page.evaluate('window.__kassaBench.pay()');
+      const code = JSON.stringify({ code: catalogProducts[next(PRODUCTS)]!.barcodes[0] });
+      const scanMs = (await page.evaluate(`window.__kassaBench.time('cart.scan', ${code})`)) as number;
+      const infoMs = (await page.evaluate(`window.__kassaBench.time('app.info', {})`)) as number;
+      if (i < UI_WARMUP) continue;
+      socket.push(scanMs);
+      roundTrip.push(infoMs);
+    }
+    return { visible, socket, roundTrip };
   } finally {
     await browser.close();
     await register?.stop();
@@ -351,7 +368,9 @@ try {
     row('CartService.lookup (check digit + lookup)', core.lookup, core.raw),
     row('baseline: raw SELECT + one-row INSERT committed (FULL)', core.floor),
     row('scan → line in the core (CartService.scan)', core.scan, core.raw),
-    row('scan → line visible in the UI (web host + Chromium)', ui.visible),
+    row('baseline: app.info over the web host WebSocket (round trip)', ui.roundTrip),
+    row('cart.scan over the web host WebSocket, no screen (page → core → page)', ui.socket, ui.roundTrip),
+    row('scan → line visible in the UI (web host + Chromium)', ui.visible, ui.socket),
     row('baseline: raw single-transaction insert of the same rows', sale.insertOnly),
     row('baseline: raw fsync of a 512-byte file', sale.fsyncOnly),
     row('baseline: raw insert + raw fsync', sale.baseline),
@@ -383,7 +402,7 @@ try {
         products: PRODUCTS,
         notes: {
           core: `${CORE_SCANS} scans of random products after ${CORE_WARMUP} warm-up; a new cart every ${CART_SIZE} scans; each scan commits its line with synchronous=FULL (WAL), so its p99 is set by fsync, as the durable-write floor row shows.`,
-          ui: `${UI_SCANS} scans after ${UI_WARMUP} warm-up in headless Chromium against the web host, the ${PRODUCTS} products written into its database before start; timed in the page from the Enter keydown to the animation frame after the row is in the DOM; the sale is paid every ${CART_SIZE} scans.`,
+          ui: `${UI_SCANS} scans after ${UI_WARMUP} warm-up in headless Chromium against the web host, the ${PRODUCTS} products written into its database before start; timed in the page from the Enter keydown to the animation frame after the row is in the DOM; the sale is paid every ${CART_SIZE} scans. Its baseline: the same cart.scan call from the same page over the WebSocket, without the screen.`,
           sale: `${SALES} sales of ${LINES_PER_SALE} lines; completeWithCash = the cash payment's commit + the completion's commit; the baseline is one raw transaction of the same rows plus one raw fsync.`,
         },
         rows,
