@@ -170,6 +170,8 @@ export const CartLineSchema = z.object({
   quantity: z.number().int(),
   unitPrice: z.number().int(),
   lineTotal: z.number().int(),
+  /** The promotion on this line (set by the register's pricing) and what it saves; `lineTotal` is after it. */
+  promotion: z.object({ id: z.string(), name: z.string(), saving: z.number().int() }).optional(),
 });
 export type CartLine = z.infer<typeof CartLineSchema>;
 
@@ -179,6 +181,17 @@ export const CartSchema = z.object({
   total: z.number().int(),
   currency: z.string(),
   itemCount: z.number().int(),
+  /** Σ line totals before promotions (after any manager price or discount). The pricing fields are optional; `total` is the amount due. */
+  subtotal: z.number().int().optional(),
+  /** What promotions save on this cart: the lines' savings plus the sale-wide discount. */
+  discountTotal: z.number().int().optional(),
+  /** A spend-threshold promotion the cart reached. */
+  saleDiscount: z.object({ id: z.string(), name: z.string(), amount: z.number().int() }).nullable().optional(),
+  pricesIncludeTax: z.boolean().optional(),
+  /** Tax per class present in the cart: included in the prices, or added on top of them. */
+  tax: z.array(z.object({ taxClass: z.enum(TAX_CLASSES), rateBasisPoints: z.number().int(), net: z.number().int(), tax: z.number().int(), gross: z.number().int() })).optional(),
+  /** The amount due when paid in cash, after the store's cash rounding. */
+  cashDue: z.number().int().optional(),
 });
 export type Cart = z.infer<typeof CartSchema>;
 

@@ -16,6 +16,7 @@ import { SessionService } from '../modules/auth/session.service';
 import { UsersRepository } from '../modules/auth/users.repository';
 import { CatalogRepository } from '../modules/catalog/catalog.repository';
 import { CartRepository } from '../modules/checkout/cart.repository';
+import { CartPricing } from '../modules/checkout/cart-pricing';
 import { CartService } from '../modules/checkout/cart.service';
 import { HqCardTerminal, SimulatedTerminal } from '../modules/checkout/card-terminal';
 import { SaleRepository } from '../modules/checkout/sale.repository';
@@ -134,7 +135,7 @@ export async function createKassaCore({ config, log, nativeBinding, printReceipt
         : null,
     );
     const currency = () => identity.get()?.currency ?? settings.store.currency;
-    const cartRepository = new CartRepository(db);
+    const cartRepository = new CartRepository(db, new CartPricing(db, () => settings.store));
     const cart = new CartService(cartRepository, catalog, settings.store.currency, { newId: uuidv7 });
     const sales = new SaleService({
       carts: cartRepository,

@@ -1,5 +1,6 @@
 import type { Cart, CartLine, Product } from '../../../shared/api';
 import type { KassaDatabase } from '../../db/open';
+import type { CartPricing } from './cart-pricing';
 
 interface NewLine {
   id: string;
@@ -30,7 +31,11 @@ export class CartRepository {
   private readonly insertLine;
   private readonly updateTotal;
 
-  constructor(private readonly db: KassaDatabase) {
+  constructor(
+    private readonly db: KassaDatabase,
+    /** Prices what `get` returns (promotions, tax, cash due); without it the cart is the plain sum of its lines. */
+    private readonly pricing?: CartPricing,
+  ) {
     this.openSale = db.prepare<[], { id: string; currency: string }>(
       "SELECT id, currency FROM sales WHERE status = 'open' ORDER BY created_at LIMIT 1",
     );
@@ -68,13 +73,14 @@ export class CartRepository {
       unitPrice: row.unit_price,
       lineTotal: row.line_total,
     }));
-    return {
+    const cart: Cart = {
       id: sale.id,
       lines,
       total: lines.reduce((sum, line) => sum + line.lineTotal, 0),
       currency: sale.currency,
       itemCount: lines.reduce((sum, line) => sum + line.quantity, 0),
     };
+    return this.pricing ? this.pricing.price(cart) : cart;
   }
 
   /** Adds one of `product` to the open cart (opening one if needed): the same product again raises the quantity. */

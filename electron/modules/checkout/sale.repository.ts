@@ -61,8 +61,8 @@ export class SaleRepository {
     );
     this.payments = db.prepare<[string], PaymentRow>('SELECT * FROM payments WHERE sale_id = ? ORDER BY created_at, id');
     this.forgetTokens = db.prepare<[string]>('UPDATE payments SET card_token = NULL WHERE sale_id = ?');
-    this.lines = db.prepare<[string], { sku: string; name: string; quantity: number; unit_price: number; tax_class: 'standard' | 'reduced' | 'zero'; line_total: number }>(
-      'SELECT sku, name, quantity, unit_price, tax_class, line_total FROM sale_lines WHERE sale_id = ? ORDER BY position',
+    this.lines = db.prepare<[string], { id: string; sku: string; name: string; quantity: number; unit_price: number; tax_class: 'standard' | 'reduced' | 'zero'; line_total: number }>(
+      'SELECT id, sku, name, quantity, unit_price, tax_class, line_total FROM sale_lines WHERE sale_id = ? ORDER BY position',
     );
     this.sale = db.prepare<[string], { status: string; number: string | null; total: number; change_due: number; cashier_id: string; currency: string; created_at: number }>(
       'SELECT status, number, total, change_due, cashier_id, currency, created_at FROM sales WHERE id = ?',
@@ -107,11 +107,12 @@ export class SaleRepository {
 
   /**
    * Marks the open sale completed under the next number of this register. Runs inside the caller's
-   * outbox transaction; returns what HQ must hear about it.
+   * outbox transaction; returns what HQ must hear about it. `pricedLineTotals`: each line's total after its
+   * promotion (line id → minor units), as the cart priced it; `total` is the priced amount due.
    */
-  completeOpenSale(saleId: string, numberPrefix: string, total: number, now: number): CompletedSaleRecord {
+  completeOpenSale(saleId: string, numberPrefix: string, total: number, now: number, pricedLineTotals?: ReadonlyMap<string, number>): CompletedSaleRecord {
     const header = this.sale.get(saleId)!;
-    const lines = this.lines.all(saleId).map((l) => ({ sku: l.sku, name: l.name, quantity: l.quantity, unitPrice: l.unit_price, taxClass: l.tax_class, lineTotal: l.line_total }));
+    const lines = this.lines.all(saleId).map((l) => ({ sku: l.sku, name: l.name, quantity: l.quantity, unitPrice: l.unit_price, taxClass: l.tax_class, lineTotal: pricedLineTotals?.get(l.id) ?? l.line_total }));
     const payments = this.payments.all(saleId);
     const paid = payments.reduce((sum, p) => sum + p.amount, 0);
     const change = paid - total;

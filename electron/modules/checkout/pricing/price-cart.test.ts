@@ -93,6 +93,10 @@ describe('buy X get Y (multi-buy)', () => {
     const cart = priceCart([makeLine({ sku: 'A', quantity: 3, unitPrice: 100 })], makeRules({ promotions: [percentOff(10, ['A']), multiBuy(3, 2, ['A'])] }));
     expect(cart.lines[0]).toMatchObject({ discount: 30, lineTotal: 270, promotion: { id: 'pct' } });
   });
+  it('a line a manager re-priced takes no promotion: 1.00 stays 1.00 under 10 % off', () => {
+    const cart = priceCart([makeLine({ sku: 'A', promotable: false })], makeRules({ promotions: [percentOff(10, ['A']), multiBuy(2, 1, ['A'])] }));
+    expect(cart.lines[0]).toMatchObject({ discount: 0, promotion: null, lineTotal: 100 });
+  });
 });
 
 describe('threshold discount', () => {

@@ -16,6 +16,8 @@ export interface PricingLine {
   /** Minor units per unit, as the shelf shows it (with tax when the store's prices include tax). */
   unitPrice: number;
   taxClass: TaxClassCode;
+  /** false: a manager's price or discount on this line is final, no promotion applies (default true). */
+  promotable?: boolean;
 }
 
 export interface PricingRules {

@@ -12,13 +12,16 @@ import { allocateProportionally, mulDivRoundHalfUp } from './rounding';
  *   several multi-buys compete, the one saving most is applied first and its lines are taken.
  * - Threshold promotions look at the spend after the lines' promotions; the best one reached applies once
  *   to the whole sale and is spread over the lines (rounding rule 3) so tax stays right per class.
- * - Promotions apply to lines with a positive quantity only; a discount never exceeds what it discounts.
+ * - Promotions apply to lines with a positive quantity only, never to a line a manager re-priced or
+ *   discounted (that price is final); a discount never exceeds what it discounts.
  */
 
 export interface PromotionLine {
   sku: string;
   quantity: number;
   unitPrice: number;
+  /** false: a manager set this line's price or discount, which is final — no promotion on top. */
+  promotable?: boolean;
 }
 
 export interface AppliedPromotion {
@@ -41,7 +44,7 @@ const byId = (a: { id: string }, b: { id: string }) => (a.id < b.id ? -1 : a.id 
 export function lineSavings(lines: readonly PromotionLine[], promotions: readonly Promotion[]): LineSaving[] {
   const active = promotions.filter((p) => p.active).sort(byId);
   const savings: LineSaving[] = lines.map(() => ({ discount: 0, promotion: null }));
-  const taken = lines.map((line) => line.quantity <= 0 || line.unitPrice <= 0);
+  const taken = lines.map((line) => line.promotable === false || line.quantity <= 0 || line.unitPrice <= 0);
 
   const own = active.filter((p): p is LinePromotion => p.kind === 'percentOff' || p.kind === 'fixedOff');
   lines.forEach((line, index) => {

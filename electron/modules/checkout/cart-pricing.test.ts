@@ -1,0 +1,106 @@
+import { v7 as uuidv7 } from 'uuid';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import demoCatalog from '../../../shared/demo/catalog.json' with { type: 'json' };
+import { CatalogFileSchema } from '../../../shared/catalog';
+import type { Promotion } from '../../../shared/hq/feed';
+import type { SalePayload } from '../../../shared/hq/ops';
+import { Outbox } from '../../sync/outbox';
+import { makeDatabase, makeProduct } from '../../test/factories';
+import { UsersRepository } from '../auth/users.repository';
+import { CatalogRepository } from '../catalog/catalog.repository';
+import { SimulatedTerminal } from './card-terminal';
+import { CartPricing, type StorePricing } from './cart-pricing';
+import { CartRepository } from './cart.repository';
+import { CartService } from './cart.service';
+import { SaleRepository } from './sale.repository';
+import { SaleService } from './sale.service';
+
+let setup: ReturnType<typeof makeDatabase>;
+let store: StorePricing;
+let carts: CartRepository;
+let cart: CartService;
+const milk = makeProduct({ price: 129, taxClass: 'reduced' });
+const water = makeProduct({ price: 49, taxClass: 'standard' });
+const demo = CatalogFileSchema.parse(demoCatalog).products.slice(0, 10);
+
+function addPromotion(promotion: Promotion): void {
+  setup.db.prepare('INSERT INTO promotions (id, data) VALUES (?, ?)').run(promotion.id, JSON.stringify(promotion));
+}
+
+beforeEach(() => {
+  setup = makeDatabase();
+  store = { pricesIncludeTax: true, cashRoundingMinor: 0 };
+  new UsersRepository(setup.db).add({ id: 'ana', name: 'Ana', role: 'cashier', pinHash: 'scrypt$1$1$1$a$b' });
+  const catalog = new CatalogRepository(setup.db);
+  catalog.upsertMany([milk, water, ...demo]);
+  carts = new CartRepository(setup.db, new CartPricing(setup.db, () => store));
+  cart = new CartService(carts, catalog, 'EUR', { newId: uuidv7 });
+});
+afterEach(() => setup.close());
+
+describe('the priced cart', () => {
+  it('the first ten demo products with no rules from HQ cost the sum of their prices, tax extracted at the default rates', () => {
+    for (const product of demo) cart.scan(product.sku, 'ana');
+    const priced = cart.get();
+    const sum = demo.reduce((s, p) => s + p.price, 0);
+    expect(priced).toMatchObject({ total: sum, subtotal: sum, discountTotal: 0, saleDiscount: null, cashDue: sum, pricesIncludeTax: true });
+    expect(priced.tax?.map((t) => [t.taxClass, t.rateBasisPoints])).toEqual([
+      ['standard', 2000],
+      ['reduced', 700],
+    ]);
+    expect(priced.lines.every((line) => line.promotion === undefined)).toBe(true);
+  });
+
+  it('a promotion HQ sent shows on its line with the saving: 2 × 1.29 at 10 % off is 2.32, saving 0.26', () => {
+    addPromotion({ id: 'milk-10', name: 'Milk 10% off', kind: 'percentOff', percent: 10, skus: [milk.sku], active: true });
+    cart.scan(milk.sku, 'ana');
+    const priced = cart.scan(milk.sku, 'ana');
+    expect(priced.lines[0]).toMatchObject({ quantity: 2, lineTotal: 232, promotion: { id: 'milk-10', name: 'Milk 10% off', saving: 26 } });
+    expect(priced).toMatchObject({ subtotal: 258, discountTotal: 26, total: 232 });
+  });
+
+  it("HQ's rates replace the defaults, and a store whose prices exclude tax adds it: 1.29 at 10 % is 1.42", () => {
+    setup.db.prepare('INSERT INTO tax_classes (code, name, rate_basis_points) VALUES (?, ?, ?)').run('reduced', 'Reduced', 1000);
+    store = { pricesIncludeTax: false, cashRoundingMinor: 0 };
+    const priced = cart.scan(milk.sku, 'ana');
+    expect(priced.tax).toEqual([{ taxClass: 'reduced', rateBasisPoints: 1000, net: 129, tax: 13, gross: 142 }]);
+    expect(priced.total).toBe(142);
+  });
+
+  it('cash rounding to 0.05 makes 1.78 due 1.80 in cash', () => {
+    store = { pricesIncludeTax: true, cashRoundingMinor: 5 };
+    cart.scan(milk.sku, 'ana');
+    const priced = cart.scan(water.sku, 'ana');
+    expect(priced).toMatchObject({ total: 178, cashDue: 180 });
+  });
+
+  it('a promotion row the register cannot read is skipped, the cart still priced', () => {
+    setup.db.prepare('INSERT INTO promotions (id, data) VALUES (?, ?)').run('future', JSON.stringify({ id: 'future', kind: 'mystery' }));
+    expect(cart.scan(milk.sku, 'ana').total).toBe(129);
+  });
+
+  it('completing the sale records the priced total and the lines after their promotions', () => {
+    addPromotion({ id: 'milk-3-for-2', name: '3 for 2', kind: 'multiBuy', quantity: 3, payFor: 2, skus: [milk.sku], active: true });
+    for (let i = 0; i < 3; i++) cart.scan(milk.sku, 'ana');
+    const outbox = new Outbox(setup.db);
+    const sales = new SaleService({
+      carts,
+      sales: new SaleRepository(setup.db),
+      outbox,
+      numberPrefix: () => 'S01-R01',
+      currency: () => 'EUR',
+      newId: uuidv7,
+      terminal: new SimulatedTerminal(),
+      cardOnline: () => ({ available: true, reason: null }),
+      offlineLimits: () => ({ perPaymentLimit: 5000, totalLimit: 10_000, uploadDeadlineHours: 24 }),
+      managerByPin: async () => ({ name: 'Max' }),
+    });
+    const state = sales.state();
+    expect(state.due).toBe(258);
+    sales.addCash(state.saleId!, 300);
+    expect(sales.complete(state.saleId!)).toMatchObject({ total: 258, change: 42 });
+    const sale = JSON.parse(setup.db.prepare<[], { payload: string }>("SELECT payload FROM outbox WHERE entity = 'sale'").get()!.payload) as SalePayload;
+    expect(sale.total).toBe(258);
+    expect(sale.lines.map((l) => [l.quantity, l.unitPrice, l.lineTotal])).toEqual([[3, 129, 258]]);
+  });
+});

@@ -1,0 +1,105 @@
+import type { Cart, CartLine } from '../../../shared/api';
+import { PromotionSchema, type Promotion } from '../../../shared/hq/feed';
+import type { KassaDatabase } from '../../db/open';
+import { DEFAULT_TAX_RATES, priceCart, type PricingLine, type TaxClassCode, type TaxRates } from './pricing/price-cart';
+import type { CashRoundingStep } from './pricing/rounding';
+
+export interface StorePricing {
+  pricesIncludeTax: boolean;
+  cashRoundingMinor: CashRoundingStep;
+}
+
+/** Lines as the cart operations keep them: a manager's price, discount or a weight label may have set the total. */
+type StoredCartLine = CartLine & { originalPrice?: number; discount?: number; weightGrams?: number };
+
+/**
+ * Prices the open cart with the rules HQ sent (the `tax_classes` and `promotions` tables filled by the change
+ * feed), falling back to the default rates for a class HQ has not sent (demo mode has none).
+ */
+export class CartPricing {
+  private readonly taxClasses;
+  private readonly promotionRows;
+  private readonly lineTaxClasses;
+  private parsed = new Map<string, { data: string; promotion: Promotion | null }>();
+
+  constructor(
+    db: KassaDatabase,
+    private readonly store: () => StorePricing,
+  ) {
+    this.taxClasses = db.prepare<[], { code: string; rate_basis_points: number }>('SELECT code, rate_basis_points FROM tax_classes');
+    this.promotionRows = db.prepare<[], { id: string; data: string }>('SELECT id, data FROM promotions');
+    this.lineTaxClasses = db.prepare<[string], { id: string; tax_class: TaxClassCode }>('SELECT id, tax_class FROM sale_lines WHERE sale_id = ?');
+  }
+
+  price(cart: Cart): Cart {
+    if (!cart.id || cart.lines.length === 0) return { ...cart, subtotal: cart.total, discountTotal: 0, saleDiscount: null, tax: [], cashDue: cart.total };
+    const taxClassOf = new Map(this.lineTaxClasses.all(cart.id).map((row) => [row.id, row.tax_class]));
+    const store = this.store();
+    const priced = priceCart(
+      cart.lines.map((line) => toPricingLine(line, taxClassOf.get(line.id) ?? 'standard')),
+      { pricesIncludeTax: store.pricesIncludeTax, cashRoundingMinor: store.cashRoundingMinor, taxRates: this.rates(), promotions: this.promotions() },
+    );
+    return {
+      ...cart,
+      lines: cart.lines.map((line, index) => {
+        const { discount, promotion } = priced.lines[index]!;
+        if (!promotion || discount === 0) return line;
+        return { ...line, lineTotal: line.lineTotal - discount, promotion: { id: promotion.id, name: promotion.name, saving: discount } };
+      }),
+      subtotal: priced.subtotal,
+      discountTotal: priced.discountTotal,
+      saleDiscount: priced.saleDiscount ? { ...priced.saleDiscount.promotion, amount: priced.saleDiscount.amount } : null,
+      pricesIncludeTax: priced.pricesIncludeTax,
+      tax: priced.tax,
+      total: priced.total,
+      cashDue: priced.cashDue,
+    };
+  }
+
+  rates(): TaxRates {
+    const rates = { ...DEFAULT_TAX_RATES };
+    for (const row of this.taxClasses.all()) if (row.code in rates) rates[row.code as TaxClassCode] = row.rate_basis_points;
+    return rates;
+  }
+
+  /**
+   * The promotions as HQ sent them; one the register cannot read is skipped rather than guessed at. Parsed
+   * once per version of its row, since the cart is priced on every scan.
+   */
+  promotions(): Promotion[] {
+    const seen = new Map<string, { data: string; promotion: Promotion | null }>();
+    for (const row of this.promotionRows.all()) {
+      const cached = this.parsed.get(row.id);
+      if (cached?.data === row.data) seen.set(row.id, cached);
+      else seen.set(row.id, { data: row.data, promotion: parsePromotion(row.data) });
+    }
+    this.parsed = seen;
+    return [...seen.values()].flatMap((entry) => (entry.promotion ? [entry.promotion] : []));
+  }
+}
+
+function parsePromotion(data: string): Promotion | null {
+  try {
+    const parsed = PromotionSchema.safeParse(JSON.parse(data));
+    return parsed.success ? parsed.data : null;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * A line the register priced by weight, or one a manager re-priced or discounted, goes to pricing as one unit at
+ * its line total; only the latter is closed to promotions.
+ */
+function toPricingLine(line: StoredCartLine, taxClass: TaxClassCode): PricingLine {
+  const managed = line.originalPrice !== undefined || (line.discount ?? 0) > 0;
+  const asOneUnit = managed || line.weightGrams !== undefined || line.lineTotal !== line.quantity * line.unitPrice;
+  return {
+    id: line.id,
+    sku: line.sku,
+    quantity: asOneUnit ? 1 : line.quantity,
+    unitPrice: asOneUnit ? line.lineTotal : line.unitPrice,
+    taxClass,
+    promotable: !managed,
+  };
+}
