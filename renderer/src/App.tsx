@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'react';
 import type { AppInfo, CompletedSaleView, User } from '../../shared/api';
 import { call } from './api/client';
+import { ReceiptView } from './components/ReceiptView';
 import { StatusBar } from './components/StatusBar';
 import { useConnectivity } from './hooks/useConnectivity';
 import { useSyncStatus } from './hooks/useSyncStatus';
@@ -41,6 +42,7 @@ export function App() {
         <CompletedScreen
           info={info}
           sale={completed}
+          receipt={<ReceiptView saleId={completed.saleId} />}
           onNewSale={() => {
             setCompleted(null);
             setStep('cart');
