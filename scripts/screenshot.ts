@@ -32,6 +32,14 @@ try {
     await page.keyboard.press('Enter');
     await page.getByRole('alert').waitFor();
     await page.screenshot({ path: path.join(OUT, 'checkout.png') });
+    await page.getByRole('button', { name: 'Pay' }).click();
+    await page.getByRole('button', { name: 'Cash' }).click();
+    await page.getByLabel('Cash received').fill('20.00');
+    await page.screenshot({ path: path.join(OUT, 'tender.png') });
+    await page.getByRole('button', { name: 'Complete sale' }).click();
+    await page.getByTestId('sale-number').waitFor();
+    await page.frameLocator('iframe').locator('body').waitFor();
+    await page.screenshot({ path: path.join(OUT, 'completed.png') });
     await page.close();
   }
   console.log(`screenshots written to ${path.relative(REPO_ROOT, OUT)}/`);

@@ -75,7 +75,7 @@ export function ReceiptView({ saleId }: { saleId: string }) {
   return (
     <section className="receipt-view" aria-label="Receipt">
       {html !== null && <iframe className="receipt-view__paper" title="Receipt" sandbox="" srcDoc={html} data-testid="receipt" />}
-      <button type="button" className="receipt-view__print" onClick={() => void print()} disabled={html === null || printing}>
+      <button type="button" className="button button--secondary receipt-view__print" onClick={() => void print()} disabled={html === null || printing}>
         Print receipt
       </button>
       {error && <p role="alert">{error}</p>}
