@@ -172,8 +172,26 @@ export const CartLineSchema = z.object({
   lineTotal: z.number().int(),
   /** The promotion on this line (set by the register's pricing) and what it saves; `lineTotal` is after it. */
   promotion: z.object({ id: z.string(), name: z.string(), saving: z.number().int() }).optional(),
+  /** The catalog price, when a manager overrode this line's price. */
+  originalPrice: z.number().int().optional(),
+  /** Minor units a manager took off this line, and the percentage when given as one. */
+  discount: z.number().int().optional(),
+  discountPercent: z.number().int().optional(),
+  /** Set on a line read from a weight label: `unitPrice` is then per kilogram. */
+  weightGrams: z.number().int().optional(),
 });
 export type CartLine = z.infer<typeof CartLineSchema>;
+
+/** A cart put aside with Hold, to be recalled later. */
+export const HeldCartSchema = z.object({
+  id: z.string(),
+  label: z.string(),
+  heldAt: z.number().int(),
+  total: z.number().int(),
+  itemCount: z.number().int(),
+  currency: z.string(),
+});
+export type HeldCart = z.infer<typeof HeldCartSchema>;
 
 export const CartSchema = z.object({
   id: z.string().nullable(),
@@ -210,6 +228,8 @@ export type AppInfo = z.infer<typeof AppInfoSchema>;
 const empty = z.object({}).strict();
 /** What a scanner or the cashier typed: bounded so a stuck key cannot flood the main process. */
 const scanText = z.string().min(1).max(64);
+const lineId = z.string().min(1).max(64);
+const managerPin = z.string().regex(/^\d{4,8}$/, 'A PIN is 4 to 8 digits');
 
 export const api = {
   'app.info': { input: empty, output: AppInfoSchema },
@@ -219,6 +239,18 @@ export const api = {
   'catalog.lookup': { input: z.object({ code: scanText }).strict(), output: z.object({ product: ProductSchema }) },
   'cart.get': { input: empty, output: CartSchema },
   'cart.scan': { input: z.object({ code: scanText }).strict(), output: CartSchema },
+  'cart.search': { input: z.object({ query: z.string().trim().min(1).max(64) }).strict(), output: z.object({ products: z.array(ProductSchema) }) },
+  'cart.setQuantity': { input: z.object({ lineId: lineId, quantity: z.number().int() }).strict(), output: CartSchema },
+  'cart.voidLine': { input: z.object({ lineId: lineId }).strict(), output: CartSchema },
+  'cart.void': { input: z.object({ reason: z.string().trim().min(1, 'a reason is needed').max(200) }).strict(), output: CartSchema },
+  'cart.overridePrice': { input: z.object({ lineId: lineId, price: z.number().int(), managerPin: managerPin }).strict(), output: CartSchema },
+  'cart.discount': {
+    input: z.object({ lineId: lineId, percent: z.number().int().optional(), amount: z.number().int().optional(), managerPin: managerPin }).strict(),
+    output: CartSchema,
+  },
+  'cart.hold': { input: z.object({ label: z.string().trim().max(40).optional() }).strict(), output: CartSchema },
+  'cart.held': { input: empty, output: z.object({ carts: z.array(HeldCartSchema) }) },
+  'cart.recall': { input: z.object({ saleId: z.string().max(64) }).strict(), output: CartSchema },
   'connectivity.get': { input: empty, output: ConnectivityStateSchema },
   'connectivity.goOffline': { input: empty, output: ConnectivityStateSchema },
   'connectivity.goOnline': { input: empty, output: ConnectivityStateSchema },

@@ -37,3 +37,41 @@ export function readScanCode(raw: string): ScanCode {
   if (SKU_PATTERN.test(code)) return { kind: 'sku', sku: code.toUpperCase() };
   return { kind: 'invalid', reason: 'characters' };
 }
+
+/** Which in-store EAN-13 codes carry a price or a weight: the store's prefix and what the value digits mean. */
+export interface EmbeddedBarcodeRule {
+  /** 1 or 2 digits; the GS1 in-store range starts with 2. */
+  prefix: string;
+  value: 'price' | 'weight';
+}
+
+export interface EmbeddedBarcode {
+  /** The digits between the prefix and the value: the item, as the scale knows it. */
+  itemCode: string;
+  /** The same code with the value digits zeroed and its check digit recomputed: the item's own barcode. */
+  zeroed: string;
+  value: 'price' | 'weight';
+  /** Minor units for a price, grams for a weight. */
+  amount: number;
+}
+
+/**
+ * Reads an in-store label printed by a scale. Layout (EAN-13, 13 digits):
+ * `prefix` · item code (12 − prefix length − 5 digits) · value (5 digits) · check digit.
+ * With the default prefix `2`: `2 IIIIII VVVVV C`, e.g. `2000003012343` is item `000003` with value 01234
+ * (12.34 in price mode, 1.234 kg in weight mode). Null when the code is not such a label.
+ */
+export function readEmbeddedBarcode(gtin: string, rule: EmbeddedBarcodeRule): EmbeddedBarcode | null {
+  if (!/^\d{13}$/.test(gtin) || !gtin.startsWith(rule.prefix)) return null;
+  const itemCode = gtin.slice(rule.prefix.length, 7);
+  const amount = Number(gtin.slice(7, 12));
+  const zeroedBody = `${gtin.slice(0, 7)}00000`;
+  return { itemCode, zeroed: zeroedBody + gtinCheckDigit(zeroedBody), value: rule.value, amount };
+}
+
+/** Builds such a label (for tests and the scale simulator): prefix, item code, value, check digit. */
+export function makeEmbeddedBarcode(prefix: string, itemCode: string, amount: number): string {
+  const body = `${prefix}${itemCode}${String(amount).padStart(5, '0')}`;
+  if (!/^\d{12}$/.test(body)) throw new Error('an embedded barcode has 12 digits before its check digit');
+  return body + gtinCheckDigit(body);
+}

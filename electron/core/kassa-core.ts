@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { v7 as uuidv7 } from 'uuid';
-import type { AppInfo, ServiceDomain } from '../../shared/api';
+import type { AppInfo, Cart, ServiceDomain } from '../../shared/api';
 import { KassaError } from '../../shared/errors';
 import type { EnrolResponse } from '../../shared/hq/auth';
 import { ConnectivityService } from '../connectivity/connectivity.service';
@@ -136,7 +136,16 @@ export async function createKassaCore({ config, log, nativeBinding, printReceipt
     );
     const currency = () => identity.get()?.currency ?? settings.store.currency;
     const cartRepository = new CartRepository(db, new CartPricing(db, () => settings.store));
-    const cart = new CartService(cartRepository, catalog, settings.store.currency, { newId: uuidv7 });
+    const cart = new CartService(cartRepository, catalog, settings.store.currency, {
+      newId: uuidv7,
+      embeddedBarcode: () => settings.checkout.embeddedBarcode,
+      managerByPin: (pin) => session.managerByPin(pin),
+    });
+    // Every cart operation answers with the cart and tells every window showing it.
+    const cartChanged = (updated: Cart): Cart => {
+      events.emit({ name: 'cart.changed', payload: updated });
+      return updated;
+    };
     const sales = new SaleService({
       carts: cartRepository,
       sales: saleRepository,
@@ -212,6 +221,21 @@ export async function createKassaCore({ config, log, nativeBinding, printReceipt
         events.emit({ name: 'cart.changed', payload: updated });
         return updated;
       },
+      'cart.search': ({ query }) => {
+        session.require();
+        return { products: cart.search(query) };
+      },
+      'cart.setQuantity': ({ lineId, quantity }) => cartChanged(cart.setQuantity(lineId, quantity, session.require().id)),
+      'cart.voidLine': ({ lineId }) => cartChanged(cart.voidLine(lineId, session.require().id)),
+      'cart.void': ({ reason }) => cartChanged(cart.voidSale(reason, session.require().id)),
+      'cart.overridePrice': async ({ lineId, price, managerPin }) => cartChanged(await cart.overridePrice(lineId, price, managerPin, session.require().id)),
+      'cart.discount': async ({ lineId, managerPin, ...off }) => cartChanged(await cart.discount(lineId, off, managerPin, session.require().id)),
+      'cart.hold': ({ label }) => cartChanged(cart.hold(label, session.require().id)),
+      'cart.held': () => {
+        session.require();
+        return { carts: cart.held() };
+      },
+      'cart.recall': ({ saleId }) => cartChanged(cart.recall(saleId, session.require().id)),
       'connectivity.get': () => connectivity.current(),
       'connectivity.goOffline': () => connectivity.goOffline(session.current()?.name ?? null),
       'connectivity.goOnline': () => connectivity.goOnline(session.current()?.name ?? null),

@@ -54,6 +54,13 @@ describe('settings.json', () => {
     expect(() => parseSettings({ register: { code: 'R-1' } })).toThrow(/register\.code: must be 1 to 12 letters or digits \(no hyphen\)/);
   });
 
+  it('reads scale labels with prefix 2 and embedded prices by default; refuses a 3-digit prefix and an unknown value kind', () => {
+    expect(defaultSettings().checkout.embeddedBarcode).toEqual({ prefix: '2', value: 'price' });
+    expect(parseSettings({ checkout: { embeddedBarcode: { prefix: '29', value: 'weight' } } }).checkout.embeddedBarcode).toEqual({ prefix: '29', value: 'weight' });
+    expect(() => parseSettings({ checkout: { embeddedBarcode: { prefix: '201' } } })).toThrow(/checkout\.embeddedBarcode\.prefix: must be 1 or 2 digits/);
+    expect(() => parseSettings({ checkout: { embeddedBarcode: { value: 'volume' } } })).toThrow(/checkout\.embeddedBarcode\.value/);
+  });
+
   it('refuses a file that is not JSON with a message naming the file', () => {
     const dir = dataDir('{ "connectivity": ');
     expect(() => loadSettings(dir)).toThrow(/settings\.json is not valid JSON/);

@@ -49,6 +49,22 @@ export const SettingsSchema = z
       })
       .strict()
       .prefault({}),
+    /** The sale flow. `embeddedBarcode`: in-store scale labels (see `readEmbeddedBarcode` in shared/barcode.ts). */
+    checkout: z
+      .object({
+        embeddedBarcode: z
+          .object({
+            prefix: z
+              .string()
+              .regex(/^\d{1,2}$/, 'must be 1 or 2 digits')
+              .default('2'),
+            value: z.enum(['price', 'weight'], 'must be "price" or "weight"').default('price'),
+          })
+          .strict()
+          .prefault({}),
+      })
+      .strict()
+      .prefault({}),
     connectivity: z
       .object({
         t1Ms: ms(2000),

@@ -119,3 +119,22 @@ describe('migration 7: sync', () => {
     }
   });
 });
+
+describe('migration 9: cart operations', () => {
+  it('keeps an open sale and its lines, and adds held carts, void reasons, overrides, discounts, weights and the cart journal', () => {
+    const db = migrateFrom(8, (old) => {
+      insertUser(old);
+      insertSale(old);
+      old
+        .prepare("INSERT INTO sale_lines (id, sale_id, position, sku, name, quantity, unit_price, tax_class, line_total, created_at) VALUES ('l1', 's1', 1, 'A', 'Apple', 2, 50, 'reduced', 100, 1)")
+        .run();
+    });
+    expect(db.prepare('SELECT held_at, void_reason FROM sales').get()).toEqual({ held_at: null, void_reason: null });
+    expect(db.prepare('SELECT line_total, discount, original_price, weight_grams FROM sale_lines').get()).toEqual({ line_total: 100, discount: 0, original_price: null, weight_grams: null });
+    expect(isStrict(db, 'cart_journal')).toBe(true);
+    expect(() => db.prepare("UPDATE sale_lines SET discount = -1 WHERE id = 'l1'").run()).toThrow(/CHECK/);
+    expect(() =>
+      db.prepare("INSERT INTO cart_journal (id, sale_id, action, detail, user_id, at) VALUES ('j1', 's1', 'teleport', '{}', 'u1', 1)").run(),
+    ).toThrow(/CHECK/);
+  });
+});

@@ -18,6 +18,8 @@ export class CatalogRepository {
   private readonly upsertProduct;
   private readonly deleteBarcodes;
   private readonly insertBarcode;
+  private readonly searchStatement;
+  private readonly bySkuNumber;
 
   constructor(private readonly db: KassaDatabase) {
     const select = `SELECT p.sku, p.name, p.price, p.tax_class,
@@ -27,6 +29,12 @@ export class CatalogRepository {
       `${select} WHERE p.active = 1 AND p.sku = (SELECT sku FROM product_barcodes WHERE barcode = ?)`,
     );
     this.bySku = db.prepare<[string], ProductRow>(`${select} WHERE p.active = 1 AND p.sku = ? COLLATE NOCASE`);
+    // Name or SKU containing the words typed; names starting with them first. A scan of the table, but only on a search.
+    this.searchStatement = db.prepare<{ contains: string; starts: string; limit: number }, ProductRow>(
+      `${select} WHERE p.active = 1 AND (p.name LIKE @contains ESCAPE '\\' OR p.sku LIKE @contains ESCAPE '\\')
+       ORDER BY (p.name LIKE @starts ESCAPE '\\' OR p.sku LIKE @starts ESCAPE '\\') DESC, p.name COLLATE NOCASE LIMIT @limit`,
+    );
+    this.bySkuNumber = db.prepare<[string, string], ProductRow>(`${select} WHERE p.active = 1 AND (p.sku = ? OR p.sku LIKE ?) LIMIT 1`);
     this.countActive = db.prepare<[], { n: number }>('SELECT count(*) AS n FROM products WHERE active = 1');
     this.upsertProduct = db.prepare<[string, string, number, string, number]>(
       `INSERT INTO products (sku, name, price, tax_class, active, updated_at) VALUES (?, ?, ?, ?, 1, ?)
@@ -45,6 +53,19 @@ export class CatalogRepository {
 
   findBySku(sku: string): Product | undefined {
     return toProduct(this.bySku.get(sku));
+  }
+
+  /** Products whose name or SKU contains every typed word in order (case-insensitive), best first. */
+  search(query: string, limit = 20): Product[] {
+    const words = query.trim().split(/\s+/).filter(Boolean).map((w) => w.replace(/[\\%_]/g, (c) => `\\${c}`));
+    if (!words.length) return [];
+    const pattern = words.join('%');
+    return this.searchStatement.all({ contains: `%${pattern}%`, starts: `${pattern}%`, limit }).map((row) => toProduct(row)!);
+  }
+
+  /** The product a scale label's item code names: SKU equal to it, or ending in `-<item code>` (`SKU-000003`). */
+  findByItemCode(itemCode: string): Product | undefined {
+    return toProduct(this.bySkuNumber.get(itemCode, `%-${itemCode}`));
   }
 
   activeCount(): number {

@@ -1,4 +1,4 @@
-import type { Cart, CartLine, Product } from '../../../shared/api';
+import type { Cart, CartLine, HeldCart, Product } from '../../../shared/api';
 import type { KassaDatabase } from '../../db/open';
 import type { CartPricing } from './cart-pricing';
 
@@ -19,6 +19,53 @@ interface LineRow {
   quantity: number;
   unit_price: number;
   line_total: number;
+  original_price: number | null;
+  discount: number;
+  discount_percent: number | null;
+  weight_grams: number | null;
+}
+
+/** A line as the cart operations change it: the priced fields and who approved the last price change. */
+export interface StoredLine {
+  id: string;
+  sku: string;
+  name: string;
+  quantity: number;
+  unitPrice: number;
+  originalPrice: number | null;
+  discount: number;
+  discountPercent: number | null;
+  weightGrams: number | null;
+  lineTotal: number;
+  approvedBy: string | null;
+}
+
+/** A line read from a scale label: its own price, or a weight priced per kilogram. */
+export interface EmbeddedLine {
+  product: Product;
+  unitPrice: number;
+  weightGrams: number | null;
+  lineTotal: number;
+}
+
+export interface JournalEntry {
+  id: string;
+  saleId: string;
+  lineId: string | null;
+  action: 'quantity' | 'void-line' | 'void-sale' | 'price-override' | 'discount' | 'hold' | 'recall';
+  detail: Record<string, unknown>;
+  userId: string;
+  managerId: string | null;
+  at: number;
+}
+
+interface HeldRow {
+  id: string;
+  held_label: string;
+  held_at: number;
+  total: number;
+  items: number;
+  currency: string;
 }
 
 /** The open sale (the cart) and its lines; every change is written at once so a crash loses nothing. */
@@ -30,23 +77,67 @@ export class CartRepository {
   private readonly bumpLine;
   private readonly insertLine;
   private readonly updateTotal;
+  private readonly oneLine;
+  private readonly writeLine;
+  private readonly deleteLine;
+  private readonly insertEmbedded;
+  private readonly journal;
+  private readonly voidSale;
+  private readonly holdSale;
+  private readonly heldSales;
+  private readonly recallSale;
 
   constructor(
     private readonly db: KassaDatabase,
     /** Prices what `get` returns (promotions, tax, cash due); without it the cart is the plain sum of its lines. */
     private readonly pricing?: CartPricing,
   ) {
+    this.oneLine = db.prepare<[string, string], StoredLine>(
+      `SELECT id, sku, name, quantity, unit_price AS unitPrice, original_price AS originalPrice, discount, discount_percent AS discountPercent,
+         weight_grams AS weightGrams, line_total AS lineTotal, approved_by AS approvedBy
+       FROM sale_lines WHERE sale_id = ? AND id = ?`,
+    );
+    this.writeLine = db.prepare<[StoredLine]>(
+      `UPDATE sale_lines SET quantity = @quantity, unit_price = @unitPrice, original_price = @originalPrice, discount = @discount,
+         discount_percent = @discountPercent, line_total = @lineTotal, approved_by = @approvedBy WHERE id = @id`,
+    );
+    this.deleteLine = db.prepare<[string, string]>('DELETE FROM sale_lines WHERE sale_id = ? AND id = ?');
+    this.insertEmbedded = db.prepare<[NewLine & { weightGrams: number | null; lineTotal: number }]>(
+      `INSERT INTO sale_lines (id, sale_id, position, sku, name, quantity, unit_price, tax_class, line_total, weight_grams, created_at)
+       VALUES (@id, @saleId, (SELECT coalesce(max(position), 0) + 1 FROM sale_lines WHERE sale_id = @saleId),
+         @sku, @name, 1, @unitPrice, @taxClass, @lineTotal, @weightGrams, @now)`,
+    );
+    this.journal = db.prepare<[Omit<JournalEntry, 'detail'> & { detail: string }]>(
+      `INSERT INTO cart_journal (id, sale_id, line_id, action, detail, user_id, manager_id, at)
+       VALUES (@id, @saleId, @lineId, @action, @detail, @userId, @managerId, @at)`,
+    );
+    this.voidSale = db.prepare<[string, string, number, string]>(
+      "UPDATE sales SET status = 'voided', void_reason = ?, voided_by = ?, voided_at = ? WHERE id = ? AND status = 'open' AND held_at IS NULL",
+    );
+    this.holdSale = db.prepare<[number, string, string]>(
+      "UPDATE sales SET held_at = ?, held_label = ? WHERE id = ? AND status = 'open' AND held_at IS NULL",
+    );
+    this.heldSales = db.prepare<[], HeldRow>(
+      `SELECT s.id, s.held_label, s.held_at, s.total, s.currency,
+         (SELECT coalesce(sum(quantity), 0) FROM sale_lines WHERE sale_id = s.id) AS items
+       FROM sales s WHERE s.status = 'open' AND s.held_at IS NOT NULL ORDER BY s.held_at`,
+    );
+    this.recallSale = db.prepare<[string]>(
+      "UPDATE sales SET held_at = NULL, held_label = NULL WHERE id = ? AND status = 'open' AND held_at IS NOT NULL",
+    );
     this.openSale = db.prepare<[], { id: string; currency: string }>(
-      "SELECT id, currency FROM sales WHERE status = 'open' ORDER BY created_at LIMIT 1",
+      "SELECT id, currency FROM sales WHERE status = 'open' AND held_at IS NULL ORDER BY created_at LIMIT 1",
     );
     this.insertSale = db.prepare<[string, string, string, number]>(
       "INSERT INTO sales (id, status, cashier_id, currency, total, created_at) VALUES (?, 'open', ?, ?, 0, ?)",
     );
     this.lines = db.prepare<[string], LineRow>(
-      'SELECT id, sku, name, quantity, unit_price, line_total FROM sale_lines WHERE sale_id = ? ORDER BY position',
+      `SELECT id, sku, name, quantity, unit_price, line_total, original_price, discount, discount_percent, weight_grams
+       FROM sale_lines WHERE sale_id = ? ORDER BY position`,
     );
     this.sameLine = db.prepare<[string, string, number], { id: string }>(
-      'SELECT id FROM sale_lines WHERE sale_id = ? AND sku = ? AND unit_price = ? AND quantity > 0 ORDER BY position DESC LIMIT 1',
+      `SELECT id FROM sale_lines WHERE sale_id = ? AND sku = ? AND unit_price = ? AND quantity > 0
+         AND discount = 0 AND original_price IS NULL AND weight_grams IS NULL ORDER BY position DESC LIMIT 1`,
     );
     this.bumpLine = db.prepare<[string]>(
       'UPDATE sale_lines SET quantity = quantity + 1, line_total = (quantity + 1) * unit_price WHERE id = ?',
@@ -72,6 +163,10 @@ export class CartRepository {
       quantity: row.quantity,
       unitPrice: row.unit_price,
       lineTotal: row.line_total,
+      ...(row.original_price !== null ? { originalPrice: row.original_price } : {}),
+      ...(row.discount ? { discount: row.discount } : {}),
+      ...(row.discount_percent !== null ? { discountPercent: row.discount_percent } : {}),
+      ...(row.weight_grams !== null ? { weightGrams: row.weight_grams } : {}),
     }));
     const cart: Cart = {
       id: sale.id,
@@ -97,5 +192,82 @@ export class CartRepository {
         this.insertLine.run({ id: ids.line(), saleId, sku: product.sku, name: product.name, unitPrice: product.price, taxClass: product.taxClass, now });
       this.updateTotal.run({ saleId });
     })();
+  }
+
+  /** The id of the cart in front of the cashier, or null when there is none. */
+  openId(): string | null {
+    return this.openSale.get()?.id ?? null;
+  }
+
+  line(saleId: string, lineId: string): StoredLine | undefined {
+    return this.oneLine.get(saleId, lineId);
+  }
+
+  /** Adds a scale label's line to the open cart (opening one if needed); such a line is never merged. */
+  addEmbedded(line: EmbeddedLine, ids: { sale: () => string; line: () => string }, cashierId: string, currency: string, now = Date.now()): void {
+    this.db.transaction(() => {
+      let saleId = this.openSale.get()?.id;
+      if (!saleId) {
+        saleId = ids.sale();
+        this.insertSale.run(saleId, cashierId, currency, now);
+      }
+      const { product } = line;
+      this.insertEmbedded.run({
+        id: ids.line(),
+        saleId,
+        sku: product.sku,
+        name: product.name,
+        unitPrice: line.unitPrice,
+        taxClass: product.taxClass,
+        weightGrams: line.weightGrams,
+        lineTotal: line.lineTotal,
+        now,
+      });
+      this.updateTotal.run({ saleId });
+    })();
+  }
+
+  /** Writes a changed line, or removes it when `line` is null, with its journal entry, in one transaction. */
+  changeLine(saleId: string, lineId: string, line: StoredLine | null, entry: JournalEntry): void {
+    this.db.transaction(() => {
+      if (line) this.writeLine.run(line);
+      else this.deleteLine.run(saleId, lineId);
+      this.record(entry);
+      this.updateTotal.run({ saleId });
+    })();
+  }
+
+  /** Voids the open cart; false when it is no longer the open cart. */
+  void(saleId: string, reason: string, entry: JournalEntry): boolean {
+    return this.db.transaction(() => {
+      if (this.voidSale.run(reason, entry.userId, entry.at, saleId).changes !== 1) return false;
+      this.record(entry);
+      return true;
+    })();
+  }
+
+  hold(saleId: string, label: string, entry: JournalEntry): boolean {
+    return this.db.transaction(() => {
+      if (this.holdSale.run(entry.at, label, saleId).changes !== 1) return false;
+      this.record(entry);
+      return true;
+    })();
+  }
+
+  held(): HeldCart[] {
+    return this.heldSales.all().map((row) => ({ id: row.id, label: row.held_label, heldAt: row.held_at, total: row.total, itemCount: row.items, currency: row.currency }));
+  }
+
+  /** Brings a held cart back as the open cart; false when no held cart has that id. */
+  recall(saleId: string, entry: JournalEntry): boolean {
+    return this.db.transaction(() => {
+      if (this.recallSale.run(saleId).changes !== 1) return false;
+      this.record(entry);
+      return true;
+    })();
+  }
+
+  private record(entry: JournalEntry): void {
+    this.journal.run({ ...entry, detail: JSON.stringify(entry.detail) });
   }
 }

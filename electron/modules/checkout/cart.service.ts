@@ -1,8 +1,18 @@
-import type { Cart, Product } from '../../../shared/api';
-import { readScanCode } from '../../../shared/barcode';
+import type { Cart, HeldCart, Product, User } from '../../../shared/api';
+import { readEmbeddedBarcode, readScanCode, type EmbeddedBarcodeRule } from '../../../shared/barcode';
 import { KassaError } from '../../../shared/errors';
 import type { CatalogRepository } from '../catalog/catalog.repository';
-import type { CartRepository } from './cart.repository';
+import { checkPrice, checkQuantity, grossOf, priced } from './cart-line';
+import type { CartRepository, JournalEntry, StoredLine } from './cart.repository';
+
+export interface CartOptions {
+  newId: () => string;
+  /** In-store scale labels; none are read when absent. */
+  embeddedBarcode?: () => EmbeddedBarcodeRule;
+  /** The manager whose PIN this is, or a NOT_A_MANAGER error. */
+  managerByPin?: (pin: string) => Promise<User>;
+  now?: () => number;
+}
 
 const MISREAD: Record<string, string> = {
   'check-digit': 'did not read correctly (its check digit is wrong)',
@@ -17,7 +27,7 @@ export class CartService {
     private readonly carts: CartRepository,
     private readonly catalog: CatalogRepository,
     private readonly currency: string,
-    private readonly ids: { newId: () => string },
+    private readonly ids: CartOptions,
   ) {}
 
   get(): Cart {
@@ -39,8 +49,127 @@ export class CartService {
   }
 
   scan(raw: string, cashierId: string): Cart {
+    const label = this.scaleLabel(raw);
+    if (label) {
+      this.carts.addEmbedded(label, { sale: this.ids.newId, line: this.ids.newId }, cashierId, this.currency, this.now());
+      return this.get();
+    }
     const product = this.lookup(raw);
     this.carts.addOne(product, { sale: this.ids.newId, line: this.ids.newId }, cashierId, this.currency);
     return this.get();
+  }
+
+  /** Products by name or SKU for the search dialog. */
+  search(query: string): Product[] {
+    return this.catalog.search(query, 20);
+  }
+
+  setQuantity(lineId: string, quantity: number, userId: string): Cart {
+    const { saleId, line } = this.openLine(lineId);
+    checkQuantity(quantity);
+    if (line.weightGrams !== null) throw new KassaError('NOT_ALLOWED', `${line.name} was weighed, so its quantity cannot change. Void the line and weigh it again.`);
+    this.carts.changeLine(saleId, lineId, priced({ ...line, quantity }), this.entry(saleId, lineId, 'quantity', { from: line.quantity, to: quantity }, userId));
+    return this.get();
+  }
+
+  voidLine(lineId: string, userId: string): Cart {
+    const { saleId, line } = this.openLine(lineId);
+    const detail = { sku: line.sku, quantity: line.quantity, unitPrice: line.unitPrice, lineTotal: line.lineTotal };
+    this.carts.changeLine(saleId, lineId, null, this.entry(saleId, lineId, 'void-line', detail, userId));
+    return this.get();
+  }
+
+  /** Voids the whole open cart, keeping it (with the reason) for the record; the cashier starts afresh. */
+  voidSale(reason: string, userId: string): Cart {
+    const cart = this.get();
+    const why = reason.trim();
+    if (!cart.id) throw new KassaError('NOT_FOUND', 'There is no sale to void: the cart is empty.');
+    if (why.length < 3) throw new KassaError('INVALID_INPUT', 'Say why the sale is voided (at least 3 characters).');
+    this.carts.void(cart.id, why, this.entry(cart.id, null, 'void-sale', { reason: why, total: cart.total, lines: cart.lines.length }, userId));
+    return this.get();
+  }
+
+  async overridePrice(lineId: string, price: number, managerPin: string, userId: string): Promise<Cart> {
+    checkPrice(price);
+    this.openLine(lineId);
+    const manager = await this.manager(managerPin);
+    // Read again after the PIN check: the cart may have changed while it ran.
+    const { saleId, line } = this.openLine(lineId);
+    const changed = priced({ ...line, unitPrice: price, originalPrice: line.originalPrice ?? line.unitPrice, approvedBy: manager.id });
+    this.carts.changeLine(saleId, lineId, changed, this.entry(saleId, lineId, 'price-override', { from: line.unitPrice, to: price }, userId, manager.id));
+    return this.get();
+  }
+
+  /** A line discount as a percentage (1–100) or an amount in minor units, approved by a manager. */
+  async discount(lineId: string, off: { percent?: number; amount?: number }, managerPin: string, userId: string): Promise<Cart> {
+    const { line: before } = this.openLine(lineId);
+    if ((off.percent === undefined) === (off.amount === undefined)) throw new KassaError('INVALID_INPUT', 'Give the discount either as a percentage or as an amount.');
+    if (off.percent !== undefined && (off.percent < 1 || off.percent > 100)) throw new KassaError('INVALID_INPUT', 'A percentage discount is between 1 and 100.');
+    if (off.amount !== undefined && off.amount < 0) throw new KassaError('INVALID_INPUT', 'A discount cannot be negative.');
+    if (off.amount !== undefined && off.amount > grossOf(before)) throw new KassaError('INVALID_INPUT', 'A discount cannot be more than the line costs.');
+    const manager = await this.manager(managerPin);
+    const { saleId, line } = this.openLine(lineId);
+    const changed = priced({ ...line, discount: off.amount ?? 0, discountPercent: off.percent ?? null, approvedBy: manager.id });
+    this.carts.changeLine(saleId, lineId, changed, this.entry(saleId, lineId, 'discount', { ...off, amount: changed.discount }, userId, manager.id));
+    return this.get();
+  }
+
+  /** Puts the open cart aside under a label (the time when none is given) and leaves an empty cart. */
+  hold(label: string | undefined, userId: string): Cart {
+    const cart = this.get();
+    if (!cart.id || cart.lines.length === 0) throw new KassaError('NOT_FOUND', 'There is nothing to hold: the cart is empty.');
+    const now = this.now();
+    const name = label?.trim() || `Held ${new Date(now).toISOString().slice(11, 16)} UTC`;
+    this.carts.hold(cart.id, name, this.entry(cart.id, null, 'hold', { label: name, total: cart.total }, userId));
+    return this.get();
+  }
+
+  held(): HeldCart[] {
+    return this.carts.held();
+  }
+
+  recall(saleId: string, userId: string): Cart {
+    const open = this.get();
+    if (open.lines.length > 0) throw new KassaError('CART_NOT_EMPTY', 'Finish or hold the sale in progress before recalling another.');
+    if (!this.carts.held().some((held) => held.id === saleId)) throw new KassaError('NOT_FOUND', 'That cart is not held any more. Pick one from the list of held carts.');
+    // An empty open sale (every line voided) makes way for the recalled one.
+    if (open.id) this.carts.void(open.id, 'empty cart replaced by a recalled one', this.entry(open.id, null, 'void-sale', { reason: 'recall' }, userId));
+    if (!this.carts.recall(saleId, this.entry(saleId, null, 'recall', {}, userId))) throw new KassaError('NOT_FOUND', 'That cart is not held any more.');
+    return this.get();
+  }
+
+  /** A scale label (in-store prefix) priced from its embedded price or weight, or null for any other code. */
+  private scaleLabel(raw: string) {
+    const rule = this.ids.embeddedBarcode?.();
+    const code = readScanCode(raw);
+    if (!rule || code.kind !== 'gtin') return null;
+    const label = readEmbeddedBarcode(code.gtin, rule);
+    if (!label || this.catalog.findByBarcode(code.gtin)) return null;
+    const product = this.catalog.findByBarcode(label.zeroed) ?? this.catalog.findByItemCode(label.itemCode);
+    if (!product) throw new KassaError('UNKNOWN_BARCODE', `No product with item code ${label.itemCode} (scale label ${code.gtin}) in this store's catalog. The cart is unchanged.`);
+    if (label.amount === 0) throw new KassaError('INVALID_BARCODE', `The scale label for ${product.name} shows nothing (0). Weigh the item again.`);
+    if (label.value === 'price') return { product, unitPrice: label.amount, weightGrams: null, lineTotal: label.amount };
+    const lineTotal = grossOf({ quantity: 1, unitPrice: product.price, weightGrams: label.amount });
+    return { product, unitPrice: product.price, weightGrams: label.amount, lineTotal };
+  }
+
+  private openLine(lineId: string): { saleId: string; line: StoredLine } {
+    const saleId = this.carts.openId();
+    const line = saleId ? this.carts.line(saleId, lineId) : undefined;
+    if (!saleId || !line) throw new KassaError('NOT_FOUND', 'That line is not in the cart any more. Pick a line from the cart.');
+    return { saleId, line };
+  }
+
+  private async manager(pin: string): Promise<User> {
+    if (!this.ids.managerByPin) throw new KassaError('NOT_A_MANAGER', 'Manager approval is not available on this register.');
+    return this.ids.managerByPin(pin);
+  }
+
+  private entry(saleId: string, lineId: string | null, action: JournalEntry['action'], detail: Record<string, unknown>, userId: string, managerId: string | null = null): JournalEntry {
+    return { id: this.ids.newId(), saleId, lineId, action, detail, userId, managerId, at: this.now() };
+  }
+
+  private now(): number {
+    return this.ids.now?.() ?? Date.now();
   }
 }

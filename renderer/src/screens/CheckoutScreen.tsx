@@ -1,33 +1,112 @@
-import { useCallback, useEffect, useRef, useState, type FormEvent } from 'react';
-import type { AppInfo, Cart } from '../../../shared/api';
+import { useCallback, useEffect, useRef, useState, type FormEvent, type KeyboardEvent as ReactKeyboardEvent } from 'react';
+import type { AppInfo, Cart, CartLine, HeldCart, Product } from '../../../shared/api';
 import { call, CallError } from '../api/client';
 import { money } from '../format';
 import { useKassaEvent } from '../hooks/useKassaEvent';
+import { HoldDialog, ManagerDialog, QuantityDialog, RecallDialog, SearchDialog, VoidSaleDialog } from './cart/CartDialogs';
 
-/** The cart: the scan field always has focus, so a barcode scanner (a keyboard wedge) just works. */
+type DialogKind = 'search' | 'quantity' | 'void' | 'price' | 'discount' | 'hold' | 'recall';
+
+/** Function keys for the cart's actions; each is also a large button on screen. */
+const SHORTCUTS: Record<string, DialogKind> = { F2: 'search', F3: 'quantity', F4: 'void', F6: 'price', F7: 'discount', F8: 'hold', F9: 'recall' };
+const LINE_DIALOGS: readonly DialogKind[] = ['quantity', 'price', 'discount'];
+
+const messageOf = (e: unknown) => (e instanceof CallError ? e.message : String(e));
+
+/**
+ * The cart: the scan field always has focus, so a barcode scanner (a keyboard wedge) just works. ↑ ↓ in
+ * the scan field select a line; + and − change its quantity, a number then * sets it, Delete voids it; the
+ * function keys open the other actions. Every dialog gives focus back to the scan field when it closes.
+ */
 export function CheckoutScreen({ info, onPay }: { info: AppInfo; onPay: () => void }) {
   const [cart, setCart] = useState<Cart | null>(null);
   const [code, setCode] = useState('');
   const [error, setError] = useState<string | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
+  const [selectedId, setSelectedId] = useState<string | null>(null);
+  const [dialog, setDialog] = useState<DialogKind | null>(null);
+  const [dialogError, setDialogError] = useState<string | null>(null);
+  const [held, setHeld] = useState<HeldCart[] | null>(null);
   const scan = useRef<HTMLInputElement>(null);
   const focusScan = useCallback(() => scan.current?.focus(), []);
 
+  const refreshHeld = useCallback(() => call('cart.held', {}).then((answer) => setHeld(answer.carts), () => setHeld([])), []);
   useEffect(() => {
-    void call('cart.get', {}).then(setCart, (e: unknown) => setError(e instanceof CallError ? e.message : String(e)));
-  }, []);
+    void call('cart.get', {}).then(setCart, (e: unknown) => setError(messageOf(e)));
+    void refreshHeld();
+  }, [refreshHeld]);
   useKassaEvent('cart.changed', setCart);
 
-  // Keys typed anywhere on this screen (a scanner does not aim) go to the scan field.
+  const lines = cart?.lines ?? [];
+  const selected: CartLine | null = lines.find((line) => line.id === selectedId) ?? lines.at(-1) ?? null;
+
+  // Back to the scan field whenever no dialog is open.
+  useEffect(() => {
+    if (!dialog) focusScan();
+  }, [dialog, focusScan]);
+  useEffect(() => {
+    if (selected) document.getElementById(`line-${selected.id}`)?.scrollIntoView?.({ block: 'nearest' });
+  }, [selected]);
+
+  const open = useCallback(
+    (kind: DialogKind) => {
+      if (LINE_DIALOGS.includes(kind) && !selected) {
+        setNotice(null);
+        setError('Scan an item first, then choose the line to change.');
+        return;
+      }
+      if (kind === 'recall') {
+        setHeld(null);
+        void refreshHeld();
+      }
+      setDialogError(null);
+      setDialog(kind);
+    },
+    [selected, refreshHeld],
+  );
+  const close = () => {
+    setDialog(null);
+    setDialogError(null);
+  };
+
+  /** Runs a cart operation: on success the new cart and a notice; on failure the register's sentence, in the dialog if one is open. */
+  const run = async (action: () => Promise<Cart>, done: (updated: Cart) => string | null): Promise<boolean> => {
+    try {
+      const updated = await action();
+      setCart(updated);
+      setError(null);
+      setNotice(done(updated));
+      close();
+      return true;
+    } catch (e) {
+      if (dialog) setDialogError(messageOf(e));
+      else {
+        setNotice(null);
+        setError(messageOf(e));
+      }
+      return false;
+    } finally {
+      if (!dialog) focusScan();
+    }
+  };
+
+  // Keys typed anywhere on this screen (a scanner does not aim) go to the scan field; function keys open actions.
   useEffect(() => {
     const onKey = (event: KeyboardEvent) => {
+      if (dialog) return;
+      const kind = SHORTCUTS[event.key];
+      if (kind) {
+        event.preventDefault();
+        open(kind);
+        return;
+      }
       const target = event.target as HTMLElement | null;
       if (target?.closest('input, textarea, select, button')) return;
       if (event.key.length === 1 && !event.ctrlKey && !event.metaKey && !event.altKey) focusScan();
     };
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
-  }, [focusScan]);
+  }, [focusScan, dialog, open]);
 
   const submit = async (event: FormEvent) => {
     event.preventDefault();
@@ -39,53 +118,153 @@ export function CheckoutScreen({ info, onPay }: { info: AppInfo; onPay: () => vo
       setCart(updated);
       setError(null);
       const added = updated.lines.find((line) => cart?.lines.find((old) => old.id === line.id)?.quantity !== line.quantity);
+      if (added) setSelectedId(added.id);
       setNotice(added ? `Added ${added.name}` : null);
     } catch (e) {
       setNotice(null);
-      setError(e instanceof CallError ? e.message : String(e));
+      setError(messageOf(e));
     } finally {
       focusScan();
     }
   };
 
-  const format = (amount: number) => money(amount, cart?.currency ?? info.currency, info.locale);
+  const setQuantity = (line: CartLine, quantity: number) =>
+    run(
+      () => call('cart.setQuantity', { lineId: line.id, quantity }),
+      () => `${line.name}: quantity ${quantity}`,
+    );
+  const voidLine = (line: CartLine) =>
+    run(
+      () => call('cart.voidLine', { lineId: line.id }),
+      () => `Voided ${line.name}`,
+    ).then((ok) => ok && setSelectedId(null));
+  const addProduct = (product: Product) =>
+    run(
+      () => call('cart.scan', { code: product.sku }),
+      (updated) => {
+        const line = updated.lines.filter((l) => l.sku === product.sku).at(-1);
+        if (line) setSelectedId(line.id);
+        return `Added ${product.name}`;
+      },
+    );
+
+  // The scan field's own keys: a scanner types digits and letters, never these.
+  const onScanKey = (event: ReactKeyboardEvent<HTMLInputElement>) => {
+    const index = selected ? lines.indexOf(selected) : -1;
+    if (event.key === 'ArrowUp' || event.key === 'ArrowDown') {
+      event.preventDefault();
+      if (!lines.length) return;
+      const next = event.key === 'ArrowUp' ? Math.max(0, index - 1) : Math.min(lines.length - 1, index + 1);
+      setSelectedId(lines[next]!.id);
+    } else if (selected && code === '' && (event.key === '+' || event.key === '-')) {
+      event.preventDefault();
+      void setQuantity(selected, selected.quantity + (event.key === '+' ? 1 : -1));
+    } else if (selected && code === '' && event.key === 'Delete') {
+      event.preventDefault();
+      void voidLine(selected);
+    } else if (selected && event.key === '*' && /^\d{1,6}$/.test(code.trim())) {
+      event.preventDefault();
+      const quantity = Number(code.trim());
+      setCode('');
+      void setQuantity(selected, quantity);
+    }
+  };
+
+  const currency = cart?.currency ?? info.currency;
+  const format = (amount: number) => money(amount, currency, info.locale);
+  const heldCount = held?.length ?? 0;
   return (
     <main className="checkout">
       <section className="checkout__cart" aria-label="Cart">
-        <table className="cart">
-          <thead>
-            <tr>
-              <th scope="col">Item</th>
-              <th scope="col" className="num">
-                Qty
-              </th>
-              <th scope="col" className="num">
-                Price
-              </th>
-              <th scope="col" className="num">
-                Total
-              </th>
-            </tr>
-          </thead>
-          <tbody>
-            {cart?.lines.length ? (
-              cart.lines.map((line) => (
-                <tr key={line.id}>
-                  <td>{line.name}</td>
-                  <td className="num">{line.quantity}</td>
-                  <td className="num">{format(line.unitPrice)}</td>
-                  <td className="num">{format(line.lineTotal)}</td>
-                </tr>
-              ))
-            ) : (
+        <div className="checkout__lines">
+          <table className="cart">
+            <thead>
               <tr>
-                <td colSpan={4} className="cart__empty">
-                  Scan an item to start a sale.
-                </td>
+                <th scope="col">Item</th>
+                <th scope="col" className="num">
+                  Qty
+                </th>
+                <th scope="col" className="num">
+                  Price
+                </th>
+                <th scope="col" className="num">
+                  Total
+                </th>
               </tr>
-            )}
-          </tbody>
-        </table>
+            </thead>
+            <tbody>
+              {lines.length ? (
+                lines.map((line) => {
+                  const isSelected = line.id === selected?.id;
+                  return (
+                    <tr
+                      key={line.id}
+                      id={`line-${line.id}`}
+                      className={isSelected ? 'cart__line is-selected' : 'cart__line'}
+                      aria-current={isSelected ? 'true' : undefined}
+                      onClick={() => {
+                        setSelectedId(line.id);
+                        focusScan();
+                      }}
+                    >
+                      <td>
+                        <span className="cart__name">{line.name}</span>
+                        <LineDetails line={line} format={format} />
+                      </td>
+                      <td className="num cart__qty">{line.weightGrams !== undefined ? `${(line.weightGrams / 1000).toFixed(3)} kg` : line.quantity}</td>
+                      <td className="num">
+                        {format(line.unitPrice)}
+                        {line.weightGrams !== undefined ? '/kg' : ''}
+                      </td>
+                      <td className="num cart__total">{format(line.lineTotal)}</td>
+                    </tr>
+                  );
+                })
+              ) : (
+                <tr>
+                  <td colSpan={4} className="cart__empty">
+                    Scan an item to start a sale.
+                  </td>
+                </tr>
+              )}
+            </tbody>
+          </table>
+        </div>
+        <div className="line-actions" role="group" aria-label="Selected line">
+          <p className="line-actions__selected">{selected ? selected.name : 'No line selected'}</p>
+          <div className="line-actions__buttons">
+            <button
+              type="button"
+              className="button button--secondary button--square"
+              aria-label="Decrease quantity"
+              disabled={!selected || selected.quantity <= 1 || selected.weightGrams !== undefined}
+              onClick={() => selected && void setQuantity(selected, selected.quantity - 1)}
+            >
+              −
+            </button>
+            <button type="button" className="button button--secondary" disabled={!selected} onClick={() => open('quantity')}>
+              Quantity <kbd aria-hidden="true">F3</kbd>
+            </button>
+            <button
+              type="button"
+              className="button button--secondary button--square"
+              aria-label="Increase quantity"
+              disabled={!selected || selected.weightGrams !== undefined}
+              onClick={() => selected && void setQuantity(selected, selected.quantity + 1)}
+            >
+              +
+            </button>
+            <button type="button" className="button button--secondary" disabled={!selected} onClick={() => open('price')}>
+              Override price <kbd aria-hidden="true">F6</kbd>
+            </button>
+            <button type="button" className="button button--secondary" disabled={!selected} onClick={() => open('discount')}>
+              Discount <kbd aria-hidden="true">F7</kbd>
+            </button>
+            <button type="button" className="button button--danger-outline" disabled={!selected} onClick={() => selected && void voidLine(selected)}>
+              Void line <kbd aria-hidden="true">Del</kbd>
+            </button>
+          </div>
+        </div>
       </section>
       <aside className="checkout__side">
         <form onSubmit={submit} className="scan">
@@ -101,8 +280,12 @@ export function CheckoutScreen({ info, onPay }: { info: AppInfo; onPay: () => vo
             maxLength={64}
             value={code}
             onChange={(e) => setCode(e.target.value)}
-            aria-describedby={error ? 'scan-error' : undefined}
+            onKeyDown={onScanKey}
+            aria-describedby={error ? 'scan-error' : 'scan-hint'}
           />
+          <p id="scan-hint" className="scan__hint">
+            ↑ ↓ line · + − quantity · 5 * sets 5
+          </p>
         </form>
         <div className="messages">
           {error ? (
@@ -114,6 +297,20 @@ export function CheckoutScreen({ info, onPay }: { info: AppInfo; onPay: () => vo
             {notice ?? ''}
           </p>
         </div>
+        <div className="sale-actions" role="group" aria-label="Sale">
+          <button type="button" className="button button--secondary" onClick={() => open('search')}>
+            Find product <kbd aria-hidden="true">F2</kbd>
+          </button>
+          <button type="button" className="button button--secondary" disabled={!lines.length} onClick={() => open('hold')}>
+            Hold <kbd aria-hidden="true">F8</kbd>
+          </button>
+          <button type="button" className="button button--secondary" onClick={() => open('recall')}>
+            Recall{heldCount ? <span className="count"> ({heldCount})</span> : null} <kbd aria-hidden="true">F9</kbd>
+          </button>
+          <button type="button" className="button button--danger-outline" disabled={!lines.length} onClick={() => open('void')}>
+            Void sale <kbd aria-hidden="true">F4</kbd>
+          </button>
+        </div>
         <div className="total">
           <span className="total__label">Total{cart?.itemCount ? ` · ${cart.itemCount} ${cart.itemCount === 1 ? 'item' : 'items'}` : ''}</span>
           <output className="total__amount" data-testid="cart-total" aria-label="Amount due">
@@ -124,6 +321,74 @@ export function CheckoutScreen({ info, onPay }: { info: AppInfo; onPay: () => vo
           </button>
         </div>
       </aside>
+      {dialog === 'search' ? <SearchDialog onClose={close} error={dialogError} format={format} onAdd={(product) => void addProduct(product)} /> : null}
+      {dialog === 'quantity' && selected ? <QuantityDialog onClose={close} error={dialogError} line={selected} onSubmit={(quantity) => void setQuantity(selected, quantity)} /> : null}
+      {(dialog === 'price' || dialog === 'discount') && selected ? (
+        <ManagerDialog
+          onClose={close}
+          error={dialogError}
+          line={selected}
+          mode={dialog}
+          currency={currency}
+          locale={info.locale}
+          format={format}
+          onSubmit={(change, managerPin) =>
+            void run(
+              () => ('price' in change ? call('cart.overridePrice', { lineId: selected.id, price: change.price, managerPin }) : call('cart.discount', { lineId: selected.id, ...change, managerPin })),
+              () => ('price' in change ? `${selected.name}: price ${format(change.price)}, approved by a manager` : `${selected.name}: discount approved by a manager`),
+            )
+          }
+        />
+      ) : null}
+      {dialog === 'void' ? (
+        <VoidSaleDialog
+          onClose={close}
+          error={dialogError}
+          total={format(cart?.total ?? 0)}
+          onSubmit={(reason) =>
+            void run(
+              () => call('cart.void', { reason }),
+              () => 'Sale voided. Ready for the next customer.',
+            )
+          }
+        />
+      ) : null}
+      {dialog === 'hold' ? (
+        <HoldDialog
+          onClose={close}
+          error={dialogError}
+          onSubmit={(label) =>
+            void run(
+              () => call('cart.hold', label.trim() ? { label: label.trim() } : {}),
+              () => 'Sale held. Recall it with F9.',
+            ).then(() => refreshHeld())
+          }
+        />
+      ) : null}
+      {dialog === 'recall' ? (
+        <RecallDialog
+          onClose={close}
+          error={dialogError}
+          carts={held}
+          format={format}
+          locale={info.locale}
+          onRecall={(chosen) =>
+            void run(
+              () => call('cart.recall', { saleId: chosen.id }),
+              () => `Recalled ${chosen.label}`,
+            ).then(() => refreshHeld())
+          }
+        />
+      ) : null}
     </main>
   );
+}
+
+/** What changed a line's price, under its name: weight, override, discount. */
+function LineDetails({ line, format }: { line: CartLine; format: (amount: number) => string }) {
+  const details: string[] = [];
+  if (line.originalPrice !== undefined) details.push(`Price changed from ${format(line.originalPrice)} by a manager`);
+  if (line.discount) details.push(`${line.discountPercent ? `${line.discountPercent} % off` : 'Discount'}: −${format(line.discount)}`);
+  if (!details.length) return null;
+  return <span className="cart__detail">{details.join(' · ')}</span>;
 }

@@ -1,0 +1,292 @@
+import { useEffect, useId, useRef, useState, type FormEvent, type KeyboardEvent } from 'react';
+import type { CartLine, HeldCart, Product } from '../../../../shared/api';
+import { call, CallError } from '../../api/client';
+import { clock } from '../../format';
+import { Dialog } from './Dialog';
+import { parseMoneyInput, toMoneyInput } from './money-input';
+
+interface Common {
+  onClose: () => void;
+  error: string | null;
+}
+
+/** Arrow keys move through a list; Enter takes the highlighted entry. */
+function useListKeys(count: number, onPick: (index: number) => void) {
+  const [active, setActive] = useState(0);
+  const current = Math.min(active, Math.max(0, count - 1));
+  const onKeyDown = (event: KeyboardEvent) => {
+    if (event.key === 'ArrowDown' && count) {
+      event.preventDefault();
+      setActive((current + 1) % count);
+    } else if (event.key === 'ArrowUp' && count) {
+      event.preventDefault();
+      setActive((current - 1 + count) % count);
+    } else if (event.key === 'Enter' && count) {
+      event.preventDefault();
+      onPick(current);
+    }
+  };
+  return { active: current, setActive, onKeyDown };
+}
+
+/** Search by name or SKU: type, arrows to choose, Enter adds one to the cart. */
+export function SearchDialog({ onClose, error, onAdd, format }: Common & { onAdd: (product: Product) => void; format: (amount: number) => string }) {
+  const [query, setQuery] = useState('');
+  const [results, setResults] = useState<Product[]>([]);
+  const [searchError, setSearchError] = useState<string | null>(null);
+  const listId = useId();
+  const list = useListKeys(results.length, (index) => onAdd(results[index]!));
+  const { setActive } = list;
+
+  useEffect(() => {
+    const text = query.trim();
+    let live = true;
+    const timer = setTimeout(() => {
+      if (!text) {
+        setResults([]);
+        return;
+      }
+      call('cart.search', { query: text }).then(
+        (found) => {
+          if (!live) return;
+          setResults(found.products);
+          setActive(0);
+          setSearchError(null);
+        },
+        (e: unknown) => live && setSearchError(e instanceof CallError ? e.message : String(e)),
+      );
+    }, 120);
+    return () => {
+      live = false;
+      clearTimeout(timer);
+    };
+  }, [query, setActive]);
+
+  return (
+    <Dialog title="Find a product" onClose={onClose} error={error ?? searchError} wide>
+      <label className="field">
+        <span>Name or SKU</span>
+        <input
+          className="field__input"
+          autoFocus
+          autoComplete="off"
+          spellCheck={false}
+          maxLength={64}
+          value={query}
+          role="combobox"
+          aria-expanded={results.length > 0}
+          aria-controls={listId}
+          aria-activedescendant={results.length ? `${listId}-${list.active}` : undefined}
+          onChange={(e) => setQuery(e.target.value)}
+          onKeyDown={list.onKeyDown}
+        />
+      </label>
+      <ul className="picklist" role="listbox" id={listId} aria-label="Products found">
+        {results.map((product, index) => (
+          <li
+            key={product.sku}
+            id={`${listId}-${index}`}
+            role="option"
+            aria-selected={index === list.active}
+            className={index === list.active ? 'picklist__item is-active' : 'picklist__item'}
+            onMouseEnter={() => list.setActive(index)}
+            onClick={() => onAdd(product)}
+          >
+            <span className="picklist__name">{product.name}</span>
+            <span className="picklist__meta">{product.sku}</span>
+            <span className="picklist__amount">{format(product.price)}</span>
+          </li>
+        ))}
+      </ul>
+      <p className="dialog__hint">{query.trim() && !results.length ? 'No product matches yet.' : '↑ ↓ to choose, Enter to add.'}</p>
+    </Dialog>
+  );
+}
+
+export function QuantityDialog({ onClose, error, line, onSubmit }: Common & { line: CartLine; onSubmit: (quantity: number) => void }) {
+  const [text, setText] = useState(String(line.quantity));
+  const submit = (event: FormEvent) => {
+    event.preventDefault();
+    onSubmit(/^\d{1,6}$/.test(text.trim()) ? Number(text.trim()) : NaN);
+  };
+  return (
+    <Dialog title={`Quantity of ${line.name}`} onClose={onClose} error={error}>
+      <form onSubmit={submit} className="dialog__form">
+        <label className="field">
+          <span>Quantity (1 to 9,999)</span>
+          <input className="field__input field__input--big" autoFocus inputMode="numeric" maxLength={6} value={text} onFocus={(e) => e.target.select()} onChange={(e) => setText(e.target.value)} />
+        </label>
+        <button type="submit" className="button button--primary button--large">
+          Set quantity
+        </button>
+      </form>
+    </Dialog>
+  );
+}
+
+const VOID_REASONS = ['Customer changed their mind', 'Customer cannot pay', 'Scanned for the wrong customer', 'Training'];
+
+export function VoidSaleDialog({ onClose, error, onSubmit, total }: Common & { onSubmit: (reason: string) => void; total: string }) {
+  const [reason, setReason] = useState('');
+  const submit = (event: FormEvent) => {
+    event.preventDefault();
+    onSubmit(reason);
+  };
+  return (
+    <Dialog title={`Void the whole sale (${total})?`} onClose={onClose} error={error}>
+      <form onSubmit={submit} className="dialog__form">
+        <div className="choices" role="group" aria-label="Common reasons">
+          {VOID_REASONS.map((text) => (
+            <button key={text} type="button" className={reason === text ? 'button button--choice is-selected' : 'button button--choice'} aria-pressed={reason === text} onClick={() => setReason(text)}>
+              {text}
+            </button>
+          ))}
+        </div>
+        <label className="field">
+          <span>Reason</span>
+          <input className="field__input" autoFocus maxLength={200} value={reason} onChange={(e) => setReason(e.target.value)} />
+        </label>
+        <button type="submit" className="button button--danger button--large">
+          Void sale
+        </button>
+      </form>
+    </Dialog>
+  );
+}
+
+/** Price override or line discount: the cashier types the change, a manager types their PIN. */
+export function ManagerDialog({
+  onClose,
+  error,
+  line,
+  mode,
+  currency,
+  locale,
+  format,
+  onSubmit,
+}: Common & {
+  line: CartLine;
+  mode: 'price' | 'discount';
+  currency: string;
+  locale: string;
+  format: (amount: number) => string;
+  onSubmit: (change: { price: number } | { percent: number } | { amount: number }, managerPin: string) => void;
+}) {
+  const [value, setValue] = useState(mode === 'price' ? toMoneyInput(line.unitPrice, currency, locale) : '');
+  const [kind, setKind] = useState<'percent' | 'amount'>('percent');
+  const [pin, setPin] = useState('');
+  const [local, setLocal] = useState<string | null>(null);
+  const pinField = useRef<HTMLInputElement>(null);
+  const submit = (event: FormEvent) => {
+    event.preventDefault();
+    const number = mode === 'discount' && kind === 'percent' ? (/^\d{1,3}$/.test(value.trim()) ? Number(value.trim()) : null) : parseMoneyInput(value, currency, locale);
+    if (number === null) return setLocal(mode === 'price' ? 'Type the new price as a number, for example 2.49.' : 'Type the discount as a number.');
+    if (!/^\d{4,8}$/.test(pin)) {
+      pinField.current?.focus();
+      return setLocal('A manager must type their PIN (4 to 8 digits) to approve this.');
+    }
+    setLocal(null);
+    onSubmit(mode === 'price' ? { price: number } : kind === 'percent' ? { percent: number } : { amount: number }, pin);
+    setPin('');
+  };
+  const title = mode === 'price' ? `Override the price of ${line.name}` : `Discount ${line.name}`;
+  return (
+    <Dialog title={title} onClose={onClose} error={local ?? error}>
+      <form onSubmit={submit} className="dialog__form">
+        <p className="dialog__context">
+          {line.quantity} × {format(line.unitPrice)} = {format(line.lineTotal)}
+        </p>
+        {mode === 'discount' ? (
+          <div className="choices" role="radiogroup" aria-label="Discount as">
+            {(['percent', 'amount'] as const).map((k) => (
+              <button key={k} type="button" role="radio" aria-checked={kind === k} className={kind === k ? 'button button--choice is-selected' : 'button button--choice'} onClick={() => setKind(k)}>
+                {k === 'percent' ? 'Percent off' : 'Amount off'}
+              </button>
+            ))}
+          </div>
+        ) : null}
+        <label className="field">
+          <span>{mode === 'price' ? `New price (${currency})` : kind === 'percent' ? 'Percent off (1 to 100)' : `Amount off (${currency})`}</span>
+          <input className="field__input field__input--big" autoFocus inputMode="decimal" maxLength={12} value={value} onFocus={(e) => e.target.select()} onChange={(e) => setValue(e.target.value)} />
+        </label>
+        <label className="field">
+          <span>Manager PIN</span>
+          <input ref={pinField} className="field__input field__input--big" type="password" inputMode="numeric" autoComplete="off" maxLength={8} value={pin} onChange={(e) => setPin(e.target.value.replace(/\D/g, ''))} />
+        </label>
+        <button type="submit" className="button button--primary button--large">
+          Approve
+        </button>
+      </form>
+    </Dialog>
+  );
+}
+
+export function HoldDialog({ onClose, error, onSubmit }: Common & { onSubmit: (label: string) => void }) {
+  const [label, setLabel] = useState('');
+  const submit = (event: FormEvent) => {
+    event.preventDefault();
+    onSubmit(label);
+  };
+  return (
+    <Dialog title="Hold this sale" onClose={onClose} error={error}>
+      <form onSubmit={submit} className="dialog__form">
+        <label className="field">
+          <span>Label (optional, e.g. the customer’s name)</span>
+          <input className="field__input" autoFocus maxLength={40} value={label} onChange={(e) => setLabel(e.target.value)} />
+        </label>
+        <button type="submit" className="button button--primary button--large">
+          Hold sale
+        </button>
+      </form>
+    </Dialog>
+  );
+}
+
+export function RecallDialog({ onClose, error, carts, onRecall, format, locale }: Common & { carts: HeldCart[] | null; onRecall: (cart: HeldCart) => void; format: (amount: number) => string; locale: string }) {
+  const listId = useId();
+  const list = useListKeys(carts?.length ?? 0, (index) => onRecall(carts![index]!));
+  const listRef = useRef<HTMLUListElement>(null);
+  useEffect(() => {
+    if (carts?.length) listRef.current?.focus();
+  }, [carts]);
+  return (
+    <Dialog title="Recall a held sale" onClose={onClose} error={error} wide>
+      {carts === null ? (
+        <p className="dialog__hint">Loading…</p>
+      ) : carts.length === 0 ? (
+        <p className="dialog__hint">No sales are on hold.</p>
+      ) : (
+        <>
+          <ul
+            ref={listRef}
+            className="picklist"
+            role="listbox"
+            id={listId}
+            aria-label="Held sales"
+            tabIndex={0}
+            aria-activedescendant={`${listId}-${list.active}`}
+            onKeyDown={list.onKeyDown}
+          >
+            {carts.map((held, index) => (
+              <li
+                key={held.id}
+                id={`${listId}-${index}`}
+                role="option"
+                aria-selected={index === list.active}
+                className={index === list.active ? 'picklist__item is-active' : 'picklist__item'}
+                onClick={() => onRecall(held)}
+              >
+                <span className="picklist__name">{held.label}</span>
+                <span className="picklist__meta">
+                  held {clock(held.heldAt, locale)} · {held.itemCount} {held.itemCount === 1 ? 'item' : 'items'}
+                </span>
+                <span className="picklist__amount">{format(held.total)}</span>
+              </li>
+            ))}
+          </ul>
+          <p className="dialog__hint">↑ ↓ to choose, Enter to recall.</p>
+        </>
+      )}
+    </Dialog>
+  );
+}
