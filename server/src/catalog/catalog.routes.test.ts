@@ -86,4 +86,16 @@ describeEachStorage('POST /catalog/import', (kind) => {
     const bad = await hq.app.inject({ method: 'POST', url: '/catalog/promotions', headers: hq.admin, payload: { promotions: [{ ...promotion, percent: 150 }] } });
     expect(bad.statusCode).toBe(400);
   });
+
+  it('saves fixed-amount and spend-threshold promotions as sent, and refuses a threshold that takes nothing off', async () => {
+    const fixed = { id: 'pasta-30', name: '0.30 off pasta', kind: 'fixedOff', amountOff: 30, skus: ['SKU-000009'], active: true };
+    const spend = { id: 'spend-50', name: 'Spend 50, save 5', kind: 'threshold', minSpend: 5000, amountOff: 500, active: true };
+    const res = await hq.app.inject({ method: 'POST', url: '/catalog/promotions', headers: hq.admin, payload: { promotions: [fixed, spend] } });
+    expect(res.json()).toEqual({ saved: 2 });
+    const { headSeq } = await hq.app.hq.feed.state();
+    const last = await hq.app.inject({ url: `/sync/changes?since=${headSeq - 2}`, headers: hq.admin });
+    expect(last.json().changes).toMatchObject([{ kind: 'promotion', data: fixed }, { kind: 'promotion', data: spend }]);
+    const bad = await hq.app.inject({ method: 'POST', url: '/catalog/promotions', headers: hq.admin, payload: { promotions: [{ ...spend, amountOff: 0 }] } });
+    expect(bad.statusCode).toBe(400);
+  });
 });
