@@ -222,7 +222,7 @@ describe('hold and recall', () => {
     const held = cart.held();
     expect(held.map((h) => [h.label, h.total, h.itemCount])).toEqual([
       ['Blue coat', 129, 1],
-      [expect.stringMatching(/^Held \d\d:\d\d UTC$/), 698, 2],
+      [expect.stringMatching(/^Sale held at \d\d:\d\d$/), 698, 2],
     ]);
     const recalled = cart.recall(first!, 'ana');
     expect(recalled).toMatchObject({ id: first, total: 129 });

@@ -119,7 +119,8 @@ export class CartService {
     const cart = this.get();
     if (!cart.id || cart.lines.length === 0) throw new KassaError('NOT_FOUND', 'There is nothing to hold: the cart is empty.');
     const now = this.now();
-    const name = label?.trim() || `Held ${new Date(now).toISOString().slice(11, 16)} UTC`;
+    // The register's own clock and time zone: the cashier reads the label on the same till.
+    const name = label?.trim() || `Sale held at ${new Date(now).toTimeString().slice(0, 5)}`;
     this.carts.hold(cart.id, name, this.entry(cart.id, null, 'hold', { label: name, total: cart.total }, userId));
     return this.get();
   }
