@@ -384,11 +384,12 @@ export function CheckoutScreen({ info, onPay }: { info: AppInfo; onPay: () => vo
   );
 }
 
-/** What changed a line's price, under its name: weight, override, discount. */
+/** What changed a line's price, under its name: weight, override, discount, promotion. */
 function LineDetails({ line, format }: { line: CartLine; format: (amount: number) => string }) {
   const details: string[] = [];
   if (line.originalPrice !== undefined) details.push(`Price changed from ${format(line.originalPrice)} by a manager`);
   if (line.discount) details.push(`${line.discountPercent ? `${line.discountPercent} % off` : 'Discount'}: −${format(line.discount)}`);
+  if (line.promotion) details.push(`${line.promotion.name}: −${format(line.promotion.saving)}`);
   if (!details.length) return null;
   return <span className="cart__detail">{details.join(' · ')}</span>;
 }
