@@ -7,9 +7,10 @@ import { connectivityLogMigration } from './006-connectivity-log';
 import { syncMigration } from './007-sync';
 import { tendersMigration } from './008-tenders';
 import { cartOperationsMigration } from './009-cart-operations';
+import { pricingMigration } from './010-pricing';
 import type { Migration } from './types';
 
 /** Every migration in order; `version` is the `user_version` the database has after it ran. */
-export const migrations: readonly Migration[] = [productsMigration, usersMigration, salesMigration, paymentsMigration, outboxMigration, connectivityLogMigration, syncMigration, tendersMigration, cartOperationsMigration];
+export const migrations: readonly Migration[] = [productsMigration, usersMigration, salesMigration, paymentsMigration, outboxMigration, connectivityLogMigration, syncMigration, tendersMigration, cartOperationsMigration, pricingMigration];
 
 export const LATEST_SCHEMA_VERSION = migrations[migrations.length - 1]!.version;

@@ -138,3 +138,19 @@ describe('migration 9: cart operations', () => {
     ).toThrow(/CHECK/);
   });
 });
+
+describe('migration 10: pricing', () => {
+  it('keeps completed lines as they were (no promotion) and adds the promotion, the sale-wide discount and the tax per class', () => {
+    const db = migrateFrom(9, (old) => {
+      insertUser(old);
+      insertSale(old);
+      old
+        .prepare("INSERT INTO sale_lines (id, sale_id, position, sku, name, quantity, unit_price, tax_class, line_total, created_at) VALUES ('l1', 's1', 1, 'A', 'Apple', 2, 50, 'reduced', 100, 1)")
+        .run();
+    });
+    expect(db.prepare('SELECT line_total, promotion_id, promotion_name, promotion_saving FROM sale_lines').get()).toEqual({ line_total: 100, promotion_id: null, promotion_name: null, promotion_saving: 0 });
+    expect(db.prepare('SELECT sale_discount, sale_discount_name, taxes FROM sales').get()).toEqual({ sale_discount: 0, sale_discount_name: null, taxes: null });
+    expect(() => db.prepare("UPDATE sale_lines SET promotion_saving = -1 WHERE id = 'l1'").run()).toThrow(/CHECK/);
+    expect(() => db.prepare("UPDATE sales SET taxes = 'not json' WHERE id = 's1'").run()).toThrow(/CHECK/);
+  });
+});

@@ -9,6 +9,7 @@ import { makeDatabase, makeProduct } from '../../test/factories';
 import { UsersRepository } from '../auth/users.repository';
 import { CatalogRepository } from '../catalog/catalog.repository';
 import { SimulatedTerminal } from './card-terminal';
+import { ReceiptRepository } from './receipt/receipt.repository';
 import { CartPricing, type StorePricing } from './cart-pricing';
 import { CartRepository } from './cart.repository';
 import { CartService } from './cart.service';
@@ -79,14 +80,14 @@ describe('the priced cart', () => {
     expect(cart.scan(milk.sku, 'ana').total).toBe(129);
   });
 
-  it('completing the sale records the priced total and the lines after their promotions', () => {
+  it('completing the sale records the priced total, each line after its promotion with the saving, the sale-wide discount and the tax', () => {
     addPromotion({ id: 'milk-3-for-2', name: '3 for 2', kind: 'multiBuy', quantity: 3, payFor: 2, skus: [milk.sku], active: true });
+    addPromotion({ id: 'spend-2', name: 'Spend 2, save 0.08', kind: 'threshold', minSpend: 200, amountOff: 8, active: true });
     for (let i = 0; i < 3; i++) cart.scan(milk.sku, 'ana');
-    const outbox = new Outbox(setup.db);
     const sales = new SaleService({
       carts,
       sales: new SaleRepository(setup.db),
-      outbox,
+      outbox: new Outbox(setup.db),
       numberPrefix: () => 'S01-R01',
       currency: () => 'EUR',
       newId: uuidv7,
@@ -96,11 +97,20 @@ describe('the priced cart', () => {
       managerByPin: async () => ({ name: 'Max' }),
     });
     const state = sales.state();
-    expect(state.due).toBe(258);
+    expect(state.due).toBe(250);
     sales.addCash(state.saleId!, 300);
-    expect(sales.complete(state.saleId!)).toMatchObject({ total: 258, change: 42 });
+    expect(sales.complete(state.saleId!)).toMatchObject({ total: 250, change: 50 });
+    expect(setup.db.prepare('SELECT line_total, promotion_id, promotion_name, promotion_saving FROM sale_lines').all()).toEqual([
+      { line_total: 258, promotion_id: 'milk-3-for-2', promotion_name: '3 for 2', promotion_saving: 129 },
+    ]);
+    const recorded = setup.db.prepare<[], { total: number; sale_discount: number; sale_discount_name: string; taxes: string }>('SELECT total, sale_discount, sale_discount_name, taxes FROM sales').get()!;
+    expect(recorded).toMatchObject({ total: 250, sale_discount: 8, sale_discount_name: 'Spend 2, save 0.08' });
+    // 2.50 at 7 % included: 250 × 700 / 10700 = 16.36 → 0.16.
+    expect(JSON.parse(recorded.taxes)).toEqual([{ taxClass: 'reduced', rateBasisPoints: 700, net: 234, tax: 16, gross: 250 }]);
     const sale = JSON.parse(setup.db.prepare<[], { payload: string }>("SELECT payload FROM outbox WHERE entity = 'sale'").get()!.payload) as SalePayload;
-    expect(sale.total).toBe(258);
+    expect(sale.total).toBe(250);
     expect(sale.lines.map((l) => [l.quantity, l.unitPrice, l.lineTotal])).toEqual([[3, 129, 258]]);
+    const receipt = new ReceiptRepository(setup.db).find(state.saleId!, { storeName: 'Demo', storeCode: 'S01', registerCode: 'R01', pricesIncludeTax: true });
+    expect(receipt?.lines[0]).toMatchObject({ lineTotal: 258, adjustments: [{ label: '3 for 2', amount: 129 }] });
   });
 });

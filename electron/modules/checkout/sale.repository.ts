@@ -1,3 +1,4 @@
+import type { Cart } from '../../../shared/api';
 import type { OfflineCardPaymentPayload, PaymentPayload, SalePayload } from '../../../shared/hq/ops';
 import type { KassaDatabase } from '../../db/open';
 
@@ -45,6 +46,8 @@ export class SaleRepository {
   private readonly payments;
   private readonly forgetTokens;
   private readonly lines;
+  private readonly linePromotion;
+  private readonly salePricing;
   private readonly sale;
   private readonly outstanding;
   private readonly nearestDeadline;
@@ -61,6 +64,10 @@ export class SaleRepository {
     );
     this.payments = db.prepare<[string], PaymentRow>('SELECT * FROM payments WHERE sale_id = ? ORDER BY created_at, id');
     this.forgetTokens = db.prepare<[string]>('UPDATE payments SET card_token = NULL WHERE sale_id = ?');
+    this.linePromotion = db.prepare<[{ id: string; saleId: string; lineTotal: number; promotionId: string; promotionName: string; saving: number }]>(
+      'UPDATE sale_lines SET line_total = @lineTotal, promotion_id = @promotionId, promotion_name = @promotionName, promotion_saving = @saving WHERE id = @id AND sale_id = @saleId',
+    );
+    this.salePricing = db.prepare<[string | null, number, string, string]>('UPDATE sales SET sale_discount_name = ?, sale_discount = ?, taxes = ? WHERE id = ?');
     this.lines = db.prepare<[string], { id: string; sku: string; name: string; quantity: number; unit_price: number; tax_class: 'standard' | 'reduced' | 'zero'; line_total: number }>(
       'SELECT id, sku, name, quantity, unit_price, tax_class, line_total FROM sale_lines WHERE sale_id = ? ORDER BY position',
     );
@@ -107,12 +114,14 @@ export class SaleRepository {
 
   /**
    * Marks the open sale completed under the next number of this register. Runs inside the caller's
-   * outbox transaction; returns what HQ must hear about it. `pricedLineTotals`: each line's total after its
-   * promotion (line id → minor units), as the cart priced it; `total` is the priced amount due.
+   * outbox transaction; returns what HQ must hear about it. `priced`: the cart as pricing saw it — each
+   * line's promotion and its total after it, the sale-wide discount and the tax per class are recorded;
+   * `total` is the priced amount due.
    */
-  completeOpenSale(saleId: string, numberPrefix: string, total: number, now: number, pricedLineTotals?: ReadonlyMap<string, number>): CompletedSaleRecord {
+  completeOpenSale(saleId: string, numberPrefix: string, total: number, now: number, priced?: Cart): CompletedSaleRecord {
     const header = this.sale.get(saleId)!;
-    const lines = this.lines.all(saleId).map((l) => ({ sku: l.sku, name: l.name, quantity: l.quantity, unitPrice: l.unit_price, taxClass: l.tax_class, lineTotal: pricedLineTotals?.get(l.id) ?? l.line_total }));
+    if (priced) this.recordPricing(saleId, priced);
+    const lines = this.lines.all(saleId).map((l) => ({ sku: l.sku, name: l.name, quantity: l.quantity, unitPrice: l.unit_price, taxClass: l.tax_class, lineTotal: l.line_total }));
     const payments = this.payments.all(saleId);
     const paid = payments.reduce((sum, p) => sum + p.amount, 0);
     const change = paid - total;
@@ -150,5 +159,13 @@ export class SaleRepository {
           ...(p.upload_deadline ? { uploadDeadline: iso(p.upload_deadline) } : {}),
         })),
     };
+  }
+
+  private recordPricing(saleId: string, cart: Cart): void {
+    for (const line of cart.lines) {
+      if (!line.promotion) continue;
+      this.linePromotion.run({ id: line.id, saleId, lineTotal: line.lineTotal, promotionId: line.promotion.id, promotionName: line.promotion.name, saving: line.promotion.saving });
+    }
+    this.salePricing.run(cart.saleDiscount?.name ?? null, cart.saleDiscount?.amount ?? 0, JSON.stringify(cart.tax ?? []), saleId);
   }
 }

@@ -108,7 +108,7 @@ export class SaleService {
     const state = this.openState(saleId);
     if (state.remaining > 0) throw new KassaError('INVALID_INPUT', `${state.remaining} still due: take another payment before completing the sale.`);
     const now = this.now();
-    const priced = new Map(this.o.carts.get(this.o.currency()).lines.map((line) => [line.id, line.lineTotal]));
+    const priced = this.o.carts.get(this.o.currency());
     const done = this.o.outbox.write(() => {
       const record = this.o.sales.completeOpenSale(saleId, this.o.numberPrefix(), state.due, now, priced);
       return {
