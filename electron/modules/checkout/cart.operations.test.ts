@@ -131,6 +131,15 @@ describe('whole-cart void', () => {
     });
   });
 
+  it('refuses to void or hold a sale a payment was already taken for', async () => {
+    cart.scan(milk.barcodes[0]!, 'ana');
+    const id = cart.get().id!;
+    db.prepare("INSERT INTO payments (id, sale_id, tender, amount, status, created_at) VALUES ('p1', ?, 'cash', 100, 'approved', 1)").run(id);
+    expect((await failure(() => cart.voidSale('Customer left', 'ana'))).message).toMatch(/payment was already taken/);
+    expect((await failure(() => cart.hold('Later', 'ana'))).code).toBe('NOT_ALLOWED');
+    expect(cart.get().id).toBe(id);
+  });
+
   it('needs a reason of at least 3 characters', async () => {
     cart.scan(milk.barcodes[0]!, 'ana');
     expect((await failure(() => cart.voidSale('  ', 'ana'))).code).toBe('INVALID_INPUT');

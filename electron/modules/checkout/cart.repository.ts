@@ -86,6 +86,7 @@ export class CartRepository {
   private readonly holdSale;
   private readonly heldSales;
   private readonly recallSale;
+  private readonly takenPayments;
 
   constructor(
     private readonly db: KassaDatabase,
@@ -122,6 +123,7 @@ export class CartRepository {
          (SELECT coalesce(sum(quantity), 0) FROM sale_lines WHERE sale_id = s.id) AS items
        FROM sales s WHERE s.status = 'open' AND s.held_at IS NOT NULL ORDER BY s.held_at`,
     );
+    this.takenPayments = db.prepare<[string], { n: number }>("SELECT count(*) AS n FROM payments WHERE sale_id = ? AND status IN ('approved', 'stored')");
     this.recallSale = db.prepare<[string]>(
       "UPDATE sales SET held_at = NULL, held_label = NULL WHERE id = ? AND status = 'open' AND held_at IS NOT NULL",
     );
@@ -197,6 +199,11 @@ export class CartRepository {
   /** The id of the cart in front of the cashier, or null when there is none. */
   openId(): string | null {
     return this.openSale.get()?.id ?? null;
+  }
+
+  /** Payments already taken on this sale (approved or stored for later upload). */
+  paymentsTaken(saleId: string): number {
+    return this.takenPayments.get(saleId)!.n;
   }
 
   line(saleId: string, lineId: string): StoredLine | undefined {

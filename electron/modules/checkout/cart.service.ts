@@ -85,6 +85,7 @@ export class CartService {
     const why = reason.trim();
     if (!cart.id) throw new KassaError('NOT_FOUND', 'There is no sale to void: the cart is empty.');
     if (why.length < 3) throw new KassaError('INVALID_INPUT', 'Say why the sale is voided (at least 3 characters).');
+    if (this.carts.paymentsTaken(cart.id)) throw new KassaError('NOT_ALLOWED', 'A payment was already taken for this sale, so it cannot be voided. Finish the sale, then refund it.');
     this.carts.void(cart.id, why, this.entry(cart.id, null, 'void-sale', { reason: why, total: cart.total, lines: cart.lines.length }, userId));
     return this.get();
   }
@@ -118,6 +119,7 @@ export class CartService {
   hold(label: string | undefined, userId: string): Cart {
     const cart = this.get();
     if (!cart.id || cart.lines.length === 0) throw new KassaError('NOT_FOUND', 'There is nothing to hold: the cart is empty.');
+    if (this.carts.paymentsTaken(cart.id)) throw new KassaError('NOT_ALLOWED', 'A payment was already taken for this sale, so it cannot be put on hold. Finish the sale first.');
     const now = this.now();
     // The register's own clock and time zone: the cashier reads the label on the same till.
     const name = label?.trim() || `Sale held at ${new Date(now).toTimeString().slice(0, 5)}`;
