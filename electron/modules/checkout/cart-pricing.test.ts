@@ -35,7 +35,7 @@ beforeEach(() => {
   const catalog = new CatalogRepository(setup.db);
   catalog.upsertMany([milk, water, ...demo]);
   carts = new CartRepository(setup.db, new CartPricing(setup.db, () => store));
-  cart = new CartService(carts, catalog, 'EUR', { newId: uuidv7 });
+  cart = new CartService(carts, catalog, 'EUR', { newId: uuidv7, managerByPin: async () => ({ id: 'max', name: 'Max', role: 'manager' }) });
 });
 afterEach(() => setup.close());
 
@@ -58,6 +58,16 @@ describe('the priced cart', () => {
     const priced = cart.scan(milk.sku, 'ana');
     expect(priced.lines[0]).toMatchObject({ quantity: 2, lineTotal: 232, promotion: { id: 'milk-10', name: 'Milk 10% off', saving: 26 } });
     expect(priced).toMatchObject({ subtotal: 258, discountTotal: 26, total: 232 });
+  });
+
+  it("a line a manager discounted keeps the manager's price, with no promotion on top: 2.58 − 0.50 is 2.08", async () => {
+    addPromotion({ id: 'milk-10', name: 'Milk 10% off', kind: 'percentOff', percent: 10, skus: [milk.sku], active: true });
+    cart.scan(milk.sku, 'ana');
+    const lineId = cart.scan(milk.sku, 'ana').lines[0]!.id;
+    const priced = await cart.discount(lineId, { amount: 50 }, '9999', 'ana');
+    expect(priced.lines[0]).toMatchObject({ lineTotal: 208, discount: 50 });
+    expect(priced.lines[0]!.promotion).toBeUndefined();
+    expect(priced.total).toBe(208);
   });
 
   it("HQ's rates replace the defaults, and a store whose prices exclude tax adds it: 1.29 at 10 % is 1.42", () => {
