@@ -248,6 +248,13 @@ test('the cart at 1366×768 with a few lines and one selected: large targets, no
   await till.keyboard.press('+');
   await expect(selectedLine(till)).toContainText(catalog.products[3]!.name);
   await expect(selectedLine(till)).toContainText(euros(catalog.products[3]!.price * 2));
+  await till.keyboard.press('F7');
+  const discount = till.getByRole('dialog', { name: /^Discount / });
+  await discount.getByLabel('Percent off').fill('10');
+  await discount.getByLabel('Manager PIN').fill('9999');
+  await till.keyboard.press('Enter');
+  await expect(selectedLine(till)).toContainText(`10 % off: −${euros(Math.round(catalog.products[3]!.price * 2 * 0.1))}`);
+  await expect(till.getByTestId('scan-input')).toBeFocused();
 
   for (const name of ['Override price', 'Discount', 'Void line', 'Find product', 'Hold', 'Recall', 'Void sale', 'Pay']) {
     const box = await till.getByRole('button', { name, exact: false }).first().boundingBox();
