@@ -13,11 +13,16 @@ import net from 'node:net';
  * - `refuse`: stop listening, so connections are refused; listening resumes on the next mode change.
  * - `stall`: accept and never answer (the peer's timeout decides).
  * - `http503`: answer every request with a minimal HTTP 503, without contacting the target.
+ * - `lose-reply`: forward the request to the target, then reset the connection as its answer starts to
+ *   come back: HQ did the work, the register never hears about it (a lost acknowledgement). With
+ *   `only`, just the requests whose first bytes match lose their answer; the others pass.
  */
-export type FaultMode = 'pass' | 'drop' | 'refuse' | 'stall' | 'http503';
+export type FaultMode = 'pass' | 'drop' | 'refuse' | 'stall' | 'http503' | 'lose-reply';
 
 export interface FaultProxyOptions {
   target: { host: string; port: number };
+  /** The address to listen on; 127.0.0.1 unless given (a network-namespace test listens on its veth address). */
+  host?: string;
   /** 0 (the default) picks a free port; it is kept across `refuse`. */
   port?: number;
   /** At most this many open connections; more are closed by the OS listener (node's maxConnections). */
@@ -34,12 +39,12 @@ export interface FaultProxyStats {
 
 export interface FaultProxy {
   readonly port: number;
-  /** `http://127.0.0.1:<port>`, for an HQ client's base URL. */
+  /** `http://<host>:<port>`, for an HQ client's base URL. */
   readonly url: string;
   /** The mode new connections meet now (while flapping, the current half of the cycle). */
   mode(): FaultMode;
   /** Switches mode (and stops flapping). `drop` and `refuse` also cut the connections already open. */
-  set(mode: FaultMode): Promise<void>;
+  set(mode: FaultMode, options?: { only?: RegExp }): Promise<void>;
   /** Alternates drop and pass every `periodMs`, starting with drop, until the next `set`. */
   flap(options: { periodMs: number }): Promise<void>;
   stats(): FaultProxyStats;
@@ -51,9 +56,11 @@ const HTTP_503 = 'HTTP/1.1 503 Service Unavailable\r\ncontent-type: text/plain\r
 
 export async function startFaultProxy(options: FaultProxyOptions): Promise<FaultProxy> {
   const sockets = new Set<net.Socket>();
-  const accepted: FaultProxyStats['accepted'] = { pass: 0, drop: 0, stall: 0, http503: 0 };
+  const accepted: FaultProxyStats['accepted'] = { pass: 0, drop: 0, stall: 0, http503: 0, 'lose-reply': 0 };
+  const host = options.host ?? '127.0.0.1';
   const stallLimitMs = options.stallLimitMs ?? 60_000;
   let current: FaultMode = 'pass';
+  let loseOnly: RegExp | null = null;
   let flapTimer: NodeJS.Timeout | null = null;
   let closed = false;
 
@@ -106,6 +113,26 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Fault
         upstream.pipe(client);
         return;
       }
+      case 'lose-reply': {
+        const only = loseOnly;
+        let lose = only === null;
+        const upstream = net.connect(options.target);
+        track(upstream);
+        upstream.on('error', () => client.resetAndDestroy());
+        client.on('error', () => upstream.destroy());
+        client.on('close', () => upstream.destroy());
+        if (only) client.once('data', (chunk: Buffer) => (lose = only.test(chunk.toString('latin1'))));
+        client.pipe(upstream);
+        upstream.on('data', (chunk: Buffer) => {
+          if (!lose) return void client.write(chunk);
+          // The target answered, so it has done the work; the answer never arrives.
+          client.resetAndDestroy();
+          upstream.destroy();
+        });
+        upstream.on('end', () => client.end());
+        upstream.on('close', () => client.destroy());
+        return;
+      }
     }
   });
   server.maxConnections = options.maxConnections ?? 256;
@@ -113,7 +140,7 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Fault
   const listen = (port: number) =>
     new Promise<number>((resolve, reject) => {
       server.once('error', reject);
-      server.listen(port, '127.0.0.1', () => {
+      server.listen(port, host, () => {
         server.off('error', reject);
         resolve((server.address() as net.AddressInfo).port);
       });
@@ -137,10 +164,11 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Fault
 
   return {
     port,
-    url: `http://127.0.0.1:${port}`,
+    url: `http://${host}:${port}`,
     mode: () => current,
-    set: async (mode) => {
+    set: async (mode, { only } = {}) => {
       stopFlapping();
+      loseOnly = only ?? null;
       await apply(mode);
     },
     flap: async ({ periodMs }) => {
