@@ -1,0 +1,193 @@
+/**
+ * A register for the sync proofs, run as its own process (`node --import tsx`): the real register core
+ * (createKassaCore) on a data folder, enrolled with a real HQ, taking sales in a loop — sign in, scan a
+ * demo barcode, complete with cash — while its sync engine uploads them. The parent kills it with
+ * SIGKILL, starts it again on the same folder, and in the end lets it drain.
+ *
+ * Configuration: one JSON object in KASSA_CHILD (see ChildConfig). Output: one line per event on stdout,
+ * written synchronously so that a line the parent reads is a line the child had fully written before
+ * it died:
+ *
+ *   ready <registerCode> <completedSales>  enrolled, catalog present, signed in; the loop starts
+ *   sale <number>                          completeWithCash() returned this sale number
+ *   mark <point>                           (with marks) the sync engine reached a kill point
+ *   acked <applied> <duplicate> <rejected>  (with marks) HQ's answer to a push
+ *   pushfail                               (with marks) a push got no answer (cut, refused, timed out)
+ *   conn <state> <reasons>                 (with marks) the till went online or offline
+ *   drained <pending> <deadLetters>        (drain mode, or after SIGTERM) the outbox is empty, or the time ran out
+ *   done                                   the sale quota is reached (sell mode) or drained; exiting
+ *
+ * Kill points (`killAt`), hooked onto the engine's classes from outside (nothing in electron/sync changes
+ * for them):
+ *   write      inside the outbox transaction, after the sale rows, before commit
+ *   committed  after the transaction committed, before the sale number is reported
+ *   send       while the push request is on its way to HQ (HQ may or may not have applied it)
+ *   ack        HQ answered the push, before the register settled its answer
+ *   delete     inside the settle transaction, after the acknowledged operations were deleted, before commit
+ *   deleted    after the settle transaction committed (the drain lease is still held)
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import demoCatalog from '../../../shared/demo/catalog.json' with { type: 'json' };
+import { createKassaCore, DATABASE_FILE } from '../../core/kassa-core';
+import { createLogger, silentLogger } from '../../core/logger';
+import { Drainer } from '../drainer';
+import { HqSyncTransport } from '../hq-transport';
+import { Outbox } from '../outbox';
+import { seeded, type ChildConfig, type KillPoint } from './harness';
+
+const config = JSON.parse(process.env.KASSA_CHILD ?? 'null') as ChildConfig | null;
+if (!config) throw new Error('register-child needs its configuration in KASSA_CHILD');
+
+const pause = new Int32Array(new SharedArrayBuffer(4));
+/** A synchronous line on stdout (retried while the pipe is full), so it is out before any kill. */
+function out(line: string): void {
+  const buffer = Buffer.from(`${line}\n`);
+  let offset = 0;
+  while (offset < buffer.length) {
+    try {
+      offset += fs.writeSync(1, buffer, offset);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EAGAIN') throw error;
+      Atomics.wait(pause, 0, 0, 1);
+    }
+  }
+}
+
+const counts = new Map<KillPoint, number>();
+function reached(point: KillPoint): void {
+  if (config!.marks) out(`mark ${point}`);
+  const n = (counts.get(point) ?? 0) + 1;
+  counts.set(point, n);
+  const kill = config!.killAt;
+  if (!kill || kill.point !== point || kill.nth !== n) return;
+  if (point === 'send' && kill.delayMs) setTimeout(() => process.kill(process.pid, 'SIGKILL'), kill.delayMs);
+  else process.kill(process.pid, 'SIGKILL');
+}
+
+// The kill points, wrapped around the engine's own methods.
+const write = Outbox.prototype.write;
+Outbox.prototype.write = function <T>(this: Outbox, change: Parameters<typeof write<T>>[0], now?: number): T {
+  const result = write.call(
+    this,
+    () => {
+      const done = change();
+      reached('write');
+      return done;
+    },
+    now,
+  ) as T;
+  reached('committed');
+  return result;
+};
+const acknowledge = Outbox.prototype.acknowledge;
+Outbox.prototype.acknowledge = function (this: Outbox, ids: readonly string[]): void {
+  acknowledge.call(this, ids);
+  reached('delete');
+};
+const push = HqSyncTransport.prototype.push;
+HqSyncTransport.prototype.push = async function (this: HqSyncTransport, ...args: Parameters<typeof push>) {
+  const answer = push.apply(this, args);
+  reached('send');
+  const results = await answer.catch((error: unknown) => {
+    if (config!.marks) out('pushfail');
+    throw error;
+  });
+  if (config!.marks) out(`acked ${['applied', 'duplicate', 'rejected'].map((status) => results.filter((r) => r.status === status).length).join(' ')}`);
+  reached('ack');
+  return results;
+};
+// renewLease() runs right after the settle transaction committed.
+const drainer = Drainer.prototype as unknown as { renewLease(): void };
+const renewLease = drainer.renewLease;
+drainer.renewLease = function (this: unknown) {
+  reached('deleted');
+  renewLease.call(this);
+};
+
+/** SIGTERM: stop selling, upload what is left (drain mode), exit. */
+let stopping = false;
+process.on('SIGTERM', () => (stopping = true));
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+async function waitFor(what: string, probe: () => boolean | Promise<boolean>, limitMs: number): Promise<void> {
+  const end = Date.now() + limitMs;
+  while (!(await probe())) {
+    if (Date.now() > end) throw new Error(`register-child: timed out waiting for ${what}`);
+    await sleep(20);
+  }
+}
+
+async function main(cfg: ChildConfig): Promise<void> {
+  fs.mkdirSync(cfg.dataDir, { recursive: true });
+  const log = cfg.logLevel ? createLogger(cfg.logLevel) : silentLogger();
+  const core = await createKassaCore({ config: { dataDir: cfg.dataDir, port: 0, hqUrl: cfg.hqUrl, enrolmentCode: 'DEMO', locale: 'en' }, log });
+  const trusted = { host: 'web', trustedSender: true } as const;
+  const call = async <T>(channel: string, input: unknown = {}): Promise<T> => {
+    const result = await core.dispatch(channel, input, trusted);
+    if (!result.ok) throw new Error(`${channel}: ${result.error.code} ${result.error.message}`);
+    return result.value as T;
+  };
+  if (cfg.marks) {
+    let last = core.connectivity.current().state;
+    core.connectivity.subscribe((state) => {
+      if (state.state !== last) out(`conn ${state.state} ${state.reasons.join(',') || '-'}`);
+      last = state.state;
+    });
+  }
+  // A second, read-only connection: how many sales this register has completed, across restarts.
+  const reader = new Database(path.join(cfg.dataDir, DATABASE_FILE), { readonly: true });
+  const lastSequence = reader.prepare<[], { last: number }>('SELECT last FROM register_sequence WHERE singleton = 1');
+  const completed = () => lastSequence.get()?.last ?? 0;
+
+  if (cfg.mode === 'sell') {
+    const barcodes = demoCatalog.products.map((p) => p.barcodes[0]!).filter(Boolean);
+    const random = seeded(cfg.seed ?? process.pid);
+    await waitFor('enrolment', async () => (await call<{ enrolled: boolean }>('app.info')).enrolled, 30_000);
+    // Online the PIN goes to HQ; while HQ is unreachable the register checks the PIN HQ verified before.
+    await waitFor('a signed-in cashier', async () => (await core.dispatch('session.login', { pin: '1234' }, trusted)).ok, 30_000);
+    const missing = new Set(barcodes);
+    await waitFor(
+      'HQ’s catalog',
+      async () => {
+        for (const code of [...missing]) if ((await core.dispatch('catalog.lookup', { code }, trusted)).ok) missing.delete(code);
+        return missing.size === 0;
+      },
+      30_000,
+    );
+    const { registerCode } = await call<{ registerCode: string }>('app.info');
+    out(`ready ${registerCode} ${completed()}`);
+    while (!stopping && (cfg.quota === undefined || completed() < cfg.quota)) {
+      await call('cart.scan', { code: barcodes[Math.floor(random() * barcodes.length)] });
+      const sale = core.sales.completeWithCash(null);
+      out(`sale ${sale.number}`);
+      await sleep(Math.floor(random() * (cfg.pauseMs ?? 20)));
+    }
+    while (cfg.holdAfterQuota && !stopping) await sleep(50);
+  }
+  if (cfg.mode === 'drain' || stopping) {
+    const end = Date.now() + (cfg.drainLimitMs ?? 60_000);
+    for (;;) {
+      const status = core.sync.status();
+      if (status.pending === 0 || Date.now() > end) {
+        out(`drained ${status.pending} ${status.deadLetters}`);
+        break;
+      }
+      await core.sync.drain();
+      await sleep(50);
+    }
+  }
+  reader.close();
+  core.close();
+  out('done');
+}
+
+main(config).then(
+  () => process.exit(0),
+  (error: unknown) => {
+    process.stderr.write(`register-child failed: ${(error as Error).stack ?? String(error)}\n`);
+    process.exit(2);
+  },
+);
