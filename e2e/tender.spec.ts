@@ -59,7 +59,7 @@ test('a declined card keeps the cart, and the sale is then paid in cash', async 
   await expect(till.getByTestId('sale-number')).toHaveText(SALE_NUMBER);
 });
 
-test('offline (the cashier’s switch): a cash sale and a stored card sale, uploaded once to HQ when back online', async ({ page }) => {
+test('offline (the cashier’s switch): a cash sale and a stored card sale, uploaded once to HQ when back online; HQ declines the card later and a manager sees it', async ({ page }) => {
   const hq = await startHq();
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'kassa-e2e-tender-'));
   fs.writeFileSync(path.join(dataDir, 'settings.json'), JSON.stringify({ connectivity: { t1Ms: 500, t2Ms: 1000, t2OfflineMs: 300, probeTimeoutMs: 400, recoverSuccesses: 1, qosPollMs: 500 } }));
@@ -85,7 +85,8 @@ test('offline (the cashier’s switch): a cash sale and a stored card sale, uplo
     await page.getByRole('button', { name: 'Pay' }).click();
     await page.getByRole('button', { name: 'Card' }).click();
     await expect(page.getByText(/switched offline: card payments are stored/)).toBeVisible();
-    await page.getByLabel('Card number').fill('4111 1111 1111 1111');
+    // A card the issuer will decline when HQ settles it later.
+    await page.getByLabel('Card number').fill('4000 0000 0000 0002');
     await page.getByRole('button', { name: 'Complete sale' }).click();
     const cardSale = (await page.getByTestId('sale-number').textContent())!;
     await page.getByRole('button', { name: 'New sale' }).click();
@@ -97,6 +98,10 @@ test('offline (the cashier’s switch): a cash sale and a stored card sale, uplo
     await expect(page.getByTestId('pending-sync')).toHaveText('0', { timeout: 15_000 });
     const { orders } = await hq.admin<{ orders: { number: string }[] }>('GET', '/orders/search');
     expect(orders.map((o) => o.number).sort()).toEqual([cashSale, cardSale].sort());
+
+    await expect(page.getByRole('alert').filter({ hasText: 'card payment taken offline was declined by HQ' })).toBeVisible({ timeout: 15_000 });
+    await page.getByRole('button', { name: 'Show' }).click();
+    await expect(page.getByRole('dialog', { name: 'Declined offline card payments' })).toContainText(cardSale);
   } finally {
     await register.stop();
     await hq.stop();

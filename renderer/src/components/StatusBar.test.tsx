@@ -54,6 +54,7 @@ describe('the status bar', () => {
     render(<StatusBar info={info} connectivity={online} user={null} sync={sync} onSignOut={() => {}} />);
     expect(screen.getByTestId('card-deadline').textContent).toMatch(/Card upload due in 2:00:0\d/);
     expect(screen.getByRole('alert').textContent).toMatch(/2 card payments taken offline were declined by HQ/);
+    expect(screen.getByRole('button', { name: 'Show' })).toBeTruthy();
   });
 
   it('asks the main process to go offline when the cashier presses the button', async () => {

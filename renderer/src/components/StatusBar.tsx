@@ -3,6 +3,7 @@ import type { AppInfo, ConnectivityState, SyncStatus, User } from '../../../shar
 import { call, CallError } from '../api/client';
 import { clock } from '../format';
 import { CardDeadline } from './CardDeadline';
+import { DeclinedCardPayments } from './DeclinedCardPayments';
 
 interface Props {
   info: AppInfo | null;
@@ -65,11 +66,7 @@ export function StatusBar({ info, connectivity, user, sync = null, onSignOut }: 
       ) : null}
       <span className="status-bar__spacer" />
       {sync?.nearestCardDeadline ? <CardDeadline deadline={sync.nearestCardDeadline} /> : null}
-      {sync?.declinedCardPayments ? (
-        <span className="status-bar__warning" role="alert">
-          {sync.declinedCardPayments === 1 ? '1 card payment taken offline was declined by HQ: a manager must follow it up.' : `${sync.declinedCardPayments} card payments taken offline were declined by HQ: a manager must follow them up.`}
-        </span>
-      ) : null}
+      {sync?.declinedCardPayments ? <DeclinedCardPayments count={sync.declinedCardPayments} currency={info?.currency ?? 'EUR'} locale={info?.locale ?? 'en'} /> : null}
       <span className="pending" title={pendingTitle(sync)}>
         <span className="pending__label">To upload</span>
         <span className="pending__count" data-testid="pending-sync" aria-label={`Operations waiting to upload: ${sync?.pending ?? 0}`}>

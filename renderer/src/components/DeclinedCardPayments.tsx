@@ -1,0 +1,66 @@
+import { useRef, useState } from 'react';
+import type { z } from 'zod';
+import type { DeclinedCardPaymentSchema } from '../../../shared/api';
+import { call, CallError } from '../api/client';
+import { clock, money } from '../format';
+
+type Declined = z.infer<typeof DeclinedCardPaymentSchema>;
+
+/**
+ * Card payments taken offline that HQ declined when they were sent: the alert in the status bar, and
+ * the list a manager follows up (sale number, amount, card, HQ's reason).
+ */
+export function DeclinedCardPayments({ count, currency, locale }: { count: number; currency: string; locale: string }) {
+  const dialog = useRef<HTMLDialogElement>(null);
+  const [payments, setPayments] = useState<Declined[] | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const open = async () => {
+    setError(null);
+    try {
+      setPayments((await call('checkout.declinedCardPayments', {})).payments);
+    } catch (e) {
+      setError(e instanceof CallError ? e.message : String(e));
+    }
+    dialog.current?.showModal();
+  };
+  return (
+    <span className="status-bar__warning" role="alert">
+      {count === 1 ? '1 card payment taken offline was declined by HQ.' : `${count} card payments taken offline were declined by HQ.`}{' '}
+      <button type="button" className="button button--secondary button--small" onClick={() => void open()}>
+        Show
+      </button>
+      <dialog ref={dialog} className="dialog dialog--wide" aria-labelledby="declined-title">
+        <h2 id="declined-title">Declined offline card payments</h2>
+        {error ? <p role="alert">{error}</p> : null}
+        <table className="cart">
+          <thead>
+            <tr>
+              <th scope="col">Sale</th>
+              <th scope="col">Taken</th>
+              <th scope="col">Card</th>
+              <th scope="col" className="num">
+                Amount
+              </th>
+              <th scope="col">HQ’s reason</th>
+            </tr>
+          </thead>
+          <tbody>
+            {(payments ?? []).map((p) => (
+              <tr key={p.paymentId}>
+                <td>{p.saleNumber ?? '—'}</td>
+                <td>{clock(p.capturedAt, locale)}</td>
+                <td>····{p.last4 ?? ''}</td>
+                <td className="num">{money(p.amount, currency, locale)}</td>
+                <td>{p.reason ?? 'declined'}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+        <p>Contact each customer to collect the amount another way; the sale stays on record as taken.</p>
+        <button type="button" className="button button--primary" onClick={() => dialog.current?.close()}>
+          Close
+        </button>
+      </dialog>
+    </span>
+  );
+}
