@@ -17,6 +17,7 @@
  * Prints a table, checks the targets and writes bench/results/checkout.json; `--strict` exits with 1 when
  * a target is not met.
  */
+import { writeBenchResults } from './support/results';
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -390,29 +391,17 @@ try {
   const context = { 'core scan p99 ÷ durable-write floor p99': Number((p99(core.scan) / p99(core.floor)).toFixed(2)) };
   console.log(`context: core scan p99 is ${context['core scan p99 ÷ durable-write floor p99']}× a raw SELECT + one-row INSERT committed with synchronous=FULL`);
 
-  const out = path.join(import.meta.dirname, 'results', 'checkout.json');
-  fs.mkdirSync(path.dirname(out), { recursive: true });
-  fs.writeFileSync(
-    out,
-    `${JSON.stringify(
-      {
-        date: new Date().toISOString(),
-        node: process.version,
-        cpus: os.cpus().length,
-        products: PRODUCTS,
-        notes: {
-          core: `${CORE_SCANS} scans of random products after ${CORE_WARMUP} warm-up; a new cart every ${CART_SIZE} scans; each scan commits its line with synchronous=FULL (WAL), so its p99 is set by fsync, as the durable-write floor row shows.`,
-          ui: `${UI_SCANS} scans after ${UI_WARMUP} warm-up in headless Chromium against the web host, the ${PRODUCTS} products written into its database before start; timed in the page from the Enter keydown to the animation frame after the row is in the DOM; the sale is paid every ${CART_SIZE} scans. Its baseline: the same cart.scan call from the same page over the WebSocket, without the screen.`,
-          sale: `${SALES} sales of ${LINES_PER_SALE} lines; completeWithCash = the cash payment's commit + the completion's commit; the baseline is one raw transaction of the same rows plus one raw fsync.`,
-        },
-        rows,
-        targets,
-        context,
-      },
-      null,
-      2,
-    )}\n`,
-  );
+  const out = writeBenchResults('checkout', {
+    products: PRODUCTS,
+    notes: {
+      core: `${CORE_SCANS} scans of random products after ${CORE_WARMUP} warm-up; a new cart every ${CART_SIZE} scans; each scan commits its line with synchronous=FULL (WAL), so its p99 is set by fsync, as the durable-write floor row shows.`,
+      ui: `${UI_SCANS} scans after ${UI_WARMUP} warm-up in headless Chromium against the web host, the ${PRODUCTS} products written into its database before start; timed in the page from the Enter keydown to the animation frame after the row is in the DOM; the sale is paid every ${CART_SIZE} scans. Its baseline: the same cart.scan call from the same page over the WebSocket, without the screen.`,
+      sale: `${SALES} sales of ${LINES_PER_SALE} lines; completeWithCash = the cash payment's commit + the completion's commit; the baseline is one raw transaction of the same rows plus one raw fsync.`,
+    },
+    rows,
+    targets,
+    context,
+  });
   console.log(`written to ${path.relative(process.cwd(), out)}`);
   if (STRICT && targets.some((t) => !t.met)) process.exitCode = 1;
 } finally {

@@ -13,6 +13,7 @@
  * same timings. Results are printed and written to bench/results/connectivity.json.
  * `--strict` exits with 1 when a target is not met.
  */
+import { writeBenchResults } from './support/results';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -480,32 +481,20 @@ const side = [
 console.log(`Clean outage (HQ stops answering), short timings T1 ${SHORT.t1Ms}, probe timeout ${SHORT.probeTimeoutMs}, T2 ${SHORT.t2Ms}, T2offline ${SHORT.t2OfflineMs} ms:`);
 console.table(side);
 
-const out = path.join(import.meta.dirname, 'results', 'connectivity.json');
-fs.mkdirSync(path.dirname(out), { recursive: true });
-fs.writeFileSync(
-  out,
-  `${JSON.stringify(
-    {
-      date: new Date().toISOString(),
-      node: process.version,
-      cpus: os.cpus().length,
-      timings: T,
-      probeLatencyMs: PROBE_LATENCY_MS,
-      schedules: SCHEDULES.map((s) => ({ id: s.id, title: s.title, seeds: s.seeds })),
-      results,
-      targets,
-      lossTradeOff: tradeOff,
-      realTime: {
-        timings: SHORT,
-        boundMs: shortBound,
-        simulated: simulatedShort,
-        real: { runs: real, detection: { p50: percentile(realDetections, 50), p99: percentile(realDetections, 99) }, recovery: { p50: percentile(realRecoveries, 50) } },
-      },
-      elapsedMs: Math.round(performance.now() - started),
-    },
-    null,
-    2,
-  )}\n`,
-);
+const out = writeBenchResults('connectivity', {
+  timings: T,
+  probeLatencyMs: PROBE_LATENCY_MS,
+  schedules: SCHEDULES.map((s) => ({ id: s.id, title: s.title, seeds: s.seeds })),
+  results,
+  targets,
+  lossTradeOff: tradeOff,
+  realTime: {
+    timings: SHORT,
+    boundMs: shortBound,
+    simulated: simulatedShort,
+    real: { runs: real, detection: { p50: percentile(realDetections, 50), p99: percentile(realDetections, 99) }, recovery: { p50: percentile(realRecoveries, 50) } },
+  },
+  elapsedMs: Math.round(performance.now() - started),
+});
 console.log(`written to ${path.relative(process.cwd(), out)} in ${((performance.now() - started) / 1000).toFixed(1)} s`);
 if (process.argv.includes('--strict') && targets.some((t) => !t.met)) process.exitCode = 1;

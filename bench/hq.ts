@@ -13,6 +13,7 @@
  * also get a ratio to a raw SELECT of the same rows from HQ's database. Results are printed and written to
  * bench/results/hq.json. `--strict` exits with 1 when a target is not met.
  */
+import { writeBenchResults } from './support/results';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
@@ -525,29 +526,17 @@ console.log('\ntargets:');
 for (const t of targets) console.log(`  ${t.met ? 'met    ' : 'NOT MET'}  ${t.target}: ${fmt(t.value)} ${t.unit}`);
 if (skip !== null) console.log(`  ${failed ? 'FAILED ' : 'skipped'}  PostgreSQL figures: ${skip}`);
 
-const out = path.join(import.meta.dirname, 'results', 'hq.json');
-fs.mkdirSync(path.dirname(out), { recursive: true });
-fs.writeFileSync(
-  out,
-  `${JSON.stringify(
-    {
-      date: new Date().toISOString(),
-      node: process.version,
-      cpus: os.cpus().length,
-      loadAverage: { start: +loadAtStart.toFixed(2), end: +loadAtEnd.toFixed(2) },
-      transport: 'HTTP on 127.0.0.1, one register, sequential requests',
-      baseline: 'raw inserts of the same rows into tables of the same shape with the same commits (better-sqlite3 prepared statements, WAL + synchronous=FULL; pg multi-row INSERT); reads also against a raw SELECT of the same rows',
-      storages: Object.fromEntries([
-        ...results.map((r) => [r.storage, r.figures.map((f) => ({ ...f, value: Math.round(f.value), ms: Math.round(f.ms), rawInsertMs: Math.round(f.rawInsertMs), rawReadMs: f.rawReadMs === undefined ? undefined : Math.round(f.rawReadMs), xRawInsert: +(f.ms / f.rawInsertMs).toFixed(2), xRawRead: f.rawReadMs === undefined ? undefined : +(f.ms / f.rawReadMs).toFixed(2) }))]),
-        ...(skip !== null ? [['postgres', failed ? { failed: skip } : { skipped: skip }]] : []),
-      ]),
-      targets,
-      seconds: Math.round((performance.now() - started) / 1000),
-    },
-    null,
-    2,
-  )}\n`,
-);
+const out = writeBenchResults('hq', {
+  loadAverage: { start: +loadAtStart.toFixed(2), end: +loadAtEnd.toFixed(2) },
+  transport: 'HTTP on 127.0.0.1, one register, sequential requests',
+  baseline: 'raw inserts of the same rows into tables of the same shape with the same commits (better-sqlite3 prepared statements, WAL + synchronous=FULL; pg multi-row INSERT); reads also against a raw SELECT of the same rows',
+  storages: Object.fromEntries([
+    ...results.map((r) => [r.storage, r.figures.map((f) => ({ ...f, value: Math.round(f.value), ms: Math.round(f.ms), rawInsertMs: Math.round(f.rawInsertMs), rawReadMs: f.rawReadMs === undefined ? undefined : Math.round(f.rawReadMs), xRawInsert: +(f.ms / f.rawInsertMs).toFixed(2), xRawRead: f.rawReadMs === undefined ? undefined : +(f.ms / f.rawReadMs).toFixed(2) }))]),
+    ...(skip !== null ? [['postgres', failed ? { failed: skip } : { skipped: skip }]] : []),
+  ]),
+  targets,
+  seconds: Math.round((performance.now() - started) / 1000),
+});
 console.log(`\nwrote ${path.relative(process.cwd(), out)} in ${Math.round((performance.now() - started) / 1000)} s`);
 clearTimeout(deadline);
 if (failed || (STRICT && targets.some((t) => !t.met))) process.exit(1);

@@ -3,6 +3,7 @@
  * SQLite statement), reported as ratios because the machine is shared and noisy. Results are printed as a
  * table and written to bench/results/<name>.json.
  */
+import { writeBenchResults } from './support/results';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -71,9 +72,7 @@ const rows = bench.tasks.map((task) => {
 console.table(rows);
 console.log(`demo catalog seed: ${products.length} products in ${seedMs.toFixed(0)} ms (${(seedMs / (baseline * products.length)).toFixed(0)}× a SELECT 1 per product)`);
 
-const out = path.join(import.meta.dirname, 'results', 'foundation.json');
-fs.mkdirSync(path.dirname(out), { recursive: true });
-fs.writeFileSync(out, `${JSON.stringify({ date: new Date().toISOString(), node: process.version, cpus: os.cpus().length, baseline: 'prepared SELECT 1', rows, seed: { products: products.length, ms: Math.round(seedMs) } }, null, 2)}\n`);
+const out = writeBenchResults('foundation', { baseline: 'prepared SELECT 1', rows, seed: { products: products.length, ms: Math.round(seedMs) } });
 console.log(`written to ${path.relative(process.cwd(), out)}`);
 db.close();
 fs.rmSync(dir, { recursive: true, force: true });

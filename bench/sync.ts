@@ -16,6 +16,7 @@
  * < 200 ms. Printed as a table and written to bench/results/sync.json. `--strict` exits with 1 when a
  * target is not met. Loopback only; stops by itself (deadline below).
  */
+import { writeBenchResults } from './support/results';
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -328,39 +329,27 @@ try {
   console.log('');
   for (const t of targets) console.log(`  ${t.met ? 'met    ' : 'NOT MET'}  ${t.target}: ${t.detail}`);
 
-  const out = path.join(import.meta.dirname, 'results', 'sync.json');
-  fs.mkdirSync(path.dirname(out), { recursive: true });
-  fs.writeFileSync(
-    out,
-    `${JSON.stringify(
-      {
-        date: new Date().toISOString(),
-        node: process.version,
-        cpus: os.cpus().length,
-        cpuModel: os.cpus()[0]?.model,
-        hq: 'child process, SQLite, 127.0.0.1',
-        drain: {
-          sales: SALES,
-          operations: real.operations,
-          batched: { ms: round(batched.ms), requests: batched.requests, applied: batched.applied, onHq: onHq.batched },
-          naive: { ms: round(slow.ms), requests: slow.requests, applied: slow.applied, extrapolated: slow.extrapolated, onHq: onHq.naive },
-          speedup: Math.round(speedup * 10) / 10,
-        },
-        snapshot: {
-          products: SNAPSHOT_PRODUCTS,
-          hqImportMs: round(snap.importMs),
-          runs: snap.runs.map((r) => ({ downloadMs: round(r.downloadMs), applyMs: round(r.applyMs), totalMs: round(r.totalMs), maxEventLoopBlockMs: round(r.maxBlockMs) })),
-          applyMedianMs: round(snapApply),
-          totalMedianMs: round(snapTotal),
-        },
-        realtime: { changes: REALTIME_CHANGES, p50Ms: round(rt.p50), p99Ms: round(rt.p99), maxMs: round(rt.max), missed: rt.missed, samplesMs: realtime.samples.map(round) },
-        targets,
-        durationMs: Math.round(performance.now() - started),
-      },
-      null,
-      2,
-    )}\n`,
-  );
+  const out = writeBenchResults('sync', {
+    cpuModel: os.cpus()[0]?.model,
+    hq: 'child process, SQLite, 127.0.0.1',
+    drain: {
+      sales: SALES,
+      operations: real.operations,
+      batched: { ms: round(batched.ms), requests: batched.requests, applied: batched.applied, onHq: onHq.batched },
+      naive: { ms: round(slow.ms), requests: slow.requests, applied: slow.applied, extrapolated: slow.extrapolated, onHq: onHq.naive },
+      speedup: Math.round(speedup * 10) / 10,
+    },
+    snapshot: {
+      products: SNAPSHOT_PRODUCTS,
+      hqImportMs: round(snap.importMs),
+      runs: snap.runs.map((r) => ({ downloadMs: round(r.downloadMs), applyMs: round(r.applyMs), totalMs: round(r.totalMs), maxEventLoopBlockMs: round(r.maxBlockMs) })),
+      applyMedianMs: round(snapApply),
+      totalMedianMs: round(snapTotal),
+    },
+    realtime: { changes: REALTIME_CHANGES, p50Ms: round(rt.p50), p99Ms: round(rt.p99), maxMs: round(rt.max), missed: rt.missed, samplesMs: realtime.samples.map(round) },
+    targets,
+    durationMs: Math.round(performance.now() - started),
+  });
   console.log(`\nwritten to ${path.relative(process.cwd(), out)} (${Math.round((performance.now() - started) / 1000)} s)`);
   await hq.stop();
   fs.rmSync(root, { recursive: true, force: true });
