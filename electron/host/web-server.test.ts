@@ -111,4 +111,14 @@ describe('the web host', () => {
     expect(await reply).toMatchObject({ id: null, result: { ok: false, error: { code: 'INVALID_INPUT' } } });
     ws.close();
   });
+
+  it('survives an oversized frame: that connection closes, the register keeps answering', async () => {
+    const ws = await connect();
+    const closed = new Promise((resolve) => ws.once('close', resolve));
+    ws.send('x'.repeat(70 * 1024));
+    await closed;
+    const again = await connect();
+    expect(await call(again, 9, 'app.info', {})).toMatchObject({ ok: true });
+    again.close();
+  });
 });

@@ -95,6 +95,8 @@ function serveApi(socket: WebSocket, core: KassaCore, log: Logger): void {
     if (socket.readyState === socket.OPEN) socket.send(JSON.stringify({ event }));
   });
   socket.on('close', unsubscribe);
+  // An oversized or malformed frame closes this connection; it must never take the register down.
+  socket.on('error', (error) => log.warn({ err: error }, 'API connection closed after a bad frame'));
   socket.on('message', async (data, isBinary) => {
     let message: unknown;
     try {

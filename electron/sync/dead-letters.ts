@@ -69,7 +69,7 @@ export class DeadLetters {
     if (!row) return;
     this.backToOutbox.run(id);
     this.remove.run(id);
-    this.decide.run(id, 'retry', manager, row.payload, now);
+    this.decide.run(id, 'retry', manager, redact(row.payload), now);
   }
 
   /** Drops the operation for good; the decision, the manager and the payload are kept in the log. */
@@ -77,8 +77,15 @@ export class DeadLetters {
     const row = this.one.get(id);
     if (!row) return;
     this.remove.run(id);
-    this.decide.run(id, 'discard', manager, row.payload, now);
+    this.decide.run(id, 'discard', manager, redact(row.payload), now);
   }
+}
+
+/** A card token (the card number with the preview's simulator) never leaves the outbox: shown and logged as its last four digits. */
+function redact(payload: string): string {
+  const parsed = JSON.parse(payload) as Record<string, unknown>;
+  if (typeof parsed.cardToken === 'string') parsed.cardToken = `••••${parsed.cardToken.slice(-4)}`;
+  return JSON.stringify(parsed);
 }
 
 function toDeadLetter(row: Row): DeadLetter {
@@ -87,7 +94,7 @@ function toDeadLetter(row: Row): DeadLetter {
     entity: row.entity,
     entityId: row.entity_id,
     type: row.type,
-    payload: JSON.parse(row.payload) as unknown,
+    payload: JSON.parse(redact(row.payload)) as unknown,
     createdAt: row.created_at,
     code: row.code,
     message: row.message,

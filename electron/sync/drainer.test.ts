@@ -120,6 +120,16 @@ describe('the drainer', () => {
     expect(outbox.pending().count).toBe(1);
   });
 
+  it('never shows a card token in the dead-letter list or its decision log', async () => {
+    outbox.write(() => ({ result: null, operations: [{ entity: 'offlineCardPayment', entityId: 'p1', type: 'captured', payload: { id: 'p1', cardToken: '4111111111111111', last4: '1111' } as never }] }));
+    const dead = new DeadLetters(setup.db);
+    await drainer(fakeHq(() => 'rejected').transport).drain();
+    expect(JSON.stringify(dead.list())).not.toContain('4111111111111111');
+    expect(dead.list()[0]!.payload).toMatchObject({ cardToken: '••••1111' });
+    dead.discard(dead.list()[0]!.id, 'Max', Date.now());
+    expect(setup.db.prepare('SELECT payload FROM dead_letter_decisions').pluck().get()).not.toContain('4111111111111111');
+  });
+
   it('never sends while offline, also when the cashier switched offline', async () => {
     addSales(2);
     const hq = fakeHq();

@@ -120,10 +120,14 @@ export class Drainer {
     const wait = Math.max(delayMs, this.nextAttemptAt - this.now());
     this.timer = setTimeout(() => {
       this.timer = null;
-      void this.drain().then((outcome) => {
-        // More left after a full batch: go on at once.
-        if (!outcome.skipped && !outcome.error && outcome.remaining > 0) this.schedule(0);
-      });
+      this.drain().then(
+        (outcome) => {
+          // More left after a full batch: go on at once.
+          if (!outcome.skipped && !outcome.error && outcome.remaining > 0) this.schedule(0);
+        },
+        // A local failure (the database busy past its timeout): back off and try again, never crash.
+        (error: unknown) => void this.failed(error, { sent: 0, applied: 0, duplicates: 0, rejected: 0, remaining: 0 }),
+      );
     }, wait);
     this.timer.unref();
   }

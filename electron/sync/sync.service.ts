@@ -109,7 +109,11 @@ export class SyncService {
 
   /** Drains the outbox now; resolves when HQ has answered (or the drain was skipped). */
   async drain(): Promise<void> {
-    await this.drainer.drain();
+    try {
+      await this.drainer.drain();
+    } catch (error) {
+      this.options.log.warn({ err: error }, 'a drain failed on this register; it is retried');
+    }
     if (!this.stopped) this.changed();
   }
 

@@ -52,7 +52,8 @@ export class SessionService {
 
   /** Checks a manager's PIN for an approval (never changes who is signed in). */
   async managerByPin(pin: string): Promise<User> {
-    for (const candidate of this.users.activeUsers()) {
+    // The same window as offline sign-in: a manager HQ has not verified here recently cannot approve.
+    for (const candidate of this.users.activeUsers(this.offlineWindowStart())) {
       if (candidate.role === 'manager' && (await verifyPin(pin, candidate.pinHash))) return { id: candidate.id, name: candidate.name, role: candidate.role };
     }
     throw new KassaError('NOT_A_MANAGER', 'That is not a manager’s PIN. Ask a manager to enter theirs.');
@@ -75,9 +76,13 @@ export class SessionService {
     return user;
   }
 
+  /** Users verified by HQ on this register since then may sign in or approve offline; demo mode has no window. */
+  private offlineWindowStart(): number | null {
+    return this.online ? this.now() - OFFLINE_LOGIN_DAYS * 24 * 60 * 60 * 1000 : null;
+  }
+
   private async loginOffline(pin: string): Promise<User> {
-    const since = this.online ? this.now() - OFFLINE_LOGIN_DAYS * 24 * 60 * 60 * 1000 : null;
-    for (const candidate of this.users.activeUsers(since)) {
+    for (const candidate of this.users.activeUsers(this.offlineWindowStart())) {
       if (await verifyPin(pin, candidate.pinHash)) return { id: candidate.id, name: candidate.name, role: candidate.role };
     }
     throw new KassaError('WRONG_PIN', 'That PIN is not right. Try again.');

@@ -160,6 +160,8 @@ export class CartService {
     const saleId = this.carts.openId();
     const line = saleId ? this.carts.line(saleId, lineId) : undefined;
     if (!saleId || !line) throw new KassaError('NOT_FOUND', 'That line is not in the cart any more. Pick a line from the cart.');
+    // Once money is taken the amount due must not fall under it (a card overpaid would come back as cash).
+    if (this.carts.paymentsTaken(saleId)) throw new KassaError('NOT_ALLOWED', 'A payment was already taken for this sale, so its lines cannot change. Finish the sale, then refund what is needed.');
     return { saleId, line };
   }
 

@@ -60,7 +60,8 @@ export class SaleRepository {
     );
     this.insertPayment = db.prepare<[NewPayment & { now: number }]>(
       `INSERT INTO payments (id, sale_id, tender, amount, tendered, status, reference, card_last4, card_token, upload_deadline, created_at)
-       VALUES (@id, @saleId, @tender, @amount, @tendered, @status, @reference, @cardLast4, @cardToken, @uploadDeadline, @now)`,
+       SELECT @id, @saleId, @tender, @amount, @tendered, @status, @reference, @cardLast4, @cardToken, @uploadDeadline, @now
+       WHERE EXISTS (SELECT 1 FROM sales WHERE id = @saleId AND status = 'open')`,
     );
     this.payments = db.prepare<[string], PaymentRow>('SELECT * FROM payments WHERE sale_id = ? ORDER BY created_at, id');
     this.forgetTokens = db.prepare<[string]>('UPDATE payments SET card_token = NULL WHERE sale_id = ?');
@@ -93,8 +94,9 @@ export class SaleRepository {
     return this.payments.all(saleId);
   }
 
+  /** Adds a payment to the sale while it is open (never to a completed or voided one). */
   addPayment(payment: NewPayment, now: number): void {
-    this.insertPayment.run({ ...payment, now });
+    if (this.insertPayment.run({ ...payment, now }).changes !== 1) throw new Error(`sale ${payment.saleId} is not open: the payment was not recorded`);
   }
 
   /** Card payments taken offline and not yet settled by HQ, summed (the store's outstanding risk). */
@@ -123,8 +125,8 @@ export class SaleRepository {
     if (priced) this.recordPricing(saleId, priced);
     const lines = this.lines.all(saleId).map((l) => ({ sku: l.sku, name: l.name, quantity: l.quantity, unitPrice: l.unit_price, taxClass: l.tax_class, lineTotal: l.line_total }));
     const payments = this.payments.all(saleId);
-    const paid = payments.reduce((sum, p) => sum + p.amount, 0);
-    const change = paid - total;
+    // Change is what was handed over in cash beyond what the cash payments kept.
+    const change = payments.reduce((sum, p) => sum + Math.max(0, (p.tendered ?? p.amount) - p.amount), 0);
     const { last: sequence } = this.nextSequence.get()!;
     const number = `${numberPrefix}-${sequence}`;
     if (this.complete.run(sequence, number, total, change, now, saleId).changes !== 1) throw new Error(`sale ${saleId} is not open`);

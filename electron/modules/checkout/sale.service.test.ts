@@ -71,6 +71,9 @@ describe('the tender step and completion', () => {
     sales.addCash(state.saleId!, 500);
     const done = sales.complete(state.saleId!);
     expect(done).toMatchObject({ number: 'S01-R01-1', total: 258, change: 242 });
+    // HQ hears of the 2.58 the sale kept, not the 5.00 handed over.
+    const payment = setup.db.prepare("SELECT payload FROM outbox WHERE entity = 'payment'").pluck().get() as string;
+    expect(JSON.parse(payment)).toMatchObject({ tender: 'cash', amount: 258 });
     expect(operations()).toEqual([
       { entity: 'sale', type: 'completed' },
       { entity: 'payment', type: 'recorded' },
@@ -168,5 +171,32 @@ describe('the tender step and completion', () => {
     expect(await codeOf(sales.addCard(saleId, { amount: 500 }))).toBe('INVALID_INPUT');
     expect(await codeOf(sales.addCard(saleId, { cardNumber: '1234567890123' }))).toBe('INVALID_INPUT');
     expect(await codeOf(() => sales.addCash('another-sale', 100))).toBe('NOT_FOUND');
+  });
+
+  it('freezes the lines once a payment is taken, so a card can never come back as cash change', async () => {
+    cart.scan(wine.sku, 'ana');
+    cart.scan(milk.sku, 'ana');
+    const sales = service();
+    const saleId = sales.state().saleId!;
+    await sales.addCard(saleId, {});
+    const wineLine = cart.get().lines.find((l) => l.sku === wine.sku)!;
+    expect(await codeOf(() => cart.voidLine(wineLine.id, 'ana'))).toBe('NOT_ALLOWED');
+    expect(await codeOf(() => cart.setQuantity(wineLine.id, 1, 'ana'))).toBe('NOT_ALLOWED');
+    expect(sales.complete(saleId)).toMatchObject({ total: 9128, change: 0 });
+  });
+
+  it('takes one card authorisation at a time: a double click, cash or Complete meanwhile are refused', async () => {
+    cart.scan(milk.sku, 'ana');
+    let release: () => void = () => {};
+    terminal = { kind: 'hq', authorize: (r) => new Promise((resolve) => (release = () => resolve({ status: 'approved', authCode: 'A1', reason: null, last4: r.cardNumber.slice(-4) }))) };
+    const sales = service();
+    const saleId = sales.state().saleId!;
+    const first = sales.addCard(saleId, {});
+    expect(await codeOf(sales.addCard(saleId, {}))).toBe('INVALID_INPUT');
+    expect(await codeOf(() => sales.addCash(saleId, 129))).toBe('INVALID_INPUT');
+    expect(await codeOf(() => sales.complete(saleId))).toBe('INVALID_INPUT');
+    release();
+    expect((await first).payments).toHaveLength(1);
+    expect(sales.complete(saleId)).toMatchObject({ change: 0 });
   });
 });

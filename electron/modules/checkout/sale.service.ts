@@ -38,6 +38,8 @@ export interface SaleServiceOptions {
  */
 export class SaleService {
   private readonly now: () => number;
+  /** Sales with a card authorisation on its way: nothing else may be paid or completed meanwhile. */
+  private readonly cardInFlight = new Set<string>();
 
   constructor(private readonly o: SaleServiceOptions) {
     this.now = o.now ?? Date.now;
@@ -76,9 +78,12 @@ export class SaleService {
   /** Cash received; more than what remains is change, given at completion. */
   addCash(saleId: string, tendered: number): TenderState {
     const state = this.openState(saleId);
+    this.notDuringCard(saleId);
     if (!Number.isSafeInteger(tendered) || tendered <= 0) throw new KassaError('INVALID_INPUT', 'Enter the cash received as an amount above zero.');
+    if (state.remaining === 0) throw new KassaError('INVALID_INPUT', 'Nothing more is due: complete the sale.');
     if (tendered > state.remaining + 1_000_000) throw new KassaError('INVALID_INPUT', 'That cash amount is far more than the amount due; check it and enter it again.');
-    const applied = tendered;
+    // The payment is what the sale keeps; the rest of what was handed over is change (recorded as tendered).
+    const applied = Math.min(tendered, state.remaining);
     this.o.sales.addPayment({ id: this.o.newId(), saleId, tender: 'cash', amount: applied, tendered, status: 'approved', reference: null, cardLast4: null, cardToken: null, uploadDeadline: null }, this.now());
     return this.state();
   }
@@ -90,14 +95,20 @@ export class SaleService {
    */
   async addCard(saleId: string, request: { amount?: number; cardNumber?: string; storeAndForward?: boolean; managerPin?: string }): Promise<TenderState> {
     const state = this.openState(saleId);
+    this.notDuringCard(saleId);
     const amount = request.amount ?? state.remaining;
     if (!Number.isSafeInteger(amount) || amount <= 0) throw new KassaError('INVALID_INPUT', 'Enter a card amount above zero.');
     if (amount > state.remaining) throw new KassaError('INVALID_INPUT', 'A card pays at most what remains due; card payments give no change.');
     const cardNumber = (request.cardNumber ?? '').replace(/\s+/g, '') || TEST_CARDS.approved;
     if (!isLuhnValid(cardNumber)) throw new KassaError('INVALID_INPUT', 'That card number is not valid (check the digits).');
     const online = this.o.cardOnline();
-    if (online.available && !request.storeAndForward) return this.authorizeOnline(saleId, amount, cardNumber, state.currency);
-    return this.storeAndForward(saleId, amount, cardNumber, request.managerPin);
+    this.cardInFlight.add(saleId);
+    try {
+      if (online.available && !request.storeAndForward) return await this.authorizeOnline(saleId, amount, cardNumber, state.currency);
+      return await this.storeAndForward(saleId, amount, cardNumber, request.managerPin);
+    } finally {
+      this.cardInFlight.delete(saleId);
+    }
   }
 
   /** Commits the sale. Completing a sale that is already complete (a double click) returns it unchanged. */
@@ -106,7 +117,9 @@ export class SaleService {
     if (!header) throw new KassaError('NOT_FOUND', 'There is no such sale on this register.');
     if (header.status === 'completed') return { saleId, number: header.number!, total: header.total, change: header.change_due, currency: header.currency };
     const state = this.openState(saleId);
+    this.notDuringCard(saleId);
     if (state.remaining > 0) throw new KassaError('INVALID_INPUT', `${state.remaining} still due: take another payment before completing the sale.`);
+    if (state.paid > state.due) throw new KassaError('INVALID_INPUT', 'The payments taken are more than the amount due; nothing was completed. Ask a manager to sort out the overpayment.');
     const now = this.now();
     const priced = this.o.carts.get(this.o.currency());
     const done = this.o.outbox.write(() => {
@@ -129,6 +142,10 @@ export class SaleService {
     if (!state.saleId || state.due === 0) throw new KassaError('NOTHING_TO_PAY', 'The cart is empty: scan an item first.');
     if (state.remaining > 0) this.addCash(state.saleId, tendered ?? state.remaining);
     return this.complete(state.saleId);
+  }
+
+  private notDuringCard(saleId: string): void {
+    if (this.cardInFlight.has(saleId)) throw new KassaError('INVALID_INPUT', 'A card payment for this sale is still being authorised; wait for its answer.');
   }
 
   private openState(saleId: string): TenderState {
