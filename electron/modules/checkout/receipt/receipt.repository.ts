@@ -9,6 +9,8 @@ interface SaleRow {
   currency: string;
   completed_at: number | null;
   cashier: string | null;
+  /** The tax per class the pricing recorded at completion (JSON). */
+  taxes: string | null;
 }
 
 type LineRow = { sku: string; name: string; quantity: number; unit_price: number; line_total: number } & Record<string, unknown>;
@@ -50,7 +52,7 @@ export class ReceiptRepository {
 
   constructor(db: KassaDatabase) {
     this.sale = db.prepare<[string], SaleRow>(
-      `SELECT s.status, s.number, s.total, s.change_due, s.currency, s.completed_at, u.name AS cashier
+      `SELECT s.status, s.number, s.total, s.change_due, s.currency, s.completed_at, s.taxes, u.name AS cashier
        FROM sales s LEFT JOIN users u ON u.id = s.cashier_id WHERE s.id = ?`,
     );
     this.lines = db.prepare<[string], LineRow>('SELECT * FROM sale_lines WHERE sale_id = ? ORDER BY position');
@@ -83,7 +85,9 @@ export class ReceiptRepository {
         originalPrice: this.optional.originalPrice && typeof line.original_price === 'number' ? line.original_price : null,
         adjustments: this.adjustmentsOf(line),
       })),
-      taxes: [],
+      taxes: (JSON.parse(sale.taxes ?? '[]') as { taxClass: string; rateBasisPoints: number; tax: number }[])
+        .filter((t) => t.tax !== 0)
+        .map((t) => ({ label: `Tax ${t.taxClass} ${t.rateBasisPoints / 100}%`, amount: t.tax })),
       pricesIncludeTax: issuer.pricesIncludeTax,
       total: sale.total,
       change: sale.change_due,

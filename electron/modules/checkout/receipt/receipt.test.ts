@@ -213,6 +213,15 @@ describe('ReceiptRepository', () => {
     expect(text).toContain(`Rioja 0.75L ${euros(8099)} 1 × ${euros(8999)} Price changed from ${euros(9999)} Discount 10% -${euros(900)}`);
   });
 
+  it('shows the tax per class that the pricing recorded when the sale completed', () => {
+    cart.scan(wine.sku, 'ana');
+    const saleId = sales.state().saleId!;
+    sales.completeWithCash(null);
+    setup.db.prepare('UPDATE sales SET taxes = ? WHERE id = ?').run(JSON.stringify([{ taxClass: 'standard', rateBasisPoints: 2000, net: 7499, tax: 1500, gross: 8999 }]), saleId);
+    const found = new ReceiptRepository(setup.db).find(saleId, issuer);
+    expect(found?.taxes).toEqual([{ label: 'Tax standard 20%', amount: 1500 }]);
+  });
+
   it('a weighed line shows its weight and the price per kilogram', () => {
     cart.scan(milk.sku, 'ana');
     const saleId = sales.state().saleId!;
