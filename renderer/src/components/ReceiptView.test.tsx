@@ -24,7 +24,7 @@ describe('the receipt view', () => {
     });
     const print = vi.spyOn(window, 'print').mockImplementation(() => {});
     render(<ReceiptView saleId="sale-7" />);
-    fireEvent.click(await screen.findByRole('button', { name: 'Print receipt' }));
+    fireEvent.click(await printButtonWhenReady());
     await waitFor(() => expect(screen.getByRole('status').textContent).toBe('Receipt sent to EPSON TM-T20III.'));
     expect(fake.calls.at(-1)).toEqual({ channel: 'sales.print', input: { saleId: 'sale-7' } });
     expect(print).not.toHaveBeenCalled();
@@ -41,7 +41,7 @@ describe('the receipt view', () => {
       expect(copy.querySelector('style')?.textContent).toBe('.receipt { width: 72mm; }');
     });
     render(<ReceiptView saleId="sale-7" />);
-    fireEvent.click(await screen.findByRole('button', { name: 'Print receipt' }));
+    fireEvent.click(await printButtonWhenReady());
     await waitFor(() => expect(print).toHaveBeenCalledTimes(1));
     window.dispatchEvent(new Event('afterprint'));
     await waitFor(() => expect(screen.queryByTestId('receipt-print')).toBeNull());
@@ -53,7 +53,14 @@ describe('the receipt view', () => {
       'sales.print': () => ({ ok: false, error: { code: 'PRINT_FAILED', message: 'The receipt did not print (out of paper).' } }),
     });
     render(<ReceiptView saleId="sale-7" />);
-    fireEvent.click(await screen.findByRole('button', { name: 'Print receipt' }));
+    fireEvent.click(await printButtonWhenReady());
     await waitFor(() => expect(screen.getByRole('alert').textContent).toBe('The receipt did not print (out of paper).'));
   });
 });
+
+/** The Print receipt button once the receipt has loaded (it is disabled until then; a click before does nothing). */
+async function printButtonWhenReady(): Promise<HTMLButtonElement> {
+  const button = await screen.findByRole<HTMLButtonElement>('button', { name: 'Print receipt' });
+  await waitFor(() => expect(button.disabled).toBe(false));
+  return button;
+}

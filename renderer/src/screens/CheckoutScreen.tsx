@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useRef, useState, type FormEvent, type KeyboardEvent as ReactKeyboardEvent } from 'react';
+import { Fragment, useCallback, useEffect, useRef, useState, type FormEvent, type KeyboardEvent as ReactKeyboardEvent } from 'react';
 import type { AppInfo, Cart, CartLine, HeldCart, Product } from '../../../shared/api';
 import { call, CallError } from '../api/client';
 import { money } from '../format';
@@ -316,6 +316,32 @@ export function CheckoutScreen({ info, onPay }: { info: AppInfo; onPay: () => vo
           <output className="total__amount" data-testid="cart-total" aria-label="Amount due">
             {format(cart?.total ?? 0)}
           </output>
+          {cart?.lines.length ? (
+            <dl className="total__details">
+              {cart.discountTotal ? (
+                <>
+                  <dt>Savings{cart.saleDiscount ? ` (incl. ${cart.saleDiscount.name})` : ''}</dt>
+                  <dd>−{format(cart.discountTotal)}</dd>
+                </>
+              ) : null}
+              {(cart.tax ?? [])
+                .filter((t) => t.tax !== 0)
+                .map((t) => (
+                  <Fragment key={t.taxClass}>
+                    <dt>
+                      {cart.pricesIncludeTax ? 'incl. ' : '+ '}tax {t.taxClass} {t.rateBasisPoints / 100}%
+                    </dt>
+                    <dd>{format(t.tax)}</dd>
+                  </Fragment>
+                ))}
+              {cart.cashDue !== undefined && cart.cashDue !== cart.total ? (
+                <>
+                  <dt>Due in cash (rounded)</dt>
+                  <dd>{format(cart.cashDue)}</dd>
+                </>
+              ) : null}
+            </dl>
+          ) : null}
           <button type="button" className="button button--primary button--large" onClick={onPay} disabled={!cart?.lines.length}>
             Pay
           </button>
