@@ -28,6 +28,7 @@ import { TransitionLog } from '../electron/connectivity/transition-log';
 import { silentLogger } from '../electron/core/logger';
 import { openDatabase } from '../electron/db/open';
 import { HqClient } from '../electron/hq/hq-client';
+import { seededRandom } from '../shared/seeded-random';
 
 const T = DEFAULT_TIMINGS;
 const SEEDS = 30;
@@ -243,15 +244,6 @@ function percentile(values: number[], p: number): number | null {
   return sorted[Math.max(0, Math.ceil((p / 100) * sorted.length) - 1)]!;
 }
 
-/** mulberry32: the same seed gives the same schedule and the same jitter for every detector. */
-function seeded(seed: number): () => number {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const secs = (ms: number | null) => (ms === null ? '—' : `${(ms / 1000).toFixed(2)} s`);
 
@@ -273,9 +265,9 @@ interface Aggregate {
 async function replay(kind: ScheduleKind, timings: ConnectivityTimings, detectors = DETECTORS): Promise<Aggregate[]> {
   const perDetector = new Map<Detector['id'], RunMeasures[]>();
   for (let seed = 1; seed <= kind.seeds; seed++) {
-    const schedule = kind.record(seeded(seed * 7919 + kind.id.length));
+    const schedule = kind.record(seededRandom(seed * 7919 + kind.id.length));
     for (const detector of detectors) {
-      const changes = await detector.run(schedule, seeded(seed), timings);
+      const changes = await detector.run(schedule, seededRandom(seed), timings);
       perDetector.set(detector.id, [...(perDetector.get(detector.id) ?? []), measure(changes, schedule, timings)]);
     }
   }
@@ -450,7 +442,7 @@ const hq = await startHqStandIn();
 const proxy = await startFaultProxy({ target: { host: '127.0.0.1', port: hq.port } });
 const real: { detectionMs: number; recoveryMs: number }[] = [];
 try {
-  const random = seeded(2024);
+  const random = seededRandom(2024);
   for (let i = 0; i < REAL_RUNS; i++) real.push(await realOutage(proxy, random));
 } finally {
   await proxy.close();

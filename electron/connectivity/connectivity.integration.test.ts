@@ -11,6 +11,7 @@ import { ConnectivityService } from './connectivity.service';
 import { ManualFlagStore } from './manual-flag';
 import type { ConnectivityTimings, ProbeFailureKind, ProbeResult } from './probe-result';
 import { TransitionLog } from './transition-log';
+import { seededRandom } from '../../shared/seeded-random';
 
 /**
  * The register's real connectivity service and HQ client against a real HTTP stand-in for HQ on
@@ -40,15 +41,6 @@ async function waitFor(predicate: () => boolean, limitMs: number, what = 'the co
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-/** A repeatable stand-in for Math.random (mulberry32). */
-function seeded(seed: number): () => number {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /**
  * A register's connectivity service over a temp data folder, talking to the HQ stand-in through the
@@ -187,7 +179,7 @@ describe('connectivity against a real HTTP HQ through a fault proxy', { timeout:
   it('on a link flapping every 100 ms for 3 s goes offline at most once, and is online once it is steady', async () => {
     // Jittered probe intervals as on a register (a fixed 400 ms interval would alias with a 200 ms flap cycle),
     // and the flapping starts as a probe goes out, so it meets the link at least once.
-    const t = await till({}, seeded(42));
+    const t = await till({}, seededRandom(42));
     await t.ready();
     t.around({ before: () => t.proxy.flap({ periodMs: 100 }), after: async () => {} });
     await waitFor(() => t.proxy.mode() === 'drop', TIMINGS.t2Ms + SLACK_MS, 'the flapping to start');

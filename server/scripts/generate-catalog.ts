@@ -10,26 +10,16 @@ import fs from 'node:fs';
 import { parseArgs } from 'node:util';
 import { gtinCheckDigit } from '../../shared/barcode';
 import type { CatalogProduct } from '../../shared/catalog';
+import { seededRandom } from '../../shared/seeded-random';
 
 const ADJECTIVES = ['Fresh', 'Organic', 'Classic', 'Golden', 'Smoked', 'Crunchy', 'Creamy', 'Spicy', 'Wholegrain', 'Sparkling'];
 const NOUNS = ['Apples', 'Cheddar', 'Coffee', 'Pasta', 'Yoghurt', 'Granola', 'Salmon', 'Lemonade', 'Crackers', 'Olives', 'Tea', 'Soup'];
 const SIZES = ['100 g', '250 g', '500 g', '1 kg', '330 ml', '1 L', '6 pcs', '12 pcs'];
 const TAX = ['standard', 'reduced', 'zero'] as const;
 
-/** A small seeded generator (mulberry32), so the same count and seed give the same catalog. */
-function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 export function generateCatalog(count: number, seed = 42): CatalogProduct[] {
-  const random = seeded(seed);
+  const random = seededRandom(seed);
   const pick = <T>(items: readonly T[]) => items[Math.floor(random() * items.length)]!;
   const products: CatalogProduct[] = [];
   for (let i = 1; i <= count; i++) {

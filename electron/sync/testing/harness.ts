@@ -8,6 +8,7 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import type { ConnectivityTimings } from '../../connectivity/probe-result';
 import { DATABASE_FILE } from '../../core/kassa-core';
+import { seededRandom } from '../../../shared/seeded-random';
 
 /** Where register-child.ts can kill itself (see there). */
 export const KILL_POINTS = ['write', 'committed', 'send', 'ack', 'delete', 'deleted'] as const;
@@ -293,15 +294,7 @@ export function phaseOf(point: KillPoint | null): 'write' | 'send' | 'ack' | 'de
   }
 }
 
-/** mulberry32: repeatable randomness for kill plans and fault schedules (print the seed to replay a run). */
-export function seeded(seed: number): () => number {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export const seeded = seededRandom;
 
 export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 

@@ -14,6 +14,7 @@ import { openHqDatabase, type StorageOptions } from '../db/database';
 import { describeEachStorage, makeStorage, ADMIN_TOKEN, type StorageKind, type TestStorage } from '../test/harness';
 import { makeSaleOp } from '../test/factories';
 import { startHqProcess, type HqProcess } from '../test/hq-process';
+import { seededRandom } from '../../../shared/seeded-random';
 
 const LONG = process.env.KASSA_CRASH_LONG === '1';
 const KILLS = LONG ? 40 : 6;
@@ -26,17 +27,6 @@ const MAX_KILL_DELAY_MS = 200;
 /** Batch sizes a register's outbox sends: one sale, a few, a backlog after an outage. */
 const BATCH_SIZES = [1, 1, 5, 20, 50, 100, 250, 1000];
 
-/** A seeded generator (mulberry32), so a failing run can be repeated with KASSA_CRASH_SEED. */
-function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** The server's DATABASE_URL: PostgreSQL test runs work in their own schema (search_path as a connection option). */
 function serverEnv(storage: StorageOptions): Record<string, string> {
@@ -83,7 +73,7 @@ describeEachStorage('HQ killed with SIGKILL during a stream of pushes', (kind: S
     `applies exactly the operations the registers sent, after ${KILLS} kills and re-pushing what was not acknowledged`,
     async () => {
       const seed = Number(process.env.KASSA_CRASH_SEED) || Math.floor(Math.random() * 2 ** 31);
-      const random = seeded(seed);
+      const random = seededRandom(seed);
       const pick = <T>(items: readonly T[]) => items[Math.floor(random() * items.length)]!;
       const label = `[crash ${kind}, seed ${seed}]`;
       storage = makeStorage(kind);
