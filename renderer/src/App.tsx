@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'react';
 import type { AppInfo, CompletedSaleView, User } from '../../shared/api';
 import { call } from './api/client';
+import { NavBar, type NavItem } from './components/NavBar';
 import { ReceiptView } from './components/ReceiptView';
 import { StatusBar } from './components/StatusBar';
 import { useConnectivity } from './hooks/useConnectivity';
@@ -11,6 +12,11 @@ import { CompletedScreen } from './screens/CompletedScreen';
 import { EnrolScreen } from './screens/EnrolScreen';
 import { TenderScreen } from './screens/TenderScreen';
 import { LoginScreen } from './screens/LoginScreen';
+import { setLocale } from './i18n';
+
+/** The screens of a signed-in register besides the sale itself; each module adds its own. */
+type View = 'sale';
+const VIEWS: NavItem<View>[] = [{ id: 'sale', label: 'Sale', shortcut: 'Alt+s', hint: 'Alt+S' }];
 
 export function App() {
   const [info, setInfo] = useState<AppInfo | null>(null);
@@ -19,6 +25,7 @@ export function App() {
   const sync = useSyncStatus();
   const [step, setStep] = useState<'cart' | 'tender'>('cart');
   const [completed, setCompleted] = useState<CompletedSaleView | null>(null);
+  const [view, setView] = useState<View>('sale');
 
   useEffect(() => {
     void call('app.info', {}).then(setInfo);
@@ -26,12 +33,16 @@ export function App() {
   }, []);
   useKassaEvent('session.changed', (s) => setUser(s.user));
   useKassaEvent('app.changed', setInfo);
+  useEffect(() => {
+    if (info) setLocale(info.locale);
+  }, [info]);
 
   const signOut = () => void call('session.logout', {}).then(() => setUser(null));
 
   return (
     <div className="app">
       <StatusBar info={info} connectivity={connectivity} user={user ?? null} sync={sync} onSignOut={signOut} />
+      {user && info && VIEWS.length > 1 ? <NavBar items={VIEWS} current={view} onSelect={setView} /> : null}
       {user === undefined || !info ? (
         <main className="loading" aria-busy="true">
           Starting…
