@@ -2,9 +2,14 @@ import { execFileSync } from 'node:child_process';
 import { REPO_ROOT } from './support/web-host';
 import { electronStatus } from '../scripts/electron-available.mjs';
 
-/** Builds the renderer once for the whole run, and says up front whether the Electron project can run. */
+/**
+ * Builds the renderer once for the whole run, and says up front whether the Electron project can run.
+ * `KASSA_RENDERER_DIR` builds into (and the web hosts serve from) another folder, so two runs at once do
+ * not overwrite each other's build.
+ */
 export default function globalSetup(): void {
-  execFileSync(process.execPath, [`${REPO_ROOT}/node_modules/vite/bin/vite.js`, 'build', '--config', 'renderer/vite.config.ts', '--logLevel', 'warn'], {
+  const outDir = process.env.KASSA_RENDERER_DIR ? ['--outDir', process.env.KASSA_RENDERER_DIR, '--emptyOutDir'] : [];
+  execFileSync(process.execPath, [`${REPO_ROOT}/node_modules/vite/bin/vite.js`, 'build', '--config', 'renderer/vite.config.ts', '--logLevel', 'warn', ...outDir], {
     cwd: REPO_ROOT,
     stdio: 'inherit',
   });
