@@ -6,6 +6,7 @@ import type { UsersRepository } from './auth/users.repository';
 import type { CatalogRepository } from './catalog/catalog.repository';
 import type { HqDatabase } from './db/database';
 import type { Writer } from './db/writer';
+import type { FailureLimiter } from './http/failure-limiter';
 import type { MembersRepository } from './members/members.repository';
 import type { OrdersRepository } from './orders/orders.repository';
 import type { PaymentsService } from './payments/payments.service';
@@ -39,6 +40,8 @@ export interface HqContext {
     heartbeatMs: number;
     retention: FeedRetention;
   };
+  /** Guessing limits for enrolment codes (per client address) and PINs (per register). */
+  limits: { enrol: FailureLimiter; login: FailureLimiter };
   /** Requests that write (pushes, imports) and must finish before shutdown closes the database. */
   inFlight: InFlight;
   /** Open realtime streams, which shutdown ends. */

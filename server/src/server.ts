@@ -27,6 +27,7 @@ import { PaymentsService } from './payments/payments.service';
 import { paymentRoutes } from './payments/payments.routes';
 import { FaultInjector } from './qos/fault-injector';
 import { faultRoutes } from './qos/faults.routes';
+import { FailureLimiter, type FailureLimit } from './http/failure-limiter';
 import { DEFAULT_QOS, QosMonitor, type QosOptions } from './qos/qos-monitor';
 import { RegistersRepository } from './registers/registers.repository';
 import { registerRoutes } from './registers/registers.routes';
@@ -57,6 +58,8 @@ export interface HqOptions {
   settleEveryMs?: number;
   /** How long shutdown waits for in-flight writes before closing the database anyway. */
   shutdownGraceMs?: number;
+  /** Wrong enrolment codes (per client address) and wrong PINs (per register) allowed per window. */
+  failureLimit?: FailureLimit;
 }
 
 declare module 'fastify' {
@@ -89,6 +92,7 @@ export async function buildServer(options: HqOptions): Promise<HqApp> {
     faults,
     qos: new QosMonitor(faults, { ...DEFAULT_QOS, ...options.qos }),
     settings: { faultsEnabled: options.faultsEnabled ?? false, heartbeatMs: options.heartbeatMs ?? 15_000, retention },
+    limits: { enrol: new FailureLimiter(options.failureLimit), login: new FailureLimiter(options.failureLimit) },
     inFlight: new InFlight(),
     streams: new Set(),
     closing: false,

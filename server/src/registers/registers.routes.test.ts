@@ -56,6 +56,33 @@ describeEachStorage('enrolment and PIN login', (kind) => {
     expect((await hq.app.inject({ method: 'POST', url: '/auth/login', headers: { authorization: 'Bearer nope' }, payload: { pin: '1234' } })).statusCode).toBe(401);
   });
 
+  it('refuses guessing: after the allowed wrong PINs a register gets 429 with Retry-After, even for the right PIN; other registers are unaffected', async () => {
+    await hq.close();
+    hq = await makeHq(kind, { enrolmentCode: 'SHOP-7', failureLimit: { failures: 3, windowMs: 60_000 } });
+    const guesser = await enrolRegister(hq.app, 'SHOP-7');
+    const other = await enrolRegister(hq.app, 'SHOP-7');
+    const login = (auth: Record<string, string>, pin: string) => hq.app.inject({ method: 'POST', url: '/auth/login', headers: auth, payload: { pin } });
+    expect((await login(guesser.auth, '1234')).statusCode).toBe(200);
+    for (const pin of ['0001', '0002', '0003']) expect((await login(guesser.auth, pin)).statusCode).toBe(401);
+    const refused = await login(guesser.auth, '1234');
+    expect(refused.statusCode).toBe(429);
+    expect(refused.json()).toMatchObject({ error: 'TOO_MANY_ATTEMPTS', message: expect.stringMatching(/Too many wrong PINs/) });
+    expect(Number(refused.headers['retry-after'])).toBeGreaterThan(0);
+    expect((await login(other.auth, '1234')).statusCode).toBe(200);
+  });
+
+  it('refuses guessing of enrolment codes from one address after the allowed failures', async () => {
+    await hq.close();
+    hq = await makeHq(kind, { enrolmentCode: 'SHOP-7', failureLimit: { failures: 2, windowMs: 60_000 } });
+    const enrol = (code: string) => hq.app.inject({ method: 'POST', url: '/registers/enrol', payload: { code } });
+    expect((await enrol('GUESS1')).statusCode).toBe(403);
+    expect((await enrol('GUESS2')).statusCode).toBe(403);
+    const refused = await enrol('SHOP-7');
+    expect(refused.statusCode).toBe(429);
+    expect(refused.json().error).toBe('TOO_MANY_ATTEMPTS');
+    expect(await hq.app.hq.database.read.selectFrom('registers').select('id').execute()).toEqual([]);
+  });
+
   it('lets the admin add a store with its own code, and a user who signs in only there', async () => {
     const store = await hq.app.inject({ method: 'POST', url: '/stores', headers: hq.admin, payload: { code: 'S02', name: 'Second Street', currency: 'EUR', enrolmentCode: 'SECOND-STREET' } });
     expect(store.statusCode).toBe(200);

@@ -16,11 +16,19 @@ export function registerRoutes(app: HqApp, ctx: HqContext): void {
         summary: "Enrols a register with its store's enrolment code; answers its device token (shown once, stored hashed).",
         tags: ['registers'],
         body: EnrolRequestSchema,
-        response: { 201: EnrolResponseSchema, 403: HqErrorSchema, 409: HqErrorSchema },
+        response: { 201: EnrolResponseSchema, 403: HqErrorSchema, 409: HqErrorSchema, 429: HqErrorSchema },
       },
     },
     async (request, reply) => {
-      const { register, token, store } = await ctx.registers.enrol(request.body.code, { registerCode: request.body.registerCode, name: request.body.name });
+      ctx.limits.enrol.check(request.ip, 'enrolment codes');
+      let enrolled: Awaited<ReturnType<typeof ctx.registers.enrol>>;
+      try {
+        enrolled = await ctx.registers.enrol(request.body.code, { registerCode: request.body.registerCode, name: request.body.name });
+      } catch (error) {
+        if (error instanceof HqError && error.code === 'WRONG_ENROLMENT_CODE') ctx.limits.enrol.fail(request.ip);
+        throw error;
+      }
+      const { register, token, store } = enrolled;
       request.log.info({ registerId: register.id, store: store.code, register: register.code }, 'register enrolled');
       return reply.code(201).send({ registerId: register.id, registerCode: register.code, token, store });
     },
@@ -34,13 +42,18 @@ export function registerRoutes(app: HqApp, ctx: HqContext): void {
         summary: "Checks a PIN online for the register's store; answers the user and the PIN hash the register caches for offline login.",
         tags: ['auth'],
         body: LoginRequestSchema,
-        response: { 200: LoginResponseSchema, 401: HqErrorSchema },
+        response: { 200: LoginResponseSchema, 401: HqErrorSchema, 429: HqErrorSchema },
       },
     },
     async (request) => {
       const register = callerRegister(request);
+      ctx.limits.login.check(register.id, 'PINs');
       const user = await ctx.users.checkPin(register.storeId, request.body.pin, request.body.userId);
-      if (!user) throw new HqError(401, 'WRONG_PIN', 'That PIN is not right. Try again, or ask a manager.');
+      if (!user) {
+        ctx.limits.login.fail(register.id);
+        throw new HqError(401, 'WRONG_PIN', 'That PIN is not right. Try again, or ask a manager.');
+      }
+      ctx.limits.login.succeed(register.id);
       return { user: { id: user.id, name: user.name, role: user.role }, pinHash: user.pinHash };
     },
   );
