@@ -18,6 +18,8 @@ export const ERROR_CODES = [
   'LIMIT_EXCEEDED',
   'NOTHING_TO_PAY',
   'PRINT_FAILED',
+  /** Too many wrong PINs or codes: wait before trying again. */
+  'TOO_MANY_ATTEMPTS',
   'INTERNAL',
 ] as const;
 

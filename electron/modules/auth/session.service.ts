@@ -69,6 +69,10 @@ export class SessionService {
       if (error instanceof HqStatusError && (error.status === 401 || error.status === 403 || error.status === 404)) {
         throw new KassaError('WRONG_PIN', 'That PIN is not right. Try again.');
       }
+      // HQ refuses more guesses from this register: never fall back to the offline cache then.
+      if (error instanceof HqStatusError && error.status === 429) {
+        throw new KassaError('TOO_MANY_ATTEMPTS', 'Too many wrong PINs on this register. Wait a few minutes, then try again.');
+      }
       return null;
     }
     const { user, pinHash } = LoginResponseSchema.parse(answer);
