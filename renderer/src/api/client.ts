@@ -2,6 +2,7 @@ import type { ChannelInput, ChannelOutput } from '../../../shared/api';
 import type { KassaBridge } from '../../../shared/bridge';
 import type { Channel } from '../../../shared/channels';
 import type { ApiError } from '../../../shared/errors';
+import { i18next } from '../i18n';
 import { createWebSocketBridge } from './ws-bridge';
 
 declare global {
@@ -33,4 +34,17 @@ export async function call<C extends Channel>(channel: C, input: ChannelInput<C>
   const result = await getBridge().invoke(channel, input);
   if (!result.ok) throw new CallError(result.error);
   return result.value;
+}
+
+/**
+ * The sentence a person reads for a failed call, in the register's language. The register's own message
+ * is English and often more specific (it names the barcode or the limit), so English shows it as is;
+ * other languages translate by code (namespace `errors`) and fall back to the English message for a code
+ * that has no translation yet.
+ */
+export function errorText(error: unknown): string {
+  if (!(error instanceof CallError)) return error instanceof Error ? error.message : String(error);
+  if (i18next.language === 'en' && error.message) return error.message;
+  const key = `errors:${error.code}`;
+  return i18next.exists(key) ? i18next.t(key) : error.message;
 }

@@ -1,7 +1,8 @@
 import { Fragment, useCallback, useEffect, useRef, useState, type FormEvent, type KeyboardEvent as ReactKeyboardEvent } from 'react';
 import type { AppInfo, Cart, CartLine, HeldCart, Product } from '../../../shared/api';
-import { call, CallError } from '../api/client';
-import { money } from '../format';
+import { call, errorText } from '../api/client';
+import { money, number, percent } from '../format';
+import { useTranslation, type TFunction } from '../i18n';
 import { useKassaEvent } from '../hooks/useKassaEvent';
 import { HoldDialog, ManagerDialog, QuantityDialog, RecallDialog, SearchDialog, VoidSaleDialog } from './cart/CartDialogs';
 
@@ -11,7 +12,7 @@ type DialogKind = 'search' | 'quantity' | 'void' | 'price' | 'discount' | 'hold'
 const SHORTCUTS: Record<string, DialogKind> = { F2: 'search', F3: 'quantity', F4: 'void', F6: 'price', F7: 'discount', F8: 'hold', F9: 'recall' };
 const LINE_DIALOGS: readonly DialogKind[] = ['quantity', 'price', 'discount'];
 
-const messageOf = (e: unknown) => (e instanceof CallError ? e.message : String(e));
+const messageOf = errorText;
 
 /**
  * The cart: the scan field always has focus, so a barcode scanner (a keyboard wedge) just works. ↑ ↓ in
@@ -19,6 +20,8 @@ const messageOf = (e: unknown) => (e instanceof CallError ? e.message : String(e
  * function keys open the other actions. Every dialog gives focus back to the scan field when it closes.
  */
 export function CheckoutScreen({ info, onPay }: { info: AppInfo; onPay: () => void }) {
+  const { t, i18n } = useTranslation('checkout');
+  const locale = i18n.language;
   const [cart, setCart] = useState<Cart | null>(null);
   const [code, setCode] = useState('');
   const [error, setError] = useState<string | null>(null);
@@ -52,7 +55,7 @@ export function CheckoutScreen({ info, onPay }: { info: AppInfo; onPay: () => vo
     (kind: DialogKind) => {
       if (LINE_DIALOGS.includes(kind) && !selected) {
         setNotice(null);
-        setError('Scan an item first, then choose the line to change.');
+        setError(t('scanFirst'));
         return;
       }
       if (kind === 'recall') {
@@ -62,7 +65,7 @@ export function CheckoutScreen({ info, onPay }: { info: AppInfo; onPay: () => vo
       setDialogError(null);
       setDialog(kind);
     },
-    [selected, refreshHeld],
+    [selected, refreshHeld, t],
   );
   const close = () => {
     setDialog(null);
@@ -119,7 +122,7 @@ export function CheckoutScreen({ info, onPay }: { info: AppInfo; onPay: () => vo
       setError(null);
       const added = updated.lines.find((line) => cart?.lines.find((old) => old.id === line.id)?.quantity !== line.quantity);
       if (added) setSelectedId(added.id);
-      setNotice(added ? `Added ${added.name}` : null);
+      setNotice(added ? t('added', { name: added.name }) : null);
     } catch (e) {
       setNotice(null);
       setError(messageOf(e));
@@ -131,12 +134,12 @@ export function CheckoutScreen({ info, onPay }: { info: AppInfo; onPay: () => vo
   const setQuantity = (line: CartLine, quantity: number) =>
     run(
       () => call('cart.setQuantity', { lineId: line.id, quantity }),
-      () => `${line.name}: quantity ${quantity}`,
+      () => t('quantitySet', { name: line.name, quantity }),
     );
   const voidLine = (line: CartLine) =>
     run(
       () => call('cart.voidLine', { lineId: line.id }),
-      () => `Voided ${line.name}`,
+      () => t('voided', { name: line.name }),
     ).then((ok) => ok && setSelectedId(null));
   const addProduct = (product: Product) =>
     run(
@@ -144,7 +147,7 @@ export function CheckoutScreen({ info, onPay }: { info: AppInfo; onPay: () => vo
       (updated) => {
         const line = updated.lines.filter((l) => l.sku === product.sku).at(-1);
         if (line) setSelectedId(line.id);
-        return `Added ${product.name}`;
+        return t('added', { name: product.name });
       },
     );
 
@@ -171,24 +174,24 @@ export function CheckoutScreen({ info, onPay }: { info: AppInfo; onPay: () => vo
   };
 
   const currency = cart?.currency ?? info.currency;
-  const format = (amount: number) => money(amount, currency, info.locale);
+  const format = (amount: number) => money(amount, currency, locale);
   const heldCount = held?.length ?? 0;
   return (
     <main className="checkout">
-      <section className="checkout__cart" aria-label="Cart">
+      <section className="checkout__cart" aria-label={t('cart')}>
         <div className="checkout__lines">
           <table className="cart">
             <thead>
               <tr>
-                <th scope="col">Item</th>
+                <th scope="col">{t('item')}</th>
                 <th scope="col" className="num">
-                  Qty
+                  {t('qty')}
                 </th>
                 <th scope="col" className="num">
-                  Price
+                  {t('price')}
                 </th>
                 <th scope="col" className="num">
-                  Total
+                  {t('lineTotal')}
                 </th>
               </tr>
             </thead>
@@ -209,12 +212,12 @@ export function CheckoutScreen({ info, onPay }: { info: AppInfo; onPay: () => vo
                     >
                       <td>
                         <span className="cart__name">{line.name}</span>
-                        <LineDetails line={line} format={format} />
+                        <LineDetails line={line} format={format} t={t} />
                       </td>
-                      <td className="num cart__qty">{line.weightGrams !== undefined ? `${(line.weightGrams / 1000).toFixed(3)} kg` : line.quantity}</td>
+                      <td className="num cart__qty">{line.weightGrams !== undefined ? t('kilograms', { weight: number(line.weightGrams / 1000, locale, 3) }) : number(line.quantity, locale)}</td>
                       <td className="num">
                         {format(line.unitPrice)}
-                        {line.weightGrams !== undefined ? '/kg' : ''}
+                        {line.weightGrams !== undefined ? t('perKg') : ''}
                       </td>
                       <td className="num cart__total">{format(line.lineTotal)}</td>
                     </tr>
@@ -223,52 +226,52 @@ export function CheckoutScreen({ info, onPay }: { info: AppInfo; onPay: () => vo
               ) : (
                 <tr>
                   <td colSpan={4} className="cart__empty">
-                    Scan an item to start a sale.
+                    {t('empty')}
                   </td>
                 </tr>
               )}
             </tbody>
           </table>
         </div>
-        <div className="line-actions" role="group" aria-label="Selected line">
-          <p className="line-actions__selected">{selected ? selected.name : 'No line selected'}</p>
+        <div className="line-actions" role="group" aria-label={t('selectedLine')}>
+          <p className="line-actions__selected">{selected ? selected.name : t('noLine')}</p>
           <div className="line-actions__buttons">
             <button
               type="button"
               className="button button--secondary button--square"
-              aria-label="Decrease quantity"
+              aria-label={t('decrease')}
               disabled={!selected || selected.quantity <= 1 || selected.weightGrams !== undefined}
               onClick={() => selected && void setQuantity(selected, selected.quantity - 1)}
             >
               −
             </button>
             <button type="button" className="button button--secondary" disabled={!selected} onClick={() => open('quantity')}>
-              Quantity <kbd aria-hidden="true">F3</kbd>
+              {t('quantity')} <kbd aria-hidden="true">F3</kbd>
             </button>
             <button
               type="button"
               className="button button--secondary button--square"
-              aria-label="Increase quantity"
+              aria-label={t('increase')}
               disabled={!selected || selected.weightGrams !== undefined}
               onClick={() => selected && void setQuantity(selected, selected.quantity + 1)}
             >
               +
             </button>
             <button type="button" className="button button--secondary" disabled={!selected} onClick={() => open('price')}>
-              Override price <kbd aria-hidden="true">F6</kbd>
+              {t('overridePrice')} <kbd aria-hidden="true">F6</kbd>
             </button>
             <button type="button" className="button button--secondary" disabled={!selected} onClick={() => open('discount')}>
-              Discount <kbd aria-hidden="true">F7</kbd>
+              {t('discount')} <kbd aria-hidden="true">F7</kbd>
             </button>
             <button type="button" className="button button--danger-outline" disabled={!selected} onClick={() => selected && void voidLine(selected)}>
-              Void line <kbd aria-hidden="true">Del</kbd>
+              {t('voidLine')} <kbd aria-hidden="true">Del</kbd>
             </button>
           </div>
         </div>
       </section>
       <aside className="checkout__side">
         <form onSubmit={submit} className="scan">
-          <label htmlFor="scan">Barcode or SKU</label>
+          <label htmlFor="scan">{t('scanLabel')}</label>
           <input
             ref={scan}
             id="scan"
@@ -284,7 +287,7 @@ export function CheckoutScreen({ info, onPay }: { info: AppInfo; onPay: () => vo
             aria-describedby={error ? 'scan-error' : 'scan-hint'}
           />
           <p id="scan-hint" className="scan__hint">
-            ↑ ↓ line · + − quantity · 5 * sets 5
+            {t('scanHint')}
           </p>
         </form>
         <div className="messages">
@@ -297,53 +300,59 @@ export function CheckoutScreen({ info, onPay }: { info: AppInfo; onPay: () => vo
             {notice ?? ''}
           </p>
         </div>
-        <div className="sale-actions" role="group" aria-label="Sale">
+        <div className="sale-actions" role="group" aria-label={t('sale')}>
           <button type="button" className="button button--secondary" onClick={() => open('search')}>
-            Find product <kbd aria-hidden="true">F2</kbd>
+            {t('findProduct')} <kbd aria-hidden="true">F2</kbd>
           </button>
           <button type="button" className="button button--secondary" disabled={!lines.length} onClick={() => open('hold')}>
-            Hold <kbd aria-hidden="true">F8</kbd>
+            {t('hold')} <kbd aria-hidden="true">F8</kbd>
           </button>
           <button type="button" className="button button--secondary" onClick={() => open('recall')}>
-            Recall{heldCount ? <span className="count"> ({heldCount})</span> : null} <kbd aria-hidden="true">F9</kbd>
+            {t('recall')}{heldCount ? <span className="count"> ({heldCount})</span> : null} <kbd aria-hidden="true">F9</kbd>
           </button>
           <button type="button" className="button button--danger-outline" disabled={!lines.length} onClick={() => open('void')}>
-            Void sale <kbd aria-hidden="true">F4</kbd>
+            {t('voidSale')} <kbd aria-hidden="true">F4</kbd>
           </button>
         </div>
         <div className="total">
-          <span className="total__label">Total{cart?.itemCount ? ` · ${cart.itemCount} ${cart.itemCount === 1 ? 'item' : 'items'}` : ''}</span>
-          <output className="total__amount" data-testid="cart-total" aria-label="Amount due">
+          <span className="total__label">
+            {t('total')}
+            {cart?.itemCount ? ` · ${t('items', { count: cart.itemCount })}` : ''}
+          </span>
+          <output className="total__amount" data-testid="cart-total" aria-label={t('amountDue')}>
             {format(cart?.total ?? 0)}
           </output>
           {cart?.lines.length ? (
             <dl className="total__details">
               {cart.discountTotal ? (
                 <>
-                  <dt>Savings{cart.saleDiscount ? ` (incl. ${cart.saleDiscount.name})` : ''}</dt>
+                  <dt>{cart.saleDiscount ? t('savingsIncl', { name: cart.saleDiscount.name }) : t('savings')}</dt>
                   <dd>−{format(cart.discountTotal)}</dd>
                 </>
               ) : null}
               {(cart.tax ?? [])
-                .filter((t) => t.tax !== 0)
-                .map((t) => (
-                  <Fragment key={t.taxClass}>
+                .filter((line) => line.tax !== 0)
+                .map((line) => (
+                  <Fragment key={line.taxClass}>
                     <dt>
-                      {cart.pricesIncludeTax ? 'incl. ' : '+ '}tax {t.taxClass} {t.rateBasisPoints / 100}%
+                      {t(cart.pricesIncludeTax ? 'taxIncluded' : 'taxAdded', {
+                        taxClass: { standard: t('taxClass.standard'), reduced: t('taxClass.reduced'), zero: t('taxClass.zero') }[line.taxClass],
+                        rate: percent(line.rateBasisPoints / 10000, locale),
+                      })}
                     </dt>
-                    <dd>{format(t.tax)}</dd>
+                    <dd>{format(line.tax)}</dd>
                   </Fragment>
                 ))}
               {cart.cashDue !== undefined && cart.cashDue !== cart.total ? (
                 <>
-                  <dt>Due in cash (rounded)</dt>
+                  <dt>{t('cashDue')}</dt>
                   <dd>{format(cart.cashDue)}</dd>
                 </>
               ) : null}
             </dl>
           ) : null}
           <button type="button" className="button button--primary button--large" onClick={onPay} disabled={!cart?.lines.length}>
-            Pay
+            {t('pay')}
           </button>
         </div>
       </aside>
@@ -356,12 +365,12 @@ export function CheckoutScreen({ info, onPay }: { info: AppInfo; onPay: () => vo
           line={selected}
           mode={dialog}
           currency={currency}
-          locale={info.locale}
+          locale={locale}
           format={format}
           onSubmit={(change, managerPin) =>
             void run(
               () => ('price' in change ? call('cart.overridePrice', { lineId: selected.id, price: change.price, managerPin }) : call('cart.discount', { lineId: selected.id, ...change, managerPin })),
-              () => ('price' in change ? `${selected.name}: price ${format(change.price)}, approved by a manager` : `${selected.name}: discount approved by a manager`),
+              () => ('price' in change ? t('priceApproved', { name: selected.name, price: format(change.price) }) : t('discountApproved', { name: selected.name })),
             )
           }
         />
@@ -374,7 +383,7 @@ export function CheckoutScreen({ info, onPay }: { info: AppInfo; onPay: () => vo
           onSubmit={(reason) =>
             void run(
               () => call('cart.void', { reason }),
-              () => 'Sale voided. Ready for the next customer.',
+              () => t('saleVoided'),
             )
           }
         />
@@ -386,7 +395,7 @@ export function CheckoutScreen({ info, onPay }: { info: AppInfo; onPay: () => vo
           onSubmit={(label) =>
             void run(
               () => call('cart.hold', label.trim() ? { label: label.trim() } : {}),
-              () => 'Sale held. Recall it with F9.',
+              () => t('saleHeld'),
             ).then(() => refreshHeld())
           }
         />
@@ -397,11 +406,11 @@ export function CheckoutScreen({ info, onPay }: { info: AppInfo; onPay: () => vo
           error={dialogError}
           carts={held}
           format={format}
-          locale={info.locale}
+          locale={locale}
           onRecall={(chosen) =>
             void run(
               () => call('cart.recall', { saleId: chosen.id }),
-              () => `Recalled ${chosen.label}`,
+              () => t('recalled', { label: chosen.label }),
             ).then(() => refreshHeld())
           }
         />
@@ -411,10 +420,10 @@ export function CheckoutScreen({ info, onPay }: { info: AppInfo; onPay: () => vo
 }
 
 /** What changed a line's price, under its name: weight, override, discount, promotion. */
-function LineDetails({ line, format }: { line: CartLine; format: (amount: number) => string }) {
+function LineDetails({ line, format, t }: { line: CartLine; format: (amount: number) => string; t: TFunction<'checkout'> }) {
   const details: string[] = [];
-  if (line.originalPrice !== undefined) details.push(`Price changed from ${format(line.originalPrice)} by a manager`);
-  if (line.discount) details.push(`${line.discountPercent ? `${line.discountPercent} % off` : 'Discount'}: −${format(line.discount)}`);
+  if (line.originalPrice !== undefined) details.push(t('priceChanged', { price: format(line.originalPrice) }));
+  if (line.discount) details.push(`${line.discountPercent ? t('percentOff', { percent: line.discountPercent }) : t('discount')}: −${format(line.discount)}`);
   if (line.promotion) details.push(`${line.promotion.name}: −${format(line.promotion.saving)}`);
   if (!details.length) return null;
   return <span className="cart__detail">{details.join(' · ')}</span>;

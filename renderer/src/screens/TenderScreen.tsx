@@ -1,7 +1,8 @@
 import { useCallback, useEffect, useRef, useState, type FormEvent } from 'react';
 import type { AppInfo, CompletedSaleView, TenderOptions, TenderState } from '../../../shared/api';
-import { call, CallError } from '../api/client';
+import { call, CallError, errorText } from '../api/client';
 import { money } from '../format';
+import { useTranslation } from '../i18n';
 
 type Tender = 'cash' | 'card';
 
@@ -17,6 +18,7 @@ function quickAmounts(remaining: number): number[] {
  * Complete sale takes the payment and, once the sale is covered, commits it.
  */
 export function TenderScreen({ info, onBack, onCompleted }: { info: AppInfo; onBack: () => void; onCompleted: (sale: CompletedSaleView) => void }) {
+  const { t, i18n } = useTranslation('tender');
   const [state, setState] = useState<TenderState | null>(null);
   const [options, setOptions] = useState<TenderOptions | null>(null);
   const [tender, setTender] = useState<Tender>('cash');
@@ -29,7 +31,7 @@ export function TenderScreen({ info, onBack, onCompleted }: { info: AppInfo; onB
   const [notice, setNotice] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const amountField = useRef<HTMLInputElement>(null);
-  const format = (amount: number) => money(amount, state?.currency ?? info.currency, info.locale);
+  const format = (amount: number) => money(amount, state?.currency ?? info.currency, i18n.language);
   const digits = useCallback((amount: number) => (amount / 100).toFixed(2), []);
 
   const refresh = useCallback(async () => {
@@ -49,7 +51,7 @@ export function TenderScreen({ info, onBack, onCompleted }: { info: AppInfo; onB
         setOptions(o);
         setCashText(digits(s.remaining));
       },
-      (e: unknown) => live && setError(e instanceof CallError ? e.message : String(e)),
+      (e: unknown) => live && setError(errorText(e)),
     );
     return () => {
       live = false;
@@ -66,7 +68,7 @@ export function TenderScreen({ info, onBack, onCompleted }: { info: AppInfo; onB
 
   const finish = async (current: TenderState) => {
     if (current.remaining > 0) {
-      setNotice(`Paid ${format(current.paid)}. ${format(current.remaining)} still due: choose a tender for the rest.`);
+      setNotice(t('partPaid', { paid: format(current.paid), remaining: format(current.remaining) }));
       setCashText(digits(current.remaining));
       return;
     }
@@ -84,7 +86,7 @@ export function TenderScreen({ info, onBack, onCompleted }: { info: AppInfo; onB
       if (current.remaining > 0) {
         if (tender === 'cash') {
           const tendered = Math.round(Number(cashText.replace(',', '.')) * 100);
-          if (!Number.isFinite(tendered) || tendered <= 0) throw new CallError({ code: 'INVALID_INPUT', message: 'Enter the cash received, for example 20.00.' });
+          if (!Number.isFinite(tendered) || tendered <= 0) throw new CallError({ code: 'INVALID_INPUT', message: t('enterCash') });
           current = await call('checkout.addCash', { saleId: current.saleId!, tendered });
         } else {
           current = await call('checkout.addCard', {
@@ -102,7 +104,7 @@ export function TenderScreen({ info, onBack, onCompleted }: { info: AppInfo; onB
       await finish(current);
     } catch (e) {
       const failure = e instanceof CallError ? e : new CallError({ code: 'INTERNAL', message: String(e) });
-      setError(failure.message);
+      setError(errorText(failure));
       setOfferStore(failure.code === 'CARD_TIMEOUT' || failure.code === 'HQ_UNAVAILABLE');
       setNeedsManager(failure.code === 'LIMIT_EXCEEDED' || failure.code === 'NOT_A_MANAGER');
       void refresh();
@@ -111,45 +113,45 @@ export function TenderScreen({ info, onBack, onCompleted }: { info: AppInfo; onB
     }
   };
 
-  if (!state || !options) return <main className="loading">Preparing payment…</main>;
+  if (!state || !options) return <main className="loading">{t('preparing')}</main>;
   const card = options.card;
   return (
     <main className="tender">
-      <section className="tender__due" aria-label="Amount due">
-        <span className="total__label">Amount due</span>
+      <section className="tender__due" aria-label={t('amountDue')}>
+        <span className="total__label">{t('amountDue')}</span>
         <output className="total__amount" data-testid="tender-due">
           {format(state.remaining)}
         </output>
-        {state.paid > 0 ? <span className="tender__paid">Paid so far {format(state.paid)} of {format(state.due)}</span> : null}
-        <ul className="tender__payments" aria-label="Payments taken">
+        {state.paid > 0 ? <span className="tender__paid">{t('paidSoFar', { paid: format(state.paid), due: format(state.due) })}</span> : null}
+        <ul className="tender__payments" aria-label={t('paymentsTaken')}>
           {state.payments.map((p) => (
             <li key={p.id}>
-              {p.tender === 'cash' ? 'Cash' : `Card ····${p.last4 ?? ''}`} {format(p.amount)}
-              {p.status === 'stored' ? ' (stored: sent to HQ when online)' : ''}
+              {p.tender === 'cash' ? t('cash') : t('cardEnding', { last4: p.last4 ?? '' })} {format(p.amount)}
+              {p.status === 'stored' ? ` ${t('storedPayment')}` : ''}
             </li>
           ))}
         </ul>
         <button type="button" className="button button--secondary" onClick={onBack} disabled={busy || state.paid > 0}>
-          Back to cart
+          {t('backToCart')}
         </button>
       </section>
       <form className="tender__form" onSubmit={(e) => void submit(e)}>
-        <div className="tender__choices" role="group" aria-label="Tender">
+        <div className="tender__choices" role="group" aria-label={t('tender')}>
           <button type="button" className={`button button--tender${tender === 'cash' ? ' is-selected' : ''}`} aria-pressed={tender === 'cash'} onClick={() => choose('cash')}>
-            Cash
+            {t('cash')}
           </button>
           <button type="button" className={`button button--tender${tender === 'card' ? ' is-selected' : ''}`} aria-pressed={tender === 'card'} onClick={() => choose('card')}>
-            Card
+            {t('card')}
           </button>
         </div>
         {tender === 'cash' ? (
           <div className="tender__fields">
-            <label htmlFor="cash-received">Cash received</label>
+            <label htmlFor="cash-received">{t('cashReceived')}</label>
             <input id="cash-received" ref={amountField} className="scan__input" inputMode="decimal" autoComplete="off" value={cashText} onChange={(e) => setCashText(e.target.value.replace(/[^\d.,]/g, ''))} autoFocus />
-            <div className="tender__quick" role="group" aria-label="Quick amounts">
+            <div className="tender__quick" role="group" aria-label={t('quickAmounts')}>
               {quickAmounts(state.remaining).map((amount, i) => (
                 <button key={amount} type="button" className="button button--secondary" onClick={() => setCashText(digits(amount))}>
-                  {i === 0 ? `Exact ${format(amount)}` : format(amount)}
+                  {i === 0 ? t('exact', { amount: format(amount) }) : format(amount)}
                 </button>
               ))}
             </div>
@@ -158,14 +160,19 @@ export function TenderScreen({ info, onBack, onCompleted }: { info: AppInfo; onB
           <div className="tender__fields">
             <p className="tender__mode" role="status">
               {card.mode === 'online'
-                ? 'Card payments are authorised now.'
-                : `${card.reason ?? 'Card payments are stored and sent later.'} Up to ${format(card.perPaymentLimit)} a payment and ${format(card.totalLimit)} in total (${format(card.outstanding)} stored now) without a manager; sent within ${card.uploadDeadlineHours} h.`}
+                ? t('cardOnline')
+                : `${card.reason && i18n.language === 'en' ? card.reason : t('cardStored')} ${t('cardLimits', {
+                    perPayment: format(card.perPaymentLimit),
+                    total: format(card.totalLimit),
+                    outstanding: format(card.outstanding),
+                    hours: card.uploadDeadlineHours,
+                  })}`}
             </p>
-            <label htmlFor="card-number">Card number</label>
+            <label htmlFor="card-number">{t('cardNumber')}</label>
             <input id="card-number" ref={amountField} className="scan__input" inputMode="numeric" autoComplete="off" maxLength={23} value={cardNumber} onChange={(e) => setCardNumber(e.target.value.replace(/[^\d ]/g, ''))} />
             {needsManager ? (
               <>
-                <label htmlFor="manager-pin">Manager PIN</label>
+                <label htmlFor="manager-pin">{t('managerPin')}</label>
                 <input id="manager-pin" className="scan__input" type="password" inputMode="numeric" maxLength={8} value={managerPin} onChange={(e) => setManagerPin(e.target.value.replace(/\D/g, ''))} />
               </>
             ) : null}
@@ -183,11 +190,11 @@ export function TenderScreen({ info, onBack, onCompleted }: { info: AppInfo; onB
         </div>
         {offerStore ? (
           <button type="button" className="button button--secondary button--large" onClick={() => void submit(undefined, true)} disabled={busy}>
-            Store card payment and send later
+            {t('storeAndSend')}
           </button>
         ) : null}
         <button type="submit" className="button button--primary button--large" disabled={busy}>
-          Complete sale
+          {t('completeSale')}
         </button>
       </form>
     </main>
