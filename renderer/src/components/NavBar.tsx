@@ -1,4 +1,5 @@
 import { useEffect } from 'react';
+import { useTranslation } from '../i18n';
 
 export interface NavItem<V extends string> {
   id: V;
@@ -11,6 +12,7 @@ export interface NavItem<V extends string> {
 
 /** The screens a signed-in cashier moves between; each has a button and a keyboard shortcut. */
 export function NavBar<V extends string>({ items, current, onSelect }: { items: NavItem<V>[]; current: V; onSelect: (view: V) => void }) {
+  const { t, i18n } = useTranslation('common');
   useEffect(() => {
     const onKey = (event: KeyboardEvent) => {
       const pressed = `${event.altKey ? 'Alt+' : ''}${event.key.length === 1 ? event.key.toLowerCase() : event.key}`;
@@ -23,7 +25,7 @@ export function NavBar<V extends string>({ items, current, onSelect }: { items: 
     return () => window.removeEventListener('keydown', onKey);
   }, [items, onSelect]);
   return (
-    <nav className="nav-bar" aria-label="Screens">
+    <nav className="nav-bar" aria-label={t('nav.label')}>
       {items.map((item) => (
         <button
           key={item.id}
@@ -32,7 +34,7 @@ export function NavBar<V extends string>({ items, current, onSelect }: { items: 
           aria-current={item.id === current ? 'page' : undefined}
           onClick={() => onSelect(item.id)}
         >
-          {item.label} <kbd aria-hidden="true">{item.hint}</kbd>
+          {i18n.exists(`common:nav.${item.id}`) ? t(`nav.${item.id}`) : item.label} <kbd aria-hidden="true">{item.hint}</kbd>
         </button>
       ))}
     </nav>

@@ -1,6 +1,7 @@
 import { useEffect, useRef, useState } from 'react';
 import { createPortal } from 'react-dom';
-import { call, CallError } from '../api/client';
+import { call, CallError, errorText } from '../api/client';
+import { useTranslation } from '../i18n';
 import './ReceiptView.css';
 
 /** The parts of the receipt document the browser prints: its stylesheet and its `.receipt` element. */
@@ -24,6 +25,7 @@ function printCopyOf(html: string): PrintCopy | null {
  * preview opens its print dialog on a print-only copy, where Save as PDF is offered.
  */
 export function ReceiptView({ saleId }: { saleId: string }) {
+  const { t } = useTranslation('checkout');
   const [html, setHtml] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
@@ -35,7 +37,7 @@ export function ReceiptView({ saleId }: { saleId: string }) {
     let current = true;
     call('sales.receipt', { saleId }).then(
       (answer) => current && setHtml(answer.html),
-      (e: unknown) => current && setError(e instanceof CallError ? e.message : String(e)),
+      (e: unknown) => current && setError(errorText(e)),
     );
     return () => {
       current = false;
@@ -59,24 +61,24 @@ export function ReceiptView({ saleId }: { saleId: string }) {
     try {
       const answer = await call('sales.print', { saleId });
       if (answer.printed) {
-        setNotice(answer.printer ? `Receipt sent to ${answer.printer}.` : 'Receipt sent to the printer.');
+        setNotice(answer.printer ? t('receipt.sentTo', { printer: answer.printer }) : t('receipt.sent'));
       } else {
         const copy = printCopyOf(answer.html);
-        if (!copy) throw new Error('The receipt could not be prepared for printing.');
+        if (!copy) throw new Error(t('receipt.notPrepared'));
         setPrintCopy(copy);
       }
     } catch (e) {
-      setError(e instanceof CallError || e instanceof Error ? e.message : String(e));
+      setError(e instanceof CallError ? errorText(e) : e instanceof Error ? e.message : String(e));
     } finally {
       setPrinting(false);
     }
   };
 
   return (
-    <section className="receipt-view" aria-label="Receipt">
-      {html !== null && <iframe className="receipt-view__paper" title="Receipt" sandbox="" srcDoc={html} data-testid="receipt" />}
+    <section className="receipt-view" aria-label={t('receipt.label')}>
+      {html !== null && <iframe className="receipt-view__paper" title={t('receipt.label')} sandbox="" srcDoc={html} data-testid="receipt" />}
       <button type="button" className="button button--secondary receipt-view__print" onClick={() => void print()} disabled={html === null || printing}>
-        Print receipt
+        {t('receipt.print')}
       </button>
       {error && <p role="alert">{error}</p>}
       {notice && <p role="status">{notice}</p>}

@@ -1,9 +1,11 @@
 import { useState, type FormEvent } from 'react';
 import type { AppInfo } from '../../../shared/api';
-import { call, CallError } from '../api/client';
+import { call, errorText } from '../api/client';
+import { useTranslation } from '../i18n';
 
 /** First start in HQ mode: the store's enrolment code connects this register to HQ once. */
 export function EnrolScreen({ onEnrolled }: { onEnrolled: (info: AppInfo) => void }) {
+  const { t } = useTranslation('common');
   const [code, setCode] = useState('');
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
@@ -14,7 +16,7 @@ export function EnrolScreen({ onEnrolled }: { onEnrolled: (info: AppInfo) => voi
     try {
       onEnrolled(await call('register.enrol', { code }));
     } catch (e) {
-      setError(e instanceof CallError ? e.message : String(e));
+      setError(errorText(e));
     } finally {
       setBusy(false);
     }
@@ -22,9 +24,9 @@ export function EnrolScreen({ onEnrolled }: { onEnrolled: (info: AppInfo) => voi
   return (
     <main className="login">
       <form className="login__card" onSubmit={submit} aria-labelledby="enrol-title">
-        <h1 id="enrol-title">Connect this register</h1>
-        <p>Enter the store’s enrolment code from HQ. This is needed once.</p>
-        <label htmlFor="enrolment-code">Enrolment code</label>
+        <h1 id="enrol-title">{t('enrol.title')}</h1>
+        <p>{t('enrol.intro')}</p>
+        <label htmlFor="enrolment-code">{t('enrol.code')}</label>
         <input id="enrolment-code" className="login__pin" autoFocus autoComplete="off" value={code} onChange={(e) => setCode(e.target.value)} maxLength={128} />
         {error ? (
           <p className="message message--error" role="alert">
@@ -32,7 +34,7 @@ export function EnrolScreen({ onEnrolled }: { onEnrolled: (info: AppInfo) => voi
           </p>
         ) : null}
         <button type="submit" className="button button--primary" disabled={busy || !code.trim()}>
-          Connect
+          {t('enrol.connect')}
         </button>
       </form>
     </main>

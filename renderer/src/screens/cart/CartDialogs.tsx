@@ -1,7 +1,8 @@
 import { useEffect, useId, useRef, useState, type FormEvent, type KeyboardEvent } from 'react';
 import type { CartLine, HeldCart, Product } from '../../../../shared/api';
-import { call, CallError } from '../../api/client';
+import { call, errorText } from '../../api/client';
 import { clock } from '../../format';
+import { useTranslation } from '../../i18n';
 import { Dialog } from './Dialog';
 import { parseMoneyInput, toMoneyInput } from './money-input';
 
@@ -31,6 +32,7 @@ function useListKeys(count: number, onPick: (index: number) => void) {
 
 /** Search by name or SKU: type, arrows to choose, Enter adds one to the cart. */
 export function SearchDialog({ onClose, error, onAdd, format }: Common & { onAdd: (product: Product) => void; format: (amount: number) => string }) {
+  const { t } = useTranslation('checkout');
   const [query, setQuery] = useState('');
   const [results, setResults] = useState<Product[]>([]);
   const [searchError, setSearchError] = useState<string | null>(null);
@@ -53,7 +55,7 @@ export function SearchDialog({ onClose, error, onAdd, format }: Common & { onAdd
           setActive(0);
           setSearchError(null);
         },
-        (e: unknown) => live && setSearchError(e instanceof CallError ? e.message : String(e)),
+        (e: unknown) => live && setSearchError(errorText(e)),
       );
     }, 120);
     return () => {
@@ -63,9 +65,9 @@ export function SearchDialog({ onClose, error, onAdd, format }: Common & { onAdd
   }, [query, setActive]);
 
   return (
-    <Dialog title="Find a product" onClose={onClose} error={error ?? searchError} wide>
+    <Dialog title={t('dialogs.findTitle')} onClose={onClose} error={error ?? searchError} wide>
       <label className="field">
-        <span>Name or SKU</span>
+        <span>{t('dialogs.nameOrSku')}</span>
         <input
           className="field__input"
           autoFocus
@@ -81,7 +83,7 @@ export function SearchDialog({ onClose, error, onAdd, format }: Common & { onAdd
           onKeyDown={list.onKeyDown}
         />
       </label>
-      <ul className="picklist" role="listbox" id={listId} aria-label="Products found">
+      <ul className="picklist" role="listbox" id={listId} aria-label={t('dialogs.productsFound')}>
         {results.map((product, index) => (
           <li
             key={product.sku}
@@ -98,56 +100,58 @@ export function SearchDialog({ onClose, error, onAdd, format }: Common & { onAdd
           </li>
         ))}
       </ul>
-      <p className="dialog__hint">{query.trim() && !results.length ? 'No product matches yet.' : '↑ ↓ to choose, Enter to add.'}</p>
+      <p className="dialog__hint">{query.trim() && !results.length ? t('dialogs.noMatch') : t('dialogs.chooseToAdd')}</p>
     </Dialog>
   );
 }
 
 export function QuantityDialog({ onClose, error, line, onSubmit }: Common & { line: CartLine; onSubmit: (quantity: number) => void }) {
+  const { t } = useTranslation('checkout');
   const [text, setText] = useState(String(line.quantity));
   const submit = (event: FormEvent) => {
     event.preventDefault();
     onSubmit(/^\d{1,6}$/.test(text.trim()) ? Number(text.trim()) : NaN);
   };
   return (
-    <Dialog title={`Quantity of ${line.name}`} onClose={onClose} error={error}>
+    <Dialog title={t('dialogs.quantityTitle', { name: line.name })} onClose={onClose} error={error}>
       <form onSubmit={submit} className="dialog__form">
         <label className="field">
-          <span>Quantity (1 to 9,999)</span>
+          <span>{t('dialogs.quantityField')}</span>
           <input className="field__input field__input--big" autoFocus inputMode="numeric" maxLength={6} value={text} onFocus={(e) => e.target.select()} onChange={(e) => setText(e.target.value)} />
         </label>
         <button type="submit" className="button button--primary button--large">
-          Set quantity
+          {t('dialogs.setQuantity')}
         </button>
       </form>
     </Dialog>
   );
 }
 
-const VOID_REASONS = ['Customer changed their mind', 'Customer cannot pay', 'Scanned for the wrong customer', 'Training'];
 
 export function VoidSaleDialog({ onClose, error, onSubmit, total }: Common & { onSubmit: (reason: string) => void; total: string }) {
+  const { t } = useTranslation('checkout');
+  const reasons = [t('dialogs.reasonChangedMind'), t('dialogs.reasonCannotPay'), t('dialogs.reasonWrongCustomer'), t('dialogs.reasonTraining')];
   const [reason, setReason] = useState('');
   const submit = (event: FormEvent) => {
     event.preventDefault();
     onSubmit(reason);
   };
   return (
-    <Dialog title={`Void the whole sale (${total})?`} onClose={onClose} error={error}>
+    <Dialog title={t('dialogs.voidTitle', { total })} onClose={onClose} error={error}>
       <form onSubmit={submit} className="dialog__form">
-        <div className="choices" role="group" aria-label="Common reasons">
-          {VOID_REASONS.map((text) => (
+        <div className="choices" role="group" aria-label={t('dialogs.commonReasons')}>
+          {reasons.map((text) => (
             <button key={text} type="button" className={reason === text ? 'button button--choice is-selected' : 'button button--choice'} aria-pressed={reason === text} onClick={() => setReason(text)}>
               {text}
             </button>
           ))}
         </div>
         <label className="field">
-          <span>Reason</span>
+          <span>{t('dialogs.reason')}</span>
           <input className="field__input" autoFocus maxLength={200} value={reason} onChange={(e) => setReason(e.target.value)} />
         </label>
         <button type="submit" className="button button--danger button--large">
-          Void sale
+          {t('voidSale')}
         </button>
       </form>
     </Dialog>
@@ -172,6 +176,7 @@ export function ManagerDialog({
   format: (amount: number) => string;
   onSubmit: (change: { price: number } | { percent: number } | { amount: number }, managerPin: string) => void;
 }) {
+  const { t } = useTranslation('checkout');
   const [value, setValue] = useState(mode === 'price' ? toMoneyInput(line.unitPrice, currency, locale) : '');
   const [kind, setKind] = useState<'percent' | 'amount'>('percent');
   const [pin, setPin] = useState('');
@@ -180,16 +185,16 @@ export function ManagerDialog({
   const submit = (event: FormEvent) => {
     event.preventDefault();
     const number = mode === 'discount' && kind === 'percent' ? (/^\d{1,3}$/.test(value.trim()) ? Number(value.trim()) : null) : parseMoneyInput(value, currency, locale);
-    if (number === null) return setLocal(mode === 'price' ? 'Type the new price as a number, for example 2.49.' : 'Type the discount as a number.');
+    if (number === null) return setLocal(mode === 'price' ? t('dialogs.priceNumber') : t('dialogs.discountNumber'));
     if (!/^\d{4,8}$/.test(pin)) {
       pinField.current?.focus();
-      return setLocal('A manager must type their PIN (4 to 8 digits) to approve this.');
+      return setLocal(t('dialogs.managerMustApprove'));
     }
     setLocal(null);
     onSubmit(mode === 'price' ? { price: number } : kind === 'percent' ? { percent: number } : { amount: number }, pin);
     setPin('');
   };
-  const title = mode === 'price' ? `Override the price of ${line.name}` : `Discount ${line.name}`;
+  const title = mode === 'price' ? t('dialogs.overrideTitle', { name: line.name }) : t('dialogs.discountTitle', { name: line.name });
   return (
     <Dialog title={title} onClose={onClose} error={local ?? error}>
       <form onSubmit={submit} className="dialog__form">
@@ -197,24 +202,24 @@ export function ManagerDialog({
           {line.quantity} × {format(line.unitPrice)} = {format(line.lineTotal)}
         </p>
         {mode === 'discount' ? (
-          <div className="choices" role="radiogroup" aria-label="Discount as">
+          <div className="choices" role="radiogroup" aria-label={t('dialogs.discountAs')}>
             {(['percent', 'amount'] as const).map((k) => (
               <button key={k} type="button" role="radio" aria-checked={kind === k} className={kind === k ? 'button button--choice is-selected' : 'button button--choice'} onClick={() => setKind(k)}>
-                {k === 'percent' ? 'Percent off' : 'Amount off'}
+                {k === 'percent' ? t('dialogs.percentOff') : t('dialogs.amountOff')}
               </button>
             ))}
           </div>
         ) : null}
         <label className="field">
-          <span>{mode === 'price' ? `New price (${currency})` : kind === 'percent' ? 'Percent off (1 to 100)' : `Amount off (${currency})`}</span>
+          <span>{mode === 'price' ? t('dialogs.newPrice', { currency }) : kind === 'percent' ? t('dialogs.percentField') : t('dialogs.amountField', { currency })}</span>
           <input className="field__input field__input--big" autoFocus inputMode="decimal" maxLength={12} value={value} onFocus={(e) => e.target.select()} onChange={(e) => setValue(e.target.value)} />
         </label>
         <label className="field">
-          <span>Manager PIN</span>
+          <span>{t('tender:managerPin')}</span>
           <input ref={pinField} className="field__input field__input--big" type="password" inputMode="numeric" autoComplete="off" maxLength={8} value={pin} onChange={(e) => setPin(e.target.value.replace(/\D/g, ''))} />
         </label>
         <button type="submit" className="button button--primary button--large">
-          Approve
+          {t('dialogs.approve')}
         </button>
       </form>
     </Dialog>
@@ -222,20 +227,21 @@ export function ManagerDialog({
 }
 
 export function HoldDialog({ onClose, error, onSubmit }: Common & { onSubmit: (label: string) => void }) {
+  const { t } = useTranslation('checkout');
   const [label, setLabel] = useState('');
   const submit = (event: FormEvent) => {
     event.preventDefault();
     onSubmit(label);
   };
   return (
-    <Dialog title="Hold this sale" onClose={onClose} error={error}>
+    <Dialog title={t('dialogs.holdTitle')} onClose={onClose} error={error}>
       <form onSubmit={submit} className="dialog__form">
         <label className="field">
-          <span>Label (optional, e.g. the customer’s name)</span>
+          <span>{t('dialogs.holdLabel')}</span>
           <input className="field__input" autoFocus maxLength={40} value={label} onChange={(e) => setLabel(e.target.value)} />
         </label>
         <button type="submit" className="button button--primary button--large">
-          Hold sale
+          {t('dialogs.holdSale')}
         </button>
       </form>
     </Dialog>
@@ -243,6 +249,7 @@ export function HoldDialog({ onClose, error, onSubmit }: Common & { onSubmit: (l
 }
 
 export function RecallDialog({ onClose, error, carts, onRecall, format, locale }: Common & { carts: HeldCart[] | null; onRecall: (cart: HeldCart) => void; format: (amount: number) => string; locale: string }) {
+  const { t } = useTranslation('checkout');
   const listId = useId();
   const list = useListKeys(carts?.length ?? 0, (index) => onRecall(carts![index]!));
   const listRef = useRef<HTMLUListElement>(null);
@@ -250,11 +257,11 @@ export function RecallDialog({ onClose, error, carts, onRecall, format, locale }
     if (carts?.length) listRef.current?.focus();
   }, [carts]);
   return (
-    <Dialog title="Recall a held sale" onClose={onClose} error={error} wide>
+    <Dialog title={t('dialogs.recallTitle')} onClose={onClose} error={error} wide>
       {carts === null ? (
-        <p className="dialog__hint">Loading…</p>
+        <p className="dialog__hint">{t('dialogs.loading')}</p>
       ) : carts.length === 0 ? (
-        <p className="dialog__hint">No sales are on hold.</p>
+        <p className="dialog__hint">{t('dialogs.noneHeld')}</p>
       ) : (
         <>
           <ul
@@ -262,7 +269,7 @@ export function RecallDialog({ onClose, error, carts, onRecall, format, locale }
             className="picklist"
             role="listbox"
             id={listId}
-            aria-label="Held sales"
+            aria-label={t('dialogs.heldSales')}
             tabIndex={0}
             aria-activedescendant={`${listId}-${list.active}`}
             onKeyDown={list.onKeyDown}
@@ -278,13 +285,13 @@ export function RecallDialog({ onClose, error, carts, onRecall, format, locale }
               >
                 <span className="picklist__name">{held.label}</span>
                 <span className="picklist__meta">
-                  held {clock(held.heldAt, locale)} · {held.itemCount} {held.itemCount === 1 ? 'item' : 'items'}
+                  {t('dialogs.heldAt', { time: clock(held.heldAt, locale) })} · {t('items', { count: held.itemCount })}
                 </span>
                 <span className="picklist__amount">{format(held.total)}</span>
               </li>
             ))}
           </ul>
-          <p className="dialog__hint">↑ ↓ to choose, Enter to recall.</p>
+          <p className="dialog__hint">{t('dialogs.chooseToRecall')}</p>
         </>
       )}
     </Dialog>

@@ -1,10 +1,12 @@
 import { useEffect, useId, useRef, type ReactNode } from 'react';
+import { useTranslation } from '../../i18n';
 
 /**
  * A modal dialog on the native <dialog>: the browser traps focus inside and Escape closes it. The
  * checkout screen puts focus back on the scan field when it closes.
  */
 export function Dialog({ title, onClose, error, children, wide = false }: { title: string; onClose: () => void; error?: string | null; children: ReactNode; wide?: boolean }) {
+  const { t } = useTranslation('common');
   const ref = useRef<HTMLDialogElement>(null);
   const titleId = useId();
   useEffect(() => {
@@ -27,7 +29,7 @@ export function Dialog({ title, onClose, error, children, wide = false }: { titl
       <div className="dialog__head">
         <h2 id={titleId}>{title}</h2>
         <button type="button" className="button button--secondary" onClick={onClose}>
-          Cancel <kbd aria-hidden="true">Esc</kbd>
+          {t('cancel')} <kbd aria-hidden="true">Esc</kbd>
         </button>
       </div>
       {error ? (
