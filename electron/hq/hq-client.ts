@@ -35,7 +35,7 @@ export class HqClient {
   }
 
   /** A JSON call to HQ. Failures of whitelisted endpoints are reported as service faults, then thrown. */
-  async call<T>(method: string, path: string, body?: unknown, options: { timeoutMs?: number; maxBytes?: number } = {}): Promise<T> {
+  async call<T>(method: string, path: string, body?: unknown, options: { timeoutMs?: number; maxBytes?: number; signal?: AbortSignal } = {}): Promise<T> {
     const timeoutMs = options.timeoutMs ?? this.options.requestTimeoutMs ?? 5000;
     const headers: Record<string, string> = { accept: 'application/json' };
     const token = this.options.deviceToken?.();
@@ -43,7 +43,7 @@ export class HqClient {
     if (body !== undefined) headers['content-type'] = 'application/json';
     let answer: HttpAnswer;
     try {
-      answer = await requestOnce(this.url(path), { method, headers, body: body === undefined ? undefined : JSON.stringify(body), timeoutMs, maxBytes: options.maxBytes });
+      answer = await requestOnce(this.url(path), { method, headers, body: body === undefined ? undefined : JSON.stringify(body), timeoutMs, maxBytes: options.maxBytes, signal: options.signal });
     } catch (error) {
       const kind = error instanceof HqRequestError ? error.kind : 'other';
       if (kind === 'timeout' || kind === 'reset') this.fault(method, path, (error as Error).message);

@@ -137,6 +137,33 @@ describe('the drainer', () => {
     expect(hq.batches).toHaveLength(0);
   });
 
+  it('cancels an upload HQ has not answered when the till goes offline, keeping its operations for later', async () => {
+    addSales(3);
+    let state = online;
+    const listeners = new Set<(s: ConnectivityState) => void>();
+    let sawAbort = false;
+    // HQ that accepts the upload and never answers (a stalled connection).
+    const stalled: PushTransport = {
+      push: (_registerId, _ops, signal) =>
+        new Promise((_resolve, reject) => {
+          signal?.addEventListener('abort', () => {
+            sawAbort = true;
+            reject(new Error('the request was cancelled'));
+          });
+        }),
+    };
+    const d = drainer(stalled, online, { connectivity: { current: () => state, subscribe: (l) => (listeners.add(l), () => listeners.delete(l)) } });
+    d.start();
+    const draining = d.drain();
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    state = manualOffline;
+    listeners.forEach((l) => l(manualOffline));
+    expect(await draining).toMatchObject({ skipped: 'offline', remaining: 3 });
+    expect(sawAbort).toBe(true);
+    expect(outbox.pending().count).toBe(3);
+    d.stop();
+  });
+
   it('is single-flight: concurrent drains join one, and a second drainer (another process) waits for the lease', async () => {
     addSales(5);
     const hq = fakeHq();

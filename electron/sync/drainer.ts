@@ -9,7 +9,8 @@ import type { Outbox, OutboxOperation } from './outbox';
 import type { SyncState } from './sync-state';
 
 export interface PushTransport {
-  push(registerId: string, ops: Operation[]): Promise<OpResult[]>;
+  /** `signal` aborts the upload (the till went offline): its operations stay in the outbox and go again. */
+  push(registerId: string, ops: Operation[], signal?: AbortSignal): Promise<OpResult[]>;
 }
 
 export interface DrainOutcome {
@@ -46,6 +47,8 @@ export interface DrainerOptions {
   periodMs?: number;
   /** Whether the process holding a drain lease still runs (a crashed one leaves its lease behind). */
   isAlive?: (pid: number) => boolean;
+  /** Told of each operation HQ accepted, inside the transaction that removes it (an enrolment learns HQ's member id). */
+  onAcknowledged?: (op: OutboxOperation, result: OpResult) => void;
 }
 
 const LEASE_KEY = 'drainLease';
@@ -65,6 +68,8 @@ export class Drainer {
   private stopped = false;
   private periodic: NodeJS.Timeout | null = null;
   private readonly unsubscribers: (() => void)[] = [];
+  /** The upload waiting for HQ's answer; going offline cancels it rather than waiting for its timeout. */
+  private inFlight: AbortController | null = null;
   private readonly owner = `${process.pid}:${Math.random().toString(36).slice(2)}`;
   private readonly now: () => number;
   private readonly random: () => number;
@@ -85,6 +90,7 @@ export class Drainer {
           this.nextAttemptAt = 0;
           this.schedule(0);
         }
+        if (!online && wasOnline) this.inFlight?.abort();
         wasOnline = online;
       }),
       this.options.outbox.onWrite(() => this.schedule(this.options.debounceMs ?? 250)),
@@ -144,11 +150,15 @@ export class Drainer {
         const batch = this.options.outbox.batch(this.options.maxOps ?? MAX_PUSH_OPS, this.options.maxBytes ?? MAX_PUSH_BYTES - 64 * 1024);
         if (batch.length === 0) break;
         let results: OpResult[];
+        const upload = new AbortController();
+        this.inFlight = upload;
         try {
-          results = await this.options.transport.push(registerId, batch.map(toWire));
+          results = await this.options.transport.push(registerId, batch.map(toWire), upload.signal);
         } catch (error) {
-          if (this.stopped) return { ...outcome, skipped: 'offline' };
+          if (this.stopped || upload.signal.aborted) return { ...outcome, skipped: 'offline', remaining: this.options.outbox.pending().count };
           return { ...this.failed(error, outcome), remaining: this.options.outbox.pending().count };
+        } finally {
+          this.inFlight = null;
         }
         // Shut down while HQ was answering: the operations stay in the outbox and go again (HQ applies each id once).
         if (this.stopped) return { ...outcome, skipped: 'offline' };
@@ -179,6 +189,7 @@ export class Drainer {
           this.options.log.warn({ op: op.id, entity: op.entity, code: result.code }, `HQ rejected an operation: ${result.message}`);
         } else {
           acknowledged.push(op.id);
+          this.options.onAcknowledged?.(op, result);
           if (result.status === 'applied') outcome.applied++;
           else outcome.duplicates++;
         }

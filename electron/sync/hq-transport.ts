@@ -11,8 +11,8 @@ const SNAPSHOT_MAX_BYTES = 256 * 1024 * 1024;
 export class HqSyncTransport implements PushTransport, FeedTransport {
   constructor(private readonly hq: HqClient) {}
 
-  async push(registerId: string, ops: Operation[]): Promise<OpResult[]> {
-    const answer = await this.hq.call<unknown>('POST', '/sync/push', { registerId, ops }, { timeoutMs: 30_000 });
+  async push(registerId: string, ops: Operation[], signal?: AbortSignal): Promise<OpResult[]> {
+    const answer = await this.hq.call<unknown>('POST', '/sync/push', { registerId, ops }, { timeoutMs: 30_000, signal });
     return PushResponseSchema.parse(answer).results;
   }
 
