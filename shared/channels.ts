@@ -36,6 +36,9 @@ export const CHANNELS = [
   'sync.retry',
   'sync.discard',
   'register.enrol',
+  // diagnostics (manager): the page's data and the support bundle
+  'diagnostics.overview',
+  'diagnostics.bundle',
 ] as const;
 
 export type Channel = (typeof CHANNELS)[number];

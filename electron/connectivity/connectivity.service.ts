@@ -1,5 +1,6 @@
 import { createActor, fromPromise, type Actor, type ActorOptions } from 'xstate';
 import type { ConnectivityReason, ConnectivityState, ServiceDomain } from '../../shared/api';
+import type { ProbeRecord } from '../../shared/modules/admin.api';
 import type { Logger } from '../core/logger';
 import type { HqClient } from '../hq/hq-client';
 import type { Connectivity } from './connectivity';
@@ -33,6 +34,8 @@ export class ConnectivityService implements Connectivity {
   private state: ConnectivityState;
   private lastTrigger = 'start';
   private pressedBy: string | null = null;
+  /** The last probes of HQ, oldest first (the diagnostics page charts their latency). */
+  private readonly probes: ProbeRecord[] = [];
 
   constructor(private readonly options: ConnectivityServiceOptions) {
     this.now = options.now ?? Date.now;
@@ -97,6 +100,11 @@ export class ConnectivityService implements Connectivity {
     this.actor.stop();
   }
 
+  /** The most recent probes of HQ (at most `PROBE_HISTORY`), oldest first. */
+  recentProbes(): ProbeRecord[] {
+    return [...this.probes];
+  }
+
   private press(manualOffline: boolean, by: string | null): ConnectivityState {
     const at = this.now();
     // The switch is on disk before the till acts on it: a crash right after the press keeps it.
@@ -120,6 +128,11 @@ export class ConnectivityService implements Connectivity {
       hq: this.hqView(snapshot),
     };
     this.state = next;
+    const probe = snapshot.context.network.lastProbe;
+    if (probe && probe.at !== this.probes[this.probes.length - 1]?.at) {
+      this.probes.push({ at: probe.at, ok: probe.ok, latencyMs: Math.round(probe.durationMs), error: probe.ok ? null : probe.message });
+      if (this.probes.length > PROBE_HISTORY) this.probes.shift();
+    }
     const reasonsChanged = from !== undefined || !sameReasons(previous.reasons, reasons);
     if (reasonsChanged) {
       this.options.transitions.append({
@@ -152,6 +165,9 @@ export class ConnectivityService implements Connectivity {
     };
   }
 }
+
+/** How many recent probes the service remembers: an hour at the online interval's default of 15 s. */
+export const PROBE_HISTORY = 240;
 
 function sameReasons(a: readonly ConnectivityReason[], b: readonly ConnectivityReason[]): boolean {
   return a.length === b.length && a.every((reason, i) => reason === b[i]);

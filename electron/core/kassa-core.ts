@@ -26,10 +26,12 @@ import { SaleService } from '../modules/checkout/sale.service';
 import { loadSettings, type Settings } from '../settings/settings';
 import { Outbox } from '../sync/outbox';
 import { SyncService } from '../sync/sync.service';
+import { diagnosticsHandlers, type SaveFile } from '../modules/diagnostics/diagnostics.handlers';
+import { DiagnosticsService } from '../modules/diagnostics/diagnostics.service';
 import type { RegisterConfig } from './config';
 import { EventBus } from './events';
 import { handle, type Dispatch, type Handlers } from './handle';
-import type { Logger } from './logger';
+import { recentLog, type Logger } from './logger';
 
 export const APP_VERSION = '0.1.0';
 export const DATABASE_FILE = 'kassa.db';
@@ -51,13 +53,17 @@ export interface CoreOptions {
   nativeBinding?: string;
   /** Prints a receipt silently (Electron); without one, `sales.print` hands the HTML to the browser. */
   printReceipt?: ReceiptPrinter;
+  /** Electron's save dialog (support bundle); without one the page downloads the file. */
+  saveFile?: SaveFile;
+  /** Secrets the host holds (the web host's token): never in a support bundle. */
+  secrets?: () => string[];
 }
 
 /**
  * The register itself, independent of its host: settings, database, connectivity, sync, modules and the
  * API handlers. The Electron adapter and the web host both run exactly this.
  */
-export async function createKassaCore({ config, log, nativeBinding, printReceipt }: CoreOptions): Promise<KassaCore> {
+export async function createKassaCore({ config, log, nativeBinding, printReceipt, saveFile, secrets }: CoreOptions): Promise<KassaCore> {
   fs.mkdirSync(config.dataDir, { recursive: true });
   const settings = loadSettings(config.dataDir);
   const db: KassaDatabase = openDatabase(path.join(config.dataDir, DATABASE_FILE), { nativeBinding });
@@ -198,7 +204,24 @@ export async function createKassaCore({ config, log, nativeBinding, printReceipt
       attempt();
     }
 
+    const diagnostics = new DiagnosticsService({
+      db,
+      dataDir: config.dataDir,
+      appVersion: APP_VERSION,
+      settings,
+      transitions,
+      connectivity,
+      sync,
+      hqHealth: hq ? () => hq.call('GET', '/health', undefined, { timeoutMs: settings.connectivity.probeTimeoutMs }) : null,
+      hqUrl: config.hqUrl ?? null,
+      logs: () => recentLog.recent(),
+      extraSecrets: secrets,
+      storeCode: () => info().storeCode,
+      registerCode: () => info().registerCode,
+    });
+
     const handlers: Handlers = {
+      ...diagnosticsHandlers({ diagnostics, session, log, saveFile }),
       'app.info': () => info(),
       'register.enrol': ({ code }) => enrol(code),
       'session.get': () => ({ user: session.current() }),

@@ -3,5 +3,55 @@
  * `shared/api.ts`; the channel names are listed in `shared/channels.ts`.
  */
 import { z } from 'zod';
+import { ConnectivityLogEntrySchema, ConnectivityStateSchema } from '../schemas';
 
-export const adminApi = {} as const satisfies Record<string, { input: z.ZodType; output: z.ZodType }>;
+/** One reachability probe of HQ, as the diagnostics page charts it. */
+export const ProbeRecordSchema = z.object({
+  at: z.number().int(),
+  ok: z.boolean(),
+  latencyMs: z.number().int(),
+  /** Why it failed, in words (null when it answered). */
+  error: z.string().nullable(),
+});
+export type ProbeRecord = z.infer<typeof ProbeRecordSchema>;
+
+export const DiagnosticsSchema = z.object({
+  generatedAt: z.number().int(),
+  versions: z.object({
+    app: z.string(),
+    /** The register database's schema version (`PRAGMA user_version`). */
+    database: z.number().int(),
+    /** What HQ's `/health` reports: null in demo mode or when HQ did not answer. */
+    hq: z.object({ version: z.string().nullable(), database: z.string().nullable() }).nullable(),
+    runtime: z.string(),
+    platform: z.string(),
+  }),
+  hqUrl: z.string().nullable(),
+  connectivity: ConnectivityStateSchema,
+  /** Transitions of the last `hours`, oldest first, plus the one in force when the window starts. */
+  timeline: z.array(ConnectivityLogEntrySchema),
+  probes: z.array(ProbeRecordSchema),
+  queue: z.object({
+    pending: z.number().int(),
+    oldestAt: z.number().int().nullable(),
+    byEntity: z.array(z.object({ entity: z.string(), count: z.number().int(), oldestAt: z.number().int() })),
+  }),
+  deadLetters: z.number().int(),
+  sales: z.number().int(),
+});
+export type Diagnostics = z.infer<typeof DiagnosticsSchema>;
+
+export const SupportBundleSchema = z.object({
+  fileName: z.string(),
+  size: z.number().int(),
+  /** The zip itself, base64, when the host has no save dialog (browser preview): the page downloads it. */
+  base64: z.string().nullable(),
+  /** Where the Electron save dialog wrote it; null when cancelled or handed to the page. */
+  savedTo: z.string().nullable(),
+});
+export type SupportBundle = z.infer<typeof SupportBundleSchema>;
+
+export const adminApi = {
+  'diagnostics.overview': { input: z.object({ hours: z.number().int().min(1).max(72).default(8) }).strict(), output: DiagnosticsSchema },
+  'diagnostics.bundle': { input: z.object({}).strict(), output: SupportBundleSchema },
+} as const satisfies Record<string, { input: z.ZodType; output: z.ZodType }>;

@@ -1,0 +1,221 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { strToU8, zipSync } from 'fflate';
+import type { ConnectivityLogEntry, ConnectivityState, SyncStatus } from '../../../shared/api';
+import type { Diagnostics, ProbeRecord } from '../../../shared/modules/admin.api';
+import type { KassaDatabase } from '../../db/open';
+import { redactLogLine, redactText, redactValue } from './redact';
+
+export interface DiagnosticsOptions {
+  db: KassaDatabase;
+  dataDir: string;
+  appVersion: string;
+  /** The settings in force (after defaults); the file as written is read from `dataDir`. */
+  settings: unknown;
+  transitions: { list(limit: number, beforeId?: number): ConnectivityLogEntry[] };
+  connectivity: { current(): ConnectivityState; recentProbes(): ProbeRecord[] };
+  sync: { status(): SyncStatus };
+  /** HQ's `/health` body; null in demo mode. */
+  hqHealth: (() => Promise<{ version?: string; database?: string }>) | null;
+  hqUrl: string | null;
+  /** The recent log lines (JSON lines). */
+  logs: () => string[];
+  /** Secrets the host holds outside the database (the web host's token); searched for and removed too. */
+  extraSecrets?: () => string[];
+  storeCode: () => string;
+  registerCode: () => string;
+  now?: () => number;
+}
+
+const HOUR = 3_600_000;
+/** Transitions kept in a bundle (the page reads a window of hours). */
+const BUNDLE_TRANSITIONS = 1000;
+
+/**
+ * What a manager or IT needs to see why a register misbehaves: the connectivity timeline, probe
+ * latencies, the upload queue, versions, and a support bundle (zip) of logs, settings and counts that
+ * never carries a PIN, a PIN hash, a token or a card.
+ */
+export class DiagnosticsService {
+  private readonly now: () => number;
+
+  constructor(private readonly options: DiagnosticsOptions) {
+    this.now = options.now ?? Date.now;
+  }
+
+  async overview(hours: number): Promise<Diagnostics> {
+    const now = this.now();
+    const from = now - hours * HOUR;
+    return {
+      generatedAt: now,
+      versions: await this.versions(),
+      hqUrl: this.options.hqUrl,
+      connectivity: this.options.connectivity.current(),
+      timeline: this.timeline(from),
+      probes: this.options.connectivity.recentProbes(),
+      queue: this.queue(),
+      deadLetters: this.count('dead_letters'),
+      sales: this.count('sales', "status = 'completed'"),
+    };
+  }
+
+  /** The transitions since `from`, oldest first, led by the one in force at `from` (if any). */
+  timeline(from: number): ConnectivityLogEntry[] {
+    const entries: ConnectivityLogEntry[] = [];
+    let before: number | undefined;
+    for (;;) {
+      const page = this.options.transitions.list(500, before);
+      for (const entry of page) {
+        entries.push(entry);
+        if (entry.at <= from) return entries.reverse();
+      }
+      if (page.length < 500) return entries.reverse();
+      before = page[page.length - 1]!.id;
+    }
+  }
+
+  queue(): Diagnostics['queue'] {
+    const { db } = this.options;
+    const total = db.prepare<[], { n: number; oldest: number | null }>('SELECT count(*) AS n, min(created_at) AS oldest FROM outbox').get()!;
+    const byEntity = db
+      .prepare<[], { entity: string; count: number; oldestAt: number }>('SELECT entity, count(*) AS count, min(created_at) AS oldestAt FROM outbox GROUP BY entity ORDER BY oldestAt')
+      .all();
+    return { pending: total.n, oldestAt: total.oldest, byEntity };
+  }
+
+  async versions(): Promise<Diagnostics['versions']> {
+    let hq: Diagnostics['versions']['hq'] = null;
+    if (this.options.hqHealth) {
+      try {
+        const health = await this.options.hqHealth();
+        hq = { version: typeof health.version === 'string' ? health.version : null, database: typeof health.database === 'string' ? health.database : null };
+      } catch {
+        hq = null;
+      }
+    }
+    return {
+      app: this.options.appVersion,
+      database: this.options.db.pragma('user_version', { simple: true }) as number,
+      hq,
+      runtime: process.versions.electron ? `Electron ${process.versions.electron} (Node ${process.versions.node})` : `Node ${process.versions.node}`,
+      platform: `${process.platform} ${os.release()} ${process.arch}`,
+    };
+  }
+
+  /** The support bundle: a zip of text files, each cleaned of every secret the register holds. */
+  async bundle(): Promise<{ fileName: string; bytes: Uint8Array }> {
+    const now = this.now();
+    const secrets = this.secrets();
+    const overview = await this.overview(24);
+    const json = (value: unknown) => redactText(JSON.stringify(redactValue(value), null, 2), secrets);
+    const files: Record<string, string> = {
+      'README.txt': README,
+      'versions.json': json(overview.versions),
+      'machine.json': json(this.machine()),
+      'settings.json': json(this.settingsFile()),
+      'settings-in-force.json': json(this.options.settings),
+      'connectivity-state.json': json(overview.connectivity),
+      'connectivity-log.json': json(this.options.transitions.list(BUNDLE_TRANSITIONS).reverse()),
+      'probes.json': json(overview.probes),
+      'counts.json': json({
+        sales: { completed: overview.sales, open: this.count('sales', "status = 'open'"), voided: this.count('sales', "status = 'voided'") },
+        outbox: overview.queue,
+        deadLetters: overview.deadLetters,
+        hqUrl: overview.hqUrl,
+      }),
+      'sync-status.json': json(this.options.sync.status()),
+      // What HQ refused and why, without the payloads (they hold customers' and cards' data).
+      'dead-letters.json': json(
+        this.options.db
+          .prepare('SELECT id, entity, entity_id AS entityId, type, code, message, created_at AS createdAt, rejected_at AS rejectedAt FROM dead_letters ORDER BY rejected_at')
+          .all(),
+      ),
+      'logs/kassa.log': this.options
+        .logs()
+        .map((line) => redactLogLine(line, secrets))
+        .join('\n'),
+    };
+    const zipped = zipSync(
+      Object.fromEntries(Object.entries(files).map(([name, text]) => [name, [strToU8(text), { mtime: new Date(now) }]])),
+      { level: 6 },
+    );
+    const stamp = new Date(now).toISOString().replace(/[-:]/g, '').replace(/\..*$/, '').replace('T', '-');
+    return { fileName: `kassa-support-${this.options.storeCode()}-${this.options.registerCode()}-${stamp}.zip`, bytes: zipped };
+  }
+
+  /** Every secret this register holds, so none can slip into a bundle under a name no rule expects. */
+  secrets(): string[] {
+    const { db } = this.options;
+    const values = [
+      ...db.prepare<[], { v: string }>('SELECT pin_hash AS v FROM users').all(),
+      ...db.prepare<[], { v: string }>('SELECT device_token AS v FROM register_identity').all(),
+      ...db.prepare<[], { v: string }>('SELECT card_token AS v FROM payments WHERE card_token IS NOT NULL').all(),
+    ].map((row) => row.v);
+    for (const row of db.prepare<[], { payload: string }>("SELECT payload FROM outbox WHERE payload LIKE '%cardToken%' UNION ALL SELECT payload FROM dead_letters WHERE payload LIKE '%cardToken%'").all()) {
+      const token = (JSON.parse(row.payload) as { cardToken?: unknown }).cardToken;
+      if (typeof token === 'string') values.push(token);
+    }
+    const all = [...values, ...(this.options.extraSecrets?.() ?? [])];
+    // Longest first, so a secret that contains another is removed whole.
+    return [...new Set(all.filter((v) => v.length > 0))].sort((a, b) => b.length - a.length);
+  }
+
+  private settingsFile(): unknown {
+    const file = path.join(this.options.dataDir, 'settings.json');
+    try {
+      return JSON.parse(fs.readFileSync(file, 'utf8')) as unknown;
+    } catch (error) {
+      return { unreadable: (error as Error).message };
+    }
+  }
+
+  private machine(): Record<string, unknown> {
+    return {
+      hostname: os.hostname(),
+      platform: process.platform,
+      release: os.release(),
+      arch: process.arch,
+      cpus: os.cpus().length,
+      memoryTotalMb: Math.round(os.totalmem() / 1_048_576),
+      memoryFreeMb: Math.round(os.freemem() / 1_048_576),
+      processRssMb: Math.round(process.memoryUsage().rss / 1_048_576),
+      uptimeSeconds: Math.round(os.uptime()),
+      processUptimeSeconds: Math.round(process.uptime()),
+      timeZone: Intl.DateTimeFormat().resolvedOptions().timeZone,
+      node: process.versions.node,
+      electron: process.versions.electron ?? null,
+      dataFolderFreeMb: freeMb(this.options.dataDir),
+    };
+  }
+
+  private count(table: 'sales' | 'dead_letters' | 'outbox', where = '1 = 1'): number {
+    return this.options.db.prepare<[], { n: number }>(`SELECT count(*) AS n FROM ${table} WHERE ${where}`).get()!.n;
+  }
+}
+
+function freeMb(dir: string): number | null {
+  try {
+    const stats = fs.statfsSync(dir);
+    return Math.round((stats.bavail * stats.bsize) / 1_048_576);
+  } catch {
+    return null;
+  }
+}
+
+const README = `Kassa support bundle
+
+versions.json            app, database schema (user_version), HQ and runtime versions
+machine.json             operating system, memory, disk space of the data folder
+settings.json            <dataDir>/settings.json as written; settings-in-force.json with the defaults filled in
+connectivity-state.json  online/offline now, its reasons, what the last probe of HQ saw
+connectivity-log.json    the last transitions between online and offline (time, reasons, trigger, who pressed)
+probes.json              the recent probes of HQ /health with their latency
+counts.json              sales, operations waiting to upload (by entity, oldest first), rejected operations
+sync-status.json         the upload and change-feed state
+dead-letters.json        operations HQ rejected, with its reason (without their contents)
+logs/kassa.log           the register's recent log (JSON lines, bounded)
+
+PINs, PIN hashes, the register's device token, card tokens and the browser preview's token are never
+included: fields named like them are blanked and every such value the register holds is removed.
+`;
