@@ -25,6 +25,8 @@ export const ConnectivityStateSchema = z.object({
   since: z.number().int(),
   /** Who pressed Go offline, when `manual` is a reason. */
   manualBy: z.string().nullable(),
+  /** When each current reason began (ms since the epoch), so the status bar can say "since …" for each. */
+  reasonSince: z.record(z.string(), z.number().int()).optional(),
   /** Set when the saved offline flag could not be read and the till started offline to be safe. */
   warning: z.string().nullable(),
   /** What the probes know of HQ, also while the cashier has switched the till offline. */

@@ -124,6 +124,9 @@ export class ConnectivityService implements Connectivity {
       reasons,
       since: previous.state === (reasons.length ? 'offline' : 'online') && !from ? previous.since : this.now(),
       manualBy: reasons.includes('manual') ? snapshot.context.manual.by : null,
+      reasonSince: Object.fromEntries(
+        reasons.map((reason) => [reason, previous.reasonSince?.[reason] ?? (reason === 'manual' ? snapshot.context.manual.at : this.now())]),
+      ),
       warning: reasons.includes('manual') ? this.warning : null,
       hq: this.hqView(snapshot),
     };

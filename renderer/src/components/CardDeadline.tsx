@@ -1,7 +1,9 @@
 import { useEffect, useState } from 'react';
+import { useTranslation } from '../i18n';
 
 /** Counts down to the nearest upload deadline of a card payment taken offline (hours:minutes:seconds). */
 export function CardDeadline({ deadline }: { deadline: number }) {
+  const { t } = useTranslation('status');
   const [now, setNow] = useState(() => Date.now());
   useEffect(() => {
     const timer = setInterval(() => setNow(Date.now()), 1000);
@@ -13,8 +15,8 @@ export function CardDeadline({ deadline }: { deadline: number }) {
   const s = Math.floor((left % 60_000) / 1000);
   const text = `${h}:${String(m).padStart(2, '0')}:${String(s).padStart(2, '0')}`;
   return (
-    <span className={`deadline${left < 3_600_000 ? ' deadline--urgent' : ''}`} data-testid="card-deadline" title="Card payments taken offline must reach HQ before this runs out">
-      Card upload due in <strong>{left === 0 ? 'now — overdue' : text}</strong>
+    <span className={`deadline${left < 3_600_000 ? ' deadline--urgent' : ''}`} data-testid="card-deadline" title={t('deadline.title')}>
+      <span aria-hidden="true">⏱</span> {t('deadline.label')} <strong>{left === 0 ? t('deadline.overdue') : text}</strong>
     </span>
   );
 }

@@ -3,6 +3,7 @@ import type { z } from 'zod';
 import type { DeclinedCardPaymentSchema } from '../../../shared/api';
 import { call, CallError } from '../api/client';
 import { clock, money } from '../format';
+import { useTranslation } from '../i18n';
 
 type Declined = z.infer<typeof DeclinedCardPaymentSchema>;
 
@@ -11,6 +12,7 @@ type Declined = z.infer<typeof DeclinedCardPaymentSchema>;
  * the list a manager follows up (sale number, amount, card, HQ's reason).
  */
 export function DeclinedCardPayments({ count, currency, locale }: { count: number; currency: string; locale: string }) {
+  const { t } = useTranslation('status');
   const dialog = useRef<HTMLDialogElement>(null);
   const [payments, setPayments] = useState<Declined[] | null>(null);
   const [error, setError] = useState<string | null>(null);
@@ -25,23 +27,23 @@ export function DeclinedCardPayments({ count, currency, locale }: { count: numbe
   };
   return (
     <span className="status-bar__warning" role="alert">
-      {count === 1 ? '1 card payment taken offline was declined by HQ.' : `${count} card payments taken offline were declined by HQ.`}{' '}
+      {t('declined.alert', { count })}{' '}
       <button type="button" className="button button--secondary button--small" onClick={() => void open()}>
-        Show
+        {t('declined.show')}
       </button>
       <dialog ref={dialog} className="dialog dialog--wide" aria-labelledby="declined-title">
-        <h2 id="declined-title">Declined offline card payments</h2>
+        <h2 id="declined-title">{t('declined.title')}</h2>
         {error ? <p role="alert">{error}</p> : null}
         <table className="cart">
           <thead>
             <tr>
-              <th scope="col">Sale</th>
-              <th scope="col">Taken</th>
-              <th scope="col">Card</th>
+              <th scope="col">{t('declined.sale')}</th>
+              <th scope="col">{t('declined.taken')}</th>
+              <th scope="col">{t('declined.card')}</th>
               <th scope="col" className="num">
-                Amount
+                {t('declined.amount')}
               </th>
-              <th scope="col">HQ’s reason</th>
+              <th scope="col">{t('declined.reason')}</th>
             </tr>
           </thead>
           <tbody>
@@ -51,14 +53,14 @@ export function DeclinedCardPayments({ count, currency, locale }: { count: numbe
                 <td>{clock(p.capturedAt, locale)}</td>
                 <td>····{p.last4 ?? ''}</td>
                 <td className="num">{money(p.amount, currency, locale)}</td>
-                <td>{p.reason ?? 'declined'}</td>
+                <td>{p.reason ?? t('declined.declined')}</td>
               </tr>
             ))}
           </tbody>
         </table>
-        <p>Contact each customer to collect the amount another way; the sale stays on record as taken.</p>
+        <p>{t('declined.advice')}</p>
         <button type="button" className="button button--primary" onClick={() => dialog.current?.close()}>
-          Close
+          {t('declined.close')}
         </button>
       </dialog>
     </span>

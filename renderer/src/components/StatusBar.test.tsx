@@ -2,10 +2,14 @@
 import { act, cleanup, fireEvent, render, screen, waitFor } from '@testing-library/react';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { AppInfo, ConnectivityState } from '../../../shared/api';
+import { i18next } from '../i18n';
 import { installFakeBridge } from '../test/fake-bridge';
 import { StatusBar } from './StatusBar';
 
-afterEach(cleanup);
+afterEach(() => {
+  cleanup();
+  void i18next.changeLanguage('en');
+});
 
 const info: AppInfo = { version: '0.1.0', storeCode: 'S01', registerCode: 'R01', currency: 'EUR', locale: 'en', mode: 'demo', enrolled: false };
 const hq: ConnectivityState['hq'] = { configured: true, reachable: true, lastProbeAt: 1, latencyMs: 4, evidence: null, lastError: null };
@@ -28,7 +32,7 @@ describe('the status bar', () => {
     expect(screen.getByTestId('connectivity').textContent).toMatch(/HQ not reachable since/);
     expect(screen.getByTestId('connectivity').title).toBe('HQ refused the connection');
     rerender(<StatusBar info={info} connectivity={{ ...online, state: 'offline', reasons: ['network'], hq: { ...unreachable, evidence: 'no-network' } }} user={null} onSignOut={() => {}} />);
-    expect(screen.getByTestId('connectivity').textContent).toMatch(/no network connection since/);
+    expect(screen.getByTestId('connectivity').textContent).toMatch(/Offline — no network since/);
     rerender(<StatusBar info={info} connectivity={{ ...online, state: 'offline', reasons: ['service:membership'] }} user={null} onSignOut={() => {}} />);
     expect(screen.getByTestId('connectivity').textContent).toMatch(/membership service degraded/);
   });
@@ -74,5 +78,55 @@ describe('the status bar', () => {
   it('shows the warning when the saved switch could not be read', () => {
     render(<StatusBar info={info} connectivity={{ ...manual, warning: 'The saved offline switch could not be used.' }} user={null} onSignOut={() => {}} />);
     expect(screen.getByRole('alert').textContent).toBe('The saved offline switch could not be used.');
+  });
+  it('names every reason, the most important first, each with its own time', () => {
+    const at = (h: number, m: number) => new Date(new Date().setHours(h, m, 0, 0)).getTime();
+    const state: ConnectivityState = {
+      ...manual,
+      reasons: ['network', 'service:membership', 'manual'],
+      since: at(10, 40),
+      reasonSince: { network: at(10, 40), manual: at(10, 42), 'service:membership': at(10, 41) },
+      hq: unreachable,
+    };
+    render(<StatusBar info={info} connectivity={state} user={null} onSignOut={() => {}} />);
+    expect(screen.getByTestId('connectivity').textContent).toBe('⚠Offline — switched by Ana at 10:42 AM; HQ not reachable since 10:40 AM; membership service degraded');
+  });
+
+  it('speaks the register’s language, times formatted for its locale', async () => {
+    await i18next.changeLanguage('zh-CN');
+    const at = new Date(new Date().setHours(9, 5, 0, 0)).getTime();
+    render(<StatusBar info={{ ...info, locale: 'zh-CN' }} connectivity={{ ...online, state: 'offline', reasons: ['network', 'service:membership'], since: at, hq: unreachable }} user={null} onSignOut={() => {}} />);
+    expect(screen.getByTestId('connectivity').textContent).toBe('⚠离线 — 自 09:05 起无法连接总部；会员服务降级');
+    expect(screen.getByTestId('offline-toggle').textContent).toBe('切换离线');
+  });
+
+  it('F1 and the Help button open the shortcut sheet; Escape closes it and focus goes back', async () => {
+    render(<StatusBar info={info} connectivity={online} user={null} onSignOut={() => {}} />);
+    const toggle = screen.getByTestId('offline-toggle');
+    toggle.focus();
+    fireEvent.keyDown(window, { key: 'F1' });
+    const sheet = await screen.findByTestId('help-sheet');
+    expect(sheet.textContent).toContain('Find a product by name');
+    expect(sheet.textContent).toContain('F10');
+    expect(sheet.textContent).toContain('Alt+D');
+    expect(document.activeElement?.textContent).toMatch(/^Close/);
+    fireEvent.keyDown(document.activeElement!, { key: 'Escape' });
+    await waitFor(() => expect(screen.queryByTestId('help-sheet')).toBeNull());
+    expect(document.activeElement).toBe(toggle);
+    fireEvent.click(screen.getByRole('button', { name: /Help/ }));
+    expect(await screen.findByTestId('help-sheet')).toBeTruthy();
+  });
+
+  it('keeps the screen behind from acting on function keys while the help sheet is open', async () => {
+    const seen: string[] = [];
+    const listener = (event: KeyboardEvent) => seen.push(event.key);
+    window.addEventListener('keydown', listener);
+    render(<StatusBar info={info} connectivity={online} user={null} onSignOut={() => {}} />);
+    fireEvent.keyDown(window, { key: 'F1' });
+    await screen.findByTestId('help-sheet');
+    fireEvent.keyDown(window, { key: 'F2' });
+    fireEvent.keyDown(window, { key: 's', altKey: true });
+    window.removeEventListener('keydown', listener);
+    expect(seen).toEqual(['F1']);
   });
 });

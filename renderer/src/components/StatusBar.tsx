@@ -1,9 +1,12 @@
-import { useState } from 'react';
-import type { AppInfo, ConnectivityState, SyncStatus, User } from '../../../shared/api';
+import { useCallback, useEffect, useState } from 'react';
+import type { AppInfo, ConnectivityReason, ConnectivityState, SyncStatus, User } from '../../../shared/api';
 import { call, CallError } from '../api/client';
 import { clock } from '../format';
+import { useTranslation, type TFunction } from '../i18n';
+import { HELP_KEY } from '../shortcuts';
 import { CardDeadline } from './CardDeadline';
 import { DeclinedCardPayments } from './DeclinedCardPayments';
+import { HelpSheet } from './HelpSheet';
 
 interface Props {
   info: AppInfo | null;
@@ -13,11 +16,18 @@ interface Props {
   onSignOut: () => void;
 }
 
-/** Always on screen: where the till is, whether it is online and why not, and the cashier's switch. */
+/**
+ * Always on screen: where the till is, whether it is online and every reason why not (in words, with an
+ * icon and a striped border, never colour alone), the cashier's switch, what waits to upload, the
+ * nearest card deadline, and the help sheet (F1).
+ */
 export function StatusBar({ info, connectivity, user, sync = null, onSignOut }: Props) {
+  const { t } = useTranslation('status');
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
+  const [help, setHelp] = useState(false);
   const offline = connectivity?.state === 'offline';
+  const locale = info?.locale ?? 'en';
   const toggle = async () => {
     setBusy(true);
     setError(null);
@@ -29,11 +39,21 @@ export function StatusBar({ info, connectivity, user, sync = null, onSignOut }: 
       setBusy(false);
     }
   };
+  const closeHelp = useCallback(() => setHelp(false), []);
+  useEffect(() => {
+    const onKey = (event: KeyboardEvent) => {
+      if (event.key !== HELP_KEY) return;
+      event.preventDefault();
+      setHelp((open) => !open);
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, []);
   return (
     <header className="status-bar">
       <span className="status-bar__till">
         Kassa{info ? ` · ${info.storeCode}/${info.registerCode}` : ''}
-        {info?.mode === 'demo' ? <span className="badge">Demo</span> : null}
+        {info?.mode === 'demo' ? <span className="badge">{t('demo')}</span> : null}
       </span>
       <span
         className={`connectivity connectivity--${connectivity?.state ?? 'unknown'}`}
@@ -47,11 +67,12 @@ export function StatusBar({ info, connectivity, user, sync = null, onSignOut }: 
         <span className="connectivity__icon" aria-hidden="true">
           {offline ? '⚠' : '●'}
         </span>
-        {connectivity ? describe(connectivity, info?.locale) : 'Checking…'}
+        {connectivity ? describeConnectivity(connectivity, t, locale) : t('checking')}
       </span>
       {offline && connectivity?.reasons.includes('manual') && connectivity.hq.configured && connectivity.hq.reachable ? (
         <span className="status-bar__hint" role="status">
-          HQ reachable again
+          <span aria-hidden="true">✓ </span>
+          {t('hqReachable')}
         </span>
       ) : null}
       {connectivity?.warning ? (
@@ -66,42 +87,73 @@ export function StatusBar({ info, connectivity, user, sync = null, onSignOut }: 
       ) : null}
       <span className="status-bar__spacer" />
       {sync?.nearestCardDeadline ? <CardDeadline deadline={sync.nearestCardDeadline} /> : null}
-      {sync?.declinedCardPayments ? <DeclinedCardPayments count={sync.declinedCardPayments} currency={info?.currency ?? 'EUR'} locale={info?.locale ?? 'en'} /> : null}
-      <span className="pending" title={pendingTitle(sync)}>
-        <span className="pending__label">To upload</span>
-        <span className="pending__count" data-testid="pending-sync" aria-label={`Operations waiting to upload: ${sync?.pending ?? 0}`}>
+      {sync?.declinedCardPayments ? <DeclinedCardPayments count={sync.declinedCardPayments} currency={info?.currency ?? 'EUR'} locale={locale} /> : null}
+      <span className="pending" title={pendingTitle(sync, t, locale)}>
+        <span className="pending__label">{t('pending.label')}</span>
+        <span className="pending__count" data-testid="pending-sync" aria-label={t('pending.aria', { count: sync?.pending ?? 0 })}>
           {sync?.pending ?? 0}
         </span>
       </span>
       <button type="button" className="button button--secondary" data-testid="offline-toggle" onClick={toggle} disabled={busy || !connectivity}>
-        {offline && connectivity?.reasons.includes('manual') ? 'Go online' : 'Go offline'}
+        {offline && connectivity?.reasons.includes('manual') ? t('goOnline') : t('goOffline')}
+      </button>
+      <button type="button" className="button button--secondary" onClick={() => setHelp(true)} aria-keyshortcuts={HELP_KEY}>
+        {t('help')} <kbd aria-hidden="true">{HELP_KEY}</kbd>
       </button>
       {user ? (
         <>
           <span className="status-bar__user">{user.name}</span>
           <button type="button" className="button button--secondary" onClick={onSignOut}>
-            Sign out
+            {t('signOut')}
           </button>
         </>
       ) : null}
+      {help ? <HelpSheet onClose={closeHelp} /> : null}
     </header>
   );
 }
 
-function pendingTitle(sync: SyncStatus | null): string | undefined {
+function pendingTitle(sync: SyncStatus | null, t: TFunction<'status'>, locale: string): string | undefined {
   if (!sync) return undefined;
-  if (!sync.hq) return 'Demo mode: there is no HQ to upload to.';
-  if (sync.lastError) return `Last upload failed: ${sync.lastError.message}`;
-  return sync.lastSyncAt ? `Last upload ${new Date(sync.lastSyncAt).toLocaleTimeString()}` : undefined;
+  if (!sync.hq) return t('pending.demo');
+  if (sync.lastError) return t('pending.failed', { message: sync.lastError.message });
+  return sync.lastSyncAt ? t('pending.last', { time: when(sync.lastSyncAt, locale) }) : undefined;
 }
 
-function describe(state: ConnectivityState, locale?: string): string {
-  if (state.state === 'online') return 'Online';
-  const since = clock(state.since, locale);
-  if (state.reasons.includes('manual')) return state.manualBy ? `Offline — switched by ${state.manualBy} at ${since}` : `Offline — switched at ${since}`;
-  if (state.reasons.includes('network')) {
-    return state.hq.evidence === 'no-network' ? `Offline — no network connection since ${since}` : `Offline — HQ not reachable since ${since}`;
+/** The reasons in order of importance: the cashier's own switch, then the network, then degraded services. */
+const ORDER = (reason: ConnectivityReason) => (reason === 'manual' ? 0 : reason === 'network' ? 1 : 2);
+
+/** "Offline — switched by Ana at 10:42; HQ not reachable since 10:40; membership service degraded". */
+export function describeConnectivity(state: ConnectivityState, t: TFunction<'status'>, locale: string): string {
+  if (state.state === 'online') return t('online');
+  const since = (reason: ConnectivityReason) => when(state.reasonSince?.[reason] ?? state.since, locale);
+  const parts = [...state.reasons]
+    .sort((a, b) => ORDER(a) - ORDER(b))
+    .map((reason) => {
+      if (reason === 'manual') return state.manualBy ? t('reason.manualBy', { name: state.manualBy, time: since(reason) }) : t('reason.manual', { time: since(reason) });
+      if (reason === 'network') return state.hq.evidence === 'no-network' ? t('reason.noNetwork', { time: since(reason) }) : t('reason.network', { time: since(reason) });
+      return t('reason.service', { domain: domainName(reason.slice('service:'.length), t) });
+    });
+  return parts.length ? t('offline', { reasons: parts.join(t('separator')) }) : t('offlineNoReason');
+}
+
+function domainName(domain: string, t: TFunction<'status'>): string {
+  switch (domain) {
+    case 'checkout':
+      return t('domain.checkout');
+    case 'orders':
+      return t('domain.orders');
+    case 'membership':
+      return t('domain.membership');
+    case 'auth':
+      return t('domain.auth');
+    default:
+      return t('domain.catalog');
   }
-  const service = state.reasons.find((r) => r.startsWith('service:'));
-  return service ? `Offline — ${service.slice('service:'.length)} service degraded` : 'Offline';
+}
+
+/** A time of today as hours and minutes; an older one with its date (Intl, the register's locale). */
+function when(at: number, locale: string): string {
+  const today = new Date().toDateString() === new Date(at).toDateString();
+  return today ? clock(at, locale) : new Intl.DateTimeFormat(locale, { month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit' }).format(at);
 }
