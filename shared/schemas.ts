@@ -99,6 +99,10 @@ export const TenderStateSchema = z.object({
   due: z.number().int(),
   paid: z.number().int(),
   remaining: z.number().int(),
+  /** What settles `remaining` in cash: rounded per the store's cash rounding (equal to it when none). */
+  cashDue: z.number().int().optional(),
+  /** Rounding the final cash payment settled (cash paid − amount it settled; negative when rounded down). */
+  cashRounding: z.number().int().optional(),
   currency: z.string(),
   payments: z.array(
     z.object({

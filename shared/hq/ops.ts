@@ -35,7 +35,11 @@ const orderFields = {
   createdAt: IsoTimeSchema,
 };
 
-export const SalePayloadSchema = z.object(orderFields);
+/**
+ * `cashRounding`: when the sale was settled in cash under a cash-rounding rule, the payments' sum minus
+ * `total` (e.g. -2 for 9.97 paid as 9.95), so HQ can reconcile; absent when none (older registers too).
+ */
+export const SalePayloadSchema = z.object({ ...orderFields, cashRounding: z.number().int().min(-50).max(50).optional() });
 /** A refund is a new order that references the original; its total is negative. */
 export const RefundPayloadSchema = z.object({ ...orderFields, originalOrderId: IdSchema, reason: z.string().max(200).optional() });
 

@@ -9,8 +9,8 @@ export interface CartOptions {
   newId: () => string;
   /** In-store scale labels; none are read when absent. */
   embeddedBarcode?: () => EmbeddedBarcodeRule;
-  /** The manager whose PIN this is, or a NOT_A_MANAGER error. */
-  managerByPin?: (pin: string) => Promise<User>;
+  /** The manager whose PIN this is for `action` (the auth policy logs and rate-limits it), or a NOT_A_MANAGER error. */
+  managerByPin?: (pin: string, action: string) => Promise<User>;
   now?: () => number;
 }
 
@@ -93,7 +93,7 @@ export class CartService {
   async overridePrice(lineId: string, price: number, managerPin: string, userId: string): Promise<Cart> {
     checkPrice(price);
     this.openLine(lineId);
-    const manager = await this.manager(managerPin);
+    const manager = await this.manager(managerPin, 'cart.overridePrice');
     // Read again after the PIN check: the cart may have changed while it ran.
     const { saleId, line } = this.openLine(lineId);
     const changed = priced({ ...line, unitPrice: price, originalPrice: line.originalPrice ?? line.unitPrice, approvedBy: manager.id });
@@ -108,7 +108,7 @@ export class CartService {
     if (off.percent !== undefined && (off.percent < 1 || off.percent > 100)) throw new KassaError('INVALID_INPUT', 'A percentage discount is between 1 and 100.');
     if (off.amount !== undefined && off.amount < 0) throw new KassaError('INVALID_INPUT', 'A discount cannot be negative.');
     if (off.amount !== undefined && off.amount > grossOf(before)) throw new KassaError('INVALID_INPUT', 'A discount cannot be more than the line costs.');
-    const manager = await this.manager(managerPin);
+    const manager = await this.manager(managerPin, 'cart.discount');
     const { saleId, line } = this.openLine(lineId);
     const changed = priced({ ...line, discount: off.amount ?? 0, discountPercent: off.percent ?? null, approvedBy: manager.id });
     this.carts.changeLine(saleId, lineId, changed, this.entry(saleId, lineId, 'discount', { ...off, amount: changed.discount }, userId, manager.id));
@@ -165,9 +165,9 @@ export class CartService {
     return { saleId, line };
   }
 
-  private async manager(pin: string): Promise<User> {
+  private async manager(pin: string, action: string): Promise<User> {
     if (!this.ids.managerByPin) throw new KassaError('NOT_A_MANAGER', 'Manager approval is not available on this register.');
-    return this.ids.managerByPin(pin);
+    return this.ids.managerByPin(pin, action);
   }
 
   private entry(saleId: string, lineId: string | null, action: JournalEntry['action'], detail: Record<string, unknown>, userId: string, managerId: string | null = null): JournalEntry {

@@ -127,6 +127,8 @@ export class SaleRepository {
     const payments = this.payments.all(saleId);
     // Change is what was handed over in cash beyond what the cash payments kept.
     const change = payments.reduce((sum, p) => sum + Math.max(0, (p.tendered ?? p.amount) - p.amount), 0);
+    // Cash rounding (the final cash payment paid the rounded rest): the payments' sum minus the total.
+    const cashRounding = payments.reduce((sum, p) => sum + p.amount, 0) - total;
     const { last: sequence } = this.nextSequence.get()!;
     const number = `${numberPrefix}-${sequence}`;
     if (this.complete.run(sequence, number, total, change, now, saleId).changes !== 1) throw new Error(`sale ${saleId} is not open`);
@@ -138,7 +140,7 @@ export class SaleRepository {
       sequence,
       total,
       change,
-      sale: { id: saleId, number, cashierId: header.cashier_id, currency: header.currency, lines, total, createdAt },
+      sale: { id: saleId, number, cashierId: header.cashier_id, currency: header.currency, lines, total, createdAt, ...(cashRounding !== 0 ? { cashRounding } : {}) },
       payments: payments.map((p) => ({
         id: p.id,
         orderId: saleId,

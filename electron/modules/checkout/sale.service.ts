@@ -1,12 +1,14 @@
 import type { TenderOptions, TenderState } from '../../../shared/api';
 import { KassaError } from '../../../shared/errors';
+import { formatMoney } from '../../../shared/money';
 import { isLuhnValid, TEST_CARDS } from '../../../shared/hq/payments';
 import { HqRequestError } from '../../hq/http';
 import { HqStatusError } from '../../hq/hq-client';
 import type { Outbox } from '../../sync/outbox';
 import type { CardAuthorization, CardTerminal } from './card-terminal';
 import type { CartRepository } from './cart.repository';
-import type { SaleRepository } from './sale.repository';
+import { roundCash, type CashRoundingStep } from './pricing/rounding';
+import type { PaymentRow, SaleRepository } from './sale.repository';
 
 export interface CompletedSale {
   saleId: string;
@@ -27,7 +29,10 @@ export interface SaleServiceOptions {
   /** Whether card authorisation is available right now, and why not — asked of connectivity, never of the network. */
   cardOnline: () => { available: boolean; reason: string | null };
   offlineLimits: () => { perPaymentLimit: number; totalLimit: number; uploadDeadlineHours: number };
-  managerByPin: (pin: string) => Promise<{ name: string }>;
+  /** A manager's approval of `action` (the auth policy: logged, wrong PINs counted), or NOT_A_MANAGER. */
+  managerByPin: (pin: string, action: string) => Promise<{ name: string }>;
+  /** `store.cashRoundingMinor`: cash that settles the sale is rounded to this step (0: never). */
+  cashRounding?: () => CashRoundingStep;
   now?: () => number;
 }
 
@@ -49,11 +54,15 @@ export class SaleService {
     const cart = this.o.carts.get(this.o.currency());
     const payments = cart.id ? this.o.sales.paymentsOf(cart.id) : [];
     const paid = payments.reduce((sum, p) => sum + p.amount, 0);
+    const cashRounding = cashRoundingOf(cart.total, payments, this.step());
+    const remaining = Math.max(0, cart.total + cashRounding - paid);
     return {
       saleId: cart.id,
       due: cart.total,
       paid,
-      remaining: Math.max(0, cart.total - paid),
+      remaining,
+      cashDue: roundCash(remaining, this.step()),
+      cashRounding,
       currency: cart.currency,
       payments: payments.map((p) => ({ id: p.id, tender: p.tender === 'card' ? 'card' : 'cash', amount: p.amount, tendered: p.tendered, status: p.status === 'stored' ? 'stored' : 'approved', last4: p.card_last4 })),
     };
@@ -82,8 +91,13 @@ export class SaleService {
     if (!Number.isSafeInteger(tendered) || tendered <= 0) throw new KassaError('INVALID_INPUT', 'Enter the cash received as an amount above zero.');
     if (state.remaining === 0) throw new KassaError('INVALID_INPUT', 'Nothing more is due: complete the sale.');
     if (tendered > state.remaining + 1_000_000) throw new KassaError('INVALID_INPUT', 'That cash amount is far more than the amount due; check it and enter it again.');
+    // Cash that settles the rest pays the cash due (rounded per store.cashRoundingMinor); less is a part payment.
+    const cashDue = state.cashDue ?? state.remaining;
+    if (tendered >= state.remaining && tendered < cashDue) {
+      throw new KassaError('INVALID_INPUT', `The cash due is ${formatMoney(cashDue, state.currency)} after cash rounding; take at least that much in cash, or less as a part payment.`);
+    }
     // The payment is what the sale keeps; the rest of what was handed over is change (recorded as tendered).
-    const applied = Math.min(tendered, state.remaining);
+    const applied = tendered >= cashDue ? cashDue : Math.min(tendered, state.remaining);
     this.o.sales.addPayment({ id: this.o.newId(), saleId, tender: 'cash', amount: applied, tendered, status: 'approved', reference: null, cardLast4: null, cardToken: null, uploadDeadline: null }, this.now());
     return this.state();
   }
@@ -119,7 +133,7 @@ export class SaleService {
     const state = this.openState(saleId);
     this.notDuringCard(saleId);
     if (state.remaining > 0) throw new KassaError('INVALID_INPUT', `${state.remaining} still due: take another payment before completing the sale.`);
-    if (state.paid > state.due) throw new KassaError('INVALID_INPUT', 'The payments taken are more than the amount due; nothing was completed. Ask a manager to sort out the overpayment.');
+    if (state.paid > state.due + (state.cashRounding ?? 0)) throw new KassaError('INVALID_INPUT', 'The payments taken are more than the amount due; nothing was completed. Ask a manager to sort out the overpayment.');
     const now = this.now();
     const priced = this.o.carts.get(this.o.currency());
     const done = this.o.outbox.write(() => {
@@ -142,6 +156,10 @@ export class SaleService {
     if (!state.saleId || state.due === 0) throw new KassaError('NOTHING_TO_PAY', 'The cart is empty: scan an item first.');
     if (state.remaining > 0) this.addCash(state.saleId, tendered ?? state.remaining);
     return this.complete(state.saleId);
+  }
+
+  private step(): CashRoundingStep {
+    return this.o.cashRounding?.() ?? 0;
   }
 
   private notDuringCard(saleId: string): void {
@@ -180,7 +198,7 @@ export class SaleService {
       if (!managerPin) {
         throw new KassaError('LIMIT_EXCEEDED', 'This card payment is above the offline limit (per payment or in total). A manager must approve it with their PIN, or take another tender.');
       }
-      await this.o.managerByPin(managerPin);
+      await this.o.managerByPin(managerPin, 'checkout.storeAndForwardOverLimit');
     }
     const now = this.now();
     this.o.sales.addPayment(
@@ -189,4 +207,20 @@ export class SaleService {
     );
     return this.state();
   }
+}
+
+/**
+ * The cash rounding a sale's payments already settled: a cash payment that paid exactly the rounded
+ * remainder (rounding rule 4 in `pricing/rounding.ts`) closed the sale, and what it differs from the
+ * unrounded remainder is the rounding (negative when rounded down). Card payments are never rounded.
+ * The rounding is the payments' sum minus the sale's total, so it needs no column of its own.
+ */
+export function cashRoundingOf(due: number, payments: readonly Pick<PaymentRow, 'tender' | 'amount'>[], step: CashRoundingStep): number {
+  if (step === 0) return 0;
+  let remaining = due;
+  for (const payment of payments) {
+    if (payment.tender === 'cash' && payment.amount !== remaining && payment.amount === roundCash(remaining, step)) return payment.amount - remaining;
+    remaining -= payment.amount;
+  }
+  return 0;
 }

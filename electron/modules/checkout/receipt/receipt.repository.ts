@@ -11,6 +11,8 @@ interface SaleRow {
   cashier: string | null;
   /** The tax per class the pricing recorded at completion (JSON). */
   taxes: string | null;
+  sale_discount: number;
+  sale_discount_name: string | null;
 }
 
 type LineRow = { sku: string; name: string; quantity: number; unit_price: number; line_total: number } & Record<string, unknown>;
@@ -52,7 +54,7 @@ export class ReceiptRepository {
 
   constructor(db: KassaDatabase) {
     this.sale = db.prepare<[string], SaleRow>(
-      `SELECT s.status, s.number, s.total, s.change_due, s.currency, s.completed_at, s.taxes, u.name AS cashier
+      `SELECT s.status, s.number, s.total, s.change_due, s.currency, s.completed_at, s.taxes, s.sale_discount, s.sale_discount_name, u.name AS cashier
        FROM sales s LEFT JOIN users u ON u.id = s.cashier_id WHERE s.id = ?`,
     );
     this.lines = db.prepare<[string], LineRow>('SELECT * FROM sale_lines WHERE sale_id = ? ORDER BY position');
@@ -68,6 +70,7 @@ export class ReceiptRepository {
   find(saleId: string, issuer: ReceiptIssuer): Receipt | undefined {
     const sale = this.sale.get(saleId);
     if (!sale || sale.status !== 'completed' || sale.number === null || sale.completed_at === null) return undefined;
+    const payments = this.payments.all(saleId);
     return {
       store: { name: issuer.storeName, code: issuer.storeCode },
       registerCode: issuer.registerCode,
@@ -90,8 +93,11 @@ export class ReceiptRepository {
         .map((t) => ({ label: `Tax ${t.taxClass} ${t.rateBasisPoints / 100}%`, amount: t.tax })),
       pricesIncludeTax: issuer.pricesIncludeTax,
       total: sale.total,
+      saleDiscount: sale.sale_discount > 0 ? { label: sale.sale_discount_name ?? 'Sale discount', amount: sale.sale_discount } : null,
+      // A sale settled in cash under cash rounding kept the rounded amount: the payments' sum minus the total.
+      cashRounding: payments.reduce((sum, p) => sum + p.amount, 0) - sale.total,
       change: sale.change_due,
-      payments: this.payments.all(saleId).map((p) => ({
+      payments: payments.map((p) => ({
         tender: p.tender,
         amount: p.amount,
         tendered: p.tendered,

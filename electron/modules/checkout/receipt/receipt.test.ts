@@ -10,6 +10,7 @@ import { makeDatabase, makeProduct } from '../../../test/factories';
 import { UsersRepository } from '../../auth/users.repository';
 import { CatalogRepository } from '../../catalog/catalog.repository';
 import { SimulatedTerminal } from '../card-terminal';
+import { CartPricing } from '../cart-pricing';
 import { CartRepository } from '../cart.repository';
 import { CartService } from '../cart.service';
 import { SaleRepository } from '../sale.repository';
@@ -236,5 +237,54 @@ describe("the register's Content Security Policy", () => {
     const index = fs.readFileSync(path.resolve(import.meta.dirname, '../../../../renderer/index.html'), 'utf8');
     const meta = /http-equiv="Content-Security-Policy"\s+content="([^"]+)"/.exec(index)?.[1] ?? '';
     for (const policy of [CONTENT_SECURITY_POLICY, meta]) expect(policy).toMatch(new RegExp(`style-src 'self' ${RECEIPT_STYLE_SOURCE.replace(/[+/=]/g, '\\$&')}`));
+  });
+});
+
+describe('the receipt adds up', () => {
+  it('a spend-threshold discount (Spend 2, save 0.08) shows its name and -0.08 under a subtotal of 3.87, and lines − discount = total 3.79, paid in cash rounded to 3.80', () => {
+    setup.db
+      .prepare('INSERT INTO promotions (id, data) VALUES (?, ?)')
+      .run('spend-2', JSON.stringify({ id: 'spend-2', name: 'Spend 2, save 0.08', kind: 'threshold', minSpend: 200, amountOff: 8, active: true }));
+    const catalog = new CatalogRepository(setup.db);
+    const carts = new CartRepository(setup.db, new CartPricing(setup.db, () => ({ pricesIncludeTax: true, cashRoundingMinor: 5 })));
+    const pricedCart = new CartService(carts, catalog, 'EUR', { newId: uuidv7 });
+    const roundingSales = new SaleService({
+      carts,
+      sales: new SaleRepository(setup.db),
+      outbox: new Outbox(setup.db),
+      numberPrefix: () => 'S01-R01',
+      currency: () => 'EUR',
+      newId: uuidv7,
+      terminal: new SimulatedTerminal(),
+      cardOnline: () => ({ available: true, reason: null }),
+      offlineLimits: () => ({ perPaymentLimit: 50_000, totalLimit: 100_000, uploadDeadlineHours: 24 }),
+      managerByPin: async () => ({ name: 'Max' }),
+      cashRounding: () => 5,
+    });
+    for (let i = 0; i < 3; i++) pricedCart.scan(milk.sku, 'ana');
+    const state = roundingSales.state();
+    expect(state).toMatchObject({ due: 379, cashDue: 380 });
+    roundingSales.addCash(state.saleId!, 500);
+    roundingSales.complete(state.saleId!);
+
+    const receipt = new ReceiptRepository(setup.db).find(state.saleId!, issuer)!;
+    expect(receipt.saleDiscount).toEqual({ label: 'Spend 2, save 0.08', amount: 8 });
+    expect(receipt.cashRounding).toBe(1);
+    const lines = receipt.lines.reduce((sum, line) => sum + line.lineTotal, 0);
+    expect(lines - receipt.saleDiscount!.amount).toBe(receipt.total);
+    expect(receipt.total + receipt.cashRounding!).toBe(receipt.payments.reduce((sum, p) => sum + p.amount, 0));
+    expect(receipt.change).toBe(120);
+
+    const text = textOf(renderReceiptHtml(receipt));
+    expect(text).toContain(`Subtotal ${euros(387)} Spend 2, save 0.08 -${euros(8)}`);
+    expect(text).toContain(`TOTAL ${euros(379)} Cash rounding ${euros(1)}`);
+    expect(text).toContain(`Cash ${euros(500)} Change ${euros(120)}`);
+  });
+
+  it('a sale without a sale-wide discount or rounding has neither line', () => {
+    cart.scan(milk.sku, 'ana');
+    const text = textOf(receipts().html(sales.completeWithCash(null).saleId));
+    expect(text).not.toContain('Subtotal');
+    expect(text).not.toContain('Cash rounding');
   });
 });

@@ -50,6 +50,10 @@ export interface Receipt {
   taxes: ReceiptTax[];
   pricesIncludeTax: boolean;
   total: number;
+  /** A spend-threshold promotion on the whole sale; its amount is already out of `total`. */
+  saleDiscount?: ReceiptAdjustment | null;
+  /** Cash rounding the final cash payment settled (negative when rounded down); 0 or absent when none. */
+  cashRounding?: number;
   change: number;
   payments: ReceiptPayment[];
 }
@@ -83,6 +87,12 @@ export function renderReceiptHtml(receipt: Receipt, locale = 'en'): string {
       `</div>`,
     ].join('');
   });
+  // The lines add up to the subtotal; the sale-wide discount takes the subtotal to the total (plus tax when prices exclude it).
+  const subtotal = receipt.lines.reduce((sum, line) => sum + line.lineTotal, 0);
+  const saleDiscount = receipt.saleDiscount && receipt.saleDiscount.amount > 0
+    ? [row('Subtotal', money(subtotal)), row(escape(receipt.saleDiscount.label), `-${money(receipt.saleDiscount.amount)}`)]
+    : [];
+  const cashRounding = receipt.cashRounding ? [row('Cash rounding', money(receipt.cashRounding))] : [];
   const taxes = receipt.taxes.map((t) => row(`${receipt.pricesIncludeTax ? 'incl. ' : ''}${escape(t.label)}`, money(t.amount)));
   const payments = receipt.payments.map((p) => {
     const card = p.last4 ? ` •••• ${escape(p.last4)}` : '';
@@ -103,8 +113,10 @@ export function renderReceiptHtml(receipt: Receipt, locale = 'en'): string {
     `<hr>`,
     ...lines,
     `<hr>`,
+    ...saleDiscount,
     ...taxes,
     row('TOTAL', money(receipt.total), 'row total'),
+    ...cashRounding,
     `<hr>`,
     ...payments,
     receipt.change > 0 ? row('Change', money(receipt.change)) : '',
