@@ -107,7 +107,8 @@ export const TenderStateSchema = z.object({
   payments: z.array(
     z.object({
       id: z.string(),
-      tender: z.enum(['cash', 'card']),
+      /** `points`: loyalty points of the attached member. */
+      tender: z.enum(['cash', 'card', 'points']),
       amount: z.number().int(),
       tendered: z.number().int().nullable(),
       /** `stored`: a card payment taken offline, to be sent to HQ later. */

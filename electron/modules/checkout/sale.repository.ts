@@ -18,7 +18,8 @@ export interface PaymentRow {
 export interface NewPayment {
   id: string;
   saleId: string;
-  tender: 'cash' | 'card';
+  /** `points`: loyalty points as tender; `reference` holds the number of points. */
+  tender: 'cash' | 'card' | 'points';
   amount: number;
   tendered: number | null;
   status: 'approved' | 'stored';

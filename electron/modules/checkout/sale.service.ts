@@ -4,7 +4,7 @@ import { formatMoney } from '../../../shared/money';
 import { isLuhnValid, TEST_CARDS } from '../../../shared/hq/payments';
 import { HqRequestError } from '../../hq/http';
 import { HqStatusError } from '../../hq/hq-client';
-import type { Outbox } from '../../sync/outbox';
+import type { OperationDraft, Outbox } from '../../sync/outbox';
 import type { CardAuthorization, CardTerminal } from './card-terminal';
 import type { CartRepository } from './cart.repository';
 import { roundCash, type CashRoundingStep } from './pricing/rounding';
@@ -33,6 +33,8 @@ export interface SaleServiceOptions {
   managerByPin: (pin: string, action: string) => Promise<{ name: string }>;
   /** `store.cashRoundingMinor`: cash that settles the sale is rounded to this step (0: never). */
   cashRounding?: () => CashRoundingStep;
+  /** Membership: the attached member's points entries, written inside the completion transaction. */
+  loyalty?: { completing(saleId: string, payments: readonly { tender: string; amount: number }[], currency: string, now: number): { memberId: string | null; operations: OperationDraft[] } };
   now?: () => number;
 }
 
@@ -64,7 +66,7 @@ export class SaleService {
       cashDue: roundCash(remaining, this.step()),
       cashRounding,
       currency: cart.currency,
-      payments: payments.map((p) => ({ id: p.id, tender: p.tender === 'card' ? 'card' : 'cash', amount: p.amount, tendered: p.tendered, status: p.status === 'stored' ? 'stored' : 'approved', last4: p.card_last4 })),
+      payments: payments.map((p) => ({ id: p.id, tender: p.tender, amount: p.amount, tendered: p.tendered, status: p.status === 'stored' ? 'stored' : 'approved', last4: p.card_last4 })),
     };
   }
 
@@ -138,12 +140,15 @@ export class SaleService {
     const priced = this.o.carts.get(this.o.currency());
     const done = this.o.outbox.write(() => {
       const record = this.o.sales.completeOpenSale(saleId, this.o.numberPrefix(), state.due, now, priced);
+      const loyalty = this.o.loyalty?.completing(saleId, record.payments, state.currency, now) ?? { memberId: null, operations: [] };
+      const sale = loyalty.memberId ? { ...record.sale, memberId: loyalty.memberId } : record.sale;
       return {
         result: record,
         operations: [
-          { entity: 'sale', entityId: saleId, type: 'completed', payload: record.sale },
+          { entity: 'sale', entityId: saleId, type: 'completed', payload: sale },
           ...record.payments.map((p) => ({ entity: 'payment' as const, entityId: p.id, type: 'recorded' as const, payload: p })),
           ...record.offlineCards.map((c) => ({ entity: 'offlineCardPayment' as const, entityId: c.id, type: 'captured' as const, payload: c })),
+          ...loyalty.operations,
         ],
       };
     }, now);
