@@ -28,6 +28,9 @@ import { Outbox } from '../sync/outbox';
 import { SyncService } from '../sync/sync.service';
 import { diagnosticsHandlers, type SaveFile } from '../modules/diagnostics/diagnostics.handlers';
 import { DiagnosticsService } from '../modules/diagnostics/diagnostics.service';
+import { ordersHandlers } from '../modules/orders/orders.handlers';
+import { OrdersRepository } from '../modules/orders/orders.repository';
+import { OrdersService } from '../modules/orders/orders.service';
 import type { RegisterConfig } from './config';
 import { EventBus } from './events';
 import { handle, type Dispatch, type Handlers } from './handle';
@@ -185,6 +188,27 @@ export async function createKassaCore({ config, log, nativeBinding, printReceipt
       deviceName: () => settings.printer.deviceName,
     });
 
+    const orders = new OrdersService({
+      orders: new OrdersRepository(db),
+      outbox,
+      hq,
+      // Asked of connectivity, never of the network.
+      online: () => identity.get() !== null && connectivity.isAvailable('orders'),
+      registerId: () => identity.get()?.registerId ?? null,
+      numberPrefix: () => `${info().storeCode}-${info().registerCode}`,
+      currency,
+      storeName: () => identity.get()?.storeName ?? settings.store.name,
+      newId: uuidv7,
+      settings: () => settings.orders,
+      offlineCard: () => settings.offlineCard,
+      approve: (pin) => session.managerByPin(pin),
+      pendingSync: () => outbox.pending().count,
+      deadLetters: () => sync.deadLetters.list().length,
+      hqTimeoutMs: settings.connectivity.probeTimeoutMs * 2,
+      log,
+    });
+    // Card refunds stored offline go to HQ's acquirer once the orders service is available again.
+    connectivity.subscribe(() => void orders.forwardCardRefunds().catch((error: unknown) => log.warn({ err: error }, 'forwarding stored card refunds failed')));
     connectivity.subscribe((state) => events.emit({ name: 'connectivity.changed', payload: state }));
     sync.onChange((status) => events.emit({ name: 'sync.changed', payload: status }));
     sync.start();
@@ -223,6 +247,7 @@ export async function createKassaCore({ config, log, nativeBinding, printReceipt
     const handlers: Handlers = {
       ...diagnosticsHandlers({ diagnostics, session, log, saveFile }),
       'app.info': () => info(),
+      ...ordersHandlers({ orders, session, synced: () => sync.changed(), locale: config.locale }),
       'register.enrol': ({ code }) => enrol(code),
       'session.get': () => ({ user: session.current() }),
       'session.login': async ({ pin }) => ({ user: await session.login(pin) }),

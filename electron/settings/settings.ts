@@ -49,6 +49,14 @@ export const SettingsSchema = z
       })
       .strict()
       .prefault({}),
+    /** Refunds: above `refundManagerAbove` a manager approves with their PIN; offline, this register's orders are refunded up to `offlineRefundLimit`. */
+    orders: z
+      .object({
+        refundManagerAbove: z.number().int('must be whole minor units').min(0, 'must not be negative').default(5_000),
+        offlineRefundLimit: z.number().int('must be whole minor units').min(0, 'must not be negative').default(10_000),
+      })
+      .strict()
+      .prefault({}),
     /** The sale flow. `embeddedBarcode`: in-store scale labels (see `readEmbeddedBarcode` in shared/barcode.ts). */
     checkout: z
       .object({

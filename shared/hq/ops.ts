@@ -40,8 +40,21 @@ const orderFields = {
  * `total` (e.g. -2 for 9.97 paid as 9.95), so HQ can reconcile; absent when none (older registers too).
  */
 export const SalePayloadSchema = z.object({ ...orderFields, cashRounding: z.number().int().min(-50).max(50).optional() });
+/**
+ * A refund line: negative quantity and total. `originalLineIndex` (0-based index in the original order's
+ * lines) lets HQ check that no line is refunded beyond what it sold; older registers leave it out.
+ */
+export const RefundLineSchema = OrderLineSchema.extend({ originalLineIndex: z.number().int().min(0).max(499).optional() });
+export type RefundLine = z.infer<typeof RefundLineSchema>;
+
 /** A refund is a new order that references the original; its total is negative. */
-export const RefundPayloadSchema = z.object({ ...orderFields, originalOrderId: IdSchema, reason: z.string().max(200).optional() });
+/** A refund is a new order that references the original; its total is negative. */
+export const RefundPayloadSchema = z.object({
+  ...orderFields,
+  lines: z.array(RefundLineSchema).min(1).max(500),
+  originalOrderId: IdSchema,
+  reason: z.string().max(200).optional(),
+});
 
 export const PaymentPayloadSchema = z.object({
   id: IdSchema,
@@ -129,7 +142,7 @@ export const PushRequestSchema = z
   .strict();
 export type PushRequest = z.infer<typeof PushRequestSchema>;
 
-export const REJECTION_CODES = ['UNKNOWN_ENTITY', 'UNKNOWN_TYPE', 'INVALID_PAYLOAD', 'CONFLICT', 'UNKNOWN_MEMBER', 'DUPLICATE_CARD'] as const;
+export const REJECTION_CODES = ['UNKNOWN_ENTITY', 'UNKNOWN_TYPE', 'INVALID_PAYLOAD', 'CONFLICT', 'UNKNOWN_MEMBER', 'DUPLICATE_CARD', 'REFUND_EXCEEDS'] as const;
 export type RejectionCode = (typeof REJECTION_CODES)[number];
 
 export const OpResultSchema = z.discriminatedUnion('status', [

@@ -50,3 +50,25 @@ export const AuthorizeResponseSchema = z.object({
   last4: z.string(),
 });
 export type AuthorizeResponse = z.infer<typeof AuthorizeResponseSchema>;
+
+/** `POST /payments/refund`: money back to the card of an earlier approved payment, at most what it charged. */
+export const CardRefundRequestSchema = z
+  .object({
+    /** The register's refund payment id: a retry with the same id returns the first answer and refunds once. */
+    refundId: IdSchema,
+    /** The original card payment (authorised live, or taken offline and settled). */
+    paymentId: IdSchema,
+    amount: z.number().int().positive('must be a positive whole number of minor units'),
+    currency: CurrencySchema,
+  })
+  .strict();
+export type CardRefundRequest = z.infer<typeof CardRefundRequestSchema>;
+
+export const CardRefundResponseSchema = z.object({
+  refundId: z.string(),
+  status: z.enum(['approved', 'declined']),
+  reference: z.string().nullable(),
+  reason: z.string().nullable(),
+  last4: z.string(),
+});
+export type CardRefundResponse = z.infer<typeof CardRefundResponseSchema>;

@@ -1,0 +1,242 @@
+import type { Statement } from 'better-sqlite3';
+import type { OrderSummary } from '../../../shared/modules/orders.api';
+import type { KassaDatabase } from '../../db/open';
+
+export type Tender = 'cash' | 'card' | 'points';
+
+export interface OrderRow {
+  id: string;
+  number: string;
+  sequence: number;
+  kind: 'sale' | 'refund';
+  total: number;
+  currency: string;
+  completed_at: number;
+  created_at: number;
+  cashier_id: string;
+  cashier: string | null;
+  member_id: string | null;
+  original_order_id: string | null;
+  original_number: string | null;
+  tenders: string | null;
+}
+
+export interface OrderLineRow {
+  index: number;
+  sku: string;
+  name: string;
+  quantity: number;
+  unit_price: number;
+  tax_class: 'standard' | 'reduced' | 'zero';
+  line_total: number;
+  original_line_index: number | null;
+}
+
+export interface OrderPaymentRow {
+  id: string;
+  tender: Tender;
+  amount: number;
+  status: 'approved' | 'stored' | 'declined';
+  card_last4: string | null;
+  card_token: string | null;
+  reference: string | null;
+  refund_of: string | null;
+  settlement: 'settled' | 'declined' | null;
+  created_at: number;
+}
+
+export interface LocalSearch {
+  from: number | null;
+  to: number | null;
+  number?: string | undefined;
+  sequence?: number | undefined;
+  amount?: number | undefined;
+  tender?: Tender | undefined;
+  memberId?: string | undefined;
+  cashierId?: string | undefined;
+  limit: number;
+}
+
+export interface NewRefund {
+  id: string;
+  cashierId: string;
+  currency: string;
+  total: number;
+  originalOrderId: string;
+  originalNumber: string;
+  reason: string;
+  approvedBy: string | null;
+  memberId: string | null;
+  lines: { sku: string; name: string; quantity: number; unitPrice: number; taxClass: 'standard' | 'reduced' | 'zero'; lineTotal: number; originalLineIndex: number }[];
+  payments: { id: string; tender: 'cash' | 'card'; amount: number; status: 'approved' | 'stored'; reference: string | null; last4: string | null; refundOf: string | null; uploadDeadline: number | null }[];
+}
+
+const SUMMARY_COLUMNS = `s.id, s.number, s.sequence, s.kind, s.total, s.currency, s.completed_at, s.created_at, s.cashier_id, u.name AS cashier, s.member_id,
+  s.original_order_id, s.original_number,
+  (SELECT group_concat(DISTINCT p.tender) FROM payments p WHERE p.sale_id = s.id AND p.status <> 'declined') AS tenders`;
+
+/** Completed orders of this register (sales and refunds), their lines and payments, and the day's closes. */
+export class OrdersRepository {
+  private readonly searches = new Map<string, Statement<Record<string, unknown>, OrderRow>>();
+  private readonly byId;
+  private readonly lineRows;
+  private readonly paymentRows;
+  private readonly refundsOf;
+  private readonly refundedPerLine;
+  private readonly nextSequence;
+  private readonly insertSale;
+  private readonly insertLine;
+  private readonly insertPayment;
+  private readonly settleRefund;
+  private readonly storedRefunds;
+  private readonly lastClose;
+  private readonly insertClose;
+  private readonly totals;
+  private readonly tenderTotals;
+  private readonly outstandingCards;
+
+  constructor(private readonly db: KassaDatabase) {
+    this.byId = db.prepare<[string], OrderRow>(`SELECT ${SUMMARY_COLUMNS} FROM sales s LEFT JOIN users u ON u.id = s.cashier_id WHERE s.id = ? AND s.status = 'completed'`);
+    this.lineRows = db.prepare<[string], Omit<OrderLineRow, 'index'>>(
+      'SELECT sku, name, quantity, unit_price, tax_class, line_total, original_line_index FROM sale_lines WHERE sale_id = ? ORDER BY position',
+    );
+    this.paymentRows = db.prepare<[string], OrderPaymentRow>(
+      'SELECT id, tender, amount, status, card_last4, card_token, reference, refund_of, settlement, created_at FROM payments WHERE sale_id = ? ORDER BY created_at, id',
+    );
+    this.refundsOf = db.prepare<[string], OrderRow>(
+      `SELECT ${SUMMARY_COLUMNS} FROM sales s LEFT JOIN users u ON u.id = s.cashier_id WHERE s.original_order_id = ? AND s.status = 'completed' ORDER BY s.completed_at, s.id`,
+    );
+    this.refundedPerLine = db.prepare<[string], { idx: number; quantity: number }>(
+      `SELECT l.original_line_index AS idx, -sum(l.quantity) AS quantity FROM sale_lines l JOIN sales s ON s.id = l.sale_id
+       WHERE s.original_order_id = ? AND s.status = 'completed' AND l.original_line_index IS NOT NULL GROUP BY l.original_line_index`,
+    );
+    this.nextSequence = db.prepare<[], { last: number }>('UPDATE register_sequence SET last = last + 1 WHERE singleton = 1 RETURNING last');
+    this.insertSale = db.prepare(
+      `INSERT INTO sales (id, status, kind, cashier_id, currency, sequence, number, total, created_at, completed_at, original_order_id, original_number, refund_reason, approved_by, member_id)
+       VALUES (@id, 'completed', 'refund', @cashierId, @currency, @sequence, @number, @total, @now, @now, @originalOrderId, @originalNumber, @reason, @approvedBy, @memberId)`,
+    );
+    this.insertLine = db.prepare(
+      `INSERT INTO sale_lines (id, sale_id, position, sku, name, quantity, unit_price, tax_class, line_total, created_at, original_line_index)
+       VALUES (@id, @saleId, @position, @sku, @name, @quantity, @unitPrice, @taxClass, @lineTotal, @now, @originalLineIndex)`,
+    );
+    this.insertPayment = db.prepare(
+      `INSERT INTO payments (id, sale_id, tender, amount, tendered, status, reference, card_last4, upload_deadline, refund_of, created_at)
+       VALUES (@id, @saleId, @tender, @amount, NULL, @status, @reference, @last4, @uploadDeadline, @refundOf, @now)`,
+    );
+    this.settleRefund = db.prepare<[{ id: string; settlement: 'settled' | 'declined'; reason: string | null; reference: string | null }]>(
+      "UPDATE payments SET settlement = @settlement, settlement_reason = @reason, reference = coalesce(@reference, reference) WHERE id = @id AND status = 'stored' AND settlement IS NULL",
+    );
+    this.storedRefunds = db.prepare<[], OrderPaymentRow & { currency: string }>(
+      `SELECT p.id, p.tender, p.amount, p.status, p.card_last4, p.card_token, p.reference, p.refund_of, p.settlement, p.created_at, s.currency
+       FROM payments p JOIN sales s ON s.id = p.sale_id WHERE s.kind = 'refund' AND p.tender = 'card' AND p.status = 'stored' AND p.settlement IS NULL ORDER BY p.created_at`,
+    );
+    this.lastClose = db.prepare<[], { closed_at: number; closed_by: string; unsynced_operations: number; manager_confirmed: number; report: string }>(
+      'SELECT closed_at, closed_by, unsynced_operations, manager_confirmed, report FROM day_closes ORDER BY closed_at DESC LIMIT 1',
+    );
+    this.insertClose = db.prepare('INSERT INTO day_closes (id, closed_at, closed_by, unsynced_operations, manager_confirmed, report) VALUES (@id, @closedAt, @closedBy, @unsynced, @confirmed, @report)');
+    this.totals = db.prepare<[{ from: number; to: number }], { kind: 'sale' | 'refund'; n: number; total: number; first: number | null }>(
+      `SELECT kind, count(*) AS n, coalesce(sum(total), 0) AS total, min(completed_at) AS first FROM sales
+       WHERE status = 'completed' AND completed_at > @from AND completed_at <= @to GROUP BY kind`,
+    );
+    this.tenderTotals = db.prepare<[{ from: number; to: number }], { tender: Tender; inflow: number; outflow: number }>(
+      `SELECT p.tender AS tender, coalesce(sum(CASE WHEN p.amount > 0 THEN p.amount END), 0) AS inflow, coalesce(sum(CASE WHEN p.amount < 0 THEN p.amount END), 0) AS outflow
+       FROM payments p JOIN sales s ON s.id = p.sale_id
+       WHERE s.status = 'completed' AND s.completed_at > @from AND s.completed_at <= @to AND p.status <> 'declined' AND coalesce(p.settlement, '') <> 'declined'
+       GROUP BY p.tender ORDER BY p.tender`,
+    );
+    this.outstandingCards = db.prepare<[], { total: number }>(
+      "SELECT coalesce(sum(p.amount), 0) AS total FROM payments p JOIN sales s ON s.id = p.sale_id WHERE p.status = 'stored' AND p.settlement IS NULL AND p.amount > 0 AND s.status = 'completed'",
+    );
+  }
+
+  /** Orders newest first; one prepared statement per combination of filters, so each can use its index. */
+  search(filter: LocalSearch): OrderRow[] {
+    const where = ["s.status = 'completed'"];
+    const params: Record<string, unknown> = { limit: filter.limit };
+    const add = (key: string, clause: string, value: unknown) => {
+      if (value === undefined || value === null) return;
+      where.push(clause);
+      params[key] = value;
+    };
+    add('from', 's.completed_at >= @from', filter.from);
+    add('to', 's.completed_at <= @to', filter.to);
+    add('number', 's.number = @number', filter.number);
+    add('sequence', 's.sequence = @sequence', filter.sequence);
+    add('amount', 'abs(s.total) = @amount', filter.amount);
+    add('tender', "EXISTS (SELECT 1 FROM payments p WHERE p.sale_id = s.id AND p.tender = @tender AND p.status <> 'declined')", filter.tender);
+    add('memberId', 's.member_id = @memberId', filter.memberId);
+    add('cashierId', 's.cashier_id = @cashierId', filter.cashierId);
+    const sql = `SELECT ${SUMMARY_COLUMNS} FROM sales s LEFT JOIN users u ON u.id = s.cashier_id WHERE ${where.join(' AND ')} ORDER BY s.completed_at DESC, s.id DESC LIMIT @limit`;
+    let statement = this.searches.get(sql);
+    if (!statement) {
+      statement = this.db.prepare<Record<string, unknown>, OrderRow>(sql);
+      this.searches.set(sql, statement);
+    }
+    return statement.all(params);
+  }
+
+  get(id: string): OrderRow | undefined {
+    return this.byId.get(id);
+  }
+
+  lines(id: string): OrderLineRow[] {
+    return this.lineRows.all(id).map((line, index) => ({ ...line, index }));
+  }
+
+  payments(id: string): OrderPaymentRow[] {
+    return this.paymentRows.all(id);
+  }
+
+  refunds(originalId: string): OrderRow[] {
+    return this.refundsOf.all(originalId);
+  }
+
+  /** Quantity refunded so far per original line index, by this register's refunds. */
+  refundedQuantities(originalId: string): Map<number, number> {
+    return new Map(this.refundedPerLine.all(originalId).map((r) => [r.idx, r.quantity]));
+  }
+
+  /** Writes a refund under the register's next number; runs inside the caller's outbox transaction. */
+  insertRefund(refund: NewRefund, numberPrefix: string, now: number): { number: string; sequence: number } {
+    const { last: sequence } = this.nextSequence.get()!;
+    const number = `${numberPrefix}-${sequence}`;
+    this.insertSale.run({ ...refund, sequence, number, now });
+    refund.lines.forEach((line, position) => this.insertLine.run({ ...line, id: `${refund.id}:${position}`, saleId: refund.id, position, now }));
+    for (const payment of refund.payments) this.insertPayment.run({ ...payment, saleId: refund.id, now });
+    return { number, sequence };
+  }
+
+  /** Card refunds taken offline and not yet sent to the card acquirer through HQ. */
+  pendingCardRefunds(): (OrderPaymentRow & { currency: string })[] {
+    return this.storedRefunds.all();
+  }
+
+  settleCardRefund(id: string, settlement: 'settled' | 'declined', reason: string | null, reference: string | null): boolean {
+    return this.settleRefund.run({ id, settlement, reason, reference }).changes === 1;
+  }
+
+  lastDayClose() {
+    return this.lastClose.get();
+  }
+
+  recordDayClose(close: { id: string; closedAt: number; closedBy: string; unsynced: number; confirmed: boolean; report: string }): void {
+    this.insertClose.run({ ...close, confirmed: close.confirmed ? 1 : 0 });
+  }
+
+  dayTotals(from: number, to: number) {
+    return { orders: this.totals.all({ from, to }), tenders: this.tenderTotals.all({ from, to }) };
+  }
+
+  /** Card payments of sales taken offline and not yet settled (refunds excluded). */
+  offlineCardOutstanding(): number {
+    return this.outstandingCards.get()!.total;
+  }
+
+  transaction<T>(fn: () => T): T {
+    return this.db.transaction(fn)();
+  }
+}
+
+export function tendersOf(row: Pick<OrderRow, 'tenders'>): OrderSummary['tenders'] {
+  return (row.tenders ?? '').split(',').filter((t): t is Tender => t === 'cash' || t === 'card' || t === 'points');
+}

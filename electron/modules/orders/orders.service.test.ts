@@ -1,0 +1,310 @@
+import { v7 as uuidv7 } from 'uuid';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { User } from '../../../shared/api';
+import { KassaError } from '../../../shared/errors';
+import type { Order } from '../../../shared/hq/feed';
+import { HqStatusError } from '../../hq/hq-client';
+import { Outbox } from '../../sync/outbox';
+import { makeDatabase, makeProduct } from '../../test/factories';
+import { UsersRepository } from '../auth/users.repository';
+import { CatalogRepository } from '../catalog/catalog.repository';
+import { SimulatedTerminal } from '../checkout/card-terminal';
+import { CartRepository } from '../checkout/cart.repository';
+import { CartService } from '../checkout/cart.service';
+import { SaleRepository } from '../checkout/sale.repository';
+import { SaleService } from '../checkout/sale.service';
+import { OrdersRepository } from './orders.repository';
+import { OrdersService, effectiveLineTotals, type OrdersHq } from './orders.service';
+
+const ana: User = { id: 'ana', name: 'Ana', role: 'cashier' };
+const bob: User = { id: 'bob', name: 'Bob', role: 'cashier' };
+const milk = makeProduct({ price: 129 });
+const wine = makeProduct({ price: 8999 });
+
+let setup: ReturnType<typeof makeDatabase>;
+let outbox: Outbox;
+let cart: CartService;
+let sales: SaleService;
+let online: boolean;
+let hqCalls: { method: string; path: string; body: unknown }[];
+let hqAnswer: (method: string, path: string, body: unknown) => unknown;
+let now: number;
+
+function makeOrders(hq: OrdersHq | null = fakeHq) {
+  return new OrdersService({
+    orders: new OrdersRepository(setup.db),
+    outbox,
+    hq,
+    online: () => online,
+    registerId: () => 'reg-1',
+    numberPrefix: () => 'S01-R01',
+    currency: () => 'EUR',
+    storeName: () => 'Test store',
+    newId: uuidv7,
+    settings: () => ({ refundManagerAbove: 5000, offlineRefundLimit: 3000 }),
+    offlineCard: () => ({ perPaymentLimit: 500, totalLimit: 3000, uploadDeadlineHours: 24 }),
+    approve: async (pin) => {
+      if (pin !== '9999') throw new KassaError('NOT_A_MANAGER', 'That is not a manager’s PIN.');
+      return { name: 'Max' };
+    },
+    pendingSync: () => outbox.pending().count,
+    deadLetters: () => 0,
+    hqTimeoutMs: 100,
+    log: { info: () => {}, warn: () => {} },
+    now: () => now,
+  });
+}
+
+const fakeHq: OrdersHq = {
+  call: async <T,>(method: string, path: string, body?: unknown) => {
+    hqCalls.push({ method, path, body });
+    return hqAnswer(method, path, body) as T;
+  },
+};
+
+/** Sells `items` (sku, quantity) for cash or card as `user`; returns the sale id and number. */
+async function sell(items: [string, number][], tender: 'cash' | 'card' = 'cash', user = ana) {
+  for (const [sku, quantity] of items) for (let i = 0; i < quantity; i++) cart.scan(sku, user.id);
+  const state = sales.state();
+  if (tender === 'cash') sales.addCash(state.saleId!, state.remaining);
+  else await sales.addCard(state.saleId!, {});
+  now += 1000;
+  return sales.complete(state.saleId!);
+}
+
+const codeOf = async (fn: () => Promise<unknown> | unknown) => {
+  try {
+    await fn();
+  } catch (error) {
+    return error instanceof KassaError ? error.code : String(error);
+  }
+  return 'no error';
+};
+
+const ops = (entity: string) =>
+  (setup.db.prepare('SELECT payload FROM outbox WHERE entity = ? ORDER BY created_at, id').all(entity) as { payload: string }[]).map((r) => JSON.parse(r.payload) as Record<string, unknown>);
+
+beforeEach(() => {
+  setup = makeDatabase();
+  online = true;
+  hqCalls = [];
+  hqAnswer = () => ({ orders: [] });
+  now = Date.UTC(2026, 10, 23, 9);
+  const users = new UsersRepository(setup.db);
+  users.add({ id: 'ana', name: 'Ana', role: 'cashier', pinHash: 'scrypt$1$1$1$a$b' });
+  users.add({ id: 'bob', name: 'Bob', role: 'cashier', pinHash: 'scrypt$1$1$1$a$c' });
+  const catalog = new CatalogRepository(setup.db);
+  catalog.upsertMany([milk, wine]);
+  outbox = new Outbox(setup.db);
+  const carts = new CartRepository(setup.db);
+  cart = new CartService(carts, catalog, 'EUR', { newId: uuidv7, now: () => now } as never);
+  sales = new SaleService({
+    carts,
+    sales: new SaleRepository(setup.db),
+    outbox,
+    numberPrefix: () => 'S01-R01',
+    currency: () => 'EUR',
+    newId: uuidv7,
+    terminal: new SimulatedTerminal(),
+    cardOnline: () => ({ available: true, reason: null }),
+    offlineLimits: () => ({ perPaymentLimit: 5000, totalLimit: 10_000, uploadDeadlineHours: 24 }),
+    managerByPin: async () => ({ name: 'Max' }),
+    now: () => now,
+  } as never);
+});
+afterEach(() => setup.close());
+
+describe('order search', () => {
+  it('finds the day’s orders by number, sequence, amount, tender, member and the cashier’s shift, newest first', async () => {
+    const a = await sell([[milk.sku, 2]]);
+    const b = await sell([[wine.sku, 1]], 'card', bob);
+    const c = await sell([[milk.sku, 1]]);
+    setup.db.prepare("UPDATE sales SET member_id = 'M-7' WHERE id = ?").run(c.saleId);
+    const orders = makeOrders(null);
+    const numbers = async (input: Parameters<OrdersService['search']>[0], user = ana) => (await orders.search(input, user)).orders.map((o) => o.number);
+    expect(await numbers({})).toEqual([c.number, b.number, a.number]);
+    expect(await numbers({ number: b.number })).toEqual([b.number]);
+    expect(await numbers({ number: '3' })).toEqual([c.number]);
+    expect(await numbers({ amount: 258 })).toEqual([a.number]);
+    expect(await numbers({ tender: 'card' })).toEqual([b.number]);
+    expect(await numbers({ memberId: 'M-7' })).toEqual([c.number]);
+    expect(await numbers({ scope: 'shift' }, bob)).toEqual([b.number]);
+    expect(await numbers({ from: now - 500, to: now })).toEqual([c.number]);
+    const first = (await orders.search({ number: a.number }, ana)).orders[0]!;
+    expect(first).toMatchObject({ source: 'local', thisRegister: true, origin: 'S01-R01', tenders: ['cash'], cashier: 'Ana', total: 258 });
+  });
+
+  it('offline it searches this register only and says so; online it merges HQ’s orders after the local ones, marked by source', async () => {
+    const a = await sell([[milk.sku, 1]]);
+    online = false;
+    const orders = makeOrders();
+    expect(await orders.search({}, ana)).toMatchObject({ notice: 'offline', hqSearched: false, orders: [{ number: a.number }] });
+    expect(hqCalls).toEqual([]);
+    online = true;
+    const remote: Order = { id: 'hq-1', number: 'S01-R02-9', registerId: 'reg-2', storeId: 'st', kind: 'sale', total: 500, currency: 'EUR', createdAt: new Date(now).toISOString(), lines: [], originalOrderId: null };
+    hqAnswer = () => ({ orders: [{ ...remote, id: a.saleId, number: a.number, registerId: 'reg-1' }, remote] });
+    const merged = await orders.search({}, ana);
+    expect(merged.notice).toBeNull();
+    expect(merged.orders.map((o) => [o.number, o.source, o.thisRegister])).toEqual([
+      [a.number, 'local', true],
+      ['S01-R02-9', 'hq', false],
+    ]);
+    expect(hqCalls[0]!.path).toMatch(/^\/orders\/search\?limit=100/);
+  });
+
+  it('falls back to local orders with a notice when HQ fails during the search', async () => {
+    await sell([[milk.sku, 1]]);
+    hqAnswer = () => {
+      throw new HqStatusError(503, 'down');
+    };
+    const answer = await makeOrders().search({}, ana);
+    expect(answer).toMatchObject({ notice: 'hq-failed', hqSearched: false });
+    expect(answer.orders).toHaveLength(1);
+  });
+});
+
+describe('refunds', () => {
+  it('refunds part of a line as a new order referencing the original line, in cash, with its operations for HQ', async () => {
+    const sale = await sell([[milk.sku, 3]]);
+    const orders = makeOrders(null);
+    const done = await orders.refund({ orderId: sale.saleId, lines: [{ index: 0, quantity: 2 }], tender: 'cash', reason: 'damaged' }, ana);
+    expect(done.refund).toMatchObject({ kind: 'refund', total: -258, number: 'S01-R01-2', originalOrderId: sale.saleId });
+    expect(done.payments).toEqual([expect.objectContaining({ tender: 'cash', amount: -258, status: 'approved' })]);
+    const [refundOp] = ops('refund');
+    expect(refundOp).toMatchObject({ originalOrderId: sale.saleId, total: -258, lines: [{ sku: milk.sku, quantity: -2, lineTotal: -258, originalLineIndex: 0 }], reason: 'damaged' });
+    expect(ops('payment').at(-1)).toMatchObject({ orderId: done.refund.id, tender: 'cash', amount: -258 });
+    const detail = await orders.detail(sale.saleId, 'local');
+    expect(detail.lines[0]).toMatchObject({ quantity: 3, refunded: 2, refundable: 1 });
+    expect(detail.refunds.map((r) => r.number)).toEqual(['S01-R01-2']);
+  });
+
+  it('never refunds more than remains of a line, nor a line refunded in full, nor a refund', async () => {
+    const sale = await sell([[milk.sku, 2]]);
+    const orders = makeOrders(null);
+    const refund = (quantity: number) => orders.refund({ orderId: sale.saleId, lines: [{ index: 0, quantity }], tender: 'cash', reason: 'r' }, ana);
+    expect(await codeOf(() => refund(3))).toBe('LIMIT_EXCEEDED');
+    const first = await refund(1);
+    expect(await codeOf(() => refund(2))).toBe('LIMIT_EXCEEDED');
+    await refund(1);
+    expect(await codeOf(() => refund(1))).toBe('LIMIT_EXCEEDED');
+    expect(await codeOf(() => orders.refund({ orderId: first.refund.id, lines: [{ index: 0, quantity: 1 }], tender: 'cash', reason: 'r' }, ana))).toBe('NOT_ALLOWED');
+    expect(await codeOf(() => orders.refund({ orderId: sale.saleId, lines: [{ index: 5, quantity: 1 }], tender: 'cash', reason: 'r' }, ana))).toBe('INVALID_INPUT');
+    expect((await orders.detail(sale.saleId, 'local')).policy).toMatchObject({ allowed: false, reasonCode: 'nothing-left' });
+    expect(ops('refund')).toHaveLength(2);
+  });
+
+  it('needs a manager’s PIN above the configured amount', async () => {
+    const sale = await sell([[wine.sku, 1]]);
+    const orders = makeOrders(null);
+    const request = { orderId: sale.saleId, lines: [{ index: 0, quantity: 1 }], tender: 'cash' as const, reason: 'changed mind' };
+    expect(await codeOf(() => orders.refund(request, ana))).toBe('NOT_ALLOWED');
+    expect(await codeOf(() => orders.refund({ ...request, managerPin: '1234' }, ana))).toBe('NOT_A_MANAGER');
+    expect(ops('refund')).toHaveLength(0);
+    await orders.refund({ ...request, managerPin: '9999' }, ana);
+    expect(setup.db.prepare("SELECT approved_by FROM sales WHERE kind = 'refund'").pluck().get()).toBe('Max');
+  });
+
+  it('offline: refunds this register’s orders up to the offline limit; another register’s orders are refused with the reason', async () => {
+    const small = await sell([[milk.sku, 2]]);
+    const big = await sell([[wine.sku, 1]]);
+    online = false;
+    const orders = makeOrders();
+    await orders.refund({ orderId: small.saleId, lines: [{ index: 0, quantity: 1 }], tender: 'cash', reason: 'r' }, ana);
+    expect(await codeOf(() => orders.refund({ orderId: big.saleId, lines: [{ index: 0, quantity: 1 }], tender: 'cash', reason: 'r', managerPin: '9999' }, ana))).toBe('LIMIT_EXCEEDED');
+    expect((await orders.detail(big.saleId, 'local')).policy).toMatchObject({ allowed: true, online: false, offlineLimit: 3000 });
+    const error = await orders.refund({ orderId: 'hq-1', source: 'hq', lines: [{ index: 0, quantity: 1 }], tender: 'cash', reason: 'r' }, ana).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(KassaError);
+    expect((error as KassaError).code).toBe('NOT_ALLOWED');
+    expect((error as KassaError).message).toMatch(/other registers can be refunded only online/);
+    expect(hqCalls).toEqual([]);
+  });
+
+  it('online: refunds another register’s order in cash, counting the refunds HQ already has', async () => {
+    const hqOrder: Order = {
+      id: 'hq-1', number: 'S01-R02-4', registerId: 'reg-2', storeId: 'st', kind: 'sale', total: 387, currency: 'EUR', createdAt: new Date(now).toISOString(),
+      lines: [{ sku: milk.sku, name: 'Milk', quantity: 3, unitPrice: 129, taxClass: 'reduced', lineTotal: 387 }], originalOrderId: null,
+    };
+    const otherRefund = { ...hqOrder, id: 'hq-r', number: 'S01-R02-5', kind: 'refund' as const, total: -258, originalOrderId: 'hq-1', lines: [{ ...hqOrder.lines[0]!, quantity: -2, lineTotal: -258, originalLineIndex: 0 }] };
+    hqAnswer = (_m, path) => ({ orders: path.includes('originalOrderId') ? [otherRefund] : [hqOrder] });
+    const orders = makeOrders();
+    const detail = await orders.detail('hq-1', 'hq');
+    expect(detail.lines[0]).toMatchObject({ refunded: 2, refundable: 1 });
+    expect(detail.policy).toMatchObject({ allowed: true, tenders: ['cash'] });
+    expect(detail.order).toMatchObject({ source: 'hq', thisRegister: false, origin: 'S01-R02' });
+    expect(await codeOf(() => orders.refund({ orderId: 'hq-1', source: 'hq', lines: [{ index: 0, quantity: 2 }], tender: 'cash', reason: 'r' }, ana))).toBe('LIMIT_EXCEEDED');
+    const done = await orders.refund({ orderId: 'hq-1', source: 'hq', lines: [{ index: 0, quantity: 1 }], tender: 'original', reason: 'r' }, ana);
+    expect(done.payments).toEqual([expect.objectContaining({ tender: 'cash', amount: -129 })]);
+    expect(ops('refund')[0]).toMatchObject({ originalOrderId: 'hq-1', lines: [{ originalLineIndex: 0, quantity: -1 }] });
+  });
+
+  it('card refunds go back to the card through HQ online, are stored within the offline card limits offline, and are sent later', async () => {
+    const sale = await sell([[milk.sku, 10]], 'card');
+    const cardPayment = new SaleRepository(setup.db).paymentsOf(sale.saleId)[0]!;
+    hqAnswer = (_m, path, body) =>
+      path === '/payments/refund' ? { refundId: (body as { refundId: string }).refundId, status: 'approved', reference: 'R1', reason: null, last4: '4242' } : { orders: [] };
+    const orders = makeOrders();
+    const request = (quantity: number) => ({ orderId: sale.saleId, lines: [{ index: 0, quantity }], tender: 'original' as const, reason: 'r' });
+    const live = await orders.refund(request(1), ana);
+    expect(live.payments).toEqual([expect.objectContaining({ tender: 'card', amount: -129, status: 'approved' })]);
+    expect(hqCalls.at(-1)).toMatchObject({ path: '/payments/refund', body: { paymentId: cardPayment.id, amount: 129, currency: 'EUR' } });
+    online = false;
+    const stored = await orders.refund(request(2), ana);
+    expect(stored.payments).toEqual([expect.objectContaining({ tender: 'card', amount: -258, status: 'stored' })]);
+    // 5.00 per card refund at most offline.
+    expect(await codeOf(() => orders.refund({ ...request(7), managerPin: '9999' }, ana))).toBe('LIMIT_EXCEEDED');
+    const calls = hqCalls.length;
+    online = true;
+    await orders.forwardCardRefunds();
+    expect(hqCalls.slice(calls)).toEqual([expect.objectContaining({ path: '/payments/refund', body: expect.objectContaining({ refundId: stored.payments[0]!.id, amount: 258 }) })]);
+    expect(new OrdersRepository(setup.db).pendingCardRefunds()).toEqual([]);
+  });
+
+  it('spreads a sale-wide discount over the lines so a full refund gives back exactly what was paid', () => {
+    expect(effectiveLineTotals([{ line_total: 1000 }, { line_total: 500 }, { line_total: 501 }], 1801)).toEqual([900, 450, 451]);
+    expect(effectiveLineTotals([{ line_total: 300 }], 300)).toEqual([300]);
+  });
+});
+
+describe('end of day', () => {
+  it('the Z-report sums sales, refunds and each tender of the day, with outstanding offline cards and the pending count', async () => {
+    const a = await sell([[milk.sku, 2]]);
+    await sell([[wine.sku, 1]], 'card');
+    const orders = makeOrders(null);
+    await orders.refund({ orderId: a.saleId, lines: [{ index: 0, quantity: 1 }], tender: 'cash', reason: 'r' }, ana);
+    const report = orders.report();
+    expect(report).toMatchObject({ salesCount: 2, salesTotal: 258 + 8999, refundsCount: 1, refundsTotal: -129, net: 258 + 8999 - 129, offlineCardOutstanding: 0, closed: null });
+    expect(report.tenders).toEqual([
+      { tender: 'card', in: 8999, out: 0, net: 8999 },
+      { tender: 'cash', in: 258, out: -129, net: 129 },
+    ]);
+    expect(report.pendingSync).toBe(outbox.pending().count);
+    expect(orders.reportHtml('en')).toContain('Refunds (1)');
+  });
+
+  it('refuses to close the day while operations are unsynced unless a manager confirms; closing keeps every operation', async () => {
+    await sell([[milk.sku, 1]]);
+    const orders = makeOrders(null);
+    const pending = outbox.pending().count;
+    expect(pending).toBeGreaterThan(0);
+    expect(await codeOf(() => orders.close(undefined, ana))).toBe('NOT_ALLOWED');
+    expect(await codeOf(() => orders.close('1234', ana))).toBe('NOT_A_MANAGER');
+    now += 1000;
+    const closed = await orders.close('9999', ana);
+    expect(closed.closed).toEqual({ at: now, by: 'Max', unsyncedOperations: pending, managerConfirmed: true });
+    expect(orders.reportHtml('en')).toContain('Day still open');
+    expect(outbox.pending().count).toBe(pending);
+    // A new day starts empty; the closed day's orders stay searchable under "all".
+    expect(orders.report()).toMatchObject({ salesCount: 0, salesTotal: 0 });
+    expect((await orders.search({}, ana)).orders).toEqual([]);
+    expect((await orders.search({ scope: 'all' }, ana)).orders).toHaveLength(1);
+    expect(setup.db.prepare('SELECT unsynced_operations, manager_confirmed, closed_by FROM day_closes').get()).toEqual({ unsynced_operations: pending, manager_confirmed: 1, closed_by: 'Max' });
+  });
+
+  it('closes a fully synced day without a manager', async () => {
+    await sell([[milk.sku, 1]]);
+    setup.db.prepare('DELETE FROM outbox').run();
+    const closed = await makeOrders(null).close(undefined, ana);
+    expect(closed.closed).toMatchObject({ by: 'Ana', unsyncedOperations: 0, managerConfirmed: false });
+    expect(closed.salesCount).toBe(1);
+  });
+});

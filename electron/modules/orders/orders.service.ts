@@ -1,0 +1,467 @@
+import type { User } from '../../../shared/api';
+import { KassaError } from '../../../shared/errors';
+import type { Order } from '../../../shared/hq/feed';
+import type { RefundLine, RefundPayload } from '../../../shared/hq/ops';
+import type { CardRefundResponse } from '../../../shared/hq/payments';
+import {
+  OrderSearchSchema,
+  type OrderDetail,
+  type OrderSearch,
+  type OrderSource,
+  type OrderSummary,
+  type RefundRequest,
+  type ZReport,
+} from '../../../shared/modules/orders.api';
+import { HqRequestError } from '../../hq/http';
+import { HqStatusError } from '../../hq/hq-client';
+import type { OperationDraft, Outbox } from '../../sync/outbox';
+import { tendersOf, type NewRefund, type OrderLineRow, type OrderRow, type OrdersRepository } from './orders.repository';
+import { renderZReport } from './z-report';
+
+/** What the orders module asks of HQ: JSON calls through the register's HQ client (faults reported there). */
+export interface OrdersHq {
+  call<T>(method: string, path: string, body?: unknown, options?: { timeoutMs?: number }): Promise<T>;
+}
+
+export interface OrdersSettings {
+  /** Refunds above this many minor units need a manager's PIN. */
+  refundManagerAbove: number;
+  /** Offline, refunds of this register's orders are allowed up to this many minor units. */
+  offlineRefundLimit: number;
+}
+
+export interface OrdersServiceOptions {
+  orders: OrdersRepository;
+  outbox: Outbox;
+  /** Null in demo mode (no HQ). */
+  hq: OrdersHq | null;
+  /** Whether HQ's orders service may be asked now: connectivity's verdict, never the network. */
+  online: () => boolean;
+  registerId: () => string | null;
+  numberPrefix: () => string;
+  currency: () => string;
+  storeName: () => string;
+  newId: () => string;
+  settings: () => OrdersSettings;
+  offlineCard: () => { perPaymentLimit: number; totalLimit: number; uploadDeadlineHours: number };
+  /** A manager's approval through the register's role policy (logged there; wrong PINs count towards its lockout). */
+  approve: (pin: string, action: 'orders.refund' | 'day.close', detail: Record<string, unknown>) => Promise<{ name: string }>;
+  pendingSync: () => number;
+  deadLetters: () => number;
+  hqTimeoutMs: number;
+  log: { info(obj: object, msg: string): void; warn(obj: object, msg: string): void };
+  now?: () => number;
+}
+
+interface OriginalOrder {
+  summary: OrderSummary;
+  lines: Omit<OrderLineRow, 'original_line_index'>[];
+  memberId: string | null;
+}
+
+const CROSS_REGISTER_OFFLINE = 'The till is offline: orders of other registers can be refunded only online, when HQ can check what was refunded already. Refund it at its own register or once online.';
+const originOf = (number: string) => number.split('-').slice(0, -1).join('-');
+
+/**
+ * The orders of the register: search (this register's database first, HQ across registers and stores
+ * when online), detail, refunds as new orders that reference the original, and the end of the day.
+ */
+export class OrdersService {
+  private readonly now: () => number;
+  private forwarding: Promise<void> | null = null;
+
+  constructor(private readonly o: OrdersServiceOptions) {
+    this.now = o.now ?? Date.now;
+  }
+
+  /** The start of the business day: just after the last day close (null before the first close). */
+  dayStart(): number | null {
+    const last = this.o.orders.lastDayClose();
+    return last ? last.closed_at + 1 : null;
+  }
+
+  async search(input: OrderSearch, user: User): Promise<{ orders: OrderSummary[]; notice: 'offline' | 'hq-failed' | null; hqSearched: boolean }> {
+    const q = OrderSearchSchema.parse(input);
+    const number = q.number?.trim() || undefined;
+    const sequence = number && /^\d{1,12}$/.test(number) ? Number(number) : undefined;
+    const dayStart = q.scope === 'all' ? null : this.dayStart();
+    const from = Math.max(q.from ?? -Infinity, dayStart ?? -Infinity);
+    const local = this.o.orders
+      .search({
+        from: Number.isFinite(from) ? from : null,
+        to: q.to ?? null,
+        number: sequence === undefined ? number : undefined,
+        sequence,
+        amount: q.amount,
+        tender: q.tender,
+        memberId: q.memberId,
+        cashierId: q.scope === 'shift' ? user.id : undefined,
+        limit: q.limit,
+      })
+      .map((row) => this.summary(row));
+    // The shift is this register's by definition; demo mode has no HQ to ask.
+    if (!this.o.hq || q.scope === 'shift' || !this.o.registerId()) return { orders: local, notice: null, hqSearched: false };
+    if (!this.o.online()) return { orders: local, notice: 'offline', hqSearched: false };
+    const params = new URLSearchParams({ limit: String(q.limit) });
+    if (number && sequence === undefined) params.set('number', number);
+    if (Number.isFinite(from)) params.set('from', new Date(from).toISOString());
+    if (q.to !== undefined) params.set('to', new Date(q.to).toISOString());
+    if (q.amount !== undefined) params.set('amount', String(q.amount));
+    if (q.tender) params.set('tender', q.tender);
+    if (q.memberId) params.set('memberId', q.memberId);
+    let remote: Order[];
+    try {
+      remote = (await this.o.hq.call<{ orders: Order[] }>('GET', `/orders/search?${params.toString()}`, undefined, { timeoutMs: this.o.hqTimeoutMs })).orders;
+    } catch (error) {
+      // A timeout or 5xx was already reported to connectivity by the HQ client as a service fault.
+      this.o.log.warn({ err: error }, 'HQ order search failed; showing this register’s orders only');
+      return { orders: local, notice: 'hq-failed', hqSearched: false };
+    }
+    const seen = new Set(local.map((o) => o.id));
+    const merged = [...local];
+    for (const order of remote) {
+      if (seen.has(order.id)) continue;
+      if (sequence !== undefined && !order.number.endsWith(`-${sequence}`)) continue;
+      seen.add(order.id);
+      merged.push(this.remoteSummary(order));
+    }
+    return { orders: merged.slice(0, Math.max(q.limit, local.length)), notice: null, hqSearched: true };
+  }
+
+  async detail(orderId: string, source: OrderSource): Promise<OrderDetail> {
+    const original = await this.original(orderId, source);
+    const local = this.o.orders.refunds(orderId).map((r) => this.summary(r));
+    const refunded = await this.refundedQuantities(original, source);
+    const lines = original.lines.map((line) => {
+      const done = refunded.quantities.get(line.index) ?? 0;
+      return { index: line.index, sku: line.sku, name: line.name, quantity: line.quantity, unitPrice: line.unit_price, lineTotal: line.line_total, refunded: done, refundable: Math.max(0, line.quantity - done) };
+    });
+    const refunds = [...local, ...refunded.remote.filter((r) => !local.some((l) => l.id === r.id))];
+    const payments =
+      source === 'local'
+        ? this.o.orders.payments(orderId).map((p) => ({ id: p.id, tender: p.tender, amount: p.amount, status: p.status, last4: p.card_last4 }))
+        : [];
+    return { order: original.summary, lines, payments, refunds, policy: this.policy(original, source, lines.some((l) => l.refundable > 0)) };
+  }
+
+  /**
+   * A refund: a new completed order under the register's next number, lines with negative quantities
+   * referencing the original lines, payments back to the original tender (or cash), and its operations
+   * for HQ — in one transaction. Never more than what remains refundable of a line.
+   */
+  async refund(request: RefundRequest, user: User): Promise<{ refund: OrderSummary; payments: OrderDetail['payments'] }> {
+    const source = request.source ?? 'local';
+    const original = await this.original(request.orderId, source);
+    const refunded = await this.refundedQuantities(original, source);
+    const policy = this.policy(original, source, true);
+    if (!policy.allowed) throw new KassaError('NOT_ALLOWED', policy.reason ?? 'This order cannot be refunded here.');
+    const seen = new Set<number>();
+    const effective = effectiveLineTotals(original.lines, original.summary.total);
+    const lines: RefundLine[] = [];
+    for (const wanted of request.lines) {
+      if (seen.has(wanted.index)) throw new KassaError('INVALID_INPUT', `Line ${wanted.index + 1} is listed twice; list each line once with its quantity.`);
+      seen.add(wanted.index);
+      const line = original.lines[wanted.index];
+      if (!line) throw new KassaError('INVALID_INPUT', `Order ${original.summary.number} has no line ${wanted.index + 1}.`);
+      const done = refunded.quantities.get(wanted.index) ?? 0;
+      const left = Math.max(0, line.quantity - done);
+      if (left === 0) throw new KassaError('LIMIT_EXCEEDED', `${line.name} was already refunded in full; nothing of it is left to refund.`);
+      if (wanted.quantity > left) throw new KassaError('LIMIT_EXCEEDED', `Only ${left} of ${line.name} can still be refunded (${done} of ${line.quantity} already were).`);
+      const eff = effective[wanted.index]!;
+      const amount = Math.round((eff * (done + wanted.quantity)) / line.quantity) - Math.round((eff * done) / line.quantity);
+      lines.push({ sku: line.sku, name: line.name, quantity: -wanted.quantity, unitPrice: line.unit_price, taxClass: line.tax_class, lineTotal: -amount, originalLineIndex: wanted.index });
+    }
+    const amount = -lines.reduce((sum, l) => sum + l.lineTotal, 0);
+    const settings = this.o.settings();
+    if (!policy.online && policy.offlineLimit !== null && amount > policy.offlineLimit) {
+      throw new KassaError('LIMIT_EXCEEDED', `Offline, refunds are allowed up to the offline limit only; this one is above it. Refund it when the till is online again.`);
+    }
+    let approvedBy: string | null = null;
+    if (amount > settings.refundManagerAbove) {
+      if (!request.managerPin) throw new KassaError('NOT_ALLOWED', 'This refund is above the amount a cashier may refund alone. A manager must approve it with their PIN.');
+      approvedBy = (await this.o.approve(request.managerPin, 'orders.refund', { order: original.summary.number, amount })).name;
+    }
+    const refundId = this.o.newId();
+    const payments = await this.refundPayments(refundId, original, source, amount, request.tender);
+    const now = this.now();
+    const draft: NewRefund = {
+      id: refundId,
+      cashierId: user.id,
+      currency: original.summary.currency,
+      total: -amount,
+      originalOrderId: original.summary.id,
+      originalNumber: original.summary.number,
+      reason: request.reason,
+      approvedBy,
+      memberId: original.memberId,
+      lines: lines.map((l) => ({ ...l, originalLineIndex: l.originalLineIndex! })),
+      payments,
+    };
+    const written = this.o.outbox.write(() => {
+      const { number } = this.o.orders.insertRefund(draft, this.o.numberPrefix(), now);
+      const iso = new Date(now).toISOString();
+      const payload: RefundPayload = {
+        id: refundId,
+        number,
+        cashierId: user.id,
+        currency: draft.currency,
+        lines,
+        total: -amount,
+        createdAt: iso,
+        originalOrderId: draft.originalOrderId,
+        reason: request.reason,
+        ...(draft.memberId ? { memberId: draft.memberId } : {}),
+      };
+      const operations: OperationDraft[] = [
+        { entity: 'refund', entityId: refundId, type: 'completed', payload },
+        ...payments.map((p) => ({
+          entity: 'payment' as const,
+          entityId: p.id,
+          type: 'recorded' as const,
+          payload: { id: p.id, orderId: refundId, tender: p.tender, amount: p.amount, status: p.status, ...(p.reference ? { reference: p.reference } : {}), createdAt: iso },
+        })),
+      ];
+      return { result: number, operations };
+    }, now);
+    this.o.log.info({ refund: written, original: original.summary.number, amount, approvedBy, cashier: user.name }, 'refund recorded');
+    const row = this.o.orders.get(refundId)!;
+    return { refund: this.summary(row), payments: payments.map((p) => ({ id: p.id, tender: p.tender, amount: p.amount, status: p.status, last4: p.last4 })) };
+  }
+
+  /** Sends card refunds taken offline to HQ's card acquirer once online (single-flight; idempotent by refund id). */
+  forwardCardRefunds(): Promise<void> {
+    if (!this.o.hq || !this.o.online()) return Promise.resolve();
+    this.forwarding ??= this.forwardAll().finally(() => (this.forwarding = null));
+    return this.forwarding;
+  }
+
+  report(): ZReport {
+    const last = this.o.orders.lastDayClose();
+    return this.buildReport(last ? last.closed_at : 0, this.now(), null);
+  }
+
+  /**
+   * Closes the day. Refused while operations have not reached HQ unless a manager confirms with their
+   * PIN; the decision is logged and the report says how many were unsynced. Nothing is discarded.
+   */
+  async close(managerPin: string | undefined, user: User): Promise<ZReport> {
+    const unsynced = this.o.pendingSync() + this.o.deadLetters();
+    let by = user.name;
+    let confirmed = false;
+    if (unsynced > 0) {
+      if (!managerPin) {
+        throw new KassaError('NOT_ALLOWED', `${unsynced} operation${unsynced === 1 ? ' has' : 's have'} not reached HQ yet. Wait for the upload, or a manager confirms closing the day with their PIN (nothing is discarded).`);
+      }
+      by = (await this.o.approve(managerPin, 'day.close', { unsynced })).name;
+      confirmed = true;
+    } else if (managerPin) {
+      by = (await this.o.approve(managerPin, 'day.close', { unsynced })).name;
+    }
+    const now = this.now();
+    const last = this.o.orders.lastDayClose();
+    const report = this.buildReport(last ? last.closed_at : 0, now, { at: now, by, unsyncedOperations: unsynced, managerConfirmed: confirmed });
+    this.o.orders.recordDayClose({ id: this.o.newId(), closedAt: now, closedBy: by, unsynced, confirmed, report: JSON.stringify(report) });
+    if (unsynced > 0) this.o.log.warn({ manager: by, unsynced }, 'day closed by a manager with operations not yet synced (all kept in the outbox)');
+    else this.o.log.info({ by }, 'day closed');
+    return report;
+  }
+
+  /** The open day's report, or right after a close the closed day's, as printable HTML. */
+  reportHtml(locale: string): string {
+    return renderZReport(this.report(), { storeName: this.o.storeName(), register: this.o.numberPrefix(), locale });
+  }
+
+  private buildReport(after: number, to: number, closed: ZReport['closed']): ZReport {
+    const { orders, tenders } = this.o.orders.dayTotals(after, to);
+    const sales = orders.find((o) => o.kind === 'sale');
+    const refunds = orders.find((o) => o.kind === 'refund');
+    const firsts = orders.map((o) => o.first).filter((t): t is number => t !== null);
+    return {
+      from: after > 0 ? after : firsts.length ? Math.min(...firsts) : null,
+      to,
+      currency: this.o.currency(),
+      salesCount: sales?.n ?? 0,
+      salesTotal: sales?.total ?? 0,
+      refundsCount: refunds?.n ?? 0,
+      refundsTotal: refunds?.total ?? 0,
+      net: (sales?.total ?? 0) + (refunds?.total ?? 0),
+      tenders: tenders.map((t) => ({ tender: t.tender, in: t.inflow, out: t.outflow, net: t.inflow + t.outflow })),
+      offlineCardOutstanding: this.o.orders.offlineCardOutstanding(),
+      pendingSync: this.o.pendingSync(),
+      deadLetters: this.o.deadLetters(),
+      closed,
+    };
+  }
+
+  private async forwardAll(): Promise<void> {
+    for (const payment of this.o.orders.pendingCardRefunds()) {
+      if (!payment.refund_of) continue;
+      try {
+        const answer = await this.o.hq!.call<CardRefundResponse>(
+          'POST',
+          '/payments/refund',
+          { refundId: payment.id, paymentId: payment.refund_of, amount: -payment.amount, currency: payment.currency },
+          { timeoutMs: this.o.hqTimeoutMs },
+        );
+        this.o.orders.settleCardRefund(payment.id, answer.status === 'approved' ? 'settled' : 'declined', answer.reason, answer.reference);
+        this.o.log.info({ payment: payment.id, status: answer.status }, 'stored card refund sent');
+      } catch (error) {
+        if (error instanceof HqStatusError && error.status >= 400 && error.status < 500) {
+          this.o.orders.settleCardRefund(payment.id, 'declined', `HQ refused the card refund (${error.status}); refund it another way.`, null);
+        } else {
+          this.o.log.warn({ err: error, payment: payment.id }, 'a stored card refund could not be sent yet; it stays stored');
+          return;
+        }
+      }
+    }
+  }
+
+  private async refundPayments(refundId: string, original: OriginalOrder, source: OrderSource, amount: number, tender: 'original' | 'cash'): Promise<NewRefund['payments']> {
+    const cash = (value: number): NewRefund['payments'][number] => ({ id: `${refundId}:cash`, tender: 'cash', amount: -value, status: 'approved', reference: null, last4: null, refundOf: null, uploadDeadline: null });
+    if (tender === 'cash' || source !== 'local') return [cash(amount)];
+    const originalPayments = this.o.orders.payments(original.summary.id).filter((p) => p.amount > 0 && p.status !== 'declined' && p.settlement !== 'declined');
+    // What each original card payment has already given back through earlier refunds.
+    const given = new Map<string, number>();
+    for (const refund of this.o.orders.refunds(original.summary.id)) {
+      for (const p of this.o.orders.payments(refund.id)) if (p.refund_of && p.settlement !== 'declined') given.set(p.refund_of, (given.get(p.refund_of) ?? 0) - p.amount);
+    }
+    const out: NewRefund['payments'] = [];
+    let left = amount;
+    for (const card of originalPayments.filter((p) => p.tender === 'card')) {
+      const room = card.amount - (given.get(card.id) ?? 0);
+      if (room <= 0 || left === 0) continue;
+      const part = Math.min(room, left);
+      out.push(await this.cardRefund(`${refundId}:card:${out.length}`, card.id, card.card_last4, part, original.summary.currency));
+      left -= part;
+    }
+    if (left > 0) out.push(cash(left));
+    return out;
+  }
+
+  private async cardRefund(id: string, paymentId: string, last4: string | null, amount: number, currency: string): Promise<NewRefund['payments'][number]> {
+    const approved = (reference: string | null) => ({ id, tender: 'card' as const, amount: -amount, status: 'approved' as const, reference, last4, refundOf: paymentId, uploadDeadline: null });
+    if (!this.o.hq) return approved('SIMULATED');
+    if (this.o.online()) {
+      try {
+        const answer = await this.o.hq.call<CardRefundResponse>('POST', '/payments/refund', { refundId: id, paymentId, amount, currency }, { timeoutMs: this.o.hqTimeoutMs });
+        if (answer.status === 'declined') throw new KassaError('PAYMENT_DECLINED', `The card refund was declined${answer.reason ? `: ${answer.reason.replace(/\.$/, '')}` : ''}. Refund in cash instead.`);
+        return approved(answer.reference);
+      } catch (error) {
+        if (error instanceof KassaError) throw error;
+        if (error instanceof HqStatusError && error.status < 500) throw new KassaError('PAYMENT_DECLINED', 'HQ did not accept this card refund (the original card payment is not known there yet). Refund in cash instead.');
+        if (!(error instanceof HqStatusError) && !(error instanceof HqRequestError)) throw error;
+        this.o.log.warn({ err: error }, 'card refund got no answer from HQ; storing it to send later');
+      }
+    }
+    const limits = this.o.offlineCard();
+    const stored = this.o.orders.pendingCardRefunds().reduce((sum, p) => sum - p.amount, 0);
+    if (amount > limits.perPaymentLimit || stored + amount > limits.totalLimit) {
+      throw new KassaError('LIMIT_EXCEEDED', 'This card refund is above the offline card limit, so it cannot be stored to send later. Refund in cash, or wait until the till is online.');
+    }
+    return { id, tender: 'card', amount: -amount, status: 'stored', reference: null, last4, refundOf: paymentId, uploadDeadline: this.now() + limits.uploadDeadlineHours * 3_600_000 };
+  }
+
+  private policy(original: OriginalOrder, source: OrderSource, anythingLeft: boolean): OrderDetail['policy'] {
+    const settings = this.o.settings();
+    const online = !this.o.hq || this.o.online();
+    const base = { managerAbove: settings.refundManagerAbove, offlineLimit: online ? null : settings.offlineRefundLimit, online };
+    const tenders: ('original' | 'cash')[] = source === 'local' ? ['original', 'cash'] : ['cash'];
+    if (original.summary.kind === 'refund') return { ...base, allowed: false, reasonCode: 'refund-of-refund', reason: 'This is a refund; a refund cannot be refunded again.', tenders };
+    if (!anythingLeft) return { ...base, allowed: false, reasonCode: 'nothing-left', reason: 'Every line of this order has been refunded already.', tenders };
+    if (!online && !original.summary.thisRegister) {
+      return { ...base, allowed: false, reasonCode: 'cross-register-offline', reason: CROSS_REGISTER_OFFLINE, tenders };
+    }
+    return { ...base, allowed: true, reasonCode: null, reason: null, tenders };
+  }
+
+  private async original(orderId: string, source: OrderSource): Promise<OriginalOrder> {
+    if (source === 'local') {
+      const row = this.o.orders.get(orderId);
+      if (!row) throw new KassaError('NOT_FOUND', 'There is no such order on this register.');
+      return { summary: this.summary(row), lines: this.o.orders.lines(orderId), memberId: row.member_id };
+    }
+    const order = (await this.hqOrders({ id: orderId }))[0];
+    if (!order) throw new KassaError('NOT_FOUND', 'HQ knows no such order.');
+    return {
+      summary: this.remoteSummary(order),
+      lines: order.lines.map((l, index) => ({ index, sku: l.sku, name: l.name, quantity: l.quantity, unit_price: l.unitPrice, tax_class: l.taxClass, line_total: l.lineTotal })),
+      memberId: null,
+    };
+  }
+
+  /** Refunded quantities per line: this register's refunds, plus (online) those HQ has from other registers. */
+  private async refundedQuantities(original: OriginalOrder, source: OrderSource): Promise<{ quantities: Map<number, number>; remote: OrderSummary[] }> {
+    const quantities = this.o.orders.refundedQuantities(original.summary.id);
+    const remote: OrderSummary[] = [];
+    if (source === 'local' || original.summary.kind === 'refund') return { quantities, remote };
+    const localIds = new Set(this.o.orders.refunds(original.summary.id).map((r) => r.id));
+    for (const refund of await this.hqOrders({ originalOrderId: original.summary.id })) {
+      if (localIds.has(refund.id)) continue;
+      remote.push(this.remoteSummary(refund));
+      for (const line of refund.lines as RefundLine[]) {
+        if (line.originalLineIndex === undefined) continue;
+        quantities.set(line.originalLineIndex, (quantities.get(line.originalLineIndex) ?? 0) - line.quantity);
+      }
+    }
+    return { quantities, remote };
+  }
+
+  private async hqOrders(filter: Record<string, string>): Promise<Order[]> {
+    if (!this.o.hq || !this.o.online()) throw new KassaError('NOT_ALLOWED', CROSS_REGISTER_OFFLINE);
+    try {
+      const params = new URLSearchParams({ ...filter, limit: '1000' });
+      return (await this.o.hq.call<{ orders: Order[] }>('GET', `/orders/search?${params.toString()}`, undefined, { timeoutMs: this.o.hqTimeoutMs })).orders;
+    } catch {
+      throw new KassaError('HQ_UNAVAILABLE', 'HQ did not answer about this order. Try again, or refund orders of this register while HQ is away.');
+    }
+  }
+
+  private summary(row: OrderRow): OrderSummary {
+    return {
+      id: row.id,
+      number: row.number,
+      kind: row.kind,
+      total: row.total,
+      currency: row.currency,
+      createdAt: row.completed_at,
+      cashier: row.cashier,
+      tenders: tendersOf(row),
+      memberId: row.member_id,
+      originalOrderId: row.original_order_id,
+      source: 'local',
+      origin: originOf(row.number),
+      thisRegister: true,
+    };
+  }
+
+  private remoteSummary(order: Order): OrderSummary {
+    return {
+      id: order.id,
+      number: order.number,
+      kind: order.kind,
+      total: order.total,
+      currency: order.currency,
+      createdAt: Date.parse(order.createdAt),
+      cashier: null,
+      tenders: [],
+      memberId: null,
+      originalOrderId: order.originalOrderId,
+      source: 'hq',
+      origin: originOf(order.number),
+      thisRegister: order.registerId === this.o.registerId(),
+    };
+  }
+}
+
+/** Each line's share of what the order actually charged (a sale-wide discount spread over the lines). */
+export function effectiveLineTotals(lines: readonly { line_total: number }[], orderTotal: number): number[] {
+  const sum = lines.reduce((s, l) => s + l.line_total, 0);
+  if (sum === orderTotal || sum === 0) return lines.map((l) => l.line_total);
+  let given = 0;
+  return lines.map((l, i) => {
+    if (i === lines.length - 1) return orderTotal - given;
+    const share = Math.round((l.line_total * orderTotal) / sum);
+    given += share;
+    return share;
+  });
+}
