@@ -8,6 +8,7 @@ import { useConnectivity } from './hooks/useConnectivity';
 import { useSyncStatus } from './hooks/useSyncStatus';
 import { useKassaEvent } from './hooks/useKassaEvent';
 import { CheckoutScreen } from './screens/CheckoutScreen';
+import { DiagnosticsScreen } from './screens/diagnostics/DiagnosticsScreen';
 import { CompletedScreen } from './screens/CompletedScreen';
 import { EnrolScreen } from './screens/EnrolScreen';
 import { TenderScreen } from './screens/TenderScreen';
@@ -15,8 +16,13 @@ import { LoginScreen } from './screens/LoginScreen';
 import { setLocale } from './i18n';
 
 /** The screens of a signed-in register besides the sale itself; each module adds its own. */
-type View = 'sale';
-const VIEWS: NavItem<View>[] = [{ id: 'sale', label: 'Sale', shortcut: 'Alt+s', hint: 'Alt+S' }];
+type View = 'sale' | 'diagnostics';
+const VIEWS: NavItem<View>[] = [
+  { id: 'sale', label: 'Sale', shortcut: 'Alt+s', hint: 'Alt+S' },
+  { id: 'diagnostics', label: 'Diagnostics', shortcut: 'Alt+d', hint: 'Alt+D' },
+];
+/** Views only a signed-in manager sees. */
+const MANAGER_VIEWS: readonly View[] = ['diagnostics'];
 
 export function App() {
   const [info, setInfo] = useState<AppInfo | null>(null);
@@ -37,12 +43,13 @@ export function App() {
     if (info) setLocale(info.locale);
   }, [info]);
 
+  const views = VIEWS.filter((v) => user?.role === 'manager' || !MANAGER_VIEWS.includes(v.id));
   const signOut = () => void call('session.logout', {}).then(() => setUser(null));
 
   return (
     <div className="app">
       <StatusBar info={info} connectivity={connectivity} user={user ?? null} sync={sync} onSignOut={signOut} />
-      {user && info && VIEWS.length > 1 ? <NavBar items={VIEWS} current={view} onSelect={setView} /> : null}
+      {user && info && views.length > 1 ? <NavBar items={views} current={view} onSelect={setView} /> : null}
       {user === undefined || !info ? (
         <main className="loading" aria-busy="true">
           Starting…
@@ -68,6 +75,8 @@ export function App() {
             setStep('cart');
           }}
         />
+      ) : user?.role === 'manager' && view === 'diagnostics' ? (
+        <DiagnosticsScreen info={info} />
       ) : user ? (
         <CheckoutScreen info={info} onPay={() => setStep('tender')} />
       ) : (
