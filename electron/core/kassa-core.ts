@@ -12,10 +12,6 @@ import { openDatabase, type KassaDatabase } from '../db/open';
 import { seedDemoData } from '../demo/seed';
 import { HqClient, HqStatusError } from '../hq/hq-client';
 import { IdentityStore } from '../hq/identity';
-import { authHandlers, guardSession } from '../modules/auth/auth.handlers';
-import { AutoLock } from '../modules/auth/auto-lock';
-import { PinLockout } from '../modules/auth/lockout';
-import { Policy } from '../modules/auth/policy';
 import { SessionService } from '../modules/auth/session.service';
 import { UsersRepository } from '../modules/auth/users.repository';
 import { CatalogRepository } from '../modules/catalog/catalog.repository';
@@ -140,39 +136,19 @@ export async function createKassaCore({ config, log, nativeBinding, printReceipt
       return info();
     };
 
-    // Auth: wrong PINs lock sign-in and approvals (kept across restarts); idle time locks the screen.
-    const lockout = new PinLockout(config.dataDir, () => settings.auth);
-    const autoLock = new AutoLock({ autoLockMs: () => Math.round(settings.auth.autoLockMinutes * 60_000), onIdle: () => session.lock() });
-    const session: SessionService = new SessionService({
+    const session = new SessionService(
       users,
-      lockout,
-      onChange: (state) => {
-        if (state.user && !state.locked) autoLock.start();
-        else autoLock.stop();
-        events.emit({ name: 'session.changed', payload: { ...state, signInLockedUntil: lockout.lockedUntil('login') } });
-      },
-      online: hq
+      (user) => events.emit({ name: 'session.changed', payload: { user } }),
+      hq
         ? { available: () => identity.get() !== null && connectivity.isAvailable('auth'), login: (pin) => hq.call('POST', '/auth/login', { pin }, { timeoutMs: settings.connectivity.probeTimeoutMs * 2 }) }
         : null,
-      offlineLoginDays: () => settings.auth.offlineLoginDays,
-      // Another cashier takes over a locked till: the open cart is held for the one who left, unless money was taken on it.
-      onSwitchUser: (from, to) => {
-        try {
-          cart.hold(`${from.name}'s sale`, to.id);
-        } catch {
-          // Empty, or a payment already taken: the sale stays open for the next cashier to finish.
-        }
-      },
-      log: (message, detail) => log.info(detail, message),
-    });
-    stops.push(() => autoLock.stop());
-    const policy = new Policy({ managerByPin: (pin) => session.managerByPin(pin), lockout, log });
+    );
     const currency = () => identity.get()?.currency ?? settings.store.currency;
     const cartRepository = new CartRepository(db, new CartPricing(db, () => settings.store));
     const cart = new CartService(cartRepository, catalog, settings.store.currency, {
       newId: uuidv7,
       embeddedBarcode: () => settings.checkout.embeddedBarcode,
-      managerByPin: (pin, action) => policy.requireManager(pin, action),
+      managerByPin: (pin) => session.managerByPin(pin),
     });
     // Every cart operation answers with the cart and tells every window showing it.
     const cartChanged = (updated: Cart): Cart => {
@@ -196,8 +172,7 @@ export async function createKassaCore({ config, log, nativeBinding, printReceipt
         return { available: false, reason: 'HQ reports the checkout service degraded: card payments are stored and sent to HQ later.' };
       },
       offlineLimits: () => settings.offlineCard,
-      managerByPin: (pin, action) => policy.requireManager(pin, action),
-      cashRounding: () => settings.store.cashRoundingMinor,
+      managerByPin: (pin) => session.managerByPin(pin),
     });
     outbox.onWrite(() => events.emit({ name: 'cart.changed', payload: cart.get() }));
     const receipts = new ReceiptService({
@@ -226,7 +201,7 @@ export async function createKassaCore({ config, log, nativeBinding, printReceipt
       newId: uuidv7,
       settings: () => settings.orders,
       offlineCard: () => settings.offlineCard,
-      approve: (pin, action, detail) => policy.requireManager(pin, action, detail),
+      approve: (pin) => session.managerByPin(pin),
       pendingSync: () => outbox.pending().count,
       deadLetters: () => sync.deadLetters.list().length,
       hqTimeoutMs: settings.connectivity.probeTimeoutMs * 2,
@@ -274,7 +249,12 @@ export async function createKassaCore({ config, log, nativeBinding, printReceipt
       'app.info': () => info(),
       ...ordersHandlers({ orders, session, synced: () => sync.changed(), locale: config.locale }),
       'register.enrol': ({ code }) => enrol(code),
-      ...authHandlers({ session, lockout }),
+      'session.get': () => ({ user: session.current() }),
+      'session.login': async ({ pin }) => ({ user: await session.login(pin) }),
+      'session.logout': () => {
+        session.logout();
+        return { user: null };
+      },
       'catalog.lookup': ({ code }) => {
         session.require();
         return { product: cart.lookup(code) };
@@ -348,7 +328,7 @@ export async function createKassaCore({ config, log, nativeBinding, printReceipt
         return { deadLetters: sync.deadLetters.list() };
       },
       'sync.retry': async ({ id, managerPin }) => {
-        const manager = await policy.requireManager(managerPin, 'sync.retry', { op: id });
+        const manager = await session.managerByPin(managerPin);
         if (!sync.deadLetters.get(id)) throw new KassaError('NOT_FOUND', 'That operation is no longer in the list.');
         sync.deadLetters.retry(id, manager.name, Date.now());
         log.info({ op: id, manager: manager.name }, 'dead letter put back in the outbox');
@@ -357,7 +337,7 @@ export async function createKassaCore({ config, log, nativeBinding, printReceipt
         return sync.status();
       },
       'sync.discard': async ({ id, managerPin }) => {
-        const manager = await policy.requireManager(managerPin, 'sync.discard', { op: id });
+        const manager = await session.managerByPin(managerPin);
         if (!sync.deadLetters.get(id)) throw new KassaError('NOT_FOUND', 'That operation is no longer in the list.');
         sync.deadLetters.discard(id, manager.name, Date.now());
         log.warn({ op: id, manager: manager.name }, 'dead letter discarded by a manager');
@@ -366,7 +346,7 @@ export async function createKassaCore({ config, log, nativeBinding, printReceipt
       },
     };
     log.info({ dataDir: config.dataDir, mode: info().mode, store: info().storeCode, register: info().registerCode }, 'register core started');
-    return { dispatch: guardSession(handle(handlers, log), session, autoLock), events, settings, connectivity, sync, sales, close };
+    return { dispatch: handle(handlers, log), events, settings, connectivity, sync, sales, close };
   } catch (error) {
     close();
     throw error;
