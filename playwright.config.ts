@@ -18,6 +18,11 @@ export default defineConfig({
       testIgnore: 'electron/**',
       use: { browserName: 'chromium', launchOptions: { executablePath: chromiumExecutable(), args: CHROMIUM_ARGS } },
     },
-    { name: 'electron', testMatch: 'electron/**/*.spec.ts' },
+    // The journeys take their register from a fixture (e2e/support/till.ts), so they run in the Electron app too.
+    {
+      name: 'electron',
+      testMatch: ['electron/**/*.spec.ts', 'shift.spec.ts', 'resilience.spec.ts'],
+      use: { launchOptions: { executablePath: chromiumExecutable(), args: CHROMIUM_ARGS } },
+    },
   ],
 });

@@ -10,8 +10,6 @@ import { runPackageBin } from './package-bin.mjs';
 import { electronStatus } from './electron-available.mjs';
 import { REBUILD_HINT, rebuildElectronNative } from './rebuild-electron.mjs';
 
-
-
 const status = electronStatus();
 if (status.path === null) {
   process.stderr.write(
@@ -25,6 +23,9 @@ if (status.path === null) {
       `  On a machine that can download them, run:`,
       `    npm install && npm run dist              (add -- --linux or -- --win to pick the targets)`,
       `  The installers are written to release/.`,
+      `  Meanwhile, on this machine:`,
+      `    npm run preview                           (the same register in the browser, no Electron needed)`,
+      `    npx vitest run scripts/packaging.test.ts  (checks the installer configuration and the icons)`,
       '',
     ].join('\n'),
   );

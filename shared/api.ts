@@ -8,6 +8,7 @@ import type { Channel, EventName } from './channels';
 import { membershipApi } from './modules/membership.api';
 import { ordersApi } from './modules/orders.api';
 import { adminApi } from './modules/admin.api';
+import { authApi, SessionStateSchema } from './modules/auth.api';
 import {
   AppInfoSchema,
   CartSchema,
@@ -35,7 +36,7 @@ const managerPin = z.string().regex(/^\d{4,8}$/, 'A PIN is 4 to 8 digits');
 
 export const api = {
   'app.info': { input: empty, output: AppInfoSchema },
-  'session.get': { input: empty, output: z.object({ user: UserSchema.nullable() }) },
+  'session.get': { input: empty, output: SessionStateSchema },
   'session.login': { input: z.object({ pin: z.string().regex(/^\d{4,8}$/, 'A PIN is 4 to 8 digits') }).strict(), output: z.object({ user: UserSchema }) },
   'session.logout': { input: empty, output: z.object({ user: z.null() }) },
   'catalog.lookup': { input: z.object({ code: scanText }).strict(), output: z.object({ product: ProductSchema }) },
@@ -87,6 +88,7 @@ export const api = {
   ...ordersApi,
   ...membershipApi,
   ...adminApi,
+  ...authApi,
 } as const satisfies Record<Channel, { input: z.ZodType; output: z.ZodType }>;
 
 export type Api = typeof api;
@@ -95,7 +97,7 @@ export type ChannelOutput<C extends Channel> = z.infer<Api[C]['output']>;
 
 export const eventSchemas = {
   'connectivity.changed': ConnectivityStateSchema,
-  'session.changed': z.object({ user: UserSchema.nullable() }),
+  'session.changed': SessionStateSchema,
   'cart.changed': CartSchema,
   'sync.changed': SyncStatusSchema,
   'app.changed': AppInfoSchema,

@@ -36,6 +36,8 @@ export const CHANNELS = [
   'sync.retry',
   'sync.discard',
   'register.enrol',
+  // auth: unlocking a screen that auto-locked
+  'session.unlock',
   // orders: order list and search, refunds, end of day
   'orders.search',
   'orders.detail',

@@ -10,8 +10,14 @@ export interface RunningRegister {
   url: string;
   origin: string;
   dataDir: string;
+  /** The web host's process id (the register process itself, also when started inside a network namespace). */
+  pid: number;
+  /** Resolves when the host process has exited. */
+  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
   /** Everything the web host wrote, for failure messages. */
   output(): string;
+  /** Kills the host at once (SIGKILL unless told): a crash, its data folder kept. */
+  kill(signal?: NodeJS.Signals): Promise<void>;
   /** Stops the host; its data folder is removed unless `keepData` (to start it again on the same data). */
   stop(options?: { keepData?: boolean }): Promise<void>;
 }
@@ -20,10 +26,13 @@ export interface RunningRegister {
  * Starts a fresh web host (its own temp data folder, a free port) and resolves once it prints its ready
  * line. The renderer must already be built (global setup does that).
  */
-export async function startRegister(options: { env?: Record<string, string>; dataDir?: string; timeoutMs?: number } = {}): Promise<RunningRegister> {
+export async function startRegister(
+  options: { env?: Record<string, string>; dataDir?: string; timeoutMs?: number; /** Wraps the command, e.g. `ip netns exec <ns>`. */ prefix?: string[] } = {},
+): Promise<RunningRegister> {
   const dataDir = options.dataDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'kassa-e2e-'));
   const ownsDataDir = !options.dataDir;
-  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', 'electron/web-host.ts'], {
+  const command = [...(options.prefix ?? []), process.execPath, '--import', 'tsx', 'electron/web-host.ts'];
+  const child: ChildProcess = spawn(command[0]!, command.slice(1), {
     cwd: REPO_ROOT,
     env: { ...process.env, PORT: '0', KASSA_DATA_DIR: dataDir, KASSA_LOCALE: 'en', KASSA_LOG_LEVEL: 'warn', ...options.env },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -31,6 +40,7 @@ export async function startRegister(options: { env?: Record<string, string>; dat
   let output = '';
   child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
 
   const match = await new Promise<RegExpMatchArray>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`the web host did not get ready within ${options.timeoutMs ?? 30_000} ms:\n${output}`)), options.timeoutMs ?? 30_000);
@@ -52,13 +62,18 @@ export async function startRegister(options: { env?: Record<string, string>; dat
     url: match[1]!,
     origin: new URL(match[1]!).origin,
     dataDir,
+    pid: child.pid!,
+    exited,
     output: () => output,
+    kill: async (signal = 'SIGKILL') => {
+      if (child.exitCode === null && child.signalCode === null) child.kill(signal);
+      await exited;
+    },
     stop: async ({ keepData = false } = {}) => {
-      if (child.exitCode === null) {
-        const exited = new Promise((resolve) => child.once('exit', resolve));
+      if (child.exitCode === null && child.signalCode === null) {
         child.kill('SIGTERM');
         await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 5000))]);
-        if (child.exitCode === null) child.kill('SIGKILL');
+        if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
       }
       if (ownsDataDir && !keepData) fs.rmSync(dataDir, { recursive: true, force: true });
     },

@@ -12,6 +12,10 @@ import { openDatabase, type KassaDatabase } from '../db/open';
 import { seedDemoData } from '../demo/seed';
 import { HqClient, HqStatusError } from '../hq/hq-client';
 import { IdentityStore } from '../hq/identity';
+import { authHandlers, guardSession } from '../modules/auth/auth.handlers';
+import { AutoLock } from '../modules/auth/auto-lock';
+import { PinLockout } from '../modules/auth/lockout';
+import { Policy } from '../modules/auth/policy';
 import { SessionService } from '../modules/auth/session.service';
 import { UsersRepository } from '../modules/auth/users.repository';
 import { CatalogRepository } from '../modules/catalog/catalog.repository';
@@ -136,19 +140,39 @@ export async function createKassaCore({ config, log, nativeBinding, printReceipt
       return info();
     };
 
-    const session = new SessionService(
+    // Auth: wrong PINs lock sign-in and approvals (kept across restarts); idle time locks the screen.
+    const lockout = new PinLockout(config.dataDir, () => settings.auth);
+    const autoLock = new AutoLock({ autoLockMs: () => Math.round(settings.auth.autoLockMinutes * 60_000), onIdle: () => session.lock() });
+    const session: SessionService = new SessionService({
       users,
-      (user) => events.emit({ name: 'session.changed', payload: { user } }),
-      hq
+      lockout,
+      onChange: (state) => {
+        if (state.user && !state.locked) autoLock.start();
+        else autoLock.stop();
+        events.emit({ name: 'session.changed', payload: { ...state, signInLockedUntil: lockout.lockedUntil('login') } });
+      },
+      online: hq
         ? { available: () => identity.get() !== null && connectivity.isAvailable('auth'), login: (pin) => hq.call('POST', '/auth/login', { pin }, { timeoutMs: settings.connectivity.probeTimeoutMs * 2 }) }
         : null,
-    );
+      offlineLoginDays: () => settings.auth.offlineLoginDays,
+      // Another cashier takes over a locked till: the open cart is held for the one who left, unless money was taken on it.
+      onSwitchUser: (from, to) => {
+        try {
+          cart.hold(`${from.name}'s sale`, to.id);
+        } catch {
+          // Empty, or a payment already taken: the sale stays open for the next cashier to finish.
+        }
+      },
+      log: (message, detail) => log.info(detail, message),
+    });
+    stops.push(() => autoLock.stop());
+    const policy = new Policy({ managerByPin: (pin) => session.managerByPin(pin), lockout, log });
     const currency = () => identity.get()?.currency ?? settings.store.currency;
     const cartRepository = new CartRepository(db, new CartPricing(db, () => settings.store));
     const cart = new CartService(cartRepository, catalog, settings.store.currency, {
       newId: uuidv7,
       embeddedBarcode: () => settings.checkout.embeddedBarcode,
-      managerByPin: (pin) => session.managerByPin(pin),
+      managerByPin: (pin, action) => policy.requireManager(pin, action),
     });
     // Every cart operation answers with the cart and tells every window showing it.
     const cartChanged = (updated: Cart): Cart => {
@@ -172,7 +196,8 @@ export async function createKassaCore({ config, log, nativeBinding, printReceipt
         return { available: false, reason: 'HQ reports the checkout service degraded: card payments are stored and sent to HQ later.' };
       },
       offlineLimits: () => settings.offlineCard,
-      managerByPin: (pin) => session.managerByPin(pin),
+      managerByPin: (pin, action) => policy.requireManager(pin, action),
+      cashRounding: () => settings.store.cashRoundingMinor,
     });
     outbox.onWrite(() => events.emit({ name: 'cart.changed', payload: cart.get() }));
     const receipts = new ReceiptService({
@@ -201,7 +226,7 @@ export async function createKassaCore({ config, log, nativeBinding, printReceipt
       newId: uuidv7,
       settings: () => settings.orders,
       offlineCard: () => settings.offlineCard,
-      approve: (pin) => session.managerByPin(pin),
+      approve: (pin, action, detail) => policy.requireManager(pin, action, detail),
       pendingSync: () => outbox.pending().count,
       deadLetters: () => sync.deadLetters.list().length,
       hqTimeoutMs: settings.connectivity.probeTimeoutMs * 2,
@@ -249,12 +274,7 @@ export async function createKassaCore({ config, log, nativeBinding, printReceipt
       'app.info': () => info(),
       ...ordersHandlers({ orders, session, synced: () => sync.changed(), locale: config.locale }),
       'register.enrol': ({ code }) => enrol(code),
-      'session.get': () => ({ user: session.current() }),
-      'session.login': async ({ pin }) => ({ user: await session.login(pin) }),
-      'session.logout': () => {
-        session.logout();
-        return { user: null };
-      },
+      ...authHandlers({ session, lockout }),
       'catalog.lookup': ({ code }) => {
         session.require();
         return { product: cart.lookup(code) };
@@ -328,7 +348,7 @@ export async function createKassaCore({ config, log, nativeBinding, printReceipt
         return { deadLetters: sync.deadLetters.list() };
       },
       'sync.retry': async ({ id, managerPin }) => {
-        const manager = await session.managerByPin(managerPin);
+        const manager = await policy.requireManager(managerPin, 'sync.retry', { op: id });
         if (!sync.deadLetters.get(id)) throw new KassaError('NOT_FOUND', 'That operation is no longer in the list.');
         sync.deadLetters.retry(id, manager.name, Date.now());
         log.info({ op: id, manager: manager.name }, 'dead letter put back in the outbox');
@@ -337,7 +357,7 @@ export async function createKassaCore({ config, log, nativeBinding, printReceipt
         return sync.status();
       },
       'sync.discard': async ({ id, managerPin }) => {
-        const manager = await session.managerByPin(managerPin);
+        const manager = await policy.requireManager(managerPin, 'sync.discard', { op: id });
         if (!sync.deadLetters.get(id)) throw new KassaError('NOT_FOUND', 'That operation is no longer in the list.');
         sync.deadLetters.discard(id, manager.name, Date.now());
         log.warn({ op: id, manager: manager.name }, 'dead letter discarded by a manager');
@@ -346,7 +366,7 @@ export async function createKassaCore({ config, log, nativeBinding, printReceipt
       },
     };
     log.info({ dataDir: config.dataDir, mode: info().mode, store: info().storeCode, register: info().registerCode }, 'register core started');
-    return { dispatch: handle(handlers, log), events, settings, connectivity, sync, sales, close };
+    return { dispatch: guardSession(handle(handlers, log), session, autoLock), events, settings, connectivity, sync, sales, close };
   } catch (error) {
     close();
     throw error;

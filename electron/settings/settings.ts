@@ -73,6 +73,20 @@ export const SettingsSchema = z
       })
       .strict()
       .prefault({}),
+    /**
+     * Sign-in and manager PINs. Offline sign-in: users HQ verified on this register within `offlineLoginDays`.
+     * `maxAttempts` wrong PINs in a row lock PIN entry (sign-in and manager approvals counted apart) for
+     * `lockoutMinutes`; `autoLockMinutes` of no cashier activity locks the screen (0 = never; fractions allowed).
+     */
+    auth: z
+      .object({
+        offlineLoginDays: z.number().int('must be a whole number of days').min(1, 'must be at least 1').max(90, 'must be at most 90').default(14),
+        maxAttempts: z.number().int('must be a whole number').min(1, 'must be at least 1').max(20, 'must be at most 20').default(5),
+        lockoutMinutes: z.number().min(0.01, 'must be above 0').max(24 * 60, 'must be at most a day (1440)').default(5),
+        autoLockMinutes: z.number().min(0, 'must not be negative (0 turns auto-lock off)').max(24 * 60, 'must be at most a day (1440)').default(5),
+      })
+      .strict()
+      .prefault({}),
     connectivity: z
       .object({
         t1Ms: ms(2000),

@@ -12,6 +12,13 @@ export interface FeedTransport {
   snapshot(): Promise<Snapshot>;
 }
 
+/** A module keeping its own copy of some of HQ's data (members, points): applies its kinds of change and its part of a snapshot, inside the feed's transactions. */
+export interface FeedApplier {
+  /** Applies the change if it is of this module's kinds; false leaves it to the next one. */
+  applyChange(change: Change, now: number): boolean;
+  applySnapshot(snapshot: Snapshot, now: number): void;
+}
+
 export const LAST_SEQ_KEY = 'lastSeq';
 const PAGE = 500;
 const STAGING_CHUNK = 5000;
@@ -38,6 +45,7 @@ export class ChangeFeed {
     private readonly state: SyncState,
     private readonly transport: FeedTransport,
     private readonly log: Logger,
+    private readonly appliers: readonly FeedApplier[] = [],
   ) {
     this.catalog = new CatalogRepository(db);
     this.upsertTaxClass = db.prepare<[string, string, number]>(
@@ -130,8 +138,8 @@ export class ChangeFeed {
         return;
       }
       default:
-        // Members, orders of other registers and point ledger entries are stored by
-        // their modules (membership, orders, checkout) once those keep local copies; until then the
+        for (const applier of this.appliers) if (applier.applyChange(change, now)) return;
+        // Orders of other registers are stored by their module once it keeps local copies; until then the
         // register only moves past them.
         return;
     }
@@ -168,6 +176,7 @@ export class ChangeFeed {
       `);
       for (const t of snapshot.taxClasses) this.upsertTaxClass.run(t.code, t.name, t.rateBasisPoints);
       for (const p of snapshot.promotions) this.upsertPromotion.run(p.id, JSON.stringify(p));
+      for (const applier of this.appliers) applier.applySnapshot(snapshot, started);
       this.state.set(LAST_SEQ_KEY, snapshot.seq);
     })();
     this.log.info({ products: products.length, seq: snapshot.seq, ms: Date.now() - started }, 'catalog snapshot applied');

@@ -4,9 +4,9 @@ import type { Logger } from '../core/logger';
 import type { KassaDatabase } from '../db/open';
 import type { HqClient } from '../hq/hq-client';
 import type { IdentityStore } from '../hq/identity';
-import { ChangeFeed } from './change-feed';
+import { ChangeFeed, type FeedApplier } from './change-feed';
 import { DeadLetters } from './dead-letters';
-import { Drainer } from './drainer';
+import { Drainer, type DrainerOptions } from './drainer';
 import { HqSyncTransport } from './hq-transport';
 import type { Outbox } from './outbox';
 import { RealtimeStream } from './realtime';
@@ -23,6 +23,10 @@ export interface SyncServiceOptions {
   /** The earliest upload deadline of a card payment taken offline (shown as a countdown). */
   nearestCardDeadline?: () => number | null;
   declinedCardPayments?: () => number;
+  /** Modules keeping their own copy of HQ data (membership), applied with the feed. */
+  feedAppliers?: () => readonly FeedApplier[];
+  /** Told of each operation HQ accepted, inside the transaction that removes it from the outbox. */
+  onAcknowledged?: DrainerOptions['onAcknowledged'];
 }
 
 /**
@@ -53,8 +57,12 @@ export class SyncService {
       connectivity: options.connectivity,
       registerId: () => (options.hq ? (options.identity.get()?.registerId ?? null) : null),
       log: options.log,
+      onAcknowledged: (op, result) => options.onAcknowledged?.(op, result),
     });
-    this.feed = transport ? new ChangeFeed(options.db, this.state, transport, options.log) : null;
+    const appliers: FeedApplier[] = [
+      { applyChange: (change, now) => options.feedAppliers?.().some((a) => a.applyChange(change, now)) ?? false, applySnapshot: (snapshot, now) => options.feedAppliers?.().forEach((a) => a.applySnapshot(snapshot, now)) },
+    ];
+    this.feed = transport ? new ChangeFeed(options.db, this.state, transport, options.log, appliers) : null;
     const hq = options.hq;
     const feed = this.feed;
     this.realtime =

@@ -2,8 +2,9 @@ import { LoginResponseSchema } from '../../../shared/hq/auth';
 import type { User } from '../../../shared/api';
 import { KassaError } from '../../../shared/errors';
 import { HqStatusError } from '../../hq/hq-client';
+import type { PinLockout } from './lockout';
 import { verifyPin } from './pin';
-import type { UsersRepository } from './users.repository';
+import type { UsersRepository, UserWithPinHash } from './users.repository';
 
 /** How HQ checks a PIN online; null in demo mode or before enrolment. */
 export interface OnlinePinCheck {
@@ -11,60 +12,161 @@ export interface OnlinePinCheck {
   login(pin: string): Promise<unknown>;
 }
 
-/** Users who signed in online on this register within this many days may sign in offline. */
+/** The default of `auth.offlineLoginDays`. */
 export const OFFLINE_LOGIN_DAYS = 14;
+
+export interface SessionState {
+  user: User | null;
+  /** The screen is locked (auto-lock): the user stays signed in, their cart and tender are kept. */
+  locked: boolean;
+}
+
+export interface SessionOptions {
+  users: UsersRepository;
+  onChange: (state: SessionState) => void;
+  online?: OnlinePinCheck | null;
+  lockout: PinLockout;
+  /** `auth.offlineLoginDays`: users HQ verified on this register within this many days sign in offline. */
+  offlineLoginDays?: () => number;
+  /** Another user took over a locked register (the open cart may be held for the one who left). */
+  onSwitchUser?: (from: User, to: User) => void;
+  log?: (message: string, detail: Record<string, unknown>) => void;
+  now?: () => number;
+}
+
+const toUser = (u: UserWithPinHash): User => ({ id: u.id, name: u.name, role: u.role });
 
 /**
  * Who is signed in at this register (one cashier at a time). Online, HQ checks the PIN and the register
  * caches the user's scrypt hash; offline (or in demo mode) the PIN is checked against that local cache.
+ * Wrong PINs count towards the register's lockout (`PinLockout`, scope `login`); while it is locked one
+ * manager PIN per lock period may lift it. Signing out or locking never touches the cart or the outbox.
  */
 export class SessionService {
   private user: User | null = null;
+  private locked = false;
+  private readonly now: () => number;
 
-  constructor(
-    private readonly users: UsersRepository,
-    private readonly onChange: (user: User | null) => void,
-    private readonly online: OnlinePinCheck | null = null,
-    private readonly now: () => number = Date.now,
-  ) {}
+  constructor(private readonly o: SessionOptions) {
+    this.now = o.now ?? Date.now;
+  }
 
   current(): User | null {
     return this.user;
   }
 
-  /** The signed-in user, or a NOT_SIGNED_IN error for calls that need one. */
+  isLocked(): boolean {
+    return this.user !== null && this.locked;
+  }
+
+  state(): SessionState {
+    return { user: this.user, locked: this.isLocked() };
+  }
+
+  /** The signed-in user, or a NOT_SIGNED_IN error for calls that need one (also while the screen is locked). */
   require(): User {
     if (!this.user) throw new KassaError('NOT_SIGNED_IN', 'Sign in with your PIN first.');
+    if (this.locked) throw new KassaError('NOT_SIGNED_IN', 'The register is locked: unlock it with your PIN.');
     return this.user;
   }
 
   async login(pin: string): Promise<User> {
-    const user = (await this.loginOnline(pin)) ?? (await this.loginOffline(pin));
+    const lockedUntil = this.o.lockout.lockedUntil('login');
+    if (lockedUntil !== null) return this.managerLiftsLock(pin, lockedUntil);
+    let user: User;
+    try {
+      user = (await this.loginOnline(pin)) ?? (await this.loginOffline(pin));
+    } catch (error) {
+      throw this.countWrongPin(error);
+    }
+    this.o.lockout.succeeded('login');
+    const previous = this.user;
     this.user = user;
-    this.onChange(user);
+    this.locked = false;
+    if (previous && previous.id !== user.id) this.o.onSwitchUser?.(previous, user);
+    this.o.onChange(this.state());
     return user;
   }
 
+  /** Signs out. The open cart stays for the next sign-in and queued operations keep uploading. */
   logout(): void {
     this.user = null;
-    this.onChange(null);
+    this.locked = false;
+    this.o.onChange(this.state());
   }
 
-  /** Checks a manager's PIN for an approval (never changes who is signed in). */
+  /** Locks the screen over the current work (auto-lock); nothing is discarded. */
+  lock(): void {
+    if (!this.user || this.locked) return;
+    this.locked = true;
+    this.o.log?.('screen locked', { user: this.user.name });
+    this.o.onChange(this.state());
+  }
+
+  /**
+   * Unlocks a locked screen: the signed-in user's PIN or a manager's lifts the lock and keeps the
+   * session; any other user's PIN signs that user in instead (their own session; see `onSwitchUser`).
+   */
+  async unlock(pin: string): Promise<User> {
+    if (!this.user) return this.login(pin);
+    if (!this.locked) return this.user;
+    if (this.o.lockout.lockedUntil('login') === null) {
+      for (const candidate of this.o.users.activeUsers(this.offlineWindowStart())) {
+        if ((candidate.id === this.user.id || candidate.role === 'manager') && (await verifyPin(pin, candidate.pinHash))) {
+          this.o.lockout.succeeded('login');
+          this.locked = false;
+          this.o.log?.('screen unlocked', { user: this.user.name, by: candidate.name });
+          this.o.onChange(this.state());
+          return this.user;
+        }
+      }
+    }
+    return this.login(pin);
+  }
+
+  /** Checks a manager's PIN for an approval (never changes who is signed in). Use `Policy.requireManager`. */
   async managerByPin(pin: string): Promise<User> {
     // The same window as offline sign-in: a manager HQ has not verified here recently cannot approve.
-    for (const candidate of this.users.activeUsers(this.offlineWindowStart())) {
-      if (candidate.role === 'manager' && (await verifyPin(pin, candidate.pinHash))) return { id: candidate.id, name: candidate.name, role: candidate.role };
-    }
+    const manager = await this.localManager(pin);
+    if (manager) return manager;
     throw new KassaError('NOT_A_MANAGER', 'That is not a manager’s PIN. Ask a manager to enter theirs.');
+  }
+
+  /** While sign-in is locked, one manager PIN per lock period may lift it (and signs the manager in). */
+  private async managerLiftsLock(pin: string, lockedUntil: number): Promise<User> {
+    if (!this.o.lockout.takeManagerTry('login')) throw this.o.lockout.lockedError('login', lockedUntil);
+    const manager = await this.localManager(pin);
+    if (!manager) throw this.o.lockout.lockedError('login', lockedUntil);
+    this.o.lockout.succeeded('login');
+    this.o.log?.('sign-in lock lifted by a manager', { manager: manager.name });
+    const previous = this.user;
+    this.user = manager;
+    this.locked = false;
+    if (previous && previous.id !== manager.id) this.o.onSwitchUser?.(previous, manager);
+    this.o.onChange(this.state());
+    return manager;
+  }
+
+  /** A wrong PIN counts towards the lockout; the one that locks answers with the lock's message. */
+  private countWrongPin(error: unknown): unknown {
+    if (!(error instanceof KassaError) || error.code !== 'WRONG_PIN') return error;
+    const until = this.o.lockout.failed('login');
+    return until !== null ? this.o.lockout.lockedError('login', until) : error;
+  }
+
+  private async localManager(pin: string): Promise<User | null> {
+    for (const candidate of this.o.users.activeUsers(this.offlineWindowStart())) {
+      if (candidate.role === 'manager' && (await verifyPin(pin, candidate.pinHash))) return toUser(candidate);
+    }
+    return null;
   }
 
   /** HQ's verdict, or null when HQ cannot be asked (offline, not enrolled, HQ failing). */
   private async loginOnline(pin: string): Promise<User | null> {
-    if (!this.online?.available()) return null;
+    if (!this.o.online?.available()) return null;
     let answer: unknown;
     try {
-      answer = await this.online.login(pin);
+      answer = await this.o.online.login(pin);
     } catch (error) {
       if (error instanceof HqStatusError && (error.status === 401 || error.status === 403 || error.status === 404)) {
         throw new KassaError('WRONG_PIN', 'That PIN is not right. Try again.');
@@ -76,18 +178,27 @@ export class SessionService {
       return null;
     }
     const { user, pinHash } = LoginResponseSchema.parse(answer);
-    this.users.cacheOnlineLogin({ ...user, pinHash }, this.now());
+    this.o.users.cacheOnlineLogin({ ...user, pinHash }, this.now());
     return user;
   }
 
   /** Users verified by HQ on this register since then may sign in or approve offline; demo mode has no window. */
   private offlineWindowStart(): number | null {
-    return this.online ? this.now() - OFFLINE_LOGIN_DAYS * 24 * 60 * 60 * 1000 : null;
+    const days = this.o.offlineLoginDays?.() ?? OFFLINE_LOGIN_DAYS;
+    return this.o.online ? this.now() - days * 24 * 60 * 60 * 1000 : null;
   }
 
   private async loginOffline(pin: string): Promise<User> {
-    for (const candidate of this.users.activeUsers(this.offlineWindowStart())) {
-      if (await verifyPin(pin, candidate.pinHash)) return { id: candidate.id, name: candidate.name, role: candidate.role };
+    for (const candidate of this.o.users.activeUsers(this.offlineWindowStart())) {
+      if (await verifyPin(pin, candidate.pinHash)) return toUser(candidate);
+    }
+    if (this.o.online) {
+      // HQ could not be asked: a PIN that matches nobody verified here recently may be a real user new to this register.
+      throw new KassaError(
+        'WRONG_PIN',
+        'That PIN is not right, or its owner has not signed in on this register while it was online in the last ' +
+          `${this.o.offlineLoginDays?.() ?? OFFLINE_LOGIN_DAYS} days. Sign in once while HQ is reachable, or ask a manager.`,
+      );
     }
     throw new KassaError('WRONG_PIN', 'That PIN is not right. Try again.');
   }
