@@ -4,6 +4,7 @@ import { call, errorText } from '../api/client';
 import { money, number, percent } from '../format';
 import { useTranslation, type TFunction } from '../i18n';
 import { useKassaEvent } from '../hooks/useKassaEvent';
+import { MemberPanel } from '../components/member/MemberPanel';
 import { HoldDialog, ManagerDialog, QuantityDialog, RecallDialog, SearchDialog, VoidSaleDialog } from './cart/CartDialogs';
 
 type DialogKind = 'search' | 'quantity' | 'void' | 'price' | 'discount' | 'hold' | 'recall';
@@ -314,6 +315,7 @@ export function CheckoutScreen({ info, onPay }: { info: AppInfo; onPay: () => vo
             {t('voidSale')} <kbd aria-hidden="true">F4</kbd>
           </button>
         </div>
+        <MemberPanel saleId={cart?.id ?? null} onDialogClosed={focusScan} />
         <div className="total">
           <span className="total__label">
             {t('total')}

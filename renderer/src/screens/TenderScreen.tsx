@@ -1,6 +1,7 @@
 import { useCallback, useEffect, useRef, useState, type FormEvent } from 'react';
 import type { AppInfo, CompletedSaleView, TenderOptions, TenderState } from '../../../shared/api';
 import { call, CallError, errorText } from '../api/client';
+import { PointsTender } from '../components/member/PointsTender';
 import { money } from '../format';
 import { useTranslation } from '../i18n';
 
@@ -126,11 +127,19 @@ export function TenderScreen({ info, onBack, onCompleted }: { info: AppInfo; onB
         <ul className="tender__payments" aria-label={t('paymentsTaken')}>
           {state.payments.map((p) => (
             <li key={p.id}>
-              {p.tender === 'cash' ? t('cash') : t('cardEnding', { last4: p.last4 ?? '' })} {format(p.amount)}
+              {p.tender === 'cash' ? t('cash') : p.tender === 'points' ? t('membership:pointsTender') : t('cardEnding', { last4: p.last4 ?? '' })} {format(p.amount)}
               {p.status === 'stored' ? ` ${t('storedPayment')}` : ''}
             </li>
           ))}
         </ul>
+        <PointsTender
+          state={state}
+          format={format}
+          onPaid={(paid) => {
+            setState(paid);
+            setCashText(digits(paid.remaining));
+          }}
+        />
         <button type="button" className="button button--secondary" onClick={onBack} disabled={busy || state.paid > 0}>
           {t('backToCart')}
         </button>

@@ -1,0 +1,87 @@
+import { useEffect, useRef, useState } from 'react';
+import type { AttachedMember } from '../../../../shared/modules/membership.api';
+import { call, errorText } from '../../api/client';
+import { useTranslation } from '../../i18n';
+import { MemberDialog } from './MemberDialog';
+import { MemberSummary } from './MemberSummary';
+
+/** The member on the sale, on the cart screen: F10 (or the button) looks one up or enrols one. */
+export function MemberPanel({ saleId, onDialogClosed }: { saleId: string | null; onDialogClosed: () => void }) {
+  const { t } = useTranslation('membership');
+  const [attached, setAttached] = useState<AttachedMember | null>(null);
+  const [open, setOpen] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+
+  useEffect(() => {
+    let live = true;
+    call('membership.attached', {}).then(
+      (answer) => live && setAttached(answer),
+      () => live && setAttached(null),
+    );
+    return () => {
+      live = false;
+    };
+  }, [saleId]);
+
+  useEffect(() => {
+    const onKey = (event: KeyboardEvent) => {
+      if (event.key !== 'F10') return;
+      event.preventDefault();
+      setOpen(true);
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, []);
+
+  // Once the dialog has closed (and given focus back to the page), the scan field takes it again.
+  const wasOpen = useRef(false);
+  useEffect(() => {
+    if (wasOpen.current && !open) onDialogClosed();
+    wasOpen.current = open;
+  }, [open, onDialogClosed]);
+  const close = () => setOpen(false);
+  const member = attached?.saleId === saleId ? attached?.member : null;
+  return (
+    <section className="member-panel" aria-label={t('member')}>
+      {member ? (
+        <>
+          <MemberSummary member={member} compact />
+          <button
+            type="button"
+            className="button button--secondary"
+            onClick={() =>
+              void call('membership.detach', {}).then(
+                (answer) => {
+                  setAttached(answer);
+                  setError(null);
+                },
+                (e: unknown) => setError(errorText(e)),
+              )
+            }
+          >
+            {t('remove')}
+          </button>
+        </>
+      ) : (
+        <button type="button" className="button button--secondary member-panel__open" onClick={() => setOpen(true)}>
+          {t('member')} <kbd aria-hidden="true">F10</kbd>
+        </button>
+      )}
+      {error ? (
+        <p className="message message--error" role="alert">
+          {error}
+        </p>
+      ) : null}
+      {open ? (
+        <MemberDialog
+          canAttach={saleId !== null}
+          onClose={close}
+          onAttached={(answer) => {
+            setAttached(answer);
+            close();
+          }}
+        />
+      ) : null}
+    </section>
+  );
+}
