@@ -68,11 +68,12 @@ const electron = vi.hoisted(() => {
     FakeBrowserWindow,
     fakeSession,
     module: {
-      app: { requestSingleInstanceLock: vi.fn(() => true), whenReady: vi.fn(() => Promise.resolve()), on: vi.fn(), quit: vi.fn(), exit: vi.fn() },
+      app: { requestSingleInstanceLock: vi.fn(() => true), whenReady: vi.fn(() => Promise.resolve()), on: vi.fn(), quit: vi.fn(), exit: vi.fn(), getPath: vi.fn(() => '/home/kassa/Documents') },
       BrowserWindow: FakeBrowserWindow,
       ipcMain: { handle: vi.fn() },
       session: { defaultSession: fakeSession() },
       shell: { openExternal: vi.fn(() => Promise.resolve()) },
+      dialog: { showSaveDialog: vi.fn((_options: Record<string, unknown>) => Promise.resolve({ canceled: true, filePath: '' })) },
       net: { isOnline: vi.fn(() => true) },
       powerMonitor: { on: vi.fn(), removeListener: vi.fn() },
     },
@@ -291,6 +292,26 @@ describe('forwardConnectivityHints', () => {
     } finally {
       vi.useRealTimers();
     }
+  });
+});
+
+describe('saveWithDialog', () => {
+  it('writes the support bundle where the manager chose and says where', async () => {
+    const { saveWithDialog } = await import('./main');
+    electron.module.dialog.showSaveDialog.mockResolvedValueOnce({ canceled: false, filePath: '/media/usb/kassa-support.zip' });
+    const write = vi.fn(() => Promise.resolve());
+    const bytes = new Uint8Array([80, 75, 5, 6]);
+    await expect(saveWithDialog('kassa-support.zip', bytes, write)).resolves.toBe('/media/usb/kassa-support.zip');
+    expect(electron.module.dialog.showSaveDialog).toHaveBeenCalledWith(expect.objectContaining({ defaultPath: '/home/kassa/Documents/kassa-support.zip' }));
+    expect(write).toHaveBeenCalledWith('/media/usb/kassa-support.zip', bytes);
+  });
+
+  it('writes nothing when the dialog is cancelled', async () => {
+    const { saveWithDialog } = await import('./main');
+    electron.module.dialog.showSaveDialog.mockResolvedValueOnce({ canceled: true, filePath: '' });
+    const write = vi.fn(() => Promise.resolve());
+    await expect(saveWithDialog('kassa-support.zip', new Uint8Array(1), write)).resolves.toBeNull();
+    expect(write).not.toHaveBeenCalled();
   });
 });
 

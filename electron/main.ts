@@ -2,8 +2,9 @@
  * The Electron adapter: one locked-down window over the same register core the web host runs. Only this
  * file and preload.ts import electron.
  */
+import fs from 'node:fs';
 import path from 'node:path';
-import { app, BrowserWindow, ipcMain, net, powerMonitor, session, shell, type IpcMainInvokeEvent, type WebContents } from 'electron';
+import { app, BrowserWindow, dialog, ipcMain, net, powerMonitor, session, shell, type IpcMainInvokeEvent, type WebContents } from 'electron';
 import { CHANNELS, EVENT_IPC_CHANNEL } from '../shared/channels';
 import { readRegisterConfig } from './core/config';
 import { createKassaCore, type KassaCore } from './core/kassa-core';
@@ -67,6 +68,21 @@ export async function printReceiptSilently(html: string, deviceName: string): Pr
   } finally {
     if (!window.isDestroyed()) window.destroy();
   }
+}
+
+/**
+ * The support bundle's save dialog: the manager chooses where the zip goes (a USB stick for IT, say).
+ * Resolves to the path written, or null when the dialog was cancelled.
+ */
+export async function saveWithDialog(suggestedName: string, bytes: Uint8Array, write: (file: string, data: Uint8Array) => Promise<void> = fs.promises.writeFile): Promise<string | null> {
+  const result = await dialog.showSaveDialog({
+    title: 'Save support bundle',
+    defaultPath: path.join(app.getPath('documents'), suggestedName),
+    filters: [{ name: 'Zip', extensions: ['zip'] }],
+  });
+  if (result.canceled || !result.filePath) return null;
+  await write(result.filePath, bytes);
+  return result.filePath;
 }
 
 /** No new windows, no navigation away from the app, no permission prompts. */
@@ -141,6 +157,7 @@ async function start(log: Logger): Promise<void> {
     log,
     nativeBinding: electronNativeBinding(app.isPackaged, process.resourcesPath, app.getAppPath()),
     printReceipt: printReceiptSilently,
+    saveFile: saveWithDialog,
   });
   applySessionPolicy();
   const rendererUrl = app.isPackaged ? undefined : process.env.ELECTRON_RENDERER_URL;

@@ -13,8 +13,11 @@ const RENDERER_DIR = path.resolve(import.meta.dirname, '..', 'out', 'renderer');
 async function main(): Promise<void> {
   const log = createLogger();
   const config = readRegisterConfig();
-  const core = await createKassaCore({ config, log });
+  // The page's token is a secret too: never in a support bundle.
+  let token = '';
+  const core = await createKassaCore({ config, log, secrets: () => (token ? [token] : []) });
   const server = await startWebServer({ core, log, port: config.port, rendererDir: process.env.KASSA_RENDERER_DIR ?? RENDERER_DIR });
+  token = server.token;
   let stopping = false;
   const stop = async () => {
     if (stopping) return;
