@@ -8,6 +8,7 @@ export const SERVICE_WHITELIST: readonly { method: string; pattern: RegExp; doma
   { method: 'POST', pattern: /^\/payments\/authorize$/, domain: 'checkout' },
   { method: 'GET', pattern: /^\/orders\/search$/, domain: 'orders' },
   { method: 'POST', pattern: /^\/orders\/[^/]+\/refunds$/, domain: 'orders' },
+  { method: 'POST', pattern: /^\/payments\/refund$/, domain: 'orders' },
   { method: 'GET', pattern: /^\/members\/lookup$/, domain: 'membership' },
   { method: 'POST', pattern: /^\/members$/, domain: 'membership' },
   { method: 'GET', pattern: /^\/members\/[^/]+\/balance$/, domain: 'membership' },

@@ -8,6 +8,7 @@ export const HQ_ROUTE_DOMAINS = {
   'POST /payments/authorize': 'checkout',
   'POST /sync/push': 'checkout',
   'GET /orders/search': 'orders',
+  'POST /payments/refund': 'orders',
   'GET /members/lookup': 'membership',
   'POST /members': 'membership',
   'GET /members/:id/balance': 'membership',

@@ -10,12 +10,20 @@ export function orderRoutes(app: HqApp, ctx: HqContext): void {
     {
       onRequest: ctx.guards.registerOrAdmin,
       schema: {
-        summary: 'Orders across registers and stores, newest createdAt first (admin or register). number matches the sale number exactly; limit 1..10000, default 100.',
+        summary: 'Orders across registers and stores, newest createdAt first (admin or register). number matches the sale number exactly; id, originalOrderId (refunds of an order), kind, memberId, from/to (createdAt, ISO 8601), amount (the total, sign ignored) and tender narrow it; limit 1..10000, default 100.',
         tags: ['orders'],
         querystring: z
           .object({
             number: z.string().min(1).max(64).optional(),
             registerId: z.string().min(1).max(64).optional(),
+            id: z.string().min(1).max(64).optional(),
+            originalOrderId: z.string().min(1).max(64).optional(),
+            kind: z.enum(['sale', 'refund']).optional(),
+            memberId: z.string().min(1).max(64).optional(),
+            from: z.iso.datetime({ message: 'must be an ISO 8601 UTC time' }).optional(),
+            to: z.iso.datetime({ message: 'must be an ISO 8601 UTC time' }).optional(),
+            amount: z.coerce.number().int('must be whole minor units').min(0, 'must not be negative').optional(),
+            tender: z.enum(['cash', 'card', 'points']).optional(),
             limit: z.coerce
               .number()
               .int('must be a whole number')

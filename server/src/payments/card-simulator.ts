@@ -5,7 +5,7 @@ import type { CardGateway, GatewayAnswer } from './gateway';
 /**
  * A card acquirer for demos and tests (documented in the README):
  * 4000000000000002 declined, 4000000000009995 declined for insufficient funds, 4000000000000119 never
- * answers (HQ times out), any other Luhn-valid number approved. Settlement of an offline payment treats
+ * answers (HQ times out), any other Luhn-valid number approved; refunds are approved. Settlement of an offline payment treats
  * its card token as the card number and answers the same way.
  */
 export class CardSimulator implements CardGateway {
@@ -17,6 +17,13 @@ export class CardSimulator implements CardGateway {
 
   settle(request: { cardToken: string }, signal: AbortSignal): Promise<GatewayAnswer> {
     return this.answer(request.cardToken, signal);
+  }
+
+  /** Refunds are always approved by the simulator (the original payment was checked by HQ). */
+  async refund(_request: { reference: string }, signal: AbortSignal): Promise<GatewayAnswer> {
+    if (this.latencyMs > 0) await new Promise((resolve) => setTimeout(resolve, this.latencyMs));
+    if (signal.aborted) return { status: 'declined', reason: 'The acquirer did not answer.' };
+    return { status: 'approved', authCode: `R${crypto.randomBytes(3).toString('hex').toUpperCase()}` };
   }
 
   private async answer(card: string, signal: AbortSignal): Promise<GatewayAnswer> {

@@ -3,6 +3,8 @@ export interface CardGateway {
   authorize(request: { reference: string; amount: number; currency: string; cardNumber: string }, signal: AbortSignal): Promise<GatewayAnswer>;
   /** Settles a store-and-forward payment; `cardToken` is what the terminal stored instead of the card. */
   settle(request: { reference: string; amount: number; currency: string; cardToken: string }, signal: AbortSignal): Promise<GatewayAnswer>;
+  /** Gives money back to the card of an earlier payment (`originalReference`: that payment's reference). */
+  refund(request: { reference: string; originalReference: string; amount: number; currency: string }, signal: AbortSignal): Promise<GatewayAnswer>;
 }
 
 export type GatewayAnswer = { status: 'approved'; authCode: string } | { status: 'declined'; reason: string };

@@ -1,4 +1,4 @@
-import { AuthorizeRequestSchema, AuthorizeResponseSchema } from '../../../shared/hq/payments';
+import { AuthorizeRequestSchema, AuthorizeResponseSchema, CardRefundRequestSchema, CardRefundResponseSchema } from '../../../shared/hq/payments';
 import { HqErrorSchema } from '../../../shared/hq/common';
 import { callerRegister } from '../auth/guards';
 import type { HqApp, HqContext } from '../context';
@@ -16,5 +16,18 @@ export function paymentRoutes(app: HqApp, ctx: HqContext): void {
       },
     },
     async (request) => ctx.payments.authorize(callerRegister(request), request.body),
+  );
+  app.post(
+    '/payments/refund',
+    {
+      onRequest: ctx.guards.register,
+      schema: {
+        summary: 'Gives money back to the card of an earlier approved card payment (live or taken offline), at most what it charged in all. Idempotent by refundId; 404 for an unknown payment, 409 when it would refund more, 504 when the acquirer does not answer in time.',
+        tags: ['orders'],
+        body: CardRefundRequestSchema,
+        response: { 200: CardRefundResponseSchema, 400: HqErrorSchema, 401: HqErrorSchema, 404: HqErrorSchema, 409: HqErrorSchema, 504: HqErrorSchema },
+      },
+    },
+    async (request) => ctx.payments.refund(callerRegister(request), request.body),
   );
 }

@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import type { AuthorizeRequest, AuthorizeResponse } from '../../../shared/hq/payments';
+import type { AuthorizeRequest, AuthorizeResponse, CardRefundRequest, CardRefundResponse } from '../../../shared/hq/payments';
 import type { HqSchema } from '../db/schema';
 import type { Writer } from '../db/writer';
 import { HqError } from '../http/errors';
@@ -61,6 +61,78 @@ export class PaymentsService {
     // A concurrent retry may have stored its answer first: every caller returns the stored one.
     const stored = await this.read.selectFrom('card_authorizations').selectAll().where('payment_id', '=', request.paymentId).executeTakeFirstOrThrow();
     return this.answerFrom(stored, request);
+  }
+
+  /**
+   * Gives money back to the card of an earlier approved payment (authorised live, or taken offline and not
+   * declined), never more than it charged in all. Idempotent by refundId. Stored as a negative
+   * authorisation whose order_id names the original payment.
+   */
+  async refund(register: AuthenticatedRegister, request: CardRefundRequest): Promise<CardRefundResponse> {
+    const earlier = await this.read.selectFrom('card_authorizations').selectAll().where('payment_id', '=', request.refundId).executeTakeFirst();
+    if (earlier) {
+      if (Number(earlier.amount) !== -request.amount || earlier.order_id !== request.paymentId) {
+        throw new HqError(409, 'PAYMENT_ID_REUSED', `Refund ${request.refundId} was already made for another amount or payment; use a new refund id.`);
+      }
+      return refundAnswer(earlier);
+    }
+    const original = await this.originalCardPayment(request.paymentId);
+    if (!original) throw new HqError(404, 'PAYMENT_NOT_FOUND', `HQ knows no approved card payment ${request.paymentId}; refund in cash, or upload the sale first.`);
+    const given = await this.refunded(request.paymentId);
+    if (given + request.amount > original.amount) {
+      throw new HqError(409, 'REFUND_EXCEEDS', `Card payment ${request.paymentId} charged ${original.amount}; ${given} of it was refunded already, so at most ${original.amount - given} can go back to the card.`);
+    }
+    let answer;
+    try {
+      answer = await withGatewayTimeout(this.options.timeoutMs, (signal) =>
+        this.options.gateway.refund({ reference: request.refundId, originalReference: request.paymentId, amount: request.amount, currency: request.currency }, signal),
+      );
+    } catch (error) {
+      if (error instanceof GatewayTimeoutError) throw new HqError(504, 'GATEWAY_TIMEOUT', 'The card acquirer did not answer in time; nothing was refunded. Try again or refund in cash.');
+      throw error;
+    }
+    await this.writer.transaction(async ({ trx, now }) => {
+      // Checked again in the transaction that records it: two refunds of one payment at once cannot both fit.
+      if (answer.status === 'approved' && (await this.refunded(request.paymentId, trx)) + request.amount > original.amount) {
+        throw new HqError(409, 'REFUND_EXCEEDS', `Card payment ${request.paymentId} has been refunded meanwhile; nothing more can go back to the card.`);
+      }
+      await trx
+        .insertInto('card_authorizations')
+        .values({
+          payment_id: request.refundId,
+          register_id: register.id,
+          order_id: request.paymentId,
+          amount: -request.amount,
+          currency: request.currency,
+          last4: original.last4,
+          status: answer.status,
+          auth_code: answer.status === 'approved' ? answer.authCode : null,
+          reason: answer.status === 'declined' ? answer.reason : null,
+          created_at: now,
+        })
+        .onConflict((oc) => oc.column('payment_id').doNothing())
+        .execute();
+    });
+    const stored = await this.read.selectFrom('card_authorizations').selectAll().where('payment_id', '=', request.refundId).executeTakeFirstOrThrow();
+    return refundAnswer(stored);
+  }
+
+  private async originalCardPayment(paymentId: string): Promise<{ amount: number; last4: string } | null> {
+    const live = await this.read.selectFrom('card_authorizations').select(['amount', 'last4', 'status']).where('payment_id', '=', paymentId).executeTakeFirst();
+    if (live) return live.status === 'approved' && Number(live.amount) > 0 ? { amount: Number(live.amount), last4: live.last4 } : null;
+    const offline = await this.read.selectFrom('offline_card_payments').select(['amount', 'last4', 'status']).where('id', '=', paymentId).executeTakeFirst();
+    return offline && offline.status !== 'declined' ? { amount: Number(offline.amount), last4: offline.last4 } : null;
+  }
+
+  private async refunded(paymentId: string, db: Kysely<HqSchema> = this.read): Promise<number> {
+    const row = await db
+      .selectFrom('card_authorizations')
+      .select((eb) => eb.fn.sum<number>('amount').as('total'))
+      .where('order_id', '=', paymentId)
+      .where('status', '=', 'approved')
+      .where('amount', '<', 0)
+      .executeTakeFirst();
+    return -Number(row?.total ?? 0);
   }
 
   private answerFrom(row: { payment_id: string; amount: number; status: 'approved' | 'declined'; auth_code: string | null; reason: string | null; last4: string }, request: AuthorizeRequest): AuthorizeResponse {
@@ -134,4 +206,8 @@ export class PaymentsService {
   async offlinePayment(id: string) {
     return this.read.selectFrom('offline_card_payments').select(['id', 'status', 'reason', 'attempts', 'card_token']).where('id', '=', id).executeTakeFirst();
   }
+}
+
+function refundAnswer(row: { payment_id: string; status: 'approved' | 'declined'; auth_code: string | null; reason: string | null; last4: string }): CardRefundResponse {
+  return { refundId: row.payment_id, status: row.status, reference: row.auth_code, reason: row.reason, last4: row.last4 };
 }

@@ -15,6 +15,7 @@ import type { Order } from '../../../shared/hq/feed';
 import type { HqSchema, OrdersTable } from '../db/schema';
 import type { NewChange, WriteTx, Writer } from '../db/writer';
 import { enrolMember, resolveMemberId } from '../members/members.repository';
+import { refundExceeds } from '../orders/refund-check';
 import type { AuthenticatedRegister } from '../registers/registers.repository';
 import { operationHash } from './payload-hash';
 
@@ -170,7 +171,18 @@ export class PushService {
       if (outcome.kind === 'created') changes.push({ kind: 'member', entityId: outcome.member.id, data: outcome.member, originRegisterId: register.id });
     }
 
-    const orders = [...byEntity('sale'), ...byEntity('refund')].sort((a, b) => a.index - b.index);
+    // Refunds are checked one by one against what remains of their original (which they lock), after the batch's sales.
+    const rejectedRefunds = new Set<string>();
+    const refunds: Extract<ValidOp, { entity: 'refund' }>[] = [];
+    for (const r of byEntity('refund')) {
+      const exceeded = await refundExceeds(trx, r.payload, { sales: byEntity('sale').map((o) => o.payload), refunds: refunds.map((o) => o.payload) });
+      if (exceeded) {
+        results[r.index] = reject(r.op.id, 'REFUND_EXCEEDS', exceeded);
+        rejectedRefunds.add(r.payload.id);
+        unclaim.push(r.op.id);
+      } else refunds.push(r);
+    }
+    const orders = [...byEntity('sale'), ...refunds].sort((a, b) => a.index - b.index);
     const orderRows: OrdersTable[] = orders.map((o) => ({
       id: o.payload.id,
       kind: o.entity,
@@ -209,7 +221,12 @@ export class PushService {
       for (const row of part) if (inserted.has(row.id)) changes.push({ kind: 'order', entityId: row.id, data: orderData.get(row.id), storeId: register.storeId, originRegisterId: register.id });
     }
 
-    const payments = byEntity('payment');
+    const payments = byEntity('payment').filter((p) => {
+      if (!rejectedRefunds.has(p.payload.orderId)) return true;
+      results[p.index] = reject(p.op.id, 'REFUND_EXCEEDS', `This payment belongs to refund ${p.payload.orderId}, which HQ rejected because it refunds more than remains of the original order.`);
+      unclaim.push(p.op.id);
+      return false;
+    });
     for (const part of chunks(payments)) {
       await trx
         .insertInto('payments')

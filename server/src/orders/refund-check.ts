@@ -1,0 +1,52 @@
+import type { Transaction } from 'kysely';
+import type { OrderLine, RefundLine, RefundPayload, SalePayload } from '../../../shared/hq/ops';
+import type { HqSchema } from '../db/schema';
+
+/**
+ * Whether a refund would give back more than remains of its original order: per original line (by
+ * `originalLineIndex`) and in money. Locks the original order's row first (a no-op update: a row lock on
+ * PostgreSQL until commit; SQLite's writer is one transaction at a time anyway), so two registers pushing
+ * refunds of the same order are checked one after the other and the second sees the first.
+ * `batch`: the push's sales (an original may arrive with its refund) and the refunds accepted before this one.
+ * Answers the reason as a sentence, or null when the refund fits. An original HQ does not know yet cannot be checked and is let through.
+ */
+export async function refundExceeds(
+  trx: Transaction<HqSchema>,
+  refund: RefundPayload,
+  batch: { sales: SalePayload[]; refunds: RefundPayload[] },
+): Promise<string | null> {
+  if (await trx.selectFrom('orders').select('id').where('id', '=', refund.id).executeTakeFirst()) return null;
+  await trx.updateTable('orders').set((eb) => ({ received_at: eb.ref('received_at') })).where('id', '=', refund.originalOrderId).execute();
+  const stored = await trx.selectFrom('orders').select(['number', 'kind', 'total', 'lines']).where('id', '=', refund.originalOrderId).executeTakeFirst();
+  const inBatch = batch.sales.find((s) => s.id === refund.originalOrderId);
+  const original = stored
+    ? { number: stored.number, kind: stored.kind, total: Number(stored.total), lines: JSON.parse(stored.lines) as OrderLine[] }
+    : inBatch
+      ? { number: inBatch.number, kind: 'sale' as const, total: inBatch.total, lines: inBatch.lines }
+      : null;
+  if (!original) return null;
+  if (original.kind === 'refund') return `Order ${original.number} is itself a refund; a refund cannot be refunded.`;
+  const earlier = await trx.selectFrom('orders').select(['total', 'lines']).where('original_order_id', '=', refund.originalOrderId).where('kind', '=', 'refund').execute();
+  const previous = [
+    ...earlier.map((r) => ({ total: Number(r.total), lines: JSON.parse(r.lines) as RefundLine[] })),
+    ...batch.refunds.filter((r) => r.originalOrderId === refund.originalOrderId),
+  ];
+  const refunded = new Map<number, number>();
+  for (const r of [...previous, refund]) {
+    for (const line of r.lines as RefundLine[]) {
+      if (line.originalLineIndex === undefined) continue;
+      refunded.set(line.originalLineIndex, (refunded.get(line.originalLineIndex) ?? 0) - line.quantity);
+    }
+  }
+  for (const [index, quantity] of refunded) {
+    const line = original.lines[index];
+    if (!line) return `Order ${original.number} has no line ${index + 1}; the refund names a line that was never sold.`;
+    if (quantity > line.quantity) {
+      const before = quantity + (refund.lines as RefundLine[]).filter((l) => l.originalLineIndex === index).reduce((sum, l) => sum + l.quantity, 0);
+      return `Refund ${refund.number} gives back more ${line.name} than remains of order ${original.number}: ${line.quantity} sold, ${before} already refunded (another register may have refunded it while this one was offline). Nothing was refunded on HQ; settle the difference with the customer and discard this operation.`;
+    }
+  }
+  const money = -[...previous, refund].reduce((sum, r) => sum + r.total, 0);
+  if (money > original.total) return `Refund ${refund.number} would bring the refunds of order ${original.number} above what it was paid. Nothing was refunded on HQ; discard this operation once the difference is settled.`;
+  return null;
+}
