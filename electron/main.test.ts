@@ -2,7 +2,9 @@ import type { BrowserWindow, IpcMainInvokeEvent } from 'electron';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { CHANNELS, EVENT_IPC_CHANNEL } from '../shared/channels';
 import type { KassaCore } from './core/kassa-core';
-import { applySessionPolicy, createMainWindow, forwardConnectivityHints, isTrustedSender, printReceiptSilently, registerIpc } from './main';
+import { applySessionPolicy, createMainWindow, forwardConnectivityHints, isTrustedSender, printReceiptSilently, registerIpc, wireAutoUpdates } from './main';
+import type { Logger } from './core/logger';
+import type { RegisterActivity } from './updates/update-policy';
 
 type WindowOpenHandler = (details: { url: string }) => { action: 'allow' | 'deny' };
 type NavigationEvent = { preventDefault: () => void };
@@ -81,6 +83,16 @@ const electron = vi.hoisted(() => {
 });
 
 vi.mock('electron', () => electron.module);
+// electron-updater needs a packaged Electron app; the register only talks to its autoUpdater.
+const updater = vi.hoisted(() => ({
+  autoDownload: false,
+  autoInstallOnAppQuit: true,
+  setFeedURL: vi.fn(),
+  checkForUpdates: vi.fn(() => Promise.resolve(null)),
+  quitAndInstall: vi.fn(),
+  on: vi.fn(),
+}));
+vi.mock('electron-updater', () => ({ default: { autoUpdater: updater } }));
 
 type FakeWindow = InstanceType<typeof electron.FakeBrowserWindow>;
 
@@ -356,5 +368,50 @@ describe('printReceiptSilently', () => {
     printWindow().webContents.print.mockImplementation((_options, callback) => callback(false, 'Invalid deviceName provided'));
     await expect(failing).rejects.toThrow('Invalid deviceName provided');
     expect(printWindow().destroy).toHaveBeenCalledTimes(1);
+  });
+});
+
+describe('wireAutoUpdates', () => {
+  const log = { info: vi.fn(), warn: vi.fn() } as unknown as Logger;
+  const core = (url: string | undefined, activity: RegisterActivity) => {
+    let listener: (() => void) | undefined;
+    return {
+      settings: { updates: { url } },
+      activity: () => activity,
+      events: {
+        subscribe: vi.fn((l: () => void) => {
+          listener = l;
+          return () => undefined;
+        }),
+      },
+      fire: () => listener?.(),
+    };
+  };
+  const saleOpen: RegisterActivity = { cartLines: 3, salePayments: 1, online: true, pendingUploads: 0, signedIn: true, locked: false };
+
+  it('is off without updates.url, and off in a development run even with one', () => {
+    for (const [url, packaged] of [[undefined, true], ['https://updates.example.com/kassa/', false]] as const) {
+      const c = core(url, saleOpen);
+      wireAutoUpdates(c as never, packaged, log)();
+      expect(updater.setFeedURL).not.toHaveBeenCalled();
+      expect(updater.checkForUpdates).not.toHaveBeenCalled();
+      expect(c.events.subscribe).not.toHaveBeenCalled();
+    }
+  });
+
+  it("with a feed, checks electron-updater's generic feed and holds a downloaded update while a sale is open", () => {
+    const activity = { ...saleOpen };
+    const c = core('https://updates.example.com/kassa/', activity);
+    const stop = wireAutoUpdates(c as never, true, log);
+    expect(updater.setFeedURL).toHaveBeenCalledWith({ provider: 'generic', url: 'https://updates.example.com/kassa/' });
+    expect(updater.checkForUpdates).toHaveBeenCalled();
+    const downloaded = updater.on.mock.calls.find(([event]) => event === 'update-downloaded')?.[1] as (info: { version: string }) => void;
+    downloaded({ version: '0.2.0' });
+    c.fire();
+    expect(updater.quitAndInstall).not.toHaveBeenCalled();
+    Object.assign(activity, { cartLines: 0, salePayments: 0, signedIn: false });
+    c.fire();
+    expect(updater.quitAndInstall).toHaveBeenCalledWith(true, true);
+    stop();
   });
 });

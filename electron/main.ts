@@ -5,12 +5,14 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { app, BrowserWindow, dialog, ipcMain, net, powerMonitor, session, shell, type IpcMainInvokeEvent, type WebContents } from 'electron';
+import electronUpdater from 'electron-updater';
 import { CHANNELS, EVENT_IPC_CHANNEL } from '../shared/channels';
 import { readRegisterConfig } from './core/config';
 import { createKassaCore, type KassaCore } from './core/kassa-core';
 import { createLogger, type Logger } from './core/logger';
 import { CONTENT_SECURITY_POLICY } from './host/csp';
 import { electronNativeBinding } from './host/native-binding';
+import { startAutoUpdates, type Updater } from './updates/auto-update';
 
 export const SECURE_WEB_PREFERENCES = {
   contextIsolation: true,
@@ -144,6 +146,25 @@ export function forwardConnectivityHints(core: Pick<KassaCore, 'connectivity'>, 
   };
 }
 
+/**
+ * Automatic updates for an installed register whose settings name a feed (`updates.url`); off otherwise
+ * (and while developing). The update-policy decides when the downloaded update may restart the register.
+ */
+export function wireAutoUpdates(
+  core: Pick<KassaCore, 'settings' | 'activity' | 'events'>,
+  packaged: boolean,
+  log: Logger,
+  updater: () => Updater = () => electronUpdater.autoUpdater,
+): () => void {
+  const url = core.settings.updates.url;
+  if (!packaged || !url) {
+    log.info({ packaged, feed: url ?? null }, 'automatic updates are off (no updates.url in settings, or not an installed app)');
+    return () => undefined;
+  }
+  const updates = startAutoUpdates({ updater: updater(), url, activity: () => core.activity(), subscribe: (changed) => core.events.subscribe(changed), log });
+  return () => updates.stop();
+}
+
 async function start(log: Logger): Promise<void> {
   // One register, one window: a second launch focuses the first.
   if (!app.requestSingleInstanceLock()) {
@@ -167,6 +188,7 @@ async function start(log: Logger): Promise<void> {
   registerIpc(core, () => window, rendererUrl);
   const stopHints = forwardConnectivityHints(core);
   app.on('will-quit', stopHints);
+  app.on('will-quit', wireAutoUpdates(core, app.isPackaged, log));
   app.on('second-instance', () => {
     if (window?.isMinimized()) window.restore();
     window?.focus();

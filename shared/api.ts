@@ -11,6 +11,7 @@ import { adminApi } from './modules/admin.api';
 import { authApi, SessionStateSchema } from './modules/auth.api';
 import {
   AppInfoSchema,
+  LOCALES,
   CartSchema,
   CompletedSaleSchema,
   ConnectivityLogEntrySchema,
@@ -36,6 +37,7 @@ const managerPin = z.string().regex(/^\d{4,8}$/, 'A PIN is 4 to 8 digits');
 
 export const api = {
   'app.info': { input: empty, output: AppInfoSchema },
+  'app.setLocale': { input: z.object({ locale: z.enum(LOCALES) }).strict(), output: AppInfoSchema },
   'session.get': { input: empty, output: SessionStateSchema },
   'session.login': { input: z.object({ pin: z.string().regex(/^\d{4,8}$/, 'A PIN is 4 to 8 digits') }).strict(), output: z.object({ user: UserSchema }) },
   'session.logout': { input: empty, output: z.object({ user: z.null() }) },

@@ -4,6 +4,8 @@
  */
 export const CHANNELS = [
   'app.info',
+  // languages: the cashier's or manager's choice, kept across restarts
+  'app.setLocale',
   'session.get',
   'session.login',
   'session.logout',

@@ -28,6 +28,7 @@ import { ReceiptRepository } from '../modules/checkout/receipt/receipt.repositor
 import { ReceiptService, type ReceiptPrinter } from '../modules/checkout/receipt/receipt.service';
 import { SaleService } from '../modules/checkout/sale.service';
 import { loadSettings, type Settings } from '../settings/settings';
+import { LocaleChoiceStore, registerLocale } from '../settings/locale-choice';
 import { Outbox } from '../sync/outbox';
 import { SyncService } from '../sync/sync.service';
 import { diagnosticsHandlers, type SaveFile } from '../modules/diagnostics/diagnostics.handlers';
@@ -35,6 +36,7 @@ import { DiagnosticsService } from '../modules/diagnostics/diagnostics.service';
 import { ordersHandlers } from '../modules/orders/orders.handlers';
 import { OrdersRepository } from '../modules/orders/orders.repository';
 import { OrdersService } from '../modules/orders/orders.service';
+import type { RegisterActivity } from '../updates/update-policy';
 import type { RegisterConfig } from './config';
 import { EventBus } from './events';
 import { handle, type Dispatch, type Handlers } from './handle';
@@ -51,6 +53,8 @@ export interface KassaCore {
   connectivity: ConnectivityService;
   sync: SyncService;
   sales: SaleService;
+  /** What the update policy needs to know: an open sale, uploads on their way, a cashier at the till. */
+  activity(): RegisterActivity;
   close(): void;
 }
 
@@ -111,6 +115,8 @@ export async function createKassaCore({ config, log, nativeBinding, printReceipt
     });
     stops.push(() => sync.stop());
 
+    const localeChoice = new LocaleChoiceStore(config.dataDir);
+    let locale = registerLocale(localeChoice.read(), settings.ui.locale, config.locale);
     const info = (): AppInfo => {
       const enrolled = identity.get();
       return {
@@ -118,7 +124,7 @@ export async function createKassaCore({ config, log, nativeBinding, printReceipt
         storeCode: enrolled?.storeCode ?? settings.store.code,
         registerCode: enrolled?.registerCode ?? settings.register.code,
         currency: enrolled?.currency ?? settings.store.currency,
-        locale: config.locale,
+        locale,
         mode: hq ? 'hq' : 'demo',
         enrolled: enrolled !== null,
       };
@@ -208,7 +214,10 @@ export async function createKassaCore({ config, log, nativeBinding, printReceipt
         registerCode: info().registerCode,
         pricesIncludeTax: identity.get()?.pricesIncludeTax ?? settings.store.pricesIncludeTax,
       }),
-      locale: config.locale,
+      // Read at each render, so a receipt follows the language chosen on screen.
+      get locale() {
+        return locale;
+      },
       printer: printReceipt ?? null,
       deviceName: () => settings.printer.deviceName,
     });
@@ -272,6 +281,13 @@ export async function createKassaCore({ config, log, nativeBinding, printReceipt
     const handlers: Handlers = {
       ...diagnosticsHandlers({ diagnostics, session, log, saveFile }),
       'app.info': () => info(),
+      'app.setLocale': ({ locale: chosen }) => {
+        localeChoice.write(chosen, session.current()?.name ?? null);
+        locale = chosen;
+        const updated = info();
+        events.emit({ name: 'app.changed', payload: updated });
+        return updated;
+      },
       ...ordersHandlers({ orders, session, synced: () => sync.changed(), locale: config.locale }),
       'register.enrol': ({ code }) => enrol(code),
       ...authHandlers({ session, lockout }),
@@ -366,7 +382,15 @@ export async function createKassaCore({ config, log, nativeBinding, printReceipt
       },
     };
     log.info({ dataDir: config.dataDir, mode: info().mode, store: info().storeCode, register: info().registerCode }, 'register core started');
-    return { dispatch: guardSession(handle(handlers, log), session, autoLock), events, settings, connectivity, sync, sales, close };
+    const activity = (): RegisterActivity => ({
+      cartLines: cart.get().lines.length,
+      salePayments: sales.state().payments.length,
+      online: connectivity.current().state === 'online',
+      pendingUploads: sync.status().pending,
+      signedIn: session.current() !== null,
+      locked: session.isLocked(),
+    });
+    return { dispatch: guardSession(handle(handlers, log), session, autoLock), events, settings, connectivity, sync, sales, activity, close };
   } catch (error) {
     close();
     throw error;

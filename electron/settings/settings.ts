@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
+import { LOCALES } from '../../shared/schemas';
 import { writeFileAtomic } from '../fs/atomic-write';
 
 const ms = (fallback: number) => z.number().int('must be a whole number of milliseconds').min(0, 'must not be negative').default(fallback);
@@ -85,6 +86,16 @@ export const SettingsSchema = z
         lockoutMinutes: z.number().min(0.01, 'must be above 0').max(24 * 60, 'must be at most a day (1440)').default(5),
         autoLockMinutes: z.number().min(0, 'must not be negative (0 turns auto-lock off)').max(24 * 60, 'must be at most a day (1440)').default(5),
       })
+      .strict()
+      .prefault({}),
+    /** The register's language when nobody chose one on screen (the on-screen choice wins; then this; then `KASSA_LOCALE`). */
+    ui: z
+      .object({ locale: z.enum(LOCALES, `must be one of ${LOCALES.join(', ')}`).optional() })
+      .strict()
+      .prefault({}),
+    /** Automatic updates (Electron): the update feed's URL (electron-updater's generic provider); unset, the register never looks for updates. */
+    updates: z
+      .object({ url: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).optional() })
       .strict()
       .prefault({}),
     connectivity: z

@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'react';
 import type { AppInfo, CompletedSaleView, User } from '../../shared/api';
 import { call } from './api/client';
+import { LanguageSwitch } from './components/LanguageSwitch';
 import { NavBar, type NavItem } from './components/NavBar';
 import { ReceiptView } from './components/ReceiptView';
 import { StatusBar } from './components/StatusBar';
@@ -13,7 +14,7 @@ import { CompletedScreen } from './screens/CompletedScreen';
 import { EnrolScreen } from './screens/EnrolScreen';
 import { TenderScreen } from './screens/TenderScreen';
 import { LoginScreen } from './screens/LoginScreen';
-import { setLocale } from './i18n';
+import { setLocale, useTranslation } from './i18n';
 
 /** The screens of a signed-in register besides the sale itself; each module adds its own. */
 type View = 'sale' | 'diagnostics';
@@ -25,6 +26,7 @@ const VIEWS: NavItem<View>[] = [
 const MANAGER_VIEWS: readonly View[] = ['diagnostics'];
 
 export function App() {
+  const { t } = useTranslation('common');
   const [info, setInfo] = useState<AppInfo | null>(null);
   const [user, setUser] = useState<User | null | undefined>(undefined);
   const connectivity = useConnectivity();
@@ -49,10 +51,14 @@ export function App() {
   return (
     <div className="app">
       <StatusBar info={info} connectivity={connectivity} user={user ?? null} sync={sync} onSignOut={signOut} />
-      {user && info && views.length > 1 ? <NavBar items={views} current={view} onSelect={setView} /> : null}
+      {user && info ? (
+        <NavBar items={views.length > 1 ? views : []} current={view} onSelect={setView}>
+          <LanguageSwitch info={info} onChanged={setInfo} />
+        </NavBar>
+      ) : null}
       {user === undefined || !info ? (
         <main className="loading" aria-busy="true">
-          Starting…
+          {t('starting')}
         </main>
       ) : info.mode === 'hq' && !info.enrolled ? (
         <EnrolScreen onEnrolled={setInfo} />
@@ -80,7 +86,12 @@ export function App() {
       ) : user ? (
         <CheckoutScreen info={info} onPay={() => setStep('tender')} />
       ) : (
-        <LoginScreen onSignedIn={setUser} />
+        <>
+          <LoginScreen onSignedIn={setUser} />
+          <footer className="app__footer">
+            <LanguageSwitch info={info} onChanged={setInfo} />
+          </footer>
+        </>
       )}
     </div>
   );

@@ -1,4 +1,4 @@
-import { useEffect } from 'react';
+import { useEffect, type ReactNode } from 'react';
 import { useTranslation } from '../i18n';
 
 export interface NavItem<V extends string> {
@@ -11,7 +11,7 @@ export interface NavItem<V extends string> {
 }
 
 /** The screens a signed-in cashier moves between; each has a button and a keyboard shortcut. */
-export function NavBar<V extends string>({ items, current, onSelect }: { items: NavItem<V>[]; current: V; onSelect: (view: V) => void }) {
+export function NavBar<V extends string>({ items, current, onSelect, children }: { items: NavItem<V>[]; current: V; onSelect: (view: V) => void; children?: ReactNode }) {
   const { t, i18n } = useTranslation('common');
   useEffect(() => {
     const onKey = (event: KeyboardEvent) => {
@@ -37,6 +37,7 @@ export function NavBar<V extends string>({ items, current, onSelect }: { items: 
           {i18n.exists(`common:nav.${item.id}`) ? t(`nav.${item.id}`) : item.label} <kbd aria-hidden="true">{item.hint}</kbd>
         </button>
       ))}
+      {children ? <div className="nav-bar__end">{children}</div> : null}
     </nav>
   );
 }
