@@ -1,8 +1,7 @@
-import { execFileSync } from 'node:child_process';
-import crypto from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFaultProxy, type FaultMode, type FaultProxy } from '../../e2e/support/fault-proxy';
 import { startHq, type RunningHq } from '../../e2e/support/hq-server';
+import { createRegisterLink, namespaceSupport } from '../../e2e/support/netns';
 import { makeTempDir } from '../test/factories';
 import { hqOrderCounts, readRegisterBook, reconcile, seeded, sleep, startRegister, untilOnline, writeSettings, type RegisterProcess } from './testing/harness';
 
@@ -116,31 +115,16 @@ describe(`a register whose link to HQ is cut and restored while it sells (seed $
   if (!netns.ok) console.info(`skipping the network-namespace cuts: ${netns.reason}`);
   it.skipIf(!netns.ok)('over a veth pair whose link is taken down and up again: every sale on HQ exactly once', { timeout: FULL ? 600_000 : 90_000 }, async () => {
     const random = seeded(SEED + 1);
-    const id = crypto.randomBytes(3).toString('hex');
-    const ns = `kassa-${id}`;
-    const hostSide = `kh${id}`;
-    const registerSide = `kr${id}`;
-    const subnet = `10.${200 + (parseInt(id.slice(0, 2), 16) % 50)}.${parseInt(id.slice(2, 4), 16)}`;
-    const ip = (...args: string[]) => execFileSync('ip', args, { stdio: ['ignore', 'ignore', 'pipe'] });
-    ip('netns', 'add', ns);
-    cleanups.push(() => ip('netns', 'del', ns)); // also removes the veth pair
-    ip('link', 'add', hostSide, 'type', 'veth', 'peer', 'name', registerSide);
-    ip('link', 'set', registerSide, 'netns', ns);
-    ip('addr', 'add', `${subnet}.1/30`, 'dev', hostSide);
-    ip('link', 'set', hostSide, 'up');
-    ip('-n', ns, 'addr', 'add', `${subnet}.2/30`, 'dev', registerSide);
-    ip('-n', ns, 'link', 'set', registerSide, 'up');
-    ip('-n', ns, 'link', 'set', 'lo', 'up');
-
+    const link = await createRegisterLink();
+    cleanups.push(() => link.close()); // also removes the veth pair
     // HQ stays on 127.0.0.1; a plain forwarder on the host side of the pair is its address for the register.
-    const gateway = await startFaultProxy({ target: { host: '127.0.0.1', port: Number(new URL(hq.url).port) }, host: `${subnet}.1` });
-    cleanups.push(() => gateway.close());
+    const gateway = await link.gateway(hq.url);
     const data = makeTempDir('kassa-netns-');
     cleanups.push(data.cleanup);
     writeSettings(data.dir);
     const child = startRegister(
       { dataDir: data.dir, hqUrl: gateway.url, mode: 'sell', marks: true, pauseMs: FULL ? 40 : 15, quota: 9_500, holdAfterQuota: true, seed: SEED + 1, drainLimitMs: 45_000 },
-      { prefix: ['ip', 'netns', 'exec', ns] },
+      { prefix: link.prefix },
     );
     cleanups.push(() => child.kill());
     await ready(child);
@@ -151,10 +135,9 @@ describe(`a register whose link to HQ is cut and restored while it sells (seed $
       if (await untilOnline(child)) metOnline++;
       await sleep(100 + Math.floor(random() * 600));
       // The host side down: the register's packets go nowhere (timeouts). Its own side down: no route (unreachable).
-      const down = i % 2 === 0 ? ['link', 'set', hostSide] : ['-n', ns, 'link', 'set', registerSide];
-      ip(...down, 'down');
+      link.cut(i % 2 === 0 ? 'host' : 'register');
       await sleep(900 + Math.floor(random() * 700));
-      ip(...down, 'up');
+      link.restore();
     }
     await sleep(500);
     const drained = await child.stop();
@@ -168,18 +151,3 @@ describe(`a register whose link to HQ is cut and restored while it sells (seed $
     expect(child.offlinePeriods()).toBeGreaterThanOrEqual(cuts / 2);
   });
 });
-
-/** Whether this machine lets the test create a network namespace (root and `ip netns`), and why not. */
-function namespaceSupport(): { ok: true } | { ok: false; reason: string } {
-  if (process.platform !== 'linux') return { ok: false, reason: `network namespaces are Linux only (this is ${process.platform})` };
-  if (process.getuid?.() !== 0) return { ok: false, reason: 'creating a network namespace needs root' };
-  const probe = `kassa-probe-${process.pid}`;
-  try {
-    execFileSync('ip', ['netns', 'add', probe], { stdio: ['ignore', 'ignore', 'pipe'] });
-    execFileSync('ip', ['netns', 'del', probe], { stdio: ['ignore', 'ignore', 'pipe'] });
-    return { ok: true };
-  } catch (error) {
-    const stderr = (error as { stderr?: Buffer }).stderr?.toString().trim();
-    return { ok: false, reason: `\`ip netns add\` failed: ${stderr || (error as Error).message}` };
-  }
-}
