@@ -57,6 +57,13 @@ export const CHANNELS = [
   // diagnostics (manager): the page's data and the support bundle
   'diagnostics.overview',
   'diagnostics.bundle',
+  // membership: member lookup and enrolment, the member on the sale, points as tender
+  'membership.lookup',
+  'membership.enrol',
+  'membership.attached',
+  'membership.attach',
+  'membership.detach',
+  'membership.redeem',
 ] as const;
 
 export type Channel = (typeof CHANNELS)[number];

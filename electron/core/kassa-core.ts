@@ -27,6 +27,9 @@ import { SaleRepository } from '../modules/checkout/sale.repository';
 import { ReceiptRepository } from '../modules/checkout/receipt/receipt.repository';
 import { ReceiptService, type ReceiptPrinter } from '../modules/checkout/receipt/receipt.service';
 import { SaleService } from '../modules/checkout/sale.service';
+import { membershipHandlers } from '../modules/membership/membership.handlers';
+import { MemberRepository } from '../modules/membership/member.repository';
+import { MembershipService } from '../modules/membership/membership.service';
 import { loadSettings, type Settings } from '../settings/settings';
 import { LocaleChoiceStore, registerLocale } from '../settings/locale-choice';
 import { Outbox } from '../sync/outbox';
@@ -103,6 +106,8 @@ export async function createKassaCore({ config, log, nativeBinding, printReceipt
     if (!hq) await seedDemoData(catalog, users);
     const outbox = new Outbox(db);
     const saleRepository = new SaleRepository(db);
+    // Membership is built after the sale flow; the feed and the drainer reach it through this.
+    let membership: MembershipService | null = null;
     const sync = new SyncService({
       db,
       outbox,
@@ -112,6 +117,8 @@ export async function createKassaCore({ config, log, nativeBinding, printReceipt
       log,
       nearestCardDeadline: () => saleRepository.nearestCardDeadline(),
       declinedCardPayments: () => saleRepository.declinedStoredCards().length,
+      feedAppliers: () => (membership ? [membership] : []),
+      onAcknowledged: (op, result) => membership?.acknowledged(op, result),
     });
     stops.push(() => sync.stop());
 
@@ -204,6 +211,25 @@ export async function createKassaCore({ config, log, nativeBinding, printReceipt
       offlineLimits: () => settings.offlineCard,
       managerByPin: (pin, action) => policy.requireManager(pin, action),
       cashRounding: () => settings.store.cashRoundingMinor,
+      loyalty: { completing: (...args) => membership?.completing(...args) ?? { memberId: null, operations: [] } },
+    });
+    membership = new MembershipService({
+      members: new MemberRepository(db),
+      outbox,
+      hq,
+      // Asked of connectivity, never of the network.
+      online: () => identity.get() !== null && connectivity.isAvailable('membership'),
+      rule: () => settings.membership,
+      currency,
+      sales: {
+        openSaleId: () => cartRepository.openId(),
+        state: () => sales.state(),
+        addPointsPayment: ({ id, saleId, amount, points }, now) =>
+          saleRepository.addPayment({ id, saleId, tender: 'points', amount, tendered: null, status: 'approved', reference: String(points), cardLast4: null, cardToken: null, uploadDeadline: null }, now),
+      },
+      newId: uuidv7,
+      log,
+      timeoutMs: settings.connectivity.probeTimeoutMs * 2,
     });
     outbox.onWrite(() => events.emit({ name: 'cart.changed', payload: cart.get() }));
     const receipts = new ReceiptService({
@@ -289,6 +315,7 @@ export async function createKassaCore({ config, log, nativeBinding, printReceipt
         return updated;
       },
       ...ordersHandlers({ orders, session, synced: () => sync.changed(), locale: config.locale }),
+      ...membershipHandlers(membership, () => session.require(), () => events.emit({ name: 'cart.changed', payload: cart.get() })),
       'register.enrol': ({ code }) => enrol(code),
       ...authHandlers({ session, lockout }),
       'catalog.lookup': ({ code }) => {

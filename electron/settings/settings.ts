@@ -58,6 +58,15 @@ export const SettingsSchema = z
       })
       .strict()
       .prefault({}),
+    /** Loyalty points: earned per whole currency unit paid (not with points), worth `pointValueMinor` each when redeemed; offline a sale redeems at most `offlineRedeemCap`. */
+    membership: z
+      .object({
+        pointsPerUnit: z.number().int('must be a whole number of points').min(0, 'must not be negative').max(1000).default(1),
+        pointValueMinor: z.number().int('must be whole minor units').min(1, 'must be at least 1').max(100_000).default(1),
+        offlineRedeemCap: z.number().int('must be a whole number of points').min(0, 'must not be negative').default(5000),
+      })
+      .strict()
+      .prefault({}),
     /** The sale flow. `embeddedBarcode`: in-store scale labels (see `readEmbeddedBarcode` in shared/barcode.ts). */
     checkout: z
       .object({

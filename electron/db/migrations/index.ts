@@ -9,9 +9,10 @@ import { tendersMigration } from './008-tenders';
 import { cartOperationsMigration } from './009-cart-operations';
 import { pricingMigration } from './010-pricing';
 import { ordersMigration } from './011-orders';
+import { membershipMigration } from './012-membership';
 import type { Migration } from './types';
 
 /** Every migration in order; `version` is the `user_version` the database has after it ran. */
-export const migrations: readonly Migration[] = [productsMigration, usersMigration, salesMigration, paymentsMigration, outboxMigration, connectivityLogMigration, syncMigration, tendersMigration, cartOperationsMigration, pricingMigration, ordersMigration];
+export const migrations: readonly Migration[] = [productsMigration, usersMigration, salesMigration, paymentsMigration, outboxMigration, connectivityLogMigration, syncMigration, tendersMigration, cartOperationsMigration, pricingMigration, ordersMigration, membershipMigration];
 
 export const LATEST_SCHEMA_VERSION = migrations[migrations.length - 1]!.version;
