@@ -79,9 +79,10 @@ export async function callRegister<T>(page: Page, channel: string, input: unknow
   return page.evaluate(
     async ([channel, input]) => {
       // Electron: the preload's bridge; the browser preview: a WebSocket of its own.
-      const bridge = (window as unknown as { kassa?: { invoke(c: string, i: unknown): Promise<unknown> } }).kassa;
+      const page = globalThis as unknown as { kassa?: { invoke(c: string, i: unknown): Promise<unknown> }; location: { protocol: string; host: string } };
+      const bridge = page.kassa;
       if (bridge) return (await bridge.invoke(channel, input)) as { ok: true; value: T } | { ok: false; error: { code: string; message: string } };
-      const socket = new WebSocket(`${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/api`);
+      const socket = new WebSocket(`${page.location.protocol === 'https:' ? 'wss' : 'ws'}://${page.location.host}/api`);
       await new Promise((resolve, reject) => {
         socket.addEventListener('open', resolve, { once: true });
         socket.addEventListener('error', reject, { once: true });
