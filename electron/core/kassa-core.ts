@@ -171,7 +171,7 @@ export async function createKassaCore({ config, log, nativeBinding, printReceipt
       // Another cashier takes over a locked till: the open cart is held for the one who left, unless money was taken on it.
       onSwitchUser: (from, to) => {
         try {
-          cart.hold(`${from.name}'s sale`, to.id);
+          events.emit({ name: 'cart.changed', payload: cart.hold(`${from.name}'s sale`, to.id) });
         } catch {
           // Empty, or a payment already taken: the sale stays open for the next cashier to finish.
         }

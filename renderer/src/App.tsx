@@ -2,6 +2,7 @@ import { useEffect, useState } from 'react';
 import type { AppInfo, CompletedSaleView, User } from '../../shared/api';
 import { call } from './api/client';
 import { LanguageSwitch } from './components/LanguageSwitch';
+import { LockScreen } from './components/LockScreen';
 import { NavBar, type NavItem } from './components/NavBar';
 import { ReceiptView } from './components/ReceiptView';
 import { StatusBar } from './components/StatusBar';
@@ -34,12 +35,25 @@ export function App() {
   const [step, setStep] = useState<'cart' | 'tender'>('cart');
   const [completed, setCompleted] = useState<CompletedSaleView | null>(null);
   const [view, setView] = useState<View>('sale');
+  /** Auto-lock: the lock screen covers the current work, which stays mounted underneath. */
+  const [locked, setLocked] = useState(false);
 
   useEffect(() => {
     void call('app.info', {}).then(setInfo);
-    void call('session.get', {}).then((s) => setUser(s.user));
+    void call('session.get', {}).then((s) => {
+      setUser(s.user);
+      setLocked(Boolean(s.locked));
+    });
   }, []);
-  useKassaEvent('session.changed', (s) => setUser(s.user));
+  useKassaEvent('session.changed', (s) => {
+    // Another cashier took over a locked till: their own session starts at the cart (a sale without payments was held).
+    if (s.user && user && s.user.id !== user.id) {
+      setStep('cart');
+      setCompleted(null);
+    }
+    setUser(s.user);
+    setLocked(Boolean(s.locked));
+  });
   useKassaEvent('app.changed', setInfo);
   useEffect(() => {
     if (info) setLocale(info.locale);
@@ -93,6 +107,7 @@ export function App() {
           </footer>
         </>
       )}
+      {user && locked ? <LockScreen user={user} onSignOut={signOut} /> : null}
     </div>
   );
 }

@@ -30,3 +30,29 @@ describe('the sign-in screen', () => {
     expect(pin.value).toBe('');
   });
 });
+
+describe('the sign-in lockout', () => {
+  it('says for how long sign-in is locked and that a manager can unlock it', async () => {
+    installFakeBridge({
+      'session.login': () => ({ ok: false, error: { code: 'TOO_MANY_ATTEMPTS', message: 'Too many wrong PINs: sign-in on this register is locked for 5 more minutes. A manager can unlock it now with their PIN.' } }),
+      'session.get': () => ({ ok: true, value: { user: null, signInLockedUntil: Date.now() + 4 * 60_000 + 30_000 } }),
+    });
+    render(<LoginScreen onSignedIn={() => {}} />);
+    const pin = screen.getByLabelText('PIN');
+    fireEvent.change(pin, { target: { value: '0000' } });
+    fireEvent.submit(pin.closest('form')!);
+    await waitFor(() => expect(screen.getByRole('alert').textContent).toBe('Too many wrong PINs. Sign-in is locked for 5 more minutes. A manager can unlock it now with their PIN.'));
+  });
+
+  it('says "1 more minute" near the end and leaves out the manager when their chance is used', async () => {
+    installFakeBridge({
+      'session.login': () => ({ ok: false, error: { code: 'TOO_MANY_ATTEMPTS', message: 'Too many wrong PINs: sign-in on this register is locked for 1 more minute.' } }),
+      'session.get': () => ({ ok: true, value: { user: null, signInLockedUntil: Date.now() + 20_000 } }),
+    });
+    render(<LoginScreen onSignedIn={() => {}} />);
+    const pin = screen.getByLabelText('PIN');
+    fireEvent.change(pin, { target: { value: '9999' } });
+    fireEvent.submit(pin.closest('form')!);
+    await waitFor(() => expect(screen.getByRole('alert').textContent).toBe('Too many wrong PINs. Sign-in is locked for 1 more minute.'));
+  });
+});

@@ -1,9 +1,12 @@
 import { useRef, useState, type FormEvent } from 'react';
 import type { User } from '../../../shared/api';
-import { call, CallError } from '../api/client';
+import { call } from '../api/client';
+import { pinErrorText } from '../components/pin-errors';
+import { useTranslation } from '../i18n';
 
-/** PIN sign-in: the field is focused; a PIN and Enter signs in. */
+/** PIN sign-in: the field is focused; a PIN and Enter signs in. A lockout says how long it lasts. */
 export function LoginScreen({ onSignedIn }: { onSignedIn: (user: User) => void }) {
+  const { t } = useTranslation('auth');
   const [pin, setPin] = useState('');
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
@@ -18,7 +21,7 @@ export function LoginScreen({ onSignedIn }: { onSignedIn: (user: User) => void }
       const { user } = await call('session.login', { pin });
       onSignedIn(user);
     } catch (e) {
-      setError(e instanceof CallError ? e.message : String(e));
+      setError(await pinErrorText(e, t));
       setPin('');
       field.current?.focus();
     } finally {
@@ -29,8 +32,8 @@ export function LoginScreen({ onSignedIn }: { onSignedIn: (user: User) => void }
   return (
     <main className="login">
       <form className="login__card" onSubmit={submit} aria-labelledby="login-title">
-        <h1 id="login-title">Sign in</h1>
-        <label htmlFor="pin">PIN</label>
+        <h1 id="login-title">{t('signIn')}</h1>
+        <label htmlFor="pin">{t('pin')}</label>
         <input
           ref={field}
           id="pin"
@@ -42,16 +45,19 @@ export function LoginScreen({ onSignedIn }: { onSignedIn: (user: User) => void }
           maxLength={8}
           value={pin}
           onChange={(e) => setPin(e.target.value.replace(/\D/g, ''))}
-          aria-describedby={error ? 'login-error' : undefined}
+          aria-describedby={error ? 'login-error' : 'login-hint'}
           aria-invalid={error ? true : undefined}
         />
+        <p id="login-hint" className="login__hint">
+          {t('pinHint')}
+        </p>
         {error ? (
           <p id="login-error" className="message message--error" role="alert">
             {error}
           </p>
         ) : null}
         <button type="submit" className="button button--primary" disabled={busy || pin.length < 4}>
-          Sign in
+          {t('signIn')}
         </button>
       </form>
     </main>

@@ -13,6 +13,9 @@ function quickAmounts(remaining: number): number[] {
   return [remaining, ...notes.filter((n) => n > remaining).slice(0, 3)];
 }
 
+/** What the cash field offers: the amount due in cash, rounded per the store's cash rounding. */
+const cashDefault = (s: TenderState) => s.cashDue ?? s.remaining;
+
 /**
  * The tender step: Cash (defaults to the exact amount due, editable, with quick amounts) or Card
  * (authorised now, or stored and sent later when the till is offline — the screen says which and why).
@@ -39,7 +42,7 @@ export function TenderScreen({ info, onBack, onCompleted }: { info: AppInfo; onB
     const [s, o] = await Promise.all([call('checkout.state', {}), call('checkout.options', {})]);
     setState(s);
     setOptions(o);
-    setCashText(digits(s.remaining));
+    setCashText(digits(cashDefault(s)));
     return s;
   }, [digits]);
 
@@ -50,7 +53,7 @@ export function TenderScreen({ info, onBack, onCompleted }: { info: AppInfo; onB
         if (!live) return;
         setState(s);
         setOptions(o);
-        setCashText(digits(s.remaining));
+        setCashText(digits(cashDefault(s)));
       },
       (e: unknown) => live && setError(errorText(e)),
     );
@@ -70,7 +73,7 @@ export function TenderScreen({ info, onBack, onCompleted }: { info: AppInfo; onB
   const finish = async (current: TenderState) => {
     if (current.remaining > 0) {
       setNotice(t('partPaid', { paid: format(current.paid), remaining: format(current.remaining) }));
-      setCashText(digits(current.remaining));
+      setCashText(digits(cashDefault(current)));
       return;
     }
     onCompleted(await call('checkout.complete', { saleId: current.saleId! }));
@@ -131,13 +134,19 @@ export function TenderScreen({ info, onBack, onCompleted }: { info: AppInfo; onB
               {p.status === 'stored' ? ` ${t('storedPayment')}` : ''}
             </li>
           ))}
+          {state.cashRounding ? <li data-testid="cash-rounding">{t('cashRounding', { amount: format(state.cashRounding) })}</li> : null}
         </ul>
+        {tender === 'cash' && state.cashDue !== undefined && state.cashDue !== state.remaining ? (
+          <p className="tender__rounding" data-testid="cash-due">
+            {t('cashDue', { amount: format(state.cashDue), exact: format(state.remaining) })}
+          </p>
+        ) : null}
         <PointsTender
           state={state}
           format={format}
           onPaid={(paid) => {
             setState(paid);
-            setCashText(digits(paid.remaining));
+            setCashText(digits(cashDefault(paid)));
           }}
         />
         <button type="button" className="button button--secondary" onClick={onBack} disabled={busy || state.paid > 0}>
@@ -158,7 +167,7 @@ export function TenderScreen({ info, onBack, onCompleted }: { info: AppInfo; onB
             <label htmlFor="cash-received">{t('cashReceived')}</label>
             <input id="cash-received" ref={amountField} className="scan__input" inputMode="decimal" autoComplete="off" value={cashText} onChange={(e) => setCashText(e.target.value.replace(/[^\d.,]/g, ''))} autoFocus />
             <div className="tender__quick" role="group" aria-label={t('quickAmounts')}>
-              {quickAmounts(state.remaining).map((amount, i) => (
+              {quickAmounts(cashDefault(state)).map((amount, i) => (
                 <button key={amount} type="button" className="button button--secondary" onClick={() => setCashText(digits(amount))}>
                   {i === 0 ? t('exact', { amount: format(amount) }) : format(amount)}
                 </button>
