@@ -3,9 +3,11 @@
  * there: sign in with the demo PIN, scan products. Run with `npm run screenshot`.
  */
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { chromium } from '@playwright/test';
 import { CHROMIUM_ARGS, chromiumExecutable } from '../e2e/support/browser';
+import { startHq } from '../e2e/support/hq-server';
 import { REPO_ROOT, startRegister } from '../e2e/support/web-host';
 
 const OUT = path.join(REPO_ROOT, 'docs');
@@ -42,8 +44,58 @@ try {
     await page.screenshot({ path: path.join(OUT, 'completed.png') });
     await page.close();
   }
+  await memberLookupScreenshot();
   console.log(`screenshots written to ${path.relative(REPO_ROOT, OUT)}/`);
 } finally {
   await browser.close();
   await register.stop();
+}
+
+/** The member dialog (F10) with HQ away: a member found in the register's copy, their balance "as of" the last time HQ gave it. */
+async function memberLookupScreenshot(): Promise<void> {
+  const hq = await startHq();
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'kassa-shot-'));
+  fs.writeFileSync(path.join(dataDir, 'settings.json'), JSON.stringify({ connectivity: { t1Ms: 1000, t2Ms: 1000, t2OfflineMs: 500, probeTimeoutMs: 500, recoverSuccesses: 2, qosPollMs: 1000 } }));
+  const withHq = await startRegister({ dataDir, env: { KASSA_HQ_URL: hq.url, KASSA_ENROLMENT_CODE: 'DEMO' } });
+  const page = await browser.newPage({ viewport: { width: 1366, height: 768 } });
+  const dialog = page.getByRole('dialog', { name: 'Member' });
+  try {
+    await hq.admin('POST', '/members', { name: 'Mia Chen', phone: '+49 151 2345 6789', card: 'KM0004711' });
+    await page.goto(withHq.url);
+    await page.getByLabel('PIN').waitFor();
+    await page.keyboard.type('1234');
+    await page.keyboard.press('Enter');
+    const total = page.getByTestId('cart-total');
+    for (let tries = 0; tries < 60 && (await total.textContent()) === '€0.00'; tries++) {
+      await page.getByTestId('scan-input').fill(catalog.products[3]!.barcodes[0]!);
+      await page.keyboard.press('Enter');
+      // The register pulls HQ's catalog after enrolling; until then the barcode is unknown.
+      await total.filter({ hasNotText: '€0.00' }).waitFor({ timeout: 1000 }).catch(() => undefined);
+    }
+    // A sale to the member online: their points on HQ, the register's copy refreshed.
+    await page.keyboard.press('F10');
+    await dialog.getByLabel('Phone or card number').fill('+49 151 2345 6789');
+    await dialog.getByRole('button', { name: 'Find', exact: true }).click();
+    await dialog.getByRole('button', { name: 'Attach to sale' }).click();
+    await page.getByRole('button', { name: 'Pay' }).click();
+    await page.getByRole('button', { name: 'Cash' }).click();
+    await page.getByRole('button', { name: 'Complete sale' }).click();
+    await page.getByRole('button', { name: 'New sale' }).click();
+    await page.getByText('0', { exact: true }).and(page.getByTestId('pending-sync')).waitFor();
+    // HQ away: the cashier switches offline and looks the member up by card.
+    await page.getByTestId('offline-toggle').click();
+    await page.locator('[data-testid="connectivity"][data-state="offline"]').waitFor();
+    await page.getByTestId('scan-input').fill(catalog.products[1]!.barcodes[0]!);
+    await page.keyboard.press('Enter');
+    await page.keyboard.press('F10');
+    await dialog.getByLabel('Phone or card number').fill('KM0004711');
+    await dialog.getByRole('button', { name: 'Find', exact: true }).click();
+    await dialog.getByTestId('member-balance').waitFor();
+    await page.screenshot({ path: path.join(OUT, 'member-lookup.png') });
+  } finally {
+    await page.close();
+    await withHq.stop();
+    await hq.stop();
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  }
 }
