@@ -69,3 +69,36 @@ export async function finishSale(page: Page): Promise<string> {
 
 /** A sale's sequence, the last part of its number. */
 export const sequenceOf = (number: string) => Number(number.split('-').pop());
+
+/**
+ * A call to the register's API from the till's page (in the browser preview over its own WebSocket to
+ * `/api`, the page's launch cookie authenticating it): the same call a screen makes, for steps whose
+ * screen is not there yet.
+ */
+export async function callRegister<T>(page: Page, channel: string, input: unknown): Promise<{ ok: true; value: T } | { ok: false; error: { code: string; message: string } }> {
+  return page.evaluate(
+    async ([channel, input]) => {
+      // Electron: the preload's bridge; the browser preview: a WebSocket of its own.
+      const page = globalThis as unknown as { kassa?: { invoke(c: string, i: unknown): Promise<unknown> }; location: { protocol: string; host: string } };
+      const bridge = page.kassa;
+      if (bridge) return (await bridge.invoke(channel, input)) as { ok: true; value: T } | { ok: false; error: { code: string; message: string } };
+      const socket = new WebSocket(`${page.location.protocol === 'https:' ? 'wss' : 'ws'}://${page.location.host}/api`);
+      await new Promise((resolve, reject) => {
+        socket.addEventListener('open', resolve, { once: true });
+        socket.addEventListener('error', reject, { once: true });
+      });
+      try {
+        return await new Promise<{ ok: true; value: T } | { ok: false; error: { code: string; message: string } }>((resolve) => {
+          socket.addEventListener('message', (message) => {
+            const data = JSON.parse(String(message.data)) as { id?: number; result?: { ok: true; value: T } | { ok: false; error: { code: string; message: string } } };
+            if (data.id === 1 && data.result) resolve(data.result);
+          });
+          socket.send(JSON.stringify({ id: 1, channel, input }));
+        });
+      } finally {
+        socket.close();
+      }
+    },
+    [channel, input] as const,
+  );
+}
