@@ -165,6 +165,20 @@ describe('enrolment', () => {
     expect(t.members.attachedTo(t.saleId)).toBe(hqId);
   });
 
+  it('online but HQ not answering: the member is enrolled here, pending, and uploaded later', async () => {
+    const t = setup();
+    t.hq!.setDown(true);
+    const made = await t.service.enrol({ name: 'Ida Berg', phone: '0688888888', card: 'IDA00001' });
+    expect(made).toMatchObject({ status: 'enrolled', member: { pending: true, card: 'IDA00001' } });
+    expect(t.ops().map((o) => [o.entity, o.entity_id])).toEqual([['member', made.member.id]]);
+  });
+
+  it('a bad card number is refused before anything is written', async () => {
+    const t = setup({ online: false });
+    expect(await code(t.service.enrol({ name: 'Bo', phone: '0612121212', card: 'no spaces!' }))).toBe('INVALID_INPUT');
+    expect(t.ops()).toHaveLength(0);
+  });
+
   it('offline: a phone already in the cache is offered instead of a second enrolment', async () => {
     const t = setup();
     const known = addHqMember(t.hq!, { phone: '0677777777' });
@@ -244,6 +258,20 @@ describe('points', () => {
     })();
     expect(t.members.byCard('FEED0001')?.name).toBe('Feed Member');
     expect(t.members.balance(m.id).balance).toBe(70);
+  });
+
+  it('a snapshot gives each member HQ’s balance; this register’s unsent entries still count on top', () => {
+    const t = setup({ online: false });
+    const m: Member = { id: uuidv7(), name: 'Snap', phone: '0656565656', card: null, createdAt: new Date().toISOString() };
+    t.db.transaction(() => t.service.applyChange({ seq: 1, kind: 'member', action: 'upsert', entityId: m.id, data: m }, 1))();
+    const sent = uuidv7();
+    const unsent = uuidv7();
+    t.members.append({ id: sent, memberId: m.id, delta: 40, reason: 'earn', orderId: null, createdAt: 1 }, 'register');
+    t.members.append({ id: unsent, memberId: m.id, delta: -15, reason: 'redeem', orderId: null, createdAt: 2 }, 'register');
+    t.db.prepare("INSERT INTO outbox (id, entity, entity_id, type, payload, created_at) VALUES (?, 'pointLedger', ?, 'appended', '{}', 1)").run(uuidv7(), unsent);
+    // HQ's balance already has the sent entry (40) and 60 from elsewhere.
+    t.db.transaction(() => t.service.applySnapshot({ seq: 9, taxClasses: [], promotions: [], products: [], members: [{ ...m, balance: 100 }] }, 5))();
+    expect(t.members.balance(m.id)).toMatchObject({ balance: 85, pendingRedeemed: 15, asOf: 5 });
   });
 
   it('ledger entries are append-only', () => {
