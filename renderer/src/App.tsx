@@ -15,12 +15,16 @@ import { CompletedScreen } from './screens/CompletedScreen';
 import { EnrolScreen } from './screens/EnrolScreen';
 import { TenderScreen } from './screens/TenderScreen';
 import { LoginScreen } from './screens/LoginScreen';
+import { DayScreen } from './screens/orders/DayScreen';
+import { OrdersScreen } from './screens/orders/OrdersScreen';
 import { setLocale, useTranslation } from './i18n';
 
 /** The screens of a signed-in register besides the sale itself; each module adds its own. */
-type View = 'sale' | 'diagnostics';
+type View = 'sale' | 'orders' | 'day' | 'diagnostics';
 const VIEWS: NavItem<View>[] = [
   { id: 'sale', label: 'Sale', shortcut: 'Alt+s', hint: 'Alt+S' },
+  { id: 'orders', label: 'Orders', shortcut: 'Alt+o', hint: 'Alt+O' },
+  { id: 'day', label: 'End of day', shortcut: 'Alt+e', hint: 'Alt+E' },
   { id: 'diagnostics', label: 'Diagnostics', shortcut: 'Alt+d', hint: 'Alt+D' },
 ];
 /** Views only a signed-in manager sees. */
@@ -95,6 +99,10 @@ export function App() {
             setStep('cart');
           }}
         />
+      ) : user && view === 'orders' ? (
+        <OrdersScreen info={info} />
+      ) : user && view === 'day' ? (
+        <DayScreen info={info} />
       ) : user?.role === 'manager' && view === 'diagnostics' ? (
         <DiagnosticsScreen info={info} />
       ) : user ? (
