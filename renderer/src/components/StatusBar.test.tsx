@@ -68,6 +68,14 @@ describe('the status bar', () => {
     expect(fake.calls.map((c) => c.channel)).toEqual(['connectivity.goOffline']);
   });
 
+  it('offers Go offline while only a degraded service holds the till offline, and presses exactly that', async () => {
+    const fake = installFakeBridge({ 'connectivity.goOffline': () => ({ ok: true, value: manual }) });
+    render(<StatusBar info={info} connectivity={{ ...online, state: 'offline', reasons: ['service:membership'] }} user={null} onSignOut={() => {}} />);
+    expect(screen.getByTestId('offline-toggle').textContent).toBe('Go offline');
+    await act(async () => fireEvent.click(screen.getByTestId('offline-toggle')));
+    expect(fake.calls.map((c) => c.channel)).toEqual(['connectivity.goOffline']);
+  });
+
   it('shows a refused switch as an alert', async () => {
     installFakeBridge({ 'connectivity.goOffline': () => ({ ok: false, error: { code: 'INTERNAL', message: 'The switch could not be saved.' } }) });
     render(<StatusBar info={info} connectivity={online} user={null} onSignOut={() => {}} />);

@@ -27,12 +27,14 @@ export function StatusBar({ info, connectivity, user, sync = null, onSignOut }: 
   const [error, setError] = useState<string | null>(null);
   const [help, setHelp] = useState(false);
   const offline = connectivity?.state === 'offline';
+  // The button is the cashier's own switch: Go online only undoes a Go offline, whatever else holds the till offline.
+  const manual = offline && connectivity.reasons.includes('manual');
   const locale = info?.locale ?? 'en';
   const toggle = async () => {
     setBusy(true);
     setError(null);
     try {
-      await call(offline ? 'connectivity.goOnline' : 'connectivity.goOffline', {});
+      await call(manual ? 'connectivity.goOnline' : 'connectivity.goOffline', {});
     } catch (e) {
       setError(e instanceof CallError ? e.message : String(e));
     } finally {
@@ -69,7 +71,7 @@ export function StatusBar({ info, connectivity, user, sync = null, onSignOut }: 
         </span>
         {connectivity ? describeConnectivity(connectivity, t, locale) : t('checking')}
       </span>
-      {offline && connectivity?.reasons.includes('manual') && connectivity.hq.configured && connectivity.hq.reachable ? (
+      {manual && connectivity.hq.configured && connectivity.hq.reachable ? (
         <span className="status-bar__hint" role="status">
           <span aria-hidden="true">✓ </span>
           {t('hqReachable')}
@@ -95,7 +97,7 @@ export function StatusBar({ info, connectivity, user, sync = null, onSignOut }: 
         </span>
       </span>
       <button type="button" className="button button--secondary" data-testid="offline-toggle" onClick={toggle} disabled={busy || !connectivity}>
-        {offline && connectivity?.reasons.includes('manual') ? t('goOnline') : t('goOffline')}
+        {manual ? t('goOnline') : t('goOffline')}
       </button>
       <button type="button" className="button button--secondary" onClick={() => setHelp(true)} aria-keyshortcuts={HELP_KEY}>
         {t('help')} <kbd aria-hidden="true">{HELP_KEY}</kbd>
