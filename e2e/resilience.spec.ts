@@ -69,6 +69,8 @@ test('kill -9 of the register in the middle of a sale: after a restart the compl
     const env = { KASSA_HQ_URL: hq.url, KASSA_ENROLMENT_CODE: 'DEMO' };
     const first = await tills.launch({ settings, env });
     let page = first.page;
+    // The first sign-in on a register is checked by HQ.
+    await expect(page.getByTestId('connectivity')).toHaveAttribute('data-state', 'online', { timeout: 15_000 });
     await signIn(page);
     const totals = new Map<string, number>();
     let total = await ringUp(page, SHELF.slice(0, 2), { waitForCatalog: true });

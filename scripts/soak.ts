@@ -302,7 +302,13 @@ async function startTill(index: number, hq: RunningHq, rendererDir: string): Pro
 async function sell(till: Till, until: number): Promise<void> {
   const random = seededRandom(SEED * 31 + till.index);
   const { api } = till;
-  await api.must('session.login', { pin: '1234' });
+  // The first sign-in is checked by HQ (the register has no cached PIN yet): retry until HQ answers.
+  for (let tries = 0; ; tries++) {
+    const login = await api.call('session.login', { pin: '1234' });
+    if (login.ok) break;
+    if (tries > 600) throw new Error(`register ${till.index + 1} could not sign in: ${login.error.code} ${login.error.message}`);
+    await sleep(100);
+  }
   // The catalog comes from HQ after enrolment: wait until the shelf scans.
   for (let tries = 0; !(await api.call('catalog.lookup', { code: SHELF[0]!.barcode })).ok; tries++) {
     if (tries > 600) throw new Error(`register ${till.index + 1} never received HQ's catalog`);
