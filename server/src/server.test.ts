@@ -4,6 +4,7 @@ import { configFromEnv, ConfigError } from './config';
 import { enrolRegister, makeHq, type TestHq } from './test/harness';
 import { makeSaleOp } from './test/factories';
 import { buildServer } from './server';
+import { HQ_VERSION } from './http/health.routes';
 
 describe('HQ server', () => {
   let hq: TestHq | null = null;
@@ -16,7 +17,7 @@ describe('HQ server', () => {
     hq = await makeHq('sqlite', { demo: false });
     const health = await hq.app.inject({ url: '/health' });
     expect(health.statusCode).toBe(200);
-    expect(health.json()).toEqual({ status: 'ok', database: 'sqlite' });
+    expect(health.json()).toEqual({ status: 'ok', database: 'sqlite', version: HQ_VERSION });
     // While shutting down it answers 503, so a load balancer stops sending registers here.
     hq.app.hq.closing = true;
     expect((await hq.app.inject({ url: '/health' })).json()).toMatchObject({ error: 'SHUTTING_DOWN' });

@@ -4,6 +4,9 @@ import type { HqApp, HqContext } from '../context';
 import { ping } from '../db/database';
 import { HqErrorSchema } from '../../../shared/hq/common';
 
+/** HQ's version, reported on `/health` (registers show it on their diagnostics page). */
+export const HQ_VERSION = '0.1.0';
+
 export function healthRoutes(app: HqApp, ctx: HqContext): void {
   app.get(
     '/health',
@@ -11,7 +14,7 @@ export function healthRoutes(app: HqApp, ctx: HqContext): void {
       schema: {
         summary: 'Liveness for registers and load balancers: 200 while HQ serves (one database ping), 503 while shutting down or without its database.',
         tags: ['operations'],
-        response: { 200: z.object({ status: z.literal('ok'), database: z.enum(['sqlite', 'postgres']) }), 503: HqErrorSchema },
+        response: { 200: z.object({ status: z.literal('ok'), database: z.enum(['sqlite', 'postgres']), version: z.string() }), 503: HqErrorSchema },
       },
     },
     async (_request, reply) => {
@@ -21,7 +24,7 @@ export function healthRoutes(app: HqApp, ctx: HqContext): void {
       } catch {
         return reply.code(503).send({ error: 'DATABASE_UNAVAILABLE', message: 'HQ is running but cannot reach its database.' });
       }
-      return { status: 'ok' as const, database: ctx.database.dialect };
+      return { status: 'ok' as const, database: ctx.database.dialect, version: HQ_VERSION };
     },
   );
 
