@@ -15,16 +15,18 @@ import { CompletedScreen } from './screens/CompletedScreen';
 import { EnrolScreen } from './screens/EnrolScreen';
 import { TenderScreen } from './screens/TenderScreen';
 import { LoginScreen } from './screens/LoginScreen';
+import { MembersScreen } from './screens/membership/MembersScreen';
 import { DayScreen } from './screens/orders/DayScreen';
 import { OrdersScreen } from './screens/orders/OrdersScreen';
 import { setLocale, useTranslation } from './i18n';
 
 /** The screens of a signed-in register besides the sale itself; each module adds its own. */
-type View = 'sale' | 'orders' | 'day' | 'diagnostics';
+type View = 'sale' | 'orders' | 'day' | 'members' | 'diagnostics';
 const VIEWS: NavItem<View>[] = [
   { id: 'sale', label: 'Sale', shortcut: 'Alt+s', hint: 'Alt+S' },
   { id: 'orders', label: 'Orders', shortcut: 'Alt+o', hint: 'Alt+O' },
   { id: 'day', label: 'End of day', shortcut: 'Alt+e', hint: 'Alt+E' },
+  { id: 'members', label: 'Members', shortcut: 'Alt+m', hint: 'Alt+M' },
   { id: 'diagnostics', label: 'Diagnostics', shortcut: 'Alt+d', hint: 'Alt+D' },
 ];
 /** Views only a signed-in manager sees. */
@@ -103,6 +105,8 @@ export function App() {
         <OrdersScreen info={info} />
       ) : user && view === 'day' ? (
         <DayScreen info={info} />
+      ) : user && view === 'members' ? (
+        <MembersScreen />
       ) : user?.role === 'manager' && view === 'diagnostics' ? (
         <DiagnosticsScreen info={info} />
       ) : user ? (
