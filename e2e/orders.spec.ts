@@ -1,0 +1,134 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { Page } from '@playwright/test';
+import { expect, signIn, test } from './fixtures';
+import { startHq, type RunningHq } from './support/hq-server';
+import { FAST_CONNECTIVITY, SHELF, finishSale, ringUp } from './support/shop';
+import { startRegister, type RunningRegister } from './support/web-host';
+
+/*
+ * Orders against the real HQ: an offline refund of this register's cash sale uploads once the till is
+ * back online (HQ has it exactly once, referencing the sale), and an online search on one register
+ * finds a sale made on a second register, marked as HQ's.
+ */
+
+interface HqOrder {
+  id: string;
+  number: string;
+  kind: 'sale' | 'refund';
+  total: number;
+  originalOrderId: string | null;
+  lines: { quantity: number; originalLineIndex?: number }[];
+}
+
+let hq: RunningHq;
+const registers: RunningRegister[] = [];
+const dataDirs: string[] = [];
+
+test.beforeEach(async () => {
+  // Two web hosts and HQ on a shared CI machine: starting them and pulling the catalog take a while.
+  test.setTimeout(120_000);
+  hq = await startHq();
+});
+
+test.afterEach(async () => {
+  for (const register of registers.splice(0)) await register.stop();
+  await hq?.stop();
+  for (const dir of dataDirs.splice(0)) fs.rmSync(dir, { recursive: true, force: true });
+});
+
+async function openTill(page: Page): Promise<RunningRegister> {
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'kassa-e2e-orders-'));
+  dataDirs.push(dataDir);
+  fs.writeFileSync(path.join(dataDir, 'settings.json'), JSON.stringify({ connectivity: FAST_CONNECTIVITY }));
+  const register = await startRegister({ dataDir, env: { KASSA_HQ_URL: hq.url, KASSA_ENROLMENT_CODE: 'DEMO' } });
+  registers.push(register);
+  await page.goto(register.url);
+  await signIn(page);
+  return register;
+}
+
+async function sellCash(page: Page, items = [SHELF[0]!, SHELF[1]!]): Promise<string> {
+  await ringUp(page, items, { waitForCatalog: true });
+  await page.getByRole('button', { name: 'Pay' }).click();
+  await page.getByRole('button', { name: 'Cash' }).click();
+  await page.getByRole('button', { name: 'Complete sale' }).click();
+  return finishSale(page);
+}
+
+async function setOffline(page: Page, offline: boolean): Promise<void> {
+  const connectivity = page.getByTestId('connectivity');
+  if ((await connectivity.getAttribute('data-state')) !== (offline ? 'offline' : 'online')) await page.getByTestId('offline-toggle').click();
+  await expect(connectivity).toHaveAttribute('data-state', offline ? 'offline' : 'online', { timeout: 15_000 });
+}
+
+const hqOrders = (query: string) => hq.admin<{ orders: HqOrder[] }>('GET', `/orders/search?${query}`).then((r) => r.orders);
+
+test('offline refund of a cash sale of this register: recorded at once, uploaded to HQ exactly once when back online', async ({ page }) => {
+  await openTill(page);
+  const number = await sellCash(page);
+  await expect(page.getByTestId('pending-sync')).toHaveText('0', { timeout: 15_000 });
+  const [sale] = await hqOrders(`number=${number}`);
+  expect(sale).toBeDefined();
+
+  await setOffline(page, true);
+  await page.keyboard.press('Alt+o');
+  const row = page.getByTestId('order-row').filter({ hasText: number });
+  await expect(row).toHaveAttribute('data-source', 'local');
+  await expect(page.getByTestId('orders-notice')).toContainText('Offline: only this register’s orders are searched');
+  await row.getByRole('button', { name: number }).click();
+  await page.getByRole('button', { name: 'Refund', exact: true }).click();
+  const dialog = page.getByRole('dialog');
+  await dialog.getByLabel(`Quantity of ${SHELF[1]!.name} to refund`).fill('1');
+  await dialog.getByLabel('Reason').fill('Damaged packaging');
+  await dialog.getByRole('button', { name: 'Refund', exact: true }).click();
+  await expect(page.getByRole('status').filter({ hasText: /Refund S01-R\d+-2 recorded/ })).toBeVisible();
+  await expect(page.getByRole('row').filter({ hasText: SHELF[1]!.name })).toContainText('1');
+  // Offline: the refund waits on the register.
+  await expect(page.getByTestId('pending-sync')).not.toHaveText('0');
+  expect(await hqOrders('kind=refund')).toEqual([]);
+
+  await setOffline(page, false);
+  await expect(page.getByTestId('pending-sync')).toHaveText('0', { timeout: 20_000 });
+  const refunds = await hqOrders('kind=refund');
+  expect(refunds).toHaveLength(1);
+  expect(refunds[0]).toMatchObject({ originalOrderId: sale!.id, total: -SHELF[1]!.price, lines: [{ quantity: -1 }] });
+});
+
+test('online search finds a sale made on a second register, marked as HQ’s; offline the search says it covered this register only', async ({ browser }) => {
+  const pageA = await browser.newPage();
+  const pageB = await browser.newPage();
+  await openTill(pageA);
+  await openTill(pageB);
+  const number = await sellCash(pageB, [SHELF[2]!]);
+  await expect(pageB.getByTestId('pending-sync')).toHaveText('0', { timeout: 15_000 });
+  await expect.poll(async () => (await hqOrders(`number=${number}`)).length).toBe(1);
+
+  await pageA.getByTestId('scan-input').waitFor();
+  await pageA.keyboard.press('Alt+o');
+  await pageA.getByLabel('Sale number').fill(number);
+  await pageA.getByRole('button', { name: 'Search' }).click();
+  const row = pageA.getByTestId('order-row').filter({ hasText: number });
+  await expect(row).toHaveAttribute('data-source', 'hq');
+  await expect(row).toContainText(/HQ · register S01-R\d+/);
+  await expect(pageA.getByTestId('orders-notice')).toHaveCount(0);
+
+  // The other register's sale opens from HQ; offline its refund is refused with the reason.
+  await row.getByRole('button', { name: number }).click();
+  await expect(pageA.getByRole('heading', { name: `Sale ${number}` })).toBeVisible();
+  await setOffline(pageA, true);
+  await pageA.getByRole('button', { name: 'Refund', exact: true }).click();
+  const dialog = pageA.getByRole('dialog');
+  await dialog.getByRole('button', { name: 'Refund everything left' }).click();
+  await dialog.getByLabel('Reason').fill('Wrong size');
+  await dialog.getByRole('button', { name: 'Refund', exact: true }).click();
+  await expect(dialog.getByRole('alert')).toContainText('orders of other registers can be refunded only online');
+  await dialog.getByRole('button', { name: 'Cancel' }).click();
+
+  await pageA.getByRole('button', { name: 'Back to orders' }).click();
+  await pageA.getByLabel('Sale number').fill(number);
+  await pageA.getByRole('button', { name: 'Search' }).click();
+  await expect(pageA.getByTestId('orders-notice')).toHaveAttribute('data-notice', 'offline');
+  await expect(pageA.getByTestId('order-row')).toHaveCount(0);
+});
