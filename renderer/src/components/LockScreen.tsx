@@ -21,6 +21,8 @@ export function LockScreen({ user, onSignOut }: { user: User; onSignOut: () => v
   useEffect(() => {
     const app = root.current?.parentElement;
     if (!app) return;
+    // Focus goes back where it was (the scan field, the cash field) once the screen unlocks.
+    const before = document.activeElement instanceof HTMLElement ? document.activeElement : null;
     const others = [...app.children].filter((el): el is HTMLElement => el instanceof HTMLElement && el !== root.current && !el.classList.contains('status-bar'));
     for (const el of others) el.inert = true;
     const bar = app.querySelector('.status-bar');
@@ -28,6 +30,7 @@ export function LockScreen({ user, onSignOut }: { user: User; onSignOut: () => v
     field.current?.focus();
     return () => {
       for (const el of others) el.inert = false;
+      if (before?.isConnected) before.focus();
     };
   }, []);
 

@@ -7,10 +7,11 @@ import type { Logger } from '../logger';
 /** The demo store matches the register's default settings (store S01, EUR, prices include tax). */
 export const DEMO_STORE = { code: 'S01', name: 'Kassa Demo Store', currency: 'EUR', pricesIncludeTax: true } as const;
 
-/** CONTRACT.md: cashier PIN 1234, manager PIN 9999. */
+/** CONTRACT.md: cashier PIN 1234, manager PIN 9999; a second cashier (Ben, 2468) for journeys with two cashiers. */
 export const DEMO_USERS = [
   { name: 'Ana', role: 'cashier', pin: '1234' },
   { name: 'Max', role: 'manager', pin: '9999' },
+  { name: 'Ben', role: 'cashier', pin: '2468' },
 ] as const;
 
 /** The same rates a register prices with before HQ sends any (demo mode). */
