@@ -159,4 +159,20 @@ describe('against HQ: offline sign-in and sign-out that keeps unsynced work', ()
     const { orders } = await hq.admin<{ orders: { number: string }[] }>('GET', `/orders/search?number=${sale.number}`);
     expect(orders).toHaveLength(1);
   }, 60_000);
+
+  it('another cashier unlocking a locked till gets their own session; the first cashier’s sale (no payment yet) is held for them', async () => {
+    const r = await register({ auth: { autoLockMinutes: 0.01 } }, hq.url);
+    await waitFor('enrolment', async () => (await r.call<{ enrolled: boolean }>('app.info')).enrolled);
+    await waitFor('the catalog', () => r.core.sync.status().lastSeq > 0);
+    await r.call('session.login', { pin: '2468' }); // Ben, once online on this register
+    await r.call('session.logout');
+    await r.call('session.login', { pin: '1234' });
+    await r.call('cart.scan', { code: 'SKU-000001' });
+    await waitFor('the lock', async () => (await r.call<{ locked?: boolean }>('session.get')).locked);
+    expect(await r.call('session.unlock', { pin: '2468' })).toMatchObject({ user: { name: 'Ben' } });
+    expect(await r.call('session.get')).toMatchObject({ user: { name: 'Ben' }, locked: false });
+    expect((await r.call<{ lines: unknown[] }>('cart.get')).lines).toHaveLength(0);
+    const { carts } = await r.call<{ carts: { label: string }[] }>('cart.held');
+    expect(carts.map((c) => c.label)).toEqual(["Ana's sale"]);
+  }, 60_000);
 });

@@ -277,7 +277,7 @@ describe('the receipt adds up', () => {
 
     const text = textOf(renderReceiptHtml(receipt));
     expect(text).toContain(`Subtotal ${euros(387)} Spend 2, save 0.08 -${euros(8)}`);
-    expect(text).toContain(`TOTAL ${euros(379)} Cash rounding ${euros(1)}`);
+    expect(text).toContain(`TOTAL ${euros(379)} Cash rounding +${euros(1)}`);
     expect(text).toContain(`Cash ${euros(500)} Change ${euros(120)}`);
   });
 

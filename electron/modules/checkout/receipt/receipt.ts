@@ -92,7 +92,7 @@ export function renderReceiptHtml(receipt: Receipt, locale = 'en'): string {
   const saleDiscount = receipt.saleDiscount && receipt.saleDiscount.amount > 0
     ? [row('Subtotal', money(subtotal)), row(escape(receipt.saleDiscount.label), `-${money(receipt.saleDiscount.amount)}`)]
     : [];
-  const cashRounding = receipt.cashRounding ? [row('Cash rounding', money(receipt.cashRounding))] : [];
+  const cashRounding = receipt.cashRounding ? [row('Cash rounding', `${receipt.cashRounding > 0 ? '+' : ''}${money(receipt.cashRounding)}`)] : [];
   const taxes = receipt.taxes.map((t) => row(`${receipt.pricesIncludeTax ? 'incl. ' : ''}${escape(t.label)}`, money(t.amount)));
   const payments = receipt.payments.map((p) => {
     const card = p.last4 ? ` •••• ${escape(p.last4)}` : '';
