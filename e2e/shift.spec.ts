@@ -9,7 +9,9 @@ import { expect, note, test } from './support/till';
  * A cashier's shift against the real HQ: sales online in cash and by card; HQ cut while a card payment is
  * being authorised; the till goes offline on its own within the promised bound and the card payment ends
  * in a clear state (store it and send it later); sales go on offline; HQ back, the till comes online on
- * its own and everything is uploaded exactly once (checked on HQ, sale by sale, with the totals).
+ * its own and everything is uploaded exactly once (checked on HQ, sale by sale, with the totals). Closing
+ * the day is refused while sales wait for HQ (without a manager) and goes through once they are uploaded
+ * (the manager's override is in day-close.spec.ts).
  *
  * The cut: the register's own link taken down in a network namespace (root and `ip netns`), or else the
  * fault proxy between register and HQ resetting every connection. The proxy variant always runs.
@@ -25,7 +27,7 @@ interface Sold {
 type Cut = { kind: 'netns'; link: RegisterLink } | { kind: 'proxy'; proxy: FaultProxy };
 
 for (const variant of ['netns', 'proxy'] as const) {
-  test(`a cashier's shift: HQ cut during a card payment (${variant === 'netns' ? 'link down in a network namespace' : 'fault proxy resets'}), offline on its own, back online, every sale on HQ once`, async ({ tills }, testInfo) => {
+  test(`a cashier's shift: HQ cut during a card payment (${variant === 'netns' ? 'link down in a network namespace' : 'fault proxy resets'}), offline on its own, back online, every sale on HQ once; closing the day waits for the upload`, async ({ tills }, testInfo) => {
     test.setTimeout(120_000);
     if (variant === 'netns') {
       const support = namespaceSupport();
@@ -107,6 +109,14 @@ for (const variant of ['netns', 'proxy'] as const) {
       await expect(page.getByTestId('pending-sync')).not.toHaveText('0');
       await expect(connectivity).toHaveAttribute('data-state', 'offline');
 
+      // End of the shift while HQ is still away: closing the day is refused without a manager.
+      await page.keyboard.press('Alt+e');
+      await expect(page.getByTestId('z-report')).toBeVisible();
+      await expect(page.getByTestId('z-pending')).not.toHaveText('0');
+      await page.getByRole('button', { name: 'Close day', exact: true }).click();
+      await expect(page.getByRole('alert')).toContainText('have not reached HQ yet');
+      await expect(page.getByTestId('day-closed')).toHaveCount(0);
+
       // HQ back: online on its own, and the queue drains.
       const restoredAt = Date.now();
       if (cut.kind === 'netns') cut.link.restore();
@@ -117,6 +127,15 @@ for (const variant of ['netns', 'proxy'] as const) {
 
       await expectOnHqOnce(hq, sold);
       expect(sold.map((s) => sequenceOf(s.number))).toEqual([1, 2, 3, 4, 5]);
+
+      // Everything uploaded: the cashier opens End of day again and closes the day without a manager.
+      await page.keyboard.press('Alt+s');
+      await expect(page.getByTestId('scan-input')).toBeFocused();
+      await page.keyboard.press('Alt+e');
+      await expect(page.getByTestId('z-pending')).toHaveText('0');
+      await page.getByRole('button', { name: 'Close day', exact: true }).click();
+      await expect(page.getByTestId('day-closed')).toContainText('Day closed by Ana');
+      await expect(page.getByTestId('day-closed')).not.toContainText('unsynced');
     } finally {
       await tills.stopAll();
       if (cut?.kind === 'netns') await cut.link.close();
