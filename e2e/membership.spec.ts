@@ -141,4 +141,10 @@ test('offline enrolment of a phone HQ already knows: after sync the register sho
   await expect(merged.getByTestId('member-name')).toHaveText('Lea Wong');
   await expect(merged.getByTestId('member-pending')).toHaveCount(0);
   await expect(merged.getByTestId('member-balance')).toHaveAttribute('data-points', String(earned));
+
+  // HQ's card came with HQ's member: scanned in the cart's field, it attaches her to the sale.
+  await merged.getByRole('button', { name: 'Cancel' }).click();
+  await scan(page, 'LEA00001');
+  await expect(page.getByRole('status').filter({ hasText: 'Member card' })).toContainText('Lea Wong');
+  await expect(page.getByRole('region', { name: 'Member' }).getByTestId('member-name')).toHaveText('Lea Wong');
 });

@@ -64,6 +64,7 @@ export const CHANNELS = [
   'membership.attach',
   'membership.detach',
   'membership.redeem',
+  'membership.scanCard',
 ] as const;
 
 export type Channel = (typeof CHANNELS)[number];

@@ -48,9 +48,12 @@ export const membershipApi = {
     input: z.object({ name: nameField, phone: phoneField, card: cardField.optional() }).strict(),
     output: z.object({ status: z.enum(['enrolled', 'duplicate']), member: MemberViewSchema }),
   },
-  'membership.attached': { input: z.object({}).strict(), output: AttachedMemberSchema },
+  /** `refresh`: ask HQ for the member's balance now (when online) rather than answer from the register's copy. */
+  'membership.attached': { input: z.object({ refresh: z.boolean().optional() }).strict(), output: AttachedMemberSchema },
   'membership.attach': { input: z.object({ memberId: z.string().min(1).max(64) }).strict(), output: AttachedMemberSchema },
   'membership.detach': { input: z.object({}).strict(), output: AttachedMemberSchema },
+  /** A code the catalog did not know: attaches the member whose loyalty card it is; `attached` null when no member has it. */
+  'membership.scanCard': { input: z.object({ code: z.string().trim().min(1).max(64) }).strict(), output: z.object({ attached: AttachedMemberSchema.nullable() }) },
   /** Points as tender on the open sale: `points` × the point value comes off what remains due. */
   'membership.redeem': { input: z.object({ saleId: z.string().max(64), points: z.number().int() }).strict(), output: TenderStateSchema },
 } as const satisfies Record<string, { input: z.ZodType; output: z.ZodType }>;

@@ -1,10 +1,11 @@
 import type { Handlers } from '../../core/handle';
 import type { MembershipService } from './membership.service';
 
-type MembershipChannels = 'membership.lookup' | 'membership.enrol' | 'membership.attached' | 'membership.attach' | 'membership.detach' | 'membership.redeem';
+type MembershipChannels = 'membership.lookup' | 'membership.enrol' | 'membership.attached' | 'membership.attach' | 'membership.detach' | 'membership.redeem' | 'membership.scanCard';
 
 /** The membership channels; every one needs a signed-in cashier. */
-export function membershipHandlers(membership: MembershipService, requireUser: () => unknown, afterRedeem: () => void): Pick<Handlers, MembershipChannels> {
+/** `saleChanged`: tells every window the sale changed (a points payment, a member attached). */
+export function membershipHandlers(membership: MembershipService, requireUser: () => unknown, saleChanged: () => void): Pick<Handlers, MembershipChannels> {
   return {
     'membership.lookup': async ({ query }) => {
       requireUser();
@@ -14,9 +15,9 @@ export function membershipHandlers(membership: MembershipService, requireUser: (
       requireUser();
       return membership.enrol(input);
     },
-    'membership.attached': () => {
+    'membership.attached': ({ refresh }) => {
       requireUser();
-      return membership.attached(true);
+      return membership.attached(refresh ?? false);
     },
     'membership.attach': ({ memberId }) => {
       requireUser();
@@ -29,8 +30,14 @@ export function membershipHandlers(membership: MembershipService, requireUser: (
     'membership.redeem': async ({ saleId, points }) => {
       requireUser();
       const state = await membership.redeem(saleId, points);
-      afterRedeem();
+      saleChanged();
       return state;
+    },
+    'membership.scanCard': async ({ code }) => {
+      requireUser();
+      const attached = await membership.attachByCard(code);
+      if (attached) saleChanged();
+      return { attached };
     },
   };
 }

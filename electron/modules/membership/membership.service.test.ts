@@ -135,6 +135,19 @@ describe('member lookup', () => {
   });
 });
 
+describe('a loyalty card scanned in the cart', () => {
+  it('attaches the member whose card it is (from the copy offline, from HQ online); any other code stays unknown', async () => {
+    const t = setup();
+    const kim = addHqMember(t.hq!, { phone: '0615151515', name: 'Kim Ito', card: 'KIM00042' }, 80);
+    expect(await t.service.attachByCard('KIM00042')).toMatchObject({ member: { id: kim.id, name: 'Kim Ito', balance: 80 } });
+    expect(t.members.attachedTo(t.saleId)).toBe(kim.id);
+    t.setOnline(false);
+    expect(await t.service.attachByCard('NOBODY99')).toBeNull();
+    expect(await t.service.attachByCard('4006381333931 ')).toBeNull();
+    expect((await t.service.attachByCard('KIM00042'))?.member?.source).toBe('cache');
+  });
+});
+
 describe('enrolment', () => {
   it('online: HQ creates the member; a phone HQ knows answers with the existing member to attach instead', async () => {
     const t = setup();

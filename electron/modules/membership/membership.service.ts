@@ -152,6 +152,24 @@ export class MembershipService {
     return this.attached(true);
   }
 
+  /**
+   * A code the catalog did not know, scanned in the cart's field: when it is a member's loyalty card
+   * (in the register's copy, or on HQ while online) that member is attached to the sale. Null: no member
+   * has this card, so it stays an unknown barcode.
+   */
+  async attachByCard(code: string): Promise<AttachedMember | null> {
+    const card = code.trim();
+    if (!MemberCardSchema.safeParse(card).success) return null;
+    let row = this.o.members.byCard(card);
+    if (!row && this.live()) {
+      const found = await this.fetch({ card }).catch(() => null);
+      row = found ? this.o.members.byId(found.id) : undefined;
+    }
+    if (!row) return null;
+    if (!this.o.sales.openSaleId()) throw new KassaError('NOTHING_TO_PAY', `That is ${row.name}'s member card. Scan the first item, then the card again to attach them to the sale.`);
+    return this.attach(row.id);
+  }
+
   async detach(): Promise<AttachedMember> {
     const saleId = this.o.sales.openSaleId();
     if (saleId) {

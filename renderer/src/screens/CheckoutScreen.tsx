@@ -1,6 +1,6 @@
 import { Fragment, useCallback, useEffect, useRef, useState, type FormEvent, type KeyboardEvent as ReactKeyboardEvent } from 'react';
 import type { AppInfo, Cart, CartLine, HeldCart, Product } from '../../../shared/api';
-import { call, errorText } from '../api/client';
+import { call, CallError, errorText } from '../api/client';
 import { money, number, percent } from '../format';
 import { useTranslation, type TFunction } from '../i18n';
 import { useKassaEvent } from '../hooks/useKassaEvent';
@@ -127,6 +127,17 @@ export function CheckoutScreen({ info, onPay }: { info: AppInfo; onPay: () => vo
     } catch (e) {
       setNotice(null);
       setError(messageOf(e));
+      // Not a product: perhaps a member's loyalty card, which attaches the member to the sale.
+      if (e instanceof CallError && e.code === 'UNKNOWN_BARCODE') {
+        await call('membership.scanCard', { code: typed }).then(
+          ({ attached }) => {
+            if (!attached?.member) return;
+            setError(null);
+            setNotice(t('membership:cardAttached', { name: attached.member.name }));
+          },
+          (again: unknown) => again instanceof CallError && again.code === 'NOTHING_TO_PAY' && setError(messageOf(again)),
+        );
+      }
     } finally {
       focusScan();
     }

@@ -1,6 +1,7 @@
 import { useEffect, useRef, useState } from 'react';
 import type { AttachedMember } from '../../../../shared/modules/membership.api';
 import { call, errorText } from '../../api/client';
+import { useKassaEvent } from '../../hooks/useKassaEvent';
 import { useTranslation } from '../../i18n';
 import { MemberDialog } from './MemberDialog';
 import { MemberSummary } from './MemberSummary';
@@ -14,7 +15,7 @@ export function MemberPanel({ saleId, onDialogClosed }: { saleId: string | null;
 
   useEffect(() => {
     let live = true;
-    call('membership.attached', {}).then(
+    call('membership.attached', { refresh: true }).then(
       (answer) => live && setAttached(answer),
       () => live && setAttached(null),
     );
@@ -22,6 +23,8 @@ export function MemberPanel({ saleId, onDialogClosed }: { saleId: string | null;
       live = false;
     };
   }, [saleId]);
+  // A member card scanned in the cart's field, or points taken: the sale changed.
+  useKassaEvent('cart.changed', () => void call('membership.attached', {}).then(setAttached, () => undefined));
 
   useEffect(() => {
     const onKey = (event: KeyboardEvent) => {

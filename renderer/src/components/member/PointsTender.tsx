@@ -16,7 +16,7 @@ export function PointsTender({ state, format, onPaid }: { state: TenderState; fo
 
   useEffect(() => {
     let live = true;
-    call('membership.attached', {}).then(
+    call('membership.attached', { refresh: true }).then(
       (answer) => {
         if (!live) return;
         setAttached(answer);
