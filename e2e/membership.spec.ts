@@ -107,6 +107,21 @@ test('offline member earn: the points wait on the register and HQ’s balance is
   const live = await findMember(page, '+4915111112222');
   await expect(live.getByTestId('member-summary')).toContainText('live from HQ');
   await expect(live.getByTestId('member-balance')).toHaveAttribute('data-points', String(earned));
+
+  // Online, the points pay part of the next sale; the rest is cash, which earns again.
+  await live.getByRole('button', { name: 'Attach to sale' }).click();
+  await page.getByRole('button', { name: 'Pay' }).click();
+  const points = page.getByRole('form', { name: 'Points' });
+  await expect(points.getByTestId('points-redeemable')).toContainText(`Can pay with ${earned} points`);
+  await points.getByLabel('Points to redeem').fill(String(earned));
+  await points.getByRole('button', { name: 'Pay with points' }).click();
+  await expect(page.getByRole('list', { name: 'Payments taken' })).toContainText(`Points ${euros(earned)}`);
+  await expect(page.getByTestId('tender-due')).toHaveText(euros(PRODUCT.price - earned));
+  await page.getByRole('button', { name: 'Cash' }).click();
+  await page.getByRole('button', { name: 'Complete sale' }).click();
+  await expect(page.getByTestId('sale-number')).toBeVisible();
+  await expect(page.getByTestId('pending-sync')).toHaveText('0', { timeout: 20_000 });
+  expect(await hq.admin<{ balance: number }>('GET', `/members/${mia.id}/balance`)).toEqual({ memberId: mia.id, balance: pointsFor(PRODUCT.price - earned) });
 });
 
 test('offline enrolment of a phone HQ already knows: after sync the register shows HQ’s member, with the points', async ({ page }) => {
