@@ -104,7 +104,7 @@ describe('the status bar', () => {
     await i18next.changeLanguage('zh-CN');
     const at = new Date(new Date().setHours(9, 5, 0, 0)).getTime();
     render(<StatusBar info={{ ...info, locale: 'zh-CN' }} connectivity={{ ...online, state: 'offline', reasons: ['network', 'service:membership'], since: at, hq: unreachable }} user={null} onSignOut={() => {}} />);
-    expect(screen.getByTestId('connectivity').textContent).toBe('⚠离线 — 自 09:05 起无法连接总部；会员服务降级');
+    expect(screen.getByTestId('connectivity').textContent).toBe('⚠离线 — 自 9:05 起无法连接总部；会员服务降级');
     expect(screen.getByTestId('offline-toggle').textContent).toBe('切换离线');
   });
 

@@ -1,7 +1,6 @@
 import { useCallback, useEffect, useState } from 'react';
 import type { AppInfo, ConnectivityReason, ConnectivityState, SyncStatus, User } from '../../../shared/api';
 import { call, CallError } from '../api/client';
-import { clock } from '../format';
 import { useTranslation, type TFunction } from '../i18n';
 import { HELP_KEY } from '../shortcuts';
 import { CardDeadline } from './CardDeadline';
@@ -53,8 +52,8 @@ export function StatusBar({ info, connectivity, user, sync = null, onSignOut }: 
   }, []);
   return (
     <header className="status-bar">
-      <span className="status-bar__till">
-        Kassa{info ? ` · ${info.storeCode}/${info.registerCode}` : ''}
+      <span className="status-bar__till" title="Kassa">
+        {info ? `${info.storeCode}/${info.registerCode}` : 'Kassa'}
         {info?.mode === 'demo' ? <span className="badge">{t('demo')}</span> : null}
       </span>
       <span
@@ -99,8 +98,8 @@ export function StatusBar({ info, connectivity, user, sync = null, onSignOut }: 
       <button type="button" className="button button--secondary" data-testid="offline-toggle" onClick={toggle} disabled={busy || !connectivity}>
         {manual ? t('goOnline') : t('goOffline')}
       </button>
-      <button type="button" className="button button--secondary" onClick={() => setHelp(true)} aria-keyshortcuts={HELP_KEY}>
-        {t('help')} <kbd aria-hidden="true">{HELP_KEY}</kbd>
+      <button type="button" className="button button--secondary status-bar__help" onClick={() => setHelp(true)} aria-keyshortcuts={HELP_KEY} aria-label={t('help')} title={t('help')}>
+        <span aria-hidden="true">?</span> <kbd aria-hidden="true">{HELP_KEY}</kbd>
       </button>
       {user ? (
         <>
@@ -157,5 +156,5 @@ function domainName(domain: string, t: TFunction<'status'>): string {
 /** A time of today as hours and minutes; an older one with its date (Intl, the register's locale). */
 function when(at: number, locale: string): string {
   const today = new Date().toDateString() === new Date(at).toDateString();
-  return today ? clock(at, locale) : new Intl.DateTimeFormat(locale, { month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit' }).format(at);
+  return new Intl.DateTimeFormat(locale, today ? { hour: 'numeric', minute: '2-digit' } : { month: 'short', day: 'numeric', hour: 'numeric', minute: '2-digit' }).format(at);
 }

@@ -15,37 +15,42 @@ export function ConnectivityTimeline({ entries, start, end, locale, reasonText }
   const { t } = useTranslation('diagnostics');
   const bands = bandsOf(entries, start, end);
   const x = (at: number) => ((at - start) / (end - start)) * WIDTH;
+  const pct = (at: number) => `${((at - start) / (end - start)) * 100}%`;
   const offlineMs = bands.filter((b) => b.state === 'offline').reduce((sum, b) => sum + b.to - b.from, 0);
+  // Offline periods: adjacent offline bands (the reasons changed while offline) are one period.
+  const periods = bands.filter((b, i) => b.state === 'offline' && bands[i - 1]?.state !== 'offline').length;
+  const step = TICK_STEPS.find((s) => (end - start) / s <= 8) ?? TICK_STEPS[TICK_STEPS.length - 1]!;
   const ticks: number[] = [];
-  const step = end - start > 12 * HOUR ? 3 * HOUR : HOUR;
   for (let at = Math.ceil(start / step) * step; at <= end; at += step) ticks.push(at);
-  const summary = t('timeline.summary', { count: bands.filter((b) => b.state === 'offline').length, minutes: Math.round(offlineMs / 60_000) });
+  const summary = t('timeline.summary', { count: periods, duration: duration(offlineMs, locale) });
   return (
     <figure className="diag-chart">
-      <svg viewBox={`0 0 ${WIDTH} 110`} role="img" aria-label={summary} preserveAspectRatio="none" className="diag-chart__svg" data-testid="connectivity-timeline">
+      <svg viewBox={`0 0 ${WIDTH} 70`} role="img" aria-label={summary} preserveAspectRatio="none" className="diag-chart__svg diag-chart__svg--timeline" data-testid="connectivity-timeline">
         <defs>
           <pattern id="diag-hatch" width="10" height="10" patternUnits="userSpaceOnUse" patternTransform="rotate(45)">
             <rect width="10" height="10" fill="#b3261e" />
             <line x1="0" y1="0" x2="0" y2="10" stroke="#fff" strokeWidth="4" />
           </pattern>
         </defs>
-        <rect x="0" y="10" width={WIDTH} height="60" fill="#e4e7ec" />
+        <rect x="0" y="0" width={WIDTH} height="60" fill="#e4e7ec" />
         {bands.map((band: Band) => (
           <g key={band.from} data-state={band.state}>
-            <rect x={x(band.from)} y={band.state === 'offline' ? 10 : 25} width={Math.max(2, x(band.to) - x(band.from))} height={band.state === 'offline' ? 60 : 30} fill={band.state === 'offline' ? 'url(#diag-hatch)' : '#1e7d46'}>
+            <rect x={x(band.from)} y={band.state === 'offline' ? 0 : 15} width={Math.max(2, x(band.to) - x(band.from))} height={band.state === 'offline' ? 60 : 30} fill={band.state === 'offline' ? 'url(#diag-hatch)' : '#1e7d46'}>
               <title>{`${clock(band.from, locale)}–${clock(band.to, locale)} ${band.state === 'offline' ? band.reasons.map(reasonText).join(', ') : t('online')}`}</title>
             </rect>
           </g>
         ))}
         {ticks.map((at) => (
-          <g key={at}>
-            <line x1={x(at)} x2={x(at)} y1="70" y2="78" stroke="#5b6573" strokeWidth="2" />
-            <text x={x(at)} y="98" fontSize="16" textAnchor="middle" fill="#3b4452">
-              {clock(at, locale)}
-            </text>
-          </g>
+          <line key={at} x1={x(at)} x2={x(at)} y1="60" y2="70" stroke="#5b6573" strokeWidth="2" />
         ))}
       </svg>
+      <div className="diag-chart__axis" aria-hidden="true">
+        {ticks.map((at) => (
+          <span key={at} style={{ left: pct(at) }}>
+            {clock(at, locale)}
+          </span>
+        ))}
+      </div>
       <figcaption className="diag-chart__legend">
         <span>
           <span className="diag-swatch diag-swatch--online" aria-hidden="true" /> {t('online')}
@@ -59,6 +64,15 @@ export function ConnectivityTimeline({ entries, start, end, locale, reasonText }
   );
 }
 
+const MINUTE = 60_000;
+const TICK_STEPS = [MINUTE, 5 * MINUTE, 15 * MINUTE, 30 * MINUTE, HOUR, 3 * HOUR];
+
+/** A length of time in seconds, minutes or hours (Intl, the register's locale). */
+function duration(ms: number, locale: string): string {
+  const [value, unit] = ms < 90_000 ? [Math.round(ms / 1000), 'second'] : ms < 90 * MINUTE ? [Math.round(ms / MINUTE), 'minute'] : [Math.round((ms / HOUR) * 10) / 10, 'hour'];
+  return new Intl.NumberFormat(locale, { style: 'unit', unit, unitDisplay: 'short' }).format(value);
+}
+
 /** The recent probes of HQ as bars of their latency; a failed probe is a full-height hatched bar marked ✕. */
 export function LatencyChart({ probes, locale }: { probes: ProbeRecord[]; locale: string }) {
   const { t } = useTranslation('diagnostics');
@@ -69,7 +83,7 @@ export function LatencyChart({ probes, locale }: { probes: ProbeRecord[]; locale
   const y = (ms: number) => 80 - (ms / top) * 70;
   return (
     <figure className="diag-chart">
-      <svg viewBox={`0 0 ${WIDTH} 100`} role="img" aria-label={t('latency.aria', { count: probes.length, failed: probes.length - answered.length })} preserveAspectRatio="none" className="diag-chart__svg" data-testid="latency-chart">
+      <svg viewBox={`0 0 ${WIDTH} 80`} role="img" aria-label={t('latency.aria', { count: probes.length, failed: probes.length - answered.length })} preserveAspectRatio="none" className="diag-chart__svg" data-testid="latency-chart">
         <defs>
           <pattern id="diag-hatch-probe" width="8" height="8" patternUnits="userSpaceOnUse" patternTransform="rotate(45)">
             <rect width="8" height="8" fill="#b3261e" />
@@ -87,16 +101,18 @@ export function LatencyChart({ probes, locale }: { probes: ProbeRecord[]; locale
               <rect x={i * barWidth + 1} y="10" width={Math.max(1, barWidth - 2)} height="70" fill="url(#diag-hatch-probe)">
                 <title>{`${clock(probe.at, locale)} ${probe.error ?? ''}`}</title>
               </rect>
-              <text x={i * barWidth + barWidth / 2} y="96" fontSize="14" textAnchor="middle" fill="#b3261e">
-                ✕
-              </text>
             </g>
           ),
         )}
-        <text x="4" y="22" fontSize="14" fill="#3b4452">
-          {Math.round(top)} ms
-        </text>
       </svg>
+      <figcaption className="diag-chart__legend">
+        <span>
+          <span className="diag-swatch diag-swatch--probe" aria-hidden="true" /> {t('latency.answered', { top: Math.round(top) })}
+        </span>
+        <span>
+          <span className="diag-swatch diag-swatch--offline" aria-hidden="true" /> {t('latency.failedLegend')}
+        </span>
+      </figcaption>
     </figure>
   );
 }

@@ -37,6 +37,7 @@ describe('the diagnostics page', () => {
     render(<DiagnosticsScreen info={info} />);
     const timeline = await screen.findByTestId('connectivity-timeline');
     expect(timeline.getAttribute('aria-label')).toBe('Offline 1 time, 20 min in all');
+    expect(screen.getByRole('heading', { name: /^Connectivity, / })).toBeTruthy();
     expect(timeline.querySelectorAll('[data-state="offline"]')).toHaveLength(1);
     expect(screen.getByTestId('transitions').textContent).toContain('HQ not reachable');
     expect(screen.getByTestId('latency-chart').getAttribute('aria-label')).toBe('Latency of the last 3 probes of HQ, 1 failed');

@@ -13,6 +13,7 @@ import { latencySummary } from './timeline';
 type DeadLetter = z.infer<typeof DeadLetterSchema>;
 const HOURS = 8;
 const REFRESH_MS = 10_000;
+const MIN_WINDOW_MS = 2 * 60_000;
 
 /**
  * The manager's diagnostics page: the connectivity timeline, HQ's probe latencies, what waits to
@@ -70,6 +71,9 @@ export function DiagnosticsScreen({ info }: { info: AppInfo }) {
 
   const reasonText = (reason: ConnectivityReason) => reasonWords(reason, t);
   const now = data?.generatedAt ?? 0;
+  // The window: the last hours, or since the register's first transition when it is younger (at least 10 min).
+  const first = data?.timeline[0]?.at ?? now;
+  const start = Math.min(now - MIN_WINDOW_MS, Math.max(now - HOURS * 3_600_000, first - (now - first) * 0.05));
   const answered = (data?.probes ?? []).filter((p) => p.ok).map((p) => p.latencyMs);
   const summary = latencySummary(answered);
   const lastProbe = data?.probes.at(-1);
@@ -99,8 +103,8 @@ export function DiagnosticsScreen({ info }: { info: AppInfo }) {
       ) : (
         <div className="diagnostics__grid">
           <section className="diag-card diag-card--wide" aria-labelledby="diag-timeline">
-            <h2 id="diag-timeline">{t('timeline.title', { hours: HOURS })}</h2>
-            <ConnectivityTimeline entries={data.timeline} start={now - HOURS * 3_600_000} end={now} locale={locale} reasonText={reasonText} />
+            <h2 id="diag-timeline">{t('timeline.title', { from: clock(start, locale), to: clock(now, locale) })}</h2>
+            <ConnectivityTimeline entries={data.timeline} start={start} end={now} locale={locale} reasonText={reasonText} />
             <table className="diag-table" data-testid="transitions">
               <caption className="diag-hidden">{t('timeline.table')}</caption>
               <thead>
