@@ -44,10 +44,10 @@ export function CheckoutScreen({ info, onPay }: { info: AppInfo; onPay: () => vo
   const lines = cart?.lines ?? [];
   const selected: CartLine | null = lines.find((line) => line.id === selectedId) ?? lines.at(-1) ?? null;
 
-  // Back to the scan field whenever no dialog is open.
+  // Back to the scan field whenever no dialog is open, also after a language switch (the scanner types on).
   useEffect(() => {
     if (!dialog) focusScan();
-  }, [dialog, focusScan]);
+  }, [dialog, focusScan, locale]);
   useEffect(() => {
     if (selected) document.getElementById(`line-${selected.id}`)?.scrollIntoView?.({ block: 'nearest' });
   }, [selected]);
