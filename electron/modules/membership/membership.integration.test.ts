@@ -13,7 +13,8 @@ import { makeTempDir } from '../../test/factories';
  * and both registers end at the same, right number.
  */
 
-const FAST = { t1Ms: 500, t2Ms: 1000, t2OfflineMs: 300, probeTimeoutMs: 400, recoverSuccesses: 1, qosPollMs: 500 };
+// HQ checks PINs with scrypt: on a loaded machine a sign-in needs more than a probe's short timeout.
+const FAST = { t1Ms: 1500, t2Ms: 1500, t2OfflineMs: 300, probeTimeoutMs: 1500, recoverSuccesses: 1, qosPollMs: 500 };
 const trusted = { host: 'web', trustedSender: true } as const;
 let hq: RunningHq;
 let proxy: FaultProxy;
@@ -45,6 +46,8 @@ async function register(hqUrl: string): Promise<KassaCore> {
   cores.push(core);
   await waitFor('enrolment', async () => (await caller(core)<{ enrolled: boolean }>('app.info')).enrolled);
   await waitFor('the catalog', () => core.sync.status().lastSeq > 0);
+  // Signed in by HQ the first time (the register has no cached PIN yet).
+  await waitFor('the till online', () => core.connectivity.current().state === 'online');
   await caller(core)('session.login', { pin: '1234' });
   return core;
 }
