@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import AxeBuilder from '@axe-core/playwright';
 import type { Page } from '@playwright/test';
 import { formatMoney } from '../shared/money';
 import { expect, scan, signIn, test } from './fixtures';
@@ -101,6 +102,8 @@ test('auto-lock over a sale at the tender step: the lock screen covers it, the P
     await expect(lock).toBeVisible({ timeout: 10_000 });
     await expect(lock).toContainText('Ana is still signed in');
     await expect(page.getByLabel('PIN')).toBeFocused();
+    const axe = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice']).analyze();
+    expect(axe.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)).toEqual([]);
     await page.keyboard.type('0000');
     await page.keyboard.press('Enter');
     await expect(lock.getByRole('alert')).toHaveText('That PIN is not right. Try again.');
