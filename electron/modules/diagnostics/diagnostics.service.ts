@@ -86,7 +86,8 @@ export class DiagnosticsService {
 
   async versions(): Promise<Diagnostics['versions']> {
     let hq: Diagnostics['versions']['hq'] = null;
-    if (this.options.hqHealth) {
+    // While probes find HQ unreachable, asking it would only make the page wait for a timeout.
+    if (this.options.hqHealth && this.options.connectivity.current().hq.reachable !== false) {
       try {
         const health = await this.options.hqHealth();
         hq = { version: typeof health.version === 'string' ? health.version : null, database: typeof health.database === 'string' ? health.database : null };

@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useState, type FormEvent } from 'react';
+import { useCallback, useEffect, useRef, useState, type FormEvent } from 'react';
 import type { z } from 'zod';
 import type { AppInfo, ConnectivityReason, DeadLetterSchema } from '../../../../shared/api';
 import type { Diagnostics } from '../../../../shared/modules/admin.api';
@@ -47,7 +47,14 @@ export function DiagnosticsScreen({ info }: { info: AppInfo }) {
     const timer = setInterval(() => void load(), REFRESH_MS);
     return () => clearInterval(timer);
   }, [load]);
-  useKassaEvent('connectivity.changed', () => void load());
+  // Probes report every few seconds; the page reloads when the state or its reasons change, not on each probe.
+  const lastReasons = useRef<string | null>(null);
+  useKassaEvent('connectivity.changed', (state) => {
+    const key = `${state.state} ${state.reasons.join(' ')}`;
+    if (key === lastReasons.current) return;
+    lastReasons.current = key;
+    void load();
+  });
   useKassaEvent('sync.changed', () => void load());
 
   const exportBundle = async () => {
