@@ -43,6 +43,8 @@ test.afterEach(async () => {
 async function openTill(page: Page): Promise<void> {
   register = await startRegister({ dataDir, env: { KASSA_HQ_URL: hq.url, KASSA_ENROLMENT_CODE: 'DEMO' } });
   await page.goto(register.url);
+  // The first sign-in on a register is checked by HQ.
+  await expect(page.getByTestId('connectivity')).toHaveAttribute('data-state', 'online', { timeout: 20_000 });
   await signIn(page);
   // The register pulls HQ's catalog after enrolling: scan until the product is known.
   await expect(async () => {
