@@ -259,6 +259,17 @@ describe('points', () => {
     expect(after.redeemable).toBe(150);
   });
 
+  it('online but HQ not answering for the balance: the offline rules (the cap) apply to the redemption', async () => {
+    const t = setup({ cap: 100 });
+    const mia = addHqMember(t.hq!, { phone: '0634343434' }, 500);
+    await t.service.lookup('0634343434');
+    await t.service.attach(mia.id);
+    t.hq!.setDown(true);
+    expect(await code(t.service.redeem(t.saleId, 101))).toBe('LIMIT_EXCEEDED');
+    await t.service.redeem(t.saleId, 100);
+    expect(t.payments).toEqual([{ tender: 'points', amount: 100 }]);
+  });
+
   it('the change feed brings other registers’ members and entries into the cache', () => {
     const t = setup({ online: false });
     const m: Member = { id: uuidv7(), name: 'Feed Member', phone: '0644444444', card: 'FEED0001', createdAt: new Date().toISOString() };

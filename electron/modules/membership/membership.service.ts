@@ -119,15 +119,20 @@ export class MembershipService {
   }
 
   /** The member on the open sale, their balance and what points may pay. */
+  /**
+   * The member on the open sale and what points may pay. `refresh` asks HQ for the balance first (when
+   * online): if HQ cannot give it (not answering, or the member is not on HQ yet) the offline rules apply.
+   */
   async attached(refresh = false): Promise<AttachedMember> {
     const saleId = this.o.sales.openSaleId();
     const memberId = saleId ? this.o.members.attachedTo(saleId) : null;
-    const online = this.live();
+    let online = this.live();
     const rule = this.o.rule();
     const tendered = saleId ? this.o.members.pointsTendered(saleId).points : 0;
     let member: MemberView | null = null;
     if (memberId) {
       const live = refresh && online && (await this.refreshBalance(memberId));
+      if (refresh && !live) online = false;
       const row = this.o.members.byId(memberId);
       member = row ? this.view(row, live ? 'live' : 'cache') : null;
     }
