@@ -1,9 +1,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Page } from '@playwright/test';
-import { signIn } from './fixtures';
 import { startHq } from './support/hq-server';
-import { FAST_CONNECTIVITY, SHELF, euros, payAndComplete, ringUp } from './support/shop';
+import { FAST_CONNECTIVITY, SHELF, euros, payAndComplete, ringUp, signInOnline } from './support/shop';
 import { expect, note, test } from './support/till';
 
 /*
@@ -26,7 +25,7 @@ test('a membership service fault with the network fine takes the till offline (s
     const page = till.page;
     const connectivity = page.getByTestId('connectivity');
     await expect(connectivity).toHaveAttribute('data-state', 'online', { timeout: 15_000 });
-    await signIn(page);
+    await signInOnline(page);
     await expect(page.getByTestId('scan-input')).toBeFocused();
 
     // Healthy: the cashier looks the member up (F10) and HQ answers live.
@@ -71,7 +70,7 @@ test('kill -9 of the register in the middle of a sale: after a restart the compl
     let page = first.page;
     // The first sign-in on a register is checked by HQ.
     await expect(page.getByTestId('connectivity')).toHaveAttribute('data-state', 'online', { timeout: 15_000 });
-    await signIn(page);
+    await signInOnline(page);
     const totals = new Map<string, number>();
     let total = await ringUp(page, SHELF.slice(0, 2), { waitForCatalog: true });
     totals.set(await payAndComplete(page, 'cash'), total);
@@ -88,7 +87,7 @@ test('kill -9 of the register in the middle of a sale: after a restart the compl
 
     const second = await tills.launch({ dataDir: first.dataDir, env });
     page = second.page;
-    await signIn(page);
+    await signInOnline(page);
     // The open cart is back, line by line.
     await expect(page.getByTestId('cart-total')).toHaveText(euros(openTotal));
     for (const item of open) await expect(page.getByRole('table')).toContainText(item.name);

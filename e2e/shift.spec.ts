@@ -1,8 +1,7 @@
-import { signIn } from './fixtures';
 import { startFaultProxy, type FaultProxy } from './support/fault-proxy';
 import { startHq, type RunningHq } from './support/hq-server';
 import { createRegisterLink, namespaceSupport, type RegisterLink } from './support/netns';
-import { FAST_CONNECTIVITY, OFFLINE_BOUND_MS, SHELF, UI_SLACK_MS, finishSale, payAndComplete, ringUp, sequenceOf } from './support/shop';
+import { FAST_CONNECTIVITY, OFFLINE_BOUND_MS, SHELF, UI_SLACK_MS, finishSale, payAndComplete, ringUp, sequenceOf, signInOnline } from './support/shop';
 import { expect, note, test } from './support/till';
 
 /*
@@ -58,7 +57,7 @@ for (const variant of ['netns', 'proxy'] as const) {
       const page = till.page;
       const connectivity = page.getByTestId('connectivity');
       await expect(connectivity).toHaveAttribute('data-state', 'online', { timeout: 15_000 });
-      await signIn(page);
+      await signInOnline(page);
       const sold: Sold[] = [];
 
       // Online: cash, then a card authorised live by HQ.
