@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { v7 as uuidv7 } from 'uuid';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { KassaError } from '../../../shared/errors';
@@ -146,5 +147,39 @@ describe('cashRoundingOf', () => {
     expect(cashRoundingOf(997, [{ tender: 'card', amount: 500 }, { tender: 'cash', amount: 495 }], 5)).toBe(-2);
     expect(cashRoundingOf(997, [{ tender: 'cash', amount: 997 }], 5)).toBe(0);
     expect(cashRoundingOf(997, [{ tender: 'cash', amount: 995 }], 0)).toBe(0);
+  });
+});
+
+describe('cash rounding, for any sale', () => {
+  it('a card part then cash: the card is never rounded, the rounding is at most half a step, and payments = total + rounding', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.integer({ min: 1, max: 50_000 }), fc.integer({ min: 0, max: 100 }), fc.constantFrom<CashRoundingStep>(5, 10), fc.integer({ min: 0, max: 5000 }), async (price, cardPercent, step, extra) => {
+        setup.close();
+        setup = makeDatabase();
+        new UsersRepository(setup.db).add({ id: 'ana', name: 'Ana', role: 'cashier', pinHash: 'scrypt$1$1$1$a$b' });
+        catalog = new CatalogRepository(setup.db);
+        outbox = new Outbox(setup.db);
+        const sales = service(step);
+        const saleId = openSale(price);
+        const card = Math.floor((price * cardPercent) / 100);
+        if (card > 0 && card < price) {
+          const afterCard = await sales.addCard(saleId, { amount: card });
+          expect(afterCard.payments[0]!.amount).toBe(card);
+        }
+        const state = sales.state();
+        if (state.remaining > 0) sales.addCash(saleId, state.cashDue! + extra);
+        const done = sales.complete(saleId);
+        const settled = sales.state();
+        expect(settled.saleId).toBeNull();
+        const payload = salePayload();
+        const rounding = payload.cashRounding ?? 0;
+        expect(Math.abs(rounding)).toBeLessThanOrEqual(step / 2);
+        const receipt = receiptOf(saleId);
+        expect(receipt.payments.reduce((sum, p) => sum + p.amount, 0)).toBe(done.total + rounding);
+        expect(receipt.payments.filter((p) => p.tender === 'card').every((p) => p.amount === card)).toBe(true);
+        expect(done.change).toBe(state.remaining > 0 ? extra : 0);
+      }),
+      { numRuns: 25 },
+    );
   });
 });
