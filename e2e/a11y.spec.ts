@@ -1,9 +1,10 @@
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import AxeBuilder from '@axe-core/playwright';
 import type { Page, TestInfo } from '@playwright/test';
 import { expect, scan, signIn, test } from './fixtures';
-import { REPO_ROOT } from './support/web-host';
+import { REPO_ROOT, startRegister } from './support/web-host';
 
 /**
  * Every screen a cashier or manager reaches, checked with axe at the register's 1366×768 touch screen
@@ -35,7 +36,9 @@ async function smallTargets(page: Page): Promise<string[]> {
     const targets = scope.querySelectorAll<HTMLElement>('button, input:not([type=hidden]), select, textarea, [role="option"], [role="button"], a[href]');
     const small: string[] = [];
     for (const element of targets) {
-      const box = element.getBoundingClientRect();
+      // A checkbox or radio is touched through its label, which toggles it.
+      const label = element instanceof HTMLInputElement && (element.type === 'checkbox' || element.type === 'radio') ? element.labels?.[0] : undefined;
+      const box = (label ?? element).getBoundingClientRect();
       const style = getComputedStyle(element);
       if (!box.width || !box.height || style.visibility === 'hidden') continue;
       if (box.height < min - 0.5 || box.width < min - 0.5) small.push(`${element.tagName.toLowerCase()} "${(element.getAttribute('aria-label') ?? element.textContent ?? '').trim().slice(0, 40)}" ${Math.round(box.width)}×${Math.round(box.height)}`);
@@ -121,6 +124,67 @@ for (const viewport of [
       await expect(till.getByTestId('receipt')).toBeVisible();
       await check(till, 'completed sale and receipt', testInfo);
       await expectVisibleFocus(till, 'New sale');
+    });
+
+    test("a manager's round: help sheet, member dialog, orders, an order and its refund dialog, end of day, members, diagnostics", async ({ till }, testInfo) => {
+      await signIn(till, '9999');
+      await ringUp(till);
+      await till.getByRole('button', { name: 'Pay' }).click();
+      await till.getByRole('button', { name: 'Cash' }).click();
+      await till.getByLabel('Cash received').press('Enter');
+      const number = (await till.getByTestId('sale-number').textContent())!;
+      await till.getByRole('button', { name: 'New sale' }).click();
+
+      await till.keyboard.press('F1');
+      await expect(till.getByRole('dialog', { name: 'Keyboard shortcuts' })).toBeVisible();
+      await check(till, 'help sheet (F1)', testInfo);
+      await till.keyboard.press('Escape');
+      await expect(till.getByRole('dialog')).toHaveCount(0);
+
+      await expect(till.getByTestId('scan-input')).toBeFocused();
+      await till.keyboard.press('F10');
+      await expect(till.getByRole('dialog')).toBeVisible();
+      await check(till, 'member dialog (F10)', testInfo);
+      await till.keyboard.press('Escape');
+      await expect(till.getByRole('dialog')).toHaveCount(0);
+
+      await till.keyboard.press('Alt+o');
+      await expect(till.getByTestId('order-row').first()).toBeVisible();
+      await check(till, 'orders', testInfo);
+      await till.getByTestId('order-row').filter({ hasText: number }).getByRole('button', { name: number }).click();
+      await expect(till.getByRole('heading', { name: `Sale ${number}` })).toBeVisible();
+      await check(till, 'order detail', testInfo);
+      await till.getByRole('button', { name: 'Refund', exact: true }).click();
+      await expect(till.getByRole('dialog')).toBeVisible();
+      await check(till, 'refund dialog', testInfo);
+      await till.getByRole('dialog').getByRole('button', { name: 'Cancel' }).click();
+
+      await till.keyboard.press('Alt+e');
+      await expect(till.getByTestId('z-report')).toBeVisible();
+      await check(till, 'end of day', testInfo);
+
+      await till.keyboard.press('Alt+m');
+      await expect(till.getByRole('heading', { level: 1 })).toBeVisible();
+      await check(till, 'members', testInfo);
+
+      await till.keyboard.press('Alt+d');
+      await expect(till.getByRole('heading', { level: 1 })).toBeVisible();
+      await check(till, 'diagnostics', testInfo);
+    });
+
+    test('the lock screen after idle time', async ({ page }, testInfo) => {
+      const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'kassa-e2e-a11y-'));
+      fs.writeFileSync(path.join(dataDir, 'settings.json'), JSON.stringify({ auth: { autoLockMinutes: 0.02 } }));
+      const register = await startRegister({ dataDir });
+      try {
+        await page.goto(register.url);
+        await signIn(page);
+        await expect(page.getByTestId('lock-screen')).toBeVisible({ timeout: 15_000 });
+        await check(page, 'lock screen', testInfo);
+      } finally {
+        await register.stop();
+        fs.rmSync(dataDir, { recursive: true, force: true });
+      }
     });
 
     test('the Chinese screens too: checkout and tender in 中文', async ({ till }, testInfo) => {
