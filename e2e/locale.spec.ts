@@ -59,6 +59,8 @@ test('KASSA_LOCALE=zh-CN: a cashier signs in, sells and takes cash in Chinese, m
   await expect(page.getByRole('heading', { name: '交易完成' })).toBeVisible();
   await expect(page.getByTestId('sale-number')).toHaveText('S01-R01-1');
   await expect(page.getByRole('status').filter({ hasText: '找零' })).toContainText(yuan(10000 - total, 'zh-CN'));
+  // The receipt follows the register's language: its amounts are formatted for zh-CN too.
+  await expect(page.frameLocator('[data-testid="receipt"]').getByText(yuan(total, 'zh-CN')).first()).toBeVisible();
   await page.getByRole('button', { name: '新交易' }).click();
   await expect(page.getByTestId('cart-total')).toHaveText(yuan(0, 'zh-CN'));
 });
@@ -106,14 +108,18 @@ test('switching to 中文 changes every window at once and survives a reload and
   registers.push(register);
   await page.goto(register.url);
   await expect(page.locator('html')).toHaveAttribute('lang', 'zh-CN');
-  // The login screen offers the switch too, before anyone signs in.
-  await expect(page.getByRole('group', { name: '语言' })).toBeVisible();
   await signInWithPin(page);
   await expect(page.getByTestId('cart-total')).toHaveText(yuan(milk.price + bread.price, 'zh-CN'));
-
   await page.getByRole('button', { name: 'English' }).click();
   await expect(page.getByRole('button', { name: 'Pay' })).toBeVisible();
   await expect(page.getByTestId('cart-total')).toHaveText(yuan(milk.price + bread.price, 'en'));
   expect(JSON.parse(fs.readFileSync(path.join(dataDir, 'locale.json'), 'utf8'))).toMatchObject({ locale: 'en', by: 'Ana' });
+
+  // The login screen offers the switch too, before anyone signs in.
+  await page.getByRole('button', { name: 'Sign out' }).click();
+  await page.getByRole('group', { name: 'Language' }).getByRole('button', { name: '中文' }).click();
+  await expect(page.locator('html')).toHaveAttribute('lang', 'zh-CN');
+  await expect(page.getByRole('group', { name: '语言' }).getByRole('button', { name: '中文' })).toHaveAttribute('aria-pressed', 'true');
+  expect(JSON.parse(fs.readFileSync(path.join(dataDir, 'locale.json'), 'utf8'))).toMatchObject({ locale: 'zh-CN', by: null });
   expect(JSON.parse(fs.readFileSync(path.join(dataDir, 'settings.json'), 'utf8'))).toEqual({ store: { currency: 'CNY' } });
 });
