@@ -119,6 +119,7 @@ test('offline member earn: the points wait on the register and HQ’s balance is
   await points.getByRole('button', { name: 'Pay with points' }).click();
   await expect(page.getByRole('list', { name: 'Payments taken' })).toContainText(`Points ${euros(earned)}`);
   await expect(page.getByTestId('tender-due')).toHaveText(euros(PRODUCT.price - earned));
+  await expect(points.getByTestId('points-redeemable')).toContainText('Can pay with 0 points');
   await page.getByRole('button', { name: 'Cash' }).click();
   await page.getByRole('button', { name: 'Complete sale' }).click();
   await expect(page.getByTestId('sale-number')).toBeVisible();

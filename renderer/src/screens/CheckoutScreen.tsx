@@ -191,6 +191,7 @@ export function CheckoutScreen({ info, onPay }: { info: AppInfo; onPay: () => vo
   return (
     <main className="checkout">
       <section className="checkout__cart" aria-label={t('cart')}>
+        <MemberPanel saleId={cart?.id ?? null} onDialogClosed={focusScan} />
         <div className="checkout__lines">
           <table className="cart">
             <thead>
@@ -326,7 +327,6 @@ export function CheckoutScreen({ info, onPay }: { info: AppInfo; onPay: () => vo
             {t('voidSale')} <kbd aria-hidden="true">F4</kbd>
           </button>
         </div>
-        <MemberPanel saleId={cart?.id ?? null} onDialogClosed={focusScan} />
         <div className="total">
           <span className="total__label">
             {t('total')}

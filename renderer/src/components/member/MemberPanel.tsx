@@ -66,9 +66,12 @@ export function MemberPanel({ saleId, onDialogClosed }: { saleId: string | null;
           </button>
         </>
       ) : (
-        <button type="button" className="button button--secondary member-panel__open" onClick={() => setOpen(true)}>
-          {t('member')} <kbd aria-hidden="true">F10</kbd>
-        </button>
+        <>
+          <p className="member-panel__none">{t('noMember')}</p>
+          <button type="button" className="button button--secondary member-panel__open" onClick={() => setOpen(true)}>
+            {t('member')} <kbd aria-hidden="true">F10</kbd>
+          </button>
+        </>
       )}
       {error ? (
         <p className="message message--error" role="alert">
