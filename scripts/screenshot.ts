@@ -9,6 +9,7 @@ import { chromium } from '@playwright/test';
 import { CHROMIUM_ARGS, chromiumExecutable } from '../e2e/support/browser';
 import { startHq } from '../e2e/support/hq-server';
 import { REPO_ROOT, startRegister } from '../e2e/support/web-host';
+import { ordersScreenshots } from './screenshot-orders';
 import { authScreenshots } from './screenshot-auth';
 
 const OUT = path.join(REPO_ROOT, 'docs');
@@ -46,6 +47,7 @@ try {
     await page.close();
   }
   await memberLookupScreenshot();
+  await ordersScreenshots(browser);
   await authScreenshots(browser);
   console.log(`screenshots written to ${path.relative(REPO_ROOT, OUT)}/`);
 } finally {

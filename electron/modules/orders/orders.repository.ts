@@ -166,7 +166,7 @@ export class OrdersRepository {
     add('tender', "EXISTS (SELECT 1 FROM payments p WHERE p.sale_id = s.id AND p.tender = @tender AND p.status <> 'declined')", filter.tender);
     add('memberId', 's.member_id = @memberId', filter.memberId);
     add('cashierId', 's.cashier_id = @cashierId', filter.cashierId);
-    const sql = `SELECT ${SUMMARY_COLUMNS} FROM sales s LEFT JOIN users u ON u.id = s.cashier_id WHERE ${where.join(' AND ')} ORDER BY s.completed_at DESC, s.id DESC LIMIT @limit`;
+    const sql = `SELECT ${SUMMARY_COLUMNS} FROM sales s LEFT JOIN users u ON u.id = s.cashier_id WHERE ${where.join(' AND ')} ORDER BY s.completed_at DESC LIMIT @limit`;
     let statement = this.searches.get(sql);
     if (!statement) {
       statement = this.db.prepare<Record<string, unknown>, OrderRow>(sql);
