@@ -86,7 +86,8 @@ export class MemberRepository {
        ON CONFLICT (id) DO NOTHING`,
     );
     this.repoint = db.prepare<[string, string]>('UPDATE point_ledger SET member_id = ? WHERE member_id = ?');
-    this.repointSales = db.prepare<[string, string]>("UPDATE sales SET member_id = ? WHERE member_id = ? AND status = 'open'");
+    // The member reference follows the merge (as the ledger does), so a search by HQ's member finds the sales; amounts never change.
+    this.repointSales = db.prepare<[string, string]>('UPDATE sales SET member_id = ? WHERE member_id = ?');
     this.dropMember = db.prepare<[string]>('DELETE FROM members WHERE id = ?');
     this.renameMember = db.prepare<[string, number, string]>('UPDATE members SET id = ?, pending = 0, updated_at = ? WHERE id = ?');
     this.confirm = db.prepare<[number, string]>('UPDATE members SET pending = 0, updated_at = ? WHERE id = ?');
@@ -138,7 +139,7 @@ export class MemberRepository {
 
   /**
    * HQ answered the enrolment of `localId` with its member id (inside the drainer's transaction). When HQ
-   * merged it into a member it already had (same phone), the entries and the open sale follow that member.
+   * merged it into a member it already had (same phone), the entries and the sales follow that member.
    */
   confirmEnrolment(localId: string, hqId: string, now: number): void {
     if (localId === hqId) {

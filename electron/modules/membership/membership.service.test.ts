@@ -176,6 +176,7 @@ describe('enrolment', () => {
     expect(t.members.byId(hqId)).toMatchObject({ pending: 0, phone: '0655555555' });
     expect(t.members.balance(hqId).balance).toBe(12);
     expect(t.members.attachedTo(t.saleId)).toBe(hqId);
+    expect(t.db.prepare('SELECT count(*) AS n FROM sales WHERE member_id = ?').get(local.member.id)).toEqual({ n: 0 });
   });
 
   it('online but HQ not answering: the member is enrolled here, pending, and uploaded later', async () => {
