@@ -88,6 +88,9 @@ export async function createKassaCore({ config, log, nativeBinding, printReceipt
     db.close();
   };
   try {
+    // The log also goes to <dataDir>/logs (bounded, rotated): a support bundle after a crash still has what led to it.
+    const logDir = path.join(config.dataDir, 'logs');
+    stops.push(recentLog.persistTo(logDir));
     const identity = new IdentityStore(db);
     const transitions = new TransitionLog(db);
     let serviceFault = (_domain: ServiceDomain, _detail: string) => {};
@@ -298,7 +301,10 @@ export async function createKassaCore({ config, log, nativeBinding, printReceipt
       sync,
       hqHealth: hq ? () => hq.call('GET', '/health', undefined, { timeoutMs: settings.connectivity.probeTimeoutMs }) : null,
       hqUrl: config.hqUrl ?? null,
-      logs: () => recentLog.recent(),
+      logs: () => {
+        const persisted = recentLog.persisted(logDir);
+        return persisted.length ? persisted : recentLog.recent();
+      },
       extraSecrets: secrets,
       storeCode: () => info().storeCode,
       registerCode: () => info().registerCode,
