@@ -418,7 +418,8 @@ export async function createKassaCore({ config, log, nativeBinding, printReceipt
     const activity = (): RegisterActivity => ({
       cartLines: cart.get().lines.length,
       salePayments: sales.state().payments.length,
-      online: connectivity.current().state === 'online',
+      // Demo mode has no HQ: nothing is ever on its way.
+      online: hq !== null && connectivity.current().state === 'online',
       pendingUploads: sync.status().pending,
       signedIn: session.current() !== null,
       locked: session.isLocked(),

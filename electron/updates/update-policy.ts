@@ -13,6 +13,7 @@ export interface RegisterActivity {
   cartLines: number;
   /** Payments already taken on the open sale. */
   salePayments: number;
+  /** Connected to an HQ (a register in demo mode has none, so nothing of it is ever in flight). */
   online: boolean;
   /** Outbox operations waiting to upload. */
   pendingUploads: number;
