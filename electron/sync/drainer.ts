@@ -131,8 +131,16 @@ export class Drainer {
           // More left after a full batch: go on at once.
           if (!outcome.skipped && !outcome.error && outcome.remaining > 0) this.schedule(0);
         },
-        // A local failure (the database busy past its timeout): back off and try again, never crash.
-        (error: unknown) => void this.failed(error, { sent: 0, applied: 0, duplicates: 0, rejected: 0, remaining: 0 }),
+        // A local failure (the database busy past its timeout): back off and try again, never crash — also
+        // when recording the failure fails in turn (the database closed under a register shutting down).
+        (error: unknown) => {
+          try {
+            this.failed(error, { sent: 0, applied: 0, duplicates: 0, rejected: 0, remaining: 0 });
+          } catch (inner) {
+            this.options.log.warn({ err: inner }, 'an upload failed and its failure could not be recorded; trying again later');
+            this.schedule(backoffDelay(this.attempt++, this.random));
+          }
+        },
       );
     }, wait);
     this.timer.unref();
