@@ -132,3 +132,47 @@ test('online search finds a sale made on a second register, marked as HQ’s; of
   await expect(pageA.getByTestId('orders-notice')).toHaveAttribute('data-notice', 'offline');
   await expect(pageA.getByTestId('order-row')).toHaveCount(0);
 });
+
+test('two registers refund the same sale while one is offline: HQ keeps the first, the late one lands in the dead-letter list with the reason', async ({ browser }) => {
+  const pageA = await browser.newPage();
+  const pageB = await browser.newPage();
+  await openTill(pageA);
+  await openTill(pageB);
+  const number = await sellCash(pageA, [SHELF[0]!]);
+  await expect(pageA.getByTestId('pending-sync')).toHaveText('0', { timeout: 15_000 });
+
+  // Register A, offline, refunds its own sale: recorded here, waiting to upload.
+  await setOffline(pageA, true);
+  await pageA.keyboard.press('Alt+o');
+  await pageA.getByTestId('order-row').filter({ hasText: number }).getByRole('button', { name: number }).click();
+  await pageA.getByRole('button', { name: 'Refund', exact: true }).click();
+  await pageA.getByRole('dialog').getByRole('button', { name: 'Refund everything left' }).click();
+  await pageA.getByRole('dialog').getByLabel('Reason').fill('Returned at register A');
+  await pageA.getByRole('dialog').getByRole('button', { name: 'Refund', exact: true }).click();
+  await expect(pageA.getByRole('status').filter({ hasText: 'recorded' })).toBeVisible();
+
+  // Register B, online, refunds the same sale from HQ's copy.
+  await pageB.getByTestId('scan-input').waitFor();
+  await pageB.keyboard.press('Alt+o');
+  await pageB.getByLabel('Sale number').fill(number);
+  await pageB.getByRole('button', { name: 'Search' }).click();
+  await pageB.getByTestId('order-row').filter({ hasText: number }).getByRole('button', { name: number }).click();
+  await pageB.getByRole('button', { name: 'Refund', exact: true }).click();
+  await pageB.getByRole('dialog').getByRole('button', { name: 'Refund everything left' }).click();
+  await pageB.getByRole('dialog').getByLabel('Reason').fill('Returned at register B');
+  await pageB.getByRole('dialog').getByRole('button', { name: 'Refund', exact: true }).click();
+  await expect(pageB.getByRole('status').filter({ hasText: 'recorded' })).toBeVisible();
+  await expect(pageB.getByTestId('pending-sync')).toHaveText('0', { timeout: 15_000 });
+
+  // A comes back: HQ rejects its refund; nothing is lost, a manager sees why.
+  await setOffline(pageA, false);
+  await expect(pageA.getByTestId('pending-sync')).toHaveText('0', { timeout: 20_000 });
+  const [sale] = await hqOrders(`number=${number}`);
+  expect(await hqOrders(`originalOrderId=${sale!.id}`)).toHaveLength(1);
+  await pageA.getByRole('button', { name: 'Sign out' }).click();
+  await signIn(pageA, '9999');
+  await pageA.getByRole('button', { name: /Diagnostics/ }).click();
+  const deadLetters = pageA.getByTestId('dead-letters');
+  await expect(deadLetters).toContainText('REFUND_EXCEEDS');
+  await expect(deadLetters).toContainText(`than remains of order ${number}`);
+});
