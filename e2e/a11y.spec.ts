@@ -131,7 +131,16 @@ for (const viewport of [
     test("a manager's round: help sheet, member dialog, orders, an order and its refund dialog, end of day, members, diagnostics", async ({ till }, testInfo) => {
       await signIn(till, '9999');
       await ringUp(till);
+      // Offline by the cashier's switch: the status bar's offline state and the card tender stored for later.
+      await till.getByTestId('offline-toggle').click();
+      await expect(till.getByTestId('connectivity')).toHaveAttribute('data-state', 'offline');
+      await check(till, 'checkout offline', testInfo);
       await till.getByRole('button', { name: 'Pay' }).click();
+      await till.getByRole('button', { name: 'Card' }).click();
+      await expect(till.getByLabel('Card number')).toBeVisible();
+      await check(till, 'tender: card stored offline', testInfo);
+      await till.getByTestId('offline-toggle').click();
+      await expect(till.getByTestId('connectivity')).toHaveAttribute('data-state', 'online');
       await till.getByRole('button', { name: 'Cash' }).click();
       await till.getByLabel('Cash received').press('Enter');
       const number = (await till.getByTestId('sale-number').textContent())!;
