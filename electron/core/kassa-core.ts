@@ -270,8 +270,10 @@ export async function createKassaCore({ config, log, nativeBinding, printReceipt
       hqTimeoutMs: settings.connectivity.probeTimeoutMs * 2,
       log,
     });
-    // Card refunds stored offline go to HQ's acquirer once the orders service is available again.
-    connectivity.subscribe(() => void orders.forwardCardRefunds().catch((error: unknown) => log.warn({ err: error }, 'forwarding stored card refunds failed')));
+    // Card refunds stored offline go to HQ's acquirer once the orders service is available again (and after each upload, for those a failed call stored).
+    const forwardCardRefunds = () => void orders.forwardCardRefunds().catch((error: unknown) => log.warn({ err: error }, 'forwarding stored card refunds failed'));
+    connectivity.subscribe(forwardCardRefunds);
+    sync.onChange(forwardCardRefunds);
     connectivity.subscribe((state) => events.emit({ name: 'connectivity.changed', payload: state }));
     sync.onChange((status) => events.emit({ name: 'sync.changed', payload: status }));
     sync.start();
