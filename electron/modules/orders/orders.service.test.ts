@@ -1,9 +1,10 @@
+import http from 'node:http';
 import { v7 as uuidv7 } from 'uuid';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { User } from '../../../shared/api';
 import { KassaError } from '../../../shared/errors';
 import type { Order } from '../../../shared/hq/feed';
-import { HqStatusError } from '../../hq/hq-client';
+import { HqClient, HqStatusError } from '../../hq/hq-client';
 import { Outbox } from '../../sync/outbox';
 import { makeDatabase, makeProduct } from '../../test/factories';
 import { UsersRepository } from '../auth/users.repository';
@@ -306,5 +307,25 @@ describe('end of day', () => {
     const closed = await makeOrders(null).close(undefined, ana);
     expect(closed.closed).toMatchObject({ by: 'Ana', unsyncedOperations: 0, managerConfirmed: false });
     expect(closed.salesCount).toBe(1);
+  });
+});
+
+describe('order search against a real HQ client', () => {
+  it('an HQ that does not answer in time: local orders with a notice, and the timeout reported as an orders service fault', async () => {
+    const hanging = http.createServer(() => {});
+    await new Promise<void>((resolve) => hanging.listen(0, '127.0.0.1', resolve));
+    const faults: string[] = [];
+    try {
+      const { port } = hanging.address() as { port: number };
+      const client = new HqClient({ baseUrl: `http://127.0.0.1:${port}`, deviceToken: () => 'token', onServiceFault: (domain) => faults.push(domain) });
+      await sell([[milk.sku, 1]]);
+      const answer = await makeOrders(client).search({}, ana);
+      expect(answer).toMatchObject({ notice: 'hq-failed', hqSearched: false });
+      expect(answer.orders).toHaveLength(1);
+      expect(faults).toEqual(['orders']);
+    } finally {
+      hanging.closeAllConnections();
+      await new Promise((resolve) => hanging.close(resolve));
+    }
   });
 });
