@@ -14,6 +14,9 @@ import { CartRepository } from '../checkout/cart.repository';
 import { CartService } from '../checkout/cart.service';
 import { SaleRepository } from '../checkout/sale.repository';
 import { SaleService } from '../checkout/sale.service';
+import { ReceiptRepository } from '../checkout/receipt/receipt.repository';
+import { ReceiptService } from '../checkout/receipt/receipt.service';
+import { formatMoney } from '../../../shared/money';
 import { OrdersRepository } from './orders.repository';
 import { OrdersService, effectiveLineTotals, type OrdersHq } from './orders.service';
 
@@ -177,6 +180,30 @@ describe('refunds', () => {
     const detail = await orders.detail(sale.saleId, 'local');
     expect(detail.lines[0]).toMatchObject({ quantity: 3, refunded: 2, refundable: 1 });
     expect(detail.refunds.map((r) => r.number)).toEqual(['S01-R01-2']);
+  });
+
+  it('prints a refund as a refund: its own number, the sale it refunds, the reason, negative amounts; in Chinese too', async () => {
+    const sale = await sell([[milk.sku, 3]]);
+    const done = await makeOrders(null).refund({ orderId: sale.saleId, lines: [{ index: 0, quantity: 1 }], tender: 'cash', reason: 'damaged' }, ana);
+    const issuer = { storeName: 'Test store', storeCode: 'S01', registerCode: 'R01', pricesIncludeTax: true };
+    const text = (locale: string) =>
+      new ReceiptService({ receipts: new ReceiptRepository(setup.db), issuer: () => issuer, locale, printer: null, deviceName: () => '' })
+        .html(done.refund.id)
+        .replace(/<style>[\s\S]*?<\/style>/, '')
+        .replace(/<[^>]+>/g, ' ')
+        .replace(/\s+/g, ' ');
+    const en = text('en');
+    expect(en).toContain(`Refund ${done.refund.number}`);
+    expect(en).toContain(`Refund of sale ${sale.number}`);
+    expect(en).toContain('Reason damaged');
+    expect(en).toContain(`TOTAL ${formatMoney(-129, 'EUR', 'en')}`);
+    expect(en).not.toMatch(/\bSale S01/);
+    const zh = text('zh-CN');
+    expect(zh).toContain(`退款 ${done.refund.number}`);
+    expect(zh).toContain(`原交易 ${sale.number}`);
+    expect(zh).toContain(`合计 ${formatMoney(-129, 'EUR', 'zh-CN')}`);
+    // The sale's own receipt still reads as a sale.
+    expect(new ReceiptService({ receipts: new ReceiptRepository(setup.db), issuer: () => issuer, locale: 'en', printer: null, deviceName: () => '' }).html(sale.saleId)).toContain('<span>Sale</span>');
   });
 
   it('never refunds more than remains of a line, nor a line refunded in full, nor a refund', async () => {

@@ -13,6 +13,9 @@ interface SaleRow {
   taxes: string | null;
   sale_discount: number;
   sale_discount_name: string | null;
+  kind: 'sale' | 'refund';
+  original_number: string | null;
+  refund_reason: string | null;
 }
 
 type LineRow = { sku: string; name: string; quantity: number; unit_price: number; line_total: number } & Record<string, unknown>;
@@ -54,7 +57,7 @@ export class ReceiptRepository {
 
   constructor(db: KassaDatabase) {
     this.sale = db.prepare<[string], SaleRow>(
-      `SELECT s.status, s.number, s.total, s.change_due, s.currency, s.completed_at, s.taxes, s.sale_discount, s.sale_discount_name, u.name AS cashier
+      `SELECT s.status, s.number, s.total, s.change_due, s.currency, s.completed_at, s.taxes, s.sale_discount, s.sale_discount_name, s.kind, s.original_number, s.refund_reason, u.name AS cashier
        FROM sales s LEFT JOIN users u ON u.id = s.cashier_id WHERE s.id = ?`,
     );
     this.lines = db.prepare<[string], LineRow>('SELECT * FROM sale_lines WHERE sale_id = ? ORDER BY position');
@@ -97,6 +100,7 @@ export class ReceiptRepository {
       // A sale settled in cash under cash rounding kept the rounded amount: the payments' sum minus the total.
       cashRounding: payments.reduce((sum, p) => sum + p.amount, 0) - sale.total,
       change: sale.change_due,
+      refund: sale.kind === 'refund' ? { originalNumber: sale.original_number, reason: sale.refund_reason } : null,
       payments: payments.map((p) => ({
         tender: p.tender,
         amount: p.amount,

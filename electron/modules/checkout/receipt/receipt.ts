@@ -56,20 +56,66 @@ export interface Receipt {
   cashRounding?: number;
   change: number;
   payments: ReceiptPayment[];
+  /** A refund is its own order referencing the sale it gives money back for; its amounts are negative. */
+  refund?: { originalNumber: string | null; reason: string | null } | null;
 }
 
-export const STORED_CARD_NOTE = 'card payment stored — will be sent when online';
+/** The receipt's words in each language a register speaks; English is the fallback for any other. */
+const TEXT = {
+  en: {
+    sale: 'Sale',
+    refund: 'Refund',
+    refundOf: 'Refund of sale',
+    reason: 'Reason',
+    date: 'Date',
+    cashier: 'Cashier',
+    storeRegister: (store: string, register: string) => `Store ${store} · Register ${register}`,
+    priceChanged: (from: string) => `Price changed from ${from}`,
+    subtotal: 'Subtotal',
+    cashRounding: 'Cash rounding',
+    incl: 'incl. ',
+    total: 'TOTAL',
+    change: 'Change',
+    auth: 'Auth',
+    tenders: { cash: 'Cash', card: 'Card', points: 'Points' },
+    storedCard: 'card payment stored — will be sent when online',
+    thanks: 'Thank you for shopping with us',
+    title: 'Receipt',
+  },
+  'zh-CN': {
+    sale: '交易',
+    refund: '退款',
+    refundOf: '原交易',
+    reason: '原因',
+    date: '日期',
+    cashier: '收银员',
+    storeRegister: (store: string, register: string) => `门店 ${store} · 收银机 ${register}`,
+    priceChanged: (from: string) => `原价 ${from}`,
+    subtotal: '小计',
+    cashRounding: '现金抹零',
+    incl: '含',
+    total: '合计',
+    change: '找零',
+    auth: '授权号',
+    tenders: { cash: '现金', card: '银行卡', points: '积分' },
+    storedCard: '离线银行卡付款已保存，联网后上传',
+    thanks: '谢谢惠顾',
+    title: '小票',
+  },
+} as const;
+type ReceiptText = (typeof TEXT)[keyof typeof TEXT];
+
+export const STORED_CARD_NOTE = TEXT.en.storedCard;
 
 // Five characters: a library would cost more than it saves. Every piece of text goes through here.
 const escape = (text: string) => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
-
-const TENDER_NAMES: Record<ReceiptPayment['tender'], string> = { cash: 'Cash', card: 'Card', points: 'Points' };
 
 /**
  * The receipt as one self-contained HTML document for 80 mm paper: no scripts, no external assets, its
  * only stylesheet allowed by hash, every piece of text escaped.
  */
 export function renderReceiptHtml(receipt: Receipt, locale = 'en'): string {
+  const text: ReceiptText = locale in TEXT ? TEXT[locale as keyof typeof TEXT] : TEXT.en;
   const money = (amount: number) => escape(formatMoney(amount, receipt.currency, locale));
   const row = (left: string, right: string, className = 'row') => `<div class="${className}"><span>${left}</span><span>${right}</span></div>`;
   const when = new Intl.DateTimeFormat(locale, { year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hour12: false }).format(receipt.completedAt);
@@ -82,7 +128,7 @@ export function renderReceiptHtml(receipt: Receipt, locale = 'en'): string {
       line.weightGrams !== null
         ? `<div class="detail">${(line.weightGrams / 1000).toFixed(3)} kg × ${money(line.unitPrice)}/kg</div>`
         : `<div class="detail">${line.quantity} × ${money(line.unitPrice)}</div>`,
-      line.originalPrice !== null ? `<div class="detail">Price changed from ${money(line.originalPrice)}</div>` : '',
+      line.originalPrice !== null ? `<div class="detail">${escape(text.priceChanged(formatMoney(line.originalPrice, receipt.currency, locale)))}</div>` : '',
       ...adjustments,
       `</div>`,
     ].join('');
@@ -90,38 +136,41 @@ export function renderReceiptHtml(receipt: Receipt, locale = 'en'): string {
   // The lines add up to the subtotal; the sale-wide discount takes the subtotal to the total (plus tax when prices exclude it).
   const subtotal = receipt.lines.reduce((sum, line) => sum + line.lineTotal, 0);
   const saleDiscount = receipt.saleDiscount && receipt.saleDiscount.amount > 0
-    ? [row('Subtotal', money(subtotal)), row(escape(receipt.saleDiscount.label), `-${money(receipt.saleDiscount.amount)}`)]
+    ? [row(text.subtotal, money(subtotal)), row(escape(receipt.saleDiscount.label), `-${money(receipt.saleDiscount.amount)}`)]
     : [];
-  const cashRounding = receipt.cashRounding ? [row('Cash rounding', `${receipt.cashRounding > 0 ? '+' : ''}${money(receipt.cashRounding)}`)] : [];
-  const taxes = receipt.taxes.map((t) => row(`${receipt.pricesIncludeTax ? 'incl. ' : ''}${escape(t.label)}`, money(t.amount)));
+  const cashRounding = receipt.cashRounding ? [row(text.cashRounding, `${receipt.cashRounding > 0 ? '+' : ''}${money(receipt.cashRounding)}`)] : [];
+  const taxes = receipt.taxes.map((t) => row(`${receipt.pricesIncludeTax ? text.incl : ''}${escape(t.label)}`, money(t.amount)));
   const payments = receipt.payments.map((p) => {
     const card = p.last4 ? ` •••• ${escape(p.last4)}` : '';
-    const parts = [row(`${TENDER_NAMES[p.tender]}${card}`, money(p.tendered ?? p.amount))];
-    if (p.reference) parts.push(row(`<span class="detail">Auth ${escape(p.reference)}</span>`, ''));
-    if (p.tender === 'card' && p.status === 'stored') parts.push(`<p class="note">${escape(STORED_CARD_NOTE)}</p>`);
+    const parts = [row(`${text.tenders[p.tender]}${card}`, money(p.tendered ?? p.amount))];
+    if (p.reference) parts.push(row(`<span class="detail">${text.auth} ${escape(p.reference)}</span>`, ''));
+    if (p.tender === 'card' && p.status === 'stored') parts.push(`<p class="note">${escape(text.storedCard)}</p>`);
     return parts.join('');
   });
 
   const body = [
     `<main class="receipt">`,
     `<h1>${escape(receipt.store.name)}</h1>`,
-    `<p class="center">Store ${escape(receipt.store.code)} · Register ${escape(receipt.registerCode)}</p>`,
+    `<p class="center">${escape(text.storeRegister(receipt.store.code, receipt.registerCode))}</p>`,
     `<hr>`,
-    row('Sale', `<span data-receipt="number">${escape(receipt.number)}</span>`),
-    row('Date', escape(when)),
-    row('Cashier', escape(receipt.cashier)),
+    ...(receipt.refund ? [`<p class="center total">${text.refund}</p>`] : []),
+    row(receipt.refund ? text.refund : text.sale, `<span data-receipt="number">${escape(receipt.number)}</span>`),
+    ...(receipt.refund?.originalNumber ? [row(text.refundOf, `<span data-receipt="original">${escape(receipt.refund.originalNumber)}</span>`)] : []),
+    ...(receipt.refund?.reason ? [row(text.reason, escape(receipt.refund.reason))] : []),
+    row(text.date, escape(when)),
+    row(text.cashier, escape(receipt.cashier)),
     `<hr>`,
     ...lines,
     `<hr>`,
     ...saleDiscount,
     ...taxes,
-    row('TOTAL', money(receipt.total), 'row total'),
+    row(text.total, money(receipt.total), 'row total'),
     ...cashRounding,
     `<hr>`,
     ...payments,
-    receipt.change > 0 ? row('Change', money(receipt.change)) : '',
+    receipt.change > 0 ? row(text.change, money(receipt.change)) : '',
     `<hr>`,
-    `<p class="center">Thank you for shopping with us</p>`,
+    `<p class="center">${text.thanks}</p>`,
     `</main>`,
   ].join('\n');
 
@@ -131,7 +180,7 @@ export function renderReceiptHtml(receipt: Receipt, locale = 'en'): string {
     '<head>',
     '<meta charset="utf-8">',
     `<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src ${RECEIPT_STYLE_SOURCE}">`,
-    `<title>Receipt ${escape(receipt.number)}</title>`,
+    `<title>${text.title} ${escape(receipt.number)}</title>`,
     `<style>${RECEIPT_CSS}</style>`,
     '</head>',
     `<body>${body}</body>`,
