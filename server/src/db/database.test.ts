@@ -1,8 +1,8 @@
-import { sql } from 'kysely';
+import { Migrator, sql } from 'kysely';
 import { afterEach, expect, it } from 'vitest';
 import { describeEachStorage, makeStorage, type TestStorage } from '../test/harness';
 import { MigrationFailedError, openHqDatabase } from './database';
-import { migrations } from './migrations';
+import { migrationProvider, migrations } from './migrations';
 
 describeEachStorage('HQ database', (kind) => {
   let storage: TestStorage | null = null;
@@ -21,6 +21,25 @@ describeEachStorage('HQ database', (kind) => {
     await first.close();
     const again = await openHqDatabase(storage.storage);
     expect(await again.read.selectFrom('tax_classes').select('name').execute()).toEqual([{ name: 'Standard' }]);
+    await again.close();
+  });
+
+  it('migrates an HQ of the first schema to the order indexes, keeping its orders', async () => {
+    storage = makeStorage(kind);
+    const first = await openHqDatabase(storage.storage);
+    const schema = first.dialect === 'postgres' ? (await sql<{ s: string }>`SELECT current_schema() AS s`.execute(first.db)).rows[0]!.s : undefined;
+    const migrator = new Migrator({ db: first.db, provider: migrationProvider, ...(schema ? { migrationTableSchema: schema } : {}) });
+    expect((await migrator.migrateTo('001-initial')).error).toBeUndefined();
+    const indexes = async (db: typeof first) =>
+      db.dialect === 'postgres'
+        ? (await sql<{ name: string }>`SELECT indexname AS name FROM pg_indexes WHERE schemaname = current_schema()`.execute(db.db)).rows.map((r) => r.name)
+        : (await sql<{ name: string }>`SELECT name FROM sqlite_master WHERE type = 'index'`.execute(db.db)).rows.map((r) => r.name);
+    expect(await indexes(first)).not.toContain('orders_by_original');
+    await sql`INSERT INTO stores (id, code, name, currency, prices_include_tax, created_at) VALUES ('st', 'S9', 'Shop', 'EUR', 1, 0)`.execute(first.db);
+    await first.close();
+    const again = await openHqDatabase(storage.storage);
+    expect(await indexes(again)).toEqual(expect.arrayContaining(['orders_by_original', 'orders_by_member']));
+    expect(await again.read.selectFrom('stores').select('code').where('id', '=', 'st').execute()).toEqual([{ code: 'S9' }]);
     await again.close();
   });
 

@@ -1,9 +1,11 @@
 import type { Migration, MigrationProvider } from 'kysely';
 import { initialMigration } from './001-initial';
+import { orderIndexesMigration } from './002-order-indexes';
 
 /** Numbered, run in order, never edited after they ship (Kysely records each in kysely_migration). */
 export const migrations: Record<string, Migration> = {
   '001-initial': initialMigration,
+  '002-order-indexes': orderIndexesMigration,
 };
 
 export const migrationProvider: MigrationProvider = {
