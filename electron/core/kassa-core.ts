@@ -268,6 +268,7 @@ export async function createKassaCore({ config, log, nativeBinding, printReceipt
       pendingSync: () => outbox.pending().count,
       deadLetters: () => sync.deadLetters.list().length,
       hqTimeoutMs: settings.connectivity.probeTimeoutMs * 2,
+      refunding: (refund) => membership.refunding(refund),
       log,
     });
     // Card refunds stored offline go to HQ's acquirer once the orders service is available again (and after each upload, for those a failed call stored).

@@ -228,6 +228,22 @@ describe('points', () => {
     expect(t.members.balance(mia.id).balance).toBe(500 - 200 + 98);
   });
 
+  it('a refund takes back what the refunded money earned: 98.00 earned 98 points, refunds of 40.50 and 57.50 take back 40 and 57 (never more than was earned)', async () => {
+    const t = setup();
+    const mia = addHqMember(t.hq!, { phone: '0611111111' }, 0);
+    await t.service.lookup('0611111111');
+    await t.service.attach(mia.id);
+    t.db.transaction(() => t.service.completing(t.saleId, [{ tender: 'cash', amount: 9800 }], 'EUR', Date.now()))();
+    const first = t.db.transaction(() => t.service.refunding({ refundId: uuidv7(), memberId: mia.id, moneyRefunded: 4050, currency: 'EUR', now: Date.now() }))();
+    const second = t.db.transaction(() => t.service.refunding({ refundId: uuidv7(), memberId: mia.id, moneyRefunded: 5750, currency: 'EUR', now: Date.now() }))();
+    expect([...first, ...second].map((o) => [o.entity, (o.payload as { delta: number; reason: string }).delta, (o.payload as { reason: string }).reason])).toEqual([
+      ['pointLedger', -40, 'refund'],
+      ['pointLedger', -57, 'refund'],
+    ]);
+    expect(t.members.balance(mia.id).balance).toBe(98 - 40 - 57);
+    expect(t.db.transaction(() => t.service.refunding({ refundId: uuidv7(), memberId: mia.id, moneyRefunded: 99, currency: 'EUR', now: Date.now() }))()).toEqual([]);
+  });
+
   it('refuses to redeem more than the balance, more than remains due, and nothing without a member', async () => {
     const t = setup();
     expect(await code(t.service.redeem(t.saleId, 10))).toBe('NOT_ALLOWED');

@@ -226,6 +226,19 @@ export class MembershipService {
     return { memberId, operations: entries.map((payload) => ({ entity: 'pointLedger', entityId: payload.id, type: 'appended', payload })) };
   }
 
+  /**
+   * Called inside a refund's transaction for a member's order: takes back the points the refunded money
+   * earned, by the same rule (whole units, rounded down, so refunds never take back more than the sale
+   * earned). An append-only entry with reason `refund`, returned as an operation for HQ.
+   */
+  refunding({ refundId, memberId, moneyRefunded, currency, now }: { refundId: string; memberId: string; moneyRefunded: number; currency: string; now: number }): OperationDraft[] {
+    const points = pointsEarned(moneyRefunded, currency, this.o.rule());
+    if (points <= 0) return [];
+    const entry: PointEntryDraft = { id: this.o.newId(), memberId, delta: -points, reason: 'refund', orderId: refundId, createdAt: new Date(now).toISOString() };
+    this.o.members.append({ id: entry.id, memberId, delta: entry.delta, reason: 'refund', orderId: refundId, createdAt: now }, 'register');
+    return [{ entity: 'pointLedger', entityId: entry.id, type: 'appended', payload: entry }];
+  }
+
   /** HQ acknowledged an operation (inside the drainer's transaction): an enrolment gets HQ's member id. */
   acknowledged(op: OutboxOperation, result: OpResult): void {
     if (op.entity !== 'member' || result.status === 'rejected') return;

@@ -18,7 +18,7 @@ import { ReceiptRepository } from '../checkout/receipt/receipt.repository';
 import { ReceiptService } from '../checkout/receipt/receipt.service';
 import { formatMoney } from '../../../shared/money';
 import { OrdersRepository } from './orders.repository';
-import { OrdersService, effectiveLineTotals, type OrdersHq } from './orders.service';
+import { OrdersService, effectiveLineTotals, type OrdersHq, type OrdersServiceOptions } from './orders.service';
 
 const ana: User = { id: 'ana', name: 'Ana', role: 'cashier' };
 const bob: User = { id: 'bob', name: 'Bob', role: 'cashier' };
@@ -34,7 +34,7 @@ let hqCalls: { method: string; path: string; body: unknown }[];
 let hqAnswer: (method: string, path: string, body: unknown) => unknown;
 let now: number;
 
-function makeOrders(hq: OrdersHq | null = fakeHq) {
+function makeOrders(hq: OrdersHq | null = fakeHq, extra: Partial<OrdersServiceOptions> = {}) {
   return new OrdersService({
     orders: new OrdersRepository(setup.db),
     outbox,
@@ -56,6 +56,7 @@ function makeOrders(hq: OrdersHq | null = fakeHq) {
     hqTimeoutMs: 100,
     log: { info: () => {}, warn: () => {} },
     now: () => now,
+    ...extra,
   });
 }
 
@@ -204,6 +205,22 @@ describe('refunds', () => {
     expect(zh).toContain(`合计 ${formatMoney(-129, 'EUR', 'zh-CN')}`);
     // The sale's own receipt still reads as a sale.
     expect(new ReceiptService({ receipts: new ReceiptRepository(setup.db), issuer: () => issuer, locale: 'en', printer: null, deviceName: () => '' }).html(sale.saleId)).toContain('<span>Sale</span>');
+  });
+
+  it("a member's order: the refund carries the member and membership's points entries in the same transaction", async () => {
+    const sale = await sell([[milk.sku, 3]]);
+    setup.db.prepare('UPDATE sales SET member_id = ? WHERE id = ?').run('member-1', sale.saleId);
+    const asked: unknown[] = [];
+    const orders = makeOrders(null, {
+      refunding: (refund) => {
+        asked.push(refund);
+        return [{ entity: 'pointLedger', entityId: 'entry-1', type: 'appended', payload: { id: 'entry-1', memberId: refund.memberId, delta: -1, reason: 'refund', orderId: refund.refundId, createdAt: new Date(refund.now).toISOString() } }];
+      },
+    });
+    const done = await orders.refund({ orderId: sale.saleId, lines: [{ index: 0, quantity: 1 }], tender: 'cash', reason: 'r' }, ana);
+    expect(asked).toEqual([expect.objectContaining({ refundId: done.refund.id, memberId: 'member-1', moneyRefunded: 129, currency: 'EUR' })]);
+    expect(ops('refund').at(-1)).toMatchObject({ memberId: 'member-1' });
+    expect(ops('pointLedger')).toEqual([expect.objectContaining({ id: 'entry-1', delta: -1, orderId: done.refund.id })]);
   });
 
   it('never refunds more than remains of a line, nor a line refunded in full, nor a refund', async () => {

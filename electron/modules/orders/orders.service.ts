@@ -49,6 +49,11 @@ export interface OrdersServiceOptions {
   pendingSync: () => number;
   deadLetters: () => number;
   hqTimeoutMs: number;
+  /**
+   * Inside the refund's transaction, for a member's order: the points entries that take back what the
+   * refunded money earned (membership's rule), written there and returned as operations for HQ.
+   */
+  refunding?: (refund: { refundId: string; memberId: string; moneyRefunded: number; currency: string; now: number }) => OperationDraft[];
   log: { info(obj: object, msg: string): void; warn(obj: object, msg: string): void };
   now?: () => number;
 }
@@ -221,6 +226,10 @@ export class OrdersService {
           payload: { id: p.id, orderId: refundId, tender: p.tender, amount: p.amount, status: p.status, ...(p.reference ? { reference: p.reference } : {}), createdAt: iso },
         })),
       ];
+      if (draft.memberId && this.o.refunding) {
+        const moneyRefunded = -payments.reduce((sum, p) => sum + p.amount, 0);
+        operations.push(...this.o.refunding({ refundId, memberId: draft.memberId, moneyRefunded, currency: draft.currency, now }));
+      }
       return { result: number, operations };
     }, now);
     this.o.log.info({ refund: written, original: original.summary.number, amount, approvedBy, cashier: user.name }, 'refund recorded');
