@@ -52,6 +52,34 @@ describe('the change feed', () => {
     expect(catalog.findByBarcode(fresh[11_999]!.barcodes[0]!)?.sku).toBe('NEW-11999');
   });
 
+  it('a snapshot of a catalog the register mostly has writes only the differences: changed prices, new and removed products, a barcode moved', async () => {
+    const catalog = new CatalogRepository(setup.db);
+    const kept = makeProduct({ sku: 'KEPT', price: 100, barcodes: ['4006381333931'] });
+    const repriced = makeProduct({ sku: 'PRICE', price: 200 });
+    const gone = makeProduct({ sku: 'GONE', barcodes: ['5901234123457'] });
+    catalog.upsertMany([kept, repriced, gone]);
+    const keptUpdatedAt = setup.db.prepare<[string], { u: number }>('SELECT updated_at AS u FROM products WHERE sku = ?');
+    const before = keptUpdatedAt.get('KEPT')!.u;
+    const added = { ...makeProduct({ sku: 'NEW' }), barcodes: ['5901234123457'] }; // GONE's barcode now on NEW
+    const { feed: f } = feed([{ changes: [], nextSeq: 0, hasMore: false, snapshotRequired: true }], {
+      seq: 9,
+      taxClasses: [],
+      promotions: [],
+      members: [],
+      products: [kept, { ...repriced, price: 250 }, added],
+    });
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    expect(await f.pull()).toMatchObject({ snapshot: true });
+    expect(catalog.activeCount()).toBe(3);
+    expect(catalog.findBySku('GONE')).toBeUndefined();
+    expect(catalog.findBySku('PRICE')?.price).toBe(250);
+    expect(catalog.findByBarcode('5901234123457')?.sku).toBe('NEW');
+    expect(catalog.findByBarcode('4006381333931')?.sku).toBe('KEPT');
+    // An unchanged product is not rewritten.
+    expect(keptUpdatedAt.get('KEPT')!.u).toBe(before);
+    expect(setup.db.prepare('SELECT count(*) FROM product_barcodes_staging').pluck().get()).toBe(0);
+  });
+
   it('tells a realtime change that follows from one after a gap, and ignores one already applied', async () => {
     const { feed: f } = feed([{ changes: [productChange(3)], nextSeq: 3, hasMore: false, snapshotRequired: false }]);
     await f.pull();

@@ -145,7 +145,7 @@ export class ChangeFeed {
     }
   }
 
-  /** Loads a full snapshot into staging tables in chunks (yielding between them), then swaps it in at once. */
+  /** Loads a full snapshot into staging tables in chunks (yielding between them), then applies the differences at once. */
   async loadSnapshot(snapshot: Snapshot): Promise<void> {
     const started = Date.now();
     const products = snapshot.products.map((p) => CatalogProductSchema.parse(p));
@@ -164,11 +164,19 @@ export class ChangeFeed {
       await yieldToEventLoop();
     }
     this.db.transaction(() => {
+      // Only the differences are written: a register re-loading a catalog it mostly has (the usual case
+      // after falling behind HQ's feed) holds the database, and the till's event loop, for a moment only.
       this.db.exec(`
-        DELETE FROM product_barcodes;
-        DELETE FROM products;
-        INSERT INTO products SELECT * FROM products_staging;
-        INSERT INTO product_barcodes SELECT * FROM product_barcodes_staging;
+        DELETE FROM products WHERE sku NOT IN (SELECT sku FROM products_staging);
+        DELETE FROM product_barcodes WHERE barcode NOT IN (SELECT barcode FROM product_barcodes_staging);
+        INSERT INTO products (sku, name, price, tax_class, active, updated_at)
+          SELECT s.sku, s.name, s.price, s.tax_class, s.active, s.updated_at FROM products_staging s LEFT JOIN products p ON p.sku = s.sku
+          WHERE p.sku IS NULL OR p.name IS NOT s.name OR p.price IS NOT s.price OR p.tax_class IS NOT s.tax_class OR p.active IS NOT s.active
+          ON CONFLICT (sku) DO UPDATE SET name = excluded.name, price = excluded.price, tax_class = excluded.tax_class, active = excluded.active, updated_at = excluded.updated_at;
+        INSERT INTO product_barcodes (barcode, sku)
+          SELECT s.barcode, s.sku FROM product_barcodes_staging s LEFT JOIN product_barcodes b ON b.barcode = s.barcode
+          WHERE b.barcode IS NULL OR b.sku IS NOT s.sku
+          ON CONFLICT (barcode) DO UPDATE SET sku = excluded.sku;
         DELETE FROM product_barcodes_staging;
         DELETE FROM products_staging;
         DELETE FROM tax_classes;
