@@ -323,7 +323,7 @@ export async function createKassaCore({ config, log, nativeBinding, printReceipt
         events.emit({ name: 'app.changed', payload: updated });
         return updated;
       },
-      ...ordersHandlers({ orders, session, synced: () => sync.changed(), locale: config.locale }),
+      ...ordersHandlers({ orders, session, synced: () => sync.changed(), locale: () => locale }),
       ...membershipHandlers(membership, () => session.require(), () => events.emit({ name: 'cart.changed', payload: cart.get() })),
       'register.enrol': ({ code }) => enrol(code),
       ...authHandlers({ session, lockout }),

@@ -13,7 +13,8 @@ export function ordersHandlers({
   session: { require(): User };
   /** Tells sync that operations were written (the pending count and the drainer). */
   synced: () => void;
-  locale: string;
+  /** The register's language now (the cashier may switch it while the register runs). */
+  locale: () => string;
 }): Pick<Handlers, 'orders.search' | 'orders.detail' | 'orders.refund' | 'day.report' | 'day.close' | 'day.reportHtml'> {
   return {
     'orders.search': (input) => orders.search(input, session.require()),
@@ -33,7 +34,7 @@ export function ordersHandlers({
     'day.close': async ({ managerPin }) => orders.close(managerPin, session.require()),
     'day.reportHtml': () => {
       session.require();
-      return { html: orders.reportHtml(locale) };
+      return { html: orders.reportHtml(locale()) };
     },
   };
 }

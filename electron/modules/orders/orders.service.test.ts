@@ -18,6 +18,7 @@ import { ReceiptRepository } from '../checkout/receipt/receipt.repository';
 import { ReceiptService } from '../checkout/receipt/receipt.service';
 import { formatMoney } from '../../../shared/money';
 import { OrdersRepository } from './orders.repository';
+import { renderZReport } from './z-report';
 import { OrdersService, effectiveLineTotals, type OrdersHq, type OrdersServiceOptions } from './orders.service';
 
 const ana: User = { id: 'ana', name: 'Ana', role: 'cashier' };
@@ -337,6 +338,11 @@ describe('end of day', () => {
     const closed = await orders.close('9999', ana);
     expect(closed.closed).toEqual({ at: now, by: 'Max', unsyncedOperations: pending, managerConfirmed: true });
     expect(orders.reportHtml('en')).toContain('Day still open');
+    const printed = (locale: string) => renderZReport(closed, { storeName: 'Test store', register: 'S01-R01', locale }).replace(/<[^>]+>/g, ' ').replace(/\s+/g, ' ');
+    expect(printed('en')).toContain(`Day closed by Max with ${pending} unsynced operations (manager confirmed; all kept)`);
+    expect(printed('en')).toContain(`Sales (1) ${formatMoney(closed.salesTotal, 'EUR', 'en')}`);
+    expect(printed('zh-CN')).toContain(`日结人：Max，尚有 ${pending} 个操作未上传`);
+    expect(printed('zh-CN')).toContain(`销售（1 笔） ${formatMoney(closed.salesTotal, 'EUR', 'zh-CN')}`);
     expect(outbox.pending().count).toBe(pending);
     // A new day starts empty; the closed day's orders stay searchable under "all".
     expect(orders.report()).toMatchObject({ salesCount: 0, salesTotal: 0 });

@@ -3,34 +3,70 @@ import { formatMoney } from '../../../shared/money';
 import { RECEIPT_CSS, RECEIPT_STYLE_SOURCE } from '../checkout/receipt/receipt-style';
 
 const escape = (text: string) => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
-const TENDER_NAMES = { cash: 'Cash', card: 'Card', points: 'Points' } as const;
+
+/** The printout's words in each language a register speaks; English for any other. */
+const TEXT = {
+  en: {
+    title: 'Z-report',
+    from: 'From',
+    to: 'To',
+    sales: (n: number) => `Sales (${n})`,
+    refunds: (n: number) => `Refunds (${n})`,
+    net: 'NET',
+    tenders: { cash: 'Cash', card: 'Card', points: 'Points' },
+    inOut: 'in / out',
+    offlineCards: 'Offline card payments outstanding',
+    pending: 'Operations waiting to upload',
+    deadLetters: 'Rejected by HQ (dead letters)',
+    closedBy: (by: string) => `Day closed by ${by}`,
+    unsynced: (n: number) => ` with ${n} unsynced operations (manager confirmed; all kept)`,
+    open: 'Day still open',
+  },
+  'zh-CN': {
+    title: '日结报表（Z 报表）',
+    from: '开始',
+    to: '结束',
+    sales: (n: number) => `销售（${n} 笔）`,
+    refunds: (n: number) => `退款（${n} 笔）`,
+    net: '净额',
+    tenders: { cash: '现金', card: '银行卡', points: '积分' },
+    inOut: '收入 / 支出',
+    offlineCards: '待上传的离线银行卡付款',
+    pending: '等待上传的操作',
+    deadLetters: '总部拒收的操作',
+    closedBy: (by: string) => `日结人：${by}`,
+    unsynced: (n: number) => `，尚有 ${n} 个操作未上传（经理已确认，全部保留）`,
+    open: '本日尚未日结',
+  },
+} as const;
 
 /** The Z-report as a self-contained HTML document for the receipt printer (same paper and style as a receipt). */
 export function renderZReport(report: ZReport, issuer: { storeName: string; register: string; locale: string }): string {
+  const text = issuer.locale in TEXT ? TEXT[issuer.locale as keyof typeof TEXT] : TEXT.en;
   const money = (amount: number) => escape(formatMoney(amount, report.currency, issuer.locale));
   const when = (ms: number) => escape(new Intl.DateTimeFormat(issuer.locale, { dateStyle: 'short', timeStyle: 'short' }).format(new Date(ms)));
   const row = (left: string, right: string, className = 'row') => `<div class="${className}"><span>${left}</span><span>${right}</span></div>`;
   const body = [
     '<main class="receipt">',
-    `<h1>Z-report</h1>`,
+    `<h1>${text.title}</h1>`,
     `<p class="center">${escape(issuer.storeName)} · ${escape(issuer.register)}</p>`,
     '<hr>',
-    row('From', report.from === null ? '—' : when(report.from)),
-    row('To', when(report.closed?.at ?? report.to)),
+    row(text.from, report.from === null ? '—' : when(report.from)),
+    row(text.to, when(report.closed?.at ?? report.to)),
     '<hr>',
-    row(`Sales (${report.salesCount})`, money(report.salesTotal)),
-    row(`Refunds (${report.refundsCount})`, money(report.refundsTotal)),
-    row('NET', money(report.net), 'row total'),
+    row(text.sales(report.salesCount), money(report.salesTotal)),
+    row(text.refunds(report.refundsCount), money(report.refundsTotal)),
+    row(text.net, money(report.net), 'row total'),
     '<hr>',
-    ...report.tenders.flatMap((t) => [row(escape(TENDER_NAMES[t.tender]), money(t.net)), row('<span class="detail">in / out</span>', `${money(t.in)} / ${money(t.out)}`)]),
+    ...report.tenders.flatMap((t) => [row(escape(text.tenders[t.tender]), money(t.net)), row(`<span class="detail">${text.inOut}</span>`, `${money(t.in)} / ${money(t.out)}`)]),
     '<hr>',
-    row('Offline card payments outstanding', money(report.offlineCardOutstanding)),
-    row('Operations waiting to upload', String(report.pendingSync)),
-    row('Rejected by HQ (dead letters)', String(report.deadLetters)),
+    row(text.offlineCards, money(report.offlineCardOutstanding)),
+    row(text.pending, String(report.pendingSync)),
+    row(text.deadLetters, String(report.deadLetters)),
     '<hr>',
     report.closed
-      ? `<p class="center">Day closed by ${escape(report.closed.by)}${report.closed.unsyncedOperations > 0 ? ` with ${report.closed.unsyncedOperations} unsynced operations (manager confirmed; all kept)` : ''}</p>`
-      : '<p class="center">Day still open</p>',
+      ? `<p class="center">${escape(text.closedBy(report.closed.by))}${report.closed.unsyncedOperations > 0 ? escape(text.unsynced(report.closed.unsyncedOperations)) : ''}</p>`
+      : `<p class="center">${text.open}</p>`,
     '</main>',
   ].join('\n');
   return [
@@ -39,7 +75,7 @@ export function renderZReport(report: ZReport, issuer: { storeName: string; regi
     '<head>',
     '<meta charset="utf-8">',
     `<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src ${RECEIPT_STYLE_SOURCE}">`,
-    '<title>Z-report</title>',
+    `<title>${text.title}</title>`,
     `<style>${RECEIPT_CSS}</style>`,
     '</head>',
     `<body>${body}</body>`,
