@@ -38,13 +38,6 @@ export const CHANNELS = [
   'sync.retry',
   'sync.discard',
   'register.enrol',
-  // orders: order list and search, refunds, end of day
-  'orders.search',
-  'orders.detail',
-  'orders.refund',
-  'day.report',
-  'day.close',
-  'day.reportHtml',
   // auth: unlocking a screen that auto-locked
   'session.unlock',
   // orders: order list and search, refunds, end of day

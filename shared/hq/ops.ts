@@ -48,7 +48,6 @@ export const RefundLineSchema = OrderLineSchema.extend({ originalLineIndex: z.nu
 export type RefundLine = z.infer<typeof RefundLineSchema>;
 
 /** A refund is a new order that references the original; its total is negative. */
-/** A refund is a new order that references the original; its total is negative. */
 export const RefundPayloadSchema = z.object({
   ...orderFields,
   lines: z.array(RefundLineSchema).min(1).max(500),
