@@ -48,6 +48,11 @@ import { recentLog, type Logger } from './logger';
 export const APP_VERSION = '0.1.0';
 export const DATABASE_FILE = 'kassa.db';
 const ENROL_RETRY_MS = 10_000;
+/**
+ * HQ checks a PIN with scrypt, slower than a health probe on a busy HQ: a sign-in waits at least this long
+ * before the register falls back to its own copy (where a cashier new to this register is not known yet).
+ */
+const MIN_LOGIN_TIMEOUT_MS = 3_000;
 
 export interface KassaCore {
   dispatch: Dispatch;
@@ -168,7 +173,7 @@ export async function createKassaCore({ config, log, nativeBinding, printReceipt
         events.emit({ name: 'session.changed', payload: { ...state, signInLockedUntil: lockout.lockedUntil('login') } });
       },
       online: hq
-        ? { available: () => identity.get() !== null && connectivity.isAvailable('auth'), login: (pin) => hq.call('POST', '/auth/login', { pin }, { timeoutMs: settings.connectivity.probeTimeoutMs * 2 }) }
+        ? { available: () => identity.get() !== null && connectivity.isAvailable('auth'), login: (pin) => hq.call('POST', '/auth/login', { pin }, { timeoutMs: Math.max(settings.connectivity.probeTimeoutMs * 2, MIN_LOGIN_TIMEOUT_MS) }) }
         : null,
       offlineLoginDays: () => settings.auth.offlineLoginDays,
       // Another cashier takes over a locked till: the open cart is held for the one who left, unless money was taken on it.

@@ -25,7 +25,24 @@ export function DayScreen({ info }: { info: AppInfo }) {
   const printTarget = useRef<HTMLDivElement>(null);
   const pinField = useRef<HTMLInputElement>(null);
 
-  const load = useCallback(() => call('day.report', {}).then(setReport, (e: unknown) => setError(errorText(e))), []);
+  /** Close day was refused for unsynced operations; once they have all reached HQ the cashier may close alone. */
+  const refused = useRef(false);
+  const load = useCallback(
+    () =>
+      call('day.report', {}).then(
+        (next) => {
+          setReport(next);
+          if (refused.current && next.pendingSync === 0 && next.deadLetters === 0) {
+            refused.current = false;
+            setNeedsManager(false);
+            setPin('');
+            setError(null);
+          }
+        },
+        (e: unknown) => setError(errorText(e)),
+      ),
+    [],
+  );
   useEffect(() => {
     void load();
   }, [load]);
@@ -55,7 +72,10 @@ export function DayScreen({ info }: { info: AppInfo }) {
       setPin('');
       void load();
     } catch (e) {
-      if (e instanceof CallError && e.code === 'NOT_ALLOWED') setNeedsManager(true);
+      if (e instanceof CallError && e.code === 'NOT_ALLOWED') {
+        refused.current = true;
+        setNeedsManager(true);
+      }
       setError(errorText(e));
     } finally {
       setBusy(false);

@@ -164,4 +164,24 @@ describe('end of day', () => {
     expect((await screen.findByTestId('day-closed')).textContent).toMatch(/Day closed by Max .* with 3 unsynced operations/);
     expect(fake.calls.filter((c) => c.channel === 'day.close').map((c) => c.input)).toEqual([{}, { managerPin: '9999' }]);
   });
+
+  it('once everything has reached HQ after a refused close, the cashier may close alone again (no manager PIN asked)', async () => {
+    let current = report;
+    const fake = installFakeBridge({
+      'day.report': () => ({ ok: true, value: current }),
+      'day.close': () =>
+        current.pendingSync > 0
+          ? { ok: false, error: { code: 'NOT_ALLOWED', message: '3 operations have not reached HQ yet.' } }
+          : { ok: true, value: { ...current, closed: { at: report.to, by: 'Ana', unsyncedOperations: 0, managerConfirmed: false } } },
+    });
+    render(<DayScreen info={info} />);
+    fireEvent.click(await screen.findByRole('button', { name: 'Close day' }));
+    expect(await screen.findByLabelText('Manager PIN')).toBeTruthy();
+    current = { ...report, pendingSync: 0 };
+    fake.emit({ name: 'sync.changed', payload: { pending: 0 } as never });
+    fireEvent.click(await screen.findByRole('button', { name: 'Close day' }));
+    expect((await screen.findByTestId('day-closed')).textContent).toMatch(/Day closed by Ana/);
+    expect(screen.queryByLabelText('Manager PIN')).toBeNull();
+    expect(fake.calls.filter((c) => c.channel === 'day.close').map((c) => c.input)).toEqual([{}, {}]);
+  });
 });
