@@ -1,26 +1,5 @@
-import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
-import { makeTempDir } from '../../test/factories';
-import { openDatabase, type KassaDatabase } from '../open';
-import { migrations } from './index';
-
-const cleanups: (() => void)[] = [];
-afterEach(() => cleanups.splice(0).forEach((fn) => fn()));
-
-function migrateFrom(version: number, seed: (db: KassaDatabase) => void): KassaDatabase {
-  const { dir, cleanup } = makeTempDir();
-  const file = path.join(dir, 'kassa.db');
-  const old = openDatabase(file, { migrations: migrations.slice(0, version) });
-  seed(old);
-  old.close();
-  const db = openDatabase(file, { migrations: migrations.slice(0, version + 1) });
-  cleanups.push(() => {
-    db.close();
-    cleanup();
-  });
-  expect(db.pragma('user_version', { simple: true })).toBe(version + 1);
-  return db;
-}
+import { describe, expect, it } from 'vitest';
+import { migrateFrom } from './migrate-from.testing';
 
 describe('migration 11: orders', () => {
   it('keeps completed sales as sales, adds refunds referencing an original, the member of a sale and append-only day closes', () => {
