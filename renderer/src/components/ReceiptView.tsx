@@ -1,23 +1,8 @@
-import { useEffect, useRef, useState } from 'react';
-import { createPortal } from 'react-dom';
+import { useCallback, useEffect, useState } from 'react';
 import { call, CallError, errorText } from '../api/client';
 import { useTranslation } from '../i18n';
+import { PaperPrint, printCopyOf, type PrintCopy } from './PaperPrint';
 import './ReceiptView.css';
-
-/** The parts of the receipt document the browser prints: its stylesheet and its `.receipt` element. */
-interface PrintCopy {
-  css: string;
-  receipt: Element;
-}
-
-/** Parsed inertly (DOMParser runs no script); only the receipt element and its one stylesheet are kept. */
-function printCopyOf(html: string): PrintCopy | null {
-  const doc = new DOMParser().parseFromString(html, 'text/html');
-  const receipt = doc.querySelector('.receipt');
-  if (!receipt) return null;
-  receipt.querySelectorAll('script, iframe, object, embed').forEach((element) => element.remove());
-  return { css: doc.querySelector('style')?.textContent ?? '', receipt };
-}
 
 /**
  * A completed sale's receipt as it will print (in a sandboxed frame: no script, no access to the
@@ -31,7 +16,7 @@ export function ReceiptView({ saleId }: { saleId: string }) {
   const [notice, setNotice] = useState<string | null>(null);
   const [printing, setPrinting] = useState(false);
   const [printCopy, setPrintCopy] = useState<PrintCopy | null>(null);
-  const printTarget = useRef<HTMLDivElement>(null);
+  const printed = useCallback(() => setPrintCopy(null), []);
 
   useEffect(() => {
     let current = true;
@@ -43,16 +28,6 @@ export function ReceiptView({ saleId }: { saleId: string }) {
       current = false;
     };
   }, [saleId]);
-
-  // Once the print-only copy is in the page, open the browser's print dialog; remove the copy afterwards.
-  useEffect(() => {
-    if (!printCopy || !printTarget.current) return;
-    printTarget.current.replaceChildren(document.importNode(printCopy.receipt, true));
-    const done = () => setPrintCopy(null);
-    window.addEventListener('afterprint', done, { once: true });
-    window.print();
-    return () => window.removeEventListener('afterprint', done);
-  }, [printCopy]);
 
   const print = async () => {
     setPrinting(true);
@@ -82,14 +57,7 @@ export function ReceiptView({ saleId }: { saleId: string }) {
       </button>
       {error && <p role="alert">{error}</p>}
       {notice && <p role="status">{notice}</p>}
-      {printCopy &&
-        createPortal(
-          <div className="receipt-print" data-testid="receipt-print">
-            <style>{printCopy.css}</style>
-            <div ref={printTarget} />
-          </div>,
-          document.body,
-        )}
+      {printCopy && <PaperPrint copy={printCopy} onDone={printed} testId="receipt-print" />}
     </section>
   );
 }

@@ -1,11 +1,11 @@
 import { useCallback, useEffect, useRef, useState, type FormEvent } from 'react';
-import { createPortal } from 'react-dom';
 import type { AppInfo } from '../../../../shared/api';
 import type { ZReport } from '../../../../shared/modules/orders.api';
 import { call, CallError, errorText } from '../../api/client';
 import { useKassaEvent } from '../../hooks/useKassaEvent';
 import { dateTime, money } from '../../format';
 import { useTranslation } from '../../i18n';
+import { PaperPrint, printCopyOf, type PrintCopy } from '../../components/PaperPrint';
 
 /**
  * End of day (Alt+E): the Z-report of the open day (totals by tender, refunds, offline card payments
@@ -21,8 +21,8 @@ export function DayScreen({ info }: { info: AppInfo }) {
   const [needsManager, setNeedsManager] = useState(false);
   const [pin, setPin] = useState('');
   const [busy, setBusy] = useState(false);
-  const [printCopy, setPrintCopy] = useState<{ css: string; body: Element } | null>(null);
-  const printTarget = useRef<HTMLDivElement>(null);
+  const [printCopy, setPrintCopy] = useState<PrintCopy | null>(null);
+  const printed = useCallback(() => setPrintCopy(null), []);
   const pinField = useRef<HTMLInputElement>(null);
 
   /** Close day was refused for unsynced operations; once they have all reached HQ the cashier may close alone. */
@@ -52,15 +52,6 @@ export function DayScreen({ info }: { info: AppInfo }) {
     if (needsManager) pinField.current?.focus();
   }, [needsManager]);
 
-  useEffect(() => {
-    if (!printCopy || !printTarget.current) return;
-    printTarget.current.replaceChildren(document.importNode(printCopy.body, true));
-    const done = () => setPrintCopy(null);
-    window.addEventListener('afterprint', done, { once: true });
-    window.print();
-    return () => window.removeEventListener('afterprint', done);
-  }, [printCopy]);
-
   const close = async (event?: FormEvent) => {
     event?.preventDefault();
     setBusy(true);
@@ -86,9 +77,7 @@ export function DayScreen({ info }: { info: AppInfo }) {
     setError(null);
     try {
       const { html } = await call('day.reportHtml', {});
-      const doc = new DOMParser().parseFromString(html, 'text/html');
-      const body = doc.querySelector('.receipt');
-      if (body) setPrintCopy({ css: doc.querySelector('style')?.textContent ?? '', body });
+      setPrintCopy(printCopyOf(html));
     } catch (e) {
       setError(errorText(e));
     }
@@ -174,14 +163,7 @@ export function DayScreen({ info }: { info: AppInfo }) {
           {needsManager ? t('closeWithManager') : t('close')}
         </button>
       </form>
-      {printCopy &&
-        createPortal(
-          <div className="receipt-print" data-testid="z-report-print">
-            <style>{printCopy.css}</style>
-            <div ref={printTarget} />
-          </div>,
-          document.body,
-        )}
+      {printCopy && <PaperPrint copy={printCopy} onDone={printed} testId="z-report-print" />}
     </main>
   );
 }
