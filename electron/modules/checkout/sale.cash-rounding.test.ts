@@ -151,6 +151,17 @@ describe('cashRoundingOf', () => {
 });
 
 describe('cash rounding, for any sale', () => {
+  it('rounding 5: 1.00 due, 0.98 by card leaves 0.02, which rounds to no cash at all: the sale completes with a -0.02 rounding', async () => {
+    const sales = service(5);
+    const saleId = openSale(100);
+    await sales.addCard(saleId, { amount: 98 });
+    expect(sales.state()).toMatchObject({ remaining: 2, cashDue: 0 });
+    sales.addCash(saleId, 0);
+    const done = sales.complete(saleId);
+    expect(done).toMatchObject({ total: 100, change: 0 });
+    expect(salePayload().cashRounding).toBe(-2);
+  });
+
   it('a card part then cash: the card is never rounded, the rounding is at most half a step, and payments = total + rounding', async () => {
     await fc.assert(
       fc.asyncProperty(fc.integer({ min: 1, max: 50_000 }), fc.integer({ min: 0, max: 100 }), fc.constantFrom<CashRoundingStep>(5, 10), fc.integer({ min: 0, max: 5000 }), async (price, cardPercent, step, extra) => {

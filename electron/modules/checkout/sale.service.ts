@@ -90,7 +90,12 @@ export class SaleService {
   addCash(saleId: string, tendered: number): TenderState {
     const state = this.openState(saleId);
     this.notDuringCard(saleId);
-    if (!Number.isSafeInteger(tendered) || tendered <= 0) throw new KassaError('INVALID_INPUT', 'Enter the cash received as an amount above zero.');
+    // A remainder that cash rounding takes to nothing (0.02 left after a card, rounding to 0.05) is settled
+    // by a cash payment of 0.00: the rounding is recorded like any other.
+    const settlesByRounding = state.remaining > 0 && state.cashDue === 0;
+    if (!Number.isSafeInteger(tendered) || tendered < 0 || (tendered === 0 && !settlesByRounding)) {
+      throw new KassaError('INVALID_INPUT', 'Enter the cash received as an amount above zero.');
+    }
     if (state.remaining === 0) throw new KassaError('INVALID_INPUT', 'Nothing more is due: complete the sale.');
     if (tendered > state.remaining + 1_000_000) throw new KassaError('INVALID_INPUT', 'That cash amount is far more than the amount due; check it and enter it again.');
     // Cash that settles the rest pays the cash due (rounded per store.cashRoundingMinor); less is a part payment.

@@ -90,7 +90,8 @@ export function TenderScreen({ info, onBack, onCompleted }: { info: AppInfo; onB
       if (current.remaining > 0) {
         if (tender === 'cash') {
           const tendered = Math.round(Number(cashText.replace(',', '.')) * 100);
-          if (!Number.isFinite(tendered) || tendered <= 0) throw new CallError({ code: 'INVALID_INPUT', message: t('enterCash') });
+          // 0.00 is accepted only when cash rounding takes what remains to nothing (the register checks it).
+          if (!Number.isFinite(tendered) || tendered < 0 || (tendered === 0 && current.cashDue !== 0)) throw new CallError({ code: 'INVALID_INPUT', message: t('enterCash') });
           current = await call('checkout.addCash', { saleId: current.saleId!, tendered });
         } else {
           current = await call('checkout.addCard', {
