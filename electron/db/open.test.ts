@@ -5,7 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { makeDatabase, makeTempDir } from '../test/factories';
 import { DatabaseFromFutureError, DatabaseUnreadableError } from './errors';
 import { LATEST_SCHEMA_VERSION, migrations } from './migrations';
-import { openDatabase } from './open';
+import { draftTransaction, openDatabase } from './open';
 
 const cleanups: (() => void)[] = [];
 afterEach(() => cleanups.splice(0).forEach((fn) => fn()));
@@ -24,6 +24,26 @@ describe('openDatabase', () => {
     expect(db.pragma('synchronous', { simple: true })).toBe(2);
     expect(db.pragma('foreign_keys', { simple: true })).toBe(1);
     expect(db.pragma('busy_timeout', { simple: true })).toBe(5000);
+  });
+
+  it('a draft (cart) write commits with synchronous=NORMAL and always leaves the connection FULL again, also when it fails', () => {
+    const { db, close } = makeDatabase();
+    cleanups.push(close);
+    db.exec('CREATE TABLE draft_probe (v INTEGER) STRICT');
+    const inside = draftTransaction(db, () => {
+      db.prepare('INSERT INTO draft_probe (v) VALUES (1)').run();
+      return db.pragma('synchronous', { simple: true });
+    });
+    expect(inside).toBe(1);
+    expect(db.pragma('synchronous', { simple: true })).toBe(2);
+    expect(() =>
+      draftTransaction(db, () => {
+        db.prepare('INSERT INTO draft_probe (v) VALUES (2)').run();
+        throw new Error('the cart rule refused it');
+      }),
+    ).toThrow('the cart rule refused it');
+    expect(db.pragma('synchronous', { simple: true })).toBe(2);
+    expect(db.prepare('SELECT v FROM draft_probe').pluck().all()).toEqual([1]);
   });
 
   it('brings a new database to the latest schema version', () => {

@@ -57,3 +57,19 @@ function isNotADatabase(error: unknown): boolean {
   const code = (error as { code?: string } | null)?.code;
   return code === 'SQLITE_NOTADB' || code === 'SQLITE_CORRUPT';
 }
+
+/**
+ * Writes an open cart's change (a scan, a quantity) without waiting for the disk: in WAL mode with
+ * `synchronous = NORMAL` the commit survives a crash or kill of the register (the operating system has it)
+ * and is made durable by the next fully synchronous commit, such as the sale's completion. Only a power
+ * cut in between can lose the last scans of a cart not yet paid; completed sales, payments and the outbox
+ * always commit with `synchronous = FULL`, which is restored here whatever happens.
+ */
+export function draftTransaction<T>(db: KassaDatabase, fn: () => T): T {
+  db.pragma('synchronous = NORMAL');
+  try {
+    return db.transaction(fn)();
+  } finally {
+    db.pragma('synchronous = FULL');
+  }
+}

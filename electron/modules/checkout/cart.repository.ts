@@ -1,5 +1,5 @@
 import type { Cart, CartLine, HeldCart, Product } from '../../../shared/api';
-import type { KassaDatabase } from '../../db/open';
+import { draftTransaction, type KassaDatabase } from '../../db/open';
 import type { CartPricing } from './cart-pricing';
 
 interface NewLine {
@@ -182,7 +182,7 @@ export class CartRepository {
 
   /** Adds one of `product` to the open cart (opening one if needed): the same product again raises the quantity. */
   addOne(product: Product, ids: { sale: () => string; line: () => string }, cashierId: string, currency: string, now = Date.now()): void {
-    this.db.transaction(() => {
+    draftTransaction(this.db, () => {
       let saleId = this.openSale.get()?.id;
       if (!saleId) {
         saleId = ids.sale();
@@ -193,7 +193,7 @@ export class CartRepository {
       else
         this.insertLine.run({ id: ids.line(), saleId, sku: product.sku, name: product.name, unitPrice: product.price, taxClass: product.taxClass, now });
       this.updateTotal.run({ saleId });
-    })();
+    });
   }
 
   /** The id of the cart in front of the cashier, or null when there is none. */
@@ -212,7 +212,7 @@ export class CartRepository {
 
   /** Adds a scale label's line to the open cart (opening one if needed); such a line is never merged. */
   addEmbedded(line: EmbeddedLine, ids: { sale: () => string; line: () => string }, cashierId: string, currency: string, now = Date.now()): void {
-    this.db.transaction(() => {
+    draftTransaction(this.db, () => {
       let saleId = this.openSale.get()?.id;
       if (!saleId) {
         saleId = ids.sale();
@@ -231,34 +231,34 @@ export class CartRepository {
         now,
       });
       this.updateTotal.run({ saleId });
-    })();
+    });
   }
 
   /** Writes a changed line, or removes it when `line` is null, with its journal entry, in one transaction. */
   changeLine(saleId: string, lineId: string, line: StoredLine | null, entry: JournalEntry): void {
-    this.db.transaction(() => {
+    draftTransaction(this.db, () => {
       if (line) this.writeLine.run(line);
       else this.deleteLine.run(saleId, lineId);
       this.record(entry);
       this.updateTotal.run({ saleId });
-    })();
+    });
   }
 
   /** Voids the open cart; false when it is no longer the open cart. */
   void(saleId: string, reason: string, entry: JournalEntry): boolean {
-    return this.db.transaction(() => {
+    return draftTransaction(this.db, () => {
       if (this.voidSale.run(reason, entry.userId, entry.at, saleId).changes !== 1) return false;
       this.record(entry);
       return true;
-    })();
+    });
   }
 
   hold(saleId: string, label: string, entry: JournalEntry): boolean {
-    return this.db.transaction(() => {
+    return draftTransaction(this.db, () => {
       if (this.holdSale.run(entry.at, label, saleId).changes !== 1) return false;
       this.record(entry);
       return true;
-    })();
+    });
   }
 
   held(): HeldCart[] {
@@ -267,11 +267,11 @@ export class CartRepository {
 
   /** Brings a held cart back as the open cart; false when no held cart has that id. */
   recall(saleId: string, entry: JournalEntry): boolean {
-    return this.db.transaction(() => {
+    return draftTransaction(this.db, () => {
       if (this.recallSale.run(saleId).changes !== 1) return false;
       this.record(entry);
       return true;
-    })();
+    });
   }
 
   private record(entry: JournalEntry): void {
