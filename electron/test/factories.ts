@@ -3,7 +3,13 @@ import os from 'node:os';
 import path from 'node:path';
 import type { CatalogProduct } from '../../shared/catalog';
 import { gtinCheckDigit } from '../../shared/barcode';
+import { v7 as uuidv7 } from 'uuid';
 import { openDatabase, type KassaDatabase, type OpenDatabaseOptions } from '../db/open';
+import { SimulatedTerminal } from '../modules/checkout/card-terminal';
+import { CartRepository } from '../modules/checkout/cart.repository';
+import { SaleRepository } from '../modules/checkout/sale.repository';
+import { SaleService, type SaleServiceOptions } from '../modules/checkout/sale.service';
+import { Outbox } from '../sync/outbox';
 
 let sequence = 0;
 
@@ -37,4 +43,24 @@ export function makeDatabase(options: OpenDatabaseOptions = {}): { db: KassaData
       cleanup();
     },
   };
+}
+
+/**
+ * A sale service on `db` for store S01, register R01 in euros: online card through the simulated terminal,
+ * offline card limits 50.00 / 100.00, any manager PIN approved as Max. `overrides` replaces any of it.
+ */
+export function makeSaleService(db: KassaDatabase, overrides: Partial<SaleServiceOptions> = {}): SaleService {
+  return new SaleService({
+    carts: new CartRepository(db),
+    sales: new SaleRepository(db),
+    outbox: new Outbox(db),
+    numberPrefix: () => 'S01-R01',
+    currency: () => 'EUR',
+    newId: uuidv7,
+    terminal: new SimulatedTerminal(),
+    cardOnline: () => ({ available: true, reason: null }),
+    offlineLimits: () => ({ perPaymentLimit: 5000, totalLimit: 10_000, uploadDeadlineHours: 24 }),
+    managerByPin: async () => ({ name: 'Max' }),
+    ...overrides,
+  });
 }

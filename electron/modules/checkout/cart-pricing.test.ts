@@ -4,17 +4,13 @@ import demoCatalog from '../../../shared/demo/catalog.json' with { type: 'json' 
 import { CatalogFileSchema } from '../../../shared/catalog';
 import type { Promotion } from '../../../shared/hq/feed';
 import type { SalePayload } from '../../../shared/hq/ops';
-import { Outbox } from '../../sync/outbox';
-import { makeDatabase, makeProduct } from '../../test/factories';
+import { makeDatabase, makeProduct, makeSaleService } from '../../test/factories';
 import { UsersRepository } from '../auth/users.repository';
 import { CatalogRepository } from '../catalog/catalog.repository';
-import { SimulatedTerminal } from './card-terminal';
 import { ReceiptRepository } from './receipt/receipt.repository';
 import { CartPricing, type StorePricing } from './cart-pricing';
 import { CartRepository } from './cart.repository';
 import { CartService } from './cart.service';
-import { SaleRepository } from './sale.repository';
-import { SaleService } from './sale.service';
 
 let setup: ReturnType<typeof makeDatabase>;
 let store: StorePricing;
@@ -94,18 +90,7 @@ describe('the priced cart', () => {
     addPromotion({ id: 'milk-3-for-2', name: '3 for 2', kind: 'multiBuy', quantity: 3, payFor: 2, skus: [milk.sku], active: true });
     addPromotion({ id: 'spend-2', name: 'Spend 2, save 0.08', kind: 'threshold', minSpend: 200, amountOff: 8, active: true });
     for (let i = 0; i < 3; i++) cart.scan(milk.sku, 'ana');
-    const sales = new SaleService({
-      carts,
-      sales: new SaleRepository(setup.db),
-      outbox: new Outbox(setup.db),
-      numberPrefix: () => 'S01-R01',
-      currency: () => 'EUR',
-      newId: uuidv7,
-      terminal: new SimulatedTerminal(),
-      cardOnline: () => ({ available: true, reason: null }),
-      offlineLimits: () => ({ perPaymentLimit: 5000, totalLimit: 10_000, uploadDeadlineHours: 24 }),
-      managerByPin: async () => ({ name: 'Max' }),
-    });
+    const sales = makeSaleService(setup.db, { carts });
     const state = sales.state();
     expect(state.due).toBe(250);
     sales.addCash(state.saleId!, 300);

@@ -4,16 +4,14 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { KassaError } from '../../../shared/errors';
 import { SalePayloadSchema } from '../../../shared/hq/ops';
 import { Outbox } from '../../sync/outbox';
-import { makeDatabase, makeProduct } from '../../test/factories';
+import { makeDatabase, makeProduct, makeSaleService } from '../../test/factories';
 import { UsersRepository } from '../auth/users.repository';
 import { CatalogRepository } from '../catalog/catalog.repository';
-import { SimulatedTerminal } from './card-terminal';
 import { CartRepository } from './cart.repository';
 import { CartService } from './cart.service';
 import type { CashRoundingStep } from './pricing/rounding';
 import { ReceiptRepository } from './receipt/receipt.repository';
 import { renderReceiptHtml } from './receipt/receipt';
-import { SaleRepository } from './sale.repository';
 import { cashRoundingOf, SaleService } from './sale.service';
 
 let setup: ReturnType<typeof makeDatabase>;
@@ -21,19 +19,7 @@ let catalog: CatalogRepository;
 let outbox: Outbox;
 
 function service(step: CashRoundingStep): SaleService {
-  return new SaleService({
-    carts: new CartRepository(setup.db),
-    sales: new SaleRepository(setup.db),
-    outbox,
-    numberPrefix: () => 'S01-R01',
-    currency: () => 'EUR',
-    newId: uuidv7,
-    terminal: new SimulatedTerminal(),
-    cardOnline: () => ({ available: true, reason: null }),
-    offlineLimits: () => ({ perPaymentLimit: 5000, totalLimit: 10_000, uploadDeadlineHours: 24 }),
-    managerByPin: async () => ({ name: 'Max' }),
-    cashRounding: () => step,
-  });
+  return makeSaleService(setup.db, { outbox, cashRounding: () => step });
 }
 
 /** An open sale of one product at `price`; returns its id. */

@@ -4,7 +4,7 @@ import { KassaError } from '../../../shared/errors';
 import { TEST_CARDS } from '../../../shared/hq/payments';
 import { HqStatusError } from '../../hq/hq-client';
 import { Outbox } from '../../sync/outbox';
-import { makeDatabase, makeProduct } from '../../test/factories';
+import { makeDatabase, makeProduct, makeSaleService } from '../../test/factories';
 import { UsersRepository } from '../auth/users.repository';
 import { CatalogRepository } from '../catalog/catalog.repository';
 import { SimulatedTerminal, type CardTerminal } from './card-terminal';
@@ -22,16 +22,10 @@ const milk = makeProduct({ price: 129 });
 const wine = makeProduct({ price: 8999 });
 
 function service(): SaleService {
-  return new SaleService({
-    carts: new CartRepository(setup.db),
-    sales: new SaleRepository(setup.db),
+  return makeSaleService(setup.db, {
     outbox,
-    numberPrefix: () => 'S01-R01',
-    currency: () => 'EUR',
-    newId: uuidv7,
     terminal: { kind: 'simulated', authorize: (r) => terminal.authorize(r) },
     cardOnline: () => (online ? { available: true, reason: null } : { available: false, reason: 'The till is switched offline.' }),
-    offlineLimits: () => ({ perPaymentLimit: 5000, totalLimit: 10_000, uploadDeadlineHours: 24 }),
     managerByPin: async (pin) => {
       if (pin !== '9999') throw new KassaError('NOT_A_MANAGER', 'That is not a manager’s PIN.');
       return { name: 'Max' };

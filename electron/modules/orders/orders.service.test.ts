@@ -6,10 +6,9 @@ import { KassaError } from '../../../shared/errors';
 import type { Order } from '../../../shared/hq/feed';
 import { HqClient, HqStatusError } from '../../hq/hq-client';
 import { Outbox } from '../../sync/outbox';
-import { makeDatabase, makeProduct } from '../../test/factories';
+import { makeDatabase, makeProduct, makeSaleService } from '../../test/factories';
 import { UsersRepository } from '../auth/users.repository';
 import { CatalogRepository } from '../catalog/catalog.repository';
-import { SimulatedTerminal } from '../checkout/card-terminal';
 import { CartRepository } from '../checkout/cart.repository';
 import { CartService } from '../checkout/cart.service';
 import { SaleRepository } from '../checkout/sale.repository';
@@ -104,19 +103,7 @@ beforeEach(() => {
   outbox = new Outbox(setup.db);
   const carts = new CartRepository(setup.db);
   cart = new CartService(carts, catalog, 'EUR', { newId: uuidv7, now: () => now } as never);
-  sales = new SaleService({
-    carts,
-    sales: new SaleRepository(setup.db),
-    outbox,
-    numberPrefix: () => 'S01-R01',
-    currency: () => 'EUR',
-    newId: uuidv7,
-    terminal: new SimulatedTerminal(),
-    cardOnline: () => ({ available: true, reason: null }),
-    offlineLimits: () => ({ perPaymentLimit: 5000, totalLimit: 10_000, uploadDeadlineHours: 24 }),
-    managerByPin: async () => ({ name: 'Max' }),
-    now: () => now,
-  } as never);
+  sales = makeSaleService(setup.db, { carts, outbox, now: () => now });
 });
 afterEach(() => setup.close());
 

@@ -5,15 +5,12 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { KassaError } from '../../../../shared/errors';
 import { formatMoney } from '../../../../shared/money';
 import { CONTENT_SECURITY_POLICY } from '../../../host/csp';
-import { Outbox } from '../../../sync/outbox';
-import { makeDatabase, makeProduct } from '../../../test/factories';
+import { makeDatabase, makeProduct, makeSaleService } from '../../../test/factories';
 import { UsersRepository } from '../../auth/users.repository';
 import { CatalogRepository } from '../../catalog/catalog.repository';
-import { SimulatedTerminal } from '../card-terminal';
 import { CartPricing } from '../cart-pricing';
 import { CartRepository } from '../cart.repository';
 import { CartService } from '../cart.service';
-import { SaleRepository } from '../sale.repository';
 import { SaleService } from '../sale.service';
 import { renderReceiptHtml, STORED_CARD_NOTE, type Receipt } from './receipt';
 import { RECEIPT_STYLE_SOURCE } from './receipt-style';
@@ -39,17 +36,10 @@ beforeEach(() => {
   catalog.upsertMany([milk, wine, sneaky]);
   const carts = new CartRepository(setup.db);
   cart = new CartService(carts, catalog, 'EUR', { newId: uuidv7 });
-  sales = new SaleService({
+  sales = makeSaleService(setup.db, {
     carts,
-    sales: new SaleRepository(setup.db),
-    outbox: new Outbox(setup.db),
-    numberPrefix: () => 'S01-R01',
-    currency: () => 'EUR',
-    newId: uuidv7,
-    terminal: new SimulatedTerminal(),
     cardOnline: () => (online ? { available: true, reason: null } : { available: false, reason: 'offline' }),
     offlineLimits: () => ({ perPaymentLimit: 50_000, totalLimit: 100_000, uploadDeadlineHours: 24 }),
-    managerByPin: async () => ({ name: 'Max' }),
   });
 });
 afterEach(() => setup.close());
@@ -248,17 +238,9 @@ describe('the receipt adds up', () => {
     const catalog = new CatalogRepository(setup.db);
     const carts = new CartRepository(setup.db, new CartPricing(setup.db, () => ({ pricesIncludeTax: true, cashRoundingMinor: 5 })));
     const pricedCart = new CartService(carts, catalog, 'EUR', { newId: uuidv7 });
-    const roundingSales = new SaleService({
+    const roundingSales = makeSaleService(setup.db, {
       carts,
-      sales: new SaleRepository(setup.db),
-      outbox: new Outbox(setup.db),
-      numberPrefix: () => 'S01-R01',
-      currency: () => 'EUR',
-      newId: uuidv7,
-      terminal: new SimulatedTerminal(),
-      cardOnline: () => ({ available: true, reason: null }),
       offlineLimits: () => ({ perPaymentLimit: 50_000, totalLimit: 100_000, uploadDeadlineHours: 24 }),
-      managerByPin: async () => ({ name: 'Max' }),
       cashRounding: () => 5,
     });
     for (let i = 0; i < 3; i++) pricedCart.scan(milk.sku, 'ana');
