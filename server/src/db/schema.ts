@@ -119,7 +119,8 @@ export interface CardAuthorizationsTable {
   amount: number;
   currency: string;
   last4: string;
-  status: 'approved' | 'declined';
+  /** `reserved`: a card refund whose amount is held while the acquirer is asked (never an authorisation). */
+  status: 'approved' | 'declined' | 'reserved';
   auth_code: string | null;
   reason: string | null;
   created_at: number;

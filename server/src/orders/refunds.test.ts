@@ -2,6 +2,7 @@ import { v4 as uuidv4, v7 as uuidv7 } from 'uuid';
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import type { Operation, RefundPayload, SalePayload } from '../../../shared/hq/ops';
 import { TEST_CARDS } from '../../../shared/hq/payments';
+import { CardSimulator } from '../payments/card-simulator';
 import { describeEachStorage, enrolRegister, makeHq, type TestHq, type TestRegister } from '../test/harness';
 import { makeOp, makeSale, push } from '../test/factories';
 
@@ -128,6 +129,26 @@ describeEachStorage('POST /payments/refund', (kind) => {
     expect(over.statusCode).toBe(409);
     expect(over.json()).toMatchObject({ error: 'REFUND_EXCEEDS', message: expect.stringContaining('at most 400') });
     expect((await refund({ paymentId, amount: 400 })).json().status).toBe('approved');
+  });
+
+  it('two refunds of the whole payment at once: the acquirer is asked once, one is approved, the other REFUND_EXCEEDS', async () => {
+    await hq.close();
+    let asked = 0;
+    const gateway = new CardSimulator();
+    const counting = Object.assign(Object.create(gateway) as CardSimulator, {
+      refund: async (request: Parameters<CardSimulator['refund']>[0], signal: AbortSignal) => {
+        asked++;
+        await new Promise((resolve) => setTimeout(resolve, 30));
+        return gateway.refund(request, signal);
+      },
+    });
+    hq = await makeHq(kind, { gatewayTimeoutMs: 500, gateway: counting });
+    register = await enrolRegister(hq.app);
+    const paymentId = await authorize(1000);
+    const answers = await Promise.all([refund({ paymentId, amount: 1000 }), refund({ paymentId, amount: 1000 })]);
+    expect(answers.map((a) => a.json().status ?? a.json().error).sort()).toEqual(['REFUND_EXCEEDS', 'approved']);
+    expect(asked).toBe(1);
+    expect((await refund({ paymentId, amount: 1 })).json().error).toBe('REFUND_EXCEEDS');
   });
 
   it('refunds an offline card payment HQ stored, and answers 404 for a payment it does not know or that was declined', async () => {

@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { AuthorizeRequest, AuthorizeResponse, CardRefundRequest, CardRefundResponse } from '../../../shared/hq/payments';
-import type { HqSchema } from '../db/schema';
+import type { Selectable } from 'kysely';
+import type { CardAuthorizationsTable, HqSchema } from '../db/schema';
 import type { Writer } from '../db/writer';
 import { HqError } from '../http/errors';
 import type { AuthenticatedRegister } from '../registers/registers.repository';
@@ -70,17 +71,31 @@ export class PaymentsService {
    */
   async refund(register: AuthenticatedRegister, request: CardRefundRequest): Promise<CardRefundResponse> {
     const earlier = await this.read.selectFrom('card_authorizations').selectAll().where('payment_id', '=', request.refundId).executeTakeFirst();
-    if (earlier) {
-      if (Number(earlier.amount) !== -request.amount || earlier.order_id !== request.paymentId) {
-        throw new HqError(409, 'PAYMENT_ID_REUSED', `Refund ${request.refundId} was already made for another amount or payment; use a new refund id.`);
-      }
-      return refundAnswer(earlier);
-    }
+    if (earlier) return this.earlierRefund(earlier, request);
     const original = await this.originalCardPayment(request.paymentId);
     if (!original) throw new HqError(404, 'PAYMENT_NOT_FOUND', `HQ knows no approved card payment ${request.paymentId}; refund in cash, or upload the sale first.`);
-    const given = await this.refunded(request.paymentId);
-    if (given + request.amount > original.amount) {
-      throw new HqError(409, 'REFUND_EXCEEDS', `Card payment ${request.paymentId} charged ${original.amount}; ${given} of it was refunded already, so at most ${original.amount - given} can go back to the card.`);
+    // The amount is reserved before the acquirer is asked, in the transaction that checks it: two refunds of
+    // one payment at once cannot both fit, and money the acquirer gives back is always on record.
+    const reserved = await this.writer.transaction(async ({ trx, now }) => {
+      // A no-op update locks the original payment's row (on PostgreSQL): refunds of one payment are checked one after the other.
+      await trx.updateTable('card_authorizations').set((eb) => ({ created_at: eb.ref('created_at') })).where('payment_id', '=', request.paymentId).execute();
+      await trx.updateTable('offline_card_payments').set((eb) => ({ updated_at: eb.ref('updated_at') })).where('id', '=', request.paymentId).execute();
+      const given = await this.refunded(request.paymentId, trx);
+      if (given + request.amount > original.amount) {
+        throw new HqError(409, 'REFUND_EXCEEDS', `Card payment ${request.paymentId} charged ${original.amount}; ${given} of it was refunded already, so at most ${original.amount - given} can go back to the card.`);
+      }
+      const inserted = await trx
+        .insertInto('card_authorizations')
+        .values({ payment_id: request.refundId, register_id: register.id, order_id: request.paymentId, amount: -request.amount, currency: request.currency, last4: original.last4, status: 'reserved', auth_code: null, reason: null, created_at: now })
+        .onConflict((oc) => oc.column('payment_id').doNothing())
+        .returning('payment_id')
+        .execute();
+      return inserted.length === 1;
+    });
+    if (!reserved) {
+      // The same refund id arrived twice at once: answer as the one that got there first.
+      const first = await this.read.selectFrom('card_authorizations').selectAll().where('payment_id', '=', request.refundId).executeTakeFirstOrThrow();
+      return this.earlierRefund(first, request);
     }
     let answer;
     try {
@@ -88,33 +103,28 @@ export class PaymentsService {
         this.options.gateway.refund({ reference: request.refundId, originalReference: request.paymentId, amount: request.amount, currency: request.currency }, signal),
       );
     } catch (error) {
+      await this.writer.transaction(({ trx }) => trx.deleteFrom('card_authorizations').where('payment_id', '=', request.refundId).where('status', '=', 'reserved').execute());
       if (error instanceof GatewayTimeoutError) throw new HqError(504, 'GATEWAY_TIMEOUT', 'The card acquirer did not answer in time; nothing was refunded. Try again or refund in cash.');
       throw error;
     }
-    await this.writer.transaction(async ({ trx, now }) => {
-      // Checked again in the transaction that records it: two refunds of one payment at once cannot both fit.
-      if (answer.status === 'approved' && (await this.refunded(request.paymentId, trx)) + request.amount > original.amount) {
-        throw new HqError(409, 'REFUND_EXCEEDS', `Card payment ${request.paymentId} has been refunded meanwhile; nothing more can go back to the card.`);
-      }
-      await trx
-        .insertInto('card_authorizations')
-        .values({
-          payment_id: request.refundId,
-          register_id: register.id,
-          order_id: request.paymentId,
-          amount: -request.amount,
-          currency: request.currency,
-          last4: original.last4,
-          status: answer.status,
-          auth_code: answer.status === 'approved' ? answer.authCode : null,
-          reason: answer.status === 'declined' ? answer.reason : null,
-          created_at: now,
-        })
-        .onConflict((oc) => oc.column('payment_id').doNothing())
-        .execute();
-    });
+    await this.writer.transaction(({ trx }) =>
+      trx
+        .updateTable('card_authorizations')
+        .set({ status: answer.status, auth_code: answer.status === 'approved' ? answer.authCode : null, reason: answer.status === 'declined' ? answer.reason : null })
+        .where('payment_id', '=', request.refundId)
+        .execute(),
+    );
     const stored = await this.read.selectFrom('card_authorizations').selectAll().where('payment_id', '=', request.refundId).executeTakeFirstOrThrow();
     return refundAnswer(stored);
+  }
+
+  /** A refund id HQ has seen: the same request gets the same answer; another amount or payment is refused. */
+  private earlierRefund(earlier: Selectable<CardAuthorizationsTable>, request: CardRefundRequest): CardRefundResponse {
+    if (Number(earlier.amount) !== -request.amount || earlier.order_id !== request.paymentId) {
+      throw new HqError(409, 'PAYMENT_ID_REUSED', `Refund ${request.refundId} was already made for another amount or payment; use a new refund id.`);
+    }
+    if (earlier.status === 'reserved') throw new HqError(409, 'REFUND_IN_PROGRESS', `Refund ${request.refundId} is being sent to the card acquirer now; ask again in a moment.`);
+    return refundAnswer(earlier);
   }
 
   private async originalCardPayment(paymentId: string): Promise<{ amount: number; last4: string } | null> {
@@ -129,14 +139,15 @@ export class PaymentsService {
       .selectFrom('card_authorizations')
       .select((eb) => eb.fn.sum<number>('amount').as('total'))
       .where('order_id', '=', paymentId)
-      .where('status', '=', 'approved')
+      .where('status', 'in', ['approved', 'reserved'])
       .where('amount', '<', 0)
       .executeTakeFirst();
     return -Number(row?.total ?? 0);
   }
 
-  private answerFrom(row: { payment_id: string; amount: number; status: 'approved' | 'declined'; auth_code: string | null; reason: string | null; last4: string }, request: AuthorizeRequest): AuthorizeResponse {
-    if (Number(row.amount) !== request.amount) {
+  private answerFrom(row: { payment_id: string; amount: number; status: 'approved' | 'declined' | 'reserved'; auth_code: string | null; reason: string | null; last4: string }, request: AuthorizeRequest): AuthorizeResponse {
+    // A refund's id (its amount negative, possibly still reserved) is never an authorisation's.
+    if (Number(row.amount) !== request.amount || row.status === 'reserved') {
       throw new HqError(409, 'PAYMENT_ID_REUSED', `Payment ${request.paymentId} was already authorised for ${row.amount}; use a new payment id for a different amount.`);
     }
     return { paymentId: row.payment_id, status: row.status, authCode: row.auth_code, reason: row.reason, last4: row.last4 };
@@ -208,6 +219,6 @@ export class PaymentsService {
   }
 }
 
-function refundAnswer(row: { payment_id: string; status: 'approved' | 'declined'; auth_code: string | null; reason: string | null; last4: string }): CardRefundResponse {
-  return { refundId: row.payment_id, status: row.status, reference: row.auth_code, reason: row.reason, last4: row.last4 };
+function refundAnswer(row: { payment_id: string; status: 'approved' | 'declined' | 'reserved'; auth_code: string | null; reason: string | null; last4: string }): CardRefundResponse {
+  return { refundId: row.payment_id, status: row.status === 'approved' ? 'approved' : 'declined', reference: row.auth_code, reason: row.reason, last4: row.last4 };
 }
