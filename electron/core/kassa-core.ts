@@ -124,7 +124,7 @@ export async function createKassaCore({ config, log, nativeBinding, printReceipt
       connectivity,
       log,
       nearestCardDeadline: () => saleRepository.nearestCardDeadline(),
-      declinedCardPayments: () => saleRepository.declinedStoredCards().length,
+      declinedCardPayments: () => saleRepository.declinedStoredCardCount(),
       feedAppliers: () => (membership ? [membership] : []),
       onAcknowledged: (op, result) => membership?.acknowledged(op, result),
     });
@@ -271,7 +271,7 @@ export async function createKassaCore({ config, log, nativeBinding, printReceipt
       offlineCard: () => settings.offlineCard,
       approve: (pin, action, detail) => policy.requireManager(pin, action, detail),
       pendingSync: () => outbox.pending().count,
-      deadLetters: () => sync.deadLetters.list().length,
+      deadLetters: () => sync.deadLetters.count(),
       hqTimeoutMs: settings.connectivity.probeTimeoutMs * 2,
       refunding: (refund) => membership.refunding(refund),
       log,

@@ -30,6 +30,7 @@ export class DeadLetters {
   private readonly insert;
   private readonly all;
   private readonly one;
+  private readonly counted;
   private readonly remove;
   private readonly backToOutbox;
   private readonly decide;
@@ -40,6 +41,7 @@ export class DeadLetters {
     );
     this.all = db.prepare<[], Row>('SELECT * FROM dead_letters ORDER BY rejected_at, id');
     this.one = db.prepare<[string], Row>('SELECT * FROM dead_letters WHERE id = ?');
+    this.counted = db.prepare<[], { n: number }>('SELECT count(*) AS n FROM dead_letters');
     this.remove = db.prepare<[string]>('DELETE FROM dead_letters WHERE id = ?');
     this.backToOutbox = db.prepare<[string]>(
       'INSERT INTO outbox (id, entity, entity_id, type, payload, created_at) SELECT id, entity, entity_id, type, payload, created_at FROM dead_letters WHERE id = ?',
@@ -56,6 +58,11 @@ export class DeadLetters {
 
   list(): DeadLetter[] {
     return this.all.all().map(toDeadLetter);
+  }
+
+  /** How many there are (for the status bar, which asks often): counted, never read and redacted. */
+  count(): number {
+    return this.counted.get()!.n;
   }
 
   get(id: string): DeadLetter | undefined {

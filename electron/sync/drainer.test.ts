@@ -116,8 +116,10 @@ describe('the drainer', () => {
     await drainer(fakeHq((op) => ((op.payload as { i: number }).i === 1 ? 'rejected' : 'applied')).transport).drain();
     expect(outbox.pending().count).toBe(0);
     expect(dead.list()).toEqual([expect.objectContaining({ code: 'CONFLICT', message: 'already refunded', payload: { i: 1 } })]);
+    expect(dead.count()).toBe(1);
     dead.retry(dead.list()[0]!.id, 'Max', Date.now());
     expect(outbox.pending().count).toBe(1);
+    expect(dead.count()).toBe(0);
   });
 
   it('never shows a card token in the dead-letter list or its decision log', async () => {

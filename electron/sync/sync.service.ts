@@ -133,7 +133,7 @@ export class SyncService {
       oldestPendingAt: pending.oldestAt,
       lastSyncAt: this.state.get<number>('lastSyncAt'),
       lastError,
-      deadLetters: this.deadLetters.list().length,
+      deadLetters: this.deadLetters.count(),
       lastSeq: this.feed?.lastSeq() ?? 0,
       realtime: this.realtime?.isOpen() ?? false,
       hq: this.options.hq !== null,

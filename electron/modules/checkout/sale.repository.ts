@@ -53,6 +53,7 @@ export class SaleRepository {
   private readonly outstanding;
   private readonly nearestDeadline;
   private readonly declined;
+  private readonly declinedCount;
 
   constructor(db: KassaDatabase) {
     this.nextSequence = db.prepare<[], { last: number }>('UPDATE register_sequence SET last = last + 1 WHERE singleton = 1 RETURNING last');
@@ -82,6 +83,7 @@ export class SaleRepository {
     this.declined = db.prepare<[], { id: string; number: string | null; amount: number; card_last4: string | null; settlement_reason: string | null; created_at: number }>(
       "SELECT p.id, s.number, p.amount, p.card_last4, p.settlement_reason, p.created_at FROM payments p JOIN sales s ON s.id = p.sale_id WHERE p.status = 'stored' AND p.settlement = 'declined' ORDER BY p.created_at DESC",
     );
+    this.declinedCount = db.prepare<[], { n: number }>("SELECT count(*) AS n FROM payments WHERE status = 'stored' AND settlement = 'declined'");
     this.nearestDeadline = db.prepare<[], { deadline: number | null }>(
       "SELECT min(p.upload_deadline) AS deadline FROM payments p WHERE p.status = 'stored' AND EXISTS (SELECT 1 FROM outbox o WHERE o.entity = 'offlineCardPayment' AND o.entity_id = p.id)",
     );
@@ -106,6 +108,11 @@ export class SaleRepository {
   }
 
   /** Card payments taken offline that HQ later declined: a manager must follow each one up. */
+  /** How many stored card payments HQ declined (the status bar asks on every sync change). */
+  declinedStoredCardCount(): number {
+    return this.declinedCount.get()!.n;
+  }
+
   declinedStoredCards(): { paymentId: string; saleNumber: string | null; amount: number; last4: string | null; reason: string | null; capturedAt: number }[] {
     return this.declined.all().map((r) => ({ paymentId: r.id, saleNumber: r.number, amount: r.amount, last4: r.card_last4, reason: r.settlement_reason, capturedAt: r.created_at }));
   }
