@@ -328,7 +328,7 @@ export async function createKassaCore({ config, log, nativeBinding, printReceipt
         events.emit({ name: 'app.changed', payload: updated });
         return updated;
       },
-      ...ordersHandlers({ orders, session, synced: () => sync.changed(), locale: () => locale }),
+      ...ordersHandlers({ orders, session, locale: () => locale }),
       ...membershipHandlers(membership, () => session.require(), () => events.emit({ name: 'cart.changed', payload: cart.get() })),
       'register.enrol': ({ code }) => enrol(code),
       ...authHandlers({ session, lockout }),
@@ -381,11 +381,10 @@ export async function createKassaCore({ config, log, nativeBinding, printReceipt
         session.require();
         return sales.addCard(saleId, request);
       },
+      // The sale's operations go through the outbox, which tells sync (the pending count, the drainer).
       'checkout.complete': ({ saleId }) => {
         session.require();
-        const done = sales.complete(saleId);
-        sync.changed();
-        return done;
+        return sales.complete(saleId);
       },
       'checkout.declinedCardPayments': () => {
         session.require();

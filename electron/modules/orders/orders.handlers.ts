@@ -6,13 +6,10 @@ import type { OrdersService } from './orders.service';
 export function ordersHandlers({
   orders,
   session,
-  synced,
   locale,
 }: {
   orders: OrdersService;
   session: { require(): User };
-  /** Tells sync that operations were written (the pending count and the drainer). */
-  synced: () => void;
   /** The register's language now (the cashier may switch it while the register runs). */
   locale: () => string;
 }): Pick<Handlers, 'orders.search' | 'orders.detail' | 'orders.refund' | 'day.report' | 'day.close' | 'day.reportHtml'> {
@@ -22,11 +19,8 @@ export function ordersHandlers({
       session.require();
       return orders.detail(orderId, source);
     },
-    'orders.refund': async (request) => {
-      const done = await orders.refund(request, session.require());
-      synced();
-      return done;
-    },
+    // The refund's operations go through the outbox, which tells sync (the pending count, the drainer).
+    'orders.refund': async (request) => orders.refund(request, session.require()),
     'day.report': () => {
       session.require();
       return orders.report();
