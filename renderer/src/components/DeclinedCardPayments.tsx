@@ -1,7 +1,7 @@
 import { useRef, useState } from 'react';
 import type { z } from 'zod';
 import type { DeclinedCardPaymentSchema } from '../../../shared/api';
-import { call, CallError } from '../api/client';
+import { call, errorText } from '../api/client';
 import { clock, money } from '../format';
 import { useTranslation } from '../i18n';
 
@@ -21,7 +21,7 @@ export function DeclinedCardPayments({ count, currency, locale }: { count: numbe
     try {
       setPayments((await call('checkout.declinedCardPayments', {})).payments);
     } catch (e) {
-      setError(e instanceof CallError ? e.message : String(e));
+      setError(errorText(e));
     }
     dialog.current?.showModal();
   };

@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useState } from 'react';
-import { call, CallError, errorText } from '../api/client';
+import { call, errorText } from '../api/client';
 import { useTranslation } from '../i18n';
 import { PaperPrint, printCopyOf, type PrintCopy } from './PaperPrint';
 import './ReceiptView.css';
@@ -43,7 +43,7 @@ export function ReceiptView({ saleId }: { saleId: string }) {
         setPrintCopy(copy);
       }
     } catch (e) {
-      setError(e instanceof CallError ? errorText(e) : e instanceof Error ? e.message : String(e));
+      setError(errorText(e));
     } finally {
       setPrinting(false);
     }

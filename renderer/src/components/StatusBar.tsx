@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useState } from 'react';
 import type { AppInfo, ConnectivityReason, ConnectivityState, SyncStatus, User } from '../../../shared/api';
-import { call, CallError } from '../api/client';
+import { call, errorText } from '../api/client';
 import { useTranslation, type TFunction } from '../i18n';
 import { HELP_KEY } from '../shortcuts';
 import { CardDeadline } from './CardDeadline';
@@ -35,7 +35,7 @@ export function StatusBar({ info, connectivity, user, sync = null, onSignOut }: 
     try {
       await call(manual ? 'connectivity.goOnline' : 'connectivity.goOffline', {});
     } catch (e) {
-      setError(e instanceof CallError ? e.message : String(e));
+      setError(errorText(e));
     } finally {
       setBusy(false);
     }

@@ -13,7 +13,6 @@ type DialogKind = 'search' | 'quantity' | 'void' | 'price' | 'discount' | 'hold'
 const SHORTCUTS: Record<string, DialogKind> = { F2: 'search', F3: 'quantity', F4: 'void', F6: 'price', F7: 'discount', F8: 'hold', F9: 'recall' };
 const LINE_DIALOGS: readonly DialogKind[] = ['quantity', 'price', 'discount'];
 
-const messageOf = errorText;
 
 /**
  * The cart: the scan field always has focus, so a barcode scanner (a keyboard wedge) just works. ↑ ↓ in
@@ -36,7 +35,7 @@ export function CheckoutScreen({ info, onPay }: { info: AppInfo; onPay: () => vo
 
   const refreshHeld = useCallback(() => call('cart.held', {}).then((answer) => setHeld(answer.carts), () => setHeld([])), []);
   useEffect(() => {
-    void call('cart.get', {}).then(setCart, (e: unknown) => setError(messageOf(e)));
+    void call('cart.get', {}).then(setCart, (e: unknown) => setError(errorText(e)));
     void refreshHeld();
   }, [refreshHeld]);
   useKassaEvent('cart.changed', setCart);
@@ -83,10 +82,10 @@ export function CheckoutScreen({ info, onPay }: { info: AppInfo; onPay: () => vo
       close();
       return true;
     } catch (e) {
-      if (dialog) setDialogError(messageOf(e));
+      if (dialog) setDialogError(errorText(e));
       else {
         setNotice(null);
-        setError(messageOf(e));
+        setError(errorText(e));
       }
       return false;
     } finally {
@@ -126,7 +125,7 @@ export function CheckoutScreen({ info, onPay }: { info: AppInfo; onPay: () => vo
       setNotice(added ? t('added', { name: added.name }) : null);
     } catch (e) {
       setNotice(null);
-      setError(messageOf(e));
+      setError(errorText(e));
       // Not a product: perhaps a member's loyalty card, which attaches the member to the sale.
       if (e instanceof CallError && e.code === 'UNKNOWN_BARCODE') {
         await call('membership.scanCard', { code: typed }).then(
@@ -135,7 +134,7 @@ export function CheckoutScreen({ info, onPay }: { info: AppInfo; onPay: () => vo
             setError(null);
             setNotice(t('membership:cardAttached', { name: attached.member.name }));
           },
-          (again: unknown) => again instanceof CallError && again.code === 'NOTHING_TO_PAY' && setError(messageOf(again)),
+          (again: unknown) => again instanceof CallError && again.code === 'NOTHING_TO_PAY' && setError(errorText(again)),
         );
       }
     } finally {

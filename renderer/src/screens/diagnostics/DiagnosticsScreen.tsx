@@ -2,7 +2,7 @@ import { useCallback, useEffect, useRef, useState, type FormEvent } from 'react'
 import type { z } from 'zod';
 import type { AppInfo, ConnectivityReason, DeadLetterSchema } from '../../../../shared/api';
 import type { Diagnostics } from '../../../../shared/modules/admin.api';
-import { call, CallError } from '../../api/client';
+import { call, errorText } from '../../api/client';
 import { clock } from '../../format';
 import { useKassaEvent } from '../../hooks/useKassaEvent';
 import { useTranslation, type TFunction } from '../../i18n';
@@ -38,7 +38,7 @@ export function DiagnosticsScreen({ info }: { info: AppInfo }) {
           setDeadLetters(letters.deadLetters);
           setError(null);
         },
-        (e: unknown) => setError(e instanceof CallError ? e.message : String(e)),
+        (e: unknown) => setError(errorText(e)),
       ),
     [],
   );
@@ -70,7 +70,7 @@ export function DiagnosticsScreen({ info }: { info: AppInfo }) {
       else setNotice(t('bundle.cancelled'));
       setError(null);
     } catch (e) {
-      setError(e instanceof CallError ? e.message : String(e));
+      setError(errorText(e));
     } finally {
       setExporting(false);
     }
@@ -288,7 +288,7 @@ function DecideDialog({ letter, action, onClose, onDone }: { letter: DeadLetter;
       onDone(action === 'retry' ? t('dead.retried') : t('dead.discarded'));
     } catch (e) {
       setPin('');
-      setError(e instanceof CallError ? e.message : String(e));
+      setError(errorText(e));
     } finally {
       setBusy(false);
     }
