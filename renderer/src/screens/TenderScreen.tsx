@@ -4,6 +4,7 @@ import { call, CallError, errorText } from '../api/client';
 import { PointsTender } from '../components/member/PointsTender';
 import { money } from '../format';
 import { useTranslation } from '../i18n';
+import { parseMoneyInput, toMoneyInput } from './cart/money-input';
 
 type Tender = 'cash' | 'card';
 
@@ -12,6 +13,9 @@ function quickAmounts(remaining: number): number[] {
   const notes = [500, 1000, 2000, 5000, 10000];
   return [remaining, ...notes.filter((n) => n > remaining).slice(0, 3)];
 }
+
+/** The tender step's state and options, asked together. */
+const fetchTender = () => Promise.all([call('checkout.state', {}), call('checkout.options', {})]);
 
 /** What the cash field offers: the amount due in cash, rounded per the store's cash rounding. */
 const cashDefault = (s: TenderState) => s.cashDue ?? s.remaining;
@@ -36,31 +40,26 @@ export function TenderScreen({ info, onBack, onCompleted }: { info: AppInfo; onB
   const [busy, setBusy] = useState(false);
   const amountField = useRef<HTMLInputElement>(null);
   const format = (amount: number) => money(amount, state?.currency ?? info.currency, i18n.language);
-  const digits = useCallback((amount: number) => (amount / 100).toFixed(2), []);
-
-  const refresh = useCallback(async () => {
-    const [s, o] = await Promise.all([call('checkout.state', {}), call('checkout.options', {})]);
+  /** The cash field as the cashier types amounts of the sale's currency. */
+  const cashInput = (amount: number, of: TenderState) => toMoneyInput(amount, of.currency);
+  const show = useCallback(([s, o]: [TenderState, TenderOptions]) => {
     setState(s);
     setOptions(o);
-    setCashText(digits(cashDefault(s)));
+    setCashText(toMoneyInput(cashDefault(s), s.currency));
     return s;
-  }, [digits]);
+  }, []);
+  const refresh = useCallback(() => fetchTender().then(show), [show]);
 
   useEffect(() => {
     let live = true;
-    Promise.all([call('checkout.state', {}), call('checkout.options', {})]).then(
-      ([s, o]) => {
-        if (!live) return;
-        setState(s);
-        setOptions(o);
-        setCashText(digits(cashDefault(s)));
-      },
+    fetchTender().then(
+      (answers) => live && show(answers),
       (e: unknown) => live && setError(errorText(e)),
     );
     return () => {
       live = false;
     };
-  }, [digits]);
+  }, [show]);
 
   const choose = (next: Tender) => {
     setTender(next);
@@ -73,7 +72,7 @@ export function TenderScreen({ info, onBack, onCompleted }: { info: AppInfo; onB
   const finish = async (current: TenderState) => {
     if (current.remaining > 0) {
       setNotice(t('partPaid', { paid: format(current.paid), remaining: format(current.remaining) }));
-      setCashText(digits(cashDefault(current)));
+      setCashText(cashInput(cashDefault(current), current));
       return;
     }
     onCompleted(await call('checkout.complete', { saleId: current.saleId! }));
@@ -89,9 +88,9 @@ export function TenderScreen({ info, onBack, onCompleted }: { info: AppInfo; onB
       let current = state;
       if (current.remaining > 0) {
         if (tender === 'cash') {
-          const tendered = Math.round(Number(cashText.replace(',', '.')) * 100);
+          const tendered = parseMoneyInput(cashText, current.currency);
           // 0.00 is accepted only when cash rounding takes what remains to nothing (the register checks it).
-          if (!Number.isFinite(tendered) || tendered < 0 || (tendered === 0 && current.cashDue !== 0)) throw new CallError({ code: 'INVALID_INPUT', message: t('enterCash') });
+          if (tendered === null || tendered < 0 || (tendered === 0 && current.cashDue !== 0)) throw new CallError({ code: 'INVALID_INPUT', message: t('enterCash') });
           current = await call('checkout.addCash', { saleId: current.saleId!, tendered });
         } else {
           current = await call('checkout.addCard', {
@@ -147,7 +146,7 @@ export function TenderScreen({ info, onBack, onCompleted }: { info: AppInfo; onB
           format={format}
           onPaid={(paid) => {
             setState(paid);
-            setCashText(digits(cashDefault(paid)));
+            setCashText(cashInput(cashDefault(paid), paid));
           }}
         />
         <button type="button" className="button button--secondary" onClick={onBack} disabled={busy || state.paid > 0}>
@@ -169,7 +168,7 @@ export function TenderScreen({ info, onBack, onCompleted }: { info: AppInfo; onB
             <input id="cash-received" ref={amountField} className="scan__input" inputMode="decimal" autoComplete="off" value={cashText} onChange={(e) => setCashText(e.target.value.replace(/[^\d.,]/g, ''))} autoFocus />
             <div className="tender__quick" role="group" aria-label={t('quickAmounts')}>
               {quickAmounts(cashDefault(state)).map((amount, i) => (
-                <button key={amount} type="button" className="button button--secondary" onClick={() => setCashText(digits(amount))}>
+                <button key={amount} type="button" className="button button--secondary" onClick={() => setCashText(toMoneyInput(amount, state.currency))}>
                   {i === 0 ? t('exact', { amount: format(amount) }) : format(amount)}
                 </button>
               ))}

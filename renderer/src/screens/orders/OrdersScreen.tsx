@@ -5,17 +5,16 @@ import { call, errorText } from '../../api/client';
 import { dateTime, money } from '../../format';
 import { useTranslation } from '../../i18n';
 import { OrderDetailView } from './OrderDetail';
+import { parseMoneyInput } from '../cart/money-input';
 
 type Scope = 'shift' | 'day' | 'all';
 type Tender = '' | 'cash' | 'card' | 'points';
 type SearchAnswer = ChannelOutput<'orders.search'>;
 
-/** Minor units from what the cashier typed ("12.50" or "12,50"), or undefined when empty or not a number. */
-export function parseAmount(text: string, currency: string): number | undefined {
-  const cleaned = text.trim().replace(',', '.');
-  if (!cleaned || !/^\d+(\.\d+)?$/.test(cleaned)) return undefined;
-  const digits = new Intl.NumberFormat('en', { style: 'currency', currency }).resolvedOptions().maximumFractionDigits ?? 2;
-  return Math.round(Number(cleaned) * 10 ** digits);
+/** The amount searched for, in minor units; undefined when empty, not an amount of the currency, or negative. */
+function parseAmount(text: string, currency: string): number | undefined {
+  const minor = text.trim() ? parseMoneyInput(text, currency) : null;
+  return minor === null || minor < 0 ? undefined : minor;
 }
 
 const toMs = (local: string) => (local ? new Date(local).getTime() : undefined);
