@@ -1,4 +1,4 @@
-import { useEffect, useState, type FormEvent } from 'react';
+import { useEffect, useRef, useState, type FormEvent } from 'react';
 import type { TenderState } from '../../../../shared/api';
 import type { AttachedMember } from '../../../../shared/modules/membership.api';
 import { call, errorText } from '../../api/client';
@@ -14,9 +14,14 @@ export function PointsTender({ state, format, onPaid }: { state: TenderState; fo
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
 
+  // HQ is asked for the balance once, when the screen opens; after each payment the register's copy
+  // (refreshed then) tells what may still be redeemed.
+  const askedHq = useRef(false);
   useEffect(() => {
     let live = true;
-    call('membership.attached', { refresh: true }).then(
+    const refresh = !askedHq.current;
+    askedHq.current = true;
+    call('membership.attached', { refresh }).then(
       (answer) => {
         if (!live) return;
         setAttached(answer);
