@@ -45,7 +45,7 @@ bench
     cart.lookup(nextBarcode());
   })
   .add(
-    'cart scan into a 20-line cart: lookup + durable write',
+    'cart scan into a 20-line cart: lookup + cart write (draft, synchronous=NORMAL)',
     () => {
       cart.scan(nextBarcode(), 'bench');
     },
