@@ -21,6 +21,7 @@ import { MembersRepository } from './members/members.repository';
 import { memberRoutes } from './members/members.routes';
 import { OrdersRepository } from './orders/orders.repository';
 import { orderRoutes } from './orders/orders.routes';
+import { DatabaseLedger } from './payments/acquirer-ledger';
 import { CardSimulator } from './payments/card-simulator';
 import type { CardGateway } from './payments/gateway';
 import { PaymentsService } from './payments/payments.service';
@@ -86,7 +87,7 @@ export async function buildServer(options: HqOptions): Promise<HqApp> {
     catalog: new CatalogRepository(database.read, writer),
     members: new MembersRepository(database.read, writer),
     orders: new OrdersRepository(database.read),
-    payments: new PaymentsService(database.read, writer, { gateway: options.gateway ?? new CardSimulator(), timeoutMs: options.gatewayTimeoutMs ?? 10_000 }, log),
+    payments: new PaymentsService(database.read, writer, { gateway: options.gateway ?? new CardSimulator({ ledger: new DatabaseLedger(database.read, writer) }), timeoutMs: options.gatewayTimeoutMs ?? 10_000 }, log),
     feed: new FeedRepository(database.read, writer),
     push: new PushService(writer),
     faults,

@@ -119,11 +119,29 @@ export interface CardAuthorizationsTable {
   amount: number;
   currency: string;
   last4: string;
-  /** `reserved`: a card refund whose amount is held while the acquirer is asked (never an authorisation). */
-  status: 'approved' | 'declined' | 'reserved';
+  /**
+   * `pending`: recorded before the acquirer is asked; `voided`: an approval no sale uses, reversed at the
+   * acquirer (or an attempt the register gave up before HQ saw it); `reserved`: a card refund whose amount
+   * is held while the acquirer is asked (never an authorisation).
+   */
+  status: 'pending' | 'approved' | 'declined' | 'voided' | 'reserved';
   auth_code: string | null;
   reason: string | null;
   created_at: number;
+  /** When HQ decided to void this approval; the voider reverses it at the acquirer. */
+  void_requested_at: number | null;
+  voided_at: number | null;
+}
+
+/** The card simulator's ledger: every movement of money at the acquirer, once per (reference, kind). */
+export interface AcquirerLedgerTable {
+  reference: string;
+  kind: 'charge' | 'refund' | 'void';
+  original_reference: string | null;
+  amount: number;
+  currency: string;
+  last4: string;
+  at: number;
 }
 
 export interface OfflineCardPaymentsTable {
@@ -192,6 +210,7 @@ export interface HqSchema {
   orders: OrdersTable;
   payments: PaymentsTable;
   card_authorizations: CardAuthorizationsTable;
+  acquirer_ledger: AcquirerLedgerTable;
   offline_card_payments: OfflineCardPaymentsTable;
   applied_ops: AppliedOpsTable;
   changes: ChangesTable;

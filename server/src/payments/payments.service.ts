@@ -145,12 +145,12 @@ export class PaymentsService {
     return -Number(row?.total ?? 0);
   }
 
-  private answerFrom(row: { payment_id: string; amount: number; status: 'approved' | 'declined' | 'reserved'; auth_code: string | null; reason: string | null; last4: string }, request: AuthorizeRequest): AuthorizeResponse {
+  private answerFrom(row: { payment_id: string; amount: number; status: Selectable<CardAuthorizationsTable>['status']; auth_code: string | null; reason: string | null; last4: string }, request: AuthorizeRequest): AuthorizeResponse {
     // A refund's id (its amount negative, possibly still reserved) is never an authorisation's.
     if (Number(row.amount) !== request.amount || row.status === 'reserved') {
       throw new HqError(409, 'PAYMENT_ID_REUSED', `Payment ${request.paymentId} was already authorised for ${row.amount}; use a new payment id for a different amount.`);
     }
-    return { paymentId: row.payment_id, status: row.status, authCode: row.auth_code, reason: row.reason, last4: row.last4 };
+    return { paymentId: row.payment_id, status: row.status === 'approved' ? 'approved' : 'declined', authCode: row.auth_code, reason: row.reason, last4: row.last4 };
   }
 
   /** Starts settling stored offline payments, unless a run is already going; returns when that run ends. */
@@ -188,7 +188,7 @@ export class PaymentsService {
         let answer;
         try {
           answer = await withGatewayTimeout(this.options.timeoutMs, (signal) =>
-            this.options.gateway.settle({ reference: payment.id, amount: Number(payment.amount), currency: payment.currency, cardToken: payment.card_token ?? '' }, signal),
+            this.options.gateway.settle({ reference: payment.id, amount: Number(payment.amount), currency: payment.currency, cardNumber: payment.card_token ?? '' }, signal),
           );
         } catch (error) {
           this.log.warn({ err: error, payment: payment.id }, 'an offline card payment could not be settled yet; it stays pending');
@@ -219,6 +219,6 @@ export class PaymentsService {
   }
 }
 
-function refundAnswer(row: { payment_id: string; status: 'approved' | 'declined' | 'reserved'; auth_code: string | null; reason: string | null; last4: string }): CardRefundResponse {
+function refundAnswer(row: { payment_id: string; status: Selectable<CardAuthorizationsTable>['status']; auth_code: string | null; reason: string | null; last4: string }): CardRefundResponse {
   return { refundId: row.payment_id, status: row.status === 'approved' ? 'approved' : 'declined', reference: row.auth_code, reason: row.reason, last4: row.last4 };
 }

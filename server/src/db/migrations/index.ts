@@ -1,11 +1,13 @@
 import type { Migration, MigrationProvider } from 'kysely';
 import { initialMigration } from './001-initial';
 import { orderIndexesMigration } from './002-order-indexes';
+import { cardMoneyMigration } from './003-card-money';
 
 /** Numbered, run in order, never edited after they ship (Kysely records each in kysely_migration). */
 export const migrations: Record<string, Migration> = {
   '001-initial': initialMigration,
   '002-order-indexes': orderIndexesMigration,
+  '003-card-money': cardMoneyMigration,
 };
 
 export const migrationProvider: MigrationProvider = {
