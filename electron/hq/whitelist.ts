@@ -6,6 +6,7 @@ import type { ServiceDomain } from '../../shared/api';
  */
 export const SERVICE_WHITELIST: readonly { method: string; pattern: RegExp; domain: ServiceDomain }[] = [
   { method: 'POST', pattern: /^\/payments\/authorize$/, domain: 'checkout' },
+  { method: 'GET', pattern: /^\/payments\/(?!card-key$)[^/]+$/, domain: 'checkout' },
   { method: 'GET', pattern: /^\/orders\/search$/, domain: 'orders' },
   { method: 'POST', pattern: /^\/orders\/[^/]+\/refunds$/, domain: 'orders' },
   { method: 'POST', pattern: /^\/payments\/refund$/, domain: 'orders' },

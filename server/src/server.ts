@@ -55,8 +55,10 @@ export interface HqOptions {
   qos?: Partial<QosOptions>;
   gateway?: CardGateway;
   gatewayTimeoutMs?: number;
-  /** How often stored offline card payments are retried (0: only after a push that stores one). */
+  /** How often stored offline card payments are retried and abandoned approvals swept (0: only after a push that needs it). */
   settleEveryMs?: number;
+  /** An approved card payment that no uploaded sale uses is voided after this long (default 24 h). */
+  cardVoidAfterMs?: number;
   /** How long shutdown waits for in-flight writes before closing the database anyway. */
   shutdownGraceMs?: number;
   /** Wrong enrolment codes (per client address) and wrong PINs (per register) allowed per window. */
@@ -87,7 +89,7 @@ export async function buildServer(options: HqOptions): Promise<HqApp> {
     catalog: new CatalogRepository(database.read, writer),
     members: new MembersRepository(database.read, writer),
     orders: new OrdersRepository(database.read),
-    payments: new PaymentsService(database.read, writer, { gateway: options.gateway ?? new CardSimulator({ ledger: new DatabaseLedger(database.read, writer) }), timeoutMs: options.gatewayTimeoutMs ?? 10_000 }, log),
+    payments: new PaymentsService(database.read, writer, { gateway: options.gateway ?? new CardSimulator({ ledger: new DatabaseLedger(database.read, writer) }), timeoutMs: options.gatewayTimeoutMs ?? 10_000, abandonedAfterMs: options.cardVoidAfterMs ?? 24 * 3_600_000 }, log),
     feed: new FeedRepository(database.read, writer),
     push: new PushService(writer),
     faults,
@@ -143,7 +145,7 @@ export async function buildServer(options: HqOptions): Promise<HqApp> {
   if ((options.pruneEveryMs ?? 60_000) > 0) {
     timers.push(setInterval(() => void ctx.feed.prune(retention).catch((error: unknown) => log.error({ err: error }, 'pruning the change feed failed')), options.pruneEveryMs ?? 60_000));
   }
-  if ((options.settleEveryMs ?? 60_000) > 0) timers.push(setInterval(() => void ctx.payments.settlePending(), options.settleEveryMs ?? 60_000));
+  if ((options.settleEveryMs ?? 60_000) > 0) timers.push(setInterval(() => void ctx.payments.sweepAbandoned().catch((error: unknown) => log.error({ err: error }, 'sweeping abandoned card payments failed')), options.settleEveryMs ?? 60_000));
   timers.forEach((t) => t.unref());
 
   app.addHook('preClose', async () => {

@@ -6,6 +6,7 @@ import type { ServiceDomain } from '../api';
 
 export const HQ_ROUTE_DOMAINS = {
   'POST /payments/authorize': 'checkout',
+  'GET /payments/:paymentId': 'checkout',
   'POST /sync/push': 'checkout',
   'GET /orders/search': 'orders',
   'POST /payments/refund': 'orders',

@@ -89,6 +89,18 @@ export const OfflineCardPaymentPayloadSchema = z.object({
   uploadDeadline: IsoTimeSchema.optional(),
 });
 
+/**
+ * A card attempt that no completed sale uses (the cashier took another tender, the sale was voided, the
+ * register restarted): HQ voids it if it was approved, and refuses it if it arrives later.
+ */
+export const CardAttemptPayloadSchema = z.object({
+  id: IdSchema,
+  orderId: IdSchema,
+  amount: z.number().int().positive(),
+  currency: CurrencySchema,
+  createdAt: IsoTimeSchema,
+});
+
 /** Each entity type, the operation types it has, and its payload. */
 export const ENTITIES = {
   sale: { types: ['completed'], payload: SalePayloadSchema },
@@ -97,6 +109,7 @@ export const ENTITIES = {
   member: { types: ['enrolled'], payload: MemberPayloadSchema },
   pointLedger: { types: ['appended'], payload: PointLedgerPayloadSchema },
   offlineCardPayment: { types: ['captured'], payload: OfflineCardPaymentPayloadSchema },
+  cardAttempt: { types: ['abandoned'], payload: CardAttemptPayloadSchema },
 } as const;
 export type EntityType = keyof typeof ENTITIES;
 export const ENTITY_TYPES = Object.keys(ENTITIES) as EntityType[];
@@ -107,6 +120,7 @@ export type PaymentPayload = z.infer<typeof PaymentPayloadSchema>;
 export type MemberPayload = z.infer<typeof MemberPayloadSchema>;
 export type PointLedgerPayload = z.infer<typeof PointLedgerPayloadSchema>;
 export type OfflineCardPaymentPayload = z.infer<typeof OfflineCardPaymentPayloadSchema>;
+export type CardAttemptPayload = z.infer<typeof CardAttemptPayloadSchema>;
 
 /** The envelope every operation has; `payload` is checked against its entity's schema per operation. */
 export const OperationSchema = z

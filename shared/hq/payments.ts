@@ -72,3 +72,18 @@ export const CardRefundResponseSchema = z.object({
   last4: z.string(),
 });
 export type CardRefundResponse = z.infer<typeof CardRefundResponseSchema>;
+
+/**
+ * `GET /payments/:paymentId`: what HQ knows of a card attempt, asked by a register whose authorisation
+ * got no answer. `unknown`: HQ never saw this id (nothing was sent to the acquirer for it); `pending`: HQ
+ * is asking the acquirer now; `voided`: it was approved or abandoned and is reversed, so it pays nothing.
+ */
+export const PaymentOutcomeSchema = z.object({
+  paymentId: z.string(),
+  status: z.enum(['approved', 'declined', 'pending', 'voided', 'unknown']),
+  amount: z.number().int().nullable(),
+  authCode: z.string().nullable(),
+  reason: z.string().nullable(),
+  last4: z.string().nullable(),
+});
+export type PaymentOutcome = z.infer<typeof PaymentOutcomeSchema>;

@@ -1,4 +1,6 @@
-import { AuthorizeRequestSchema, AuthorizeResponseSchema, CardRefundRequestSchema, CardRefundResponseSchema } from '../../../shared/hq/payments';
+import { z } from 'zod';
+import { AuthorizeRequestSchema, AuthorizeResponseSchema, CardRefundRequestSchema, CardRefundResponseSchema, PaymentOutcomeSchema } from '../../../shared/hq/payments';
+import { IdSchema } from '../../../shared/hq/common';
 import { HqErrorSchema } from '../../../shared/hq/common';
 import { callerRegister } from '../auth/guards';
 import type { HqApp, HqContext } from '../context';
@@ -16,6 +18,19 @@ export function paymentRoutes(app: HqApp, ctx: HqContext): void {
       },
     },
     async (request) => ctx.payments.authorize(callerRegister(request), request.body),
+  );
+  app.get(
+    '/payments/:paymentId',
+    {
+      onRequest: ctx.guards.register,
+      schema: {
+        summary: "What HQ knows of a card attempt of the caller's store, for a register whose authorisation got no answer: approved, declined, pending (the acquirer is being asked), voided, or unknown (HQ never received it).",
+        tags: ['checkout'],
+        params: z.object({ paymentId: IdSchema }).strict(),
+        response: { 200: PaymentOutcomeSchema, 400: HqErrorSchema, 401: HqErrorSchema },
+      },
+    },
+    async (request) => ctx.payments.outcome(callerRegister(request), request.params.paymentId),
   );
   app.post(
     '/payments/refund',

@@ -1,16 +1,18 @@
 import type { Kysely } from 'kysely';
-import type { AuthorizeRequest, AuthorizeResponse, CardRefundRequest, CardRefundResponse } from '../../../shared/hq/payments';
+import type { AuthorizeRequest, AuthorizeResponse, CardRefundRequest, CardRefundResponse, PaymentOutcome } from '../../../shared/hq/payments';
 import type { Selectable } from 'kysely';
 import type { CardAuthorizationsTable, HqSchema } from '../db/schema';
 import type { Writer } from '../db/writer';
 import { HqError } from '../http/errors';
 import type { AuthenticatedRegister } from '../registers/registers.repository';
-import { GatewayTimeoutError, withGatewayTimeout, type CardGateway } from './gateway';
+import { GatewayTimeoutError, withGatewayTimeout, type CardGateway, type GatewayAnswer } from './gateway';
 import type { Logger } from 'pino';
 
 export interface PaymentsOptions {
   gateway: CardGateway;
   timeoutMs: number;
+  /** An approval no uploaded sale uses is voided after this long (a register may hold its sale offline meanwhile). */
+  abandonedAfterMs: number;
 }
 
 /** A settlement claimed longer ago than this is taken to be abandoned by a crashed instance. */
@@ -26,42 +28,90 @@ export class PaymentsService {
     private readonly log: Logger,
   ) {}
 
-  /** Authorises a card payment live; the same paymentId again returns the first answer and charges once. */
+  /**
+   * Authorises a card payment live, exactly once per payment id. The id is recorded as `pending` before
+   * the acquirer is asked, so an answer lost on its way back can be looked up (outcome()) and a retry
+   * with the same id gets the first answer instead of a second charge. An acquirer that does not answer
+   * in time is told to reverse the attempt.
+   */
   async authorize(register: AuthenticatedRegister, request: AuthorizeRequest): Promise<AuthorizeResponse> {
-    const earlier = await this.read.selectFrom('card_authorizations').selectAll().where('payment_id', '=', request.paymentId).executeTakeFirst();
-    if (earlier) return this.answerFrom(earlier, request);
+    const claimed = await this.writer.transaction(async ({ trx, now }) => {
+      const rows = await trx
+        .insertInto('card_authorizations')
+        .values({
+          payment_id: request.paymentId,
+          register_id: register.id,
+          order_id: request.orderId ?? null,
+          amount: request.amount,
+          currency: request.currency,
+          last4: request.cardNumber.slice(-4),
+          status: 'pending',
+          auth_code: null,
+          reason: null,
+          created_at: now,
+          void_requested_at: null,
+          voided_at: null,
+        })
+        .onConflict((oc) => oc.column('payment_id').doNothing())
+        .returning('payment_id')
+        .execute();
+      return rows.length === 1;
+    });
+    if (!claimed) return this.answerFrom(await this.settled(request.paymentId), register, request);
     let answer;
     try {
       answer = await withGatewayTimeout(this.options.timeoutMs, (signal) =>
         this.options.gateway.authorize({ reference: request.paymentId, amount: request.amount, currency: request.currency, cardNumber: request.cardNumber }, signal),
       );
     } catch (error) {
+      const reason = error instanceof GatewayTimeoutError ? 'The card acquirer did not answer in time; HQ reversed the attempt.' : 'The card acquirer could not be reached; HQ reversed the attempt.';
+      await this.writer.transaction(({ trx, now }) =>
+        trx.updateTable('card_authorizations').set({ reason, void_requested_at: now }).where('payment_id', '=', request.paymentId).where('status', '=', 'pending').execute(),
+      );
+      void this.settlePending();
       if (error instanceof GatewayTimeoutError) {
-        throw new HqError(504, 'GATEWAY_TIMEOUT', 'The card acquirer did not answer in time; the card was not charged. Try again or take another tender.');
+        throw new HqError(504, 'GATEWAY_TIMEOUT', 'The card acquirer did not answer in time; HQ is reversing the attempt, so the card is not charged by it. Try again or take another tender.');
       }
       throw error;
     }
-    const row = {
-      payment_id: request.paymentId,
-      register_id: register.id,
-      order_id: request.orderId ?? null,
-      amount: request.amount,
-      currency: request.currency,
-      last4: request.cardNumber.slice(-4),
-      status: answer.status,
-      auth_code: answer.status === 'approved' ? answer.authCode : null,
-      reason: answer.status === 'declined' ? answer.reason : null,
-    };
-    await this.writer.transaction(({ trx, now }) =>
+    await this.writer.transaction(({ trx }) =>
       trx
-        .insertInto('card_authorizations')
-        .values({ ...row, created_at: now })
-        .onConflict((oc) => oc.column('payment_id').doNothing())
+        .updateTable('card_authorizations')
+        .set({ status: answer.status, auth_code: answer.status === 'approved' ? answer.authCode : null, reason: answer.status === 'declined' ? answer.reason : null })
+        .where('payment_id', '=', request.paymentId)
+        .where('status', '=', 'pending')
         .execute(),
     );
-    // A concurrent retry may have stored its answer first: every caller returns the stored one.
+    // An abandonment that arrived meanwhile has asked for a void: the voider reverses this approval.
     const stored = await this.read.selectFrom('card_authorizations').selectAll().where('payment_id', '=', request.paymentId).executeTakeFirstOrThrow();
-    return this.answerFrom(stored, request);
+    if (stored.void_requested_at !== null) void this.settlePending();
+    return this.answerFrom(stored, register, request);
+  }
+
+  /** The row of a payment id once no request is with the acquirer for it (a concurrent retry waits for the first). */
+  private async settled(paymentId: string): Promise<Selectable<CardAuthorizationsTable>> {
+    const until = Date.now() + this.options.timeoutMs + 2_000;
+    for (;;) {
+      const row = await this.read.selectFrom('card_authorizations').selectAll().where('payment_id', '=', paymentId).executeTakeFirstOrThrow();
+      if (row.status !== 'pending' || row.void_requested_at !== null || Date.now() > until) return row;
+      await new Promise((resolve) => setTimeout(resolve, 25));
+    }
+  }
+
+  /**
+   * What HQ knows of a card attempt of the caller's store, for a register whose authorisation got no
+   * answer: `unknown` means no request with this id ever reached HQ.
+   */
+  async outcome(register: AuthenticatedRegister, paymentId: string): Promise<PaymentOutcome> {
+    const row = await this.read
+      .selectFrom('card_authorizations')
+      .innerJoin('registers', 'registers.id', 'card_authorizations.register_id')
+      .select(['payment_id', 'amount', 'status', 'auth_code', 'reason', 'last4', 'void_requested_at', 'registers.store_id'])
+      .where('payment_id', '=', paymentId)
+      .executeTakeFirst();
+    if (!row || row.store_id !== register.storeId || Number(row.amount) < 0) return { paymentId, status: 'unknown', amount: null, authCode: null, reason: null, last4: null };
+    const status = row.status === 'voided' || row.void_requested_at !== null ? 'voided' : row.status === 'reserved' ? 'unknown' : row.status;
+    return { paymentId, status, amount: Number(row.amount), authCode: status === 'approved' ? row.auth_code : null, reason: row.reason, last4: row.last4 || null };
   }
 
   /**
@@ -86,7 +136,7 @@ export class PaymentsService {
       }
       const inserted = await trx
         .insertInto('card_authorizations')
-        .values({ payment_id: request.refundId, register_id: register.id, order_id: request.paymentId, amount: -request.amount, currency: request.currency, last4: original.last4, status: 'reserved', auth_code: null, reason: null, created_at: now })
+        .values({ payment_id: request.refundId, register_id: register.id, order_id: request.paymentId, amount: -request.amount, currency: request.currency, last4: original.last4, status: 'reserved', auth_code: null, reason: null, created_at: now, void_requested_at: null, voided_at: null })
         .onConflict((oc) => oc.column('payment_id').doNothing())
         .returning('payment_id')
         .execute();
@@ -128,10 +178,16 @@ export class PaymentsService {
   }
 
   private async originalCardPayment(paymentId: string): Promise<{ amount: number; last4: string } | null> {
-    const live = await this.read.selectFrom('card_authorizations').select(['amount', 'last4', 'status']).where('payment_id', '=', paymentId).executeTakeFirst();
-    if (live) return live.status === 'approved' && Number(live.amount) > 0 ? { amount: Number(live.amount), last4: live.last4 } : null;
+    const live = await this.read.selectFrom('card_authorizations').select(['amount', 'last4', 'status', 'void_requested_at']).where('payment_id', '=', paymentId).executeTakeFirst();
+    if (live && live.status === 'approved' && live.void_requested_at === null && Number(live.amount) > 0) return { amount: Number(live.amount), last4: live.last4 };
+    if (live && Number(live.amount) > 0 && !(await this.settledOffline(paymentId))) return null;
     const offline = await this.read.selectFrom('offline_card_payments').select(['amount', 'last4', 'status']).where('id', '=', paymentId).executeTakeFirst();
     return offline && offline.status !== 'declined' ? { amount: Number(offline.amount), last4: offline.last4 } : null;
+  }
+
+  private async settledOffline(paymentId: string): Promise<boolean> {
+    const offline = await this.read.selectFrom('offline_card_payments').select('status').where('id', '=', paymentId).executeTakeFirst();
+    return offline !== undefined && offline.status !== 'declined';
   }
 
   private async refunded(paymentId: string, db: Kysely<HqSchema> = this.read): Promise<number> {
@@ -145,20 +201,80 @@ export class PaymentsService {
     return -Number(row?.total ?? 0);
   }
 
-  private answerFrom(row: { payment_id: string; amount: number; status: Selectable<CardAuthorizationsTable>['status']; auth_code: string | null; reason: string | null; last4: string }, request: AuthorizeRequest): AuthorizeResponse {
-    // A refund's id (its amount negative, possibly still reserved) is never an authorisation's.
-    if (Number(row.amount) !== request.amount || row.status === 'reserved') {
-      throw new HqError(409, 'PAYMENT_ID_REUSED', `Payment ${request.paymentId} was already authorised for ${row.amount}; use a new payment id for a different amount.`);
+  private answerFrom(row: Selectable<CardAuthorizationsTable>, register: AuthenticatedRegister, request: AuthorizeRequest): AuthorizeResponse {
+    // A refund's id (its amount negative), another register's, or another amount is never this authorisation.
+    if (Number(row.amount) !== request.amount || row.status === 'reserved' || row.register_id !== register.id) {
+      throw new HqError(409, 'PAYMENT_ID_REUSED', `Payment ${request.paymentId} was already used for another card payment; use a new payment id.`);
     }
-    return { paymentId: row.payment_id, status: row.status === 'approved' ? 'approved' : 'declined', authCode: row.auth_code, reason: row.reason, last4: row.last4 };
+    if (row.status === 'pending' && row.void_requested_at === null) {
+      throw new HqError(504, 'GATEWAY_TIMEOUT', 'HQ is still waiting for the card acquirer to answer this payment; ask again in a moment.');
+    }
+    if (row.status === 'approved' && row.void_requested_at === null) return { paymentId: row.payment_id, status: 'approved', authCode: row.auth_code, reason: null, last4: row.last4 };
+    const reason = row.status === 'declined' ? row.reason : (row.reason ?? 'This card payment was given up and reversed; it pays nothing.');
+    return { paymentId: row.payment_id, status: 'declined', authCode: null, reason, last4: row.last4 };
   }
 
-  /** Starts settling stored offline payments, unless a run is already going; returns when that run ends. */
+  /**
+   * Starts the card work HQ owes, unless a run is already going: voids of approvals no sale uses, then
+   * settlement of stored offline payments. Returns when that run ends.
+   */
   settlePending(): Promise<void> {
-    this.settling ??= this.settleAll()
-      .catch((error: unknown) => this.log.error({ err: error }, 'settling offline card payments failed; will retry'))
+    this.settling ??= this.voidRequested()
+      .then(() => this.settleAll())
+      .catch((error: unknown) => this.log.error({ err: error }, 'card voids or settlements failed; will retry'))
       .finally(() => (this.settling = null));
     return this.settling;
+  }
+
+  /**
+   * Asks for a void of approvals that no uploaded sale uses after `abandonedAfterMs`, and of attempts
+   * left pending by an instance that stopped while the acquirer was being asked.
+   */
+  async sweepAbandoned(): Promise<number> {
+    const swept = await this.writer.transaction(async ({ trx, now }) => {
+      const rows = await trx
+        .updateTable('card_authorizations')
+        .set({ void_requested_at: now, reason: 'No sale used this card payment in time; HQ reversed it.' })
+        .where('void_requested_at', 'is', null)
+        .where('amount', '>', 0)
+        .where((eb) =>
+          eb.or([
+            eb.and([eb('status', '=', 'approved'), eb('created_at', '<', now - this.options.abandonedAfterMs)]),
+            eb.and([eb('status', '=', 'pending'), eb('created_at', '<', now - 3 * this.options.timeoutMs)]),
+          ]),
+        )
+        .where((eb) => eb.not(eb.exists(eb.selectFrom('payments').select('payments.id').whereRef('payments.id', '=', 'card_authorizations.payment_id'))))
+        .returning('payment_id')
+        .execute();
+      return rows.length;
+    });
+    if (swept > 0) await this.settlePending();
+    return swept;
+  }
+
+  /** Reverses at the acquirer each authorisation HQ decided to void; a failed call is tried again next run. */
+  private async voidRequested(): Promise<void> {
+    const due = await this.read
+      .selectFrom('card_authorizations')
+      .select(['payment_id'])
+      .where('void_requested_at', 'is not', null)
+      .where('voided_at', 'is', null)
+      .where('status', 'in', ['approved', 'pending'])
+      .orderBy('void_requested_at')
+      .limit(200)
+      .execute();
+    for (const { payment_id: reference } of due) {
+      try {
+        const answer = await withGatewayTimeout(this.options.timeoutMs, (signal) => this.options.gateway.void({ reference }, signal));
+        if (answer.status !== 'approved') throw new Error(answer.reason);
+      } catch (error) {
+        this.log.warn({ err: error, payment: reference }, 'a card payment could not be voided yet; will retry');
+        continue;
+      }
+      await this.writer.transaction(({ trx, now }) =>
+        trx.updateTable('card_authorizations').set({ status: 'voided', voided_at: now }).where('payment_id', '=', reference).where('voided_at', 'is', null).execute(),
+      );
+    }
   }
 
   private async settleAll(): Promise<void> {
@@ -185,15 +301,23 @@ export class PaymentsService {
       if (batch.length === 0) return;
       let progressed = false;
       for (const payment of batch) {
-        let answer;
-        try {
-          answer = await withGatewayTimeout(this.options.timeoutMs, (signal) =>
-            this.options.gateway.settle({ reference: payment.id, amount: Number(payment.amount), currency: payment.currency, cardNumber: payment.card_token ?? '' }, signal),
-          );
-        } catch (error) {
-          this.log.warn({ err: error, payment: payment.id }, 'an offline card payment could not be settled yet; it stays pending');
+        const charge = await this.chargeCheck(payment.id, payment.order_id, Number(payment.amount));
+        let answer: GatewayAnswer;
+        if (charge.kind === 'charged') answer = { status: 'approved', authCode: charge.authCode };
+        else if (charge.kind === 'refuse') answer = { status: 'declined', reason: charge.reason };
+        else if (charge.kind === 'wait') {
           await this.writer.transaction(({ trx, now }) => trx.updateTable('offline_card_payments').set({ status: 'pending', claimed_at: null, updated_at: now }).where('id', '=', payment.id).execute());
           continue;
+        } else {
+          try {
+            answer = await withGatewayTimeout(this.options.timeoutMs, (signal) =>
+              this.options.gateway.settle({ reference: payment.id, amount: Number(payment.amount), currency: payment.currency, cardNumber: payment.card_token ?? '' }, signal),
+            );
+          } catch (error) {
+            this.log.warn({ err: error, payment: payment.id }, 'an offline card payment could not be settled yet; it stays pending');
+            await this.writer.transaction(({ trx, now }) => trx.updateTable('offline_card_payments').set({ status: 'pending', claimed_at: null, updated_at: now }).where('id', '=', payment.id).execute());
+            continue;
+          }
         }
         progressed = true;
         const status = answer.status === 'approved' ? ('settled' as const) : ('declined' as const);
@@ -212,6 +336,49 @@ export class PaymentsService {
       }
       if (!progressed) return;
     }
+  }
+
+  /**
+   * Whether a stored offline payment may be charged: never twice for one payment id (an online attempt
+   * with the same id whose answer was lost may have charged already), and never more for one sale than
+   * the card tender the sale recorded.
+   */
+  private async chargeCheck(paymentId: string, orderId: string, amount: number): Promise<{ kind: 'charge' } | { kind: 'charged'; authCode: string } | { kind: 'wait' } | { kind: 'refuse'; reason: string }> {
+    const live = await this.read.selectFrom('card_authorizations').select(['status', 'auth_code', 'void_requested_at']).where('payment_id', '=', paymentId).executeTakeFirst();
+    if (live?.status === 'approved' && live.void_requested_at === null) return { kind: 'charged', authCode: live.auth_code ?? '' };
+    if (live?.status === 'pending' && live.void_requested_at === null) return { kind: 'wait' };
+    if (live && (live.status === 'voided' || live.void_requested_at !== null)) {
+      return { kind: 'refuse', reason: 'The online attempt with this payment id was reversed, so HQ does not charge it again; ask the customer to pay another way.' };
+    }
+    const tender = await this.read
+      .selectFrom('payments')
+      .select((eb) => eb.fn.sum<number>('amount').as('total'))
+      .where('order_id', '=', orderId)
+      .where('tender', '=', 'card')
+      .executeTakeFirst();
+    const liveCharged = await this.read
+      .selectFrom('card_authorizations')
+      .select((eb) => eb.fn.sum<number>('amount').as('total'))
+      .where('order_id', '=', orderId)
+      .where('status', '=', 'approved')
+      .where('void_requested_at', 'is', null)
+      .where('payment_id', '!=', paymentId)
+      .executeTakeFirst();
+    const offlineCharged = await this.read
+      .selectFrom('offline_card_payments')
+      .select((eb) => eb.fn.sum<number>('amount').as('total'))
+      .where('order_id', '=', orderId)
+      .where('status', '=', 'settled')
+      .where('id', '!=', paymentId)
+      .executeTakeFirst();
+    // The sale's card payments upload before its stored ones (one transaction, in order); until they are here, wait.
+    if (tender?.total === null || tender?.total === undefined) return { kind: 'wait' };
+    const cardTender = Number(tender.total);
+    const charged = Number(liveCharged?.total ?? 0) + Number(offlineCharged?.total ?? 0);
+    if (charged + amount > cardTender) {
+      return { kind: 'refuse', reason: `Settling this payment would charge ${charged + amount} for a sale whose card tender is ${cardTender}; HQ did not charge it.` };
+    }
+    return { kind: 'charge' };
   }
 
   async offlinePayment(id: string) {

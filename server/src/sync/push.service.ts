@@ -3,6 +3,7 @@ import {
   ENTITIES,
   type EntityType,
   type MemberPayload,
+  type CardAttemptPayload,
   type OfflineCardPaymentPayload,
   type OpResult,
   type Operation,
@@ -16,6 +17,7 @@ import type { HqSchema, OrdersTable } from '../db/schema';
 import type { NewChange, WriteTx, Writer } from '../db/writer';
 import { enrolMember, resolveMemberId } from '../members/members.repository';
 import { refundExceeds } from '../orders/refund-check';
+import { abandonCardAttempts } from '../payments/card-attempts';
 import type { AuthenticatedRegister } from '../registers/registers.repository';
 import { operationHash } from './payload-hash';
 
@@ -27,7 +29,8 @@ type ValidOp =
   | { index: number; op: Operation; hash: string; entity: 'payment'; payload: PaymentPayload }
   | { index: number; op: Operation; hash: string; entity: 'member'; payload: MemberPayload }
   | { index: number; op: Operation; hash: string; entity: 'pointLedger'; payload: PointLedgerPayload }
-  | { index: number; op: Operation; hash: string; entity: 'offlineCardPayment'; payload: OfflineCardPaymentPayload };
+  | { index: number; op: Operation; hash: string; entity: 'offlineCardPayment'; payload: OfflineCardPaymentPayload }
+  | { index: number; op: Operation; hash: string; entity: 'cardAttempt'; payload: CardAttemptPayload };
 
 type Rejection = Extract<OpResult, { status: 'rejected' }>;
 const reject = (id: string, code: Rejection['code'], message: string): Rejection => ({ id, status: 'rejected', code, message });
@@ -61,7 +64,7 @@ function validate(op: Operation, index: number): ValidOp | Rejection {
 
 export interface PushOutcome {
   results: OpResult[];
-  /** Offline card payments stored by this push, waiting for settlement. */
+  /** Offline card payments stored by this push, waiting for settlement, plus approvals it marked for a void. */
   storedCardPayments: number;
 }
 
@@ -298,6 +301,9 @@ export class PushService {
         .execute();
       stored += rows.length;
     }
+
+    // Card attempts the register gave up are voided (a sale's payments may come in a later batch, so HQ does not guess).
+    stored += await abandonCardAttempts(trx, register, byEntity('cardAttempt').map((a) => a.payload), now);
 
     for (const o of ops) results[o.index] ??= { id: o.op.id, status: 'applied' };
     await trx.updateTable('registers').set({ last_seen_at: now }).where('id', '=', register.id).execute();

@@ -52,3 +52,10 @@ export async function push(app: HqApp, register: TestRegister, ops: Operation[])
   if (res.statusCode !== 200) throw new Error(`push failed: ${res.statusCode} ${res.body}`);
   return res.json<PushResponse>().results;
 }
+
+/** The sale's `payment` operations for its stored card payments, as the register writes them beside each one. */
+export function cardPaymentOps(sale: SalePayload, stored: readonly Operation[], status: 'stored' | 'approved' = 'stored'): Operation[] {
+  return stored.map((op) =>
+    makeOp('payment', 'recorded', { id: op.entityId, orderId: sale.id, tender: 'card', amount: (op.payload as { amount: number }).amount, status, createdAt: sale.createdAt }),
+  );
+}
