@@ -15,6 +15,8 @@ export const ERROR_CODES = [
   'HQ_UNAVAILABLE',
   'PAYMENT_DECLINED',
   'CARD_TIMEOUT',
+  /** A card payment's answer was lost and HQ cannot say yet what became of it. */
+  'CARD_NO_ANSWER',
   'LIMIT_EXCEEDED',
   'NOTHING_TO_PAY',
   'PRINT_FAILED',

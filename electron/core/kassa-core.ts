@@ -221,6 +221,8 @@ export async function createKassaCore({ config, log, nativeBinding, printReceipt
       cashRounding: () => settings.store.cashRoundingMinor,
       loyalty: { completing: (...args) => membership?.completing(...args) ?? { memberId: null, operations: [] } },
     });
+    // Attempts left unanswered by a sale that was voided or completed before a restart go to HQ now.
+    sales.reportAbandonedAttempts();
     membership = new MembershipService({
       members: new MemberRepository(db),
       outbox,
@@ -352,7 +354,12 @@ export async function createKassaCore({ config, log, nativeBinding, printReceipt
       },
       'cart.setQuantity': ({ lineId, quantity }) => cartChanged(cart.setQuantity(lineId, quantity, session.require().id)),
       'cart.voidLine': ({ lineId }) => cartChanged(cart.voidLine(lineId, session.require().id)),
-      'cart.void': ({ reason }) => cartChanged(cart.voidSale(reason, session.require().id)),
+      'cart.void': ({ reason }) => {
+        const voided = cart.voidSale(reason, session.require().id);
+        // A card attempt of the voided sale that got no answer is reported, so HQ voids it if it was approved.
+        sales.reportAbandonedAttempts();
+        return cartChanged(voided);
+      },
       'cart.overridePrice': async ({ lineId, price, managerPin }) => cartChanged(await cart.overridePrice(lineId, price, managerPin, session.require().id)),
       'cart.discount': async ({ lineId, managerPin, ...off }) => cartChanged(await cart.discount(lineId, off, managerPin, session.require().id)),
       'cart.hold': ({ label }) => cartChanged(cart.hold(label, session.require().id)),

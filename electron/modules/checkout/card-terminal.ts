@@ -1,4 +1,4 @@
-import { AuthorizeResponseSchema, isLuhnValid, TEST_CARDS } from '../../../shared/hq/payments';
+import { AuthorizeResponseSchema, isLuhnValid, PaymentOutcomeSchema, TEST_CARDS, type PaymentOutcome } from '../../../shared/hq/payments';
 import type { HqClient } from '../../hq/hq-client';
 
 export interface CardAuthorization {
@@ -20,6 +20,8 @@ export interface CardRequest {
 export interface CardTerminal {
   readonly kind: 'hq' | 'simulated';
   authorize(request: CardRequest): Promise<CardAuthorization>;
+  /** What became of an attempt whose answer never arrived; null when that cannot be asked now. */
+  outcome(paymentId: string): Promise<PaymentOutcome | null>;
 }
 
 /**
@@ -35,6 +37,11 @@ export class SimulatedTerminal implements CardTerminal {
     if (request.cardNumber === TEST_CARDS.declined) return { status: 'declined', authCode: null, reason: 'The card was declined by the issuer.', last4 };
     return { status: 'approved', authCode: `SIM${request.paymentId.slice(-6).toUpperCase()}`, reason: null, last4 };
   }
+
+  /** The simulated terminal always answers, so no attempt of it is ever left without one. */
+  async outcome(): Promise<null> {
+    return null;
+  }
 }
 
 /** Online card authorisation through HQ (`POST /payments/authorize`, a whitelisted checkout call). */
@@ -46,5 +53,14 @@ export class HqCardTerminal implements CardTerminal {
   async authorize(request: CardRequest): Promise<CardAuthorization> {
     const answer = AuthorizeResponseSchema.parse(await this.hq.call<unknown>('POST', '/payments/authorize', request, { timeoutMs: 15_000 }));
     return { status: answer.status, authCode: answer.authCode, reason: answer.reason, last4: answer.last4 };
+  }
+
+  /** `GET /payments/:id`, answered quickly or not at all: the cashier is waiting at the till. */
+  async outcome(paymentId: string): Promise<PaymentOutcome | null> {
+    try {
+      return PaymentOutcomeSchema.parse(await this.hq.call<unknown>('GET', `/payments/${encodeURIComponent(paymentId)}`, undefined, { timeoutMs: 3_000 }));
+    } catch {
+      return null;
+    }
   }
 }

@@ -29,6 +29,17 @@ export interface NewPayment {
   uploadDeadline: number | null;
 }
 
+/** A card payment the register asked HQ to authorise (no card number: its last four digits). */
+export interface CardAttemptRow {
+  id: string;
+  sale_id: string;
+  amount: number;
+  currency: string;
+  card_last4: string;
+  status: 'sent' | 'declined' | 'used' | 'abandoned';
+  created_at: number;
+}
+
 export interface CompletedSaleRecord {
   number: string;
   sequence: number;
@@ -54,8 +65,25 @@ export class SaleRepository {
   private readonly nearestDeadline;
   private readonly declined;
   private readonly declinedCount;
+  private readonly insertAttempt;
+  private readonly openAttemptOf;
+  private readonly setAttempt;
+  private readonly unusedAttempts;
+  private readonly inTransaction: <T>(fn: () => T) => T;
 
   constructor(db: KassaDatabase) {
+    this.inTransaction = (fn) => db.transaction(fn)();
+    this.insertAttempt = db.prepare<[{ id: string; saleId: string; amount: number; currency: string; last4: string; now: number }]>(
+      "INSERT INTO card_attempts (id, sale_id, amount, currency, card_last4, status, created_at, updated_at) VALUES (@id, @saleId, @amount, @currency, @last4, 'sent', @now, @now)",
+    );
+    this.openAttemptOf = db.prepare<[string], CardAttemptRow>("SELECT * FROM card_attempts WHERE sale_id = ? AND status = 'sent' ORDER BY created_at DESC, id DESC LIMIT 1");
+    this.setAttempt = db.prepare<[string, number, string]>("UPDATE card_attempts SET status = ?, updated_at = ? WHERE id = ? AND status = 'sent'");
+    // Unanswered attempts of a sale that is no longer open, or of the given sale, that no payment uses.
+    this.unusedAttempts = db.prepare<[string | null], CardAttemptRow>(
+      `SELECT a.* FROM card_attempts a JOIN sales s ON s.id = a.sale_id
+       WHERE a.status = 'sent' AND (a.sale_id = ? OR s.status <> 'open') AND NOT EXISTS (SELECT 1 FROM payments p WHERE p.id = a.id)
+       ORDER BY a.created_at, a.id`,
+    );
     this.nextSequence = db.prepare<[], { last: number }>('UPDATE register_sequence SET last = last + 1 WHERE singleton = 1 RETURNING last');
     this.complete = db.prepare<[number, string, number, number, number, string]>(
       "UPDATE sales SET status = 'completed', sequence = ?, number = ?, total = ?, change_due = ?, completed_at = ? WHERE id = ? AND status = 'open'",
@@ -100,6 +128,39 @@ export class SaleRepository {
   /** Adds a payment to the sale while it is open (never to a completed or voided one). */
   addPayment(payment: NewPayment, now: number): void {
     if (this.insertPayment.run({ ...payment, now }).changes !== 1) throw new Error(`sale ${payment.saleId} is not open: the payment was not recorded`);
+  }
+
+  /** Records a card attempt before its request leaves for HQ, so an unanswered one is never forgotten. */
+  recordCardAttempt(attempt: { id: string; saleId: string; amount: number; currency: string; last4: string }, now: number): void {
+    this.insertAttempt.run({ ...attempt, now });
+  }
+
+  /** The sale's latest card attempt whose outcome the register does not know. */
+  openCardAttempt(saleId: string): CardAttemptRow | undefined {
+    return this.openAttemptOf.get(saleId);
+  }
+
+  /** What became of an unanswered attempt: declined (nothing to do) or given up (reported to HQ). */
+  closeCardAttempt(id: string, status: 'declined' | 'abandoned', now: number): void {
+    this.setAttempt.run(status, now, id);
+  }
+
+  /** A card attempt becomes a payment of its sale: both, or neither. */
+  addAttemptPayment(payment: NewPayment, now: number): void {
+    this.inTransaction(() => {
+      this.addPayment(payment, now);
+      this.setAttempt.run('used', now, payment.id);
+    });
+  }
+
+  /**
+   * Marks abandoned the unanswered attempts that no payment uses, of `saleId` or of any sale no longer
+   * open, and returns them; run inside the outbox transaction that reports them to HQ.
+   */
+  abandonUnusedAttempts(saleId: string | null, now: number): CardAttemptRow[] {
+    const unused = this.unusedAttempts.all(saleId);
+    for (const attempt of unused) this.setAttempt.run('abandoned', now, attempt.id);
+    return unused;
   }
 
   /** Card payments taken offline and not yet settled by HQ, summed (the store's outstanding risk). */

@@ -3,6 +3,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { KassaError } from '../../../shared/errors';
 import { TEST_CARDS } from '../../../shared/hq/payments';
 import { HqStatusError } from '../../hq/hq-client';
+import { HqRequestError } from '../../hq/http';
 import { Outbox } from '../../sync/outbox';
 import { makeDatabase, makeProduct, makeSaleService } from '../../test/factories';
 import { UsersRepository } from '../auth/users.repository';
@@ -17,14 +18,14 @@ let setup: ReturnType<typeof makeDatabase>;
 let cart: CartService;
 let outbox: Outbox;
 let online = true;
-let terminal: CardTerminal;
+let terminal: Omit<CardTerminal, 'outcome'> & Partial<Pick<CardTerminal, 'outcome'>>;
 const milk = makeProduct({ price: 129 });
 const wine = makeProduct({ price: 8999 });
 
 function service(): SaleService {
   return makeSaleService(setup.db, {
     outbox,
-    terminal: { kind: 'simulated', authorize: (r) => terminal.authorize(r) },
+    terminal: { kind: 'simulated', authorize: (r) => terminal.authorize(r), outcome: async (id) => (terminal.outcome ? terminal.outcome(id) : null) },
     cardOnline: () => (online ? { available: true, reason: null } : { available: false, reason: 'The till is switched offline.' }),
     managerByPin: async (pin) => {
       if (pin !== '9999') throw new KassaError('NOT_A_MANAGER', 'That is not a manager’s PIN.');
@@ -123,9 +124,11 @@ describe('the tender step and completion', () => {
     terminal = { kind: 'hq', authorize: async () => Promise.reject(new HqStatusError(504, '{}')) };
     const sales = service();
     const saleId = sales.state().saleId!;
-    expect(await codeOf(sales.addCard(saleId, {}))).toBe('CARD_TIMEOUT');
+    expect(await codeOf(sales.addCard(saleId, {}))).toBe('CARD_NO_ANSWER');
     const state = await sales.addCard(saleId, { storeAndForward: true });
     expect(state.payments[0]).toMatchObject({ tender: 'card', status: 'stored', last4: '4242' });
+    // The stored payment keeps the id of the attempt that got no answer: HQ charges that id at most once.
+    expect(state.payments[0]!.id).toBe(setup.db.prepare('SELECT id FROM card_attempts').pluck().get());
   });
 
   it('offline, stores a card payment with an upload deadline and sends it to HQ with the sale', async () => {
@@ -192,5 +195,182 @@ describe('the tender step and completion', () => {
     release();
     expect((await first).payments).toHaveLength(1);
     expect(sales.complete(saleId)).toMatchObject({ change: 0 });
+  });
+});
+
+/**
+ * A stand-in for HQ's card service with the acquirer's ledger behind it: idempotent by payment id, and
+ * able to lose its answer after charging, or to be unreachable for the follow-up question.
+ */
+class LossyHq {
+  readonly charges = new Map<string, number>();
+  readonly voids = new Set<string>();
+  readonly sent: string[] = [];
+  loseAnswers = 0;
+  reachable = true;
+  terminal(): CardTerminal {
+    return {
+      kind: 'hq',
+      authorize: async (r) => {
+        this.sent.push(r.paymentId);
+        if (r.cardNumber === TEST_CARDS.declined) return { status: 'declined', authCode: null, reason: 'Declined by its bank.', last4: r.cardNumber.slice(-4) };
+        if (!this.voids.has(r.paymentId)) this.charges.set(r.paymentId, r.amount);
+        if (this.loseAnswers > 0) {
+          this.loseAnswers--;
+          throw new HqRequestError('timeout', 'HQ did not answer within 15000 ms');
+        }
+        return { status: 'approved', authCode: 'A1', reason: null, last4: r.cardNumber.slice(-4) };
+      },
+      outcome: async (paymentId) => {
+        if (!this.reachable) return null;
+        const amount = this.charges.get(paymentId);
+        return amount === undefined
+          ? { paymentId, status: 'unknown', amount: null, authCode: null, reason: null, last4: null }
+          : { paymentId, status: 'approved', amount, authCode: 'A1', reason: null, last4: '1111' };
+      },
+    };
+  }
+  /** What HQ does with the register's operations: abandoned attempts are voided. */
+  applyAbandoned(): void {
+    for (const row of setup.db.prepare<[], { entity_id: string }>("SELECT entity_id FROM outbox WHERE entity = 'cardAttempt'").all()) {
+      this.voids.add(row.entity_id);
+      this.charges.delete(row.entity_id);
+    }
+  }
+  netCharged(): number {
+    return [...this.charges.values()].reduce((a, b) => a + b, 0);
+  }
+}
+
+describe('one card attempt, one payment id, one charge', () => {
+  let hq: LossyHq;
+  const card = '4111111111111111';
+  const withHq = () => makeSaleService(setup.db, { outbox, terminal: hq.terminal(), cardOnline: () => (online ? { available: true, reason: null } : { available: false, reason: 'HQ is not reachable.' }) });
+  const storedIds = () => setup.db.prepare("SELECT entity_id FROM outbox WHERE entity = 'offlineCardPayment'").pluck().all();
+  beforeEach(() => (hq = new LossyHq()));
+
+  it('an approval whose answer was lost is found by asking HQ, and the sale goes on with it: charged once', async () => {
+    cart.scan(milk.sku, 'ana');
+    const sales = withHq();
+    const saleId = sales.state().saleId!;
+    hq.loseAnswers = 1;
+    const state = await sales.addCard(saleId, { cardNumber: card });
+    expect(state).toMatchObject({ remaining: 0, payments: [{ tender: 'card', status: 'approved', amount: 129 }] });
+    expect(state.payments[0]!.id).toBe(hq.sent[0]);
+    sales.complete(saleId);
+    expect(operations()).not.toContainEqual({ entity: 'cardAttempt', type: 'abandoned' });
+    expect(hq.netCharged()).toBe(129);
+  });
+
+  it('HQ out of reach after a lost answer: the cashier is told the outcome is unknown, and the stored payment keeps the attempt’s id', async () => {
+    cart.scan(milk.sku, 'ana');
+    const sales = withHq();
+    const saleId = sales.state().saleId!;
+    hq.loseAnswers = 1;
+    hq.reachable = false;
+    const failure = await sales.addCard(saleId, { cardNumber: card }).catch((error: KassaError) => error);
+    expect(failure).toMatchObject({ code: 'CARD_NO_ANSWER' });
+    expect((failure as KassaError).message).not.toMatch(/nothing was charged/i);
+    online = false;
+    const state = await sales.addCard(saleId, { cardNumber: card, storeAndForward: true });
+    expect(state.payments[0]).toMatchObject({ status: 'stored', id: hq.sent[0] });
+    sales.complete(saleId);
+    expect(storedIds()).toEqual([hq.sent[0]]);
+    expect(operations()).not.toContainEqual({ entity: 'cardAttempt', type: 'abandoned' });
+  });
+
+  it('a retry of the same card after a lost answer sends the same payment id, so it is charged once', async () => {
+    cart.scan(milk.sku, 'ana');
+    const sales = withHq();
+    const saleId = sales.state().saleId!;
+    hq.loseAnswers = 1;
+    hq.reachable = false;
+    expect(await codeOf(sales.addCard(saleId, { cardNumber: card }))).toBe('CARD_NO_ANSWER');
+    const state = await sales.addCard(saleId, { cardNumber: card });
+    expect(hq.sent).toEqual([hq.sent[0], hq.sent[0]]);
+    expect(state.payments).toHaveLength(1);
+    sales.complete(saleId);
+    expect(hq.netCharged()).toBe(129);
+  });
+
+  it('a lost answer, then cash: the attempt is reported abandoned with the sale, and HQ voids the approval', async () => {
+    cart.scan(milk.sku, 'ana');
+    const sales = withHq();
+    const saleId = sales.state().saleId!;
+    hq.loseAnswers = 1;
+    hq.reachable = false;
+    expect(await codeOf(sales.addCard(saleId, { cardNumber: card }))).toBe('CARD_NO_ANSWER');
+    sales.addCash(saleId, 200);
+    sales.complete(saleId);
+    expect(operations()).toContainEqual({ entity: 'cardAttempt', type: 'abandoned' });
+    hq.applyAbandoned();
+    expect(hq.netCharged()).toBe(0);
+  });
+
+  it('a lost answer, then another card: the first attempt is given up, the second charged, net one charge', async () => {
+    cart.scan(milk.sku, 'ana');
+    const sales = withHq();
+    const saleId = sales.state().saleId!;
+    hq.loseAnswers = 1;
+    hq.reachable = false;
+    expect(await codeOf(sales.addCard(saleId, { cardNumber: card }))).toBe('CARD_NO_ANSWER');
+    await sales.addCard(saleId, { cardNumber: '5555555555554444' });
+    sales.complete(saleId);
+    hq.applyAbandoned();
+    expect(hq.sent).toHaveLength(2);
+    expect(hq.netCharged()).toBe(129);
+  });
+
+  it('HQ never received the attempt: the cashier may retry or store it, and is not told the card was declined', async () => {
+    cart.scan(milk.sku, 'ana');
+    const sales = withHq();
+    const saleId = sales.state().saleId!;
+    const terminal = hq.terminal();
+    const lost = makeSaleService(setup.db, { outbox, terminal: { ...terminal, authorize: () => Promise.reject(new HqRequestError('reset', 'socket hang up')) } });
+    const failure = await lost.addCard(saleId, { cardNumber: card }).catch((error: KassaError) => error);
+    expect(failure).toMatchObject({ code: 'CARD_TIMEOUT', message: expect.stringContaining('did not receive') });
+    expect((failure as KassaError).message).not.toMatch(/nothing was charged/i);
+    expect((await sales.addCard(saleId, { cardNumber: card })).remaining).toBe(0);
+    expect(hq.netCharged()).toBe(129);
+  });
+
+  it('the register restarts after HQ approved and before it heard: the next try finds the approval, not a second charge', async () => {
+    cart.scan(milk.sku, 'ana');
+    const saleId = withHq().state().saleId!;
+    hq.loseAnswers = 1;
+    hq.reachable = false;
+    expect(await codeOf(withHq().addCard(saleId, { cardNumber: card }))).toBe('CARD_NO_ANSWER');
+    hq.reachable = true;
+    const restarted = withHq(); // a new service on the same database: nothing in memory survives
+    const state = await restarted.addCard(saleId, { cardNumber: '5555555555554444' });
+    expect(state.payments).toMatchObject([{ id: hq.sent[0], status: 'approved', amount: 129 }]);
+    expect(hq.sent).toHaveLength(1);
+  });
+
+  it('a sale voided after an unanswered attempt reports it abandoned, so an approval behind it is voided', async () => {
+    cart.scan(milk.sku, 'ana');
+    const sales = withHq();
+    const saleId = sales.state().saleId!;
+    hq.loseAnswers = 1;
+    hq.reachable = false;
+    expect(await codeOf(sales.addCard(saleId, { cardNumber: card }))).toBe('CARD_NO_ANSWER');
+    cart.voidSale('Customer left', 'ana');
+    expect(sales.reportAbandonedAttempts()).toBe(1);
+    expect(sales.reportAbandonedAttempts()).toBe(0);
+    hq.applyAbandoned();
+    expect(hq.netCharged()).toBe(0);
+  });
+
+  it('store-and-forward is refused while card payments are authorised online and none went unanswered', async () => {
+    cart.scan(milk.sku, 'ana');
+    const sales = withHq();
+    expect(await codeOf(sales.addCard(sales.state().saleId!, { cardNumber: card, storeAndForward: true }))).toBe('NOT_ALLOWED');
+  });
+
+  it('a blank card number is refused when HQ authorises cards (only the demo terminal has a default card)', async () => {
+    cart.scan(milk.sku, 'ana');
+    const sales = withHq();
+    expect(await codeOf(sales.addCard(sales.state().saleId!, {}))).toBe('INVALID_INPUT');
+    expect(hq.sent).toEqual([]);
   });
 });

@@ -1,14 +1,13 @@
 import type { TenderOptions, TenderState } from '../../../shared/api';
 import { KassaError } from '../../../shared/errors';
 import { formatMoney } from '../../../shared/money';
-import { isLuhnValid, TEST_CARDS } from '../../../shared/hq/payments';
-import { HqRequestError } from '../../hq/http';
+import { isLuhnValid, TEST_CARDS, type PaymentOutcome } from '../../../shared/hq/payments';
 import { HqStatusError } from '../../hq/hq-client';
 import type { OperationDraft, Outbox } from '../../sync/outbox';
 import type { CardAuthorization, CardTerminal } from './card-terminal';
 import type { CartRepository } from './cart.repository';
 import { roundCash, type CashRoundingStep } from './pricing/rounding';
-import type { PaymentRow, SaleRepository } from './sale.repository';
+import type { CardAttemptRow, PaymentRow, SaleRepository } from './sale.repository';
 
 export interface CompletedSale {
   saleId: string;
@@ -47,6 +46,8 @@ export class SaleService {
   private readonly now: () => number;
   /** Sales with a card authorisation on its way: nothing else may be paid or completed meanwhile. */
   private readonly cardInFlight = new Set<string>();
+  /** Sales whose last online card attempt got no usable answer: store-and-forward is offered even online. */
+  private readonly unanswered = new Set<string>();
 
   constructor(private readonly o: SaleServiceOptions) {
     this.now = o.now ?? Date.now;
@@ -110,9 +111,10 @@ export class SaleService {
   }
 
   /**
-   * A card payment: authorised live when the checkout service is available; otherwise, or when the
-   * cashier chooses it after a timeout, stored and forwarded later within the offline limits (a
-   * manager's PIN above them).
+   * A card payment: authorised live when the checkout service is available; otherwise stored and
+   * forwarded later within the offline limits (a manager's PIN above them). One card attempt keeps one
+   * payment id from the first try to the last: an attempt whose answer never arrived is first looked up
+   * at HQ, then retried or stored under the same id, so HQ never charges it twice.
    */
   async addCard(saleId: string, request: { amount?: number; cardNumber?: string; storeAndForward?: boolean; managerPin?: string }): Promise<TenderState> {
     const state = this.openState(saleId);
@@ -120,16 +122,39 @@ export class SaleService {
     const amount = request.amount ?? state.remaining;
     if (!Number.isSafeInteger(amount) || amount <= 0) throw new KassaError('INVALID_INPUT', 'Enter a card amount above zero.');
     if (amount > state.remaining) throw new KassaError('INVALID_INPUT', 'A card pays at most what remains due; card payments give no change.');
-    const cardNumber = (request.cardNumber ?? '').replace(/\s+/g, '') || TEST_CARDS.approved;
+    const cardNumber = (request.cardNumber ?? '').replace(/\s+/g, '') || (this.o.terminal.kind === 'simulated' ? TEST_CARDS.approved : '');
+    if (!cardNumber) throw new KassaError('INVALID_INPUT', 'Enter the card number, or read the card, before paying by card.');
     if (!isLuhnValid(cardNumber)) throw new KassaError('INVALID_INPUT', 'That card number is not valid (check the digits).');
     const online = this.o.cardOnline();
     this.cardInFlight.add(saleId);
     try {
-      if (online.available && !request.storeAndForward) return await this.authorizeOnline(saleId, amount, cardNumber, state.currency);
-      return await this.storeAndForward(saleId, amount, cardNumber, request.managerPin);
+      let reuse: string | null = null;
+      const open = this.o.sales.openCardAttempt(saleId);
+      if (open) {
+        const earlier = online.available ? await this.resolveAttempt(open, state.remaining) : ({ kind: 'unresolved', outcome: null } as const);
+        if (earlier.kind === 'paid') return this.state();
+        if (earlier.kind === 'unresolved') {
+          if (open.amount === amount && open.card_last4 === cardNumber.slice(-4)) reuse = open.id;
+          // Another card or amount: the earlier attempt is given up, and HQ voids it if it was approved.
+          else this.abandonAttempts(saleId);
+        }
+      }
+      if (online.available && !request.storeAndForward) return await this.authorizeOnline(saleId, amount, cardNumber, state.currency, reuse);
+      if (online.available && !reuse && !this.unanswered.has(saleId)) {
+        throw new KassaError('NOT_ALLOWED', 'Card payments are authorised now: a card payment is kept for later only while HQ is away or after one got no answer.');
+      }
+      return await this.storeAndForward(saleId, amount, cardNumber, request.managerPin, reuse);
     } finally {
       this.cardInFlight.delete(saleId);
     }
+  }
+
+  /**
+   * Reports to HQ the card attempts no completed sale uses (their sale was voided, or completed with
+   * another tender while the answer was missing), so HQ voids any approval among them.
+   */
+  reportAbandonedAttempts(): number {
+    return this.abandonAttempts(null);
   }
 
   /** Commits the sale. Completing a sale that is already complete (a double click) returns it unchanged. */
@@ -147,10 +172,12 @@ export class SaleService {
       const record = this.o.sales.completeOpenSale(saleId, this.o.numberPrefix(), state.due, now, priced);
       const loyalty = this.o.loyalty?.completing(saleId, record.payments, state.currency, now) ?? { memberId: null, operations: [] };
       const sale = loyalty.memberId ? { ...record.sale, memberId: loyalty.memberId } : record.sale;
+      const abandoned = this.o.sales.abandonUnusedAttempts(saleId, now);
       return {
         result: record,
         operations: [
           { entity: 'sale', entityId: saleId, type: 'completed', payload: sale },
+          ...abandoned.map((a) => abandonedOperation(a)),
           ...record.payments.map((p) => ({ entity: 'payment' as const, entityId: p.id, type: 'recorded' as const, payload: p })),
           ...record.offlineCards.map((c) => ({ entity: 'offlineCardPayment' as const, entityId: c.id, type: 'captured' as const, payload: c })),
           ...loyalty.operations,
@@ -183,24 +210,83 @@ export class SaleService {
     return state;
   }
 
-  private async authorizeOnline(saleId: string, amount: number, cardNumber: string, currency: string): Promise<TenderState> {
-    const paymentId = this.o.newId();
+  private abandonAttempts(saleId: string | null): number {
+    const now = this.now();
+    return this.o.outbox.write(() => {
+      const abandoned = this.o.sales.abandonUnusedAttempts(saleId, now);
+      return { result: abandoned.length, operations: abandoned.map((a) => abandonedOperation(a)) };
+    }, now);
+  }
+
+  /**
+   * Asks HQ what became of an attempt whose answer never arrived. Approved: it becomes the sale's payment
+   * (or is given up if the sale no longer needs it). Declined or reversed: closed. Unknown (HQ never got
+   * it) or no answer: still open, to be retried or stored under the same id.
+   */
+  private async resolveAttempt(attempt: CardAttemptRow, remaining: number): Promise<{ kind: 'paid' } | { kind: 'closed'; outcome: PaymentOutcome } | { kind: 'unresolved'; outcome: PaymentOutcome | null }> {
+    const outcome = await this.o.terminal.outcome(attempt.id);
+    if (!outcome || outcome.status === 'unknown') return { kind: 'unresolved', outcome };
+    if (outcome.status === 'pending') {
+      throw new KassaError('CARD_NO_ANSWER', 'HQ is still waiting for the card acquirer to answer this card payment. Press the card button again in a moment; the card is never charged twice.');
+    }
+    if (outcome.status === 'approved' && attempt.amount <= remaining) {
+      this.o.sales.addAttemptPayment(
+        { id: attempt.id, saleId: attempt.sale_id, tender: 'card', amount: attempt.amount, tendered: null, status: 'approved', reference: outcome.authCode, cardLast4: outcome.last4 ?? attempt.card_last4, cardToken: null, uploadDeadline: null },
+        this.now(),
+      );
+      this.unanswered.delete(attempt.sale_id);
+      return { kind: 'paid' };
+    }
+    if (outcome.status === 'approved') this.abandonAttempts(attempt.sale_id);
+    else this.o.sales.closeCardAttempt(attempt.id, 'declined', this.now());
+    return { kind: 'closed', outcome };
+  }
+
+  private async authorizeOnline(saleId: string, amount: number, cardNumber: string, currency: string, reuse: string | null): Promise<TenderState> {
+    const paymentId = reuse ?? this.o.newId();
+    // Recorded before the request leaves: whatever happens to the answer, this attempt is looked up, not forgotten.
+    if (!reuse) this.o.sales.recordCardAttempt({ id: paymentId, saleId, amount, currency, last4: cardNumber.slice(-4) }, this.now());
     let answer: CardAuthorization;
     try {
       answer = await this.o.terminal.authorize({ paymentId, orderId: saleId, amount, currency, cardNumber });
     } catch (error) {
-      const timedOut = (error instanceof HqStatusError && error.status === 504) || (error instanceof HqRequestError && error.kind === 'timeout');
-      if (timedOut) {
-        throw new KassaError('CARD_TIMEOUT', 'The card payment got no answer in time. Nothing was charged: store the card payment and send it later, or take another tender.');
+      if (error instanceof HqStatusError && error.status >= 400 && error.status < 500 && error.status !== 429) {
+        this.o.sales.closeCardAttempt(paymentId, 'declined', this.now());
+        throw new KassaError('HQ_UNAVAILABLE', `HQ refused this card payment (${error.status}), so the card was not charged. Take another tender, and tell a manager if it happens again.`);
       }
-      throw new KassaError('HQ_UNAVAILABLE', 'The card payment could not be authorised right now (HQ did not give a usable answer). Store it and send it later, or take another tender.');
+      return this.afterNoAnswer(saleId, paymentId);
     }
-    if (answer.status === 'declined') throw new KassaError('PAYMENT_DECLINED', `The card was declined${answer.reason ? `: ${answer.reason.replace(/\.$/, '')}` : ''}. The cart is kept: try another card or another tender.`);
-    this.o.sales.addPayment({ id: paymentId, saleId, tender: 'card', amount, tendered: null, status: 'approved', reference: answer.authCode, cardLast4: answer.last4, cardToken: null, uploadDeadline: null }, this.now());
+    if (answer.status === 'declined') {
+      this.o.sales.closeCardAttempt(paymentId, 'declined', this.now());
+      throw new KassaError('PAYMENT_DECLINED', `The card was declined${answer.reason ? `: ${answer.reason.replace(/\.$/, '')}` : ''}. The cart is kept: try another card or another tender.`);
+    }
+    this.o.sales.addAttemptPayment({ id: paymentId, saleId, tender: 'card', amount, tendered: null, status: 'approved', reference: answer.authCode, cardLast4: answer.last4, cardToken: null, uploadDeadline: null }, this.now());
+    this.unanswered.delete(saleId);
     return this.state();
   }
 
-  private async storeAndForward(saleId: string, amount: number, cardNumber: string, managerPin: string | undefined): Promise<TenderState> {
+  /** An authorisation got no usable answer: HQ is asked what became of it before anything else is offered. */
+  private async afterNoAnswer(saleId: string, paymentId: string): Promise<TenderState> {
+    this.unanswered.add(saleId);
+    const attempt = this.o.sales.openCardAttempt(saleId);
+    const resolved = attempt ? await this.resolveAttempt(attempt, this.state().remaining) : null;
+    if (resolved?.kind === 'paid') return this.state();
+    if (resolved?.kind === 'closed' && resolved.outcome.status === 'declined') {
+      throw new KassaError('PAYMENT_DECLINED', `The card was declined${resolved.outcome.reason ? `: ${resolved.outcome.reason.replace(/\.$/, '')}` : ''}. The cart is kept: try another card or another tender.`);
+    }
+    if (resolved?.kind === 'closed') {
+      throw new KassaError('CARD_TIMEOUT', 'The card acquirer did not answer in time, and HQ reversed this card payment, so it is not charged. Try again, store it and send it later, or take another tender.');
+    }
+    if (resolved?.outcome?.status === 'unknown') {
+      throw new KassaError('CARD_TIMEOUT', 'HQ did not receive this card payment. Try again, store it and send it later, or take another tender.');
+    }
+    throw new KassaError(
+      'CARD_NO_ANSWER',
+      `The card payment got no answer, and HQ cannot be asked about it yet, so Kassa cannot tell whether the card was charged (payment ${paymentId.slice(-8)}). Press the card button again to ask, store it and send it later, or take another tender: the card is never charged twice.`,
+    );
+  }
+
+  private async storeAndForward(saleId: string, amount: number, cardNumber: string, managerPin: string | undefined, reuse: string | null): Promise<TenderState> {
     const limits = this.o.offlineLimits();
     const outstanding = this.o.sales.outstandingStoredCards();
     const over = amount > limits.perPaymentLimit || outstanding + amount > limits.totalLimit;
@@ -211,12 +297,23 @@ export class SaleService {
       await this.o.managerByPin(managerPin, 'checkout.storeAndForwardOverLimit');
     }
     const now = this.now();
-    this.o.sales.addPayment(
-      { id: this.o.newId(), saleId, tender: 'card', amount, tendered: null, status: 'stored', reference: null, cardLast4: cardNumber.slice(-4), cardToken: cardNumber, uploadDeadline: now + limits.uploadDeadlineHours * 3_600_000 },
+    // An unanswered online attempt is stored under its own id: if HQ did approve it, HQ does not charge it again.
+    this.o.sales.addAttemptPayment(
+      { id: reuse ?? this.o.newId(), saleId, tender: 'card', amount, tendered: null, status: 'stored', reference: null, cardLast4: cardNumber.slice(-4), cardToken: cardNumber, uploadDeadline: now + limits.uploadDeadlineHours * 3_600_000 },
       now,
     );
+    this.unanswered.delete(saleId);
     return this.state();
   }
+}
+
+function abandonedOperation(attempt: CardAttemptRow): OperationDraft {
+  return {
+    entity: 'cardAttempt',
+    entityId: attempt.id,
+    type: 'abandoned',
+    payload: { id: attempt.id, orderId: attempt.sale_id, amount: attempt.amount, currency: attempt.currency, createdAt: new Date(attempt.created_at).toISOString() },
+  };
 }
 
 /**

@@ -109,7 +109,7 @@ export function TenderScreen({ info, onBack, onCompleted }: { info: AppInfo; onB
     } catch (e) {
       const failure = e instanceof CallError ? e : new CallError({ code: 'INTERNAL', message: String(e) });
       setError(errorText(failure));
-      setOfferStore(failure.code === 'CARD_TIMEOUT' || failure.code === 'HQ_UNAVAILABLE');
+      setOfferStore(failure.code === 'CARD_TIMEOUT' || failure.code === 'CARD_NO_ANSWER' || failure.code === 'HQ_UNAVAILABLE');
       setNeedsManager(failure.code === 'LIMIT_EXCEEDED' || failure.code === 'NOT_A_MANAGER');
       void refresh();
     } finally {

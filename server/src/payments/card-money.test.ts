@@ -66,6 +66,18 @@ describeEachStorage('card money exactly once', (kind) => {
     expect(await netCharged()).toBe(0);
   });
 
+  it('an attempt the acquirer never answered is reversed; stored offline under the same id it is charged once, after the reversal', async () => {
+    const sale = saleOf(850);
+    const paymentId = uuidv4();
+    expect((await authorize(paymentId, sale.id, 850, TEST_CARDS.timeout)).statusCode).toBe(504);
+    const card = stored(sale, paymentId);
+    await push(hq.app, register, [makeOp('sale', 'completed', sale), ...cardPaymentOps(sale, [card]), card]);
+    await hq.app.hq.payments.settlePending();
+    await hq.app.hq.payments.settlePending();
+    expect(await hq.app.hq.payments.offlinePayment(paymentId)).toMatchObject({ status: 'settled' });
+    expect(await netCharged()).toBe(850);
+  });
+
   it('the same attempt sent twice at once is charged once, and both callers get the one approval', async () => {
     const paymentId = uuidv4();
     const orderId = uuidv4();

@@ -344,11 +344,13 @@ export class PaymentsService {
    * the card tender the sale recorded.
    */
   private async chargeCheck(paymentId: string, orderId: string, amount: number): Promise<{ kind: 'charge' } | { kind: 'charged'; authCode: string } | { kind: 'wait' } | { kind: 'refuse'; reason: string }> {
-    const live = await this.read.selectFrom('card_authorizations').select(['status', 'auth_code', 'void_requested_at']).where('payment_id', '=', paymentId).executeTakeFirst();
+    const live = await this.read.selectFrom('card_authorizations').select(['status', 'auth_code', 'void_requested_at', 'voided_at']).where('payment_id', '=', paymentId).executeTakeFirst();
     if (live?.status === 'approved' && live.void_requested_at === null) return { kind: 'charged', authCode: live.auth_code ?? '' };
     if (live?.status === 'pending' && live.void_requested_at === null) return { kind: 'wait' };
     if (live && (live.status === 'voided' || live.void_requested_at !== null)) {
-      return { kind: 'refuse', reason: 'The online attempt with this payment id was reversed, so HQ does not charge it again; ask the customer to pay another way.' };
+      // An approval reversed is never charged again; an attempt that never got an approval is charged once its reversal is done.
+      if (live.auth_code !== null) return { kind: 'refuse', reason: 'The online approval with this payment id was reversed, so HQ does not charge it again; ask the customer to pay another way.' };
+      if (live.voided_at === null) return { kind: 'wait' };
     }
     const tender = await this.read
       .selectFrom('payments')
