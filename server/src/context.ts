@@ -9,6 +9,7 @@ import type { Writer } from './db/writer';
 import type { FailureLimiter } from './http/failure-limiter';
 import type { MembersRepository } from './members/members.repository';
 import type { OrdersRepository } from './orders/orders.repository';
+import type { ChargesReport } from './payments/charges';
 import type { PaymentsService } from './payments/payments.service';
 import type { FaultInjector } from './qos/fault-injector';
 import type { QosMonitor } from './qos/qos-monitor';
@@ -30,6 +31,8 @@ export interface HqContext {
   members: MembersRepository;
   orders: OrdersRepository;
   payments: PaymentsService;
+  /** The card acquirer's movements of money, read from the same gateway PaymentsService uses. */
+  charges: ChargesReport;
   feed: FeedRepository;
   notifier: FeedNotifier;
   push: PushService;

@@ -23,6 +23,8 @@ import { OrdersRepository } from './orders/orders.repository';
 import { orderRoutes } from './orders/orders.routes';
 import { DatabaseLedger } from './payments/acquirer-ledger';
 import { CardSimulator } from './payments/card-simulator';
+import { ChargesReport } from './payments/charges';
+import { chargeRoutes } from './payments/charges.routes';
 import type { CardGateway } from './payments/gateway';
 import { PaymentsService } from './payments/payments.service';
 import { paymentRoutes } from './payments/payments.routes';
@@ -79,6 +81,8 @@ export async function buildServer(options: HqOptions): Promise<HqApp> {
   const registers = new RegistersRepository(database.read, writer);
   const faults = new FaultInjector();
   const retention = { ...DEFAULT_RETENTION, ...options.retention };
+  // One gateway for paying and for reporting, so /admin/charges shows what PaymentsService moved.
+  const gateway = options.gateway ?? new CardSimulator({ ledger: new DatabaseLedger(database.read, writer) });
   const ctx: HqContext = {
     database,
     writer,
@@ -89,7 +93,8 @@ export async function buildServer(options: HqOptions): Promise<HqApp> {
     catalog: new CatalogRepository(database.read, writer),
     members: new MembersRepository(database.read, writer),
     orders: new OrdersRepository(database.read),
-    payments: new PaymentsService(database.read, writer, { gateway: options.gateway ?? new CardSimulator({ ledger: new DatabaseLedger(database.read, writer) }), timeoutMs: options.gatewayTimeoutMs ?? 10_000, abandonedAfterMs: options.cardVoidAfterMs ?? 24 * 3_600_000 }, log),
+    payments: new PaymentsService(database.read, writer, { gateway, timeoutMs: options.gatewayTimeoutMs ?? 10_000, abandonedAfterMs: options.cardVoidAfterMs ?? 24 * 3_600_000 }, log),
+    charges: new ChargesReport(gateway, database.read),
     feed: new FeedRepository(database.read, writer),
     push: new PushService(writer),
     faults,
@@ -140,6 +145,7 @@ export async function buildServer(options: HqOptions): Promise<HqApp> {
   memberRoutes(app, ctx);
   orderRoutes(app, ctx);
   paymentRoutes(app, ctx);
+  chargeRoutes(app, ctx);
 
   const timers: NodeJS.Timeout[] = [];
   if ((options.pruneEveryMs ?? 60_000) > 0) {

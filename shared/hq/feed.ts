@@ -48,6 +48,23 @@ export const OrderSchema = z.object({
 });
 export type Order = z.infer<typeof OrderSchema>;
 
+/**
+ * A payment of an order as `GET /orders/search` shows it: `amount` in minor units (negative on a refund),
+ * cash at what the sale kept. `status`: cash and points as recorded; a card paid online, its
+ * authorisation's status (`approved`, or `voided`); a card taken offline, its settlement's.
+ */
+export const OrderPaymentSchema = z.object({
+  tender: z.enum(['cash', 'card', 'points']),
+  amount: z.number().int(),
+  last4: z.string().optional(),
+  status: z.enum(['approved', 'declined', 'stored', 'pending', 'settling', 'settled', 'voided', 'reserved']),
+});
+export type OrderPayment = z.infer<typeof OrderPaymentSchema>;
+
+/** An order found by `GET /orders/search`, with its payments in the order they were taken (the feed's orders have none). */
+export const OrderWithPaymentsSchema = OrderSchema.extend({ payments: z.array(OrderPaymentSchema) });
+export type OrderWithPayments = z.infer<typeof OrderWithPaymentsSchema>;
+
 export const CardSettlementSchema = z.object({
   id: z.string(),
   orderId: z.string(),

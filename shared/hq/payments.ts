@@ -87,3 +87,28 @@ export const PaymentOutcomeSchema = z.object({
   last4: z.string().nullable(),
 });
 export type PaymentOutcome = z.infer<typeof PaymentOutcomeSchema>;
+
+/** `GET /admin/charges`: both filters optional; `orderNumber` is a sale or refund number as printed. */
+export const ChargesQuerySchema = z
+  .object({
+    last4: z.string().regex(/^\d{4}$/, 'must be the last 4 digits of the card').optional(),
+    orderNumber: z.string().min(1).max(64).optional(),
+  })
+  .strict();
+export type ChargesQuery = z.infer<typeof ChargesQuerySchema>;
+
+/**
+ * One movement of money at the card acquirer: `amount` positive in minor units, its direction is its kind.
+ * `orderNumber`: the HQ order one of whose payments is this movement's reference; null while none is.
+ */
+export const ChargeSchema = z.object({
+  kind: z.enum(['charge', 'refund', 'void']),
+  amount: z.number().int().positive(),
+  last4: z.string(),
+  orderNumber: z.string().nullable(),
+  at: z.string(),
+});
+export type Charge = z.infer<typeof ChargeSchema>;
+
+export const ChargesResponseSchema = z.object({ charges: z.array(ChargeSchema) });
+export type ChargesResponse = z.infer<typeof ChargesResponseSchema>;

@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import type { Order } from '../../../shared/hq/feed';
+import type { Order, OrderPayment, OrderWithPayments } from '../../../shared/hq/feed';
 import type { OrderLine } from '../../../shared/hq/ops';
 import type { HqSchema, OrdersTable } from '../db/schema';
 
@@ -39,7 +39,7 @@ export class OrdersRepository {
   constructor(private readonly read: Kysely<HqSchema>) {}
 
   /** Orders across registers and stores, newest `createdAt` first. Every filter is optional; `amount` matches the total's absolute value. */
-  async search(filter: OrderSearchFilter): Promise<Order[]> {
+  async search(filter: OrderSearchFilter): Promise<OrderWithPayments[]> {
     let query = this.read.selectFrom('orders').selectAll();
     if (filter.number !== undefined) query = query.where('number', '=', filter.number);
     if (filter.registerId !== undefined) query = query.where('register_id', '=', filter.registerId);
@@ -58,7 +58,37 @@ export class OrdersRepository {
       query = query.where((eb) => eb.exists(eb.selectFrom('payments').select('payments.id').whereRef('payments.order_id', '=', 'orders.id').where('payments.tender', '=', tender)));
     }
     const rows = await query.orderBy('created_at', 'desc').orderBy('id', 'desc').limit(filter.limit).execute();
-    return rows.map(orderFromRow);
+    const payments = await this.paymentsOf(rows.map((r) => r.id));
+    return rows.map((row) => ({ ...orderFromRow(row), payments: payments.get(row.id) ?? [] }));
+  }
+
+  /** The payments of these orders in one query, each in the order taken; a card's last4 and status come from its authorisation or offline settlement. */
+  private async paymentsOf(orderIds: readonly string[]): Promise<Map<string, OrderPayment[]>> {
+    const byOrder = new Map<string, OrderPayment[]>();
+    if (orderIds.length === 0) return byOrder;
+    const rows = await this.read
+      .selectFrom('payments')
+      .leftJoin('card_authorizations as live', 'live.payment_id', 'payments.id')
+      .leftJoin('offline_card_payments as offline', 'offline.id', 'payments.id')
+      .select(['payments.order_id', 'payments.tender', 'payments.amount', 'payments.status', 'live.last4 as live_last4', 'live.status as live_status', 'offline.last4 as offline_last4', 'offline.status as offline_status'])
+      .where('payments.order_id', 'in', [...orderIds])
+      .orderBy('payments.created_at')
+      .orderBy('payments.id')
+      .execute();
+    for (const row of rows) {
+      const tender = row.tender as OrderPayment['tender'];
+      const payment: OrderPayment = { tender, amount: Number(row.amount), status: row.status as OrderPayment['status'] };
+      if (tender === 'card') {
+        // What HQ knows of the card money is newer than the status the register recorded when it took it.
+        payment.status = row.live_status ?? row.offline_status ?? payment.status;
+        const last4 = row.live_last4 ?? row.offline_last4;
+        if (last4) payment.last4 = last4;
+      }
+      const list = byOrder.get(row.order_id);
+      if (list) list.push(payment);
+      else byOrder.set(row.order_id, [payment]);
+    }
+    return byOrder;
   }
 
   async count(): Promise<number> {

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { HqErrorSchema } from '../../../shared/hq/common';
-import { OrderSchema } from '../../../shared/hq/feed';
+import { OrderWithPaymentsSchema } from '../../../shared/hq/feed';
 import type { HqApp, HqContext } from '../context';
 import { MAX_SEARCH_LIMIT } from './orders.repository';
 
@@ -10,7 +10,7 @@ export function orderRoutes(app: HqApp, ctx: HqContext): void {
     {
       onRequest: ctx.guards.registerOrAdmin,
       schema: {
-        summary: 'Orders across registers and stores, newest createdAt first (admin or register). number matches the sale number exactly; id, originalOrderId (refunds of an order), kind, memberId, from/to (createdAt, ISO 8601), amount (the total, sign ignored) and tender narrow it; limit 1..10000, default 100.',
+        summary: 'Orders across registers and stores, newest createdAt first (admin or register). number matches the sale number exactly; id, originalOrderId (refunds of an order), kind, memberId, from/to (createdAt, ISO 8601), amount (the total, sign ignored) and tender narrow it; limit 1..10000, default 100. Each order lists its payments in the order taken: tender, amount (minor units, adding up to the total), last4 of a card, and status (for a card, that of its authorisation or offline settlement).',
         tags: ['orders'],
         querystring: z
           .object({
@@ -32,7 +32,7 @@ export function orderRoutes(app: HqApp, ctx: HqContext): void {
               .default(100),
           })
           .strict(),
-        response: { 200: z.object({ orders: z.array(OrderSchema) }), 400: HqErrorSchema, 401: HqErrorSchema },
+        response: { 200: z.object({ orders: z.array(OrderWithPaymentsSchema) }), 400: HqErrorSchema, 401: HqErrorSchema },
       },
     },
     async (request) => ({ orders: await ctx.orders.search(request.query) }),
