@@ -7,12 +7,19 @@
  * the same data. Once every register has completed its share, the links are restored, each register
  * drains, and the registers' databases are compared with HQ:
  *
- *   sent / applied / lost / duplicated  —  must be N / N / 0 / 0 (exit 1 otherwise)
+ *   sent / applied / lost / duplicated / money-mismatch  —  must be N / N / 0 / 0 / 0 (exit 1 otherwise)
  *
  * sent: sales completed in the registers' databases; applied: of those, on HQ; lost: completed (or
- * reported completed) but not on HQ; duplicated: extra copies on HQ and orders no register completed.
+ * reported completed) but not on HQ; duplicated: extra copies on HQ and orders no register completed;
+ * money-mismatch: orders whose payments do not add up to their total, or whose card tender differs from
+ * what the card acquirer moved for them (charges − refunds − voids), plus money moved for no sale.
  *
- *   npm run sync:check [-- --sales 10000 --registers 4 --seed 7 --limit-minutes 20]
+ * A share of the sales (--card-share, default 0.3) pays by card: authorised live, or stored while the
+ * till is offline; a card payment whose answer a cut swallowed is looked up, retried, stored under the
+ * same id or given up for cash. Kills also land between a card attempt and its request, and between
+ * HQ's approval and the register recording it.
+ *
+ *   npm run sync:check [-- --sales 10000 --registers 4 --seed 7 --limit-minutes 20 --card-share 0.3]
  *
  * It takes a few minutes (CI runs the quick crash and cut tests in electron/sync instead).
  */
@@ -22,7 +29,9 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { startFaultProxy, type FaultMode, type FaultProxy } from '../e2e/support/fault-proxy';
 import { startHq } from '../e2e/support/hq-server';
+import { reconcileMoney } from '../electron/sync/testing/money';
 import {
+  CARD_KILL_POINTS,
   KILL_POINTS,
   drainRegister,
   hqOrderCounts,
@@ -42,6 +51,7 @@ const { values } = parseArgs({
     registers: { type: 'string', default: '4' },
     seed: { type: 'string' },
     'limit-minutes': { type: 'string', default: '20' },
+    'card-share': { type: 'string', default: '0.3' },
   },
 });
 const SALES = Number(values.sales);
@@ -53,6 +63,11 @@ if (!Number.isInteger(SALES) || SALES < 1 || !Number.isInteger(REGISTERS) || REG
   process.exit(2);
 }
 const QUOTA = SALES / REGISTERS;
+const CARD_SHARE = Number(values['card-share']);
+if (!(CARD_SHARE >= 0 && CARD_SHARE <= 1)) {
+  console.error(`--card-share is a fraction from 0 to 1; got ${values['card-share']}`);
+  process.exit(2);
+}
 const FAULTS: FaultMode[] = ['drop', 'refuse', 'stall', 'lose-reply'];
 
 interface Till {
@@ -65,6 +80,7 @@ interface Till {
   cuts: Record<string, number>;
   duplicateAcks: number;
   offline: number;
+  cards: Record<string, number>;
   current: RegisterProcess | null;
   done: boolean;
 }
@@ -82,7 +98,7 @@ try {
     const dataDir = path.join(root, `register-${index + 1}`);
     writeSettings(dataDir);
     const proxy = await startFaultProxy({ target: { host: '127.0.0.1', port: hqPort }, stallLimitMs: 2000 });
-    tills.push({ index, dataDir, proxy, reported: [], kills: 0, runs: 0, cuts: {}, duplicateAcks: 0, offline: 0, current: null, done: false });
+    tills.push({ index, dataDir, proxy, reported: [], kills: 0, runs: 0, cuts: {}, duplicateAcks: 0, offline: 0, cards: {}, current: null, done: false });
   }
   console.log(`sync check: ${SALES} sales across ${REGISTERS} registers (${QUOTA} each), HQ at ${hq.url}, seed ${SEED}, data in ${root}`);
 
@@ -100,12 +116,18 @@ try {
   // Every register has its share: links restored, each drains what is left.
   for (const till of tills) await till.proxy.set('pass');
   for (const till of tills) {
-    const drained = await drainRegister({ dataDir: till.dataDir, hqUrl: till.proxy.url }, { limitMs: 120_000 });
+    const drained = await drainRegister({ dataDir: till.dataDir, hqUrl: till.proxy.url, finishOpenSale: true }, { limitMs: 120_000 });
     if (drained.pending > 0 || drained.deadLetters > 0) console.log(`  register ${till.index + 1}: ${drained.pending} pending, ${drained.deadLetters} dead letters after draining`);
   }
 
   const books = tills.map((till) => ({ book: readRegisterBook(till.dataDir), reported: till.reported }));
   const result = reconcile(books, await hqOrderCounts(hq));
+  // HQ settles stored card payments after each upload: give it a moment to finish before counting money.
+  let money = await reconcileMoney(hq);
+  for (let i = 0; i < 60 && money.problems.length > 0; i++) {
+    await sleep(500);
+    money = await reconcileMoney(hq);
+  }
   const seconds = Math.round((Date.now() - started) / 1000);
   console.log('');
   console.log('register  completed  reported  runs  SIGKILLs  link cuts                                   offline  duplicate acks');
@@ -116,10 +138,16 @@ try {
     );
   }
   console.log('');
-  console.log(`sent / applied / lost / duplicated: ${result.sent} / ${result.applied} / ${result.lost} / ${result.duplicated}   (${seconds} s, seed ${SEED})`);
-  for (const problem of result.problems) console.log(`  problem: ${problem}`);
-  failed = result.sent !== SALES || result.applied !== SALES || result.lost !== 0 || result.duplicated !== 0 || result.problems.length > 0;
-  console.log(failed ? `FAILED: expected ${SALES} / ${SALES} / 0 / 0` : `OK: every completed sale is on HQ exactly once, and HQ has nothing else`);
+  const cards = tills.reduce<Record<string, number>>((all, t) => {
+    for (const [k, v] of Object.entries(t.cards)) all[k] = (all[k] ?? 0) + v;
+    return all;
+  }, {});
+  console.log(`card payments: ${JSON.stringify(cards)}; ${money.cardOrders} orders with card money; over-charged ${money.overCharged}, under-charged ${money.underCharged} (minor units); ${money.declinedStored} stored payments declined at settlement`);
+  console.log(`sent / applied / lost / duplicated / money-mismatch: ${result.sent} / ${result.applied} / ${result.lost} / ${result.duplicated} / ${money.mismatched}   (${seconds} s, seed ${SEED})`);
+  for (const problem of [...result.problems, ...money.problems.slice(0, 20)]) console.log(`  problem: ${problem}`);
+  failed =
+    result.sent !== SALES || result.applied !== SALES || result.lost !== 0 || result.duplicated !== 0 || result.problems.length > 0 || money.mismatched !== 0 || money.problems.length > 0;
+  console.log(failed ? `FAILED: expected ${SALES} / ${SALES} / 0 / 0 / 0` : `OK: every completed sale is on HQ exactly once with its money, and HQ has nothing else`);
 } catch (error) {
   console.error(`sync check could not finish: ${(error as Error).stack ?? String(error)}`);
   failed = true;
@@ -141,7 +169,8 @@ async function sell(till: Till): Promise<void> {
     if (Date.now() > deadline) throw new Error(`register ${till.index + 1} did not complete ${QUOTA} sales within the time limit`);
     // Half the runs die at an exact point of the sync path, half after a random time; some are let run longer.
     const exact = random() < 0.5;
-    const point = KILL_POINTS[Math.floor(random() * KILL_POINTS.length)]!;
+    const points = CARD_SHARE > 0 ? [...KILL_POINTS, ...CARD_KILL_POINTS] : KILL_POINTS;
+    const point = points[Math.floor(random() * points.length)]!;
     const config: ChildConfig = {
       dataDir: till.dataDir,
       hqUrl: till.proxy.url,
@@ -150,6 +179,7 @@ async function sell(till: Till): Promise<void> {
       marks: true,
       pauseMs: 10,
       seed: SEED + till.index * 1000 + till.runs,
+      ...(CARD_SHARE > 0 ? { cards: { share: CARD_SHARE } } : {}),
       ...(exact ? { killAt: { point, nth: point === 'write' || point === 'committed' ? 1 + Math.floor(random() * 300) : 1 + Math.floor(random() * 10), delayMs: Math.floor(random() * 5) } } : {}),
     };
     const child = startRegister(config);
@@ -162,6 +192,7 @@ async function sell(till: Till): Promise<void> {
     till.reported.push(...child.sales);
     till.duplicateAcks += child.acks().duplicate;
     till.offline += child.offlinePeriods();
+    for (const [k, v] of Object.entries(child.cardOutcomes())) till.cards[k] = (till.cards[k] ?? 0) + v;
     if (exit.signal === 'SIGKILL') till.kills++;
     else if (exit.code !== 0) throw new Error(`register ${till.index + 1} failed (exit ${exit.code ?? exit.signal}):\n${child.stderr()}`);
   }

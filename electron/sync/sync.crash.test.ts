@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startHq, type RunningHq } from '../../e2e/support/hq-server';
 import { makeTempDir } from '../test/factories';
+import { reconcileMoney } from './testing/money';
 import {
   drainRegister,
   hqOrderCounts,
@@ -11,6 +12,7 @@ import {
   startRegister,
   writeSettings,
   KILL_POINTS,
+  CARD_KILL_POINTS,
   type ChildConfig,
   type ChildExit,
   type KillPoint,
@@ -24,9 +26,11 @@ import {
  * push on the wire, with HQ's answer in hand, inside and after the settle transaction) or after a random
  * time — and started again on the same data folder. At the end it drains, and the register's database
  * is compared with HQ: every completed sale is on HQ exactly once, HQ has nothing else, and every sale the
- * register reported as completed is in its database.
+ * register reported as completed is in its database. Half the sales pay by card, and kills also land at
+ * each point of a card payment: its attempt recorded before the request, HQ's approval not yet recorded,
+ * the sale committed. Each sale's money is reconciled with the card acquirer's ledger.
  *
- * Quick mode (CI, `npm test`): 12 kills, 2 at each exact point. Full mode: SYNC_PROOF=full, 60 kills (48
+ * Quick mode (CI, `npm test`): 16 kills, 2 at each exact point. Full mode: SYNC_PROOF=full, 76 kills (64
  * at exact points, 12 after a random time). SYNC_PROOF_SEED replays a run.
  */
 
@@ -44,10 +48,10 @@ function plan(random: () => number): Kill[] {
   const perPoint = FULL ? 8 : 2;
   const timed = FULL ? 12 : 0;
   const kills: Kill[] = [];
-  for (const point of KILL_POINTS) {
+  for (const point of [...KILL_POINTS, ...CARD_KILL_POINTS]) {
     for (let i = 0; i < perPoint; i++) {
       // Sales come every few ms and drains every ~250 ms: the nth sale, or one of the first drains.
-      const nth = point === 'write' || point === 'committed' ? 1 + Math.floor(random() * 40) : 1 + Math.floor(random() * 3);
+      const nth = point === 'write' || point === 'committed' ? 1 + Math.floor(random() * 40) : point.startsWith('card-') ? 1 + Math.floor(random() * 10) : 1 + Math.floor(random() * 3);
       // send: at once (the request has not left) or a few ms later (HQ may be applying it, or have answered).
       kills.push({ at: { point, nth, ...(point === 'send' ? { delayMs: i % 2 === 0 ? 0 : 1 + Math.floor(random() * 4) } : {}) } });
     }
@@ -75,14 +79,14 @@ afterAll(async () => {
   data?.cleanup();
 });
 
-describe(`a register killed with SIGKILL ${FULL ? 60 : 12} times while selling and syncing (seed ${SEED})`, () => {
+describe(`a register killed with SIGKILL ${(FULL ? 8 : 2) * (KILL_POINTS.length + CARD_KILL_POINTS.length) + (FULL ? 12 : 0)} times while selling and syncing (seed ${SEED})`, () => {
   it('uploads every completed sale exactly once, and nothing else', { timeout: FULL ? 600_000 : 90_000 }, async () => {
     const random = seeded(SEED);
     const kills = plan(random);
     const reported: string[] = [];
     const landed: { kill: Kill; mark: KillPoint | null; syncMark: KillPoint | null; byParent: boolean; exit: ChildExit }[] = [];
     const acks = { applied: 0, duplicate: 0, rejected: 0 };
-    const base: Omit<ChildConfig, 'mode'> = { dataDir: data.dir, hqUrl: hq.url, marks: true, pauseMs: 15 };
+    const base: Omit<ChildConfig, 'mode'> = { dataDir: data.dir, hqUrl: hq.url, marks: true, pauseMs: 15, cards: { share: 0.5 } };
 
     for (const [i, kill] of kills.entries()) {
       const child: RegisterProcess = startRegister({ ...base, mode: 'sell', seed: SEED + i, ...('point' in kill.at ? { killAt: kill.at } : {}) });
@@ -100,13 +104,15 @@ describe(`a register killed with SIGKILL ${FULL ? 60 : 12} times while selling a
       for (const key of ['applied', 'duplicate', 'rejected'] as const) acks[key] += child.acks()[key];
     }
 
-    const drained = await drainRegister(base);
+    const drained = await drainRegister({ ...base, finishOpenSale: true });
     const book = readRegisterBook(data.dir);
     const result = reconcile([{ book, reported }], await hqOrderCounts(hq));
+    let money = await reconcileMoney(hq);
+    for (let i = 0; i < 40 && money.problems.length > 0; i++) money = await new Promise((resolve) => setTimeout(() => resolve(reconcileMoney(hq)), 500));
 
     // Where the kills landed. Exact: the child died by its own hand at its kill point (a send kill a few ms
     // late counts where the push had got to: on the wire, or answered). Timed: at the last point passed.
-    const byPhase: Record<string, number> = { write: 0, send: 0, ack: 0, delete: 0, start: 0 };
+    const byPhase: Record<string, number> = { write: 0, send: 0, ack: 0, delete: 0, card: 0, start: 0 };
     let exact = 0;
     for (const { kill, mark, syncMark, byParent } of landed) {
       const point = 'point' in kill.at && !byParent ? kill.at.point : null;
@@ -116,8 +122,12 @@ describe(`a register killed with SIGKILL ${FULL ? 60 : 12} times while selling a
     console.info(
       `crash injection (seed ${SEED}): ${kills.length} kills, by phase ${JSON.stringify(byPhase)}, ${exact} at an exact point, ${landed.filter((l) => l.byParent).length} timed; ` +
         `${result.sent} sales completed (${reported.length} reported, ${result.unreported} committed but not reported), ` +
-        `on HQ ${result.applied} once, lost ${result.lost}, duplicated ${result.duplicated}; push answers: ${acks.applied} applied, ${acks.duplicate} duplicate acks`,
+        `on HQ ${result.applied} once, lost ${result.lost}, duplicated ${result.duplicated}; push answers: ${acks.applied} applied, ${acks.duplicate} duplicate acks; ` +
+        `sent / applied / lost / duplicated / money-mismatch: ${result.sent} / ${result.applied} / ${result.lost} / ${result.duplicated} / ${money.mismatched} (${money.cardOrders} orders with card money)`,
     );
+    expect(money.problems).toEqual([]);
+    expect(money).toMatchObject({ mismatched: 0, overCharged: 0, underCharged: 0 });
+    expect(money.cardOrders).toBeGreaterThan(0);
 
     expect(drained).toEqual({ pending: 0, deadLetters: 0 });
     expect(result.problems).toEqual([]);
@@ -126,7 +136,7 @@ describe(`a register killed with SIGKILL ${FULL ? 60 : 12} times while selling a
     expect(reported.length).toBeGreaterThan(kills.length);
     // Every phase of the sync path was hit (a kill point not reached within 10 s is killed by the parent
     // instead; that may happen, but not for most).
-    for (const phase of ['write', 'send', 'ack', 'delete']) expect(byPhase[phase], `kills in ${phase}`).toBeGreaterThanOrEqual(1);
+    for (const phase of ['write', 'send', 'ack', 'delete', 'card']) expect(byPhase[phase], `kills in ${phase}`).toBeGreaterThanOrEqual(1);
     expect(exact).toBeGreaterThanOrEqual(Math.ceil(kills.filter((k) => 'point' in k.at).length * 0.75));
     // Killed between HQ applying a push and the register settling it: the resend must have been answered as a duplicate.
     expect(acks.duplicate).toBeGreaterThan(0);

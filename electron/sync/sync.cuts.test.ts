@@ -3,6 +3,7 @@ import { startFaultProxy, type FaultMode, type FaultProxy } from '../../e2e/supp
 import { startHq, type RunningHq } from '../../e2e/support/hq-server';
 import { createRegisterLink, namespaceSupport } from '../../e2e/support/netns';
 import { makeTempDir } from '../test/factories';
+import { reconcileMoney } from './testing/money';
 import { hqOrderCounts, readRegisterBook, reconcile, seeded, sleep, startRegister, untilOnline, writeSettings, type RegisterProcess } from './testing/harness';
 
 /*
@@ -49,7 +50,13 @@ async function verify(dataDir: string, child: RegisterProcess, drained: { pendin
   expect(result).toMatchObject({ applied: result.sent, lost: 0, duplicated: 0, reportedNotInDb: [] });
   // No kill here: every completed sale was reported.
   expect(result.unreported).toBe(0);
-  return result;
+  // Money: each sale's payments add up, and the card acquirer moved exactly each sale's card tender.
+  let money = await reconcileMoney(hq, [book.registerId!]);
+  for (let i = 0; i < 40 && money.problems.length > 0; i++) money = await new Promise((resolve) => setTimeout(() => resolve(reconcileMoney(hq, [book.registerId!])), 500));
+  expect(money.problems).toEqual([]);
+  expect(money).toMatchObject({ mismatched: 0, overCharged: 0, underCharged: 0 });
+  expect(money.cardOrders).toBeGreaterThan(0);
+  return { ...result, moneyMismatch: money.mismatched, cardOrders: money.cardOrders };
 }
 
 describe(`a register whose link to HQ is cut and restored while it sells (seed ${SEED})`, () => {
@@ -62,7 +69,7 @@ describe(`a register whose link to HQ is cut and restored while it sells (seed $
     cleanups.push(data.cleanup);
     writeSettings(data.dir);
     // HQ's order search shows at most 10,000 orders of a register: a long run stops selling before that.
-    const child = startRegister({ dataDir: data.dir, hqUrl: proxy.url, mode: 'sell', marks: true, pauseMs: FULL ? 40 : 15, quota: 9_500, holdAfterQuota: true, seed: SEED, drainLimitMs: 30_000 });
+    const child = startRegister({ dataDir: data.dir, hqUrl: proxy.url, mode: 'sell', marks: true, pauseMs: FULL ? 40 : 15, quota: 9_500, holdAfterQuota: true, seed: SEED, drainLimitMs: 30_000, cards: { share: 0.3 } });
     cleanups.push(() => child.kill());
     await ready(child);
 
@@ -98,7 +105,7 @@ describe(`a register whose link to HQ is cut and restored while it sells (seed $
     console.info(
       `proxy cuts (seed ${SEED}): ${cuts} cuts (${FAULTS.map((m) => `${m} ×${schedule.filter((s) => s.mode === m).length}`).join(', ')}), ` +
         `${Math.round(schedule.reduce((sum, s) => sum + s.ms, 0) / 1000)} s cut in all, ${metOnline} met the till online, the till offline ${child.offlinePeriods()} times; connections ${JSON.stringify(stats)}; ` +
-        `${result.sent} sales, on HQ ${result.applied} once, lost ${result.lost}, duplicated ${result.duplicated}; ` +
+        `${result.sent} sales, on HQ ${result.applied} once, lost ${result.lost}, duplicated ${result.duplicated}, money-mismatch ${result.moneyMismatch} (${result.cardOrders} with card money); ` +
         `${child.failedPushes()} pushes without an answer (${lostAnswers} answers lost after HQ applied while online), push answers: ${child.acks().applied} applied, ${child.acks().duplicate} duplicate acks`,
     );
     expect(child.sales.length).toBeGreaterThan(cuts);
@@ -123,7 +130,7 @@ describe(`a register whose link to HQ is cut and restored while it sells (seed $
     cleanups.push(data.cleanup);
     writeSettings(data.dir);
     const child = startRegister(
-      { dataDir: data.dir, hqUrl: gateway.url, mode: 'sell', marks: true, pauseMs: FULL ? 40 : 15, quota: 9_500, holdAfterQuota: true, seed: SEED + 1, drainLimitMs: 45_000 },
+      { dataDir: data.dir, hqUrl: gateway.url, mode: 'sell', marks: true, pauseMs: FULL ? 40 : 15, quota: 9_500, holdAfterQuota: true, seed: SEED + 1, drainLimitMs: 45_000, cards: { share: 0.3 } },
       { prefix: link.prefix },
     );
     cleanups.push(() => child.kill());
@@ -143,7 +150,7 @@ describe(`a register whose link to HQ is cut and restored while it sells (seed $
     const drained = await child.stop();
     const result = await verify(data.dir, child, drained);
     console.info(
-      `veth link cuts (seed ${SEED + 1}): ${cuts} cuts, ${metOnline} met the till online, the till offline ${child.offlinePeriods()} times, ${child.failedPushes()} pushes without an answer; ${result.sent} sales, on HQ ${result.applied} once, lost ${result.lost}, duplicated ${result.duplicated}; ` +
+      `veth link cuts (seed ${SEED + 1}): ${cuts} cuts, ${metOnline} met the till online, the till offline ${child.offlinePeriods()} times, ${child.failedPushes()} pushes without an answer; ${result.sent} sales, on HQ ${result.applied} once, lost ${result.lost}, duplicated ${result.duplicated}, money-mismatch ${result.moneyMismatch} (${result.cardOrders} with card money); ` +
         `push answers: ${child.acks().applied} applied, ${child.acks().duplicate} duplicate acks`,
     );
     expect(child.sales.length).toBeGreaterThan(cuts);

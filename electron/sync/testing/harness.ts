@@ -12,7 +12,16 @@ import { seededRandom } from '../../../shared/seeded-random';
 
 /** Where register-child.ts can kill itself (see there). */
 export const KILL_POINTS = ['write', 'committed', 'send', 'ack', 'delete', 'deleted'] as const;
-export type KillPoint = (typeof KILL_POINTS)[number];
+/** The points of a card payment: its attempt recorded before the request, and HQ's approval before the register recorded it. */
+export const CARD_KILL_POINTS = ['card-sent', 'card-approved'] as const;
+export type KillPoint = (typeof KILL_POINTS)[number] | (typeof CARD_KILL_POINTS)[number];
+
+/** Card sales in the child's mix: `share` of the sales pay by card; an unanswered card payment is retried, stored or paid in cash. */
+export interface CardMix {
+  share: number;
+  /** What the cashier does when a card payment gets no usable answer (picked at random among these). */
+  onNoAnswer?: ('retry' | 'store' | 'cash')[];
+}
 
 export interface ChildConfig {
   dataDir: string;
@@ -33,6 +42,9 @@ export interface ChildConfig {
   drainLimitMs?: number;
   seed?: number;
   logLevel?: string;
+  cards?: CardMix;
+  /** Drain mode: first finish a sale a kill left open (cash if a payment was taken, else void), as at the end of a shift. */
+  finishOpenSale?: boolean;
 }
 
 export const REPO_ROOT = path.resolve(import.meta.dirname, '..', '..', '..');
@@ -66,6 +78,8 @@ export interface RegisterProcess {
   lastMark(): KillPoint | null;
   /** The last point of the upload path (send, ack, delete, deleted) it passed, or null. */
   lastSyncMark(): KillPoint | null;
+  /** Card payments by how they ended: approved online, stored for later, given up for cash, retried. */
+  cardOutcomes(): Record<string, number>;
   /** Push answers the child saw: operations applied and acknowledged as duplicates. */
   acks(): { applied: number; duplicate: number; rejected: number };
   drained(): { pending: number; deadLetters: number } | null;
@@ -97,6 +111,7 @@ export function startRegister(config: ChildConfig, options: SpawnOptions = {}): 
   });
   const sales: string[] = [];
   const acks = { applied: 0, duplicate: 0, rejected: 0 };
+  const cardOutcomes: Record<string, number> = {};
   let mark: KillPoint | null = null;
   let syncMark: KillPoint | null = null;
   let drained: { pending: number; deadLetters: number } | null = null;
@@ -122,7 +137,7 @@ export function startRegister(config: ChildConfig, options: SpawnOptions = {}): 
       if (kind === 'sale') sales.push(rest[0]!);
       else if (kind === 'mark') {
         mark = rest[0] as KillPoint;
-        if (mark !== 'write' && mark !== 'committed') syncMark = mark;
+        if (mark !== 'write' && mark !== 'committed' && !mark.startsWith('card-')) syncMark = mark;
       }
       else if (kind === 'acked') {
         acks.applied += Number(rest[0]);
@@ -130,6 +145,7 @@ export function startRegister(config: ChildConfig, options: SpawnOptions = {}): 
         acks.rejected += Number(rest[2]);
       } else if (kind === 'ready') resolveReady({ registerCode: rest[0]!, completed: Number(rest[1]) });
       else if (kind === 'pushfail') pushFailures++;
+      else if (kind === 'card') cardOutcomes[rest[0]!] = (cardOutcomes[rest[0]!] ?? 0) + 1;
       else if (kind === 'conn') {
         connectivity = rest[0] === 'offline' ? 'offline' : 'online';
         if (connectivity === 'offline') offline++;
@@ -148,6 +164,7 @@ export function startRegister(config: ChildConfig, options: SpawnOptions = {}): 
     lastMark: () => mark,
     lastSyncMark: () => syncMark,
     acks: () => ({ ...acks }),
+    cardOutcomes: () => ({ ...cardOutcomes }),
     drained: () => drained,
     offlinePeriods: () => offline,
     failedPushes: () => pushFailures,
@@ -277,8 +294,11 @@ export function reconcile(registers: { book: RegisterBook; reported: Iterable<st
 }
 
 /** Which part of the sync path a kill point belongs to. */
-export function phaseOf(point: KillPoint | null): 'write' | 'send' | 'ack' | 'delete' | 'start' {
+export function phaseOf(point: KillPoint | null): 'write' | 'send' | 'ack' | 'delete' | 'card' | 'start' {
   switch (point) {
+    case 'card-sent':
+    case 'card-approved':
+      return 'card';
     case 'write':
     case 'committed':
       return 'write';

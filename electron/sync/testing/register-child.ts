@@ -25,6 +25,12 @@
  *   ack        HQ answered the push, before the register settled its answer
  *   delete     inside the settle transaction, after the acknowledged operations were deleted, before commit
  *   deleted    after the settle transaction committed (the drain lease is still held)
+ *   card-sent      a card attempt is recorded, its authorisation not yet sent
+ *   card-approved  HQ approved a card payment, the register has not recorded it yet
+ *
+ * With `cards`, a share of the sales pay by card (4242…, or stored while offline); a card payment that
+ * gets no usable answer is retried, stored under the same id, or given up for cash. Each ends in a line
+ * `card <approved|stored|cash|retried|declined>`.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -32,6 +38,10 @@ import Database from 'better-sqlite3';
 import demoCatalog from '../../../shared/demo/catalog.json' with { type: 'json' };
 import { createKassaCore, DATABASE_FILE } from '../../core/kassa-core';
 import { createLogger, silentLogger } from '../../core/logger';
+import { KassaError } from '../../../shared/errors';
+import { TEST_CARDS } from '../../../shared/hq/payments';
+import { HqCardTerminal } from '../../modules/checkout/card-terminal';
+import { SaleRepository } from '../../modules/checkout/sale.repository';
 import { Drainer } from '../drainer';
 import { HqSyncTransport } from '../hq-transport';
 import { Outbox } from '../outbox';
@@ -98,6 +108,17 @@ HqSyncTransport.prototype.push = async function (this: HqSyncTransport, ...args:
   reached('ack');
   return results;
 };
+const recordAttempt = SaleRepository.prototype.recordCardAttempt;
+SaleRepository.prototype.recordCardAttempt = function (this: SaleRepository, ...args: Parameters<typeof recordAttempt>) {
+  recordAttempt.apply(this, args);
+  reached('card-sent');
+};
+const authorizeCard = HqCardTerminal.prototype.authorize;
+HqCardTerminal.prototype.authorize = async function (this: HqCardTerminal, ...args: Parameters<typeof authorizeCard>) {
+  const answer = await authorizeCard.apply(this, args);
+  if (answer.status === 'approved') reached('card-approved');
+  return answer;
+};
 // renewLease() runs right after the settle transaction committed.
 const drainer = Drainer.prototype as unknown as { renewLease(): void };
 const renewLease = drainer.renewLease;
@@ -161,12 +182,14 @@ async function main(cfg: ChildConfig): Promise<void> {
     out(`ready ${registerCode} ${completed()}`);
     while (!stopping && (cfg.quota === undefined || completed() < cfg.quota)) {
       await call('cart.scan', { code: barcodes[Math.floor(random() * barcodes.length)] });
+      if (cfg.cards && random() < cfg.cards.share) await payByCard(core, cfg.cards.onNoAnswer ?? ['retry', 'store', 'cash'], random);
       const sale = core.sales.completeWithCash(null);
       out(`sale ${sale.number}`);
       await sleep(Math.floor(random() * (cfg.pauseMs ?? 20)));
     }
     while (cfg.holdAfterQuota && !stopping) await sleep(50);
   }
+  if (cfg.mode === 'drain' && cfg.finishOpenSale) await finishOpenSale(core, call);
   if (cfg.mode === 'drain' || stopping) {
     const end = Date.now() + (cfg.drainLimitMs ?? 60_000);
     for (;;) {
@@ -182,6 +205,47 @@ async function main(cfg: ChildConfig): Promise<void> {
   reader.close();
   core.close();
   out('done');
+}
+
+/**
+ * The end of the shift: a sale left open by a kill is finished as a cashier would, paid in cash if a
+ * payment was already taken, voided otherwise (an unanswered card attempt of it goes to HQ as abandoned).
+ */
+async function finishOpenSale(core: Awaited<ReturnType<typeof createKassaCore>>, call: <T>(channel: string, input?: unknown) => Promise<T>): Promise<void> {
+  await waitFor('a signed-in cashier', async () => (await core.dispatch('session.login', { pin: '1234' }, { host: 'web', trustedSender: true })).ok, 30_000);
+  const state = core.sales.state();
+  if (!state.saleId || state.due === 0) return;
+  if (state.payments.length > 0) {
+    const sale = core.sales.completeWithCash(null);
+    out(`sale ${sale.number}`);
+  } else await call('cart.void', { reason: 'end of the shift' });
+}
+
+/** Pays what remains by card as a cashier would: an unanswered payment is retried, stored or given up for cash. */
+async function payByCard(core: Awaited<ReturnType<typeof createKassaCore>>, choices: readonly ('retry' | 'store' | 'cash')[], random: () => number): Promise<void> {
+  const saleId = core.sales.state().saleId;
+  if (!saleId) return;
+  let storeAndForward = false;
+  for (let tries = 0; tries < 6; tries++) {
+    try {
+      const state = await core.sales.addCard(saleId, { cardNumber: TEST_CARDS.approved, ...(storeAndForward ? { storeAndForward: true } : {}) });
+      out(`card ${state.payments.some((p) => p.status === 'stored') ? 'stored' : 'approved'}`);
+      return;
+    } catch (error) {
+      const code = error instanceof KassaError ? error.code : 'INTERNAL';
+      if (code === 'CARD_NO_ANSWER' || code === 'CARD_TIMEOUT' || code === 'HQ_UNAVAILABLE') {
+        const choice = choices[Math.floor(random() * choices.length)]!;
+        if (choice === 'cash') break;
+        out('card retried');
+        storeAndForward = choice === 'store';
+        continue;
+      }
+      if (code === 'PAYMENT_DECLINED') out('card declined');
+      // Over the offline limit, not allowed, declined: the customer pays cash instead.
+      break;
+    }
+  }
+  out('card cash');
 }
 
 main(config).then(

@@ -4,6 +4,7 @@ import { TEST_CARDS } from '../../../shared/hq/payments';
 import type { SalePayload } from '../../../shared/hq/ops';
 import { describeEachStorage, enrolRegister, makeHq, type TestHq, type TestRegister } from '../test/harness';
 import { cardPaymentOps, makeOp, makeSale, push } from '../test/factories';
+import { CardSimulator } from './card-simulator';
 
 /**
  * Card money exactly once on HQ: one card attempt is one payment id, and whatever happens to its answer
@@ -76,6 +77,23 @@ describeEachStorage('card money exactly once', (kind) => {
     await hq.app.hq.payments.settlePending();
     expect(await hq.app.hq.payments.offlinePayment(paymentId)).toMatchObject({ status: 'settled' });
     expect(await netCharged()).toBe(850);
+  });
+
+  it('an attempt given up while HQ is still asking the acquirer is voided after the charge lands, never before it', async () => {
+    await hq.close();
+    const gateway = new CardSimulator({ latencyMs: 150 });
+    hq = await makeHq(kind, { gatewayTimeoutMs: 1000, gateway });
+    register = await enrolRegister(hq.app);
+    const orderId = uuidv4();
+    const paymentId = uuidv4();
+    const asking = authorize(paymentId, orderId, 640);
+    await new Promise((resolve) => setTimeout(resolve, 40));
+    await push(hq.app, register, [abandoned(paymentId, orderId, 640)]);
+    await hq.app.hq.payments.settlePending(); // nothing to void yet: the charge has not landed
+    expect((await asking).json().status).toBe('declined');
+    await hq.app.hq.payments.settlePending();
+    const moved = await gateway.movements();
+    expect(moved.map((m) => m.kind)).toEqual(['charge', 'void']);
   });
 
   it('the same attempt sent twice at once is charged once, and both callers get the one approval', async () => {

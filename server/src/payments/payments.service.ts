@@ -65,10 +65,19 @@ export class PaymentsService {
       );
     } catch (error) {
       const reason = error instanceof GatewayTimeoutError ? 'The card acquirer did not answer in time; HQ reversed the attempt.' : 'The card acquirer could not be reached; HQ reversed the attempt.';
-      await this.writer.transaction(({ trx, now }) =>
-        trx.updateTable('card_authorizations').set({ reason, void_requested_at: now }).where('payment_id', '=', request.paymentId).where('status', '=', 'pending').execute(),
+      // The call has ended (its signal aborted): reverse it now; if the acquirer cannot be reached, the voider tries again.
+      const reversed = await withGatewayTimeout(this.options.timeoutMs, (signal) => this.options.gateway.void({ reference: request.paymentId }, signal)).then(
+        (answer) => answer.status === 'approved',
+        () => false,
       );
-      void this.settlePending();
+      await this.writer.transaction(({ trx, now }) =>
+        trx
+          .updateTable('card_authorizations')
+          .set(reversed ? { reason, status: 'voided', void_requested_at: now, voided_at: now } : { reason, void_requested_at: now })
+          .where('payment_id', '=', request.paymentId)
+          .where('status', '=', 'pending')
+          .execute(),
+      );
       if (error instanceof GatewayTimeoutError) {
         throw new HqError(504, 'GATEWAY_TIMEOUT', 'The card acquirer did not answer in time; HQ is reversing the attempt, so the card is not charged by it. Try again or take another tender.');
       }
@@ -259,7 +268,9 @@ export class PaymentsService {
       .select(['payment_id'])
       .where('void_requested_at', 'is not', null)
       .where('voided_at', 'is', null)
-      .where('status', 'in', ['approved', 'pending'])
+      // A pending one is voided only once its authorisation has surely ended: voided sooner, the acquirer's
+      // charge could land after the void and stay.
+      .where((eb) => eb.or([eb('status', '=', 'approved'), eb.and([eb('status', '=', 'pending'), eb('created_at', '<', Date.now() - this.options.timeoutMs - 5_000)])]))
       .orderBy('void_requested_at')
       .limit(200)
       .execute();
