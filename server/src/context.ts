@@ -9,6 +9,7 @@ import type { Writer } from './db/writer';
 import type { FailureLimiter } from './http/failure-limiter';
 import type { MembersRepository } from './members/members.repository';
 import type { OrdersRepository } from './orders/orders.repository';
+import type { CardKey } from './payments/card-key';
 import type { PaymentsService } from './payments/payments.service';
 import type { FaultInjector } from './qos/fault-injector';
 import type { QosMonitor } from './qos/qos-monitor';
@@ -30,6 +31,8 @@ export interface HqContext {
   members: MembersRepository;
   orders: OrdersRepository;
   payments: PaymentsService;
+  /** HQ's key pair for sealed card numbers: registers get the public half at enrolment. */
+  cardKey: CardKey;
   feed: FeedRepository;
   notifier: FeedNotifier;
   push: PushService;

@@ -22,6 +22,7 @@ import { memberRoutes } from './members/members.routes';
 import { OrdersRepository } from './orders/orders.repository';
 import { orderRoutes } from './orders/orders.routes';
 import { DatabaseLedger } from './payments/acquirer-ledger';
+import { loadCardKey } from './payments/card-key';
 import { CardSimulator } from './payments/card-simulator';
 import type { CardGateway } from './payments/gateway';
 import { PaymentsService } from './payments/payments.service';
@@ -75,6 +76,7 @@ export async function buildServer(options: HqOptions): Promise<HqApp> {
   const notifier = new FeedNotifier();
   const writer = new Writer(database, notifier);
   const registers = new RegistersRepository(database.read, writer);
+  const cardKey = await loadCardKey(database.read, writer);
   const faults = new FaultInjector();
   const retention = { ...DEFAULT_RETENTION, ...options.retention };
   const ctx: HqContext = {
@@ -87,7 +89,8 @@ export async function buildServer(options: HqOptions): Promise<HqApp> {
     catalog: new CatalogRepository(database.read, writer),
     members: new MembersRepository(database.read, writer),
     orders: new OrdersRepository(database.read),
-    payments: new PaymentsService(database.read, writer, { gateway: options.gateway ?? new CardSimulator({ ledger: new DatabaseLedger(database.read, writer) }), timeoutMs: options.gatewayTimeoutMs ?? 10_000 }, log),
+    payments: new PaymentsService(database.read, writer, { gateway: options.gateway ?? new CardSimulator({ ledger: new DatabaseLedger(database.read, writer) }), timeoutMs: options.gatewayTimeoutMs ?? 10_000, cardKey }, log),
+    cardKey,
     feed: new FeedRepository(database.read, writer),
     push: new PushService(writer),
     faults,

@@ -7,6 +7,7 @@ import type { ServiceDomain } from '../api';
 export const HQ_ROUTE_DOMAINS = {
   'POST /payments/authorize': 'checkout',
   'POST /sync/push': 'checkout',
+  'GET /payments/card-key': 'checkout',
   'GET /orders/search': 'orders',
   'POST /payments/refund': 'orders',
   'GET /members/lookup': 'membership',

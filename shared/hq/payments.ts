@@ -72,3 +72,7 @@ export const CardRefundResponseSchema = z.object({
   last4: z.string(),
 });
 export type CardRefundResponse = z.infer<typeof CardRefundResponseSchema>;
+
+/** `GET /payments/card-key`: HQ's public key for sealing card numbers kept offline (base64 of its X25519 SPKI DER). */
+export const CardKeyResponseSchema = z.object({ cardKey: z.string().min(1).max(200) });
+export type CardKeyResponse = z.infer<typeof CardKeyResponseSchema>;

@@ -1,4 +1,4 @@
-import { AuthorizeRequestSchema, AuthorizeResponseSchema, CardRefundRequestSchema, CardRefundResponseSchema } from '../../../shared/hq/payments';
+import { AuthorizeRequestSchema, AuthorizeResponseSchema, CardKeyResponseSchema, CardRefundRequestSchema, CardRefundResponseSchema } from '../../../shared/hq/payments';
 import { HqErrorSchema } from '../../../shared/hq/common';
 import { callerRegister } from '../auth/guards';
 import type { HqApp, HqContext } from '../context';
@@ -29,5 +29,17 @@ export function paymentRoutes(app: HqApp, ctx: HqContext): void {
       },
     },
     async (request) => ctx.payments.refund(callerRegister(request), request.body),
+  );
+  app.get(
+    '/payments/card-key',
+    {
+      onRequest: ctx.guards.register,
+      schema: {
+        summary: "HQ's public key (X25519, base64 of its SPKI DER) to which a register seals card numbers it keeps for later (store-and-forward); registers enrolled before it existed fetch it here.",
+        tags: ['checkout'],
+        response: { 200: CardKeyResponseSchema, 401: HqErrorSchema },
+      },
+    },
+    async () => ({ cardKey: ctx.cardKey.publicKey }),
   );
 }
