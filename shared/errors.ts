@@ -16,6 +16,8 @@ export const ERROR_CODES = [
   'PAYMENT_DECLINED',
   'CARD_TIMEOUT',
   'LIMIT_EXCEEDED',
+  /** The register has not received HQ's card key yet, so it cannot keep a card payment for later. */
+  'CARD_KEY_MISSING',
   'NOTHING_TO_PAY',
   'PRINT_FAILED',
   /** Too many wrong PINs or codes: wait before trying again. */

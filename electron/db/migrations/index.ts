@@ -10,9 +10,10 @@ import { cartOperationsMigration } from './009-cart-operations';
 import { pricingMigration } from './010-pricing';
 import { ordersMigration } from './011-orders';
 import { membershipMigration } from './012-membership';
+import { cardKeyMigration } from './014-card-key';
 import type { Migration } from './types';
 
 /** Every migration in order; `version` is the `user_version` the database has after it ran. */
-export const migrations: readonly Migration[] = [productsMigration, usersMigration, salesMigration, paymentsMigration, outboxMigration, connectivityLogMigration, syncMigration, tendersMigration, cartOperationsMigration, pricingMigration, ordersMigration, membershipMigration];
+export const migrations: readonly Migration[] = [productsMigration, usersMigration, salesMigration, paymentsMigration, outboxMigration, connectivityLogMigration, syncMigration, tendersMigration, cartOperationsMigration, pricingMigration, ordersMigration, membershipMigration, cardKeyMigration];
 
 export const LATEST_SCHEMA_VERSION = migrations[migrations.length - 1]!.version;
