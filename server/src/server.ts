@@ -22,7 +22,7 @@ import { memberRoutes } from './members/members.routes';
 import { OrdersRepository } from './orders/orders.repository';
 import { orderRoutes } from './orders/orders.routes';
 import { DatabaseLedger } from './payments/acquirer-ledger';
-import { loadCardKey } from './payments/card-key';
+import { loadCardKey, sealLegacyCardTokens } from './payments/card-key';
 import { CardSimulator } from './payments/card-simulator';
 import type { CardGateway } from './payments/gateway';
 import { PaymentsService } from './payments/payments.service';
@@ -77,6 +77,8 @@ export async function buildServer(options: HqOptions): Promise<HqApp> {
   const writer = new Writer(database, notifier);
   const registers = new RegistersRepository(database.read, writer);
   const cardKey = await loadCardKey(database.read, writer);
+  const resealed = await sealLegacyCardTokens(database.read, writer, cardKey);
+  if (resealed > 0) log.info({ resealed }, 'card numbers stored in the clear by an earlier HQ are now sealed');
   const faults = new FaultInjector();
   const retention = { ...DEFAULT_RETENTION, ...options.retention };
   const ctx: HqContext = {

@@ -6,7 +6,7 @@ import { Writer } from '../db/writer';
 import { FeedNotifier } from '../sync/feed-notifier';
 import { sealCardTo } from '../test/card-seal';
 import { describeEachStorage, makeStorage, type TestStorage } from '../test/harness';
-import { CardTokenError, cardNumberForSettlement, loadCardKey, openCardToken, type CardKey } from './card-key';
+import { CardTokenError, cardNumberForSettlement, loadCardKey, openCardToken, sealLegacyCardTokens, type CardKey } from './card-key';
 
 function freshKey(): CardKey {
   const pair = crypto.generateKeyPairSync('x25519');
@@ -90,5 +90,22 @@ describeEachStorage('HQ card key', (kind) => {
     expect(openCardToken(reloaded, token).pan).toBe(TEST_CARDS.approved);
     expect(await again.read.selectFrom('card_keys').select('id').execute()).toHaveLength(1);
     await again.close();
+  });
+
+  it('seals the card numbers an earlier HQ stored in the clear for payments not settled yet', async () => {
+    storage = makeStorage(kind);
+    const db = await openHqDatabase(storage.storage);
+    const writer = new Writer(db, new FeedNotifier());
+    const key = await loadCardKey(db.read, writer);
+    const row = (id: string, token: string | null) => ({ id, order_id: 'o', register_id: 'r', store_id: 's', amount: 100, currency: 'EUR', card_token: token, last4: '4242', status: 'pending' as const, reason: null, attempts: 0, captured_at: 1, upload_deadline: null, claimed_at: null, updated_at: 1 });
+    const sealed = sealCardTo(key.publicKey, TEST_CARDS.approved);
+    await db.db.insertInto('offline_card_payments').values([row('plain', TEST_CARDS.approved), row('sealed', sealed), row('settled', null)]).execute();
+    expect(await sealLegacyCardTokens(db.read, writer, key)).toBe(1);
+    const tokens = Object.fromEntries((await db.read.selectFrom('offline_card_payments').select(['id', 'card_token']).execute()).map((r) => [r.id, r.card_token]));
+    expect(openCardToken(key, tokens.plain!).pan).toBe(TEST_CARDS.approved);
+    expect(tokens.sealed).toBe(sealed);
+    expect(tokens.settled).toBeNull();
+    expect(await sealLegacyCardTokens(db.read, writer, key)).toBe(0);
+    await db.close();
   });
 });

@@ -14,6 +14,9 @@ import type { Kysely } from 'kysely';
 import type { HqSchema } from '../db/schema';
 import type { Writer } from '../db/writer';
 
+const INFO = Buffer.from('kassa card v1');
+const PART = /^[A-Za-z0-9_-]+$/;
+
 export interface CardKey {
   /** Base64 of the SPKI DER: what registers seal to. */
   publicKey: string;
@@ -45,6 +48,36 @@ export async function loadCardKey(read: Kysely<HqSchema>, writer: Writer): Promi
   return { publicKey: row.public_key, privateKey: crypto.createPrivateKey({ key: Buffer.from(row.private_key, 'base64'), format: 'der', type: 'pkcs8' }) };
 }
 
+/** Seals a card number to `publicKeyB64` in the v1 form above (HQ uses it only for numbers stored before sealing existed). */
+export function sealCardNumber(publicKeyB64: string, pan: string): string {
+  const recipientDer = Buffer.from(publicKeyB64, 'base64');
+  const recipient = crypto.createPublicKey({ key: recipientDer, format: 'der', type: 'spki' });
+  const ephemeral = crypto.generateKeyPairSync('x25519');
+  const ephemeralDer = ephemeral.publicKey.export({ type: 'spki', format: 'der' });
+  const shared = crypto.diffieHellman({ privateKey: ephemeral.privateKey, publicKey: recipient });
+  const key = Buffer.from(crypto.hkdfSync('sha256', shared, Buffer.concat([ephemeralDer, recipientDer]), INFO, 32));
+  const iv = crypto.randomBytes(12);
+  const cipher = crypto.createCipheriv('aes-256-gcm', key, iv);
+  const data = Buffer.concat([cipher.update(JSON.stringify({ pan }), 'utf8'), cipher.final(), cipher.getAuthTag()]);
+  return ['v1', ephemeralDer.toString('base64url'), iv.toString('base64url'), data.toString('base64url')].join('.');
+}
+
+/**
+ * Seals the card numbers an HQ of an earlier version stored in the clear for offline payments not settled
+ * yet, so they settle like the others. Returns how many it sealed.
+ */
+export async function sealLegacyCardTokens(read: Kysely<HqSchema>, writer: Writer, key: CardKey): Promise<number> {
+  const plain = await read.selectFrom('offline_card_payments').select(['id', 'card_token']).where('card_token', 'is not', null).where('card_token', 'not like', 'v1.%').execute();
+  const due = plain.filter((row): row is { id: string; card_token: string } => row.card_token !== null && /^\d{12,19}$/.test(row.card_token));
+  if (due.length === 0) return 0;
+  await writer.transaction(async ({ trx }) => {
+    for (const row of due) {
+      await trx.updateTable('offline_card_payments').set({ card_token: sealCardNumber(key.publicKey, row.card_token) }).where('id', '=', row.id).where('card_token', '=', row.card_token).execute();
+    }
+  });
+  return due.length;
+}
+
 /** A sealed card token that cannot be opened: malformed, for another key, or changed on the way. */
 export class CardTokenError extends Error {
   constructor(message: string) {
@@ -52,9 +85,6 @@ export class CardTokenError extends Error {
     this.name = 'CardTokenError';
   }
 }
-
-const INFO = Buffer.from('kassa card v1');
-const PART = /^[A-Za-z0-9_-]+$/;
 
 /** Opens a sealed card token with HQ's key; throws CardTokenError saying what is wrong with it. */
 export function openCardToken(key: CardKey, token: string): { pan: string } {
