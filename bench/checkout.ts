@@ -30,6 +30,7 @@ import { formatMoney } from '../shared/money';
 import { draftTransaction, openDatabase, type KassaDatabase } from '../electron/db/open';
 import { UsersRepository } from '../electron/modules/auth/users.repository';
 import { CatalogRepository } from '../electron/modules/catalog/catalog.repository';
+import { demoCardSealer } from '../electron/modules/checkout/card-seal';
 import { SimulatedTerminal } from '../electron/modules/checkout/card-terminal';
 import { CartRepository } from '../electron/modules/checkout/cart.repository';
 import { CartService } from '../electron/modules/checkout/cart.service';
@@ -195,6 +196,7 @@ function benchSaleCommit(db: KassaDatabase) {
     cardOnline: () => ({ available: true, reason: null }),
     offlineLimits: () => ({ perPaymentLimit: 10_000, totalLimit: 50_000, uploadDeadlineHours: 24 }),
     managerByPin: async () => ({ name: 'Bench' }),
+    sealCard: demoCardSealer(),
   });
 
   // The baseline: the same rows into a database of the same schema and pragmas, by hand, in one transaction.

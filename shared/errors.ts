@@ -18,6 +18,8 @@ export const ERROR_CODES = [
   /** A card payment's answer was lost and HQ cannot say yet what became of it. */
   'CARD_NO_ANSWER',
   'LIMIT_EXCEEDED',
+  /** The register has not received HQ's card key yet, so it cannot keep a card payment for later. */
+  'CARD_KEY_MISSING',
   'NOTHING_TO_PAY',
   'PRINT_FAILED',
   /** Too many wrong PINs or codes: wait before trying again. */

@@ -22,6 +22,7 @@ import { CatalogRepository } from '../modules/catalog/catalog.repository';
 import { CartRepository } from '../modules/checkout/cart.repository';
 import { CartPricing } from '../modules/checkout/cart-pricing';
 import { CartService } from '../modules/checkout/cart.service';
+import { CardProtection } from '../modules/checkout/card-protection';
 import { HqCardTerminal, SimulatedTerminal } from '../modules/checkout/card-terminal';
 import { SaleRepository } from '../modules/checkout/sale.repository';
 import { ReceiptRepository } from '../modules/checkout/receipt/receipt.repository';
@@ -114,6 +115,7 @@ export async function createKassaCore({ config, log, nativeBinding, printReceipt
     if (!hq) await seedDemoData(catalog, users);
     const outbox = new Outbox(db);
     const saleRepository = new SaleRepository(db);
+    const cards = new CardProtection({ db, identity, hq, log });
     // Membership is built after the sale flow; the feed and the drainer reach it through this.
     let membership: MembershipService | null = null;
     const sync = new SyncService({
@@ -158,6 +160,7 @@ export async function createKassaCore({ config, log, nativeBinding, printReceipt
       log.info({ register: answer.registerCode, store: answer.store.code }, 'register enrolled with HQ');
       events.emit({ name: 'app.changed', payload: info() });
       sync.kick();
+      void cards.ensureKey();
       return info();
     };
 
@@ -218,6 +221,7 @@ export async function createKassaCore({ config, log, nativeBinding, printReceipt
       },
       offlineLimits: () => settings.offlineCard,
       managerByPin: (pin, action) => policy.requireManager(pin, action),
+      sealCard: (pan) => cards.seal(pan),
       cashRounding: () => settings.store.cashRoundingMinor,
       loyalty: { completing: (...args) => membership?.completing(...args) ?? { memberId: null, operations: [] } },
     });
@@ -282,6 +286,11 @@ export async function createKassaCore({ config, log, nativeBinding, printReceipt
     const forwardCardRefunds = () => void orders.forwardCardRefunds().catch((error: unknown) => log.warn({ err: error }, 'forwarding stored card refunds failed'));
     connectivity.subscribe(forwardCardRefunds);
     sync.onChange(forwardCardRefunds);
+    // HQ's card key for a register enrolled before HQ gave it (and sealing what it stored in the clear): now, and whenever HQ is back.
+    void cards.ensureKey();
+    connectivity.subscribe((state) => {
+      if (state.state === 'online' && !identity.get()?.cardKey) void cards.ensureKey();
+    });
     connectivity.subscribe((state) => events.emit({ name: 'connectivity.changed', payload: state }));
     sync.onChange((status) => events.emit({ name: 'sync.changed', payload: status }));
     sync.start();

@@ -53,6 +53,12 @@ describe('openDatabase', () => {
     expect(migrations.map((m) => m.version)).toEqual(migrations.map((_, i) => i + 1));
   });
 
+  it('zeroes deleted and overwritten rows in the file (secure_delete), so a removed card token leaves no bytes', () => {
+    const { db, close } = makeDatabase();
+    cleanups.push(close);
+    expect(db.pragma('secure_delete', { simple: true })).toBe(1);
+  });
+
   it('is idempotent: reopening a current database runs nothing and keeps the data', () => {
     const file = tempFile();
     const first = openDatabase(file);

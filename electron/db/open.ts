@@ -33,6 +33,8 @@ export function openDatabase(path: string, options: OpenDatabaseOptions = {}): K
     db.pragma('journal_mode = WAL');
     db.pragma('synchronous = FULL');
     db.pragma('foreign_keys = ON');
+    // Deleted and overwritten rows are zeroed in the file: a card number or token once removed leaves no bytes behind.
+    db.pragma('secure_delete = ON');
     db.pragma('busy_timeout = 5000');
     migrate(db, migrations, version);
     return db;

@@ -12,6 +12,8 @@ export interface RegisterIdentity {
   pricesIncludeTax: boolean;
   deviceToken: string;
   enrolledAt: number;
+  /** HQ's public key for sealing card numbers (base64 SPKI DER); null until HQ gave it. */
+  cardKey: string | null;
 }
 
 interface Row {
@@ -25,20 +27,23 @@ interface Row {
   prices_include_tax: number;
   device_token: string;
   enrolled_at: number;
+  card_key: string | null;
 }
 
 /** This register's enrolment with HQ (one at most), kept in the register database. */
 export class IdentityStore {
   private readonly read;
   private readonly write;
+  private readonly writeCardKey;
   private cached: RegisterIdentity | null | undefined;
 
   constructor(db: KassaDatabase) {
     this.read = db.prepare<[], Row>('SELECT * FROM register_identity WHERE singleton = 1');
-    this.write = db.prepare<[string, string, string, string, string, string, string, number, string, number]>(
-      `INSERT OR REPLACE INTO register_identity (singleton, hq_url, register_id, register_code, store_id, store_code, store_name, currency, prices_include_tax, device_token, enrolled_at)
-       VALUES (1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    this.write = db.prepare<[string, string, string, string, string, string, string, number, string, number, string | null]>(
+      `INSERT OR REPLACE INTO register_identity (singleton, hq_url, register_id, register_code, store_id, store_code, store_name, currency, prices_include_tax, device_token, enrolled_at, card_key)
+       VALUES (1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     );
+    this.writeCardKey = db.prepare<[string]>('UPDATE register_identity SET card_key = ? WHERE singleton = 1');
   }
 
   get(): RegisterIdentity | null {
@@ -56,6 +61,7 @@ export class IdentityStore {
           pricesIncludeTax: row.prices_include_tax === 1,
           deviceToken: row.device_token,
           enrolledAt: row.enrolled_at,
+          cardKey: row.card_key,
         }
       : null;
     return this.cached;
@@ -63,8 +69,14 @@ export class IdentityStore {
 
   save(hqUrl: string, answer: EnrolResponse, now = Date.now()): RegisterIdentity {
     const a = EnrolResponseSchema.parse(answer);
-    this.write.run(hqUrl, a.registerId, a.registerCode, a.store.id, a.store.code, a.store.name, a.store.currency, a.store.pricesIncludeTax ? 1 : 0, a.token, now);
+    this.write.run(hqUrl, a.registerId, a.registerCode, a.store.id, a.store.code, a.store.name, a.store.currency, a.store.pricesIncludeTax ? 1 : 0, a.token, now, a.cardKey ?? null);
     this.cached = undefined;
     return this.get()!;
+  }
+
+  /** Keeps HQ's card key, fetched by a register enrolled before HQ gave it at enrolment. */
+  saveCardKey(cardKey: string): void {
+    this.writeCardKey.run(cardKey);
+    this.cached = undefined;
   }
 }

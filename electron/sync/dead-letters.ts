@@ -88,10 +88,13 @@ export class DeadLetters {
   }
 }
 
-/** A card token (the card number with the preview's simulator) never leaves the outbox: shown and logged as its last four digits. */
+/**
+ * A card token never leaves the outbox: a sealed one is shown and logged as `sealed` (its last characters
+ * are ciphertext, meaningless to a person), a card number stored before sealing as its last four digits.
+ */
 function redact(payload: string): string {
   const parsed = JSON.parse(payload) as Record<string, unknown>;
-  if (typeof parsed.cardToken === 'string') parsed.cardToken = `••••${parsed.cardToken.slice(-4)}`;
+  if (typeof parsed.cardToken === 'string') parsed.cardToken = parsed.cardToken.startsWith('v1.') ? 'sealed' : `••••${parsed.cardToken.slice(-4)}`;
   return JSON.stringify(parsed);
 }
 

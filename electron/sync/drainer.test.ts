@@ -2,6 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { ConnectivityState } from '../../shared/api';
 import type { Operation, OpResult } from '../../shared/hq/ops';
 import { silentLogger } from '../core/logger';
+import { demoCardSealer } from '../modules/checkout/card-seal';
 import { makeDatabase } from '../test/factories';
 import { backoffDelay } from './backoff';
 import { DeadLetters } from './dead-letters';
@@ -130,6 +131,16 @@ describe('the drainer', () => {
     expect(dead.list()[0]!.payload).toMatchObject({ cardToken: '••••1111' });
     dead.discard(dead.list()[0]!.id, 'Max', Date.now());
     expect(setup.db.prepare('SELECT payload FROM dead_letter_decisions').pluck().get()).not.toContain('4111111111111111');
+  });
+
+  it('shows a sealed card token in the dead-letter list as `sealed`, not as characters of its ciphertext', async () => {
+    const token = demoCardSealer()('4111111111111111');
+    outbox.write(() => ({ result: null, operations: [{ entity: 'offlineCardPayment', entityId: 'p1', type: 'captured', payload: { id: 'p1', cardToken: token, last4: '1111' } as never }] }));
+    const dead = new DeadLetters(setup.db);
+    await drainer(fakeHq(() => 'rejected').transport).drain();
+    expect(dead.list()[0]!.payload).toMatchObject({ cardToken: 'sealed', last4: '1111' });
+    dead.discard(dead.list()[0]!.id, 'Max', Date.now());
+    expect(setup.db.prepare('SELECT payload FROM dead_letter_decisions').pluck().get()).not.toContain(token);
   });
 
   it('never sends while offline, also when the cashier switched offline', async () => {

@@ -5,6 +5,7 @@ import type { CatalogProduct } from '../../shared/catalog';
 import { gtinCheckDigit } from '../../shared/barcode';
 import { v7 as uuidv7 } from 'uuid';
 import { openDatabase, type KassaDatabase, type OpenDatabaseOptions } from '../db/open';
+import { demoCardSealer } from '../modules/checkout/card-seal';
 import { SimulatedTerminal } from '../modules/checkout/card-terminal';
 import { CartRepository } from '../modules/checkout/cart.repository';
 import { SaleRepository } from '../modules/checkout/sale.repository';
@@ -47,7 +48,7 @@ export function makeDatabase(options: OpenDatabaseOptions = {}): { db: KassaData
 
 /**
  * A sale service on `db` for store S01, register R01 in euros: online card through the simulated terminal,
- * offline card limits 50.00 / 100.00, any manager PIN approved as Max. `overrides` replaces any of it.
+ * offline card limits 50.00 / 100.00, any manager PIN approved as Max, cards kept for later sealed to a throwaway key. `overrides` replaces any of it.
  */
 export function makeSaleService(db: KassaDatabase, overrides: Partial<SaleServiceOptions> = {}): SaleService {
   return new SaleService({
@@ -61,6 +62,7 @@ export function makeSaleService(db: KassaDatabase, overrides: Partial<SaleServic
     cardOnline: () => ({ available: true, reason: null }),
     offlineLimits: () => ({ perPaymentLimit: 5000, totalLimit: 10_000, uploadDeadlineHours: 24 }),
     managerByPin: async () => ({ name: 'Max' }),
+    sealCard: demoCardSealer(),
     ...overrides,
   });
 }

@@ -31,7 +31,7 @@ describe('HQ server', () => {
     hq = await makeHq('sqlite', { demo: false });
     const doc = (await hq.app.inject({ url: '/docs/json' })).json<{ openapi: string; paths: Record<string, Record<string, { requestBody?: unknown }>> }>();
     expect(doc.openapi).toMatch(/^3\./);
-    for (const path of ['/health', '/qos', '/admin/faults', '/registers/enrol', '/auth/login', '/sync/push', '/sync/changes', '/sync/snapshot', '/sync/stream', '/orders/search', '/members/lookup', '/members', '/members/{id}/balance', '/payments/authorize', '/admin/charges', '/catalog/import']) {
+    for (const path of ['/health', '/qos', '/admin/faults', '/registers/enrol', '/auth/login', '/sync/push', '/sync/changes', '/sync/snapshot', '/sync/stream', '/orders/search', '/members/lookup', '/members', '/members/{id}/balance', '/payments/authorize', '/admin/charges', '/payments/card-key', '/catalog/import']) {
       expect(doc.paths, path).toHaveProperty([path]);
     }
     expect(JSON.stringify(doc.paths['/sync/push']!.post!.requestBody)).toContain('registerId');

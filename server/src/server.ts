@@ -22,6 +22,7 @@ import { memberRoutes } from './members/members.routes';
 import { OrdersRepository } from './orders/orders.repository';
 import { orderRoutes } from './orders/orders.routes';
 import { DatabaseLedger } from './payments/acquirer-ledger';
+import { loadCardKey, sealLegacyCardTokens } from './payments/card-key';
 import { CardSimulator } from './payments/card-simulator';
 import { ChargesReport } from './payments/charges';
 import { chargeRoutes } from './payments/charges.routes';
@@ -79,6 +80,9 @@ export async function buildServer(options: HqOptions): Promise<HqApp> {
   const notifier = new FeedNotifier();
   const writer = new Writer(database, notifier);
   const registers = new RegistersRepository(database.read, writer);
+  const cardKey = await loadCardKey(database.read, writer);
+  const resealed = await sealLegacyCardTokens(database.read, writer, cardKey);
+  if (resealed > 0) log.info({ resealed }, 'card numbers stored in the clear by an earlier HQ are now sealed');
   const faults = new FaultInjector();
   const retention = { ...DEFAULT_RETENTION, ...options.retention };
   // One gateway for paying and for reporting, so /admin/charges shows what PaymentsService moved.
@@ -93,8 +97,9 @@ export async function buildServer(options: HqOptions): Promise<HqApp> {
     catalog: new CatalogRepository(database.read, writer),
     members: new MembersRepository(database.read, writer),
     orders: new OrdersRepository(database.read),
-    payments: new PaymentsService(database.read, writer, { gateway, timeoutMs: options.gatewayTimeoutMs ?? 10_000, abandonedAfterMs: options.cardVoidAfterMs ?? 24 * 3_600_000 }, log),
+    payments: new PaymentsService(database.read, writer, { gateway, timeoutMs: options.gatewayTimeoutMs ?? 10_000, abandonedAfterMs: options.cardVoidAfterMs ?? 24 * 3_600_000, cardKey }, log),
     charges: new ChargesReport(gateway, database.read),
+    cardKey,
     feed: new FeedRepository(database.read, writer),
     push: new PushService(writer),
     faults,

@@ -21,6 +21,8 @@ export const EnrolResponseSchema = z.object({
   registerCode: z.string(),
   token: z.string(),
   store: StoreSchema,
+  /** HQ's public key for sealing card numbers kept offline (base64 of its SPKI DER); absent from an older HQ. */
+  cardKey: z.string().min(1).max(200).optional(),
 });
 export type EnrolResponse = z.infer<typeof EnrolResponseSchema>;
 

@@ -8,6 +8,7 @@ export const HQ_ROUTE_DOMAINS = {
   'POST /payments/authorize': 'checkout',
   'GET /payments/:paymentId': 'checkout',
   'POST /sync/push': 'checkout',
+  'GET /payments/card-key': 'checkout',
   'GET /orders/search': 'orders',
   'POST /payments/refund': 'orders',
   'GET /members/lookup': 'membership',

@@ -82,8 +82,11 @@ export const OfflineCardPaymentPayloadSchema = z.object({
   orderId: IdSchema,
   amount: z.number().int().positive(),
   currency: CurrencySchema,
-  /** The terminal's token for the card; with HQ's card simulator the token is the test card number. */
-  cardToken: z.string().min(1).max(256),
+  /**
+   * The card number sealed to HQ's card key (`v1.<key>.<iv>.<data>`, see server/src/payments/card-key.ts):
+   * a plain card number is refused here, so it never reaches HQ's database.
+   */
+  cardToken: z.string().max(1024).regex(/^v1\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/, 'must be the card number sealed to HQ\'s card key (v1.<key>.<iv>.<data>), never the number itself'),
   last4: z.string().regex(/^\d{4}$/),
   capturedAt: IsoTimeSchema,
   uploadDeadline: IsoTimeSchema.optional(),

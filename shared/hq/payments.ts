@@ -112,3 +112,7 @@ export type Charge = z.infer<typeof ChargeSchema>;
 
 export const ChargesResponseSchema = z.object({ charges: z.array(ChargeSchema) });
 export type ChargesResponse = z.infer<typeof ChargesResponseSchema>;
+
+/** `GET /payments/card-key`: HQ's public key for sealing card numbers kept offline (base64 of its X25519 SPKI DER). */
+export const CardKeyResponseSchema = z.object({ cardKey: z.string().min(1).max(200) });
+export type CardKeyResponse = z.infer<typeof CardKeyResponseSchema>;

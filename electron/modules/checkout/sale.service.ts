@@ -30,6 +30,8 @@ export interface SaleServiceOptions {
   offlineLimits: () => { perPaymentLimit: number; totalLimit: number; uploadDeadlineHours: number };
   /** A manager's approval of `action` (the auth policy: logged, wrong PINs counted), or NOT_A_MANAGER. */
   managerByPin: (pin: string, action: string) => Promise<{ name: string }>;
+  /** Seals a card number to HQ's card key (card-seal.ts): a card kept for later never stores the number itself. */
+  sealCard: (pan: string) => string;
   /** `store.cashRoundingMinor`: cash that settles the sale is rounded to this step (0: never). */
   cashRounding?: () => CashRoundingStep;
   /** Membership: the attached member's points entries, written inside the completion transaction. */
@@ -287,6 +289,7 @@ export class SaleService {
   }
 
   private async storeAndForward(saleId: string, amount: number, cardNumber: string, managerPin: string | undefined, reuse: string | null): Promise<TenderState> {
+    const cardToken = this.o.sealCard(cardNumber); // first: without HQ's key there is nothing to approve
     const limits = this.o.offlineLimits();
     const outstanding = this.o.sales.outstandingStoredCards();
     const over = amount > limits.perPaymentLimit || outstanding + amount > limits.totalLimit;
@@ -299,7 +302,7 @@ export class SaleService {
     const now = this.now();
     // An unanswered online attempt is stored under its own id: if HQ did approve it, HQ does not charge it again.
     this.o.sales.addAttemptPayment(
-      { id: reuse ?? this.o.newId(), saleId, tender: 'card', amount, tendered: null, status: 'stored', reference: null, cardLast4: cardNumber.slice(-4), cardToken: cardNumber, uploadDeadline: now + limits.uploadDeadlineHours * 3_600_000 },
+      { id: reuse ?? this.o.newId(), saleId, tender: 'card', amount, tendered: null, status: 'stored', reference: null, cardLast4: cardNumber.slice(-4), cardToken, uploadDeadline: now + limits.uploadDeadlineHours * 3_600_000 },
       now,
     );
     this.unanswered.delete(saleId);

@@ -163,6 +163,16 @@ export interface OfflineCardPaymentsTable {
   updated_at: number;
 }
 
+/** HQ's X25519 key pair for sealed card numbers (one row, id = 1), each half base64 of its DER. */
+export interface CardKeysTable {
+  id: number;
+  /** SPKI DER: what registers seal to. */
+  public_key: string;
+  /** PKCS#8 DER: opens sealed card numbers when settling. */
+  private_key: string;
+  created_at: number;
+}
+
 /** One row per operation HQ applied: the unique op id is what makes a push idempotent. */
 export interface AppliedOpsTable {
   op_id: string;
@@ -212,6 +222,7 @@ export interface HqSchema {
   card_authorizations: CardAuthorizationsTable;
   acquirer_ledger: AcquirerLedgerTable;
   offline_card_payments: OfflineCardPaymentsTable;
+  card_keys: CardKeysTable;
   applied_ops: AppliedOpsTable;
   changes: ChangesTable;
   feed_state: FeedStateTable;

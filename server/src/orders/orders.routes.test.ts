@@ -3,6 +3,7 @@ import { afterEach, beforeEach, expect, it } from 'vitest';
 import { TEST_CARDS } from '../../../shared/hq/payments';
 import { describeEachStorage, enrolRegister, makeHq, type TestHq, type TestRegister } from '../test/harness';
 import { makeOp, makeSale, makeSaleOp, push } from '../test/factories';
+import { sealCard } from '../test/card-seal';
 
 describeEachStorage('GET /orders/search', (kind) => {
   let hq: TestHq;
@@ -67,11 +68,11 @@ describeEachStorage('GET /orders/search', (kind) => {
 
   it('shows cards taken offline with their last4 and settlement status, not the status the register stored', async () => {
     const sale = makeSale({ total: 258 });
-    const offline = (amount: number, cardToken: string, createdAt: string) => {
+    const offline = (amount: number, cardNumber: string, createdAt: string) => {
       const id = uuidv7();
       return [
         paymentOp(sale.id, 'card', amount, { id, status: 'stored', createdAt }),
-        makeOp('offlineCardPayment', 'captured', { id, orderId: sale.id, amount, currency: 'EUR', cardToken, last4: cardToken.slice(-4), capturedAt: createdAt }),
+        makeOp('offlineCardPayment', 'captured', { id, orderId: sale.id, amount, currency: 'EUR', cardToken: sealCard(hq.app, cardNumber), last4: cardNumber.slice(-4), capturedAt: createdAt }),
       ];
     };
     await push(hq.app, a, [makeOp('sale', 'completed', sale), ...offline(200, TEST_CARDS.approved, '2025-05-01T10:00:00.000Z'), ...offline(58, TEST_CARDS.declined, '2025-05-01T10:00:01.000Z')]);

@@ -4,6 +4,7 @@ import type { Operation, RefundPayload, SalePayload } from '../../../shared/hq/o
 import { TEST_CARDS } from '../../../shared/hq/payments';
 import { CardSimulator } from '../payments/card-simulator';
 import { describeEachStorage, enrolRegister, makeHq, type TestHq, type TestRegister } from '../test/harness';
+import { sealCard } from '../test/card-seal';
 import { makeOp, makeSale, push } from '../test/factories';
 
 let refundSeq = 1000;
@@ -156,7 +157,7 @@ describeEachStorage('POST /payments/refund', (kind) => {
     const cardId = uuidv7();
     await push(hq.app, register, [
       makeOp('sale', 'completed', sale),
-      makeOp('offlineCardPayment', 'captured', { id: cardId, orderId: sale.id, amount: 258, currency: 'EUR', cardToken: TEST_CARDS.approved, last4: '4242', capturedAt: new Date().toISOString() }),
+      makeOp('offlineCardPayment', 'captured', { id: cardId, orderId: sale.id, amount: 258, currency: 'EUR', cardToken: sealCard(hq.app, TEST_CARDS.approved), last4: '4242', capturedAt: new Date().toISOString() }),
     ]);
     expect((await refund({ paymentId: cardId, amount: 258 })).json()).toMatchObject({ status: 'approved', last4: '4242' });
     expect((await refund({ paymentId: uuidv4(), amount: 1 })).statusCode).toBe(404);

@@ -5,6 +5,7 @@ import type { SalePayload } from '../../../shared/hq/ops';
 import { describeEachStorage, enrolRegister, makeHq, type TestHq, type TestRegister } from '../test/harness';
 import { cardPaymentOps, makeOp, makeSale, push } from '../test/factories';
 import { CardSimulator } from './card-simulator';
+import { sealCard } from '../test/card-seal';
 
 /**
  * Card money exactly once on HQ: one card attempt is one payment id, and whatever happens to its answer
@@ -30,7 +31,7 @@ describeEachStorage('card money exactly once', (kind) => {
   const saleOf = (total: number): SalePayload =>
     makeSale({ total, lines: [{ sku: 'SKU-000001', name: 'Meadowmere Whole Milk 1 L', quantity: 1, unitPrice: total, taxClass: 'reduced', lineTotal: total }] });
   const stored = (sale: SalePayload, id: string, amount = sale.total) =>
-    makeOp('offlineCardPayment', 'captured', { id, orderId: sale.id, amount, currency: 'EUR', cardToken: TEST_CARDS.approved, last4: '4242', capturedAt: sale.createdAt });
+    makeOp('offlineCardPayment', 'captured', { id, orderId: sale.id, amount, currency: 'EUR', cardToken: sealCard(hq.app, TEST_CARDS.approved), last4: '4242', capturedAt: sale.createdAt });
   const abandoned = (id: string, orderId: string, amount: number) => makeOp('cardAttempt', 'abandoned', { id, orderId, amount, currency: 'EUR', createdAt: new Date().toISOString() });
 
   it('an approval whose answer was lost, then stored offline under the same id, is charged once', async () => {

@@ -1,7 +1,9 @@
+import crypto from 'node:crypto';
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import { v4 as uuidv4 } from 'uuid';
 import { TEST_CARDS } from '../../../shared/hq/payments';
 import { describeEachStorage, enrolRegister, makeHq, type TestHq, type TestRegister } from '../test/harness';
+import { sealCard, sealCardTo } from '../test/card-seal';
 import { cardPaymentOps, makeOp, makeSale, push } from '../test/factories';
 
 describeEachStorage('card payments', (kind) => {
@@ -56,8 +58,8 @@ describeEachStorage('card payments', (kind) => {
 
   it('settles offline card payments after upload and feeds each outcome, declines included, to the store', async () => {
     const sale = makeSale({ total: 516, lines: [{ sku: 'SKU-000001', name: 'Meadowmere Whole Milk 1 L', quantity: 4, unitPrice: 129, taxClass: 'reduced', lineTotal: 516 }] });
-    const payment = (cardToken: string) =>
-      makeOp('offlineCardPayment', 'captured', { id: uuidv4(), orderId: sale.id, amount: 258, currency: 'EUR', cardToken, last4: cardToken.slice(-4), capturedAt: sale.createdAt });
+    const payment = (cardNumber: string) =>
+      makeOp('offlineCardPayment', 'captured', { id: uuidv4(), orderId: sale.id, amount: 258, currency: 'EUR', cardToken: sealCard(hq.app, cardNumber), last4: cardNumber.slice(-4), capturedAt: sale.createdAt });
     const good = payment(TEST_CARDS.approved);
     const bad = payment(TEST_CARDS.declined);
     const { headSeq } = await hq.app.hq.feed.state();
@@ -78,9 +80,40 @@ describeEachStorage('card payments', (kind) => {
 
   it('keeps an offline payment pending while the acquirer times out, and settles it later', async () => {
     const sale = makeSale({ total: 100, lines: [{ sku: 'SKU-000001', name: 'Meadowmere Whole Milk 1 L', quantity: 1, unitPrice: 100, taxClass: 'reduced', lineTotal: 100 }] });
-    const op = makeOp('offlineCardPayment', 'captured', { id: uuidv4(), orderId: sale.id, amount: 100, currency: 'EUR', cardToken: TEST_CARDS.timeout, last4: '0119', capturedAt: new Date().toISOString() });
+    const op = makeOp('offlineCardPayment', 'captured', { id: uuidv4(), orderId: sale.id, amount: 100, currency: 'EUR', cardToken: sealCard(hq.app, TEST_CARDS.timeout), last4: '0119', capturedAt: new Date().toISOString() });
     await push(hq.app, register, [makeOp('sale', 'completed', sale), ...cardPaymentOps(sale, [op]), op]);
     await hq.app.hq.payments.settlePending();
     expect(await hq.app.hq.payments.offlinePayment(op.entityId)).toMatchObject({ status: 'pending', attempts: 1 });
+  });
+
+  it('gives registers its card key at enrolment and on GET /payments/card-key, to registers only', async () => {
+    const enrol = await hq.app.inject({ method: 'POST', url: '/registers/enrol', payload: { code: 'DEMO' } });
+    const cardKey = enrol.json<{ cardKey: string }>().cardKey;
+    expect(cardKey).toBe(hq.app.hq.cardKey.publicKey);
+    expect(crypto.createPublicKey({ key: Buffer.from(cardKey, 'base64'), format: 'der', type: 'spki' }).asymmetricKeyType).toBe('x25519');
+    const fetched = await hq.app.inject({ url: '/payments/card-key', headers: register.auth });
+    expect(fetched.statusCode).toBe(200);
+    expect(fetched.json()).toEqual({ cardKey });
+    expect((await hq.app.inject({ url: '/payments/card-key' })).statusCode).toBe(401);
+  });
+
+  it('refuses a plain card number in an offline payment at the boundary, so it never reaches the database', async () => {
+    const op = makeOp('offlineCardPayment', 'captured', { id: uuidv4(), orderId: uuidv4(), amount: 100, currency: 'EUR', cardToken: TEST_CARDS.approved, last4: '4242', capturedAt: new Date().toISOString() });
+    expect(await push(hq.app, register, [op])).toMatchObject([{ status: 'rejected', code: 'INVALID_PAYLOAD', message: expect.stringContaining('sealed') }]);
+    expect(await hq.app.hq.payments.offlinePayment(op.entityId)).toBeUndefined();
+  });
+
+  it('declines an offline payment whose sealed card does not open, with the reason, and goes on settling the others', async () => {
+    const foreign = crypto.generateKeyPairSync('x25519').publicKey.export({ type: 'spki', format: 'der' }).toString('base64');
+    const sale = makeSale({ total: 300, lines: [{ sku: 'SKU-000001', name: 'Meadowmere Whole Milk 1 L', quantity: 3, unitPrice: 100, taxClass: 'reduced', lineTotal: 300 }] });
+    const capture = (cardToken: string) => makeOp('offlineCardPayment', 'captured', { id: uuidv4(), orderId: sale.id, amount: 100, currency: 'EUR', cardToken, last4: '4242', capturedAt: new Date().toISOString() });
+    const wrongKey = capture(sealCardTo(foreign, TEST_CARDS.approved));
+    const garbled = capture('v1.AAAA.BBBB.CCCC');
+    const good = capture(sealCard(hq.app, TEST_CARDS.approved));
+    await push(hq.app, register, [makeOp('sale', 'completed', sale), ...cardPaymentOps(sale, [wrongKey, garbled, good]), wrongKey, garbled, good]);
+    await hq.app.hq.payments.settlePending();
+    expect(await hq.app.hq.payments.offlinePayment(wrongKey.entityId)).toMatchObject({ status: 'declined', reason: expect.stringContaining('sealed to another key'), card_token: null });
+    expect(await hq.app.hq.payments.offlinePayment(garbled.entityId)).toMatchObject({ status: 'declined', reason: expect.stringContaining('truncated'), card_token: null });
+    expect(await hq.app.hq.payments.offlinePayment(good.entityId)).toMatchObject({ status: 'settled', card_token: null });
   });
 });

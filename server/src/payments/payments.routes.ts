@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { AuthorizeRequestSchema, AuthorizeResponseSchema, CardRefundRequestSchema, CardRefundResponseSchema, PaymentOutcomeSchema } from '../../../shared/hq/payments';
+import { AuthorizeRequestSchema, AuthorizeResponseSchema, CardRefundRequestSchema, CardKeyResponseSchema, CardRefundResponseSchema, PaymentOutcomeSchema } from '../../../shared/hq/payments';
 import { IdSchema } from '../../../shared/hq/common';
 import { HqErrorSchema } from '../../../shared/hq/common';
 import { callerRegister } from '../auth/guards';
@@ -44,5 +44,17 @@ export function paymentRoutes(app: HqApp, ctx: HqContext): void {
       },
     },
     async (request) => ctx.payments.refund(callerRegister(request), request.body),
+  );
+  app.get(
+    '/payments/card-key',
+    {
+      onRequest: ctx.guards.register,
+      schema: {
+        summary: "HQ's public key (X25519, base64 of its SPKI DER) to which a register seals card numbers it keeps for later (store-and-forward); registers enrolled before it existed fetch it here.",
+        tags: ['checkout'],
+        response: { 200: CardKeyResponseSchema, 401: HqErrorSchema },
+      },
+    },
+    async () => ({ cardKey: ctx.cardKey.publicKey }),
   );
 }

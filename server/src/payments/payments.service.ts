@@ -5,6 +5,7 @@ import type { CardAuthorizationsTable, HqSchema } from '../db/schema';
 import type { Writer } from '../db/writer';
 import { HqError } from '../http/errors';
 import type { AuthenticatedRegister } from '../registers/registers.repository';
+import { cardNumberForSettlement, type CardKey } from './card-key';
 import { GatewayTimeoutError, withGatewayTimeout, type CardGateway, type GatewayAnswer } from './gateway';
 import type { Logger } from 'pino';
 
@@ -13,6 +14,8 @@ export interface PaymentsOptions {
   timeoutMs: number;
   /** An approval no uploaded sale uses is voided after this long (a register may hold its sale offline meanwhile). */
   abandonedAfterMs: number;
+  /** Opens the sealed card numbers of offline payments when settling them. */
+  cardKey: CardKey;
 }
 
 /** A settlement claimed longer ago than this is taken to be abandoned by a crashed instance. */
@@ -320,10 +323,14 @@ export class PaymentsService {
           await this.writer.transaction(({ trx, now }) => trx.updateTable('offline_card_payments').set({ status: 'pending', claimed_at: null, updated_at: now }).where('id', '=', payment.id).execute());
           continue;
         } else {
+          // A token HQ cannot open is declined with the reason, never retried: no later attempt would open it.
+          const card = cardNumberForSettlement(this.options.cardKey, payment.card_token);
           try {
-            answer = await withGatewayTimeout(this.options.timeoutMs, (signal) =>
-              this.options.gateway.settle({ reference: payment.id, amount: Number(payment.amount), currency: payment.currency, cardNumber: payment.card_token ?? '' }, signal),
-            );
+            answer = !card.ok
+              ? { status: 'declined', reason: card.reason }
+              : await withGatewayTimeout(this.options.timeoutMs, (signal) =>
+                  this.options.gateway.settle({ reference: payment.id, amount: Number(payment.amount), currency: payment.currency, cardNumber: card.cardNumber }, signal),
+                );
           } catch (error) {
             this.log.warn({ err: error, payment: payment.id }, 'an offline card payment could not be settled yet; it stays pending');
             await this.writer.transaction(({ trx, now }) => trx.updateTable('offline_card_payments').set({ status: 'pending', claimed_at: null, updated_at: now }).where('id', '=', payment.id).execute());

@@ -30,7 +30,7 @@ export function registerRoutes(app: HqApp, ctx: HqContext): void {
       }
       const { register, token, store } = enrolled;
       request.log.info({ registerId: register.id, store: store.code, register: register.code }, 'register enrolled');
-      return reply.code(201).send({ registerId: register.id, registerCode: register.code, token, store });
+      return reply.code(201).send({ registerId: register.id, registerCode: register.code, token, store, cardKey: ctx.cardKey.publicKey });
     },
   );
 

@@ -2,12 +2,14 @@ import type { Migration, MigrationProvider } from 'kysely';
 import { initialMigration } from './001-initial';
 import { orderIndexesMigration } from './002-order-indexes';
 import { cardMoneyMigration } from './003-card-money';
+import { cardKeyMigration } from './004-card-key';
 
 /** Numbered, run in order, never edited after they ship (Kysely records each in kysely_migration). */
 export const migrations: Record<string, Migration> = {
   '001-initial': initialMigration,
   '002-order-indexes': orderIndexesMigration,
   '003-card-money': cardMoneyMigration,
+  '004-card-key': cardKeyMigration,
 };
 
 export const migrationProvider: MigrationProvider = {
