@@ -248,6 +248,16 @@ describe('one card attempt, one payment id, one charge', () => {
   const withHq = () => makeSaleService(setup.db, { outbox, terminal: hq.terminal(), cardOnline: () => (online ? { available: true, reason: null } : { available: false, reason: 'HQ is not reachable.' }) });
   const storedIds = () => setup.db.prepare("SELECT entity_id FROM outbox WHERE entity = 'offlineCardPayment'").pluck().all();
   beforeEach(() => (hq = new LossyHq()));
+  /** A sale whose card payment got no answer, while HQ cannot be asked what became of it. */
+  const unansweredCard = async () => {
+    cart.scan(milk.sku, 'ana');
+    const sales = withHq();
+    const saleId = sales.state().saleId!;
+    hq.loseAnswers = 1;
+    hq.reachable = false;
+    expect(await codeOf(sales.addCard(saleId, { cardNumber: card }))).toBe('CARD_NO_ANSWER');
+    return { sales, saleId };
+  };
 
   it('an approval whose answer was lost is found by asking HQ, and the sale goes on with it: charged once', async () => {
     cart.scan(milk.sku, 'ana');
@@ -280,12 +290,7 @@ describe('one card attempt, one payment id, one charge', () => {
   });
 
   it('a retry of the same card after a lost answer sends the same payment id, so it is charged once', async () => {
-    cart.scan(milk.sku, 'ana');
-    const sales = withHq();
-    const saleId = sales.state().saleId!;
-    hq.loseAnswers = 1;
-    hq.reachable = false;
-    expect(await codeOf(sales.addCard(saleId, { cardNumber: card }))).toBe('CARD_NO_ANSWER');
+    const { sales, saleId } = await unansweredCard();
     const state = await sales.addCard(saleId, { cardNumber: card });
     expect(hq.sent).toEqual([hq.sent[0], hq.sent[0]]);
     expect(state.payments).toHaveLength(1);
@@ -294,12 +299,7 @@ describe('one card attempt, one payment id, one charge', () => {
   });
 
   it('a lost answer, then cash: the attempt is reported abandoned with the sale, and HQ voids the approval', async () => {
-    cart.scan(milk.sku, 'ana');
-    const sales = withHq();
-    const saleId = sales.state().saleId!;
-    hq.loseAnswers = 1;
-    hq.reachable = false;
-    expect(await codeOf(sales.addCard(saleId, { cardNumber: card }))).toBe('CARD_NO_ANSWER');
+    const { sales, saleId } = await unansweredCard();
     sales.addCash(saleId, 200);
     sales.complete(saleId);
     expect(operations()).toContainEqual({ entity: 'cardAttempt', type: 'abandoned' });
@@ -308,12 +308,7 @@ describe('one card attempt, one payment id, one charge', () => {
   });
 
   it('a lost answer, then another card: the first attempt is given up, the second charged, net one charge', async () => {
-    cart.scan(milk.sku, 'ana');
-    const sales = withHq();
-    const saleId = sales.state().saleId!;
-    hq.loseAnswers = 1;
-    hq.reachable = false;
-    expect(await codeOf(sales.addCard(saleId, { cardNumber: card }))).toBe('CARD_NO_ANSWER');
+    const { sales, saleId } = await unansweredCard();
     await sales.addCard(saleId, { cardNumber: '5555555555554444' });
     sales.complete(saleId);
     hq.applyAbandoned();
@@ -348,12 +343,7 @@ describe('one card attempt, one payment id, one charge', () => {
   });
 
   it('a sale voided after an unanswered attempt reports it abandoned, so an approval behind it is voided', async () => {
-    cart.scan(milk.sku, 'ana');
-    const sales = withHq();
-    const saleId = sales.state().saleId!;
-    hq.loseAnswers = 1;
-    hq.reachable = false;
-    expect(await codeOf(sales.addCard(saleId, { cardNumber: card }))).toBe('CARD_NO_ANSWER');
+    const { sales } = await unansweredCard();
     cart.voidSale('Customer left', 'ana');
     expect(sales.reportAbandonedAttempts()).toBe(1);
     expect(sales.reportAbandonedAttempts()).toBe(0);
