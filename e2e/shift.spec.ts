@@ -7,9 +7,10 @@ import { reconcileMoney } from '../electron/sync/testing/money';
 
 /*
  * A cashier's shift against the real HQ: sales online in cash and by card; HQ cut while a card payment is
- * being authorised; the till goes offline on its own within the promised bound and the card payment ends
- * in a clear state (store it and send it later); sales go on offline; HQ back, the till comes online on
- * its own and everything is uploaded exactly once (checked on HQ, sale by sale, with the totals). Closing
+ * being authorised (HQ approves it as the link goes); the till goes offline on its own within the promised
+ * bound and the card payment ends in a clear state (outcome unknown, store it under the same id); sales go on offline; HQ back, the till comes online on
+ * its own and everything is uploaded exactly once (checked on HQ, sale by sale, with the totals), each
+ * card charged exactly its sale's card tender (the acquirer's ledger reconciled). Closing
  * the day is refused while sales wait for HQ (without a manager) and goes through once they are uploaded
  * (the manager's override is in day-close.spec.ts).
  *
