@@ -4,6 +4,7 @@ import { createRegisterLink, namespaceSupport, type RegisterLink } from './suppo
 import { FAST_CONNECTIVITY, OFFLINE_BOUND_MS, SHELF, UI_SLACK_MS, finishSale, payAndComplete, ringUp, sequenceOf, signInOnline } from './support/shop';
 import { expect, note, test } from './support/till';
 import { reconcileMoney } from '../electron/sync/testing/money';
+import { skipReason } from '../shared/testing/capabilities';
 
 /*
  * A cashier's shift against the real HQ: sales online in cash and by card; HQ cut while a card payment is
@@ -31,8 +32,8 @@ for (const variant of ['netns', 'proxy'] as const) {
   test(`a cashier's shift: HQ cut during a card payment (${variant === 'netns' ? 'link down in a network namespace' : 'fault proxy resets'}), offline on its own, back online, every sale on HQ once; closing the day waits for the upload`, async ({ tills }, testInfo) => {
     test.setTimeout(120_000);
     if (variant === 'netns') {
-      const support = namespaceSupport();
-      test.skip(!support.ok, `network namespaces are not available here (${support.ok ? '' : support.reason}); the fault-proxy variant runs instead`);
+      const netnsSkip = skipReason('netns', namespaceSupport());
+      test.skip(netnsSkip !== null, `${netnsSkip}; the fault-proxy variant runs instead`);
       const cannot = tills.cannot('netns');
       test.skip(cannot !== null, `${cannot}; the fault-proxy variant runs instead`);
     }

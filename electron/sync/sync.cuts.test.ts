@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFaultProxy, type FaultMode, type FaultProxy } from '../../e2e/support/fault-proxy';
 import { startHq, type RunningHq } from '../../e2e/support/hq-server';
 import { createRegisterLink, namespaceSupport } from '../../e2e/support/netns';
+import { skipReason } from '../../shared/testing/capabilities';
 import { makeTempDir } from '../test/factories';
 import { reconcileMoney } from './testing/money';
 import { hqOrderCounts, readRegisterBook, reconcile, seeded, sleep, startRegister, untilOnline, writeSettings, type RegisterProcess } from './testing/harness';
@@ -118,9 +119,9 @@ describe(`a register whose link to HQ is cut and restored while it sells (seed $
     expect(child.acks().duplicate).toBeGreaterThan(0);
   });
 
-  const netns = namespaceSupport();
-  if (!netns.ok) console.info(`skipping the network-namespace cuts: ${netns.reason}`);
-  it.skipIf(!netns.ok)('over a veth pair whose link is taken down and up again: every sale on HQ exactly once', { timeout: FULL ? 600_000 : 90_000 }, async () => {
+  const netnsSkip = skipReason('netns', namespaceSupport());
+  if (netnsSkip) console.info(`skipping the network-namespace cuts: ${netnsSkip}`);
+  it.skipIf(netnsSkip !== null)('over a veth pair whose link is taken down and up again: every sale on HQ exactly once', { timeout: FULL ? 600_000 : 90_000 }, async () => {
     const random = seeded(SEED + 1);
     const link = await createRegisterLink();
     cleanups.push(() => link.close()); // also removes the veth pair

@@ -8,6 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
 import { describe } from 'vitest';
+import { skipReason } from '../../../shared/testing/capabilities';
 import type { StorageOptions } from '../db/database';
 import type { HqApp } from '../context';
 import { buildServer, type HqOptions } from '../server';
@@ -15,7 +16,7 @@ import { buildServer, type HqOptions } from '../server';
 export type StorageKind = 'sqlite' | 'postgres';
 
 const PG_URL = process.env.KASSA_TEST_DATABASE_URL;
-export const POSTGRES_SKIP_REASON = PG_URL ? null : 'skipped: KASSA_TEST_DATABASE_URL is not set (.ci/run sets it with a local PostgreSQL 15)';
+export const POSTGRES_SKIP_REASON = skipReason('postgres', PG_URL ? { ok: true } : { ok: false, reason: 'KASSA_TEST_DATABASE_URL is not set (.ci/run sets it with a local PostgreSQL 15)' });
 
 /** Runs `fn`'s tests once per storage; the PostgreSQL copy reports itself skipped, with the reason, when it has no database. */
 let skipReported = false;
