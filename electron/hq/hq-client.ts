@@ -56,18 +56,20 @@ export class HqClient {
 
   /** Reachability: `GET /health` on a fresh connection within `timeoutMs`. Never throws. */
   async probe(timeoutMs: number): Promise<ProbeResult> {
-    const started = this.now();
+    // The probe's duration on the monotonic clock (a wall clock set back mid-probe gives no negative time); `at` is for people.
+    const started = performance.now();
+    const took = () => Math.round(performance.now() - started);
     try {
       const answer = await requestOnce(this.url('health'), { timeoutMs });
       const at = this.now();
-      if (answer.status === 200) return { ok: true, at, durationMs: at - started };
-      return { ok: false, at, durationMs: at - started, kind: 'http', message: `HQ's /health answered ${answer.status}` };
+      if (answer.status === 200) return { ok: true, at, durationMs: took() };
+      return { ok: false, at, durationMs: took(), kind: 'http', message: `HQ's /health answered ${answer.status}` };
     } catch (error) {
       const at = this.now();
       const kind = error instanceof HqRequestError ? error.kind : 'other';
       // No usable interface at all is different evidence from a network that cannot reach HQ.
       const noNetwork = kind !== 'http' && !isLoopback(this.base) && !hasUsableInterface();
-      return { ok: false, at, durationMs: at - started, kind: noNetwork ? 'no-network' : kind, message: noNetwork ? 'this register has no network connection' : (error as Error).message };
+      return { ok: false, at, durationMs: took(), kind: noNetwork ? 'no-network' : kind, message: noNetwork ? 'this register has no network connection' : (error as Error).message };
     }
   }
 

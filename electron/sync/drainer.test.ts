@@ -82,6 +82,27 @@ describe('the outbox', () => {
     expect(outbox.batch(100, 450)).toHaveLength(2);
     expect(outbox.batch(100, 1)).toHaveLength(1); // always at least one, so a large operation still goes
   });
+
+  it('drains in the order operations were written, whatever the wall clock said: a refund written after the clock was set back still goes after its sale', () => {
+    const t = Date.parse('2026-10-25T01:30:00Z');
+    const op = (entity: 'sale' | 'refund' | 'payment', id: string) => ({ entity, entityId: id, type: 'completed' as const, payload: { id } as never });
+    outbox.write(() => ({ result: null, operations: [op('sale', 's1'), op('payment', 'p1')] }), t);
+    // NTP corrects the register's clock by an hour back, then a day forward.
+    outbox.write(() => ({ result: null, operations: [op('refund', 'r1')] }), t - 3_600_000);
+    outbox.write(() => ({ result: null, operations: [op('sale', 's2')] }), t + 86_400_000);
+    outbox.write(() => ({ result: null, operations: [op('sale', 's3')] }), t - 60_000);
+    expect(outbox.batch(10, 1_000_000).map((o) => o.entityId)).toEqual(['s1', 'p1', 'r1', 's2', 's3']);
+    expect(outbox.batch(1, 1_000_000).map((o) => o.entityId)).toEqual(['s1']);
+  });
+
+  it('numbers operations put back from the dead letters after every waiting one, and never reuses a number', () => {
+    addSales(2);
+    const seqs = () => setup.db.prepare<[], { seq: number }>('SELECT seq FROM outbox ORDER BY seq').all().map((r) => r.seq);
+    const first = seqs();
+    outbox.acknowledge(outbox.batch(10, 1_000_000).map((o) => o.id));
+    addSales(1);
+    expect(seqs()[0]).toBeGreaterThan(Math.max(...first));
+  });
 });
 
 describe('the drainer', () => {
@@ -193,6 +214,38 @@ describe('the drainer', () => {
     // A lease left by a process that died (a crash) does not block the next drain.
     const afterCrash = drainer(hq.transport, online, { isAlive: () => false });
     expect(await afterCrash.drain()).toMatchObject({ applied: 1 });
+  });
+
+  it('keeps a live lease, and its backoff, on the monotonic clock: the wall clock set forward a day or back an hour changes neither', async () => {
+    addSales(1);
+    const hq = fakeHq();
+    let mono = 1_000_000;
+    let wall = Date.parse('2026-03-29T00:59:00Z');
+    const clocks = { now: () => wall, monotonic: () => mono, boot: () => 'boot-a' };
+    const state = new SyncState(setup.db);
+    state.set('drainLease', { owner: 'someone-else', pid: 99999, untilMono: mono + 60_000, boot: 'boot-a' });
+    wall += 86_400_000; // a day forward: the other process's lease still runs
+    expect(await drainer(hq.transport, online, { ...clocks, isAlive: () => true }).drain()).toMatchObject({ skipped: 'lease-held' });
+    mono += 61_000; // its time on the monotonic clock is up
+    expect(await drainer(hq.transport, online, { ...clocks, isAlive: () => true }).drain()).toMatchObject({ applied: 1 });
+
+    // A lease of an earlier boot is stale even if its process id is in use again.
+    addSales(1);
+    state.set('drainLease', { owner: 'before-reboot', pid: 99999, untilMono: mono + 10_000_000, boot: 'boot-0' });
+    expect(await drainer(hq.transport, online, { ...clocks, isAlive: () => true }).drain()).toMatchObject({ applied: 1 });
+
+    // A failure backs off on the monotonic clock: the wall clock set back an hour does not stretch the wait.
+    addSales(1);
+    const failing = drainer(fakeHq(() => new Error('connection reset')).transport, online, clocks);
+    await failing.drain();
+    const waitMs = failing.status().nextAttemptAt! - wall;
+    expect(waitMs).toBeGreaterThanOrEqual(0);
+    expect(waitMs).toBeLessThanOrEqual(1000);
+    wall -= 3_600_000;
+    expect(failing.status().nextAttemptAt! - wall).toBe(waitMs);
+    expect(await failing.drain()).toMatchObject({ skipped: 'backoff' });
+    mono += 1001;
+    expect(await failing.drain()).toMatchObject({ error: 'connection reset' });
   });
 
   it('uses full jitter up to 60 s', () => {

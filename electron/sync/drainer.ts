@@ -1,6 +1,7 @@
 import type { Operation, OpResult } from '../../shared/hq/ops';
 import { MAX_PUSH_BYTES, MAX_PUSH_OPS } from '../../shared/hq/ops';
 import type { Connectivity } from '../connectivity/connectivity';
+import { currentBoot, monotonicMs } from '../core/clock';
 import type { Logger } from '../core/logger';
 import type { KassaDatabase } from '../db/open';
 import { backoffDelay } from './backoff';
@@ -23,10 +24,18 @@ export interface DrainOutcome {
   error?: string;
 }
 
+/**
+ * Who drains: a process, until a time on the machine's monotonic clock during one boot (a wall clock set
+ * forward cannot expire a live lease, nor one set back keep a dead one).
+ */
 interface Lease {
   owner: string;
   pid: number;
-  until: number;
+  /** Monotonic milliseconds (absent in a lease written before leases were monotonic: then only `pid` counts). */
+  untilMono?: number;
+  boot?: string;
+  /** Wall-clock time of a lease written before leases were monotonic; not used to decide. */
+  until?: number;
 }
 
 export interface DrainerOptions {
@@ -38,7 +47,12 @@ export interface DrainerOptions {
   connectivity: Pick<Connectivity, 'current' | 'subscribe'>;
   registerId: () => string | null;
   log: Logger;
+  /** The wall clock, for what a manager reads (last sync, last error). */
   now?: () => number;
+  /** The monotonic clock, for backoff and the lease (see clock.ts). */
+  monotonic?: () => number;
+  /** This boot of the machine (see clock.ts): a lease of another boot is stale. */
+  boot?: () => string;
   random?: () => number;
   maxOps?: number;
   maxBytes?: number;
@@ -72,10 +86,14 @@ export class Drainer {
   private inFlight: AbortController | null = null;
   private readonly owner = `${process.pid}:${Math.random().toString(36).slice(2)}`;
   private readonly now: () => number;
+  private readonly mono: () => number;
+  private readonly boot: () => string;
   private readonly random: () => number;
 
   constructor(private readonly options: DrainerOptions) {
     this.now = options.now ?? Date.now;
+    this.mono = options.monotonic ?? monotonicMs;
+    this.boot = options.boot ?? currentBoot;
     this.random = options.random ?? Math.random;
   }
 
@@ -117,13 +135,15 @@ export class Drainer {
     return this.running;
   }
 
+  /** The next attempt after a failure, as a wall-clock time for the screen (kept on the monotonic clock). */
   status(): { attempt: number; nextAttemptAt: number | null } {
-    return { attempt: this.attempt, nextAttemptAt: this.nextAttemptAt > this.now() ? this.nextAttemptAt : null };
+    const waitMs = this.nextAttemptAt - this.mono();
+    return { attempt: this.attempt, nextAttemptAt: waitMs > 0 ? this.now() + waitMs : null };
   }
 
   private schedule(delayMs: number): void {
     if (this.timer || this.stopped) return;
-    const wait = Math.max(delayMs, this.nextAttemptAt - this.now());
+    const wait = Math.max(delayMs, this.nextAttemptAt - this.mono());
     this.timer = setTimeout(() => {
       this.timer = null;
       this.drain().then(
@@ -151,7 +171,7 @@ export class Drainer {
     if (this.options.connectivity.current().state !== 'online') return { ...outcome, skipped: 'offline' };
     const registerId = this.options.registerId();
     if (!registerId) return { ...outcome, skipped: 'not-enrolled' };
-    if (this.now() < this.nextAttemptAt) return { ...outcome, skipped: 'backoff' };
+    if (this.mono() < this.nextAttemptAt) return { ...outcome, skipped: 'backoff' };
     if (!this.acquireLease()) return { ...outcome, skipped: 'lease-held' };
     try {
       while (this.options.connectivity.current().state === 'online') {
@@ -213,7 +233,7 @@ export class Drainer {
     const message = error instanceof Error ? error.message : String(error);
     const delay = backoffDelay(this.attempt, this.random);
     this.attempt++;
-    this.nextAttemptAt = this.now() + delay;
+    this.nextAttemptAt = this.mono() + delay;
     this.options.state.set('lastError', { at: this.now(), message });
     this.options.log.warn({ attempt: this.attempt, retryInMs: delay }, `upload to HQ failed: ${message}`);
     this.schedule(delay);
@@ -224,14 +244,21 @@ export class Drainer {
     const isAlive = this.options.isAlive ?? processIsAlive;
     return this.options.db.transaction(() => {
       const lease = this.options.state.get<Lease>(LEASE_KEY);
-      if (lease && lease.owner !== this.owner && lease.until > this.now() && isAlive(lease.pid)) return false;
-      this.options.state.set(LEASE_KEY, { owner: this.owner, pid: process.pid, until: this.now() + LEASE_MS });
+      if (lease && lease.owner !== this.owner && this.leaseHeld(lease) && isAlive(lease.pid)) return false;
+      this.renewLease();
       return true;
     }).immediate();
   }
 
+  /** Whether another process's lease still runs: same boot and not past its monotonic end (an old-style lease: until its process ends). */
+  private leaseHeld(lease: Lease): boolean {
+    if (lease.untilMono === undefined || lease.boot === undefined) return true;
+    return lease.boot === this.boot() && lease.untilMono > this.mono();
+  }
+
   private renewLease(): void {
-    this.options.state.set(LEASE_KEY, { owner: this.owner, pid: process.pid, until: this.now() + LEASE_MS });
+    const lease: Lease = { owner: this.owner, pid: process.pid, untilMono: this.mono() + LEASE_MS, boot: this.boot() };
+    this.options.state.set(LEASE_KEY, lease);
   }
 
   private releaseLease(): void {

@@ -25,8 +25,9 @@ interface Row {
 }
 
 /**
- * The outbox: operations waiting to upload, in the order they were written (UUIDv7 ids are
- * time-ordered, so `ORDER BY created_at, id` keeps each entity's operations in order).
+ * The outbox: operations waiting to upload, in the order they were written — by the register's own
+ * monotonic sequence (`seq`, given by the database as each row is inserted), never by wall-clock time, so
+ * a clock set back in the middle of a shift cannot send a refund before its sale.
  */
 export class Outbox {
   private readonly insert;
@@ -39,7 +40,7 @@ export class Outbox {
     this.insert = db.prepare<[string, string, string, string, string, number]>(
       'INSERT INTO outbox (id, entity, entity_id, type, payload, created_at) VALUES (?, ?, ?, ?, ?, ?)',
     );
-    this.oldest = db.prepare<[number], Row>('SELECT id, entity, entity_id, type, payload, created_at FROM outbox ORDER BY created_at, id LIMIT ?');
+    this.oldest = db.prepare<[number], Row>('SELECT id, entity, entity_id, type, payload, created_at FROM outbox ORDER BY seq LIMIT ?');
     this.count = db.prepare<[], { n: number; oldest: number | null }>('SELECT count(*) AS n, min(created_at) AS oldest FROM outbox');
     this.remove = db.prepare<[string]>('DELETE FROM outbox WHERE id = ?');
   }

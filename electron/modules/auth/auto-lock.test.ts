@@ -17,6 +17,20 @@ describe('auto-lock after inactivity', () => {
     expect(onIdle).toHaveBeenCalledTimes(1);
   });
 
+  it('counts idle time on the monotonic clock: the wall clock set forward a day does not lock at once, nor one set back an hour delay the lock', () => {
+    const onIdle = vi.fn();
+    const lock = new AutoLock({ autoLockMs: () => 60_000, onIdle });
+    lock.start();
+    vi.advanceTimersByTime(30_000);
+    vi.setSystemTime(Date.now() + 86_400_000);
+    lock.touch();
+    vi.advanceTimersByTime(30_000);
+    expect(onIdle).not.toHaveBeenCalled();
+    vi.setSystemTime(Date.now() - 3_600_000);
+    vi.advanceTimersByTime(30_000);
+    expect(onIdle).toHaveBeenCalledTimes(1);
+  });
+
   it('does nothing after stop (signed out or already locked), nor with auto-lock off (0)', () => {
     const onIdle = vi.fn();
     const lock = new AutoLock({ autoLockMs: () => 1000, onIdle });

@@ -52,8 +52,9 @@ export class AutoLock {
     this.timer.unref?.();
   }
 
+  /** Idle time is counted on the monotonic clock: the wall clock set forward a day does not lock, nor one set back an hour delay the lock. */
   private now(): number {
-    return this.o.now?.() ?? Date.now();
+    return this.o.now?.() ?? performance.now();
   }
 }
 

@@ -50,6 +50,8 @@ export interface LocalSearch {
   to: number | null;
   number?: string | undefined;
   sequence?: number | undefined;
+  /** Only what was numbered after this sale sequence (the day since the last close). */
+  afterSequence?: number | undefined;
   amount?: number | undefined;
   tender?: Tender | undefined;
   memberId?: string | undefined;
@@ -92,6 +94,7 @@ export class OrdersRepository {
   private readonly lastClose;
   private readonly insertClose;
   private readonly totals;
+  private readonly lastSequence;
   private readonly tenderTotals;
   private readonly outstandingCards;
 
@@ -104,7 +107,7 @@ export class OrdersRepository {
       'SELECT id, tender, amount, status, card_last4, card_token, reference, refund_of, settlement, created_at FROM payments WHERE sale_id = ? ORDER BY created_at, id',
     );
     this.refundsOf = db.prepare<[string], OrderRow>(
-      `SELECT ${SUMMARY_COLUMNS} FROM sales s LEFT JOIN users u ON u.id = s.cashier_id WHERE s.original_order_id = ? AND s.status = 'completed' ORDER BY s.completed_at, s.id`,
+      `SELECT ${SUMMARY_COLUMNS} FROM sales s LEFT JOIN users u ON u.id = s.cashier_id WHERE s.original_order_id = ? AND s.status = 'completed' ORDER BY s.sequence`,
     );
     this.refundedPerLine = db.prepare<[string], { idx: number; quantity: number }>(
       `SELECT l.original_line_index AS idx, -sum(l.quantity) AS quantity FROM sale_lines l JOIN sales s ON s.id = l.sale_id
@@ -130,18 +133,24 @@ export class OrdersRepository {
       `SELECT p.id, p.tender, p.amount, p.status, p.card_last4, p.card_token, p.reference, p.refund_of, p.settlement, p.created_at, s.currency
        FROM payments p JOIN sales s ON s.id = p.sale_id WHERE s.kind = 'refund' AND p.tender = 'card' AND p.status = 'stored' AND p.settlement IS NULL ORDER BY p.created_at`,
     );
-    this.lastClose = db.prepare<[], { closed_at: number; closed_by: string; unsynced_operations: number; manager_confirmed: number; report: string }>(
-      'SELECT closed_at, closed_by, unsynced_operations, manager_confirmed, report FROM day_closes ORDER BY closed_at DESC LIMIT 1',
+    // The latest close is the one covering the highest sale sequence (the wall clock may have been set back since).
+    this.lastClose = db.prepare<[], { closed_at: number; closed_by: string; unsynced_operations: number; manager_confirmed: number; report: string; last_sequence: number }>(
+      'SELECT closed_at, closed_by, unsynced_operations, manager_confirmed, report, coalesce(last_sequence, 0) AS last_sequence FROM day_closes ORDER BY last_sequence DESC, rowid DESC LIMIT 1',
     );
-    this.insertClose = db.prepare('INSERT INTO day_closes (id, closed_at, closed_by, unsynced_operations, manager_confirmed, report) VALUES (@id, @closedAt, @closedBy, @unsynced, @confirmed, @report)');
-    this.totals = db.prepare<[{ from: number; to: number }], { kind: 'sale' | 'refund'; n: number; total: number; first: number | null }>(
+    this.insertClose = db.prepare(
+      'INSERT INTO day_closes (id, closed_at, closed_by, unsynced_operations, manager_confirmed, report, last_sequence) VALUES (@id, @closedAt, @closedBy, @unsynced, @confirmed, @report, @lastSequence)',
+    );
+    this.lastSequence = db.prepare<[], { last: number }>('SELECT last FROM register_sequence WHERE singleton = 1');
+    // A day is the sales and refunds numbered after the previous close, up to the close: the register's
+    // own gap-free sequence, never a comparison of wall-clock times.
+    this.totals = db.prepare<[{ after: number; upTo: number }], { kind: 'sale' | 'refund'; n: number; total: number; first: number | null }>(
       `SELECT kind, count(*) AS n, coalesce(sum(total), 0) AS total, min(completed_at) AS first FROM sales
-       WHERE status = 'completed' AND completed_at > @from AND completed_at <= @to GROUP BY kind`,
+       WHERE status = 'completed' AND sequence > @after AND sequence <= @upTo GROUP BY kind`,
     );
-    this.tenderTotals = db.prepare<[{ from: number; to: number }], { tender: Tender; inflow: number; outflow: number }>(
+    this.tenderTotals = db.prepare<[{ after: number; upTo: number }], { tender: Tender; inflow: number; outflow: number }>(
       `SELECT p.tender AS tender, coalesce(sum(CASE WHEN p.amount > 0 THEN p.amount END), 0) AS inflow, coalesce(sum(CASE WHEN p.amount < 0 THEN p.amount END), 0) AS outflow
        FROM payments p JOIN sales s ON s.id = p.sale_id
-       WHERE s.status = 'completed' AND s.completed_at > @from AND s.completed_at <= @to AND p.status <> 'declined' AND coalesce(p.settlement, '') <> 'declined'
+       WHERE s.status = 'completed' AND s.sequence > @after AND s.sequence <= @upTo AND p.status <> 'declined' AND coalesce(p.settlement, '') <> 'declined'
        GROUP BY p.tender ORDER BY p.tender`,
     );
     this.outstandingCards = db.prepare<[], { total: number }>(
@@ -162,6 +171,7 @@ export class OrdersRepository {
     add('to', 's.completed_at <= @to', filter.to);
     add('number', 's.number = @number', filter.number);
     add('sequence', 's.sequence = @sequence', filter.sequence);
+    add('afterSequence', 's.sequence > @afterSequence', filter.afterSequence);
     add('amount', 'abs(s.total) = @amount', filter.amount);
     add('tender', "EXISTS (SELECT 1 FROM payments p WHERE p.sale_id = s.id AND p.tender = @tender AND p.status <> 'declined')", filter.tender);
     add('memberId', 's.member_id = @memberId', filter.memberId);
@@ -219,12 +229,18 @@ export class OrdersRepository {
     return this.lastClose.get();
   }
 
-  recordDayClose(close: { id: string; closedAt: number; closedBy: string; unsynced: number; confirmed: boolean; report: string }): void {
+  recordDayClose(close: { id: string; closedAt: number; closedBy: string; unsynced: number; confirmed: boolean; report: string; lastSequence: number }): void {
     this.insertClose.run({ ...close, confirmed: close.confirmed ? 1 : 0 });
   }
 
-  dayTotals(from: number, to: number) {
-    return { orders: this.totals.all({ from, to }), tenders: this.tenderTotals.all({ from, to }) };
+  /** The sequence of the register's latest completed sale or refund. */
+  currentSequence(): number {
+    return this.lastSequence.get()!.last;
+  }
+
+  /** Totals of the sales and refunds numbered after `after`, up to `upTo` (sale sequences). */
+  dayTotals(after: number, upTo: number) {
+    return { orders: this.totals.all({ after, upTo }), tenders: this.tenderTotals.all({ after, upTo }) };
   }
 
   /** Card payments of sales taken offline and not yet settled (refunds excluded). */

@@ -338,6 +338,47 @@ describe('end of day', () => {
     expect(setup.db.prepare('SELECT unsynced_operations, manager_confirmed, closed_by FROM day_closes').get()).toEqual({ unsynced_operations: pending, manager_confirmed: 1, closed_by: 'Max' });
   });
 
+  it('counts each sale in exactly one day when the clock is set back an hour and forward a day around closes and a DST change', async () => {
+    const tz = process.env.TZ;
+    process.env.TZ = 'Europe/Berlin';
+    try {
+      // 2026-10-25 01:30 UTC is 02:30 CET, after the clocks went back from 03:00 CEST.
+      now = Date.UTC(2026, 9, 25, 0, 50);
+      const orders = makeOrders(null);
+      const a = await sell([[milk.sku, 1]]);
+      const b = await sell([[wine.sku, 1]], 'card');
+      now += 40 * 60_000;
+      setup.db.prepare('DELETE FROM outbox').run();
+      const first = await orders.close(undefined, ana);
+      expect(first).toMatchObject({ salesCount: 2, salesTotal: 129 + 8999 });
+      // NTP sets the clock back an hour, before the close: the next sales are still the next day's.
+      now -= 3_600_000;
+      const c = await sell([[milk.sku, 2]]);
+      await orders.refund({ orderId: a.saleId, lines: [{ index: 0, quantity: 1 }], tender: 'cash', reason: 'r' }, ana);
+      expect(orders.report()).toMatchObject({ salesCount: 1, salesTotal: 258, refundsCount: 1, refundsTotal: -129, net: 129 });
+      expect((await orders.search({}, ana)).orders.map((o) => o.number)).toEqual(expect.arrayContaining([c.number]));
+      expect((await orders.search({}, ana)).orders.map((o) => o.number)).not.toContain(b.number);
+      // Then a day forward, and back again before the close.
+      now += 86_400_000;
+      const d = await sell([[wine.sku, 1]]);
+      now -= 86_400_000 + 30 * 60_000;
+      setup.db.prepare('DELETE FROM outbox').run();
+      const second = await orders.close(undefined, ana);
+      expect(second).toMatchObject({ salesCount: 2, salesTotal: 258 + 8999, refundsCount: 1, refundsTotal: -129 });
+      expect(second.tenders).toEqual([{ tender: 'cash', in: 258 + 8999, out: -129, net: 258 + 8999 - 129 }]);
+      // The new day starts empty even though its clock reads earlier than both closes.
+      const e = await sell([[milk.sku, 1]]);
+      expect(orders.report()).toMatchObject({ salesCount: 1, salesTotal: 129 });
+      expect((await orders.search({}, ana)).orders.map((o) => o.number)).toEqual([e.number]);
+      // Every sale is in exactly one closed or open day.
+      const days = [first, second, orders.report()].reduce((n, r) => n + r.salesCount, 0);
+      expect(days).toBe([a, b, c, d, e].length);
+    } finally {
+      if (tz === undefined) delete process.env.TZ;
+      else process.env.TZ = tz;
+    }
+  });
+
   it('closes a fully synced day without a manager', async () => {
     await sell([[milk.sku, 1]]);
     setup.db.prepare('DELETE FROM outbox').run();

@@ -79,21 +79,18 @@ export class OrdersService {
     this.now = o.now ?? Date.now;
   }
 
-  /** The start of the business day: just after the last day close (null before the first close). */
-  dayStart(): number | null {
-    const last = this.o.orders.lastDayClose();
-    return last ? last.closed_at + 1 : null;
-  }
-
   async search(input: OrderSearch, user: User): Promise<{ orders: OrderSummary[]; notice: 'offline' | 'hq-failed' | null; hqSearched: boolean }> {
     const q = OrderSearchSchema.parse(input);
     const number = q.number?.trim() || undefined;
     const sequence = number && /^\d{1,12}$/.test(number) ? Number(number) : undefined;
-    const dayStart = q.scope === 'all' ? null : this.dayStart();
+    const lastClose = q.scope === 'all' ? undefined : this.o.orders.lastDayClose();
+    const dayStart = lastClose ? lastClose.closed_at + 1 : null;
     const from = Math.max(q.from ?? -Infinity, dayStart ?? -Infinity);
     const local = this.o.orders
       .search({
-        from: Number.isFinite(from) ? from : null,
+        // The day on this register: what was numbered after the last close, whatever the clock said since.
+        from: q.from ?? null,
+        afterSequence: lastClose?.last_sequence,
         to: q.to ?? null,
         number: sequence === undefined ? number : undefined,
         sequence,
@@ -246,7 +243,7 @@ export class OrdersService {
 
   report(): ZReport {
     const last = this.o.orders.lastDayClose();
-    return this.buildReport(last ? last.closed_at : 0, this.now(), null);
+    return this.buildReport(last, this.o.orders.currentSequence(), this.now(), null);
   }
 
   /**
@@ -267,9 +264,14 @@ export class OrdersService {
       by = (await this.o.approve(managerPin, 'day.close', { unsynced })).name;
     }
     const now = this.now();
-    const last = this.o.orders.lastDayClose();
-    const report = this.buildReport(last ? last.closed_at : 0, now, { at: now, by, unsyncedOperations: unsynced, managerConfirmed: confirmed });
-    this.o.orders.recordDayClose({ id: this.o.newId(), closedAt: now, closedBy: by, unsynced, confirmed, report: JSON.stringify(report) });
+    // Read and written in one transaction: a sale completing meanwhile is either in this day or the next, never both or neither.
+    const report = this.o.orders.transaction(() => {
+      const last = this.o.orders.lastDayClose();
+      const upTo = this.o.orders.currentSequence();
+      const built = this.buildReport(last, upTo, now, { at: now, by, unsyncedOperations: unsynced, managerConfirmed: confirmed });
+      this.o.orders.recordDayClose({ id: this.o.newId(), closedAt: now, closedBy: by, unsynced, confirmed, report: JSON.stringify(built), lastSequence: upTo });
+      return built;
+    });
     if (unsynced > 0) this.o.log.warn({ manager: by, unsynced }, 'day closed by a manager with operations not yet synced (all kept in the outbox)');
     else this.o.log.info({ by }, 'day closed');
     return report;
@@ -280,8 +282,10 @@ export class OrdersService {
     return renderZReport(this.report(), { storeName: this.o.storeName(), register: this.o.numberPrefix(), locale });
   }
 
-  private buildReport(after: number, to: number, closed: ZReport['closed']): ZReport {
-    const { orders, tenders } = this.o.orders.dayTotals(after, to);
+  /** The report of the sales and refunds numbered after the previous close `last`, up to sequence `upTo`. */
+  private buildReport(last: { closed_at: number; last_sequence: number } | undefined, upTo: number, to: number, closed: ZReport['closed']): ZReport {
+    const after = last ? last.closed_at : 0;
+    const { orders, tenders } = this.o.orders.dayTotals(last ? last.last_sequence : 0, upTo);
     const sales = orders.find((o) => o.kind === 'sale');
     const refunds = orders.find((o) => o.kind === 'refund');
     const firsts = orders.map((o) => o.first).filter((t): t is number => t !== null);
