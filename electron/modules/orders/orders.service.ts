@@ -121,8 +121,12 @@ export class OrdersService {
     }
     const seen = new Set(local.map((o) => o.id));
     const merged = [...local];
+    const own = this.o.registerId();
     for (const order of remote) {
       if (seen.has(order.id)) continue;
+      // This register's own orders are all in its database: for the day, which of them belong is decided
+      // there (by the sale sequence), not by HQ comparing wall-clock times.
+      if (lastClose && order.registerId === own) continue;
       if (sequence !== undefined && !order.number.endsWith(`-${sequence}`)) continue;
       seen.add(order.id);
       merged.push(this.remoteSummary(order));
