@@ -1,4 +1,4 @@
-import { afterEach, beforeEach, expect, it } from 'vitest';
+import { afterEach, beforeEach, expect, it, vi } from 'vitest';
 import { v4 as uuidv4 } from 'uuid';
 import { TEST_CARDS } from '../../../shared/hq/payments';
 import type { SalePayload } from '../../../shared/hq/ops';
@@ -95,6 +95,29 @@ describeEachStorage('card money exactly once', (kind) => {
     await hq.app.hq.payments.settlePending();
     const moved = await gateway.movements();
     expect(moved.map((m) => m.kind)).toEqual(['charge', 'void']);
+  });
+
+  it("HQ's clock set forward a day while the acquirer is being asked does not void the authorisation under it", async () => {
+    await hq.close();
+    // HQ's wall clock is faked from its start (timers run as usual), so that it can be set forward.
+    vi.useFakeTimers({ toFake: ['Date'], shouldAdvanceTime: true });
+    try {
+      const gateway = new CardSimulator({ latencyMs: 150 });
+      hq = await makeHq(kind, { gatewayTimeoutMs: 1000, gateway });
+      register = await enrolRegister(hq.app);
+      const paymentId = uuidv4();
+      const asking = authorize(paymentId, uuidv4(), 720);
+      await new Promise((resolve) => setTimeout(resolve, 40));
+      vi.setSystemTime(Date.now() + 86_400_000);
+      expect(await hq.app.hq.payments.sweepAbandoned()).toBe(0);
+      await hq.app.hq.payments.settlePending();
+      expect((await asking).json().status).toBe('approved');
+      await hq.app.hq.payments.settlePending();
+      expect((await gateway.movements()).map((m) => m.kind)).toEqual(['charge']);
+      expect((await outcome(paymentId)).json().status).toBe('approved');
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it('the same attempt sent twice at once is charged once, and both callers get the one approval', async () => {

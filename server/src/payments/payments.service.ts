@@ -23,6 +23,12 @@ const STALE_CLAIM_MS = 5 * 60_000;
 
 export class PaymentsService {
   private settling: Promise<void> | null = null;
+  /**
+   * Payment ids this instance is asking the acquirer about right now. The sweep and the voider judge a
+   * pending attempt's age by HQ's wall clock; one set forward must never make them void an authorisation
+   * still on its way (its charge could land after the void and stay).
+   */
+  private readonly asking = new Set<string>();
 
   constructor(
     private readonly read: Kysely<HqSchema>,
@@ -61,6 +67,16 @@ export class PaymentsService {
       return rows.length === 1;
     });
     if (!claimed) return this.answerFrom(await this.settled(request.paymentId), register, request);
+    this.asking.add(request.paymentId);
+    try {
+      return await this.ask(register, request);
+    } finally {
+      this.asking.delete(request.paymentId);
+    }
+  }
+
+  /** Asks the acquirer for a claimed payment id and records its answer (see authorize). */
+  private async ask(register: AuthenticatedRegister, request: AuthorizeRequest): Promise<AuthorizeResponse> {
     let answer;
     try {
       answer = await withGatewayTimeout(this.options.timeoutMs, (signal) =>
@@ -102,10 +118,10 @@ export class PaymentsService {
 
   /** The row of a payment id once no request is with the acquirer for it (a concurrent retry waits for the first). */
   private async settled(paymentId: string): Promise<Selectable<CardAuthorizationsTable>> {
-    const until = Date.now() + this.options.timeoutMs + 2_000;
+    const until = performance.now() + this.options.timeoutMs + 2_000;
     for (;;) {
       const row = await this.read.selectFrom('card_authorizations').selectAll().where('payment_id', '=', paymentId).executeTakeFirstOrThrow();
-      if (row.status !== 'pending' || row.void_requested_at !== null || Date.now() > until) return row;
+      if (row.status !== 'pending' || row.void_requested_at !== null || performance.now() > until) return row;
       await new Promise((resolve) => setTimeout(resolve, 25));
     }
   }
@@ -256,6 +272,7 @@ export class PaymentsService {
           ]),
         )
         .where((eb) => eb.not(eb.exists(eb.selectFrom('payments').select('payments.id').whereRef('payments.id', '=', 'card_authorizations.payment_id'))))
+        .$if(this.asking.size > 0, (qb) => qb.where('payment_id', 'not in', [...this.asking]))
         .returning('payment_id')
         .execute();
       return rows.length;
@@ -278,6 +295,7 @@ export class PaymentsService {
       .limit(200)
       .execute();
     for (const { payment_id: reference } of due) {
+      if (this.asking.has(reference)) continue;
       try {
         const answer = await withGatewayTimeout(this.options.timeoutMs, (signal) => this.options.gateway.void({ reference }, signal));
         if (answer.status !== 'approved') throw new Error(answer.reason);
