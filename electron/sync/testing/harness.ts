@@ -14,7 +14,12 @@ import { seededRandom } from '../../../shared/seeded-random';
 export const KILL_POINTS = ['write', 'committed', 'send', 'ack', 'delete', 'deleted'] as const;
 /** The points of a card payment: its attempt recorded before the request, and HQ's approval before the register recorded it. */
 export const CARD_KILL_POINTS = ['card-sent', 'card-approved'] as const;
-export type KillPoint = (typeof KILL_POINTS)[number] | (typeof CARD_KILL_POINTS)[number];
+/**
+ * The points of the power-cut proof: a cart with draft scans (after a scan, before its payment), and a sale
+ * number just reported. Reached only when `killAt` names one of them.
+ */
+export const POWER_KILL_POINTS = ['scanned', 'reported'] as const;
+export type KillPoint = (typeof KILL_POINTS)[number] | (typeof CARD_KILL_POINTS)[number] | (typeof POWER_KILL_POINTS)[number];
 
 /** Card sales in the child's mix: `share` of the sales pay by card; an unanswered card payment is retried, stored or paid in cash. */
 export interface CardMix {
@@ -45,6 +50,13 @@ export interface ChildConfig {
   cards?: CardMix;
   /** Drain mode: first finish a sale a kill left open (cash if a payment was taken, else void), as at the end of a shift. */
   finishOpenSale?: boolean;
+  /** Scans per sale (1 by default): with more, a cart holds draft scans for longer. */
+  scansPerSale?: number;
+  /**
+   * For the power-cut proof's own proof only: every `PRAGMA synchronous` the register sets becomes OFF, so
+   * commits never reach the disk before a power cut.
+   */
+  unsafeSynchronousOff?: boolean;
 }
 
 export const REPO_ROOT = path.resolve(import.meta.dirname, '..', '..', '..');
@@ -137,7 +149,7 @@ export function startRegister(config: ChildConfig, options: SpawnOptions = {}): 
       if (kind === 'sale') sales.push(rest[0]!);
       else if (kind === 'mark') {
         mark = rest[0] as KillPoint;
-        if (mark !== 'write' && mark !== 'committed' && !mark.startsWith('card-')) syncMark = mark;
+        if (mark !== 'write' && mark !== 'committed' && !mark.startsWith('card-') && mark !== 'scanned' && mark !== 'reported') syncMark = mark;
       }
       else if (kind === 'acked') {
         acks.applied += Number(rest[0]);

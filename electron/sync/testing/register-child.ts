@@ -27,6 +27,8 @@
  *   deleted    after the settle transaction committed (the drain lease is still held)
  *   card-sent      a card attempt is recorded, its authorisation not yet sent
  *   card-approved  HQ approved a card payment, the register has not recorded it yet
+ *   scanned    (only when killAt names it) a scan is in the open cart, the sale not yet paid
+ *   reported   (only when killAt names it) a sale's number was just reported
  *
  * With `cards`, a share of the sales pay by card (4242…, or stored while offline); a card payment that
  * gets no usable answer is retried, stored under the same id, or given up for cash. Each ends in a line
@@ -63,6 +65,14 @@ function out(line: string): void {
       Atomics.wait(pause, 0, 0, 1);
     }
   }
+}
+
+// The power-cut proof's own proof: a register whose commits never wait for the disk.
+if (config.unsafeSynchronousOff) {
+  const pragma = Database.prototype.pragma;
+  Database.prototype.pragma = function (this: Database.Database, source: string, options?: Database.PragmaOptions) {
+    return pragma.call(this, /^\s*synchronous\s*=/i.test(source) ? 'synchronous = OFF' : source, options);
+  } as typeof pragma;
 }
 
 const counts = new Map<KillPoint, number>();
@@ -181,10 +191,14 @@ async function main(cfg: ChildConfig): Promise<void> {
     const { registerCode } = await call<{ registerCode: string }>('app.info');
     out(`ready ${registerCode} ${completed()}`);
     while (!stopping && (cfg.quota === undefined || completed() < cfg.quota)) {
-      await call('cart.scan', { code: barcodes[Math.floor(random() * barcodes.length)] });
+      for (let scan = 0; scan < (cfg.scansPerSale ?? 1); scan++) {
+        await call('cart.scan', { code: barcodes[Math.floor(random() * barcodes.length)] });
+        if (cfg.killAt?.point === 'scanned') reached('scanned');
+      }
       if (cfg.cards && random() < cfg.cards.share) await payByCard(core, cfg.cards.onNoAnswer ?? ['retry', 'store', 'cash'], random);
       const sale = core.sales.completeWithCash(null);
       out(`sale ${sale.number}`);
+      if (cfg.killAt?.point === 'reported') reached('reported');
       await sleep(Math.floor(random() * (cfg.pauseMs ?? 20)));
     }
     while (cfg.holdAfterQuota && !stopping) await sleep(50);
