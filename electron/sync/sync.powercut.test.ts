@@ -16,17 +16,18 @@ import { drainRegister, hqOrderCounts, readRegisterBook, reconcile, seeded, star
  * folder for creates, unlinks and renames). The register takes sales against a real HQ and is cut over and
  * over: SIGKILL, then the power cut (everything not durable is dropped), then a restart on what is left.
  * The cuts land in an open cart with draft scans, right after a sale number was reported, with a push on
- * the wire, just after a sale's commit, at a card approval, and after a random time.
+ * the wire, just after a sale's commit, at a card approval, while a catalog snapshot (forced at every
+ * start) is staged or swapped in, and after a random time.
  *
  * After every cut: every sale the register ever reported is in its database, the sale sequence is
- * gap-free, and the database passes `PRAGMA integrity_check`. At the end it drains: every sale is on HQ
+ * gap-free, the database passes `PRAGMA integrity_check`, and the catalog is whole. At the end it drains: every sale is on HQ
  * exactly once, nothing else is, and each sale's money reconciles with the card acquirer's ledger. A cart
  * may lose its unpaid draft scans (they commit with synchronous = NORMAL), nothing more.
  *
  * The proof's own proof: the same register with every `synchronous` turned OFF loses reported sales at
  * the first cut, and this checker says so.
  *
- * Quick mode (`npm test`): 10 cuts. Full mode: POWER_PROOF=full, 44 cuts. POWER_PROOF_SEED replays a run.
+ * Quick mode (`npm test`): 12 cuts. Full mode: POWER_PROOF=full, 50 cuts. POWER_PROOF_SEED replays a run.
  */
 
 const FULL = process.env.POWER_PROOF === 'full';
@@ -52,6 +53,9 @@ function plan(random: () => number): At[] {
   // Just after a sale's commit, before its number was reported; HQ approved a card the register has not recorded.
   add(n(1, 4), () => ({ point: 'committed', nth: 1 + Math.floor(random() * 10) }));
   add(n(1, 4), () => ({ point: 'card-approved', nth: 1 + Math.floor(random() * 4) }));
+  // A catalog snapshot (forced at every start) being staged or swapped in.
+  let snapshots = 0;
+  add(n(2, 6), () => ({ point: 'snapshot', nth: 1, delayMs: snapshots++ === 0 ? 0 : 1 + Math.floor(random() * 150) }));
   add(n(2, 12), () => ({ afterMs: 300 + Math.floor(random() * 2500) }));
   for (let i = cuts.length - 1; i > 0; i--) {
     const j = Math.floor(random() * (i + 1));
@@ -64,6 +68,8 @@ function plan(random: () => number): At[] {
 interface AfterCut {
   exists: boolean;
   integrity: string;
+  /** Active products in the catalog. */
+  products: number;
   completed: Set<string>;
   sequences: number[];
   registerId: string | null;
@@ -71,15 +77,16 @@ interface AfterCut {
 
 function inspect(dataDir: string): AfterCut {
   const file = path.join(dataDir, DATABASE_FILE);
-  if (!fs.existsSync(file)) return { exists: false, integrity: 'ok', completed: new Set(), sequences: [], registerId: null };
+  if (!fs.existsSync(file)) return { exists: false, integrity: 'ok', products: 0, completed: new Set(), sequences: [], registerId: null };
   const db = new Database(file);
   try {
     const integrity = String(db.pragma('integrity_check', { simple: true }));
     const hasSales = db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'sales'").get();
-    if (!hasSales) return { exists: true, integrity, completed: new Set(), sequences: [], registerId: null };
+    if (!hasSales) return { exists: true, integrity, products: 0, completed: new Set(), sequences: [], registerId: null };
     const rows = db.prepare<[], { number: string; sequence: number }>("SELECT number, sequence FROM sales WHERE status = 'completed' ORDER BY sequence").all();
     const identity = db.prepare<[], { register_id: string }>('SELECT register_id FROM register_identity WHERE singleton = 1').get();
-    return { exists: true, integrity, completed: new Set(rows.map((r) => r.number)), sequences: rows.map((r) => r.sequence), registerId: identity?.register_id ?? null };
+    const products = db.prepare<[], { n: number }>('SELECT count(*) AS n FROM products WHERE active = 1').get()!.n;
+    return { exists: true, integrity, products, completed: new Set(rows.map((r) => r.number)), sequences: rows.map((r) => r.sequence), registerId: identity?.register_id ?? null };
   } finally {
     db.close();
   }
@@ -115,18 +122,21 @@ afterAll(async () => {
   await hq?.stop();
 });
 
-describe.skipIf(skip)(`a register losing power ${FULL ? 44 : 10} times while selling and syncing (seed ${SEED})${skip ? ` (skipped: ${skip})` : ''}`, () => {
+describe.skipIf(skip)(`a register losing power ${FULL ? 50 : 12} times while selling and syncing (seed ${SEED})${skip ? ` (skipped: ${skip})` : ''}`, () => {
   it('keeps every reported sale, gap-free and undamaged, and uploads each exactly once', { timeout: FULL ? 900_000 : 90_000 }, async () => {
     const random = seeded(SEED);
     const cuts = plan(random);
     const dataDir = path.join(pfs.dir, 'register');
     writeSettings(dataDir);
     pfs.sync();
-    const base: Omit<ChildConfig, 'mode'> = { dataDir, hqUrl: hq.url, pauseMs: 15, scansPerSale: 3, cards: { share: 0.3 } };
+    const base: Omit<ChildConfig, 'mode'> = { dataDir, hqUrl: hq.url, pauseMs: 15, scansPerSale: 3, cards: { share: 0.3 }, snapshotOnStart: true };
     const reported: string[] = [];
     const failures: string[] = [];
     const landed: Record<string, number> = {};
     let registerId: string | null = null;
+    const snapshotMs: number[] = [];
+    /** Products in the catalog once a register had it all (a snapshot swap is all or nothing). */
+    let catalog = 0;
 
     for (const [i, at] of cuts.entries()) {
       const child = startRegister({ ...base, mode: 'sell', seed: SEED + i, ...('point' in at ? { killAt: at } : {}) });
@@ -139,7 +149,9 @@ describe.skipIf(skip)(`a register losing power ${FULL ? 44 : 10} times while sel
       clearTimeout(timer);
       if (exit.signal !== 'SIGKILL') throw new Error(`run ${i + 1}: the register exited by itself (${exit.code ?? exit.signal}):\n${child.stderr()}`);
       reported.push(...child.sales);
-      const where = 'point' in at && !byParent ? at.point : 'timed';
+      snapshotMs.push(...child.snapshots());
+      const exact = 'point' in at && !byParent ? at.point : 'timed';
+      const where = exact === 'snapshot' ? (child.snapshots().length ? 'snapshot swapped' : 'snapshot loading') : exact;
       landed[where] = (landed[where] ?? 0) + 1;
       // The machine loses power: the register is dead, and so is everything it had not made durable.
       await pfs.cut();
@@ -147,6 +159,8 @@ describe.skipIf(skip)(`a register losing power ${FULL ? 44 : 10} times while sel
       registerId ??= after.registerId;
       const { problems } = check(after, reported);
       for (const problem of problems) failures.push(`cut ${i + 1} (${label(at)}): ${problem}`);
+      if (catalog && after.products !== catalog) failures.push(`cut ${i + 1} (${label(at)}): ${after.products} products in the catalog, ${catalog} before`);
+      if ((await child.ready) && !catalog) catalog = after.products;
     }
 
     const drained = await drainRegister({ ...base, finishOpenSale: true });
@@ -162,6 +176,7 @@ describe.skipIf(skip)(`a register losing power ${FULL ? 44 : 10} times while sel
     console.info(
       `power loss (seed ${SEED}): ${pfs.cuts} power cuts (${cuts.length} while selling, by point ${JSON.stringify(landed)}), ` +
         `${result.sent} sales (${reported.length} reported), on HQ ${result.applied} once; ` +
+        `catalog snapshots loaded ${snapshotMs.length} (median ${snapshotMs.sort((a, b) => a - b)[Math.floor(snapshotMs.length / 2)] ?? '-'} ms); ` +
         `lost ${result.lost}, duplicated ${result.duplicated}, money mismatches ${money.mismatched}, damaged or gapped after a cut ${failures.length}`,
     );
     expect(failures).toEqual([]);

@@ -16,9 +16,10 @@ export const KILL_POINTS = ['write', 'committed', 'send', 'ack', 'delete', 'dele
 export const CARD_KILL_POINTS = ['card-sent', 'card-approved'] as const;
 /**
  * The points of the power-cut proof: a cart with draft scans (after a scan, before its payment), and a sale
- * number just reported. Reached only when `killAt` names one of them.
+ * number just reported, a catalog snapshot being loaded (with `delayMs`: staged, or being swapped in).
+ * Reached only when `killAt` names one of them.
  */
-export const POWER_KILL_POINTS = ['scanned', 'reported'] as const;
+export const POWER_KILL_POINTS = ['scanned', 'reported', 'snapshot'] as const;
 export type KillPoint = (typeof KILL_POINTS)[number] | (typeof CARD_KILL_POINTS)[number] | (typeof POWER_KILL_POINTS)[number];
 
 /** Card sales in the child's mix: `share` of the sales pay by card; an unanswered card payment is retried, stored or paid in cash. */
@@ -57,6 +58,8 @@ export interface ChildConfig {
    * commits never reach the disk before a power cut.
    */
   unsafeSynchronousOff?: boolean;
+  /** HQ's first answer to the change feed after a start says a snapshot is required: the catalog is loaded and swapped in again. */
+  snapshotOnStart?: boolean;
 }
 
 export const REPO_ROOT = path.resolve(import.meta.dirname, '..', '..', '..');
@@ -101,6 +104,8 @@ export interface RegisterProcess {
   failedPushes(): number;
   /** The till's connectivity as last reported (with marks on; it starts online). */
   connectivity(): 'online' | 'offline';
+  /** With snapshotOnStart: how long each catalog snapshot it loaded took (ms). */
+  snapshots(): number[];
   /** The end of what it wrote on stderr, for a failure message. */
   stderr(): string;
   kill(signal?: NodeJS.Signals): Promise<ChildExit>;
@@ -131,6 +136,7 @@ export function startRegister(config: ChildConfig, options: SpawnOptions = {}): 
   let pushFailures = 0;
   let connectivity: 'online' | 'offline' = 'online';
   let errText = '';
+  const snapshots: number[] = [];
   let resolveReady: (value: { registerCode: string; completed: number } | null) => void = () => {};
   const ready = new Promise<{ registerCode: string; completed: number } | null>((resolve) => (resolveReady = resolve));
   const exited = new Promise<ChildExit>((resolve) => {
@@ -149,7 +155,7 @@ export function startRegister(config: ChildConfig, options: SpawnOptions = {}): 
       if (kind === 'sale') sales.push(rest[0]!);
       else if (kind === 'mark') {
         mark = rest[0] as KillPoint;
-        if (mark !== 'write' && mark !== 'committed' && !mark.startsWith('card-') && mark !== 'scanned' && mark !== 'reported') syncMark = mark;
+        if (mark !== 'write' && mark !== 'committed' && !mark.startsWith('card-') && mark !== 'scanned' && mark !== 'reported' && mark !== 'snapshot') syncMark = mark;
       }
       else if (kind === 'acked') {
         acks.applied += Number(rest[0]);
@@ -162,6 +168,7 @@ export function startRegister(config: ChildConfig, options: SpawnOptions = {}): 
         connectivity = rest[0] === 'offline' ? 'offline' : 'online';
         if (connectivity === 'offline') offline++;
       }
+      else if (kind === 'snapshot') snapshots.push(Number(rest[0]));
       else if (kind === 'drained') drained = { pending: Number(rest[0]), deadLetters: Number(rest[1]) };
     }
   });
@@ -181,6 +188,7 @@ export function startRegister(config: ChildConfig, options: SpawnOptions = {}): 
     offlinePeriods: () => offline,
     failedPushes: () => pushFailures,
     connectivity: () => connectivity,
+    snapshots: () => [...snapshots],
     stderr: () => errText,
     kill: async (signal = 'SIGKILL') => {
       if (child.exitCode === null && child.signalCode === null) child.kill(signal);

@@ -15,6 +15,7 @@
  *   pushfail                               (with marks) a push got no answer (cut, refused, timed out)
  *   conn <state> <reasons>                 (with marks) the till went online or offline
  *   drained <pending> <deadLetters>        (drain mode, or after SIGTERM) the outbox is empty, or the time ran out
+ *   snapshot <ms>                          (with snapshotOnStart) a catalog snapshot was loaded and swapped in
  *   done                                   the sale quota is reached (sell mode) or drained; exiting
  *
  * Kill points (`killAt`), hooked onto the engine's classes from outside (nothing in electron/sync changes
@@ -29,6 +30,7 @@
  *   card-approved  HQ approved a card payment, the register has not recorded it yet
  *   scanned    (only when killAt names it) a scan is in the open cart, the sale not yet paid
  *   reported   (only when killAt names it) a sale's number was just reported
+ *   snapshot   (only when killAt names it; with snapshotOnStart) a catalog snapshot starts loading (delayMs: later on)
  *
  * With `cards`, a share of the sales pay by card (4242…, or stored while offline); a card payment that
  * gets no usable answer is retried, stored under the same id, or given up for cash. Each ends in a line
@@ -44,6 +46,7 @@ import { KassaError } from '../../../shared/errors';
 import { TEST_CARDS } from '../../../shared/hq/payments';
 import { HqCardTerminal } from '../../modules/checkout/card-terminal';
 import { SaleRepository } from '../../modules/checkout/sale.repository';
+import { ChangeFeed } from '../change-feed';
 import { Drainer } from '../drainer';
 import { HqSyncTransport } from '../hq-transport';
 import { Outbox } from '../outbox';
@@ -82,7 +85,7 @@ function reached(point: KillPoint): void {
   counts.set(point, n);
   const kill = config!.killAt;
   if (!kill || kill.point !== point || kill.nth !== n) return;
-  if (point === 'send' && kill.delayMs) setTimeout(() => process.kill(process.pid, 'SIGKILL'), kill.delayMs);
+  if ((point === 'send' || point === 'snapshot') && kill.delayMs) setTimeout(() => process.kill(process.pid, 'SIGKILL'), kill.delayMs);
   else process.kill(process.pid, 'SIGKILL');
 }
 
@@ -129,6 +132,23 @@ HqCardTerminal.prototype.authorize = async function (this: HqCardTerminal, ...ar
   if (answer.status === 'approved') reached('card-approved');
   return answer;
 };
+// A snapshot at every start: HQ's first change-feed answer says one is required.
+if (config.snapshotOnStart) {
+  let first = true;
+  const changes = HqSyncTransport.prototype.changes;
+  HqSyncTransport.prototype.changes = async function (this: HqSyncTransport, since: number, limit: number) {
+    if (!first) return changes.call(this, since, limit);
+    first = false;
+    return { changes: [], nextSeq: since, hasMore: false, snapshotRequired: true };
+  };
+  const loadSnapshot = ChangeFeed.prototype.loadSnapshot;
+  ChangeFeed.prototype.loadSnapshot = async function (this: ChangeFeed, snapshot: Parameters<typeof loadSnapshot>[0]) {
+    if (config!.killAt?.point === 'snapshot') reached('snapshot');
+    const started = performance.now();
+    await loadSnapshot.call(this, snapshot);
+    out(`snapshot ${Math.round(performance.now() - started)}`);
+  };
+}
 // renewLease() runs right after the settle transaction committed.
 const drainer = Drainer.prototype as unknown as { renewLease(): void };
 const renewLease = drainer.renewLease;
