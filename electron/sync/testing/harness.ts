@@ -16,10 +16,11 @@ export const KILL_POINTS = ['write', 'committed', 'send', 'ack', 'delete', 'dele
 export const CARD_KILL_POINTS = ['card-sent', 'card-approved'] as const;
 /**
  * The points of the power-cut proof: a cart with draft scans (after a scan, before its payment), and a sale
- * number just reported, a catalog snapshot being loaded (with `delayMs`: staged, or being swapped in).
+ * number just reported, a catalog snapshot being loaded (with `delayMs`: staged, or swapped in), a
+ * snapshot's swap transaction with all its changes written and not yet committed.
  * Reached only when `killAt` names one of them.
  */
-export const POWER_KILL_POINTS = ['scanned', 'reported', 'snapshot'] as const;
+export const POWER_KILL_POINTS = ['scanned', 'reported', 'snapshot', 'swap'] as const;
 export type KillPoint = (typeof KILL_POINTS)[number] | (typeof CARD_KILL_POINTS)[number] | (typeof POWER_KILL_POINTS)[number];
 
 /** Card sales in the child's mix: `share` of the sales pay by card; an unanswered card payment is retried, stored or paid in cash. */
@@ -155,7 +156,7 @@ export function startRegister(config: ChildConfig, options: SpawnOptions = {}): 
       if (kind === 'sale') sales.push(rest[0]!);
       else if (kind === 'mark') {
         mark = rest[0] as KillPoint;
-        if (mark !== 'write' && mark !== 'committed' && !mark.startsWith('card-') && mark !== 'scanned' && mark !== 'reported' && mark !== 'snapshot') syncMark = mark;
+        if (mark !== 'write' && mark !== 'committed' && !mark.startsWith('card-') && mark !== 'scanned' && mark !== 'reported' && mark !== 'snapshot' && mark !== 'swap') syncMark = mark;
       }
       else if (kind === 'acked') {
         acks.applied += Number(rest[0]);

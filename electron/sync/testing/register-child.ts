@@ -31,6 +31,7 @@
  *   scanned    (only when killAt names it) a scan is in the open cart, the sale not yet paid
  *   reported   (only when killAt names it) a sale's number was just reported
  *   snapshot   (only when killAt names it; with snapshotOnStart) a catalog snapshot starts loading (delayMs: later on)
+ *   swap       (only when killAt names it; with snapshotOnStart) inside a snapshot's swap transaction, before its commit
  *
  * With `cards`, a share of the sales pay by card (4242…, or stored while offline); a card payment that
  * gets no usable answer is retried, stored under the same id, or given up for cash. Each ends in a line
@@ -46,10 +47,11 @@ import { KassaError } from '../../../shared/errors';
 import { TEST_CARDS } from '../../../shared/hq/payments';
 import { HqCardTerminal } from '../../modules/checkout/card-terminal';
 import { SaleRepository } from '../../modules/checkout/sale.repository';
-import { ChangeFeed } from '../change-feed';
+import { ChangeFeed, LAST_SEQ_KEY } from '../change-feed';
 import { Drainer } from '../drainer';
 import { HqSyncTransport } from '../hq-transport';
 import { Outbox } from '../outbox';
+import { SyncState } from '../sync-state';
 import { seeded, type ChildConfig, type KillPoint } from './harness';
 
 const config = JSON.parse(process.env.KASSA_CHILD ?? 'null') as ChildConfig | null;
@@ -141,12 +143,24 @@ if (config.snapshotOnStart) {
     first = false;
     return { changes: [], nextSeq: since, hasMore: false, snapshotRequired: true };
   };
+  let loading = false;
   const loadSnapshot = ChangeFeed.prototype.loadSnapshot;
   ChangeFeed.prototype.loadSnapshot = async function (this: ChangeFeed, snapshot: Parameters<typeof loadSnapshot>[0]) {
     if (config!.killAt?.point === 'snapshot') reached('snapshot');
     const started = performance.now();
-    await loadSnapshot.call(this, snapshot);
+    loading = true;
+    try {
+      await loadSnapshot.call(this, snapshot);
+    } finally {
+      loading = false;
+    }
     out(`snapshot ${Math.round(performance.now() - started)}`);
+  };
+  // The swap transaction sets lastSeq last, after every change of the catalog: the kill comes before its commit.
+  const setState = SyncState.prototype.set;
+  SyncState.prototype.set = function (this: SyncState, key: string, value: unknown) {
+    setState.call(this, key, value);
+    if (loading && key === LAST_SEQ_KEY && config!.killAt?.point === 'swap') reached('swap');
   };
 }
 // renewLease() runs right after the settle transaction committed.
