@@ -14,7 +14,14 @@ import { seededRandom } from '../../../shared/seeded-random';
 export const KILL_POINTS = ['write', 'committed', 'send', 'ack', 'delete', 'deleted'] as const;
 /** The points of a card payment: its attempt recorded before the request, and HQ's approval before the register recorded it. */
 export const CARD_KILL_POINTS = ['card-sent', 'card-approved'] as const;
-export type KillPoint = (typeof KILL_POINTS)[number] | (typeof CARD_KILL_POINTS)[number];
+/**
+ * The points of the power-cut proof: a cart with draft scans (after a scan, before its payment), and a sale
+ * number just reported, a catalog snapshot being loaded (with `delayMs`: staged, or swapped in), a
+ * snapshot's swap transaction with all its changes written and not yet committed.
+ * Reached only when `killAt` names one of them.
+ */
+export const POWER_KILL_POINTS = ['scanned', 'reported', 'snapshot', 'swap'] as const;
+export type KillPoint = (typeof KILL_POINTS)[number] | (typeof CARD_KILL_POINTS)[number] | (typeof POWER_KILL_POINTS)[number];
 
 /** Card sales in the child's mix: `share` of the sales pay by card; an unanswered card payment is retried, stored or paid in cash. */
 export interface CardMix {
@@ -45,6 +52,15 @@ export interface ChildConfig {
   cards?: CardMix;
   /** Drain mode: first finish a sale a kill left open (cash if a payment was taken, else void), as at the end of a shift. */
   finishOpenSale?: boolean;
+  /** Scans per sale (1 by default): with more, a cart holds draft scans for longer. */
+  scansPerSale?: number;
+  /**
+   * For the power-cut proof's own proof only: every `PRAGMA synchronous` the register sets becomes OFF, so
+   * commits never reach the disk before a power cut.
+   */
+  unsafeSynchronousOff?: boolean;
+  /** HQ's first answer to the change feed after a start says a snapshot is required: the catalog is loaded and swapped in again. */
+  snapshotOnStart?: boolean;
 }
 
 export const REPO_ROOT = path.resolve(import.meta.dirname, '..', '..', '..');
@@ -89,6 +105,8 @@ export interface RegisterProcess {
   failedPushes(): number;
   /** The till's connectivity as last reported (with marks on; it starts online). */
   connectivity(): 'online' | 'offline';
+  /** With snapshotOnStart: how long each catalog snapshot it loaded took (ms). */
+  snapshots(): number[];
   /** The end of what it wrote on stderr, for a failure message. */
   stderr(): string;
   kill(signal?: NodeJS.Signals): Promise<ChildExit>;
@@ -119,6 +137,7 @@ export function startRegister(config: ChildConfig, options: SpawnOptions = {}): 
   let pushFailures = 0;
   let connectivity: 'online' | 'offline' = 'online';
   let errText = '';
+  const snapshots: number[] = [];
   let resolveReady: (value: { registerCode: string; completed: number } | null) => void = () => {};
   const ready = new Promise<{ registerCode: string; completed: number } | null>((resolve) => (resolveReady = resolve));
   const exited = new Promise<ChildExit>((resolve) => {
@@ -137,7 +156,7 @@ export function startRegister(config: ChildConfig, options: SpawnOptions = {}): 
       if (kind === 'sale') sales.push(rest[0]!);
       else if (kind === 'mark') {
         mark = rest[0] as KillPoint;
-        if (mark !== 'write' && mark !== 'committed' && !mark.startsWith('card-')) syncMark = mark;
+        if (mark !== 'write' && mark !== 'committed' && !mark.startsWith('card-') && mark !== 'scanned' && mark !== 'reported' && mark !== 'snapshot' && mark !== 'swap') syncMark = mark;
       }
       else if (kind === 'acked') {
         acks.applied += Number(rest[0]);
@@ -150,6 +169,7 @@ export function startRegister(config: ChildConfig, options: SpawnOptions = {}): 
         connectivity = rest[0] === 'offline' ? 'offline' : 'online';
         if (connectivity === 'offline') offline++;
       }
+      else if (kind === 'snapshot') snapshots.push(Number(rest[0]));
       else if (kind === 'drained') drained = { pending: Number(rest[0]), deadLetters: Number(rest[1]) };
     }
   });
@@ -169,6 +189,7 @@ export function startRegister(config: ChildConfig, options: SpawnOptions = {}): 
     offlinePeriods: () => offline,
     failedPushes: () => pushFailures,
     connectivity: () => connectivity,
+    snapshots: () => [...snapshots],
     stderr: () => errText,
     kill: async (signal = 'SIGKILL') => {
       if (child.exitCode === null && child.signalCode === null) child.kill(signal);

@@ -15,6 +15,7 @@
  *   pushfail                               (with marks) a push got no answer (cut, refused, timed out)
  *   conn <state> <reasons>                 (with marks) the till went online or offline
  *   drained <pending> <deadLetters>        (drain mode, or after SIGTERM) the outbox is empty, or the time ran out
+ *   snapshot <ms>                          (with snapshotOnStart) a catalog snapshot was loaded and swapped in
  *   done                                   the sale quota is reached (sell mode) or drained; exiting
  *
  * Kill points (`killAt`), hooked onto the engine's classes from outside (nothing in electron/sync changes
@@ -27,6 +28,10 @@
  *   deleted    after the settle transaction committed (the drain lease is still held)
  *   card-sent      a card attempt is recorded, its authorisation not yet sent
  *   card-approved  HQ approved a card payment, the register has not recorded it yet
+ *   scanned    (only when killAt names it) a scan is in the open cart, the sale not yet paid
+ *   reported   (only when killAt names it) a sale's number was just reported
+ *   snapshot   (only when killAt names it; with snapshotOnStart) a catalog snapshot starts loading (delayMs: later on)
+ *   swap       (only when killAt names it; with snapshotOnStart) inside a snapshot's swap transaction, before its commit
  *
  * With `cards`, a share of the sales pay by card (4242…, or stored while offline); a card payment that
  * gets no usable answer is retried, stored under the same id, or given up for cash. Each ends in a line
@@ -42,9 +47,11 @@ import { KassaError } from '../../../shared/errors';
 import { TEST_CARDS } from '../../../shared/hq/payments';
 import { HqCardTerminal } from '../../modules/checkout/card-terminal';
 import { SaleRepository } from '../../modules/checkout/sale.repository';
+import { ChangeFeed, LAST_SEQ_KEY } from '../change-feed';
 import { Drainer } from '../drainer';
 import { HqSyncTransport } from '../hq-transport';
 import { Outbox } from '../outbox';
+import { SyncState } from '../sync-state';
 import { seeded, type ChildConfig, type KillPoint } from './harness';
 
 const config = JSON.parse(process.env.KASSA_CHILD ?? 'null') as ChildConfig | null;
@@ -65,6 +72,14 @@ function out(line: string): void {
   }
 }
 
+// The power-cut proof's own proof: a register whose commits never wait for the disk.
+if (config.unsafeSynchronousOff) {
+  const pragma = Database.prototype.pragma;
+  Database.prototype.pragma = function (this: Database.Database, source: string, options?: Database.PragmaOptions) {
+    return pragma.call(this, /^\s*synchronous\s*=/i.test(source) ? 'synchronous = OFF' : source, options);
+  } as typeof pragma;
+}
+
 const counts = new Map<KillPoint, number>();
 function reached(point: KillPoint): void {
   if (config!.marks) out(`mark ${point}`);
@@ -72,7 +87,7 @@ function reached(point: KillPoint): void {
   counts.set(point, n);
   const kill = config!.killAt;
   if (!kill || kill.point !== point || kill.nth !== n) return;
-  if (point === 'send' && kill.delayMs) setTimeout(() => process.kill(process.pid, 'SIGKILL'), kill.delayMs);
+  if ((point === 'send' || point === 'snapshot') && kill.delayMs) setTimeout(() => process.kill(process.pid, 'SIGKILL'), kill.delayMs);
   else process.kill(process.pid, 'SIGKILL');
 }
 
@@ -119,6 +134,35 @@ HqCardTerminal.prototype.authorize = async function (this: HqCardTerminal, ...ar
   if (answer.status === 'approved') reached('card-approved');
   return answer;
 };
+// A snapshot at every start: HQ's first change-feed answer says one is required.
+if (config.snapshotOnStart) {
+  let first = true;
+  const changes = HqSyncTransport.prototype.changes;
+  HqSyncTransport.prototype.changes = async function (this: HqSyncTransport, since: number, limit: number) {
+    if (!first) return changes.call(this, since, limit);
+    first = false;
+    return { changes: [], nextSeq: since, hasMore: false, snapshotRequired: true };
+  };
+  let loading = false;
+  const loadSnapshot = ChangeFeed.prototype.loadSnapshot;
+  ChangeFeed.prototype.loadSnapshot = async function (this: ChangeFeed, snapshot: Parameters<typeof loadSnapshot>[0]) {
+    if (config!.killAt?.point === 'snapshot') reached('snapshot');
+    const started = performance.now();
+    loading = true;
+    try {
+      await loadSnapshot.call(this, snapshot);
+    } finally {
+      loading = false;
+    }
+    out(`snapshot ${Math.round(performance.now() - started)}`);
+  };
+  // The swap transaction sets lastSeq last, after every change of the catalog: the kill comes before its commit.
+  const setState = SyncState.prototype.set;
+  SyncState.prototype.set = function (this: SyncState, key: string, value: unknown) {
+    setState.call(this, key, value);
+    if (loading && key === LAST_SEQ_KEY && config!.killAt?.point === 'swap') reached('swap');
+  };
+}
 // renewLease() runs right after the settle transaction committed.
 const drainer = Drainer.prototype as unknown as { renewLease(): void };
 const renewLease = drainer.renewLease;
@@ -181,10 +225,14 @@ async function main(cfg: ChildConfig): Promise<void> {
     const { registerCode } = await call<{ registerCode: string }>('app.info');
     out(`ready ${registerCode} ${completed()}`);
     while (!stopping && (cfg.quota === undefined || completed() < cfg.quota)) {
-      await call('cart.scan', { code: barcodes[Math.floor(random() * barcodes.length)] });
+      for (let scan = 0; scan < (cfg.scansPerSale ?? 1); scan++) {
+        await call('cart.scan', { code: barcodes[Math.floor(random() * barcodes.length)] });
+        if (cfg.killAt?.point === 'scanned') reached('scanned');
+      }
       if (cfg.cards && random() < cfg.cards.share) await payByCard(core, cfg.cards.onNoAnswer ?? ['retry', 'store', 'cash'], random);
       const sale = core.sales.completeWithCash(null);
       out(`sale ${sale.number}`);
+      if (cfg.killAt?.point === 'reported') reached('reported');
       await sleep(Math.floor(random() * (cfg.pauseMs ?? 20)));
     }
     while (cfg.holdAfterQuota && !stopping) await sleep(50);
