@@ -14,7 +14,7 @@ export default defineConfig({
       'server/src/sync/**/*.test.ts',
       'server/src/orders/refunds.test.ts',
     ],
-    exclude: ['electron/sync/sync.crash.test.ts', 'electron/sync/sync.cuts.test.ts', 'electron/sync/card-money.proof.test.ts', 'electron/sync/sync.integration.test.ts', 'server/src/sync/push.crash.test.ts'],
+    exclude: ['electron/sync/*.integration.test.ts', 'electron/sync/sync.powercut.test.ts', 'electron/sync/sync.restore*.test.ts', 'electron/sync/sync.crash.test.ts', 'electron/sync/sync.cuts.test.ts', 'electron/sync/card-money.proof.test.ts', 'electron/sync/sync.integration.test.ts', 'server/src/sync/push.crash.test.ts'],
     environment: 'node',
     testTimeout: 30_000,
   },
