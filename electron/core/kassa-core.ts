@@ -42,6 +42,7 @@ import { OrdersRepository } from '../modules/orders/orders.repository';
 import { OrdersService } from '../modules/orders/orders.service';
 import type { RegisterActivity } from '../updates/update-policy';
 import type { RegisterConfig } from './config';
+import { lockDataFolder } from './data-lock';
 import { EventBus } from './events';
 import { handle, type Dispatch, type Handlers } from './handle';
 import { recentLog, type Logger } from './logger';
@@ -85,13 +86,23 @@ export interface CoreOptions {
  */
 export async function createKassaCore({ config, log, nativeBinding, printReceipt, saveFile, secrets }: CoreOptions): Promise<KassaCore> {
   fs.mkdirSync(config.dataDir, { recursive: true });
-  const settings = loadSettings(config.dataDir);
-  const db: KassaDatabase = openDatabase(path.join(config.dataDir, DATABASE_FILE), { nativeBinding });
+  // One register per data folder, taken before anything in it is read or written: a second start is refused, naming the first.
+  const lock = lockDataFolder(config.dataDir, { nativeBinding });
+  let settings: Settings;
+  let db: KassaDatabase;
+  try {
+    settings = loadSettings(config.dataDir);
+    db = openDatabase(path.join(config.dataDir, DATABASE_FILE), { nativeBinding });
+  } catch (error) {
+    lock.release();
+    throw error;
+  }
   const events = new EventBus();
   const stops: (() => void)[] = [];
   const close = () => {
     for (const stop of stops.splice(0).reverse()) stop();
     db.close();
+    lock.release();
   };
   try {
     // The log also goes to <dataDir>/logs (bounded, rotated): a support bundle after a crash still has what led to it.
