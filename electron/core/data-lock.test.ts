@@ -3,6 +3,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { makeTempDir } from '../test/factories';
+import { createKassaCore } from './kassa-core';
+import { silentLogger } from './logger';
 import { DataFolderLockedError, LOCK_HOLDER_FILE, lockDataFolder, lockedMessage, readHolder, type DataFolderLock } from './data-lock';
 
 const ROOT = path.resolve(import.meta.dirname, '..', '..');
@@ -121,5 +123,18 @@ describe('the data folder lock', () => {
   it('says the date when the holder started on another day', () => {
     const message = lockedMessage('/data', { pid: 7, host: '', startedAt: new Date(2026, 0, 2, 8, 5).getTime(), command: 'node web-host.ts' }, new Date(2026, 0, 3, 9, 0).getTime());
     expect(message).toBe('Kassa is already running on this data folder (/data): process 7 (node web-host.ts) since 2026-01-02 08:05. Close it first, or start with another data folder (KASSA_DATA_DIR).');
+  });
+
+  it('the register core holds the lock while it runs, and lets go when it closes or fails to start', async () => {
+    const dir = tempDir();
+    const config = { dataDir: dir, port: 0, hqUrl: null, enrolmentCode: null, locale: 'en' as const };
+    const core = await createKassaCore({ config, log: silentLogger() });
+    await expect(createKassaCore({ config, log: silentLogger() })).rejects.toThrow(DataFolderLockedError);
+    core.close();
+    hold(dir).release();
+    // A start that fails after taking the lock (a bad settings.json) gives it back.
+    fs.writeFileSync(path.join(dir, 'settings.json'), JSON.stringify({ storage: { lowSpaceMiB: -1 } }));
+    await expect(createKassaCore({ config, log: silentLogger() })).rejects.toThrow(/storage\.lowSpaceMiB/);
+    hold(dir);
   });
 });
