@@ -42,6 +42,10 @@ const heldHere = new Set<string>();
  * the kernel drops it when the process ends, however it ends, so a register killed with SIGKILL or a power
  * cut never leaves a lock that blocks the next start. Who holds it goes to `kassa.lock.json`.
  *
+ * POSIX locks belong to the process and go when it closes ANY descriptor of the file: nothing else in this
+ * process may open `kassa.lock` (a backup or a support bundle copying the folder must skip it). SQLite's
+ * own connections are safe: SQLite keeps such a descriptor open until its locks on the file are gone.
+ *
  * Throws DataFolderLockedError naming the holder when the folder is taken.
  */
 export function lockDataFolder(dataDir: string, options: { nativeBinding?: string; now?: () => number } = {}): DataFolderLock {
