@@ -2,7 +2,9 @@ import type { BrowserWindow, IpcMainInvokeEvent } from 'electron';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { CHANNELS, EVENT_IPC_CHANNEL } from '../shared/channels';
 import type { KassaCore } from './core/kassa-core';
-import { applySessionPolicy, createMainWindow, forwardConnectivityHints, isTrustedSender, printReceiptSilently, registerIpc, wireAutoUpdates } from './main';
+import { DataFolderLockedError, lockDataFolder } from './core/data-lock';
+import { makeTempDir } from './test/factories';
+import { applySessionPolicy, createMainWindow, failStart, forwardConnectivityHints, isTrustedSender, printReceiptSilently, registerIpc, wireAutoUpdates } from './main';
 import type { Logger } from './core/logger';
 import type { RegisterActivity } from './updates/update-policy';
 
@@ -75,7 +77,7 @@ const electron = vi.hoisted(() => {
       ipcMain: { handle: vi.fn() },
       session: { defaultSession: fakeSession() },
       shell: { openExternal: vi.fn(() => Promise.resolve()) },
-      dialog: { showSaveDialog: vi.fn((_options: Record<string, unknown>) => Promise.resolve({ canceled: true, filePath: '' })) },
+      dialog: { showSaveDialog: vi.fn((_options: Record<string, unknown>) => Promise.resolve({ canceled: true, filePath: '' })), showErrorBox: vi.fn() },
       net: { isOnline: vi.fn(() => true) },
       powerMonitor: { on: vi.fn(), removeListener: vi.fn() },
     },
@@ -413,5 +415,45 @@ describe('wireAutoUpdates', () => {
     c.fire();
     expect(updater.quitAndInstall).toHaveBeenCalledWith(true, true);
     stop();
+  });
+});
+
+describe('failStart', () => {
+  const log = { fatal: vi.fn() } as unknown as Logger;
+
+  it('names the register already running on the data folder in an error dialog and exits non-zero', () => {
+    const { dir, cleanup } = makeTempDir('kassa-main-lock-');
+    const held = lockDataFolder(dir);
+    const stderr = vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
+    try {
+      let refused: unknown;
+      try {
+        lockDataFolder(dir);
+      } catch (error) {
+        refused = error;
+      }
+      expect(refused).toBeInstanceOf(DataFolderLockedError);
+      failStart(refused, log);
+      expect(electron.module.dialog.showErrorBox).toHaveBeenCalledWith('Kassa is already running', expect.stringContaining(`Kassa is already running on this data folder (${dir}): process ${process.pid}`));
+      expect(electron.module.app.exit).toHaveBeenCalledWith(1);
+      expect(stderr).toHaveBeenCalledWith(expect.stringContaining('Close it first'));
+    } finally {
+      stderr.mockRestore();
+      held.release();
+      cleanup();
+    }
+  });
+
+  it('exits non-zero without a dialog for other failures (they are logged)', () => {
+    electron.module.dialog.showErrorBox.mockClear();
+    electron.module.app.exit.mockClear();
+    const stderr = vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
+    try {
+      failStart(new Error('settings.json: store.code must be 1 to 12 letters or digits'), log);
+    } finally {
+      stderr.mockRestore();
+    }
+    expect(electron.module.dialog.showErrorBox).not.toHaveBeenCalled();
+    expect(electron.module.app.exit).toHaveBeenCalledWith(1);
   });
 });

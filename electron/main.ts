@@ -8,6 +8,7 @@ import { app, BrowserWindow, dialog, ipcMain, net, powerMonitor, session, shell,
 import electronUpdater from 'electron-updater';
 import { CHANNELS, EVENT_IPC_CHANNEL } from '../shared/channels';
 import { readRegisterConfig } from './core/config';
+import { DataFolderLockedError } from './core/data-lock';
 import { createKassaCore, type KassaCore } from './core/kassa-core';
 import { createLogger, type Logger } from './core/logger';
 import { CONTENT_SECURITY_POLICY } from './host/csp';
@@ -165,6 +166,18 @@ export function wireAutoUpdates(
   return () => updates.stop();
 }
 
+/**
+ * A start that failed: logged, said on stderr, and for a reason the person at the till can act on (another
+ * Kassa already runs on this data folder) shown in a dialog; then the app exits non-zero.
+ */
+export function failStart(error: unknown, log: Logger): void {
+  const message = error instanceof Error ? error.message : String(error);
+  log.fatal({ err: error }, 'Kassa could not start');
+  process.stderr.write(`Kassa could not start: ${message}\n`);
+  if (error instanceof DataFolderLockedError) dialog.showErrorBox('Kassa is already running', message);
+  app.exit(1);
+}
+
 async function start(log: Logger): Promise<void> {
   // One register, one window: a second launch focuses the first.
   if (!app.requestSingleInstanceLock()) {
@@ -202,9 +215,5 @@ async function start(log: Logger): Promise<void> {
 
 if (process.env.VITEST === undefined) {
   const log = createLogger();
-  start(log).catch((error: unknown) => {
-    log.fatal({ err: error }, 'Kassa could not start');
-    process.stderr.write(`Kassa could not start: ${error instanceof Error ? error.message : String(error)}\n`);
-    app.exit(1);
-  });
+  start(log).catch((error: unknown) => failStart(error, log));
 }

@@ -18,6 +18,7 @@ import {
   ConnectivityStateSchema,
   DeadLetterSchema,
   DeclinedCardPaymentSchema,
+  DiskSpaceSchema,
   HeldCartSchema,
   ProductSchema,
   ReceiptPrintSchema,
@@ -82,6 +83,7 @@ export const api = {
   'sync.deadLetters': { input: empty, output: z.object({ deadLetters: z.array(DeadLetterSchema) }) },
   'sync.retry': { input: z.object({ id: z.string().max(64), managerPin: z.string().regex(/^\d{4,8}$/) }).strict(), output: SyncStatusSchema },
   'sync.discard': { input: z.object({ id: z.string().max(64), managerPin: z.string().regex(/^\d{4,8}$/) }).strict(), output: SyncStatusSchema },
+  'storage.status': { input: empty, output: DiskSpaceSchema },
   'register.enrol': { input: z.object({ code: z.string().trim().min(1).max(128) }).strict(), output: AppInfoSchema },
   'connectivity.log': {
     input: z.object({ limit: z.number().int().min(1).max(1000).default(200), beforeId: z.number().int().positive().optional() }).strict(),
@@ -103,6 +105,7 @@ export const eventSchemas = {
   'cart.changed': CartSchema,
   'sync.changed': SyncStatusSchema,
   'app.changed': AppInfoSchema,
+  'storage.changed': DiskSpaceSchema,
 } as const satisfies Record<EventName, z.ZodType>;
 
 export type EventPayload<E extends EventName> = z.infer<(typeof eventSchemas)[E]>;

@@ -38,6 +38,8 @@ export const CHANNELS = [
   'sync.retry',
   'sync.discard',
   'register.enrol',
+  // the data folder's free space (the status bar's disk warning)
+  'storage.status',
   // auth: unlocking a screen that auto-locked
   'session.unlock',
   // orders: order list and search, refunds, end of day
@@ -62,7 +64,7 @@ export const CHANNELS = [
 
 export type Channel = (typeof CHANNELS)[number];
 
-export const EVENTS = ['connectivity.changed', 'session.changed', 'cart.changed', 'sync.changed', 'app.changed'] as const;
+export const EVENTS = ['connectivity.changed', 'session.changed', 'cart.changed', 'sync.changed', 'app.changed', 'storage.changed'] as const;
 
 export type EventName = (typeof EVENTS)[number];
 

@@ -24,6 +24,8 @@ export const ERROR_CODES = [
   'PRINT_FAILED',
   /** Too many wrong PINs or codes: wait before trying again. */
   'TOO_MANY_ATTEMPTS',
+  /** The register's disk is full: what was asked was not saved (nothing half-done); free space and try again. */
+  'DISK_FULL',
   'INTERNAL',
 ] as const;
 

@@ -72,6 +72,22 @@ export const SyncStatusSchema = z.object({
   declinedCardPayments: z.number().int(),
 });
 
+/** Free space on the filesystem of the register's data folder (the status bar warns before it runs out). */
+export const DiskSpaceSchema = z.object({
+  /** The data folder. */
+  path: z.string(),
+  /** null where the filesystem cannot say. */
+  freeBytes: z.number().nullable(),
+  totalBytes: z.number().nullable(),
+  /** The warning threshold (settings: `storage.lowSpaceMiB`). */
+  lowBytes: z.number(),
+  /** Less free than `lowBytes`. */
+  low: z.boolean(),
+  /** A write failed for want of space and no space has come back since. */
+  full: z.boolean(),
+});
+export type DiskSpace = z.infer<typeof DiskSpaceSchema>;
+
 export const DeclinedCardPaymentSchema = z.object({
   paymentId: z.string(),
   saleNumber: z.string().nullable(),

@@ -1,16 +1,16 @@
 import { describe, expect, it, vi } from 'vitest';
 import { KassaError } from '../../shared/errors';
-import { handle, type Handlers } from './handle';
+import { handle, type HandleOptions, type Handlers } from './handle';
 import { silentLogger } from './logger';
 
 const trusted = { host: 'web', trustedSender: true } as const;
 
-function dispatchWith(overrides: Partial<Handlers>) {
+function dispatchWith(overrides: Partial<Handlers>, options: HandleOptions = {}) {
   const notCalled = () => {
     throw new Error('not expected in this test');
   };
   const handlers = new Proxy(overrides, { get: (target, key) => (target as Record<string | symbol, unknown>)[key] ?? notCalled }) as Handlers;
-  return handle(handlers, silentLogger());
+  return handle(handlers, silentLogger(), options);
 }
 
 describe('handle()', () => {
@@ -55,5 +55,29 @@ describe('handle()', () => {
     const internal = await dispatch('cart.get', {}, trusted);
     expect(internal).toMatchObject({ ok: false, error: { code: 'INTERNAL' } });
     expect(JSON.stringify(internal)).not.toContain('/secret/path');
+  });
+
+  it('lets the host translate a failure it recognises (a full disk) into its own code, and hears of every call that went through', async () => {
+    const succeeded = vi.fn();
+    const dispatch = dispatchWith(
+      {
+        'cart.scan': () => {
+          throw Object.assign(new Error('database or disk is full'), { code: 'SQLITE_FULL' });
+        },
+        'cart.get': () => {
+          throw new Error('something else');
+        },
+        'sync.status': () => ({ pending: 0 }) as never,
+      },
+      {
+        translate: (error, channel) => ((error as { code?: string }).code === 'SQLITE_FULL' ? new KassaError('DISK_FULL', `The register's disk is full: ${channel} was not saved.`) : null),
+        succeeded,
+      },
+    );
+    expect(await dispatch('cart.scan', { code: '4006381333931' }, trusted)).toEqual({ ok: false, error: { code: 'DISK_FULL', message: "The register's disk is full: cart.scan was not saved." } });
+    expect(await dispatch('cart.get', {}, trusted)).toMatchObject({ ok: false, error: { code: 'INTERNAL' } });
+    expect(succeeded).not.toHaveBeenCalled();
+    await dispatch('sync.status', {}, trusted);
+    expect(succeeded).toHaveBeenCalledWith('sync.status');
   });
 });

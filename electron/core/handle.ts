@@ -16,12 +16,19 @@ export type Handlers = {
 
 export type Dispatch = (channel: unknown, input: unknown, context: CallContext) => Promise<ApiResult<unknown>>;
 
+export interface HandleOptions {
+  /** Turns a failure the handler did not mean (a full disk, say) into an error the cashier can act on; null leaves it INTERNAL. */
+  translate?: (error: unknown, channel: Channel) => KassaError | null;
+  /** Every call that went through (the disk monitor looks again while the disk counted as full). */
+  succeeded?: (channel: Channel) => void;
+}
+
 /**
  * The one wrapper every call goes through, whatever the host: checks the sender, knows the channel,
  * parses the input with the channel's zod schema, runs the handler, and turns every failure into a typed
  * error result the renderer can translate. Nothing thrown crosses the boundary as a raw exception.
  */
-export function handle(handlers: Handlers, log: Logger): Dispatch {
+export function handle(handlers: Handlers, log: Logger, options: HandleOptions = {}): Dispatch {
   return async (channel, input, context) => {
     if (!context.trustedSender) {
       log.warn({ channel: String(channel), host: context.host }, 'call refused: untrusted sender');
@@ -35,9 +42,16 @@ export function handle(handlers: Handlers, log: Logger): Dispatch {
     }
     try {
       const handler = handlers[channel] as (input: unknown, context: CallContext) => unknown;
-      return { ok: true, value: await handler(parsed.data, context) };
+      const value = await handler(parsed.data, context);
+      options.succeeded?.(channel);
+      return { ok: true, value };
     } catch (error) {
       if (error instanceof KassaError) return failure(error.code, error.message);
+      const translated = options.translate?.(error, channel);
+      if (translated) {
+        log.error({ err: error, channel, code: translated.code }, 'call failed');
+        return failure(translated.code, translated.message);
+      }
       log.error({ err: error, channel }, 'call failed');
       return failure('INTERNAL', 'Something went wrong on this register. Nothing was lost; try again, and call IT if it keeps happening.');
     }

@@ -42,8 +42,11 @@ import { OrdersRepository } from '../modules/orders/orders.repository';
 import { OrdersService } from '../modules/orders/orders.service';
 import type { RegisterActivity } from '../updates/update-policy';
 import type { RegisterConfig } from './config';
+import { lockDataFolder } from './data-lock';
+import { DiskSpaceMonitor, MIB } from './disk-space';
 import { EventBus } from './events';
 import { handle, type Dispatch, type Handlers } from './handle';
+import type { Channel } from '../../shared/channels';
 import { recentLog, type Logger } from './logger';
 
 export const APP_VERSION = '0.1.0';
@@ -54,6 +57,20 @@ const ENROL_RETRY_MS = 10_000;
  * before the register falls back to its own copy (where a cashier new to this register is not known yet).
  */
 const MIN_LOGIN_TIMEOUT_MS = 3_000;
+
+/** What a call that could not be saved was, and what stays as it was (the cashier reads it in the DISK_FULL error). */
+const DISK_FULL_WORDS: Partial<Record<Channel, [string, string]>> = {
+  'cart.scan': ['this scan', 'the cart is as it was'],
+  'cart.setQuantity': ['this change', 'the cart is as it was'],
+  'cart.voidLine': ['this change', 'the cart is as it was'],
+  'cart.void': ['voiding the sale', 'the cart is as it was'],
+  'cart.overridePrice': ['this price', 'the cart is as it was'],
+  'cart.discount': ['this discount', 'the cart is as it was'],
+  'cart.hold': ['holding the sale', 'the cart is as it was'],
+  'cart.recall': ['recalling the sale', 'the cart is as it was'],
+  'checkout.addCash': ['this payment', 'the sale and its payments are as they were'],
+  'checkout.complete': ['the sale', 'it is still open with its payments, as it was'],
+};
 
 export interface KassaCore {
   dispatch: Dispatch;
@@ -85,18 +102,40 @@ export interface CoreOptions {
  */
 export async function createKassaCore({ config, log, nativeBinding, printReceipt, saveFile, secrets }: CoreOptions): Promise<KassaCore> {
   fs.mkdirSync(config.dataDir, { recursive: true });
-  const settings = loadSettings(config.dataDir);
-  const db: KassaDatabase = openDatabase(path.join(config.dataDir, DATABASE_FILE), { nativeBinding });
+  // One register per data folder, taken before anything in it is read or written: a second start is refused, naming the first.
+  const lock = lockDataFolder(config.dataDir, { nativeBinding });
+  let settings: Settings;
+  let db: KassaDatabase;
+  try {
+    settings = loadSettings(config.dataDir);
+    db = openDatabase(path.join(config.dataDir, DATABASE_FILE), { nativeBinding });
+  } catch (error) {
+    lock.release();
+    throw error;
+  }
   const events = new EventBus();
   const stops: (() => void)[] = [];
   const close = () => {
     for (const stop of stops.splice(0).reverse()) stop();
     db.close();
+    lock.release();
   };
   try {
     // The log also goes to <dataDir>/logs (bounded, rotated): a support bundle after a crash still has what led to it.
     const logDir = path.join(config.dataDir, 'logs');
     stops.push(recentLog.persistTo(logDir));
+    // The data folder's free space: a warning on the status bar before it runs out, DISK_FULL when a write could not be saved.
+    const disk = new DiskSpaceMonitor({
+      dir: config.dataDir,
+      lowBytes: () => settings.storage.lowSpaceMiB * MIB,
+      intervalMs: settings.storage.checkIntervalMs,
+      onChange: (space) => {
+        if (space.full || space.low) log.warn({ dataDir: space.path, freeBytes: space.freeBytes, full: space.full }, space.full ? 'the disk is full' : 'disk space is low');
+        events.emit({ name: 'storage.changed', payload: space });
+      },
+    });
+    disk.start();
+    stops.push(() => disk.stop());
     const identity = new IdentityStore(db);
     const transitions = new TransitionLog(db);
     let serviceFault = (_domain: ServiceDomain, _detail: string) => {};
@@ -415,6 +454,7 @@ export async function createKassaCore({ config, log, nativeBinding, printReceipt
         return receipts.print(saleId);
       },
       'sync.status': () => sync.status(),
+      'storage.status': () => disk.current(),
       'sync.deadLetters': () => {
         session.require();
         return { deadLetters: sync.deadLetters.list() };
@@ -447,7 +487,12 @@ export async function createKassaCore({ config, log, nativeBinding, printReceipt
       signedIn: session.current() !== null,
       locked: session.isLocked(),
     });
-    return { dispatch: guardSession(handle(handlers, log), session, autoLock), events, settings, connectivity, sync, sales, activity, close };
+    const diskFull = (error: unknown, channel: Channel) => {
+      const [what, outcome] = DISK_FULL_WORDS[channel] ?? ['this', 'nothing was half-done, try again once there is space'];
+      return disk.failed(error, what, outcome);
+    };
+    const dispatch = handle(handlers, log, { translate: diskFull, succeeded: () => disk.succeeded() });
+    return { dispatch: guardSession(dispatch, session, autoLock), events, settings, connectivity, sync, sales, activity, close };
   } catch (error) {
     close();
     throw error;

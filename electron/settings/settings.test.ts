@@ -61,6 +61,13 @@ describe('settings.json', () => {
     expect(() => parseSettings({ checkout: { embeddedBarcode: { value: 'volume' } } })).toThrow(/checkout\.embeddedBarcode\.value/);
   });
 
+  it('warns below 200 MiB free on the data folder, measured every 30 s, by default; both can be set, neither negative nor too often', () => {
+    expect(defaultSettings().storage).toEqual({ lowSpaceMiB: 200, checkIntervalMs: 30_000 });
+    expect(parseSettings({ storage: { lowSpaceMiB: 1024 } }).storage).toEqual({ lowSpaceMiB: 1024, checkIntervalMs: 30_000 });
+    expect(() => parseSettings({ storage: { lowSpaceMiB: -1 } })).toThrow(/storage\.lowSpaceMiB: must not be negative/);
+    expect(() => parseSettings({ storage: { checkIntervalMs: 10 } })).toThrow(/storage\.checkIntervalMs: must be at least 1000/);
+  });
+
   it('refuses a file that is not JSON with a message naming the file', () => {
     const dir = dataDir('{ "connectivity": ');
     expect(() => loadSettings(dir)).toThrow(/settings\.json is not valid JSON/);

@@ -107,6 +107,14 @@ export const SettingsSchema = z
       .object({ url: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).optional() })
       .strict()
       .prefault({}),
+    /** The data folder's disk: the status bar warns below `lowSpaceMiB` free, measured every `checkIntervalMs` (and after a write failed for want of space). */
+    storage: z
+      .object({
+        lowSpaceMiB: z.number().min(0, 'must not be negative (0 turns the warning off)').default(200),
+        checkIntervalMs: z.number().int('must be a whole number of milliseconds').min(1000, 'must be at least 1000').default(30_000),
+      })
+      .strict()
+      .prefault({}),
     connectivity: z
       .object({
         t1Ms: ms(2000),

@@ -8,6 +8,7 @@ import { ReceiptView } from './components/ReceiptView';
 import { StatusBar } from './components/StatusBar';
 import { useConnectivity } from './hooks/useConnectivity';
 import { useSyncStatus } from './hooks/useSyncStatus';
+import { useDiskSpace } from './hooks/useDiskSpace';
 import { useKassaEvent } from './hooks/useKassaEvent';
 import { CheckoutScreen } from './screens/CheckoutScreen';
 import { DiagnosticsScreen } from './screens/diagnostics/DiagnosticsScreen';
@@ -38,6 +39,7 @@ export function App() {
   const [user, setUser] = useState<User | null | undefined>(undefined);
   const connectivity = useConnectivity();
   const sync = useSyncStatus();
+  const disk = useDiskSpace();
   const [step, setStep] = useState<'cart' | 'tender'>('cart');
   const [completed, setCompleted] = useState<CompletedSaleView | null>(null);
   const [view, setView] = useState<View>('sale');
@@ -70,7 +72,7 @@ export function App() {
 
   return (
     <div className="app">
-      <StatusBar info={info} connectivity={connectivity} user={user ?? null} sync={sync} onSignOut={signOut} />
+      <StatusBar info={info} connectivity={connectivity} user={user ?? null} sync={sync} disk={disk} onSignOut={signOut} />
       {user && info ? (
         <NavBar items={views.length > 1 ? views : []} current={view} onSelect={setView}>
           <LanguageSwitch info={info} onChanged={setInfo} />

@@ -70,6 +70,7 @@ const ALLOWED_WHILE_LOCKED = new Set<string>([
   'connectivity.goOffline',
   'connectivity.goOnline',
   'sync.status',
+  'storage.status',
   'register.enrol',
 ]);
 

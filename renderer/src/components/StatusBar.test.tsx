@@ -44,6 +44,24 @@ describe('the status bar', () => {
     expect(screen.queryByText('HQ reachable again')).toBeNull();
   });
 
+  it('warns before the data folder’s disk is full, says when it is full, and says nothing while there is room', async () => {
+    const MiB = 1024 * 1024;
+    const room = { path: '/var/lib/kassa', freeBytes: 900 * MiB, totalBytes: 1000 * MiB, lowBytes: 200 * MiB, low: false, full: false };
+    const { rerender } = render(<StatusBar info={info} connectivity={online} user={null} disk={room} onSignOut={() => {}} />);
+    expect(screen.queryByTestId('disk-space')).toBeNull();
+    rerender(<StatusBar info={info} connectivity={online} user={null} disk={{ ...room, freeBytes: 187.4 * MiB, low: true }} onSignOut={() => {}} />);
+    const warning = screen.getByTestId('disk-space');
+    expect(warning.getAttribute('role')).toBe('alert');
+    expect(warning.textContent).toBe('⚠ Disk space low: 187 MiB free on the register. Call IT before it runs out.');
+    expect(warning.title).toBe('Data folder: /var/lib/kassa');
+    rerender(<StatusBar info={info} connectivity={online} user={null} disk={{ ...room, freeBytes: 0.2 * MiB, low: true, full: true }} onSignOut={() => {}} />);
+    expect(screen.getByTestId('disk-space').dataset.full).toBe('true');
+    expect(screen.getByTestId('disk-space').textContent).toMatch(/The register's disk is full: sales cannot be saved/);
+    await act(() => i18next.changeLanguage('zh-CN'));
+    rerender(<StatusBar info={{ ...info, locale: 'zh-CN' }} connectivity={online} user={null} disk={{ ...room, freeBytes: 8.44 * MiB, low: true }} onSignOut={() => {}} />);
+    expect(screen.getByTestId('disk-space').textContent).toBe('⚠ 磁盘空间不足：收银机仅剩 8.4 MiB。请在空间用完之前联系 IT。');
+  });
+
   it('shows the number of operations waiting to upload, the number alone as its text', () => {
     const sync = { pending: 7, oldestPendingAt: 1, lastSyncAt: null, lastError: { at: 1, message: 'HQ refused the connection' }, deadLetters: 0, lastSeq: 0, realtime: false, hq: true, nearestCardDeadline: null, declinedCardPayments: 0 };
     render(<StatusBar info={info} connectivity={online} user={null} sync={sync} onSignOut={() => {}} />);

@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useState } from 'react';
-import type { AppInfo, ConnectivityReason, ConnectivityState, SyncStatus, User } from '../../../shared/api';
+import type { AppInfo, ConnectivityReason, ConnectivityState, DiskSpace, SyncStatus, User } from '../../../shared/api';
 import { call, errorText } from '../api/client';
 import { useTranslation, type TFunction } from '../i18n';
 import { HELP_KEY } from '../shortcuts';
@@ -12,6 +12,7 @@ interface Props {
   connectivity: ConnectivityState | null;
   user: User | null;
   sync?: SyncStatus | null;
+  disk?: DiskSpace | null;
   onSignOut: () => void;
 }
 
@@ -20,7 +21,7 @@ interface Props {
  * icon and a striped border, never colour alone), the cashier's switch, what waits to upload, the
  * nearest card deadline, and the help sheet (F1).
  */
-export function StatusBar({ info, connectivity, user, sync = null, onSignOut }: Props) {
+export function StatusBar({ info, connectivity, user, sync = null, disk = null, onSignOut }: Props) {
   const { t } = useTranslation('status');
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
@@ -81,6 +82,12 @@ export function StatusBar({ info, connectivity, user, sync = null, onSignOut }: 
           {connectivity.warning}
         </span>
       ) : null}
+      {disk?.full || disk?.low ? (
+        <span className="status-bar__warning status-bar__disk" role="alert" data-testid="disk-space" data-full={disk.full ? 'true' : 'false'} title={t('disk.title', { path: disk.path })}>
+          <span aria-hidden="true">⚠ </span>
+          {disk.full ? t('disk.full') : t('disk.low', { free: freeMiB(disk.freeBytes, locale) })}
+        </span>
+      ) : null}
       {error ? (
         <span className="status-bar__warning" role="alert">
           {error}
@@ -119,6 +126,13 @@ function pendingTitle(sync: SyncStatus | null, t: TFunction<'status'>, locale: s
   if (!sync.hq) return t('pending.demo');
   if (sync.lastError) return t('pending.failed', { message: sync.lastError.message });
   return sync.lastSyncAt ? t('pending.last', { time: when(sync.lastSyncAt, locale) }) : undefined;
+}
+
+/** Free space in MiB, one decimal below 10 (8.4), whole above (187). */
+function freeMiB(bytes: number | null, locale: string): string {
+  if (bytes === null) return '?';
+  const mib = bytes / (1024 * 1024);
+  return new Intl.NumberFormat(locale, { maximumFractionDigits: mib < 10 ? 1 : 0 }).format(mib);
 }
 
 /** The reasons in order of importance: the cashier's own switch, then the network, then degraded services. */

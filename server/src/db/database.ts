@@ -34,6 +34,20 @@ export interface HqDatabase {
   close(): Promise<void>;
 }
 
+/**
+ * A ROLLBACK that does nothing when SQLite already rolled the transaction back itself: it does so on some
+ * errors (SQLITE_FULL, SQLITE_IOERR, …), and Kysely's own ROLLBACK after one would fail with "no transaction
+ * is active" and hide the error that matters (a full disk must reach the error handler as SQLITE_FULL).
+ */
+function rollbackIfOpen(statement: Database.Statement, db: Database.Database): Database.Statement {
+  return new Proxy(statement, {
+    get(target, prop, receiver) {
+      if (prop !== 'run') return Reflect.get(target, prop, receiver);
+      return (...args: unknown[]) => (db.inTransaction ? target.run(...args) : { changes: 0, lastInsertRowid: 0 });
+    },
+  });
+}
+
 /** Kysely prepares every statement it runs; SQLite keeps the compiled ones here so a hot query is parsed once. */
 function withStatementCache(db: Database.Database, size = 500): Database.Database {
   const cache = new Map<string, Database.Statement>();
@@ -44,7 +58,7 @@ function withStatementCache(db: Database.Database, size = 500): Database.Databas
       return (source: string) => {
         let statement = cache.get(source);
         if (!statement) {
-          statement = prepare(source);
+          statement = /^\s*rollback\s*$/i.test(source) ? rollbackIfOpen(prepare(source), target) : prepare(source);
           if (cache.size >= size) cache.delete(cache.keys().next().value as string);
           cache.set(source, statement);
         }

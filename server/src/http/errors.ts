@@ -31,6 +31,25 @@ function describeIssues(issues: ZodIssueLike[], where: string): string {
   return parts.join('; ') + (issues.length > 5 ? `; and ${issues.length - 5} more` : '');
 }
 
+/** Seconds a register is told to wait before sending again to an HQ out of space (it backs off on its own as well). */
+export const DISK_FULL_RETRY_AFTER_SECONDS = 60;
+
+/**
+ * HQ out of space: its own disk (SQLite's SQLITE_FULL, or ENOSPC / EDQUOT from a file write) is 507
+ * Insufficient Storage; PostgreSQL's disk (SQLSTATE 53100 disk_full) is 503, the database being a service
+ * HQ depends on. Null for any other error. Nothing of the request was kept: its transaction rolled back.
+ */
+export function outOfSpace(error: unknown): { statusCode: 503 | 507; message: string } | null {
+  const code = (error as { code?: unknown } | null)?.code;
+  if (code === 'SQLITE_FULL' || code === 'ENOSPC' || code === 'EDQUOT') {
+    return { statusCode: 507, message: "HQ's disk is full, so this request was not saved (nothing of it was kept). HQ's operator must free space on HQ's data folder; registers keep their operations and send them again." };
+  }
+  if (code === '53100') {
+    return { statusCode: 503, message: "HQ's database server is out of disk space (PostgreSQL disk_full), so this request was not saved (nothing of it was kept). HQ's operator must free space on the database server; registers keep their operations and send them again." };
+  }
+  return null;
+}
+
 /** Every error leaves HQ as `{ error, message }` JSON with a 4xx or 5xx status. */
 export function installErrorHandling(app: FastifyInstance): void {
   app.setErrorHandler((error: FastifyError, request, reply) => {
@@ -57,6 +76,12 @@ export function installErrorHandling(app: FastifyInstance): void {
     }
     if (error.statusCode && error.statusCode >= 400 && error.statusCode < 500) {
       return reply.code(error.statusCode).send({ error: error.code ?? 'BAD_REQUEST', message: error.message });
+    }
+    const full = outOfSpace(error);
+    if (full) {
+      request.log.error({ err: error, statusCode: full.statusCode }, 'request failed: out of disk space');
+      void reply.header('retry-after', String(DISK_FULL_RETRY_AFTER_SECONDS));
+      return reply.code(full.statusCode).send({ error: 'DISK_FULL', message: full.message });
     }
     request.log.error({ err: error }, 'request failed');
     return reply.code(500).send({ error: 'INTERNAL', message: 'HQ could not finish this request because of an internal error; it is logged. Try again; operations are applied at most once.' });
