@@ -30,7 +30,7 @@ export function syncRoutes(app: HqApp, ctx: HqContext): void {
       }
       const outcome = await ctx.inFlight.run(() => ctx.push.push(register, request.body.ops));
       if (outcome.storedCardPayments > 0) void ctx.payments.settlePending();
-      return { results: outcome.results };
+      return { results: outcome.results, epoch: ctx.epoch };
     },
   );
 
@@ -48,7 +48,7 @@ export function syncRoutes(app: HqApp, ctx: HqContext): void {
         response: { 200: ChangesResponseSchema, 400: HqErrorSchema, 401: HqErrorSchema },
       },
     },
-    async (request) => ctx.feed.changes(request.query.since, request.query.limit, reader(request)),
+    async (request) => ({ ...(await ctx.feed.changes(request.query.since, request.query.limit, reader(request))), epoch: ctx.epoch }),
   );
 
   app.get(
@@ -56,7 +56,7 @@ export function syncRoutes(app: HqApp, ctx: HqContext): void {
     {
       onRequest: ctx.guards.registerOrAdmin,
       schema: {
-        summary: 'The full current state, streamed as one JSON document { seq, taxClasses, promotions, members, products }; continue the feed from seq.',
+        summary: 'The full current state, streamed as one JSON document { seq, epoch, taxClasses, promotions, members, products }; continue the feed from seq.',
         tags: ['sync'],
       },
     },
