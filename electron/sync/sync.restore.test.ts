@@ -4,6 +4,7 @@ import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { promisify } from 'node:util';
+import Database from 'better-sqlite3';
 import pg from 'pg';
 import { describe, expect, it } from 'vitest';
 import { startHq, type RunningHq } from '../../e2e/support/hq-server';
@@ -19,6 +20,9 @@ import { hqOrderCounts, readRegisterBook, reconcile, REPO_ROOT, startRegister, w
  * sells on and HQ acknowledges those sales (the register no longer has them in its outbox); HQ is stopped,
  * the copy restored (file copied back; pg_restore --clean), `npm run hq:restored` run, HQ started again,
  * and the register sells on. At the end every sale is on HQ exactly once, with its payments adding up.
+ * Half the sales pay by card (approved online, or stored for later when HQ does not answer): the card
+ * acquirer's ledger must match every order's card tender, the acquirer keeping its ledger across HQ's
+ * restore (see the acquirer_ledger note below).
  * A second case restores without the epoch command: the sales HQ acknowledged after the backup are lost,
  * which is what the register did before it knew HQ's epoch.
  *
@@ -44,8 +48,25 @@ interface Storage {
   cleanup(): Promise<void>;
 }
 
+/**
+ * The acquirer_ledger note: the card acquirer is not HQ; restoring HQ's database does not undo the money it moved. The simulated
+ * acquirer keeps its ledger in HQ's database (acquirer_ledger), so the test carries that table over the
+ * restore, as a real acquirer's records would stay.
+ */
+interface LedgerRow {
+  reference: string;
+  kind: string;
+  original_reference: string | null;
+  amount: number;
+  currency: string;
+  last4: string;
+  at: number;
+}
+const LEDGER_COLUMNS = ['reference', 'kind', 'original_reference', 'amount', 'currency', 'last4', 'at'] as const;
+
 function sqliteStorage(hqDir: string, backupDir: string): Storage {
   const files = () => fs.readdirSync(hqDir).filter((f) => f.startsWith('hq.db'));
+  const file = path.join(hqDir, 'hq.db');
   return {
     env: {},
     restoredArgs: ['--data-dir', hqDir],
@@ -55,8 +76,15 @@ function sqliteStorage(hqDir: string, backupDir: string): Storage {
       for (const file of files()) fs.copyFileSync(path.join(hqDir, file), path.join(backupDir, file));
     },
     restore: async () => {
-      for (const file of files()) fs.rmSync(path.join(hqDir, file));
-      for (const file of fs.readdirSync(backupDir)) fs.copyFileSync(path.join(backupDir, file), path.join(hqDir, file));
+      const before = new Database(file, { readonly: true });
+      const ledger = before.prepare<[], LedgerRow>('SELECT * FROM acquirer_ledger').all();
+      before.close();
+      for (const name of files()) fs.rmSync(path.join(hqDir, name));
+      for (const name of fs.readdirSync(backupDir)) fs.copyFileSync(path.join(backupDir, name), path.join(hqDir, name));
+      const after = new Database(file);
+      const insert = after.prepare(`INSERT OR IGNORE INTO acquirer_ledger (${LEDGER_COLUMNS.join(', ')}) VALUES (${LEDGER_COLUMNS.map((c) => `@${c}`).join(', ')})`);
+      after.transaction(() => ledger.forEach((row) => insert.run(row)))();
+      after.close();
     },
     cleanup: async () => {},
   };
@@ -64,11 +92,11 @@ function sqliteStorage(hqDir: string, backupDir: string): Storage {
 
 async function postgresStorage(backupDir: string): Promise<Storage> {
   const schema = `kassa_restore_${crypto.randomBytes(5).toString('hex')}`;
-  const admin = async (statement: string) => {
+  const admin = async <R extends pg.QueryResultRow = pg.QueryResultRow>(statement: string, values: unknown[] = []) => {
     const client = new pg.Client({ connectionString: PG_URL });
     await client.connect();
     try {
-      await client.query(statement);
+      return (await client.query<R>(statement, values)).rows;
     } finally {
       await client.end();
     }
@@ -85,9 +113,16 @@ async function postgresStorage(backupDir: string): Promise<Storage> {
       await run('pg_dump', ['-Fc', '-n', schema, '-f', dump, PG_URL!]);
     },
     restore: async () => {
+      const ledger = await admin<LedgerRow>(`SELECT * FROM ${schema}.acquirer_ledger`);
       await run('pg_restore', ['--clean', '--if-exists', '-d', PG_URL!, dump]);
+      for (const row of ledger) {
+        await admin(
+          `INSERT INTO ${schema}.acquirer_ledger (${LEDGER_COLUMNS.join(', ')}) VALUES (${LEDGER_COLUMNS.map((_, i) => `$${i + 1}`).join(', ')}) ON CONFLICT DO NOTHING`,
+          LEDGER_COLUMNS.map((c) => row[c]),
+        );
+      }
     },
-    cleanup: () => admin(`DROP SCHEMA IF EXISTS ${schema} CASCADE`),
+    cleanup: async () => void (await admin(`DROP SCHEMA IF EXISTS ${schema} CASCADE`)),
   };
 }
 
@@ -107,6 +142,7 @@ interface Outcome {
   lost: number;
   duplicated: number;
   moneyMismatches: number;
+  cardOrders: number;
   problems: string[];
   acks: { applied: number; duplicate: number; rejected: number };
 }
@@ -139,7 +175,7 @@ async function restoreProof(kind: 'sqlite' | 'postgres', renewEpoch: boolean, re
   /** The register sells `SALES_PER_STEP` more (syncing as it goes), then uploads what is left. */
   const sellAndDrain = async () => {
     quota += SALES_PER_STEP;
-    const child = startRegister({ ...base(), mode: 'sell', quota, seed: quota });
+    const child = startRegister({ ...base(), mode: 'sell', quota, seed: quota, cards: { share: 0.5, onNoAnswer: ['store'] } });
     const exit = await child.exited;
     if (exit.code !== 0) throw new Error(`the register stopped selling (${exit.code ?? exit.signal}):\n${child.stderr()}`);
     reported.push(...child.sales);
@@ -165,7 +201,7 @@ async function restoreProof(kind: 'sqlite' | 'postgres', renewEpoch: boolean, re
     await drain();
     const result = reconcile([{ book: readRegisterBook(register.dir), reported }], await hqOrderCounts(hq!));
     const money = await reconcileMoney(hq!);
-    return { restores, sold: result.sent, lost: result.lost, duplicated: result.duplicated, moneyMismatches: money.mismatched, problems: [...result.problems, ...money.problems], acks };
+    return { restores, sold: result.sent, lost: result.lost, duplicated: result.duplicated, moneyMismatches: money.mismatched, cardOrders: money.cardOrders, problems: [...result.problems, ...money.problems], acks };
   } finally {
     await (hq as RunningHq | null)?.stop({ keepData: true });
     await storage.cleanup();
@@ -174,7 +210,7 @@ async function restoreProof(kind: 'sqlite' | 'postgres', renewEpoch: boolean, re
 }
 
 function summary(kind: string, o: Outcome): string {
-  return `restore proof [${kind}]: ${o.restores} restores, ${o.sold} sales, lost ${o.lost}, duplicated ${o.duplicated}, money mismatches ${o.moneyMismatches}; push answers ${o.acks.applied} applied, ${o.acks.duplicate} duplicate`;
+  return `restore proof [${kind}]: ${o.restores} restores, ${o.sold} sales, lost ${o.lost}, duplicated ${o.duplicated}, money mismatches ${o.moneyMismatches} (${o.cardOrders} orders with card money); push answers ${o.acks.applied} applied, ${o.acks.duplicate} duplicate`;
 }
 
 for (const kind of ['sqlite', 'postgres'] as const) {
@@ -185,6 +221,7 @@ for (const kind of ['sqlite', 'postgres'] as const) {
       console.info(summary(kind, outcome));
       expect(outcome.problems).toEqual([]);
       expect(outcome).toMatchObject({ sold: SALES_PER_STEP * (1 + 2 * RESTORES), lost: 0, duplicated: 0, moneyMismatches: 0 });
+      expect(outcome.cardOrders).toBeGreaterThan(0);
       // HQ answered duplicate for what it still had of the re-sent archive.
       expect(outcome.acks.duplicate).toBeGreaterThan(0);
     });
