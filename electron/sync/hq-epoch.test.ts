@@ -7,7 +7,9 @@ import { makeDatabase, makeProduct } from '../test/factories';
 import { ChangeFeed, type FeedTransport } from './change-feed';
 import { DeadLetters } from './dead-letters';
 import { Drainer, type PushTransport } from './drainer';
+import { HqStatusError } from '../hq/hq-client';
 import { HqEpochWatch, RESYNC_DUE_KEY } from './hq-epoch';
+import { HqSyncTransport } from './hq-transport';
 import { Outbox } from './outbox';
 import { SyncState } from './sync-state';
 
@@ -61,6 +63,35 @@ function drainer(transport: PushTransport, now: () => number, retentionDays = 14
   });
 }
 
+describe("HqSyncTransport and HQ's epoch", () => {
+  it('names the epoch it knows with each push; a refusal for a changed epoch tells the new one and fails the push', async () => {
+    const calls: string[] = [];
+    let epoch = 'e1';
+    const client = {
+      call: async <T>(_method: string, path: string): Promise<T> => {
+        calls.push(path);
+        const asked = new URL(path, 'http://hq/').searchParams.get('epoch');
+        if (asked && asked !== epoch) throw new HqStatusError(409, JSON.stringify({ error: 'EPOCH_CHANGED', message: 'restored', details: { epoch } }));
+        return { results: [], epoch } as T;
+      },
+    };
+    const transport = new HqSyncTransport(client, (e) => epochs.observe(e), () => epochs.current());
+    await transport.push('register-1', []);
+    expect(epochs.current()).toBe('e1');
+    addSale('kept', 1000);
+    outbox.archive(outbox.batch(10, 1e6).map((op) => op.id), 2000);
+    outbox.acknowledge(outbox.batch(10, 1e6).map((op) => op.id));
+
+    epoch = 'e2';
+    await expect(transport.push('register-1', [])).rejects.toThrow(/restored from a backup/);
+    expect(calls).toEqual(['/sync/push', '/sync/push?epoch=e1']);
+    expect(epochs.current()).toBe('e2');
+    expect(outbox.pending().count).toBe(1);
+    await transport.push('register-1', []);
+    expect(calls[2]).toBe('/sync/push?epoch=e2');
+  });
+});
+
 describe('the outbox archive', () => {
   it('keeps what HQ acknowledged (not what it rejected) for the retention, then forgets it', async () => {
     let now = 1_000_000;
@@ -96,8 +127,10 @@ describe("HQ's epoch", () => {
     addSale('s4', now++);
     addSale('s5', now++);
     const outcome = await drainer(transport, () => now).drain();
-    // The first push tells the new epoch (its batch is already on the wire); then the archive follows in
-    // its own order, and HQ answers a duplicate for what it had kept.
+    // This double answers the first push with the new epoch (as HQ does for a push naming no epoch: its
+    // batch is applied already); then the archive follows in its own order, and HQ answers a duplicate for
+    // what it had kept. HqSyncTransport names the epoch it knows, so HQ refuses that first push instead
+    // (below) and the archive goes first.
     expect(sent).toEqual(['s4', 's5', 's1', 's2', 's3']);
     expect(outcome).toMatchObject({ remaining: 0 });
     expect(epochs.current()).toBe('e2');

@@ -53,7 +53,7 @@ export class SyncService {
     this.state = new SyncState(options.db);
     this.deadLetters = new DeadLetters(options.db);
     this.epoch = new HqEpochWatch(options.db, this.state, options.outbox, options.log);
-    const transport = options.hq ? new HqSyncTransport(options.hq, (epoch) => this.epochSeen(epoch)) : null;
+    const transport = options.hq ? new HqSyncTransport(options.hq, (epoch) => this.epochSeen(epoch), () => this.epoch.current()) : null;
     this.drainer = new Drainer({
       db: options.db,
       outbox: options.outbox,

@@ -43,6 +43,13 @@ describeEachStorage("HQ's epoch", (kind) => {
 
       app = await start();
       expect(await epochsOf(app, register.auth, register.registerId)).toEqual([renewed.epoch, renewed.epoch, renewed.epoch]);
+      // A push naming the epoch the register knew is refused, nothing applied; HQ's epoch comes with the refusal.
+      const sale = makeSaleOp();
+      const stale = await app.inject({ method: 'POST', url: `/sync/push?epoch=${first[0]}`, headers: register.auth, payload: { registerId: register.registerId, ops: [sale] } });
+      expect(stale.statusCode).toBe(409);
+      expect(stale.json()).toMatchObject({ error: 'EPOCH_CHANGED', details: { epoch: renewed.epoch } });
+      const current = await app.inject({ method: 'POST', url: `/sync/push?epoch=${renewed.epoch}`, headers: register.auth, payload: { registerId: register.registerId, ops: [sale] } });
+      expect(PushResponseSchema.parse(current.json()).results).toEqual([{ id: sale.id, status: 'applied' }]);
       await app.close();
     } finally {
       await cleanup();
