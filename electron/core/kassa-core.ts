@@ -168,6 +168,7 @@ export async function createKassaCore({ config, log, nativeBinding, printReceipt
       declinedCardPayments: () => saleRepository.declinedStoredCardCount(),
       feedAppliers: () => (membership ? [membership] : []),
       onAcknowledged: (op, result) => membership?.acknowledged(op, result),
+      ackRetentionDays: () => settings.sync.ackRetentionDays,
     });
     stops.push(() => sync.stop());
 

@@ -115,6 +115,11 @@ export const SettingsSchema = z
       })
       .strict()
       .prefault({}),
+    /** Uploads to HQ: acknowledged operations are kept `ackRetentionDays`, to send again if HQ is restored from a backup that old (docs/hq-restore.md). */
+    sync: z
+      .object({ ackRetentionDays: z.number().int('must be a whole number of days').min(1, 'must be at least 1').max(366, 'must be at most 366').default(14) })
+      .strict()
+      .prefault({}),
     connectivity: z
       .object({
         t1Ms: ms(2000),

@@ -5,6 +5,7 @@ import type { Logger } from '../core/logger';
 import type { KassaDatabase } from '../db/open';
 import { CatalogRepository } from '../modules/catalog/catalog.repository';
 import { hqMayOverwrite } from './conflict-policy';
+import { HQ_EPOCH_KEY, RESYNC_DUE_KEY } from './hq-epoch';
 import type { SyncState } from './sync-state';
 
 export interface FeedTransport {
@@ -81,6 +82,8 @@ export class ChangeFeed {
    * not where the register is: a gap, to be closed by a pull.
    */
   applyFollowing(prevSeq: number, changes: readonly Change[], nextSeq: number): boolean {
+    // HQ was restored: its sequence numbers may mean other changes now; a pull loads a snapshot first.
+    if (this.resyncDue()) return false;
     if (prevSeq !== this.lastSeq()) return prevSeq < this.lastSeq() && nextSeq <= this.lastSeq();
     this.applyPage(changes, nextSeq);
     return true;
@@ -91,7 +94,9 @@ export class ChangeFeed {
     let snapshot = false;
     for (;;) {
       const page = await this.transport.changes(this.lastSeq(), PAGE);
-      if (page.snapshotRequired) {
+      // resyncDue: HQ's epoch changed (it was restored from a backup; the transport told the epoch watch
+      // before returning this page), so its history may have been rewritten below lastSeq.
+      if (page.snapshotRequired || this.resyncDue()) {
         await this.loadSnapshot(await this.transport.snapshot());
         snapshot = true;
         continue;
@@ -100,6 +105,10 @@ export class ChangeFeed {
       applied += page.changes.length;
       if (!page.hasMore) return { applied, snapshot };
     }
+  }
+
+  private resyncDue(): boolean {
+    return this.state.get<boolean>(RESYNC_DUE_KEY) === true;
   }
 
   private applyPage(changes: readonly Change[], nextSeq: number): void {
@@ -186,6 +195,9 @@ export class ChangeFeed {
       for (const p of snapshot.promotions) this.upsertPromotion.run(p.id, JSON.stringify(p));
       for (const applier of this.appliers) applier.applySnapshot(snapshot, started);
       this.state.set(LAST_SEQ_KEY, snapshot.seq);
+      // A snapshot of HQ's current epoch ends the resync an epoch change asked for (one of an older epoch,
+      // fetched before the change was noticed, does not).
+      if (snapshot.epoch === undefined || snapshot.epoch === this.state.get<string>(HQ_EPOCH_KEY)) this.state.set(RESYNC_DUE_KEY, null);
     })();
     this.log.info({ products: products.length, seq: snapshot.seq, ms: Date.now() - started }, 'catalog snapshot applied');
     for (const listener of this.listeners) listener(products.length);

@@ -63,7 +63,11 @@ export interface DrainerOptions {
   isAlive?: (pid: number) => boolean;
   /** Told of each operation HQ accepted, inside the transaction that removes it (an enrolment learns HQ's member id). */
   onAcknowledged?: (op: OutboxOperation, result: OpResult) => void;
+  /** How long acknowledged operations stay in the outbox archive, to send again after HQ is restored from a backup (default 14 days). */
+  archiveRetentionMs?: () => number;
 }
+
+const DEFAULT_ARCHIVE_RETENTION_MS = 14 * 86_400_000;
 
 const LEASE_KEY = 'drainLease';
 const LEASE_MS = 120_000;
@@ -201,12 +205,13 @@ export class Drainer {
     }
   }
 
-  /** HQ's answers, applied in one transaction: acknowledged operations leave, rejected ones become dead letters. */
+  /** HQ's answers, applied in one transaction: acknowledged operations move to the archive, rejected ones become dead letters. */
   private settle(batch: readonly OutboxOperation[], results: readonly OpResult[], outcome: DrainOutcome): void {
     const byId = new Map(batch.map((op) => [op.id, op]));
     const now = this.now();
     this.options.db.transaction(() => {
       const acknowledged: string[] = [];
+      const accepted: string[] = [];
       for (const result of results) {
         const op = byId.get(result.id);
         if (!op) continue;
@@ -217,11 +222,15 @@ export class Drainer {
           this.options.log.warn({ op: op.id, entity: op.entity, code: result.code }, `HQ rejected an operation: ${result.message}`);
         } else {
           acknowledged.push(op.id);
+          accepted.push(op.id);
           this.options.onAcknowledged?.(op, result);
           if (result.status === 'applied') outcome.applied++;
           else outcome.duplicates++;
         }
       }
+      // HQ holds these now; kept a while in case HQ goes back to a backup taken before it had them.
+      this.options.outbox.archive(accepted, now);
+      this.options.outbox.pruneArchive(now - (this.options.archiveRetentionMs?.() ?? DEFAULT_ARCHIVE_RETENTION_MS));
       this.options.outbox.acknowledge(acknowledged);
       this.options.state.set('lastSyncAt', now);
       this.options.state.set('lastError', null);

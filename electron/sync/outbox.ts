@@ -1,5 +1,6 @@
 import { v7 as uuidv7 } from 'uuid';
 import type { EntityType, TypedOperation } from '../../shared/hq/ops';
+import type Database from 'better-sqlite3';
 import type { KassaDatabase } from '../db/open';
 
 /** What a domain write produces for HQ: the operation is stored in the same transaction as the write. */
@@ -35,6 +36,8 @@ export class Outbox {
   private readonly count;
   private readonly remove;
   private readonly listeners = new Set<() => void>();
+  /** Prepared on first use. */
+  private archiveSql: { copy: Database.Statement<[number, string]>; prune: Database.Statement<[number]>; count: Database.Statement<[], { n: number }> } | null = null;
 
   constructor(private readonly db: KassaDatabase) {
     this.insert = db.prepare<[string, string, string, string, string, number]>(
@@ -70,6 +73,51 @@ export class Outbox {
       batch.push({ id: row.id, entity: row.entity, entityId: row.entity_id, type: row.type, payload: row.payload, createdAt: row.created_at, bytes: size });
     }
     return batch;
+  }
+
+  /**
+   * Keeps acknowledged operations in the archive (inside the caller's transaction, before acknowledge()),
+   * to send again if HQ is restored from a backup older than the acknowledgement.
+   */
+  archive(ids: readonly string[], now: number): void {
+    const { copy } = this.archiveStatements();
+    for (const id of ids) copy.run(now, id);
+  }
+
+  /** Forgets archived operations acknowledged before `before` (ms). */
+  pruneArchive(before: number): number {
+    return this.archiveStatements().prune.run(before).changes;
+  }
+
+  /** How many acknowledged operations the archive keeps. */
+  archived(): number {
+    return this.archiveStatements().count.get()!.n;
+  }
+
+  private archiveStatements() {
+    this.archiveSql ??= {
+      copy: this.db.prepare<[number, string]>(
+        'INSERT OR IGNORE INTO outbox_archive (id, entity, entity_id, type, payload, created_at, seq, acked_at) SELECT id, entity, entity_id, type, payload, created_at, seq, ? FROM outbox WHERE id = ?',
+      ),
+      prune: this.db.prepare<[number]>('DELETE FROM outbox_archive WHERE acked_at < ?'),
+      count: this.db.prepare<[], { n: number }>('SELECT count(*) AS n FROM outbox_archive'),
+    };
+    return this.archiveSql;
+  }
+
+  /**
+   * HQ was restored from a backup: every archived operation goes back into the outbox, same id and payload
+   * (HQ applies each id once: what it still has is answered `duplicate`). They keep their number in the
+   * outbox's order (`seq`), so they upload before the operations written since, in the order they were
+   * first written. Returns how
+   * many came back (an operation still in the outbox is not doubled). Runs in the caller's transaction.
+   */
+  requeueArchived(): number {
+    const requeued = this.db
+      .prepare('INSERT OR IGNORE INTO outbox (id, entity, entity_id, type, payload, created_at, seq) SELECT id, entity, entity_id, type, payload, created_at, seq FROM outbox_archive ORDER BY seq')
+      .run().changes;
+    if (requeued > 0) queueMicrotask(() => this.listeners.forEach((listener) => listener()));
+    return requeued;
   }
 
   /** Removes acknowledged operations (inside the caller's transaction). */

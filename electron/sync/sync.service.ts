@@ -7,6 +7,7 @@ import type { IdentityStore } from '../hq/identity';
 import { ChangeFeed, type FeedApplier } from './change-feed';
 import { DeadLetters } from './dead-letters';
 import { Drainer, type DrainerOptions } from './drainer';
+import { HqEpochWatch } from './hq-epoch';
 import { HqSyncTransport } from './hq-transport';
 import type { Outbox } from './outbox';
 import { RealtimeStream } from './realtime';
@@ -27,6 +28,8 @@ export interface SyncServiceOptions {
   feedAppliers?: () => readonly FeedApplier[];
   /** Told of each operation HQ accepted, inside the transaction that removes it from the outbox. */
   onAcknowledged?: DrainerOptions['onAcknowledged'];
+  /** Days acknowledged operations are kept, to upload again if HQ is restored from a backup (settings sync.ackRetentionDays). */
+  ackRetentionDays?: () => number;
 }
 
 /**
@@ -38,6 +41,8 @@ export class SyncService {
   readonly deadLetters: DeadLetters;
   readonly drainer: Drainer;
   readonly feed: ChangeFeed | null;
+  /** HQ's epoch: a new one (HQ restored from a backup) re-sends acknowledged operations and reloads a snapshot. */
+  readonly epoch: HqEpochWatch;
   private readonly realtime: RealtimeStream | null;
   private readonly listeners = new Set<(status: SyncStatus) => void>();
   private readonly unsubscribers: (() => void)[] = [];
@@ -47,7 +52,8 @@ export class SyncService {
   constructor(private readonly options: SyncServiceOptions) {
     this.state = new SyncState(options.db);
     this.deadLetters = new DeadLetters(options.db);
-    const transport = options.hq ? new HqSyncTransport(options.hq) : null;
+    this.epoch = new HqEpochWatch(options.db, this.state, options.outbox, options.log);
+    const transport = options.hq ? new HqSyncTransport(options.hq, (epoch) => this.epochSeen(epoch), () => this.epoch.current()) : null;
     this.drainer = new Drainer({
       db: options.db,
       outbox: options.outbox,
@@ -58,6 +64,7 @@ export class SyncService {
       registerId: () => (options.hq ? (options.identity.get()?.registerId ?? null) : null),
       log: options.log,
       onAcknowledged: (op, result) => options.onAcknowledged?.(op, result),
+      archiveRetentionMs: () => (options.ackRetentionDays?.() ?? 14) * 86_400_000,
     });
     const appliers: FeedApplier[] = [
       { applyChange: (change, now) => options.feedAppliers?.().some((a) => a.applyChange(change, now)) ?? false, applySnapshot: (snapshot, now) => options.feedAppliers?.().forEach((a) => a.applySnapshot(snapshot, now)) },
@@ -100,6 +107,16 @@ export class SyncService {
   kick(): void {
     if (this.options.connectivity.current().state === 'online') this.goOnline();
     void this.drain();
+  }
+
+  /** HQ answered with its epoch: a new one (HQ restored) has requeued the archive; reload HQ's data now. */
+  private epochSeen(epoch: string): void {
+    if (!this.epoch.observe(epoch)) return;
+    queueMicrotask(() => {
+      if (this.stopped) return;
+      this.changed();
+      void this.pull();
+    });
   }
 
   /** Pulls HQ's changes now (when online and enrolled). */

@@ -37,6 +37,8 @@ export interface HqContext {
   /** HQ's key pair for sealed card numbers: registers get the public half at enrolment. */
   cardKey: CardKey;
   feed: FeedRepository;
+  /** HQ's epoch (db/epoch.ts), read at start-up: it changes only while HQ is stopped, after a restore. */
+  epoch: string;
   notifier: FeedNotifier;
   push: PushService;
   faults: FaultInjector;

@@ -12,6 +12,7 @@ import { CatalogRepository } from './catalog/catalog.repository';
 import { catalogRoutes } from './catalog/catalog.routes';
 import { InFlight, type HqApp, type HqContext } from './context';
 import { openHqDatabase, type StorageOptions } from './db/database';
+import { readEpoch } from './db/epoch';
 import { Writer } from './db/writer';
 import { seedDemo } from './demo/seed';
 import { installErrorHandling } from './http/errors';
@@ -81,6 +82,7 @@ export async function buildServer(options: HqOptions): Promise<HqApp> {
   const writer = new Writer(database, notifier);
   const registers = new RegistersRepository(database.read, writer);
   const cardKey = await loadCardKey(database.read, writer);
+  const epoch = await readEpoch(database.read);
   const resealed = await sealLegacyCardTokens(database.read, writer, cardKey);
   if (resealed > 0) log.info({ resealed }, 'card numbers stored in the clear by an earlier HQ are now sealed');
   const faults = new FaultInjector();
@@ -101,6 +103,7 @@ export async function buildServer(options: HqOptions): Promise<HqApp> {
     charges: new ChargesReport(gateway, database.read),
     cardKey,
     feed: new FeedRepository(database.read, writer),
+    epoch,
     push: new PushService(writer),
     faults,
     qos: new QosMonitor(faults, { ...DEFAULT_QOS, ...options.qos }),

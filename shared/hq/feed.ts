@@ -100,6 +100,12 @@ export const ChangesQuerySchema = z.object({
 });
 
 /**
+ * HQ's epoch: a random id of HQ's database, replaced when it is restored from a backup. A register that
+ * sees a new one reloads a snapshot and uploads again what HQ acknowledged lately (docs/hq-restore.md).
+ */
+export const EpochSchema = z.string().min(1).max(64);
+
+/**
  * `snapshotRequired`: `since` is older than the history HQ keeps (or newer than HQ knows): fetch
  * `GET /sync/snapshot` and continue from its `seq`. `nextSeq` is what to send as `since` next time.
  */
@@ -108,12 +114,16 @@ export const ChangesResponseSchema = z.object({
   nextSeq: z.number().int(),
   hasMore: z.boolean(),
   snapshotRequired: z.boolean(),
+  /** HQ's epoch (see EpochSchema); absent from an HQ older than it. */
+  epoch: EpochSchema.optional(),
 });
 export type ChangesResponse = z.infer<typeof ChangesResponseSchema>;
 
 /** The body of `GET /sync/snapshot` (streamed, products last). */
 export const SnapshotSchema = z.object({
   seq: z.number().int(),
+  /** HQ's epoch when the snapshot was taken (absent from an older HQ). */
+  epoch: EpochSchema.optional(),
   taxClasses: z.array(TaxClassSchema),
   promotions: z.array(PromotionSchema),
   members: z.array(MemberSchema.extend({ balance: z.number().int() })),

@@ -169,6 +169,9 @@ export const OpResultSchema = z.discriminatedUnion('status', [
 ]);
 export type OpResult = z.infer<typeof OpResultSchema>;
 
-/** One result per operation, in the order they were sent. */
-export const PushResponseSchema = z.object({ results: z.array(OpResultSchema) });
+/**
+ * One result per operation, in the order they were sent. `epoch`: HQ's epoch (see EpochSchema in feed.ts;
+ * absent from an older HQ).
+ */
+export const PushResponseSchema = z.object({ results: z.array(OpResultSchema), epoch: z.string().min(1).max(64).optional() });
 export type PushResponse = z.infer<typeof PushResponseSchema>;

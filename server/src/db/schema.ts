@@ -206,6 +206,13 @@ export interface FeedStateTable {
   pruned_through: number;
 }
 
+/** A single row (id = 1): HQ's epoch, replaced after a restore from a backup (db/epoch.ts). */
+export interface HqMetaTable {
+  id: number;
+  epoch: string;
+  epoch_since: number;
+}
+
 export interface HqSchema {
   stores: StoresTable;
   registers: RegistersTable;
@@ -226,6 +233,7 @@ export interface HqSchema {
   applied_ops: AppliedOpsTable;
   changes: ChangesTable;
   feed_state: FeedStateTable;
+  hq_meta: HqMetaTable;
 }
 
 export type { Generated };

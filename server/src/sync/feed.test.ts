@@ -75,7 +75,7 @@ describeEachStorage('change feed, snapshot and realtime stream', (kind) => {
     expect(second.changes.map((c) => c.seq)).toEqual([4, 5, 6]);
     const { headSeq } = await hq.app.hq.feed.state();
     const { body: end } = await get<ChangesResponse>(`/sync/changes?since=${headSeq}`);
-    expect(end).toEqual({ changes: [], nextSeq: headSeq, hasMore: false, snapshotRequired: false });
+    expect(end).toEqual({ changes: [], nextSeq: headSeq, hasMore: false, snapshotRequired: false, epoch: hq.app.hq.epoch });
   });
 
   it('numbers a catalog change after everything before it, with the product as data', async () => {

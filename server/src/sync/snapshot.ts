@@ -1,4 +1,5 @@
 import type { HqDatabase } from '../db/database';
+import { readEpoch } from '../db/epoch';
 
 const PAGE = 2000;
 
@@ -12,9 +13,10 @@ export async function* snapshotChunks(database: HqDatabase): AsyncGenerator<stri
   let done = false;
   try {
     const { head_seq: seq } = await trx.selectFrom('feed_state').select('head_seq').where('id', '=', 1).executeTakeFirstOrThrow();
+    const epoch = await readEpoch(trx);
     const taxClasses = await trx.selectFrom('tax_classes').selectAll().orderBy('code').execute();
     const promotions = await trx.selectFrom('promotions').select('data').orderBy('id').execute();
-    yield `{"seq":${seq},"taxClasses":${JSON.stringify(taxClasses.map((t) => ({ code: t.code, name: t.name, rateBasisPoints: t.rate_bp })))},"promotions":[${promotions.map((p) => p.data).join(',')}],"members":[`;
+    yield `{"seq":${seq},"epoch":${JSON.stringify(epoch)},"taxClasses":${JSON.stringify(taxClasses.map((t) => ({ code: t.code, name: t.name, rateBasisPoints: t.rate_bp })))},"promotions":[${promotions.map((p) => p.data).join(',')}],"members":[`;
     let lastId: string | null = null;
     let first = true;
     for (;;) {

@@ -1,7 +1,7 @@
 import { Readable } from 'node:stream';
 import { z } from 'zod';
 import { HqErrorSchema } from '../../../shared/hq/common';
-import { ChangesQuerySchema, ChangesResponseSchema } from '../../../shared/hq/feed';
+import { ChangesQuerySchema, ChangesResponseSchema, EpochSchema } from '../../../shared/hq/feed';
 import { MAX_PUSH_BYTES, PushRequestSchema, PushResponseSchema } from '../../../shared/hq/ops';
 import { callerRegister } from '../auth/guards';
 import type { HqApp, HqContext } from '../context';
@@ -17,10 +17,12 @@ export function syncRoutes(app: HqApp, ctx: HqContext): void {
       onRequest: ctx.guards.register,
       bodyLimit: MAX_PUSH_BYTES,
       schema: {
-        summary: "Uploads outbox operations (at most 1000, 2 MiB). Each is applied at most once by its id; one result per operation: applied, duplicate, or rejected with a code.",
+        summary:
+          "Uploads outbox operations (at most 1000, 2 MiB). Each is applied at most once by its id; one result per operation: applied, duplicate, or rejected with a code. epoch (optional): the HQ epoch the register last saw; another one is refused with 409 EPOCH_CHANGED (details.epoch: HQ's), nothing applied.",
         tags: ['sync'],
+        querystring: z.object({ epoch: EpochSchema.optional() }),
         body: PushRequestSchema,
-        response: { 200: PushResponseSchema, 400: HqErrorSchema, 401: HqErrorSchema, 403: HqErrorSchema, 413: HqErrorSchema },
+        response: { 200: PushResponseSchema, 400: HqErrorSchema, 401: HqErrorSchema, 403: HqErrorSchema, 409: HqErrorSchema, 413: HqErrorSchema },
       },
     },
     async (request) => {
@@ -28,9 +30,19 @@ export function syncRoutes(app: HqApp, ctx: HqContext): void {
       if (request.body.registerId !== register.id) {
         throw new HqError(403, 'WRONG_REGISTER', `This device token belongs to register ${register.id}, not ${request.body.registerId}. Nothing was applied.`);
       }
+      // HQ was restored from a backup since this register last synced: what it uploads now must wait for
+      // what HQ lost (the register sends that again first), or a refund could arrive before its sale.
+      if (request.query.epoch !== undefined && request.query.epoch !== ctx.epoch) {
+        throw new HqError(
+          409,
+          'EPOCH_CHANGED',
+          `HQ's database was restored from a backup since this register last synced (its epoch is now ${ctx.epoch}). Nothing was applied: upload again what HQ acknowledged since, then this.`,
+          { epoch: ctx.epoch },
+        );
+      }
       const outcome = await ctx.inFlight.run(() => ctx.push.push(register, request.body.ops));
       if (outcome.storedCardPayments > 0) void ctx.payments.settlePending();
-      return { results: outcome.results };
+      return { results: outcome.results, epoch: ctx.epoch };
     },
   );
 
@@ -48,7 +60,7 @@ export function syncRoutes(app: HqApp, ctx: HqContext): void {
         response: { 200: ChangesResponseSchema, 400: HqErrorSchema, 401: HqErrorSchema },
       },
     },
-    async (request) => ctx.feed.changes(request.query.since, request.query.limit, reader(request)),
+    async (request) => ({ ...(await ctx.feed.changes(request.query.since, request.query.limit, reader(request))), epoch: ctx.epoch }),
   );
 
   app.get(
@@ -56,7 +68,7 @@ export function syncRoutes(app: HqApp, ctx: HqContext): void {
     {
       onRequest: ctx.guards.registerOrAdmin,
       schema: {
-        summary: 'The full current state, streamed as one JSON document { seq, taxClasses, promotions, members, products }; continue the feed from seq.',
+        summary: 'The full current state, streamed as one JSON document { seq, epoch, taxClasses, promotions, members, products }; continue the feed from seq.',
         tags: ['sync'],
       },
     },

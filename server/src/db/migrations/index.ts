@@ -3,6 +3,7 @@ import { initialMigration } from './001-initial';
 import { orderIndexesMigration } from './002-order-indexes';
 import { cardMoneyMigration } from './003-card-money';
 import { cardKeyMigration } from './004-card-key';
+import { epochMigration } from './005-epoch';
 
 /** Numbered, run in order, never edited after they ship (Kysely records each in kysely_migration). */
 export const migrations: Record<string, Migration> = {
@@ -10,6 +11,7 @@ export const migrations: Record<string, Migration> = {
   '002-order-indexes': orderIndexesMigration,
   '003-card-money': cardMoneyMigration,
   '004-card-key': cardKeyMigration,
+  '005-epoch': epochMigration,
 };
 
 export const migrationProvider: MigrationProvider = {
