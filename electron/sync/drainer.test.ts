@@ -1,4 +1,4 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { ConnectivityState } from '../../shared/api';
 import type { Operation, OpResult } from '../../shared/hq/ops';
 import { silentLogger } from '../core/logger';
@@ -80,6 +80,8 @@ describe('the outbox', () => {
     addSales(10);
     expect(outbox.batch(4, 1_000_000).map((op) => JSON.parse(op.payload).i)).toEqual([0, 1, 2, 3]);
     expect(outbox.batch(100, 450)).toHaveLength(2);
+    expect(outbox.batch(100, 2 * (7 + 200))).toHaveLength(2); // two payloads of 7 bytes (+200 each) fit exactly
+    expect(outbox.batch(100, 2 * (7 + 200) - 1)).toHaveLength(1);
     expect(outbox.batch(100, 1)).toHaveLength(1); // always at least one, so a large operation still goes
   });
 
@@ -135,7 +137,8 @@ describe('the drainer', () => {
   it('moves rejected operations to the dead-letter list with HQ’s reason', async () => {
     addSales(3);
     const dead = new DeadLetters(setup.db);
-    await drainer(fakeHq((op) => ((op.payload as { i: number }).i === 1 ? 'rejected' : 'applied')).transport).drain();
+    const outcome = await drainer(fakeHq((op) => ((op.payload as { i: number }).i === 1 ? 'rejected' : 'applied')).transport).drain();
+    expect(outcome).toMatchObject({ sent: 3, applied: 2, rejected: 1, duplicates: 0, remaining: 0 });
     expect(outbox.pending().count).toBe(0);
     expect(dead.list()).toEqual([expect.objectContaining({ code: 'CONFLICT', message: 'already refunded', payload: { i: 1 } })]);
     expect(dead.count()).toBe(1);
@@ -246,6 +249,69 @@ describe('the drainer', () => {
     expect(await failing.drain()).toMatchObject({ skipped: 'backoff' });
     mono += 1001;
     expect(await failing.drain()).toMatchObject({ error: 'connection reset' });
+  });
+
+  it('holds a lease in the database while it drains (this process, two minutes on the monotonic clock, this boot) and gives it back after', async () => {
+    addSales(2);
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    const gated: PushTransport = { push: async (_r, ops) => (await gate, ops.map((op) => ({ id: op.id, status: 'applied' as const }))) };
+    const mono = 5_000_000;
+    const clocks = { monotonic: () => mono, boot: () => 'boot-a' };
+    const state = new SyncState(setup.db);
+    const first = drainer(gated, online, clocks);
+    const draining = first.drain();
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    expect(state.get('drainLease')).toMatchObject({ pid: process.pid, untilMono: mono + 120_000, boot: 'boot-a' });
+    expect(await drainer(fakeHq().transport, online, { ...clocks, isAlive: () => true }).drain()).toMatchObject({ skipped: 'lease-held' });
+    release();
+    expect(await draining).toMatchObject({ applied: 2 });
+    expect(state.get('drainLease')).toBeNull();
+
+    // A lease another drainer wrote without a boot (an older version) holds as long as its process lives;
+    // one whose time is up exactly now is free.
+    addSales(1);
+    state.set('drainLease', { owner: 'older', pid: 4242, untilMono: mono + 1 });
+    expect(await drainer(fakeHq().transport, online, { ...clocks, isAlive: () => true }).drain()).toMatchObject({ skipped: 'lease-held' });
+    state.set('drainLease', { owner: 'other', pid: 4242, untilMono: mono, boot: 'boot-a' });
+    expect(await drainer(fakeHq().transport, online, { ...clocks, isAlive: () => true }).drain()).toMatchObject({ applied: 1 });
+    // Another drainer's lease is not given back by one that did not hold it.
+    state.set('drainLease', { owner: 'other', pid: 4242, untilMono: mono + 60_000, boot: 'boot-a' });
+    await drainer(fakeHq().transport, online, { ...clocks, isAlive: () => true }).drain();
+    expect(state.get('drainLease')).toMatchObject({ owner: 'other' });
+  });
+
+  it('drains on its own once started: when the till comes online, soon after a new operation, and again after a backoff', async () => {
+    let state = manualOffline;
+    const listeners = new Set<(s: ConnectivityState) => void>();
+    const hq = fakeHq();
+    let mono = 1_000;
+    const d = drainer(hq.transport, online, {
+      connectivity: { current: () => state, subscribe: (l) => (listeners.add(l), () => listeners.delete(l)) },
+      debounceMs: 20,
+      periodMs: 60_000,
+      monotonic: () => mono,
+    });
+    addSales(2);
+    d.start();
+    await new Promise((resolve) => setTimeout(resolve, 60));
+    expect(hq.batches).toHaveLength(0); // offline: nothing goes
+    state = online;
+    listeners.forEach((l) => l(online));
+    await vi.waitFor(() => expect(outbox.pending().count).toBe(0), { timeout: 2000 });
+    expect(hq.batches).toHaveLength(1);
+    addSales(1);
+    await vi.waitFor(() => expect(outbox.pending().count).toBe(0), { timeout: 2000 });
+    expect(hq.batches).toHaveLength(2);
+    // Staying online is not a new reason to drain; the stop ends the triggers.
+    listeners.forEach((l) => l(online));
+    d.stop();
+    addSales(1);
+    mono += 10;
+    await new Promise((resolve) => setTimeout(resolve, 80));
+    expect(hq.batches).toHaveLength(2);
+    expect(outbox.pending().count).toBe(1);
+    expect(listeners.size).toBe(0);
   });
 
   it('uses full jitter up to 60 s', () => {
