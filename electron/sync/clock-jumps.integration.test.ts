@@ -8,6 +8,7 @@ import { silentLogger } from '../core/logger';
 import { makeTempDir } from '../test/factories';
 import { reconcileMoney } from './testing/money';
 import { seeded } from './testing/harness';
+import { waitFor } from '../test/wait-for';
 
 /*
  * The register's clock is corrected in the middle of a shift: set back an hour and forward a day, across
@@ -28,16 +29,6 @@ let hq: RunningHq;
 let core: KassaCore;
 let cleanup: () => void;
 const zone = process.env.TZ;
-
-async function waitFor<T>(what: string, probe: () => T | Promise<T>, limitMs = 20_000): Promise<NonNullable<T>> {
-  const started = performance.now();
-  for (;;) {
-    const value = await probe();
-    if (value) return value as NonNullable<T>;
-    if (performance.now() - started > limitMs) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
 
 async function call<T>(channel: string, input: unknown = {}): Promise<T> {
   const result = await core.dispatch(channel, input, trusted);

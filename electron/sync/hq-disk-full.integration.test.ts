@@ -7,6 +7,7 @@ import { createKassaCore, type KassaCore } from '../core/kassa-core';
 import { silentLogger } from '../core/logger';
 import { makeTempDir } from '../test/factories';
 import { mountSmallFs, smallFsSupport, type SmallFs } from '../test/small-fs';
+import { waitFor } from '../test/wait-for';
 
 /*
  * HQ (the real server, on SQLite) whose own disk fills up: it answers the register's uploads 507, the
@@ -16,16 +17,6 @@ import { mountSmallFs, smallFsSupport, type SmallFs } from '../test/small-fs';
 const skip = skipReason('loopfs', smallFsSupport());
 const FAST = { t1Ms: 500, t2Ms: 1000, t2OfflineMs: 300, probeTimeoutMs: 400, recoverSuccesses: 1, qosPollMs: 500 };
 const trusted = { host: 'web', trustedSender: true } as const;
-
-async function waitFor<T>(what: string, probe: () => T | Promise<T>, limitMs = 20_000): Promise<NonNullable<T>> {
-  const end = Date.now() + limitMs;
-  for (;;) {
-    const value = await probe();
-    if (value) return value as NonNullable<T>;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
 
 describe.skipIf(skip !== null)('a register whose HQ runs out of disk', () => {
   let disk: SmallFs;

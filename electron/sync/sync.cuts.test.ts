@@ -94,7 +94,7 @@ describe(`a register whose link to HQ is cut and restored while it sells (seed $
     // arrive (probes pass). Held until two pushes went unanswered (at most 15 s).
     await untilOnline(child);
     const failedBefore = child.failedPushes();
-    await proxy.set('lose-reply', { only: /^POST \/sync\/push / });
+    await proxy.set('lose-reply', { only: /^POST \/sync\/push[ ?]/ });
     const until = performance.now() + 15_000;
     while (child.failedPushes() < failedBefore + 2 && performance.now() < until) await sleep(20);
     const lostAnswers = child.failedPushes() - failedBefore;

@@ -4,6 +4,7 @@ import { startHq, type RunningHq } from '../../e2e/support/hq-server';
 import { createKassaCore, type KassaCore } from '../core/kassa-core';
 import { silentLogger } from '../core/logger';
 import { makeEan13, makeTempDir } from '../test/factories';
+import { waitFor as waitUntil } from '../test/wait-for';
 
 /*
  * The register against the real HQ server on 127.0.0.1: enrolment, the catalog arriving through the
@@ -11,21 +12,13 @@ import { makeEan13, makeTempDir } from '../test/factories';
  * HQ catalog change reaching the register through the realtime stream.
  */
 
+const waitFor = <T,>(what: string, probe: () => T | Promise<T>, limitMs = 15_000) => waitUntil(what, probe, limitMs);
+
 const FAST = { t1Ms: 500, t2Ms: 1000, t2OfflineMs: 300, probeTimeoutMs: 400, recoverSuccesses: 1, qosPollMs: 500 };
 const trusted = { host: 'web', trustedSender: true } as const;
 let hq: RunningHq;
 let core: KassaCore;
 let cleanup: () => void;
-
-async function waitFor<T>(what: string, probe: () => T | Promise<T>, limitMs = 15_000): Promise<NonNullable<T>> {
-  const end = Date.now() + limitMs;
-  for (;;) {
-    const value = await probe();
-    if (value) return value as NonNullable<T>;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
 
 async function call<T>(channel: string, input: unknown = {}): Promise<T> {
   const result = await core.dispatch(channel, input, trusted);

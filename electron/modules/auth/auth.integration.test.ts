@@ -5,11 +5,14 @@ import type { ApiResult } from '../../../shared/errors';
 import { createKassaCore } from '../../core/kassa-core';
 import { silentLogger } from '../../core/logger';
 import { makeTempDir } from '../../test/factories';
+import { waitFor as waitUntil } from '../../test/wait-for';
 
 /*
  * Sign-in, lockout, auto-lock and sign-out through the register's own dispatch (every call zod-checked
  * by handle()), in demo mode and against the real HQ server.
  */
+
+const waitFor = <T,>(what: string, probe: () => T | Promise<T>, limitMs = 15_000) => waitUntil(what, probe, limitMs, 25);
 
 const FAST = { t1Ms: 500, t2Ms: 1000, t2OfflineMs: 300, probeTimeoutMs: 400, recoverSuccesses: 1, qosPollMs: 500 };
 const trusted = { host: 'web', trustedSender: true } as const;
@@ -30,16 +33,6 @@ async function register(settings: object, hqUrl?: string, dir = makeTempDir()) {
     return result.ok ? 'ok' : result.error.code;
   };
   return { core, raw, call, codeOf, dir };
-}
-
-async function waitFor<T>(what: string, probe: () => T | Promise<T>, limitMs = 15_000): Promise<NonNullable<T>> {
-  const end = Date.now() + limitMs;
-  for (;;) {
-    const value = await probe();
-    if (value) return value as NonNullable<T>;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
 }
 
 afterEach(async () => {

@@ -7,6 +7,7 @@ import { startHq, type RunningHq } from '../../../e2e/support/hq-server';
 import { createKassaCore, type KassaCore } from '../../core/kassa-core';
 import { silentLogger } from '../../core/logger';
 import { makeTempDir } from '../../test/factories';
+import { waitFor } from '../../test/wait-for';
 
 /*
  * The proof that no full card number stays at rest: a real register core against the real HQ takes one
@@ -24,16 +25,6 @@ let hq: RunningHq;
 let core: KassaCore | null = null;
 let registerDir: string;
 let cleanup: () => void;
-
-async function waitFor<T>(what: string, probe: () => T | Promise<T>, limitMs = 20_000): Promise<NonNullable<T>> {
-  const end = Date.now() + limitMs;
-  for (;;) {
-    const value = await probe();
-    if (value) return value as NonNullable<T>;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
 
 async function call<T>(channel: string, input: unknown = {}): Promise<T> {
   const result = await core!.dispatch(channel, input, trusted);

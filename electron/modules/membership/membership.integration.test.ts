@@ -6,6 +6,7 @@ import type { AttachedMember, MemberView } from '../../../shared/modules/members
 import { createKassaCore, type KassaCore } from '../../core/kassa-core';
 import { silentLogger } from '../../core/logger';
 import { makeTempDir } from '../../test/factories';
+import { waitFor } from '../../test/wait-for';
 
 /*
  * Points against the real HQ: register A earns offline, register B redeems online meanwhile, and A's
@@ -20,16 +21,6 @@ let hq: RunningHq;
 let proxy: FaultProxy;
 const cores: KassaCore[] = [];
 const cleanups: (() => void)[] = [];
-
-async function waitFor<T>(what: string, probe: () => T | Promise<T>, limitMs = 20_000): Promise<NonNullable<T>> {
-  const end = Date.now() + limitMs;
-  for (;;) {
-    const value = await probe();
-    if (value) return value as NonNullable<T>;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
 
 const caller = (core: KassaCore) =>
   async function call<T>(channel: string, input: unknown = {}): Promise<T> {
@@ -104,7 +95,7 @@ describe('points across registers and lost answers', () => {
     await waitFor('B’s second upload', () => b.sync.status().pending === 0);
 
     // A comes back; HQ applies its upload but the answer is lost, so A sends the same operations again.
-    await proxy.set('lose-reply', { only: /^POST \/sync\/push / });
+    await proxy.set('lose-reply', { only: /^POST \/sync\/push[ ?]/ });
     await callA('connectivity.goOnline');
     await waitFor('a lost answer', () => a.sync.status().lastError !== null);
     await proxy.set('pass');
