@@ -48,6 +48,12 @@ describe('settings.json', () => {
     );
   });
 
+  it('takes an https update feed and refuses plain http except on this machine', () => {
+    expect(parseSettings({ updates: { url: 'https://updates.example.com/kassa' } }).updates.url).toBe('https://updates.example.com/kassa');
+    expect(() => parseSettings({ updates: { url: 'http://updates.example.com/kassa' } })).toThrow(/updates\.url: must be an https URL/);
+    expect(parseSettings({ updates: { url: 'http://127.0.0.1:8080/feed' } }).updates.url).toBe('http://127.0.0.1:8080/feed');
+  });
+
   it('refuses wrong types, unknown keys and hyphenated register codes', () => {
     expect(() => parseSettings({ connectivity: { recoverSuccesses: '2' } })).toThrow(/connectivity\.recoverSuccesses/);
     expect(() => parseSettings({ connectivity: { t1ms: 2000 } })).toThrow(/unknown key\(s\) t1ms/);

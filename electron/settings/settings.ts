@@ -102,9 +102,17 @@ export const SettingsSchema = z
       .object({ locale: z.enum(LOCALES, `must be one of ${LOCALES.join(', ')}`).optional() })
       .strict()
       .prefault({}),
-    /** Automatic updates (Electron): the update feed's URL (electron-updater's generic provider); unset, the register never looks for updates. */
+    /** Automatic updates (Electron): the update feed's URL (electron-updater's generic provider), https only (plain http on loopback for tests); unset, the register never looks for updates. */
     updates: z
-      .object({ url: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).optional() })
+      .object({
+        url: z
+          .url({ protocol: /^https?$/, error: 'must be an https URL' })
+          .refine((u) => {
+            const { protocol, hostname } = new URL(u);
+            return protocol === 'https:' || ['127.0.0.1', 'localhost', '[::1]'].includes(hostname);
+          }, 'must be an https URL (plain http only on this machine: 127.0.0.1, localhost, ::1)')
+          .optional(),
+      })
       .strict()
       .prefault({}),
     /** The data folder's disk: the status bar warns below `lowSpaceMiB` free, measured every `checkIntervalMs` (and after a write failed for want of space). */
