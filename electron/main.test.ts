@@ -4,13 +4,14 @@ import { CHANNELS, EVENT_IPC_CHANNEL } from '../shared/channels';
 import type { KassaCore } from './core/kassa-core';
 import { DataFolderLockedError, lockDataFolder } from './core/data-lock';
 import { makeTempDir } from './test/factories';
-import { applySessionPolicy, createMainWindow, failStart, forwardConnectivityHints, isTrustedSender, printReceiptSilently, registerIpc, wireAutoUpdates } from './main';
+import { applySessionPolicy, applyShellMode, createMainWindow, failStart, forwardConnectivityHints, isTrustedSender, printReceiptSilently, registerIpc, wireAutoUpdates, type AppPage, type ShellMode } from './main';
 import type { Logger } from './core/logger';
 import type { RegisterActivity } from './updates/update-policy';
 
 type WindowOpenHandler = (details: { url: string }) => { action: 'allow' | 'deny' };
 type NavigationEvent = { preventDefault: () => void };
-type Listener = (event: NavigationEvent, url: string) => void;
+type KeyInput = { type?: string; key: string; code: string; control: boolean; meta: boolean; shift: boolean; alt: boolean };
+type Listener = (event: NavigationEvent, detail: string & KeyInput) => void;
 type HeadersListener = (details: { responseHeaders?: Record<string, string[]> }, callback: (response: { responseHeaders: Record<string, string[]> }) => void) => void;
 type PermissionHandler = (contents: unknown, permission: string, callback: (granted: boolean) => void) => void;
 type IpcHandler = (event: IpcMainInvokeEvent, input: unknown) => unknown;
@@ -74,6 +75,7 @@ const electron = vi.hoisted(() => {
     module: {
       app: { requestSingleInstanceLock: vi.fn(() => true), whenReady: vi.fn(() => Promise.resolve()), on: vi.fn(), quit: vi.fn(), exit: vi.fn(), getPath: vi.fn(() => '/home/kassa/Documents') },
       BrowserWindow: FakeBrowserWindow,
+      Menu: { setApplicationMenu: vi.fn() },
       ipcMain: { handle: vi.fn() },
       session: { defaultSession: fakeSession() },
       shell: { openExternal: vi.fn(() => Promise.resolve()) },
@@ -99,10 +101,13 @@ vi.mock('electron-updater', () => ({ default: { autoUpdater: updater } }));
 type FakeWindow = InstanceType<typeof electron.FakeBrowserWindow>;
 
 const APP_FILE = 'file:///opt/kassa/resources/app.asar/out/renderer/index.html';
+const RENDERER_FILE = '/opt/kassa/resources/app.asar/out/renderer/index.html';
 const PRELOAD = '/opt/kassa/resources/app.asar/out/preload/preload.cjs';
+const PACKAGED: AppPage = { kind: 'file', file: RENDERER_FILE };
+const INSTALLED: ShellMode = { packaged: true, debug: false };
 
-function openWindow(rendererUrl?: string): FakeWindow {
-  createMainWindow(PRELOAD, rendererUrl, '/opt/kassa/resources/app.asar/out/renderer/index.html');
+function openWindow(rendererUrl?: string, mode: ShellMode = INSTALLED): FakeWindow {
+  createMainWindow(PRELOAD, rendererUrl ? { kind: 'dev', url: rendererUrl } : PACKAGED, mode);
   const window = electron.FakeBrowserWindow.instances.at(-1);
   if (!window) throw new Error('createMainWindow did not create a BrowserWindow');
   return window;
@@ -139,14 +144,10 @@ describe('createMainWindow', () => {
 });
 
 describe('window lock-down', () => {
-  it('denies every new window and opens only https links in the system browser', () => {
+  it('denies every new window and opens nothing outside the app, not even an https link', () => {
     const handler = openWindow().webContents.windowOpenHandler;
     expect(handler).toBeDefined();
-    expect(handler?.({ url: 'https://example.com/help' })).toEqual({ action: 'deny' });
-    expect(electron.module.shell.openExternal).toHaveBeenCalledWith('https://example.com/help');
-
-    electron.module.shell.openExternal.mockClear();
-    for (const url of ['http://example.com/', 'file:///etc/passwd', 'javascript:alert(1)', 'smb://server/share']) {
+    for (const url of ['https://example.com/help', 'http://example.com/', APP_FILE, 'file:///etc/passwd', 'javascript:alert(1)', 'smb://server/share']) {
       expect(handler?.({ url })).toEqual({ action: 'deny' });
     }
     expect(electron.module.shell.openExternal).not.toHaveBeenCalled();
@@ -157,25 +158,123 @@ describe('window lock-down', () => {
     expect(navigate).toBeDefined();
 
     const foreign = { preventDefault: vi.fn() };
-    navigate?.(foreign, 'https://evil.example/login');
+    navigate?.(foreign, 'https://evil.example/login' as never);
     expect(foreign.preventDefault).toHaveBeenCalled();
 
     const own = { preventDefault: vi.fn() };
-    navigate?.(own, `${APP_FILE}#/checkout`);
+    navigate?.(own, `${APP_FILE}#/checkout` as never);
     expect(own.preventDefault).not.toHaveBeenCalled();
   });
 
+  it("treats only the renderer's own index.html as the app, not any other file (a dropped file, a page beside it)", () => {
+    const contents = openWindow().webContents;
+    for (const name of ['will-navigate', 'will-redirect'] as const) {
+      const listener = contents.listeners.get(name);
+      expect(listener, name).toBeDefined();
+      for (const url of [
+        'file:///home/ana/Downloads/pin-guesser.html',
+        'file:///opt/kassa/resources/app.asar/out/renderer/other.html',
+        'file:///opt/kassa/resources/app.asar/out/renderer/index.html.evil.html',
+        `${APP_FILE}?inject=1`,
+        'file://fileserver/opt/kassa/resources/app.asar/out/renderer/index.html',
+        'https://evil.example/',
+      ]) {
+        const event = { preventDefault: vi.fn() };
+        listener?.(event, url as never);
+        expect(event.preventDefault, `${name} ${url}`).toHaveBeenCalled();
+      }
+      const own = { preventDefault: vi.fn() };
+      listener?.(own, `${APP_FILE}#/login` as never);
+      expect(own.preventDefault).not.toHaveBeenCalled();
+    }
+  });
+
+  it("reads the target from the navigation's details when Electron gives them", () => {
+    const navigate = openWindow().webContents.listeners.get('will-navigate');
+    const event = { url: 'file:///tmp/dropped.html', preventDefault: vi.fn() };
+    navigate?.(event, APP_FILE as never);
+    expect(event.preventDefault).toHaveBeenCalled();
+  });
+
   it('while developing, treats only the dev server origin as the app', () => {
-    const navigate = openWindow('http://localhost:5173/').webContents.listeners.get('will-navigate');
+    const navigate = openWindow('http://localhost:5173/', { packaged: false, debug: false }).webContents.listeners.get('will-navigate');
     const own = { preventDefault: vi.fn() };
-    navigate?.(own, 'http://localhost:5173/#/checkout');
+    navigate?.(own, 'http://localhost:5173/#/checkout' as never);
     expect(own.preventDefault).not.toHaveBeenCalled();
 
     for (const url of ['http://localhost:5174/', APP_FILE, 'https://evil.example/']) {
       const event = { preventDefault: vi.fn() };
-      navigate?.(event, url);
+      navigate?.(event, url as never);
       expect(event.preventDefault).toHaveBeenCalled();
     }
+  });
+});
+
+describe('an installed register is locked down for the till', () => {
+  const log = { info: vi.fn(), warn: vi.fn() } as unknown as Logger & { warn: ReturnType<typeof vi.fn> };
+  const key = (code: string, mods: Partial<KeyInput> = {}): KeyInput => ({
+    type: 'keyDown',
+    key: code.replace(/^Key/, '').toLowerCase(),
+    code,
+    control: false,
+    meta: false,
+    shift: false,
+    alt: false,
+    ...mods,
+  });
+  const DEVELOPER_KEYS: KeyInput[] = [
+    key('F5'),
+    key('F12'),
+    key('KeyR', { control: true }),
+    key('KeyR', { control: true, shift: true }),
+    key('KeyR', { meta: true }),
+    key('KeyI', { control: true, shift: true }),
+    key('KeyJ', { control: true, shift: true }),
+    key('KeyC', { control: true, shift: true }),
+    key('KeyI', { meta: true, alt: true }),
+  ];
+  const TILL_KEYS: KeyInput[] = [key('KeyR'), key('Digit1'), key('Enter'), key('KeyC', { control: true }), key('KeyV', { control: true }), key('KeyI', { shift: true })];
+  const pressed = (window: FakeWindow, input: KeyInput) => {
+    const event = { preventDefault: vi.fn() };
+    window.webContents.listeners.get('before-input-event')?.(event, input as never);
+    return event.preventDefault.mock.calls.length > 0;
+  };
+
+  it('packaged: no menu, DevTools off, and the reload and DevTools keys are swallowed (till keys are not)', () => {
+    applyShellMode(INSTALLED, log);
+    expect(electron.module.Menu.setApplicationMenu).toHaveBeenCalledWith(null);
+    const window = openWindow(undefined, INSTALLED);
+    expect(window.options.webPreferences).toMatchObject({ devTools: false, contextIsolation: true, sandbox: true, nodeIntegration: false });
+    for (const input of DEVELOPER_KEYS) expect(pressed(window, input), JSON.stringify(input)).toBe(true);
+    for (const input of TILL_KEYS) expect(pressed(window, input), JSON.stringify(input)).toBe(false);
+  });
+
+  it('packaged with --debug (for support): menu, DevTools and keys stay, and the log says so loudly', () => {
+    const debug: ShellMode = { packaged: true, debug: true };
+    applyShellMode(debug, log);
+    expect(electron.module.Menu.setApplicationMenu).not.toHaveBeenCalled();
+    expect(log.warn).toHaveBeenCalledWith(expect.objectContaining({ debug: true }), expect.stringMatching(/--debug.*DevTools/));
+    const window = openWindow(undefined, debug);
+    expect(window.options.webPreferences).toMatchObject({ devTools: true, contextIsolation: true, sandbox: true, nodeIntegration: false });
+    for (const input of DEVELOPER_KEYS) expect(pressed(window, input)).toBe(false);
+  });
+
+  it('while developing (not packaged), with or without --debug, DevTools and the menu stay and nothing is logged as a warning', () => {
+    for (const debug of [false, true]) {
+      vi.clearAllMocks();
+      const mode: ShellMode = { packaged: false, debug };
+      applyShellMode(mode, log);
+      expect(electron.module.Menu.setApplicationMenu).not.toHaveBeenCalled();
+      expect(log.warn).not.toHaveBeenCalled();
+      const window = openWindow('http://localhost:5173/', mode);
+      expect(window.options.webPreferences).toMatchObject({ devTools: true });
+      expect(pressed(window, key('F12'))).toBe(false);
+    }
+  });
+
+  it('the receipt window has DevTools off in every mode', async () => {
+    await printReceiptSilently('<p>receipt</p>', '');
+    expect(electron.FakeBrowserWindow.instances.at(-1)?.options.webPreferences).toMatchObject({ devTools: false, javascript: false });
   });
 });
 
@@ -212,31 +311,31 @@ describe('applySessionPolicy', () => {
 describe('isTrustedSender', () => {
   it("trusts the main frame of the main window showing the app's page", () => {
     const window = openWindow();
-    expect(isTrustedSender(ipcEvent(window.webContents, window.webContents.mainFrame), asWindow(window), undefined)).toBe(true);
+    expect(isTrustedSender(ipcEvent(window.webContents, window.webContents.mainFrame), asWindow(window), PACKAGED)).toBe(true);
   });
 
   it('does not trust another window', () => {
     const window = openWindow();
     const other = openWindow();
-    expect(isTrustedSender(ipcEvent(other.webContents, other.webContents.mainFrame), asWindow(window), undefined)).toBe(false);
+    expect(isTrustedSender(ipcEvent(other.webContents, other.webContents.mainFrame), asWindow(window), PACKAGED)).toBe(false);
   });
 
   it('does not trust a subframe of the main window', () => {
     const window = openWindow();
     const subframe = { url: APP_FILE };
-    expect(isTrustedSender(ipcEvent(window.webContents, subframe), asWindow(window), undefined)).toBe(false);
+    expect(isTrustedSender(ipcEvent(window.webContents, subframe), asWindow(window), PACKAGED)).toBe(false);
   });
 
   it('does not trust the main frame once it shows a foreign page', () => {
     const window = openWindow();
     window.webContents.mainFrame = { url: 'https://evil.example/' };
-    expect(isTrustedSender(ipcEvent(window.webContents, window.webContents.mainFrame), asWindow(window), undefined)).toBe(false);
+    expect(isTrustedSender(ipcEvent(window.webContents, window.webContents.mainFrame), asWindow(window), PACKAGED)).toBe(false);
   });
 
   it('does not trust anything when there is no window or no frame', () => {
     const window = openWindow();
-    expect(isTrustedSender(ipcEvent(window.webContents, window.webContents.mainFrame), null, undefined)).toBe(false);
-    expect(isTrustedSender(ipcEvent(window.webContents, null), asWindow(window), undefined)).toBe(false);
+    expect(isTrustedSender(ipcEvent(window.webContents, window.webContents.mainFrame), null, PACKAGED)).toBe(false);
+    expect(isTrustedSender(ipcEvent(window.webContents, null), asWindow(window), PACKAGED)).toBe(false);
   });
 });
 
@@ -251,7 +350,7 @@ describe('registerIpc', () => {
   }
 
   it('registers exactly one handler per channel', () => {
-    registerIpc(fakeCore() as unknown as KassaCore, () => null, undefined);
+    registerIpc(fakeCore() as unknown as KassaCore, () => null, PACKAGED);
     const channels = (electron.module.ipcMain.handle.mock.calls as unknown as [string][]).map(([channel]) => channel);
     expect(channels).toHaveLength(CHANNELS.length);
     expect([...channels].sort()).toEqual([...CHANNELS].sort());
@@ -261,7 +360,7 @@ describe('registerIpc', () => {
     const core = fakeCore();
     const window = openWindow();
     const other = openWindow();
-    registerIpc(core as unknown as KassaCore, () => asWindow(window), undefined);
+    registerIpc(core as unknown as KassaCore, () => asWindow(window), PACKAGED);
     const scan = handlers().get('cart.scan');
     expect(scan).toBeDefined();
 
@@ -275,7 +374,7 @@ describe('registerIpc', () => {
   it("forwards the core's events to the window on the event channel", () => {
     const core = fakeCore();
     const window = openWindow();
-    registerIpc(core as unknown as KassaCore, () => asWindow(window), undefined);
+    registerIpc(core as unknown as KassaCore, () => asWindow(window), PACKAGED);
     expect(core.events.subscribe).toHaveBeenCalledTimes(1);
     const forward = (core.events.subscribe.mock.calls as unknown as [(event: unknown) => void][])[0]?.[0];
     const event = { name: 'connectivity.changed', payload: { online: false } };
@@ -360,8 +459,11 @@ describe('printReceiptSilently', () => {
     const contents = printWindow().webContents;
     expect(contents.windowOpenHandler?.({ url: 'https://example.com/' })).toEqual({ action: 'deny' });
     const event = { preventDefault: vi.fn() };
-    contents.listeners.get('will-navigate')?.(event, 'https://evil.example/');
+    contents.listeners.get('will-navigate')?.(event, 'https://evil.example/' as never);
     expect(event.preventDefault).toHaveBeenCalled();
+    const toFile = { preventDefault: vi.fn() };
+    contents.listeners.get('will-navigate')?.(toFile, APP_FILE as never);
+    expect(toFile.preventDefault).toHaveBeenCalled();
   });
 
   it("rejects with the printer's reason when the job fails, and still closes the window", async () => {

@@ -4,7 +4,8 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { app, BrowserWindow, dialog, ipcMain, net, powerMonitor, session, shell, type IpcMainInvokeEvent, type WebContents } from 'electron';
+import { pathToFileURL } from 'node:url';
+import { app, BrowserWindow, dialog, ipcMain, Menu, net, powerMonitor, session, type Input, type IpcMainInvokeEvent, type WebContents } from 'electron';
 import electronUpdater from 'electron-updater';
 import { CHANNELS, EVENT_IPC_CHANNEL } from '../shared/channels';
 import { readRegisterConfig } from './core/config';
@@ -24,18 +25,67 @@ export const SECURE_WEB_PREFERENCES = {
   spellcheck: false,
 } as const;
 
-/** The renderer's own pages: the packaged files, or the electron-vite dev server while developing. */
-export function isAppUrl(url: string, rendererUrl: string | undefined): boolean {
+/**
+ * Where the renderer's own page lives: the packaged `index.html` (exactly that file) or, while developing,
+ * the electron-vite dev server (its origin). Nothing else is the app.
+ */
+export type AppPage = { kind: 'file'; file: string } | { kind: 'dev'; url: string };
+
+export function appPage(rendererUrl: string | undefined, rendererFile: string): AppPage {
+  return rendererUrl ? { kind: 'dev', url: rendererUrl } : { kind: 'file', file: rendererFile };
+}
+
+/** Whether `url` is the app's own page; `null` (a receipt window) has no page of its own. */
+export function isAppUrl(url: string, page: AppPage | null): boolean {
+  if (!page) return false;
   try {
     const target = new URL(url);
-    if (rendererUrl) return target.origin === new URL(rendererUrl).origin;
-    return target.protocol === 'file:';
+    if (page.kind === 'dev') return target.origin === new URL(page.url).origin;
+    // The hash is the renderer's own routing (#/checkout); path, host and query must be the file's own.
+    target.hash = '';
+    return target.href === pathToFileURL(page.file).href;
   } catch {
     return false;
   }
 }
 
-export function createMainWindow(preloadPath: string, rendererUrl: string | undefined, rendererFile: string): BrowserWindow {
+/** How the shell runs: an installed register is locked down for the till unless support starts it with --debug. */
+export interface ShellMode {
+  /** app.isPackaged */
+  packaged: boolean;
+  /** the --debug command-line switch */
+  debug: boolean;
+}
+
+export const isLockedShell = (mode: ShellMode): boolean => mode.packaged && !mode.debug;
+
+/**
+ * Reload and DevTools from the keyboard: F5, Ctrl/Cmd+R (Shift for a hard reload), F12, Ctrl+Shift+I/J/C,
+ * Cmd+Alt+I/J/C. A reload drops the cashier's screen; DevTools would let anyone script the API.
+ */
+export function isDeveloperShortcut(input: Pick<Input, 'key' | 'code' | 'control' | 'meta' | 'shift' | 'alt'>): boolean {
+  const key = (input.code || input.key).replace(/^Key/, '').toUpperCase();
+  if (key === 'F5' || key === 'F12' || key === 'BROWSERREFRESH') return true;
+  const command = input.control || input.meta;
+  if (command && key === 'R') return true;
+  if (command && (input.shift || (input.meta && input.alt)) && ['I', 'J', 'C'].includes(key)) return true;
+  return false;
+}
+
+/**
+ * An installed register (not started with --debug) has no menu (so no Reload or Toggle DevTools items);
+ * --debug is said loudly in the log, since it opens the register to anyone at the keyboard.
+ */
+export function applyShellMode(mode: ShellMode, log: Pick<Logger, 'warn' | 'info'>): void {
+  if (isLockedShell(mode)) {
+    Menu.setApplicationMenu(null);
+    return;
+  }
+  if (mode.packaged) log.warn({ debug: true }, 'STARTED WITH --debug: the menu, reload and DevTools are open to anyone at this register. Restart without --debug after support is done.');
+}
+
+export function createMainWindow(preloadPath: string, page: AppPage, mode: ShellMode): BrowserWindow {
+  const locked = isLockedShell(mode);
   const window = new BrowserWindow({
     width: 1366,
     height: 768,
@@ -45,12 +95,17 @@ export function createMainWindow(preloadPath: string, rendererUrl: string | unde
     backgroundColor: '#f4f5f7',
     title: 'Kassa',
     autoHideMenuBar: true,
-    webPreferences: { ...SECURE_WEB_PREFERENCES, preload: preloadPath },
+    webPreferences: { ...SECURE_WEB_PREFERENCES, devTools: !locked, preload: preloadPath },
   });
-  lockDown(window.webContents, rendererUrl);
+  lockDown(window.webContents, page);
+  if (locked) {
+    window.webContents.on('before-input-event', (event, input) => {
+      if (isDeveloperShortcut(input)) event.preventDefault();
+    });
+  }
   window.once('ready-to-show', () => window.show());
-  if (rendererUrl) void window.loadURL(rendererUrl);
-  else void window.loadFile(rendererFile);
+  if (page.kind === 'dev') void window.loadURL(page.url);
+  else void window.loadFile(page.file);
   return window;
 }
 
@@ -59,8 +114,8 @@ export function createMainWindow(preloadPath: string, rendererUrl: string | unde
  * data URL and sends it to the printer named in settings (empty: the system's default printer).
  */
 export async function printReceiptSilently(html: string, deviceName: string): Promise<void> {
-  const window = new BrowserWindow({ show: false, width: 320, height: 800, title: 'Receipt', webPreferences: { ...SECURE_WEB_PREFERENCES, javascript: false } });
-  lockDown(window.webContents, undefined);
+  const window = new BrowserWindow({ show: false, width: 320, height: 800, title: 'Receipt', webPreferences: { ...SECURE_WEB_PREFERENCES, javascript: false, devTools: false } });
+  lockDown(window.webContents, null);
   try {
     await window.loadURL(`data:text/html;charset=utf-8,${encodeURIComponent(html)}`);
     await new Promise<void>((resolve, reject) => {
@@ -88,15 +143,17 @@ export async function saveWithDialog(suggestedName: string, bytes: Uint8Array, w
   return result.filePath;
 }
 
-/** No new windows, no navigation away from the app, no permission prompts. */
-export function lockDown(contents: WebContents, rendererUrl: string | undefined): void {
-  contents.setWindowOpenHandler(({ url }) => {
-    if (url.startsWith('https://')) void shell.openExternal(url);
-    return { action: 'deny' };
-  });
-  contents.on('will-navigate', (event, url) => {
-    if (!isAppUrl(url, rendererUrl)) event.preventDefault();
-  });
+/**
+ * No new windows and nothing opened outside (no system browser either), no navigation or redirect away
+ * from the app's own page (a file dropped on the window is such a navigation), no webviews.
+ */
+export function lockDown(contents: WebContents, page: AppPage | null): void {
+  contents.setWindowOpenHandler(() => ({ action: 'deny' }));
+  const stayOnApp = (event: { url?: string; preventDefault: () => void }, url: string) => {
+    if (!isAppUrl(event.url ?? url, page)) event.preventDefault();
+  };
+  contents.on('will-navigate', stayOnApp);
+  contents.on('will-redirect', stayOnApp);
   contents.on('will-attach-webview', (event) => event.preventDefault());
 }
 
@@ -109,16 +166,16 @@ export function applySessionPolicy(target: Electron.Session = session.defaultSes
 }
 
 /** A call is trusted only from our main window's own top frame showing our own page. */
-export function isTrustedSender(event: IpcMainInvokeEvent, window: BrowserWindow | null, rendererUrl: string | undefined): boolean {
+export function isTrustedSender(event: IpcMainInvokeEvent, window: BrowserWindow | null, page: AppPage): boolean {
   if (!window || BrowserWindow.fromWebContents(event.sender) !== window) return false;
   const frame = event.senderFrame;
-  return !!frame && frame === event.sender.mainFrame && isAppUrl(frame.url, rendererUrl);
+  return !!frame && frame === event.sender.mainFrame && isAppUrl(frame.url, page);
 }
 
-export function registerIpc(core: KassaCore, getWindow: () => BrowserWindow | null, rendererUrl: string | undefined): void {
+export function registerIpc(core: KassaCore, getWindow: () => BrowserWindow | null, page: AppPage): void {
   for (const channel of CHANNELS) {
     ipcMain.handle(channel, (event, input: unknown) =>
-      core.dispatch(channel, input, { host: 'electron', trustedSender: isTrustedSender(event, getWindow(), rendererUrl) }),
+      core.dispatch(channel, input, { host: 'electron', trustedSender: isTrustedSender(event, getWindow(), page) }),
     );
   }
   core.events.subscribe((event) => {
@@ -194,11 +251,12 @@ async function start(log: Logger): Promise<void> {
     saveFile: saveWithDialog,
   });
   applySessionPolicy();
-  const rendererUrl = app.isPackaged ? undefined : process.env.ELECTRON_RENDERER_URL;
-  const rendererFile = path.join(import.meta.dirname, '..', 'renderer', 'index.html');
+  const mode: ShellMode = { packaged: app.isPackaged, debug: app.commandLine.hasSwitch('debug') };
+  applyShellMode(mode, log);
+  const page = appPage(app.isPackaged ? undefined : process.env.ELECTRON_RENDERER_URL, path.join(import.meta.dirname, '..', 'renderer', 'index.html'));
   const preload = path.join(import.meta.dirname, '..', 'preload', 'preload.cjs');
-  let window: BrowserWindow | null = createMainWindow(preload, rendererUrl, rendererFile);
-  registerIpc(core, () => window, rendererUrl);
+  let window: BrowserWindow | null = createMainWindow(preload, page, mode);
+  registerIpc(core, () => window, page);
   const stopHints = forwardConnectivityHints(core);
   app.on('will-quit', stopHints);
   app.on('will-quit', wireAutoUpdates(core, app.isPackaged, log));

@@ -2,7 +2,7 @@ import type { IpcRendererEvent } from 'electron';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import type { KassaEvent } from '../shared/api';
 import { EVENT_IPC_CHANNEL, type Channel } from '../shared/channels';
-import { bridge } from './preload';
+import { bridge, refuseFileDrops } from './preload';
 
 type Forward = (event: IpcRendererEvent, payload: KassaEvent) => void;
 
@@ -62,5 +62,18 @@ describe('preload', () => {
 
     stop();
     expect(electron.ipcRenderer.removeListener).toHaveBeenCalledWith(EVENT_IPC_CHANNEL, forward);
+  });
+
+  it('refuses a file dropped on the window, so the window never navigates to it', () => {
+    const page = new EventTarget();
+    refuseFileDrops(page);
+    for (const type of ['dragover', 'drop']) {
+      const event = new Event(type, { cancelable: true });
+      page.dispatchEvent(event);
+      expect(event.defaultPrevented).toBe(true);
+    }
+    const other = new Event('click', { cancelable: true });
+    page.dispatchEvent(other);
+    expect(other.defaultPrevented).toBe(false);
   });
 });

@@ -23,4 +23,13 @@ export const bridge: KassaBridge = {
   },
 };
 
+/**
+ * A file dropped on the window would make the window navigate to it: the page takes no drops at all
+ * (the main process refuses such a navigation too).
+ */
+export function refuseFileDrops(target: Pick<EventTarget, 'addEventListener'>): void {
+  for (const type of ['dragover', 'drop']) target.addEventListener(type, (event) => event.preventDefault(), { capture: true });
+}
+
 contextBridge.exposeInMainWorld('kassa', bridge);
+if (typeof window !== 'undefined') refuseFileDrops(window);
