@@ -1,6 +1,7 @@
 import os from 'node:os';
 import path from 'node:path';
 import { LOCALES, type Locale } from '../../shared/api';
+import { isSecureOrLoopback } from '../settings/secure-url';
 
 /** How this register was started: from the environment (see CONTRACT.md), never from the renderer. */
 export interface RegisterConfig {
@@ -36,9 +37,14 @@ export function readRegisterConfig(env: NodeJS.ProcessEnv = process.env, fallbac
     try {
       url = new URL(env.KASSA_HQ_URL);
     } catch {
-      throw new ConfigError(`KASSA_HQ_URL must be an http(s) URL such as http://hq.example:8080, got ${JSON.stringify(env.KASSA_HQ_URL)}.`);
+      throw new ConfigError(`KASSA_HQ_URL must be an https URL such as https://hq.example, got ${JSON.stringify(env.KASSA_HQ_URL)}.`);
     }
     if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new ConfigError(`KASSA_HQ_URL must use http or https, got ${url.protocol}`);
+    // PINs and the device token travel to HQ: plain http is for an HQ on this machine only (the demo, the tests).
+    if (!isSecureOrLoopback(url))
+      throw new ConfigError(
+        `KASSA_HQ_URL must be https: plain http would send PINs and this register's token across the network unencrypted (plain http only to this machine: 127.0.0.1, localhost, ::1), got ${JSON.stringify(env.KASSA_HQ_URL)}.`,
+      );
     hqUrl = url.toString().replace(/\/$/, '');
   }
 

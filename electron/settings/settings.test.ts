@@ -52,6 +52,9 @@ describe('settings.json', () => {
     expect(parseSettings({ updates: { url: 'https://updates.example.com/kassa' } }).updates.url).toBe('https://updates.example.com/kassa');
     expect(() => parseSettings({ updates: { url: 'http://updates.example.com/kassa' } })).toThrow(/updates\.url: must be an https URL/);
     expect(parseSettings({ updates: { url: 'http://127.0.0.1:8080/feed' } }).updates.url).toBe('http://127.0.0.1:8080/feed');
+    for (const url of ['http://192.168.1.20/feed', 'http://127.0.0.1.example.com/feed', 'ftp://updates.example.com/kassa']) {
+      expect(() => parseSettings({ updates: { url } }), url).toThrow(/updates\.url: must be an https URL/);
+    }
   });
 
   it('refuses wrong types, unknown keys and hyphenated register codes', () => {

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { z } from 'zod';
 import { LOCALES } from '../../shared/schemas';
 import { writeFileAtomic } from '../fs/atomic-write';
+import { isSecureOrLoopback, SECURE_URL_RULE } from './secure-url';
 
 const ms = (fallback: number) => z.number().int('must be a whole number of milliseconds').min(0, 'must not be negative').default(fallback);
 /** Store and register codes go into sale numbers (`<store>-<register>-<sequence>`), so no hyphen. */
@@ -107,10 +108,7 @@ export const SettingsSchema = z
       .object({
         url: z
           .url({ protocol: /^https?$/, error: 'must be an https URL' })
-          .refine((u) => {
-            const { protocol, hostname } = new URL(u);
-            return protocol === 'https:' || ['127.0.0.1', 'localhost', '[::1]'].includes(hostname);
-          }, 'must be an https URL (plain http only on this machine: 127.0.0.1, localhost, ::1)')
+          .refine((u) => isSecureOrLoopback(new URL(u)), SECURE_URL_RULE)
           .optional(),
       })
       .strict()
