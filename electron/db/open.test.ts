@@ -17,6 +17,34 @@ function tempFile(): string {
 }
 
 describe('openDatabase', () => {
+  const mode = (file: string) => fs.statSync(file).mode & 0o777;
+
+  it.skipIf(process.platform === 'win32')('creates the database, its -wal and -shm readable by this account only (0600)', () => {
+    const file = tempFile();
+    const db = openDatabase(file);
+    db.exec('CREATE TABLE mode_probe (v INTEGER) STRICT; INSERT INTO mode_probe VALUES (1)');
+    try {
+      for (const f of [file, `${file}-wal`, `${file}-shm`]) expect(mode(f), f).toBe(0o600);
+    } finally {
+      db.close();
+    }
+  });
+
+  it.skipIf(process.platform === 'win32')('makes a database an older version left readable to others (0644) 0600 again on open, -wal and -shm too', () => {
+    const file = tempFile();
+    const first = openDatabase(file);
+    first.exec('CREATE TABLE mode_probe (v INTEGER) STRICT; INSERT INTO mode_probe VALUES (1)');
+    // A second connection keeps -wal and -shm on disk while the files are widened and reopened.
+    for (const f of [file, `${file}-wal`, `${file}-shm`]) fs.chmodSync(f, 0o644);
+    const again = openDatabase(file);
+    try {
+      for (const f of [file, `${file}-wal`, `${file}-shm`]) expect(mode(f), f).toBe(0o600);
+    } finally {
+      again.close();
+      first.close();
+    }
+  });
+
   it('sets WAL, synchronous=FULL, foreign keys and a busy timeout', () => {
     const { db, close } = makeDatabase();
     cleanups.push(close);

@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import Database from 'better-sqlite3';
+import { createPrivateFile, restrictToOwner } from '../fs/private-files';
 import { DatabaseFromFutureError, DatabaseUnreadableError } from './errors';
 import { migrations as allMigrations } from './migrations';
 import type { Migration } from './migrations/types';
@@ -13,11 +14,17 @@ export interface OpenDatabaseOptions {
   migrations?: readonly Migration[];
 }
 
-/** Opens the register database, sets the pragmas Kassa relies on and brings the schema up to date. */
+/**
+ * Opens the register database, sets the pragmas Kassa relies on and brings the schema up to date. The file
+ * and its -wal and -shm are readable by this account only (0600), also when an older version left them wider.
+ */
 export function openDatabase(path: string, options: OpenDatabaseOptions = {}): KassaDatabase {
   const migrations = options.migrations ?? allMigrations;
+  const onDisk = path !== ':memory:' && path !== '';
   let db: KassaDatabase;
   try {
+    // SQLite gives the -wal and -shm files the database file's mode: the file is made 0600 before SQLite opens it.
+    if (onDisk) createPrivateFile(path);
     db = new Database(path, options.nativeBinding ? { nativeBinding: options.nativeBinding } : {});
     // Reading the schema version is the first real read of the file: a damaged or foreign file fails here.
     db.pragma('user_version', { simple: true });
@@ -31,6 +38,7 @@ export function openDatabase(path: string, options: OpenDatabaseOptions = {}): K
     // Checked before any pragma that writes: a database from the future is never touched.
     if (version > known) throw new DatabaseFromFutureError(path, version, known);
     db.pragma('journal_mode = WAL');
+    if (onDisk) restrictToOwner(`${path}-wal`, `${path}-shm`);
     db.pragma('synchronous = FULL');
     db.pragma('foreign_keys = ON');
     // Deleted and overwritten rows are zeroed in the file: a card number or token once removed leaves no bytes behind.
