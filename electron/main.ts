@@ -5,7 +5,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { app, BrowserWindow, dialog, ipcMain, Menu, net, powerMonitor, session, type Input, type IpcMainInvokeEvent, type WebContents } from 'electron';
+import { app, BrowserWindow, dialog, ipcMain, Menu, net, powerMonitor, safeStorage, session, type Input, type IpcMainInvokeEvent, type WebContents } from 'electron';
 import electronUpdater from 'electron-updater';
 import { CHANNELS, EVENT_IPC_CHANNEL } from '../shared/channels';
 import { readRegisterConfig } from './core/config';
@@ -14,6 +14,7 @@ import { createKassaCore, type KassaCore } from './core/kassa-core';
 import { createLogger, type Logger } from './core/logger';
 import { CONTENT_SECURITY_POLICY } from './host/csp';
 import { electronNativeBinding } from './host/native-binding';
+import { keychainSecretStore } from './hq/secret-store';
 import { startAutoUpdates, type Updater } from './updates/auto-update';
 
 export const SECURE_WEB_PREFERENCES = {
@@ -249,6 +250,8 @@ async function start(log: Logger): Promise<void> {
     nativeBinding: electronNativeBinding(app.isPackaged, process.resourcesPath, app.getAppPath()),
     printReceipt: printReceiptSilently,
     saveFile: saveWithDialog,
+    // After app ready: safeStorage (and on Linux its password store) is known only then.
+    secretStore: keychainSecretStore(safeStorage),
   });
   applySessionPolicy();
   const mode: ShellMode = { packaged: app.isPackaged, debug: app.commandLine.hasSwitch('debug') };

@@ -6,6 +6,7 @@ import path from 'node:path';
 import { readRegisterConfig } from './core/config';
 import { createKassaCore } from './core/kassa-core';
 import { createLogger } from './core/logger';
+import { WEB_HOST_SECRET_STORE } from './host/web-secret-store';
 import { startWebServer } from './host/web-server';
 
 const RENDERER_DIR = path.resolve(import.meta.dirname, '..', 'out', 'renderer');
@@ -15,7 +16,8 @@ async function main(): Promise<void> {
   const config = readRegisterConfig();
   // The page's token is a secret too: never in a support bundle.
   let token = '';
-  const core = await createKassaCore({ config, log, secrets: () => (token ? [token] : []) });
+  // No keychain here: the core logs at start that the device token is kept in the clear, and diagnostics show it.
+  const core = await createKassaCore({ config, log, secrets: () => (token ? [token] : []), secretStore: WEB_HOST_SECRET_STORE });
   const server = await startWebServer({ core, log, port: config.port, rendererDir: process.env.KASSA_RENDERER_DIR ?? RENDERER_DIR });
   token = server.token;
   let stopping = false;

@@ -1,4 +1,3 @@
-import fs from 'node:fs';
 import path from 'node:path';
 import { v7 as uuidv7 } from 'uuid';
 import type { AppInfo, Cart, ServiceDomain } from '../../shared/api';
@@ -12,6 +11,8 @@ import { openDatabase, type KassaDatabase } from '../db/open';
 import { seedDemoData } from '../demo/seed';
 import { HqClient, HqStatusError } from '../hq/hq-client';
 import { IdentityStore } from '../hq/identity';
+import { clearSecretStore, type SecretStore } from '../hq/secret-store';
+import { ensurePrivateDir } from '../fs/private-files';
 import { authHandlers, guardSession } from '../modules/auth/auth.handlers';
 import { AutoLock } from '../modules/auth/auto-lock';
 import { PinLockout } from '../modules/auth/lockout';
@@ -94,14 +95,17 @@ export interface CoreOptions {
   saveFile?: SaveFile;
   /** Secrets the host holds (the web host's token): never in a support bundle. */
   secrets?: () => string[];
+  /** How the host keeps the device token at rest (Electron: the OS keychain); without one, in the clear. */
+  secretStore?: SecretStore;
 }
 
 /**
  * The register itself, independent of its host: settings, database, connectivity, sync, modules and the
  * API handlers. The Electron adapter and the web host both run exactly this.
  */
-export async function createKassaCore({ config, log, nativeBinding, printReceipt, saveFile, secrets }: CoreOptions): Promise<KassaCore> {
-  fs.mkdirSync(config.dataDir, { recursive: true });
+export async function createKassaCore({ config, log, nativeBinding, printReceipt, saveFile, secrets, secretStore }: CoreOptions): Promise<KassaCore> {
+  // 0700, also for a folder an older version created wider: the database, settings and logs are this account's alone.
+  ensurePrivateDir(config.dataDir);
   // One register per data folder, taken before anything in it is read or written: a second start is refused, naming the first.
   const lock = lockDataFolder(config.dataDir, { nativeBinding });
   let settings: Settings;
@@ -136,7 +140,10 @@ export async function createKassaCore({ config, log, nativeBinding, printReceipt
     });
     disk.start();
     stops.push(() => disk.stop());
-    const identity = new IdentityStore(db);
+    const tokenStore = secretStore ?? clearSecretStore('this host gives no keychain');
+    const identity = new IdentityStore(db, tokenStore);
+    if (identity.sealStoredToken() === 'sealed') log.info({}, "the device token is now sealed with the operating system's keychain");
+    if (tokenStore.storage.protection === 'clear') log.warn({ tokenStorage: 'clear', reason: tokenStore.storage.detail }, `the device token is kept in the clear in the register database: ${tokenStore.storage.detail}`);
     const transitions = new TransitionLog(db);
     let serviceFault = (_domain: ServiceDomain, _detail: string) => {};
     const hq = config.hqUrl
@@ -364,7 +371,9 @@ export async function createKassaCore({ config, log, nativeBinding, printReceipt
         const persisted = recentLog.persisted(logDir);
         return persisted.length ? persisted : recentLog.recent();
       },
-      extraSecrets: secrets,
+      // The device token in the clear too: the database holds it sealed, so searching the database alone would miss it.
+      extraSecrets: () => [...(secrets?.() ?? []), identity.get()?.deviceToken ?? ''],
+      deviceTokenStorage: tokenStore.storage,
       storeCode: () => info().storeCode,
       registerCode: () => info().registerCode,
     });

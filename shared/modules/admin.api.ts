@@ -27,6 +27,8 @@ export const DiagnosticsSchema = z.object({
     platform: z.string(),
   }),
   hqUrl: z.string().nullable(),
+  /** How the register keeps its device token at rest: sealed by the OS keychain (Electron), or in the clear (the web host), and why. */
+  deviceTokenStorage: z.object({ protection: z.enum(['os-keychain', 'clear']), detail: z.string() }).optional(),
   connectivity: ConnectivityStateSchema,
   /** Transitions of the last `hours`, oldest first, plus the one in force when the window starts. */
   timeline: z.array(ConnectivityLogEntrySchema),

@@ -23,6 +23,8 @@ export interface DiagnosticsOptions {
   logs: () => string[];
   /** Secrets the host holds outside the database (the web host's token); searched for and removed too. */
   extraSecrets?: () => string[];
+  /** How the device token is kept at rest (sealed by the OS keychain, or in the clear and why). */
+  deviceTokenStorage?: Diagnostics['deviceTokenStorage'];
   storeCode: () => string;
   registerCode: () => string;
   now?: () => number;
@@ -51,6 +53,7 @@ export class DiagnosticsService {
       generatedAt: now,
       versions: await this.versions(),
       hqUrl: this.options.hqUrl,
+      ...(this.options.deviceTokenStorage ? { deviceTokenStorage: this.options.deviceTokenStorage } : {}),
       connectivity: this.options.connectivity.current(),
       timeline: this.timeline(from),
       probes: this.options.connectivity.recentProbes(),
