@@ -1,3 +1,6 @@
+import { createHash, generateKeyPairSync, sign } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
 import type { BrowserWindow, IpcMainInvokeEvent } from 'electron';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { CHANNELS, EVENT_IPC_CHANNEL } from '../shared/channels';
@@ -7,6 +10,7 @@ import { makeTempDir } from './test/factories';
 import { applySessionPolicy, applyShellMode, createMainWindow, failStart, forwardConnectivityHints, isTrustedSender, printReceiptSilently, registerIpc, wireAutoUpdates, type AppPage, type ShellMode } from './main';
 import type { Logger } from './core/logger';
 import type { RegisterActivity } from './updates/update-policy';
+import { updateSignedMessage } from './updates/update-signature';
 
 type WindowOpenHandler = (details: { url: string }) => { action: 'allow' | 'deny' };
 type NavigationEvent = { preventDefault: () => void };
@@ -76,6 +80,7 @@ const electron = vi.hoisted(() => {
       app: { requestSingleInstanceLock: vi.fn(() => true), whenReady: vi.fn(() => Promise.resolve()), on: vi.fn(), quit: vi.fn(), exit: vi.fn(), getPath: vi.fn(() => '/home/kassa/Documents') },
       BrowserWindow: FakeBrowserWindow,
       Menu: { setApplicationMenu: vi.fn() },
+      safeStorage: { isEncryptionAvailable: vi.fn(() => false) },
       ipcMain: { handle: vi.fn() },
       session: { defaultSession: fakeSession() },
       shell: { openExternal: vi.fn(() => Promise.resolve()) },
@@ -476,7 +481,7 @@ describe('printReceiptSilently', () => {
 });
 
 describe('wireAutoUpdates', () => {
-  const log = { info: vi.fn(), warn: vi.fn() } as unknown as Logger;
+  const log = { info: vi.fn(), warn: vi.fn(), error: vi.fn() } as unknown as Logger;
   const core = (url: string | undefined, activity: RegisterActivity) => {
     let listener: (() => void) | undefined;
     return {
@@ -492,6 +497,29 @@ describe('wireAutoUpdates', () => {
     };
   };
   const saleOpen: RegisterActivity = { cartLines: 3, salePayments: 1, online: true, pendingUploads: 0, signedIn: true, locked: false };
+  const release = generateKeyPairSync('ed25519');
+  const releaseKey = release.publicKey.export({ type: 'spki', format: 'pem' }).toString();
+
+  /** An installer electron-updater downloaded, and the feed serving its signature (by `signer`). */
+  function downloadedInstaller(signer = release.privateKey) {
+    const { dir, cleanup } = makeTempDir('kassa-main-update-');
+    const file = path.join(dir, 'Kassa-0.2.0.AppImage');
+    const bytes = Buffer.from('Kassa 0.2.0');
+    fs.writeFileSync(file, bytes);
+    const sig = sign(null, updateSignedMessage('Kassa-0.2.0.AppImage', createHash('sha512').update(bytes).digest('base64')), signer).toString('base64');
+    const fetch = vi.spyOn(globalThis, 'fetch').mockImplementation((url) =>
+      Promise.resolve(String(url) === 'https://updates.example.com/kassa/Kassa-0.2.0.AppImage.sig' ? new Response(sig) : new Response('', { status: 404 })),
+    );
+    return {
+      file,
+      cleanup: () => {
+        fetch.mockRestore();
+        cleanup();
+      },
+    };
+  }
+  const downloaded = (file: string) =>
+    (updater.on.mock.calls.find(([event]) => event === 'update-downloaded')?.[1] as (info: { version: string; downloadedFile: string }) => void)({ version: '0.2.0', downloadedFile: file });
 
   it('is off without updates.url, and off in a development run even with one', () => {
     for (const [url, packaged] of [[undefined, true], ['https://updates.example.com/kassa/', false]] as const) {
@@ -503,20 +531,46 @@ describe('wireAutoUpdates', () => {
     }
   });
 
-  it("with a feed, checks electron-updater's generic feed and holds a downloaded update while a sale is open", () => {
-    const activity = { ...saleOpen };
-    const c = core('https://updates.example.com/kassa/', activity);
-    const stop = wireAutoUpdates(c as never, true, log);
-    expect(updater.setFeedURL).toHaveBeenCalledWith({ provider: 'generic', url: 'https://updates.example.com/kassa/' });
-    expect(updater.checkForUpdates).toHaveBeenCalled();
-    const downloaded = updater.on.mock.calls.find(([event]) => event === 'update-downloaded')?.[1] as (info: { version: string }) => void;
-    downloaded({ version: '0.2.0' });
-    c.fire();
-    expect(updater.quitAndInstall).not.toHaveBeenCalled();
-    Object.assign(activity, { cartLines: 0, salePayments: 0, signedIn: false });
-    c.fire();
-    expect(updater.quitAndInstall).toHaveBeenCalledWith(true, true);
-    stop();
+  it("with a feed, checks electron-updater's generic feed and holds a signed, downloaded update while a sale is open", async () => {
+    const installer = downloadedInstaller();
+    try {
+      const activity = { ...saleOpen };
+      const c = core('https://updates.example.com/kassa/', activity);
+      const stop = wireAutoUpdates(c as never, true, log, undefined, [releaseKey]);
+      expect(updater.setFeedURL).toHaveBeenCalledWith({ provider: 'generic', url: 'https://updates.example.com/kassa/' });
+      expect(updater.checkForUpdates).toHaveBeenCalled();
+      downloaded(installer.file);
+      await vi.waitFor(() => expect(log.info).toHaveBeenCalledWith(expect.anything(), expect.stringContaining('signature checked')));
+      c.fire();
+      expect(updater.quitAndInstall).not.toHaveBeenCalled();
+      Object.assign(activity, { cartLines: 0, salePayments: 0, signedIn: false });
+      c.fire();
+      expect(updater.quitAndInstall).toHaveBeenCalledWith(true, true);
+      stop();
+    } finally {
+      installer.cleanup();
+    }
+  });
+
+  it('never installs an update not signed by a release key, nor any update when this version has none', async () => {
+    for (const [signer, keys] of [
+      [generateKeyPairSync('ed25519').privateKey, [releaseKey]],
+      [release.privateKey, undefined],
+    ] as const) {
+      vi.clearAllMocks();
+      const installer = downloadedInstaller(signer);
+      try {
+        const c = core('https://updates.example.com/kassa/', { ...saleOpen, cartLines: 0, salePayments: 0, signedIn: false });
+        const stop = wireAutoUpdates(c as never, true, log, undefined, keys);
+        downloaded(installer.file);
+        await vi.waitFor(() => expect(log.error).toHaveBeenCalledWith(expect.objectContaining({ version: '0.2.0' }), expect.stringContaining('refused')));
+        c.fire();
+        expect(updater.quitAndInstall).not.toHaveBeenCalled();
+        stop();
+      } finally {
+        installer.cleanup();
+      }
+    }
   });
 });
 

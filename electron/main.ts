@@ -16,6 +16,8 @@ import { CONTENT_SECURITY_POLICY } from './host/csp';
 import { electronNativeBinding } from './host/native-binding';
 import { keychainSecretStore } from './hq/secret-store';
 import { startAutoUpdates, type Updater } from './updates/auto-update';
+import { RELEASE_KEYS } from './updates/release-keys';
+import { updateVerifier } from './updates/update-signature';
 
 export const SECURE_WEB_PREFERENCES = {
   contextIsolation: true,
@@ -207,20 +209,30 @@ export function forwardConnectivityHints(core: Pick<KassaCore, 'connectivity'>, 
 
 /**
  * Automatic updates for an installed register whose settings name a feed (`updates.url`); off otherwise
- * (and while developing). The update-policy decides when the downloaded update may restart the register.
+ * (and while developing). A download installs only when signed by a release key built into this version;
+ * the update-policy decides when it may restart the register.
  */
 export function wireAutoUpdates(
   core: Pick<KassaCore, 'settings' | 'activity' | 'events'>,
   packaged: boolean,
   log: Logger,
   updater: () => Updater = () => electronUpdater.autoUpdater,
+  releaseKeys: readonly string[] = RELEASE_KEYS,
 ): () => void {
   const url = core.settings.updates.url;
   if (!packaged || !url) {
     log.info({ packaged, feed: url ?? null }, 'automatic updates are off (no updates.url in settings, or not an installed app)');
     return () => undefined;
   }
-  const updates = startAutoUpdates({ updater: updater(), url, activity: () => core.activity(), subscribe: (changed) => core.events.subscribe(changed), log });
+  if (releaseKeys.length === 0) log.warn({ feed: url }, 'this version has no release key: updates are downloaded but none will be installed');
+  const updates = startAutoUpdates({
+    updater: updater(),
+    url,
+    activity: () => core.activity(),
+    subscribe: (changed) => core.events.subscribe(changed),
+    log,
+    verify: updateVerifier({ feedUrl: url, publicKeys: releaseKeys }),
+  });
   return () => updates.stop();
 }
 

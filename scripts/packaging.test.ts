@@ -9,7 +9,7 @@ interface BuilderConfig {
   appId: string;
   productName: string;
   linux: { target: string[]; icon: string };
-  win: { target: string[]; icon: string };
+  win: { target: string[]; icon: string; verifyUpdateCodeSignature?: boolean; signtoolOptions?: { publisherName?: string | string[] } };
   nsis: Record<string, unknown>;
   npmRebuild: boolean;
   files: string[];
@@ -49,5 +49,10 @@ describe('packaging', () => {
 
   it('writes an update feed description (latest.yml) for electron-updater, from a generic feed', () => {
     expect(config.publish).toMatchObject({ provider: 'generic' });
+  });
+
+  it("on Windows, installs only an update whose installer is code-signed by Kassa's publisher", () => {
+    expect(config.win.verifyUpdateCodeSignature).toBe(true);
+    expect(config.win.signtoolOptions?.publisherName).toBeTruthy();
   });
 });

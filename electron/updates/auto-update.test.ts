@@ -13,12 +13,15 @@ class FakeUpdater implements Updater {
     this.listeners.set(event, listener);
     return this;
   }
-  emit(event: 'update-downloaded', info: { version: string }) {
-    (this.listeners.get(event) as (info: { version: string }) => void)(info);
+  /** Downloaded: the updater's event, then the time its signature check takes. */
+  async emit(event: 'update-downloaded', info: { version: string }) {
+    (this.listeners.get(event) as (info: { version: string; downloadedFile: string }) => void)({ ...info, downloadedFile: `/cache/pending/Kassa-${info.version}.AppImage` });
+    await vi.advanceTimersByTimeAsync(0);
   }
 }
 
-const log = { info: vi.fn(), warn: vi.fn() };
+const log = { info: vi.fn(), warn: vi.fn(), error: vi.fn() };
+let verify: (file: string) => Promise<void>;
 let till: RegisterActivity;
 let changed: () => void;
 const start = (updater: FakeUpdater) =>
@@ -31,6 +34,7 @@ const start = (updater: FakeUpdater) =>
       return () => undefined;
     },
     log,
+    verify: (file) => verify(file),
     checkEveryMs: 60_000,
     recheckEveryMs: 1_000,
   });
@@ -38,6 +42,7 @@ const start = (updater: FakeUpdater) =>
 beforeEach(() => {
   vi.useFakeTimers();
   till = { cartLines: 2, salePayments: 0, online: true, pendingUploads: 0, signedIn: true, locked: false };
+  verify = () => Promise.resolve();
 });
 afterEach(() => vi.useRealTimers());
 
@@ -54,10 +59,10 @@ describe('automatic updates', () => {
     updates.stop();
   });
 
-  it('holds a downloaded update through the sale and its upload, and restarts into it once the cashier signs out', () => {
+  it('holds a downloaded update through the sale and its upload, and restarts into it once the cashier signs out', async () => {
     const updater = new FakeUpdater();
     const updates = start(updater);
-    updater.emit('update-downloaded', { version: '0.2.0' });
+    await updater.emit('update-downloaded', { version: '0.2.0' });
     expect(updater.quitAndInstall).not.toHaveBeenCalled();
 
     till = { ...till, cartLines: 0, pendingUploads: 1 }; // sale completed, its upload on its way
@@ -78,11 +83,11 @@ describe('automatic updates', () => {
     updates.stop();
   });
 
-  it('notices an idle auto-lock on its timer, without an event', () => {
+  it('notices an idle auto-lock on its timer, without an event', async () => {
     const updater = new FakeUpdater();
     const updates = start(updater);
     till = { ...till, cartLines: 0 };
-    updater.emit('update-downloaded', { version: '0.2.0' });
+    await updater.emit('update-downloaded', { version: '0.2.0' });
     expect(updater.quitAndInstall).not.toHaveBeenCalled();
     till = { ...till, locked: true };
     vi.advanceTimersByTime(1_000);
@@ -108,6 +113,24 @@ describe('automatic updates', () => {
     expect(log.warn).toHaveBeenCalledWith(expect.objectContaining({ err: expect.any(Error) }), expect.stringContaining('looking for an update failed'));
     await vi.advanceTimersByTimeAsync(60_000);
     expect(updater.checkForUpdates).toHaveBeenCalledTimes(2);
+    updates.stop();
+  });
+
+  it('never installs a download whose signature check fails, however quiet the till, and says so', async () => {
+    const updater = new FakeUpdater();
+    const checked: string[] = [];
+    verify = (file) => {
+      checked.push(file);
+      return Promise.reject(new Error('Kassa-0.2.0.AppImage is not installed: it is not signed by Kassa\'s release key'));
+    };
+    till = { ...till, cartLines: 0, signedIn: false };
+    const updates = start(updater);
+    await updater.emit('update-downloaded', { version: '0.2.0' });
+    expect(checked).toEqual(['/cache/pending/Kassa-0.2.0.AppImage']);
+    changed();
+    await vi.advanceTimersByTimeAsync(5_000);
+    expect(updater.quitAndInstall).not.toHaveBeenCalled();
+    expect(log.error).toHaveBeenCalledWith(expect.objectContaining({ version: '0.2.0' }), expect.stringContaining('refused'));
     updates.stop();
   });
 });

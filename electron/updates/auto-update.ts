@@ -8,7 +8,7 @@ export interface Updater {
   setFeedURL(options: { provider: 'generic'; url: string }): void;
   checkForUpdates(): Promise<unknown>;
   quitAndInstall(isSilent?: boolean, isForceRunAfter?: boolean): void;
-  on(event: 'update-downloaded', listener: (info: { version: string }) => void): unknown;
+  on(event: 'update-downloaded', listener: (info: { version: string; downloadedFile: string }) => void): unknown;
   on(event: 'error', listener: (error: Error) => void): unknown;
 }
 
@@ -19,7 +19,9 @@ export interface AutoUpdateOptions {
   activity: () => RegisterActivity;
   /** Calls back whenever the register's activity may have changed (its events); returns an unsubscribe. */
   subscribe: (changed: () => void) => () => void;
-  log: Pick<Logger, 'info' | 'warn'>;
+  log: Pick<Logger, 'info' | 'warn' | 'error'>;
+  /** Resolves when the downloaded installer is Kassa's own (signed by a release key); rejects saying why not. */
+  verify: (downloadedFile: string) => Promise<void>;
   checkEveryMs?: number;
   /** A timer as well as the events, so an idle auto-lock (no event of its own) is noticed. */
   recheckEveryMs?: number;
@@ -27,7 +29,8 @@ export interface AutoUpdateOptions {
 
 /**
  * Looks for updates on the feed, downloads them in the background and restarts into the new version only
- * at a moment `mayInstallUpdate` allows; until then the download waits. An update never installs on quit
+ * once `verify` has accepted the download and at a moment `mayInstallUpdate` allows; until then the download
+ * waits. A download `verify` refuses is never installed. An update never installs on quit
  * either: the register restarts into it at the next safe moment instead.
  */
 export function startAutoUpdates(o: AutoUpdateOptions): { stop(): void } {
@@ -50,9 +53,14 @@ export function startAutoUpdates(o: AutoUpdateOptions): { stop(): void } {
     void updater.checkForUpdates().catch((error: unknown) => log.warn({ err: error }, 'looking for an update failed; trying again later'));
 
   updater.on('update-downloaded', (info) => {
-    downloaded = info.version;
-    log.info({ version: info.version }, 'update downloaded; it installs when no sale is open and nothing is uploading');
-    tryInstall();
+    o.verify(info.downloadedFile).then(
+      () => {
+        downloaded = info.version;
+        log.info({ version: info.version }, 'update downloaded and its signature checked; it installs when no sale is open and nothing is uploading');
+        tryInstall();
+      },
+      (error: unknown) => log.error({ err: error, version: info.version }, 'the downloaded update is refused and will not be installed; the register stays on this version'),
+    );
   });
   updater.on('error', (error) => log.warn({ err: error }, 'the updater reported an error'));
 
