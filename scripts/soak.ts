@@ -284,7 +284,8 @@ async function startTill(index: number, hq: RunningHq, rendererDir: string): Pro
     dataDir,
     prefix: link?.prefix,
     timeoutMs: 60_000,
-    env: { PORT: String(port), KASSA_HQ_URL: proxy.url, KASSA_ENROLMENT_CODE: 'DEMO', KASSA_RENDERER_DIR: rendererDir },
+    // Through a namespace's link HQ is on a test network address, not this machine: plain http must be allowed there.
+    env: { PORT: String(port), KASSA_HQ_URL: proxy.url, KASSA_ENROLMENT_CODE: 'DEMO', KASSA_RENDERER_DIR: rendererDir, ...(link ? { KASSA_HQ_ALLOW_HTTP: '1' } : {}) },
   });
   const api = await RegisterApi.open(host.url);
   const till: Till = { index, dataDir, link, proxy, host, api, sold: [], tenders: { cash: 0, card: 0, stored: 0, cardFellBackToCash: 0 }, memberLookups: 0, offline: {}, cuts: {}, errors: {}, samples: [] };

@@ -38,8 +38,14 @@ describe('register configuration from the environment', () => {
       ['http://localhost:8080/', 'http://localhost:8080'],
       ['http://[::1]:8080/', 'http://[::1]:8080'],
     ]) {
-      expect(readRegisterConfig({ KASSA_HQ_URL: url }, '/x').hqUrl, url).toBe(kept);
+      expect(readRegisterConfig({ KASSA_HQ_URL: url }, '/x'), url).toEqual(expect.objectContaining({ hqUrl: kept }));
+      expect(readRegisterConfig({ KASSA_HQ_URL: url }, '/x')).not.toHaveProperty('plainHttpHq');
     }
+  });
+
+  it('takes plain http to an HQ on the network only when KASSA_HQ_ALLOW_HTTP=1 says so (a test network), and marks it', () => {
+    expect(readRegisterConfig({ KASSA_HQ_URL: 'http://10.200.1.1:8080', KASSA_HQ_ALLOW_HTTP: '1' }, '/x')).toMatchObject({ hqUrl: 'http://10.200.1.1:8080', plainHttpHq: true });
+    expect(() => readRegisterConfig({ KASSA_HQ_URL: 'http://10.200.1.1:8080', KASSA_HQ_ALLOW_HTTP: 'yes' }, '/x')).toThrow(/KASSA_HQ_URL must be https/);
   });
 
   it('puts the data folder where each operating system keeps per-user app data', () => {

@@ -10,6 +10,8 @@ export interface RegisterConfig {
   hqUrl: string | null;
   enrolmentCode: string | null;
   locale: Locale;
+  /** KASSA_HQ_ALLOW_HTTP=1: plain http to an HQ off this machine, for a test network only (logged loudly at start). */
+  plainHttpHq?: true;
 }
 
 export class ConfigError extends Error {
@@ -32,6 +34,7 @@ export function readRegisterConfig(env: NodeJS.ProcessEnv = process.env, fallbac
   if (!/^\d+$/.test(portText) || port > 65535) throw new ConfigError(`PORT must be a port number from 0 to 65535 (0 picks a free one), got ${JSON.stringify(portText)}.`);
 
   let hqUrl: string | null = null;
+  let plainHttp = false;
   if (env.KASSA_HQ_URL) {
     let url: URL;
     try {
@@ -41,10 +44,11 @@ export function readRegisterConfig(env: NodeJS.ProcessEnv = process.env, fallbac
     }
     if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new ConfigError(`KASSA_HQ_URL must use http or https, got ${url.protocol}`);
     // PINs and the device token travel to HQ: plain http is for an HQ on this machine only (the demo, the tests).
-    if (!isSecureOrLoopback(url))
+    if (!isSecureOrLoopback(url) && env.KASSA_HQ_ALLOW_HTTP !== '1')
       throw new ConfigError(
         `KASSA_HQ_URL must be https: plain http would send PINs and this register's token across the network unencrypted (plain http only to this machine: 127.0.0.1, localhost, ::1), got ${JSON.stringify(env.KASSA_HQ_URL)}.`,
       );
+    if (!isSecureOrLoopback(url)) plainHttp = true;
     hqUrl = url.toString().replace(/\/$/, '');
   }
 
@@ -57,5 +61,6 @@ export function readRegisterConfig(env: NodeJS.ProcessEnv = process.env, fallbac
     hqUrl,
     enrolmentCode: env.KASSA_ENROLMENT_CODE || null,
     locale,
+    ...(plainHttp ? { plainHttpHq: true as const } : {}),
   };
 }

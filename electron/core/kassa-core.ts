@@ -140,6 +140,7 @@ export async function createKassaCore({ config, log, nativeBinding, printReceipt
     });
     disk.start();
     stops.push(() => disk.stop());
+    if (config.plainHttpHq) log.warn({ hqUrl: config.hqUrl }, 'KASSA_HQ_ALLOW_HTTP=1: PINs and the device token go to HQ over plain http, readable on the network. For a test network only.');
     const tokenStore = secretStore ?? clearSecretStore('this host gives no keychain');
     const identity = new IdentityStore(db, tokenStore);
     if (identity.sealStoredToken() === 'sealed') log.info({}, "the device token is now sealed with the operating system's keychain");
