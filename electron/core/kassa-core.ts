@@ -105,7 +105,7 @@ export interface CoreOptions {
  */
 export async function createKassaCore({ config, log, nativeBinding, printReceipt, saveFile, secrets, secretStore }: CoreOptions): Promise<KassaCore> {
   // 0700, also for a folder an older version created wider: the database, settings and logs are this account's alone.
-  ensurePrivateDir(config.dataDir);
+  if (!ensurePrivateDir(config.dataDir)) log.warn({ dataDir: config.dataDir }, 'the data folder belongs to another account and could not be made private (0700): other accounts on this computer may read it');
   // One register per data folder, taken before anything in it is read or written: a second start is refused, naming the first.
   const lock = lockDataFolder(config.dataDir, { nativeBinding });
   let settings: Settings;

@@ -10,10 +10,20 @@ export const PRIVATE_FILE_MODE = 0o600;
 
 const posix = () => process.platform !== 'win32';
 
-/** Creates `dir` (and its parents) if missing, and makes it 0700 even if it already existed wider. */
-export function ensurePrivateDir(dir: string): void {
+/**
+ * Creates `dir` (and its parents) if missing, and makes it 0700 even if it already existed wider. False when
+ * it stays wider because another account owns it (a folder IT prepared): the caller says so in the log.
+ */
+export function ensurePrivateDir(dir: string): boolean {
   fs.mkdirSync(dir, { recursive: true, mode: PRIVATE_DIR_MODE });
-  if (posix()) fs.chmodSync(dir, PRIVATE_DIR_MODE);
+  if (!posix()) return true;
+  try {
+    fs.chmodSync(dir, PRIVATE_DIR_MODE);
+    return true;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'EPERM') return false;
+    throw error;
+  }
 }
 
 /** Creates `file` empty and 0600 if it does not exist yet (so whatever writes it next never makes it readable to others). */
