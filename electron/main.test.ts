@@ -7,7 +7,7 @@ import { CHANNELS, EVENT_IPC_CHANNEL } from '../shared/channels';
 import type { KassaCore } from './core/kassa-core';
 import { DataFolderLockedError, lockDataFolder } from './core/data-lock';
 import { makeTempDir } from './test/factories';
-import { applySessionPolicy, applyShellMode, createMainWindow, failStart, forwardConnectivityHints, isTrustedSender, printReceiptSilently, registerIpc, wireAutoUpdates, type AppPage, type ShellMode } from './main';
+import { applySessionPolicy, applyShellMode, createMainWindow, DebuggingSwitchError, refuseDebuggingSwitches, failStart, forwardConnectivityHints, isTrustedSender, printReceiptSilently, registerIpc, wireAutoUpdates, type AppPage, type ShellMode } from './main';
 import type { Logger } from './core/logger';
 import type { RegisterActivity } from './updates/update-policy';
 import { updateSignedMessage } from './updates/update-signature';
@@ -275,6 +275,28 @@ describe('an installed register is locked down for the till', () => {
       expect(window.options.webPreferences).toMatchObject({ devTools: true });
       expect(pressed(window, key('F12'))).toBe(false);
     }
+  });
+
+  it('refuses to start an installed register with a remote debugger or inspector switch, unless --debug', () => {
+    const given = (...names: string[]) => (name: string) => names.includes(name);
+    for (const name of ['remote-debugging-port', 'remote-debugging-pipe', 'inspect', 'inspect-brk']) {
+      expect(() => refuseDebuggingSwitches(INSTALLED, given(name)), name).toThrow(DebuggingSwitchError);
+    }
+    expect(() => refuseDebuggingSwitches(INSTALLED, given('remote-debugging-port'))).toThrow(/--remote-debugging-port, which lets another program control it/);
+    expect(() => refuseDebuggingSwitches(INSTALLED, given('disable-gpu', 'lang'))).not.toThrow();
+    expect(() => refuseDebuggingSwitches({ packaged: true, debug: true }, given('remote-debugging-port'))).not.toThrow();
+    expect(() => refuseDebuggingSwitches({ packaged: false, debug: false }, given('inspect'))).not.toThrow();
+  });
+
+  it('a start refused for a debugging switch says why in a dialog and exits non-zero', () => {
+    const stderr = vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
+    try {
+      failStart(new DebuggingSwitchError(['remote-debugging-port']), { fatal: vi.fn() } as unknown as Logger);
+    } finally {
+      stderr.mockRestore();
+    }
+    expect(electron.module.dialog.showErrorBox).toHaveBeenCalledWith('Kassa cannot start like this', expect.stringContaining('--remote-debugging-port'));
+    expect(electron.module.app.exit).toHaveBeenCalledWith(1);
   });
 
   it('the receipt window has DevTools off in every mode', async () => {

@@ -87,6 +87,27 @@ export function applyShellMode(mode: ShellMode, log: Pick<Logger, 'warn' | 'info
   if (mode.packaged) log.warn({ debug: true }, 'STARTED WITH --debug: the menu, reload and DevTools are open to anyone at this register. Restart without --debug after support is done.');
 }
 
+/** Switches that open the running register to outside scripting (Chromium's remote debugging, Node's inspector). */
+const DEBUGGING_SWITCHES = ['remote-debugging-port', 'remote-debugging-pipe', 'inspect', 'inspect-brk', 'inspect-port'];
+
+/**
+ * An installed register started with a debugging switch, and not with --debug, refuses to start: a remote
+ * debugger would script the register (PIN guessing) as surely as DevTools would. The build's fuses already
+ * ignore Node's --inspect; Chromium's remote debugging has no fuse.
+ */
+export class DebuggingSwitchError extends Error {
+  constructor(readonly switches: string[]) {
+    super(`This register was started with ${switches.map((s) => `--${s}`).join(', ')}, which lets another program control it. Start it without, or with --debug for support.`);
+    this.name = 'DebuggingSwitchError';
+  }
+}
+
+export function refuseDebuggingSwitches(mode: ShellMode, hasSwitch: (name: string) => boolean): void {
+  if (!isLockedShell(mode)) return;
+  const given = DEBUGGING_SWITCHES.filter((name) => hasSwitch(name));
+  if (given.length) throw new DebuggingSwitchError(given);
+}
+
 export function createMainWindow(preloadPath: string, page: AppPage, mode: ShellMode): BrowserWindow {
   const locked = isLockedShell(mode);
   const window = new BrowserWindow({
@@ -245,6 +266,7 @@ export function failStart(error: unknown, log: Logger): void {
   log.fatal({ err: error }, 'Kassa could not start');
   process.stderr.write(`Kassa could not start: ${message}\n`);
   if (error instanceof DataFolderLockedError) dialog.showErrorBox('Kassa is already running', message);
+  if (error instanceof DebuggingSwitchError) dialog.showErrorBox('Kassa cannot start like this', message);
   app.exit(1);
 }
 
@@ -254,6 +276,8 @@ async function start(log: Logger): Promise<void> {
     app.quit();
     return;
   }
+  const mode: ShellMode = { packaged: app.isPackaged, debug: app.commandLine.hasSwitch('debug') };
+  refuseDebuggingSwitches(mode, (name) => app.commandLine.hasSwitch(name));
   await app.whenReady();
   const config = readRegisterConfig(process.env, app.getPath('userData'));
   const core = await createKassaCore({
@@ -266,7 +290,6 @@ async function start(log: Logger): Promise<void> {
     secretStore: keychainSecretStore(safeStorage),
   });
   applySessionPolicy();
-  const mode: ShellMode = { packaged: app.isPackaged, debug: app.commandLine.hasSwitch('debug') };
   applyShellMode(mode, log);
   const page = appPage(app.isPackaged ? undefined : process.env.ELECTRON_RENDERER_URL, path.join(import.meta.dirname, '..', 'renderer', 'index.html'));
   const preload = path.join(import.meta.dirname, '..', 'preload', 'preload.cjs');

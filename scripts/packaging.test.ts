@@ -15,6 +15,7 @@ interface BuilderConfig {
   files: string[];
   extraResources: { from: string; to: string }[];
   publish: Record<string, unknown>;
+  electronFuses?: Record<string, boolean>;
 }
 const config = parse(fs.readFileSync(path.join(ROOT, 'build', 'electron-builder.yml'), 'utf8')) as BuilderConfig;
 const pngSize = (file: string) => {
@@ -49,6 +50,10 @@ describe('packaging', () => {
 
   it('writes an update feed description (latest.yml) for electron-updater, from a generic feed', () => {
     expect(config.publish).toMatchObject({ provider: 'generic' });
+  });
+
+  it('flips the fuses that would let someone script an installed register: run as Node, NODE_OPTIONS, --inspect, code outside app.asar', () => {
+    expect(config.electronFuses).toMatchObject({ runAsNode: false, enableNodeOptionsEnvironmentVariable: false, enableNodeCliInspectArguments: false, onlyLoadAppFromAsar: true });
   });
 
   it("on Windows, installs only an update whose installer is code-signed by Kassa's publisher", () => {
