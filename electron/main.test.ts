@@ -180,6 +180,8 @@ describe('window lock-down', () => {
         'file:///home/ana/Downloads/pin-guesser.html',
         'file:///opt/kassa/resources/app.asar/out/renderer/other.html',
         'file:///opt/kassa/resources/app.asar/out/renderer/index.html.evil.html',
+        'file:///opt/kassa/resources/app.asar/out/renderer/../../../../../tmp/index.html',
+        'file:///opt/kassa/resources/app.asar/out/renderer/index.html/',
         `${APP_FILE}?inject=1`,
         'file://fileserver/opt/kassa/resources/app.asar/out/renderer/index.html',
         'https://evil.example/',
@@ -188,9 +190,11 @@ describe('window lock-down', () => {
         listener?.(event, url as never);
         expect(event.preventDefault, `${name} ${url}`).toHaveBeenCalled();
       }
-      const own = { preventDefault: vi.fn() };
-      listener?.(own, `${APP_FILE}#/login` as never);
-      expect(own.preventDefault).not.toHaveBeenCalled();
+      for (const url of [`${APP_FILE}#/login`, 'file:///opt/kassa/resources/app.asar/out/renderer/./index.html#/checkout', 'file:///opt/kassa/resources/app.asar/out/renderer/%69ndex.html']) {
+        const own = { preventDefault: vi.fn() };
+        listener?.(own, url as never);
+        expect(own.preventDefault, url).not.toHaveBeenCalled();
+      }
     }
   });
 

@@ -4,7 +4,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { fileURLToPath } from 'node:url';
 import { app, BrowserWindow, dialog, ipcMain, Menu, net, powerMonitor, safeStorage, session, type Input, type IpcMainInvokeEvent, type WebContents } from 'electron';
 import electronUpdater from 'electron-updater';
 import { CHANNELS, EVENT_IPC_CHANNEL } from '../shared/channels';
@@ -44,12 +44,18 @@ export function isAppUrl(url: string, page: AppPage | null): boolean {
   try {
     const target = new URL(url);
     if (page.kind === 'dev') return target.origin === new URL(page.url).origin;
-    // The hash is the renderer's own routing (#/checkout); path, host and query must be the file's own.
-    target.hash = '';
-    return target.href === pathToFileURL(page.file).href;
+    // The hash is the renderer's own routing (#/checkout); the file must be exactly index.html, on this machine, without a query.
+    if (target.protocol !== 'file:' || target.host !== '' || target.search !== '' || target.pathname.endsWith('/')) return false;
+    return samePath(fileURLToPath(target), page.file);
   } catch {
     return false;
   }
+}
+
+/** Windows paths compare without regard to case or slash direction (pathToFileURL and Chromium may spell them differently). */
+function samePath(a: string, b: string): boolean {
+  if (process.platform !== 'win32') return path.resolve(a) === path.resolve(b);
+  return path.win32.resolve(a).toLowerCase() === path.win32.resolve(b).toLowerCase();
 }
 
 /** How the shell runs: an installed register is locked down for the till unless support starts it with --debug. */
