@@ -28,6 +28,7 @@ const overview: Diagnostics = {
   queue: { pending: 3, oldestAt: now - 25 * 60_000, byEntity: [{ entity: 'sale', count: 2, oldestAt: now - 25 * 60_000 }, { entity: 'payment', count: 1, oldestAt: now - 60_000 }] },
   deadLetters: 1,
   sales: 12,
+  deviceTokenStorage: { protection: 'clear', detail: 'the web host runs headless, with no keychain' },
 };
 const letter = { id: 'op-1', entity: 'sale', entityId: 'sale-1', type: 'completed', payload: {}, createdAt: now - 100_000, code: 'INVALID_PAYLOAD', message: 'total does not match', rejectedAt: now - 90_000 };
 
@@ -46,6 +47,8 @@ describe('the diagnostics page', () => {
     expect(within(screen.getByTestId('dead-letters')).getByText(/total does not match/)).toBeTruthy();
     expect(screen.getByTestId('versions').textContent).toMatch(/Database schema10/);
     expect(screen.getByTestId('versions').textContent).toMatch(/HQ0\.1\.0 \(sqlite\)/);
+    expect(screen.getByTestId('token-storage').textContent).toBe('In the clear (no keychain on this host)');
+    expect(screen.getByTestId('token-storage').getAttribute('title')).toMatch(/no keychain/);
   });
 
   it('retries a refused operation with a manager PIN', async () => {

@@ -248,6 +248,14 @@ export function DiagnosticsScreen({ info }: { info: AppInfo }) {
                   <dd>{data.hqUrl}</dd>
                 </>
               ) : null}
+              {data.deviceTokenStorage ? (
+                <>
+                  <dt>{t('versions.tokenStorage')}</dt>
+                  <dd data-testid="token-storage" title={data.deviceTokenStorage.detail}>
+                    {t(data.deviceTokenStorage.protection === 'os-keychain' ? 'versions.tokenSealed' : 'versions.tokenClear')}
+                  </dd>
+                </>
+              ) : null}
               <dt>{t('versions.runtime')}</dt>
               <dd>{data.versions.runtime}</dd>
               <dt>{t('versions.platform')}</dt>
