@@ -418,8 +418,9 @@ export async function createKassaCore({ config, log, nativeBinding, printReceipt
       },
       'cart.recall': ({ saleId }) => cartChanged(cart.recall(saleId, session.require().id)),
       'connectivity.get': () => connectivity.current(),
-      'connectivity.goOffline': () => connectivity.goOffline(session.current()?.name ?? null),
-      'connectivity.goOnline': () => connectivity.goOnline(session.current()?.name ?? null),
+      // The offline switch is a cashier's act: someone signed in (screen unlocked) presses it, and the log names them.
+      'connectivity.goOffline': () => connectivity.goOffline(session.require().name),
+      'connectivity.goOnline': () => connectivity.goOnline(session.require().name),
       'connectivity.log': ({ limit, beforeId }) => ({ entries: transitions.list(limit, beforeId) }),
       'checkout.state': () => {
         session.require();
