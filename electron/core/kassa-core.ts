@@ -15,6 +15,7 @@ import { IdentityStore } from '../hq/identity';
 import { authHandlers, guardSession } from '../modules/auth/auth.handlers';
 import { AutoLock } from '../modules/auth/auto-lock';
 import { PinLockout } from '../modules/auth/lockout';
+import { PinPepper } from '../modules/auth/pin-pepper';
 import { Policy } from '../modules/auth/policy';
 import { SessionService } from '../modules/auth/session.service';
 import { UsersRepository } from '../modules/auth/users.repository';
@@ -150,7 +151,9 @@ export async function createKassaCore({ config, log, nativeBinding, printReceipt
     if (hq) stops.push(watchInterfaces((usable) => connectivity.hint(usable ? 'a network interface came up' : 'the last network interface went down')));
 
     const catalog = new CatalogRepository(db);
-    const users = new UsersRepository(db);
+    // Cached PIN hashes are kept wrapped with the device secret (<dataDir>/device-secret), never with the database alone.
+    const pinPepper = PinPepper.open({ dataDir: config.dataDir, db, log });
+    const users = new UsersRepository(db, pinPepper);
     if (!hq) await seedDemoData(catalog, users);
     const outbox = new Outbox(db);
     const saleRepository = new SaleRepository(db);
@@ -364,7 +367,7 @@ export async function createKassaCore({ config, log, nativeBinding, printReceipt
         const persisted = recentLog.persisted(logDir);
         return persisted.length ? persisted : recentLog.recent();
       },
-      extraSecrets: secrets,
+      extraSecrets: () => [...(secrets?.() ?? []), ...pinPepper.redactions()],
       storeCode: () => info().storeCode,
       registerCode: () => info().registerCode,
     });

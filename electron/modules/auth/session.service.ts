@@ -146,7 +146,7 @@ export class SessionService {
   /** The signed-in user or a manager, when the PIN is theirs (the locked screen's own check). */
   private async screenOwnerOrManager(pin: string): Promise<UserWithPinHash | null> {
     for (const candidate of this.o.users.activeUsers(this.offlineWindowStart())) {
-      if ((candidate.id === this.user!.id || candidate.role === 'manager') && (await verifyPin(pin, candidate.pinHash))) return candidate;
+      if ((candidate.id === this.user!.id || candidate.role === 'manager') && (await verifyPin(pin, candidate.pinHash, this.o.users.pinSecret))) return candidate;
     }
     return null;
   }
@@ -173,7 +173,7 @@ export class SessionService {
 
   private async localManager(pin: string): Promise<User | null> {
     for (const candidate of this.o.users.activeUsers(this.offlineWindowStart())) {
-      if (candidate.role === 'manager' && (await verifyPin(pin, candidate.pinHash))) return toUser(candidate);
+      if (candidate.role === 'manager' && (await verifyPin(pin, candidate.pinHash, this.o.users.pinSecret))) return toUser(candidate);
     }
     return null;
   }
@@ -207,7 +207,15 @@ export class SessionService {
 
   private async loginOffline(pin: string): Promise<User> {
     for (const candidate of this.o.users.activeUsers(this.offlineWindowStart())) {
-      if (await verifyPin(pin, candidate.pinHash)) return toUser(candidate);
+      if (await verifyPin(pin, candidate.pinHash, this.o.users.pinSecret)) return toUser(candidate);
+    }
+    if (this.o.users.withUnusablePin().length > 0) {
+      // The device secret was lost: cached PINs cannot be checked until their owners sign in online once.
+      throw new KassaError(
+        'WRONG_PIN',
+        'That PIN is not right, or it cannot be checked on this register yet: its saved PINs were reset because its device secret was missing. ' +
+          'Sign in once while HQ is reachable (each cashier), or ask a manager.',
+      );
     }
     if (this.o.online) {
       // HQ could not be asked: a PIN that matches nobody verified here recently may be a real user new to this register.
