@@ -2,6 +2,7 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
+import { strFromU8, unzipSync } from 'fflate';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ApiResult } from '../../../shared/errors';
 import { createKassaCore, DATABASE_FILE } from '../../core/kassa-core';
@@ -102,5 +103,21 @@ describe('cached PIN hashes and a copied database', () => {
     fs.rmSync(path.join(data.dir, 'device-secret'));
     const r = await start(data.dir);
     expect(await r.raw('session.login', { pin: '1234' })).toMatchObject({ ok: true, value: { user: { name: 'Ana' } } });
+  }, 60_000);
+
+  it('the device secret is not in the support bundle, in any form', async () => {
+    const data = makeTempDir();
+    cleanups.push(data.cleanup);
+    const r = await start(data.dir);
+    const secret = Buffer.from(fs.readFileSync(path.join(data.dir, 'device-secret'), 'utf8').trim(), 'base64');
+    expect(secret).toHaveLength(32);
+    await r.raw('session.login', { pin: '9999' });
+    const bundle = await r.raw('diagnostics.bundle');
+    if (!bundle.ok) throw new Error(bundle.error.message);
+    const files = unzipSync(Buffer.from(bundle.value.base64 as string, 'base64'));
+    expect(Object.keys(files).some((name) => name.includes('device-secret'))).toBe(false);
+    const text = Object.values(files).map((bytes) => strFromU8(bytes)).join('\n');
+    expect(text).not.toContain(secret.toString('base64'));
+    expect(text).not.toContain(secret.toString('hex'));
   }, 60_000);
 });
