@@ -198,6 +198,7 @@ describe('lockout after repeated wrong PINs (auth.maxAttempts, auth.lockoutMinut
     for (const pin of ['1111', '2222', '3333']) await codeOf(s.login(pin));
     clock += 60_000;
     expect(await s.login('9999')).toEqual(max);
+    expect(logged.filter((l) => l.message.includes('lift'))).toHaveLength(1);
     expect(logged).toContainEqual({
       message: 'sign-in lock lifted by a manager',
       detail: { managerId: 'max', manager: 'Max', at: new Date(clock).toISOString(), lockedUntil: new Date(clock + 4 * 60_000).toISOString() },
@@ -206,12 +207,14 @@ describe('lockout after repeated wrong PINs (auth.maxAttempts, auth.lockoutMinut
     expect(await s.login('1234')).toEqual(ana);
   });
 
-  it('while locked, a cashier PIN or a wrong one uses up the manager chance: guessing stays at the locked rate', async () => {
+  it('while locked, a cashier PIN or a wrong one uses up the manager chance (logged): guessing stays at the locked rate', async () => {
     users.add({ ...ana, pinHash: hashes.ana! });
     users.add({ ...max, pinHash: hashes.max! });
-    const s = session();
+    const logged: { message: string; detail: Record<string, unknown> }[] = [];
+    const s = new SessionService({ users, lockout: new PinLockout(dir.dir, () => limits, () => clock), onChange: () => {}, log: (message, detail) => logged.push({ message, detail }), now: () => clock });
     for (const pin of ['1111', '2222', '3333']) await codeOf(s.login(pin));
     const used = await s.login('1234').then(() => new KassaError('INTERNAL', 'no error'), (e: unknown) => e as KassaError);
+    expect(logged).toContainEqual({ message: 'a PIN tried to lift the sign-in lock and was not a manager’s', detail: { at: new Date(clock).toISOString(), lockedUntil: new Date(clock + 5 * 60_000).toISOString() } });
     expect(used.code).toBe('TOO_MANY_ATTEMPTS');
     expect(used.message).not.toContain('A manager can unlock');
     expect(await codeOf(s.login('9999'))).toBe('TOO_MANY_ATTEMPTS');

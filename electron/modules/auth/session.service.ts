@@ -158,7 +158,10 @@ export class SessionService {
   private async managerLiftsLock(pin: string, lockedUntil: number): Promise<User> {
     if (!this.o.lockout.takeManagerTry('login')) throw this.o.lockout.lockedError('login', lockedUntil);
     const manager = await this.localManager(pin);
-    if (!manager) throw this.o.lockout.lockedError('login', lockedUntil);
+    if (!manager) {
+      this.o.log?.('a PIN tried to lift the sign-in lock and was not a manager’s', { at: new Date(this.now()).toISOString(), lockedUntil: new Date(lockedUntil).toISOString() });
+      throw this.o.lockout.lockedError('login', lockedUntil);
+    }
     this.o.lockout.lifted('login');
     this.o.log?.('sign-in lock lifted by a manager', { managerId: manager.id, manager: manager.name, at: new Date(this.now()).toISOString(), lockedUntil: new Date(lockedUntil).toISOString() });
     this.signedIn(manager);
