@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { expect, test } from './fixtures';
+import { expect, signIn, test } from './fixtures';
 import { startHqStandIn } from './support/hq-stand-in';
 import { startRegister } from './support/web-host';
 
@@ -14,11 +14,16 @@ const UI_SLACK_MS = 1500;
 test('Go offline shows at once with reason manual, survives a reload, and Go online returns', async ({ till }) => {
   const connectivity = till.getByTestId('connectivity');
   await expect(connectivity).toHaveAttribute('data-state', 'online');
+  // The switch is a signed-in cashier's: on the sign-in screen it waits, saying why.
+  await expect(till.getByTestId('offline-toggle')).toBeDisabled();
+  await expect(till.getByTestId('offline-toggle')).toHaveAttribute('title', 'Sign in to switch the register offline or online.');
+  await signIn(till);
+  await expect(till.getByTestId('scan-input')).toBeFocused();
   await till.getByTestId('offline-toggle').click();
   // The call answers with the new state; the indicator shows it without waiting for a probe.
   await expect(connectivity).toHaveAttribute('data-state', 'offline', { timeout: 1000 });
   await expect(connectivity).toHaveAttribute('data-reasons', 'manual');
-  await expect(connectivity).toContainText('Offline — switched at');
+  await expect(connectivity).toContainText('Offline — switched by Ana at');
 
   await till.reload();
   await expect(till.getByTestId('connectivity')).toHaveAttribute('data-reasons', 'manual');
@@ -61,6 +66,8 @@ test('while the cashier has switched offline, the status bar says when HQ is rea
   const register = await startRegister({ dataDir, env: { KASSA_HQ_URL: hq.url } });
   try {
     await page.goto(register.url);
+    await signIn(page);
+    await expect(page.getByTestId('scan-input')).toBeFocused({ timeout: 15_000 });
     await page.getByTestId('offline-toggle').click();
     await expect(page.getByTestId('connectivity')).toHaveAttribute('data-reasons', 'manual');
     await expect(page.getByRole('status').filter({ hasText: 'HQ reachable again' })).toBeVisible();
@@ -78,6 +85,8 @@ test('the status bar shows on the sign-in screen, and Go offline survives a rest
   const connectivity = till.getByTestId('connectivity');
   await expect(connectivity).toHaveAttribute('data-state', 'online');
   await expect(connectivity).toHaveAttribute('data-reasons', '');
+  await signIn(till);
+  await expect(till.getByTestId('scan-input')).toBeFocused();
   await till.getByTestId('offline-toggle').click();
   await expect(connectivity).toHaveAttribute('data-state', 'offline');
   await expect(connectivity).toHaveAttribute('data-reasons', 'manual');
@@ -88,7 +97,10 @@ test('the status bar shows on the sign-in screen, and Go offline survives a rest
   try {
     const page = await browser.newPage();
     await page.goto(restarted.url);
+    // After the restart the sign-in screen already says why the till is offline.
     await expect(page.getByTestId('connectivity')).toHaveAttribute('data-reasons', 'manual');
+    await signIn(page);
+    await expect(page.getByTestId('scan-input')).toBeFocused();
     await page.getByTestId('offline-toggle').click();
     await expect(page.getByTestId('connectivity')).toHaveAttribute('data-state', 'online');
   } finally {

@@ -39,11 +39,11 @@ test('offline, a cashier who signed in online here before signs in; one who neve
     // Online: HQ checks Ana's PIN and this register keeps her credential for offline sign-in.
     await signIn(page, '1234');
     await expect(page.getByTestId('scan-input')).toBeFocused();
-    await signOut(page);
-
+    // Ana switches the till offline (the switch needs someone signed in), then signs out.
     await page.getByTestId('offline-toggle').click();
     await expect(page.getByTestId('connectivity')).toHaveAttribute('data-reasons', 'manual');
-    await page.getByLabel('PIN').focus();
+    await signOut(page);
+
     await signIn(page, '1234');
     await expect(page.getByTestId('scan-input')).toBeFocused();
     await expect(page.locator('.status-bar')).toContainText('Ana');
@@ -54,10 +54,13 @@ test('offline, a cashier who signed in online here before signs in; one who neve
     await expect(page.getByRole('alert')).toContainText('has not signed in on this register while it was online in the last 14 days');
     await expect(page.getByLabel('PIN')).toHaveValue('');
 
-    // Back online, HQ checks Ben's PIN and he signs in.
+    // Ana (offline from the cache) switches the till back online and signs out; HQ checks Ben's PIN and he signs in.
+    await page.getByLabel('PIN').focus();
+    await signIn(page, '1234');
+    await expect(page.getByTestId('scan-input')).toBeFocused();
     await page.getByTestId('offline-toggle').click();
     await expect(page.getByTestId('connectivity')).toHaveAttribute('data-state', 'online', { timeout: 15_000 });
-    await page.getByLabel('PIN').focus();
+    await signOut(page);
     await signIn(page, '2468');
     await expect(page.getByTestId('scan-input')).toBeFocused();
     await expect(page.locator('.status-bar')).toContainText('Ben');

@@ -16,6 +16,7 @@ import { ensurePrivateDir } from '../fs/private-files';
 import { authHandlers, guardSession } from '../modules/auth/auth.handlers';
 import { AutoLock } from '../modules/auth/auto-lock';
 import { PinLockout } from '../modules/auth/lockout';
+import { PinPepper } from '../modules/auth/pin-pepper';
 import { Policy } from '../modules/auth/policy';
 import { SessionService } from '../modules/auth/session.service';
 import { UsersRepository } from '../modules/auth/users.repository';
@@ -158,7 +159,9 @@ export async function createKassaCore({ config, log, nativeBinding, printReceipt
     if (hq) stops.push(watchInterfaces((usable) => connectivity.hint(usable ? 'a network interface came up' : 'the last network interface went down')));
 
     const catalog = new CatalogRepository(db);
-    const users = new UsersRepository(db);
+    // Cached PIN hashes are kept wrapped with the device secret (<dataDir>/device-secret), never with the database alone.
+    const pinPepper = PinPepper.open({ dataDir: config.dataDir, db, log });
+    const users = new UsersRepository(db, pinPepper);
     if (!hq) await seedDemoData(catalog, users);
     const outbox = new Outbox(db);
     const saleRepository = new SaleRepository(db);
@@ -373,7 +376,7 @@ export async function createKassaCore({ config, log, nativeBinding, printReceipt
         return persisted.length ? persisted : recentLog.recent();
       },
       // The device token in the clear too: the database holds it sealed, so searching the database alone would miss it.
-      extraSecrets: () => [...(secrets?.() ?? []), identity.get()?.deviceToken ?? ''],
+      extraSecrets: () => [...(secrets?.() ?? []), identity.get()?.deviceToken ?? '', ...pinPepper.redactions()],
       deviceTokenStorage: tokenStore.storage,
       storeCode: () => info().storeCode,
       registerCode: () => info().registerCode,
@@ -428,8 +431,9 @@ export async function createKassaCore({ config, log, nativeBinding, printReceipt
       },
       'cart.recall': ({ saleId }) => cartChanged(cart.recall(saleId, session.require().id)),
       'connectivity.get': () => connectivity.current(),
-      'connectivity.goOffline': () => connectivity.goOffline(session.current()?.name ?? null),
-      'connectivity.goOnline': () => connectivity.goOnline(session.current()?.name ?? null),
+      // The offline switch is a cashier's act: someone signed in (screen unlocked) presses it, and the log names them.
+      'connectivity.goOffline': () => connectivity.goOffline(session.require().name),
+      'connectivity.goOnline': () => connectivity.goOnline(session.require().name),
       'connectivity.log': ({ limit, beforeId }) => ({ entries: transitions.list(limit, beforeId) }),
       'checkout.state': () => {
         session.require();

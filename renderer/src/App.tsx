@@ -72,7 +72,7 @@ export function App() {
 
   return (
     <div className="app">
-      <StatusBar info={info} connectivity={connectivity} user={user ?? null} sync={sync} disk={disk} onSignOut={signOut} />
+      <StatusBar info={info} connectivity={connectivity} user={user ?? null} locked={locked} sync={sync} disk={disk} onSignOut={signOut} />
       {user && info ? (
         <NavBar items={views.length > 1 ? views : []} current={view} onSelect={setView}>
           <LanguageSwitch info={info} onChanged={setInfo} />

@@ -77,6 +77,32 @@ describe('sign-in and its bad input (demo register)', () => {
   });
 });
 
+describe('the offline switch needs a signed-in cashier', () => {
+  it('Go offline and Go online are refused (NOT_SIGNED_IN) with nobody signed in and on a locked screen; signed in, the log names who pressed them', async () => {
+    const r = await register({ auth: { autoLockMinutes: 0.01 } }); // 600 ms
+    expect(await r.raw('connectivity.goOffline')).toMatchObject({ ok: false, error: { code: 'NOT_SIGNED_IN', message: 'Sign in with your PIN first.' } });
+    expect(await r.codeOf('connectivity.goOnline')).toBe('NOT_SIGNED_IN');
+    expect(r.core.connectivity.current().reasons).not.toContain('manual');
+
+    await r.call('session.login', { pin: '1234' });
+    await waitFor('the lock', async () => (await r.call<{ locked?: boolean }>('session.get')).locked);
+    expect(await r.codeOf('connectivity.goOffline')).toBe('NOT_SIGNED_IN');
+    expect(r.core.connectivity.current().reasons).not.toContain('manual');
+
+    await r.call('session.unlock', { pin: '1234' });
+    expect(await r.call('connectivity.goOffline')).toMatchObject({ state: 'offline', reasons: ['manual'], manualBy: 'Ana' });
+    await r.call('session.logout');
+    expect(await r.codeOf('connectivity.goOnline')).toBe('NOT_SIGNED_IN');
+    await r.call('session.login', { pin: '9999' });
+    await r.call('connectivity.goOnline');
+    const { entries } = await r.call<{ entries: { trigger: string; user: string | null }[] }>('connectivity.log', { limit: 10 });
+    expect(entries.filter((e) => e.trigger.startsWith('manual.')).map((e) => [e.trigger, e.user])).toEqual([
+      ['manual.goOnline', 'Max'],
+      ['manual.goOffline', 'Ana'],
+    ]);
+  });
+});
+
 describe('auto-lock (auth.autoLockMinutes)', () => {
   it('locks after the idle time, keeps the cart, answers only the lock screen, and the same cashier unlocks to the same cart', async () => {
     const r = await register({ auth: { autoLockMinutes: 0.01 } }); // 600 ms
@@ -146,8 +172,8 @@ describe('against HQ: offline sign-in and sign-out that keeps unsynced work', ()
     expect(await r.call('session.login', { pin: '1234' })).toMatchObject({ user: { name: 'Ana' } });
     expect((await r.call<{ lines: { sku: string }[] }>('cart.get')).lines.map((l) => l.sku)).toEqual(['SKU-000002']);
 
+    await r.call('connectivity.goOnline'); // the switch is Ana's: she presses it before she signs out
     await r.call('session.logout');
-    await r.call('connectivity.goOnline');
     await waitFor('the upload after sign-out', () => r.core.sync.status().pending === 0);
     const { orders } = await hq.admin<{ orders: { number: string }[] }>('GET', `/orders/search?number=${sale.number}`);
     expect(orders).toHaveLength(1);

@@ -58,7 +58,7 @@ export class AutoLock {
   }
 }
 
-/** Calls a locked register still answers: the status bar, the lock screen and sign-out. */
+/** Calls a locked register still answers: the status bar, the lock screen and sign-out (not the offline switch: that needs the cashier). */
 const ALLOWED_WHILE_LOCKED = new Set<string>([
   'app.info',
   'session.get',
@@ -67,8 +67,6 @@ const ALLOWED_WHILE_LOCKED = new Set<string>([
   'session.unlock',
   'connectivity.get',
   'connectivity.log',
-  'connectivity.goOffline',
-  'connectivity.goOnline',
   'sync.status',
   'storage.status',
   'register.enrol',

@@ -65,4 +65,18 @@ describe('manager approvals in one place (Policy.requireManager)', () => {
     expect(lockout.lockedUntil('login')).not.toBeNull();
     expect(await policy().requireManager('9999', 'cart.discount')).toEqual(max);
   });
+
+  it('manager PINs typed into approval dialogs all at once are checked one at a time, counted before the check: the manager PIN after the lock is refused', async () => {
+    const p = policy();
+    const answers = await Promise.all(['0001', '0002', '0003', '0004', '9999'].map(async (pin) => (await refusal(p.requireManager(pin, 'cart.discount')))?.code ?? 'approved'));
+    expect(answers).toEqual(['NOT_A_MANAGER', 'NOT_A_MANAGER', 'TOO_MANY_ATTEMPTS', 'TOO_MANY_ATTEMPTS', 'TOO_MANY_ATTEMPTS']);
+  });
+
+  it('an approval does not wipe the wrong manager PINs before it: 2 wrong, the right one, then 1 wrong locks', async () => {
+    const p = policy();
+    await refusal(p.requireManager('0001', 'cart.discount'));
+    await refusal(p.requireManager('0002', 'cart.discount'));
+    expect(await p.requireManager('9999', 'cart.discount')).toEqual(max);
+    expect((await refusal(p.requireManager('0003', 'cart.discount')))?.code).toBe('TOO_MANY_ATTEMPTS');
+  });
 });

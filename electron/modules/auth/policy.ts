@@ -31,8 +31,8 @@ const RECENT = 50;
 /**
  * The one place that decides whether a manager approves something. Every approval goes through
  * `requireManager`: the PIN must be a manager's (one HQ verified on this register within the offline
- * window), wrong PINs count towards the approval lockout (so guessing through approval dialogs locks just
- * as sign-in does), and each decision is logged with its action.
+ * window), PINs are checked one at a time and counted before the check towards the approval lockout (so
+ * guessing through approval dialogs locks just as sign-in does), and each decision is logged with its action.
  */
 export class Policy {
   private readonly recentDecisions: ManagerApproval[] = [];
@@ -46,9 +46,19 @@ export class Policy {
     },
   ) {}
 
-  async requireManager(pin: string, action: ManagerAction, detail: Record<string, unknown> = {}): Promise<User> {
+  /** One manager PIN check at a time on this register, counted before the PIN is compared (`PinLockout`, scope `approval`). */
+  requireManager(pin: string, action: ManagerAction, detail: Record<string, unknown> = {}): Promise<User> {
+    return this.o.lockout.serially(() => this.check(pin, action, detail));
+  }
+
+  /** The latest approval decisions, newest first. */
+  recent(): ManagerApproval[] {
+    return [...this.recentDecisions].reverse();
+  }
+
+  private async check(pin: string, action: ManagerAction, detail: Record<string, unknown>): Promise<User> {
     const now = this.o.now?.() ?? Date.now();
-    const lockedUntil = this.o.lockout.lockedUntil('approval');
+    const lockedUntil = this.o.lockout.take('approval');
     if (lockedUntil !== null) {
       this.decided({ action, manager: null, approved: false, at: now }, { ...detail, reason: 'approvals locked' });
       throw this.o.lockout.lockedError('approval', lockedUntil);
@@ -57,19 +67,14 @@ export class Policy {
     try {
       manager = await this.o.managerByPin(pin);
     } catch (error) {
-      if (!(error instanceof KassaError) || error.code !== 'NOT_A_MANAGER') throw error;
       const until = this.o.lockout.failed('approval');
+      if (!(error instanceof KassaError) || error.code !== 'NOT_A_MANAGER') throw error;
       this.decided({ action, manager: null, approved: false, at: now }, { ...detail, reason: 'not a manager PIN' });
       throw until !== null ? this.o.lockout.lockedError('approval', until) : error;
     }
     this.o.lockout.succeeded('approval');
     this.decided({ action, manager: manager.name, approved: true, at: now }, detail);
     return manager;
-  }
-
-  /** The latest approval decisions, newest first. */
-  recent(): ManagerApproval[] {
-    return [...this.recentDecisions].reverse();
   }
 
   private decided(decision: ManagerApproval, detail: Record<string, unknown>): void {

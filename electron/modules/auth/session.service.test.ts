@@ -147,32 +147,74 @@ describe('lockout after repeated wrong PINs (auth.maxAttempts, auth.lockoutMinut
     expect(await restarted.login('1234')).toEqual(ana);
   });
 
-  it('a right PIN starts the count again', async () => {
+  it('a right PIN does not wipe the wrong ones before it: 2 wrong then the cashier’s own PIN, repeated, locks', async () => {
     users.add({ ...ana, pinHash: hashes.ana! });
     const s = session();
     await codeOf(s.login('1111'));
     await codeOf(s.login('2222'));
-    await s.login('1234');
-    expect(await codeOf(s.login('3333'))).toBe('WRONG_PIN');
-    expect(await codeOf(s.login('4444'))).toBe('WRONG_PIN');
+    expect(await s.login('1234')).toEqual(ana);
+    s.logout();
+    expect(await codeOf(s.login('3333'))).toBe('TOO_MANY_ATTEMPTS');
+    expect(await codeOf(s.login('1234'))).toBe('TOO_MANY_ATTEMPTS');
   });
 
-  it('while locked, one manager PIN lifts the lock and signs the manager in', async () => {
+  it('wrong PINs age out of the window (an hour): one an hour never locks', async () => {
+    users.add({ ...ana, pinHash: hashes.ana! });
+    const s = session();
+    for (let hour = 0; hour < 5; hour++) {
+      expect(await codeOf(s.login('1111'))).toBe('WRONG_PIN');
+      clock += 60 * 60_000 + 1;
+    }
+    expect(await s.login('1234')).toEqual(ana);
+  });
+
+  it('PINs sent all at once are checked one at a time, each counted before it is compared: the ones after the lock are never checked', async () => {
     users.add({ ...ana, pinHash: hashes.ana! });
     users.add({ ...max, pinHash: hashes.max! });
     const s = session();
+    const wrong = Array.from({ length: 12 }, (_, i) => String(1000 + i).padStart(4, '0')).filter((pin) => pin !== '1234');
+    const answers = await Promise.all([...wrong, '9999'].map((pin) => codeOf(s.login(pin))));
+    // 2 wrong, the 3rd locks, the 4th uses the manager's one try; the manager PIN comes after and is refused.
+    expect(answers.slice(0, 3)).toEqual(['WRONG_PIN', 'WRONG_PIN', 'TOO_MANY_ATTEMPTS']);
+    expect(new Set(answers.slice(3))).toEqual(new Set(['TOO_MANY_ATTEMPTS']));
+    expect(s.current()).toBeNull();
+  });
+
+  it('a crash while a PIN is checked leaves it counted as wrong', async () => {
+    users.add({ ...ana, pinHash: hashes.ana! });
+    const lockout = new PinLockout(dir.dir, () => limits, () => clock);
+    lockout.take('login');
+    lockout.take('login');
+    // The register restarts: the two attempts whose checks never finished count.
+    const s = session();
+    expect(await codeOf(s.login('1111'))).toBe('TOO_MANY_ATTEMPTS');
+  });
+
+  it('while locked, one manager PIN lifts the lock and signs the manager in; the lift is logged with who and when', async () => {
+    users.add({ ...ana, pinHash: hashes.ana! });
+    users.add({ ...max, pinHash: hashes.max! });
+    const logged: { message: string; detail: Record<string, unknown> }[] = [];
+    const s = new SessionService({ users, lockout: new PinLockout(dir.dir, () => limits, () => clock), onChange: () => {}, log: (message, detail) => logged.push({ message, detail }), now: () => clock });
     for (const pin of ['1111', '2222', '3333']) await codeOf(s.login(pin));
+    clock += 60_000;
     expect(await s.login('9999')).toEqual(max);
+    expect(logged.filter((l) => l.message.includes('lift'))).toHaveLength(1);
+    expect(logged).toContainEqual({
+      message: 'sign-in lock lifted by a manager',
+      detail: { managerId: 'max', manager: 'Max', at: new Date(clock).toISOString(), lockedUntil: new Date(clock + 4 * 60_000).toISOString() },
+    });
     s.logout();
     expect(await s.login('1234')).toEqual(ana);
   });
 
-  it('while locked, a cashier PIN or a wrong one uses up the manager chance: guessing stays at the locked rate', async () => {
+  it('while locked, a cashier PIN or a wrong one uses up the manager chance (logged): guessing stays at the locked rate', async () => {
     users.add({ ...ana, pinHash: hashes.ana! });
     users.add({ ...max, pinHash: hashes.max! });
-    const s = session();
+    const logged: { message: string; detail: Record<string, unknown> }[] = [];
+    const s = new SessionService({ users, lockout: new PinLockout(dir.dir, () => limits, () => clock), onChange: () => {}, log: (message, detail) => logged.push({ message, detail }), now: () => clock });
     for (const pin of ['1111', '2222', '3333']) await codeOf(s.login(pin));
     const used = await s.login('1234').then(() => new KassaError('INTERNAL', 'no error'), (e: unknown) => e as KassaError);
+    expect(logged).toContainEqual({ message: 'a PIN tried to lift the sign-in lock and was not a manager’s', detail: { at: new Date(clock).toISOString(), lockedUntil: new Date(clock + 5 * 60_000).toISOString() } });
     expect(used.code).toBe('TOO_MANY_ATTEMPTS');
     expect(used.message).not.toContain('A manager can unlock');
     expect(await codeOf(s.login('9999'))).toBe('TOO_MANY_ATTEMPTS');

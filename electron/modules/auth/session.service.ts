@@ -39,8 +39,9 @@ const toUser = (u: UserWithPinHash): User => ({ id: u.id, name: u.name, role: u.
 /**
  * Who is signed in at this register (one cashier at a time). Online, HQ checks the PIN and the register
  * caches the user's scrypt hash; offline (or in demo mode) the PIN is checked against that local cache.
- * Wrong PINs count towards the register's lockout (`PinLockout`, scope `login`); while it is locked one
- * manager PIN per lock period may lift it. Signing out or locking never touches the cart or the outbox.
+ * PINs are checked one at a time and each is counted before it is compared (`PinLockout`, scope `login`);
+ * a right PIN does not wipe the wrong ones before it. While sign-in is locked one manager PIN per lock
+ * period may lift it. Signing out or locking never touches the cart or the outbox.
  */
 export class SessionService {
   private user: User | null = null;
@@ -70,22 +71,9 @@ export class SessionService {
     return this.user;
   }
 
-  async login(pin: string): Promise<User> {
-    const lockedUntil = this.o.lockout.lockedUntil('login');
-    if (lockedUntil !== null) return this.managerLiftsLock(pin, lockedUntil);
-    let user: User;
-    try {
-      user = (await this.loginOnline(pin)) ?? (await this.loginOffline(pin));
-    } catch (error) {
-      throw this.countWrongPin(error);
-    }
-    this.o.lockout.succeeded('login');
-    const previous = this.user;
-    this.user = user;
-    this.locked = false;
-    if (previous && previous.id !== user.id) this.o.onSwitchUser?.(previous, user);
-    this.o.onChange(this.state());
-    return user;
+  /** Signs in with a PIN (one PIN check at a time on this register; see `PinLockout`). */
+  login(pin: string): Promise<User> {
+    return this.o.lockout.serially(() => this.signIn(pin));
   }
 
   /** Signs out. The open cart stays for the next sign-in and queued operations keep uploading. */
@@ -107,21 +95,8 @@ export class SessionService {
    * Unlocks a locked screen: the signed-in user's PIN or a manager's lifts the lock and keeps the
    * session; any other user's PIN signs that user in instead (their own session; see `onSwitchUser`).
    */
-  async unlock(pin: string): Promise<User> {
-    if (!this.user) return this.login(pin);
-    if (!this.locked) return this.user;
-    if (this.o.lockout.lockedUntil('login') === null) {
-      for (const candidate of this.o.users.activeUsers(this.offlineWindowStart())) {
-        if ((candidate.id === this.user.id || candidate.role === 'manager') && (await verifyPin(pin, candidate.pinHash))) {
-          this.o.lockout.succeeded('login');
-          this.locked = false;
-          this.o.log?.('screen unlocked', { user: this.user.name, by: candidate.name });
-          this.o.onChange(this.state());
-          return this.user;
-        }
-      }
-    }
-    return this.login(pin);
+  unlock(pin: string): Promise<User> {
+    return this.o.lockout.serially(() => this.signIn(pin, true));
   }
 
   /** Checks a manager's PIN for an approval (never changes who is signed in). Use `Policy.requireManager`. */
@@ -132,31 +107,76 @@ export class SessionService {
     throw new KassaError('NOT_A_MANAGER', 'That is not a manager’s PIN. Ask a manager to enter theirs.');
   }
 
-  /** While sign-in is locked, one manager PIN per lock period may lift it (and signs the manager in). */
+  /**
+   * One PIN check, counted before the PIN is compared. On a locked screen (`screen`), the signed-in user's
+   * PIN or a manager's unlocks it; otherwise (or for any other user's PIN) the PIN signs its user in.
+   */
+  private async signIn(pin: string, screen = false): Promise<User> {
+    if (screen && !this.user) screen = false;
+    if (screen && !this.locked) return this.user!;
+    const lockedUntil = this.o.lockout.take('login');
+    if (lockedUntil !== null) return this.managerLiftsLock(pin, lockedUntil);
+    let user: User;
+    try {
+      const owner = screen ? await this.screenOwnerOrManager(pin) : null;
+      if (owner) {
+        this.o.lockout.succeeded('login');
+        this.locked = false;
+        this.o.log?.('screen unlocked', { user: this.user!.name, by: owner.name });
+        this.o.onChange(this.state());
+        return this.user!;
+      }
+      user = (await this.loginOnline(pin)) ?? (await this.loginOffline(pin));
+    } catch (error) {
+      throw this.countWrongPin(error);
+    }
+    this.o.lockout.succeeded('login');
+    this.signedIn(user);
+    return user;
+  }
+
+  private signedIn(user: User): void {
+    const previous = this.user;
+    this.user = user;
+    this.locked = false;
+    if (previous && previous.id !== user.id) this.o.onSwitchUser?.(previous, user);
+    this.o.onChange(this.state());
+  }
+
+  /** The signed-in user or a manager, when the PIN is theirs (the locked screen's own check). */
+  private async screenOwnerOrManager(pin: string): Promise<UserWithPinHash | null> {
+    for (const candidate of this.o.users.activeUsers(this.offlineWindowStart())) {
+      if ((candidate.id === this.user!.id || candidate.role === 'manager') && (await verifyPin(pin, candidate.pinHash, this.o.users.pinSecret))) return candidate;
+    }
+    return null;
+  }
+
+  /**
+   * While sign-in is locked, one manager PIN per lock period may lift it (and signs the manager in). The try
+   * is taken before the PIN is checked, so a wrong one uses it up; a lift is logged with the manager and the time.
+   */
   private async managerLiftsLock(pin: string, lockedUntil: number): Promise<User> {
     if (!this.o.lockout.takeManagerTry('login')) throw this.o.lockout.lockedError('login', lockedUntil);
     const manager = await this.localManager(pin);
-    if (!manager) throw this.o.lockout.lockedError('login', lockedUntil);
-    this.o.lockout.succeeded('login');
-    this.o.log?.('sign-in lock lifted by a manager', { manager: manager.name });
-    const previous = this.user;
-    this.user = manager;
-    this.locked = false;
-    if (previous && previous.id !== manager.id) this.o.onSwitchUser?.(previous, manager);
-    this.o.onChange(this.state());
+    if (!manager) {
+      this.o.log?.('a PIN tried to lift the sign-in lock and was not a manager’s', { at: new Date(this.now()).toISOString(), lockedUntil: new Date(lockedUntil).toISOString() });
+      throw this.o.lockout.lockedError('login', lockedUntil);
+    }
+    this.o.lockout.lifted('login');
+    this.o.log?.('sign-in lock lifted by a manager', { managerId: manager.id, manager: manager.name, at: new Date(this.now()).toISOString(), lockedUntil: new Date(lockedUntil).toISOString() });
+    this.signedIn(manager);
     return manager;
   }
 
-  /** A wrong PIN counts towards the lockout; the one that locks answers with the lock's message. */
+  /** A failed check counts towards the lockout; the one that locks answers with the lock's message. */
   private countWrongPin(error: unknown): unknown {
-    if (!(error instanceof KassaError) || error.code !== 'WRONG_PIN') return error;
     const until = this.o.lockout.failed('login');
-    return until !== null ? this.o.lockout.lockedError('login', until) : error;
+    return until !== null && error instanceof KassaError && error.code === 'WRONG_PIN' ? this.o.lockout.lockedError('login', until) : error;
   }
 
   private async localManager(pin: string): Promise<User | null> {
     for (const candidate of this.o.users.activeUsers(this.offlineWindowStart())) {
-      if (candidate.role === 'manager' && (await verifyPin(pin, candidate.pinHash))) return toUser(candidate);
+      if (candidate.role === 'manager' && (await verifyPin(pin, candidate.pinHash, this.o.users.pinSecret))) return toUser(candidate);
     }
     return null;
   }
@@ -190,7 +210,15 @@ export class SessionService {
 
   private async loginOffline(pin: string): Promise<User> {
     for (const candidate of this.o.users.activeUsers(this.offlineWindowStart())) {
-      if (await verifyPin(pin, candidate.pinHash)) return toUser(candidate);
+      if (await verifyPin(pin, candidate.pinHash, this.o.users.pinSecret)) return toUser(candidate);
+    }
+    if (this.o.users.withUnusablePin().length > 0) {
+      // The device secret was lost: cached PINs cannot be checked until their owners sign in online once.
+      throw new KassaError(
+        'WRONG_PIN',
+        'That PIN is not right, or it cannot be checked on this register yet: its saved PINs were reset because its device secret was missing. ' +
+          'Sign in once while HQ is reachable (each cashier), or ask a manager.',
+      );
     }
     if (this.o.online) {
       // HQ could not be asked: a PIN that matches nobody verified here recently may be a real user new to this register.

@@ -1,5 +1,7 @@
 import type { User } from '../../../shared/api';
 import type { KassaDatabase } from '../../db/open';
+import { UNUSABLE_PIN_HASH } from './pin';
+import type { PinPepper } from './pin-pepper';
 
 interface UserRow {
   id: string;
@@ -12,13 +14,25 @@ export interface UserWithPinHash extends User {
   pinHash: string;
 }
 
+/**
+ * The users this register knows, with their cached PIN hashes. With a `PinPepper` (the running register)
+ * every hash is stored wrapped with the device secret, and `pinSecret` is what checks them.
+ */
 export class UsersRepository {
   private readonly active;
   private readonly cache;
   private readonly insert;
   private readonly count;
+  private readonly unusable;
+  private readonly setHash;
+  /** The device secret the stored hashes are wrapped with; null where hashes are kept as HQ sent them (tests, tools). */
+  readonly pinSecret: Buffer | null;
 
-  constructor(db: KassaDatabase) {
+  constructor(
+    db: KassaDatabase,
+    private readonly pepper: PinPepper | null = null,
+  ) {
+    this.pinSecret = pepper?.secret ?? null;
     this.active = db.prepare<[{ since: number | null }], UserRow>(
       'SELECT id, name, role, pin_hash FROM users WHERE active = 1 AND (@since IS NULL OR last_online_login_at >= @since) ORDER BY created_at, id',
     );
@@ -30,6 +44,8 @@ export class UsersRepository {
       'INSERT INTO users (id, name, role, pin_hash, active, created_at) VALUES (?, ?, ?, ?, 1, ?)',
     );
     this.count = db.prepare<[], { n: number }>('SELECT count(*) AS n FROM users');
+    this.unusable = db.prepare<[string], UserRow>('SELECT id, name, role, pin_hash FROM users WHERE active = 1 AND pin_hash = ? ORDER BY created_at, id');
+    this.setHash = db.prepare<[string, string]>('UPDATE users SET pin_hash = ? WHERE id = ?');
   }
 
   /** Active users; with `onlineSince`, only those HQ verified on this register since then (offline login). */
@@ -38,15 +54,29 @@ export class UsersRepository {
   }
 
   add(user: UserWithPinHash, now = Date.now()): void {
-    this.insert.run(user.id, user.name, user.role, user.pinHash, now);
+    this.insert.run(user.id, user.name, user.role, this.stored(user.pinHash), now);
   }
 
   /** Caches a user HQ just verified, with the PIN hash HQ sent, for offline sign-in later. */
   cacheOnlineLogin(user: UserWithPinHash, now: number): void {
-    this.cache.run(user.id, user.name, user.role, user.pinHash, now, now);
+    this.cache.run(user.id, user.name, user.role, this.stored(user.pinHash), now, now);
+  }
+
+  /** Active users whose cached PIN can no longer be checked here (the device secret was lost): they sign in online once. */
+  withUnusablePin(): User[] {
+    return this.unusable.all(UNUSABLE_PIN_HASH).map((row) => ({ id: row.id, name: row.name, role: row.role }));
+  }
+
+  /** Gives a user a new PIN hash (in HQ's form; wrapped here). */
+  setPinHash(id: string, pinHash: string): void {
+    this.setHash.run(this.stored(pinHash), id);
   }
 
   isEmpty(): boolean {
     return this.count.get()!.n === 0;
+  }
+
+  private stored(pinHash: string): string {
+    return this.pepper ? this.pepper.wrap(pinHash) : pinHash;
   }
 }

@@ -15,6 +15,7 @@ const info: AppInfo = { version: '0.1.0', storeCode: 'S01', registerCode: 'R01',
 const hq: ConnectivityState['hq'] = { configured: true, reachable: true, lastProbeAt: 1, latencyMs: 4, evidence: null, lastError: null };
 const online: ConnectivityState = { state: 'online', reasons: [], since: 0, manualBy: null, warning: null, hq };
 const manual: ConnectivityState = { state: 'offline', reasons: ['manual'], since: Date.UTC(2026, 10, 23, 10, 42), manualBy: 'Ana', warning: null, hq };
+const ana = { id: 'u', name: 'Ana', role: 'cashier' as const };
 const unreachable: ConnectivityState['hq'] = { ...hq, reachable: false, evidence: 'hq-unreachable', lastError: 'HQ refused the connection' };
 
 describe('the status bar', () => {
@@ -88,7 +89,7 @@ describe('the status bar', () => {
 
   it('offers Go offline while only a degraded service holds the till offline, and presses exactly that', async () => {
     const fake = installFakeBridge({ 'connectivity.goOffline': () => ({ ok: true, value: manual }) });
-    render(<StatusBar info={info} connectivity={{ ...online, state: 'offline', reasons: ['service:membership'] }} user={null} onSignOut={() => {}} />);
+    render(<StatusBar info={info} connectivity={{ ...online, state: 'offline', reasons: ['service:membership'] }} user={ana} onSignOut={() => {}} />);
     expect(screen.getByTestId('offline-toggle').textContent).toBe('Go offline');
     await act(async () => fireEvent.click(screen.getByTestId('offline-toggle')));
     expect(fake.calls.map((c) => c.channel)).toEqual(['connectivity.goOffline']);
@@ -96,7 +97,7 @@ describe('the status bar', () => {
 
   it('shows a refused switch as an alert', async () => {
     installFakeBridge({ 'connectivity.goOffline': () => ({ ok: false, error: { code: 'INTERNAL', message: 'The switch could not be saved.' } }) });
-    render(<StatusBar info={info} connectivity={online} user={null} onSignOut={() => {}} />);
+    render(<StatusBar info={info} connectivity={online} user={ana} onSignOut={() => {}} />);
     fireEvent.click(screen.getByTestId('offline-toggle'));
     await waitFor(() => expect(screen.getByRole('alert').textContent).toBe('The switch could not be saved.'));
   });
@@ -126,8 +127,26 @@ describe('the status bar', () => {
     expect(screen.getByTestId('offline-toggle').textContent).toBe('切换离线');
   });
 
+  it('the offline switch waits for a signed-in cashier and says why: sign in first, or unlock a locked screen', async () => {
+    const calls: string[] = [];
+    installFakeBridge({ 'connectivity.goOffline': () => (calls.push('goOffline'), { ok: true, value: manual }) });
+    const { rerender } = render(<StatusBar info={info} connectivity={online} user={null} onSignOut={() => {}} />);
+    const toggle = screen.getByTestId('offline-toggle') as HTMLButtonElement;
+    expect(toggle.disabled).toBe(true);
+    expect(toggle.title).toBe('Sign in to switch the register offline or online.');
+    rerender(<StatusBar info={info} connectivity={online} user={ana} locked onSignOut={() => {}} />);
+    expect(toggle.disabled).toBe(true);
+    expect(toggle.title).toBe('Unlock the register to switch it offline or online.');
+    fireEvent.click(toggle);
+    rerender(<StatusBar info={info} connectivity={online} user={ana} onSignOut={() => {}} />);
+    expect(toggle.disabled).toBe(false);
+    expect(toggle.title).toBe('');
+    fireEvent.click(toggle);
+    await waitFor(() => expect(calls).toEqual(['goOffline']));
+  });
+
   it('F1 and the Help button open the shortcut sheet; Escape closes it and focus goes back', async () => {
-    render(<StatusBar info={info} connectivity={online} user={null} onSignOut={() => {}} />);
+    render(<StatusBar info={info} connectivity={online} user={ana} onSignOut={() => {}} />);
     const toggle = screen.getByTestId('offline-toggle');
     toggle.focus();
     fireEvent.keyDown(window, { key: 'F1' });

@@ -11,6 +11,8 @@ interface Props {
   info: AppInfo | null;
   connectivity: ConnectivityState | null;
   user: User | null;
+  /** The screen is locked (auto-lock): the offline switch waits for the cashier to unlock. */
+  locked?: boolean;
   sync?: SyncStatus | null;
   disk?: DiskSpace | null;
   onSignOut: () => void;
@@ -21,7 +23,7 @@ interface Props {
  * icon and a striped border, never colour alone), the cashier's switch, what waits to upload, the
  * nearest card deadline, and the help sheet (F1).
  */
-export function StatusBar({ info, connectivity, user, sync = null, disk = null, onSignOut }: Props) {
+export function StatusBar({ info, connectivity, user, locked = false, sync = null, disk = null, onSignOut }: Props) {
   const { t } = useTranslation('status');
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
@@ -30,6 +32,8 @@ export function StatusBar({ info, connectivity, user, sync = null, disk = null, 
   // The button is the cashier's own switch: Go online only undoes a Go offline, whatever else holds the till offline.
   const manual = offline && connectivity.reasons.includes('manual');
   const locale = info?.locale ?? 'en';
+  // Going offline or online is a signed-in cashier's act (the register refuses it otherwise): say why the button waits.
+  const switchWaits = !user ? t('switchNeedsUser') : locked ? t('switchNeedsUnlock') : null;
   const toggle = async () => {
     setBusy(true);
     setError(null);
@@ -102,7 +106,14 @@ export function StatusBar({ info, connectivity, user, sync = null, disk = null, 
           {sync?.pending ?? 0}
         </span>
       </span>
-      <button type="button" className="button button--secondary" data-testid="offline-toggle" onClick={toggle} disabled={busy || !connectivity}>
+      <button
+        type="button"
+        className="button button--secondary"
+        data-testid="offline-toggle"
+        onClick={toggle}
+        disabled={busy || !connectivity || switchWaits !== null}
+        title={switchWaits ?? undefined}
+      >
         {manual ? t('goOnline') : t('goOffline')}
       </button>
       <button type="button" className="button button--secondary status-bar__help" onClick={() => setHelp(true)} aria-keyshortcuts={HELP_KEY} aria-label={t('help')} title={t('help')}>
