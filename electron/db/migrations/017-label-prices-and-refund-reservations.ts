@@ -7,6 +7,7 @@ export const labelPricesAndRefundReservationsMigration: Migration = {
     db.exec(`
       -- 1: a scale label (in-store prefix, item code, price or weight) may price this product; 0: never.
       ALTER TABLE products ADD COLUMN price_by_label INTEGER NOT NULL DEFAULT 0 CHECK (price_by_label IN (0, 1));
+      ALTER TABLE products_staging ADD COLUMN price_by_label INTEGER NOT NULL DEFAULT 0 CHECK (price_by_label IN (0, 1));
 
       -- A refund being made: written in the transaction that checks what remains refundable, before any
       -- money leaves through the card acquirer, and removed in the transaction that writes the refund (or
