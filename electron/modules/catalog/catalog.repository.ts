@@ -21,6 +21,8 @@ export class CatalogRepository {
   private readonly insertBarcode;
   private readonly searchStatement;
   private readonly byItemCode;
+  private readonly countLabelPriced;
+  private readonly markLabel;
 
   constructor(private readonly db: KassaDatabase) {
     const select = `SELECT p.sku, p.name, p.price, p.tax_class, p.price_by_label,
@@ -37,6 +39,8 @@ export class CatalogRepository {
     );
     this.byItemCode = db.prepare<[string, string], ProductRow>(`${select} WHERE p.active = 1 AND (p.sku = ? OR p.sku LIKE ?) ORDER BY p.sku LIMIT 10`);
     this.countActive = db.prepare<[], { n: number }>('SELECT count(*) AS n FROM products WHERE active = 1');
+    this.countLabelPriced = db.prepare<[], { n: number }>('SELECT count(*) AS n FROM products WHERE price_by_label = 1');
+    this.markLabel = db.prepare<[string]>('UPDATE products SET price_by_label = 1 WHERE sku = ?');
     this.upsertProduct = db.prepare<[string, string, number, string, number, number]>(
       `INSERT INTO products (sku, name, price, tax_class, price_by_label, active, updated_at) VALUES (?, ?, ?, ?, ?, 1, ?)
        ON CONFLICT (sku) DO UPDATE SET name = excluded.name, price = excluded.price, tax_class = excluded.tax_class,
@@ -78,6 +82,18 @@ export class CatalogRepository {
 
   activeCount(): number {
     return this.countActive.get()!.n;
+  }
+
+  /** How many products a scale label may price. */
+  labelPricedCount(): number {
+    return this.countLabelPriced.get()!.n;
+  }
+
+  /** Marks these products for label prices (the demo's, on a register filled before the mark existed). */
+  markLabelPriced(skus: readonly string[]): void {
+    this.db.transaction(() => {
+      for (const sku of skus) this.markLabel.run(sku);
+    })();
   }
 
   /** Inserts or updates products by SKU in one transaction; a barcode moves to the product that lists it last. */
