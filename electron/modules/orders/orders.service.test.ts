@@ -323,6 +323,18 @@ describe('refunds', () => {
     expect(setup.db.prepare("SELECT approved_by FROM sales WHERE kind = 'refund' ORDER BY sequence").pluck().all()).toEqual([null, 'Max']);
   });
 
+  it('offline, splitting a refund does not pass the offline limit either: it applies to what the order gives back in all', async () => {
+    const sale = await sell([[milk.sku, 30]]);
+    online = false;
+    const orders = makeOrders();
+    const half = { orderId: sale.saleId, lines: [{ index: 0, quantity: 15 }], tender: 'cash' as const, reason: 'r' };
+    // 15 × 1.29 = 19.35 each, under the 30.00 offline limit; both together are 38.70.
+    await orders.refund(half, ana);
+    const error = await orders.refund({ ...half, managerPin: '9999' }, ana).catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: 'LIMIT_EXCEEDED', message: expect.stringMatching(/already refunded on this order/) });
+    expect(ops('refund')).toHaveLength(1);
+  });
+
   it('a card refund in flight when the register stops is finished after the restart with the same id: the card is refunded once', async () => {
     const sale = await sell([[milk.sku, 2]], 'card');
     const approved = (body: unknown) => ({ refundId: (body as { refundId: string }).refundId, status: 'approved', reference: 'R1', reason: null, last4: '4242' });

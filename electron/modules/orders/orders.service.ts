@@ -26,9 +26,9 @@ export interface OrdersHq {
 }
 
 export interface OrdersSettings {
-  /** Refunds above this many minor units need a manager's PIN. */
+  /** Refunds of one order above this many minor units in all (earlier refunds included) need a manager's PIN. */
   refundManagerAbove: number;
-  /** Offline, refunds of this register's orders are allowed up to this many minor units. */
+  /** Offline, this register's orders give back up to this many minor units each, in all. */
   offlineRefundLimit: number;
 }
 
@@ -88,6 +88,11 @@ const draftOf = (json: string) => JSON.parse(json) as RefundDraft;
 function managerNeeded(before: number, currency: string): KassaError {
   const why = before > 0 ? `With the ${formatMoney(before, currency)} already refunded on this order, this refund brings it above` : 'This refund is above';
   return new KassaError('NOT_ALLOWED', `${why} the amount a cashier may refund alone. A manager must approve it with their PIN.`);
+}
+
+function offlineLimitReached(before: number, currency: string): KassaError {
+  const why = before > 0 ? `with the ${formatMoney(before, currency)} already refunded on this order, this refund is above it` : 'this one is above it';
+  return new KassaError('LIMIT_EXCEEDED', `Offline, an order can give back up to the offline limit only; ${why}. Refund it when the till is online again.`);
 }
 
 /**
@@ -221,9 +226,7 @@ export class OrdersService {
     if (!policy.allowed) throw new KassaError('NOT_ALLOWED', policy.reason ?? 'This order cannot be refunded here.');
     const { lines, amount } = refundLines(original, refunded.quantities, request.lines);
     const settings = this.o.settings();
-    if (!policy.online && policy.offlineLimit !== null && amount > policy.offlineLimit) {
-      throw new KassaError('LIMIT_EXCEEDED', `Offline, refunds are allowed up to the offline limit only; this one is above it. Refund it when the till is online again.`);
-    }
+    if (!policy.online && policy.offlineLimit !== null && refunded.money + amount > policy.offlineLimit) throw offlineLimitReached(refunded.money, original.summary.currency);
     let approvedBy: string | null = null;
     // The limit is on what the order gives back in all, so splitting a refund does not avoid the manager.
     if (refunded.money + amount > settings.refundManagerAbove) {
@@ -233,7 +236,7 @@ export class OrdersService {
     const refundId = this.o.newId();
     const remote = { quantities: refunded.remoteQuantities, money: refunded.remoteMoney };
     const draft = this.o.orders.transaction(() => {
-      this.checkStillRefundable(original, remote, request.lines, amount, approvedBy);
+      this.checkStillRefundable(original, remote, request.lines, amount, { approvedBy, offlineLimit: policy.online ? null : policy.offlineLimit });
       const tender = this.refundTender(refundId, original, source, amount, request.tender);
       const made: RefundDraft = {
         originalOrderId: original.summary.id,
@@ -288,7 +291,8 @@ export class OrdersService {
     };
     const written = this.o.outbox.write(() => {
       this.o.orders.release(refundId);
-      this.checkStillRefundable(original, remote, draft.lines.map((l) => ({ index: l.originalLineIndex!, quantity: -l.quantity })), draft.amount, draft.approvedBy);
+      // The limits were checked where the refund was reserved (money may have left since); what is refunded is checked again.
+      this.checkStillRefundable(original, remote, draft.lines.map((l) => ({ index: l.originalLineIndex!, quantity: -l.quantity })), draft.amount, null);
       const { number } = this.o.orders.insertRefund(record, this.o.numberPrefix(), now);
       const iso = new Date(now).toISOString();
       const payload: RefundPayload = {
@@ -325,17 +329,25 @@ export class OrdersService {
 
   /**
    * Inside a transaction: what is asked is still refundable (this register's refunds and reservations as
-   * they are now, plus HQ's from other registers as read before) and, without a manager's approval, the
-   * order's refunds stay within what a cashier may refund alone.
+   * they are now, plus HQ's from other registers as read before) and, with `limits`, the order's refunds in
+   * all stay within what a cashier may refund alone (unless a manager approved) and, offline, the offline limit.
    */
-  private checkStillRefundable(original: OriginalOrder, remote: { quantities: Map<number, number>; money: number }, wanted: RefundRequest['lines'], amount: number, approvedBy: string | null): void {
+  private checkStillRefundable(
+    original: OriginalOrder,
+    remote: { quantities: Map<number, number>; money: number },
+    wanted: RefundRequest['lines'],
+    amount: number,
+    limits: { approvedBy: string | null; offlineLimit: number | null } | null,
+  ): void {
     const local = this.localRefunded(original.summary.id);
     const quantities = new Map(local.quantities);
     for (const [index, quantity] of remote.quantities) quantities.set(index, (quantities.get(index) ?? 0) + quantity);
     const again = refundLines(original, quantities, wanted);
     if (again.amount !== amount) throw new KassaError('LIMIT_EXCEEDED', 'Another refund of this order was made meanwhile; open the order again to see what is left to refund.');
+    if (!limits) return;
     const before = local.money + remote.money;
-    if (approvedBy === null && before + amount > this.o.settings().refundManagerAbove) throw managerNeeded(before, original.summary.currency);
+    if (limits.offlineLimit !== null && before + amount > limits.offlineLimit) throw offlineLimitReached(before, original.summary.currency);
+    if (limits.approvedBy === null && before + amount > this.o.settings().refundManagerAbove) throw managerNeeded(before, original.summary.currency);
   }
 
   /** This register's refunds of an order, written or reserved: quantity per line and money given back. */

@@ -37,7 +37,7 @@ export function RefundDialog({ info, detail, onClose, onDone }: { info: AppInfo;
   const amount = refundable.reduce((sum, l) => sum + estimate(l, quantities[l.index] ?? 0), 0);
   // The limit counts what the order already gave back, so a refund split in parts still needs the manager.
   const needsManager = (detail.policy.refundedAmount ?? 0) + amount > detail.policy.managerAbove;
-  const overOffline = detail.policy.offlineLimit !== null && amount > detail.policy.offlineLimit;
+  const overOffline = detail.policy.offlineLimit !== null && (detail.policy.refundedAmount ?? 0) + amount > detail.policy.offlineLimit;
   const chosen = refundable.filter((l) => (quantities[l.index] ?? 0) > 0);
 
   const submit = async (event: FormEvent) => {
