@@ -219,7 +219,7 @@ export class OrdersService {
 
   private async refundNow(request: RefundRequest, user: User): Promise<{ refund: OrderSummary; payments: OrderDetail['payments'] }> {
     const source = request.source ?? 'local';
-    if (source === 'local') await this.finishReserved(request.orderId);
+    await this.finishReserved(request.orderId);
     const original = await this.original(request.orderId, source);
     const refunded = await this.refundedQuantities(original, source);
     const policy = this.policy(original, source, true);
