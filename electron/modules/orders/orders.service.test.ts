@@ -358,13 +358,13 @@ describe('refunds', () => {
     expect(setup.db.prepare('SELECT count(*) FROM refund_reservations').pluck().get()).toBe(0);
   });
 
-  it('a cash refund reserved when the register stopped never reached the drawer: it is released and the line can be refunded', async () => {
+  it('a cash refund reserved when the register stopped never reached the drawer: it is released on start and the line can be refunded', async () => {
     const sale = await sell([[milk.sku, 1]]);
     const draft = { originalOrderId: sale.saleId, cashierId: 'ana', cashierName: 'Ana', reason: 'r', approvedBy: null, currency: 'EUR', amount: 129, cards: [], cash: 129,
       lines: [{ sku: milk.sku, name: 'Milk', quantity: -1, unitPrice: 129, taxClass: 'standard', lineTotal: -129, originalLineIndex: 0 }] };
     new OrdersRepository(setup.db).reserve({ id: 'stopped', original_order_id: sale.saleId, amount: 129, draft: JSON.stringify(draft), created_at: now });
     const orders = makeOrders(null);
-    expect((await orders.detail(sale.saleId, 'local')).lines[0]).toMatchObject({ refundable: 0 });
+    expect((await orders.detail(sale.saleId, 'local')).lines[0]).toMatchObject({ refundable: 1 });
     const done = await orders.refund({ orderId: sale.saleId, lines: [{ index: 0, quantity: 1 }], tender: 'cash', reason: 'r' }, ana);
     expect(done.payments).toEqual([expect.objectContaining({ tender: 'cash', amount: -129 })]);
     expect(setup.db.prepare("SELECT count(*) FROM sales WHERE kind = 'refund'").pluck().get()).toBe(1);

@@ -133,6 +133,9 @@ export class OrdersService {
 
   constructor(private readonly o: OrdersServiceOptions) {
     this.now = o.now ?? Date.now;
+    // Reservations from before this start whose refund was in cash only never reached the drawer; those
+    // with a card refund are finished by the same ids (the next refund of the order, or once online).
+    for (const reservation of o.orders.allRefundReservations()) if (draftOf(reservation.draft).cards.length === 0) o.orders.release(reservation.id);
   }
 
   async search(input: OrderSearch, user: User): Promise<{ orders: OrderSummary[]; notice: 'offline' | 'hq-failed' | null; hqSearched: boolean }> {
