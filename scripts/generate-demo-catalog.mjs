@@ -10,6 +10,7 @@
 // Format (fixed by the catalog import contract, see shared/catalog.ts):
 //   {"products":[
 //   {"sku":"SKU-000001","barcodes":["..."],"name":"...","price":129,"taxClass":"reduced"},
+//   {"sku":"SKU-000003",...,"taxClass":"reduced","priceByLabel":true},   (weighed or labelled in the store)
 //   ...
 //   ]}
 // one product per line, followed by a newline.
@@ -82,6 +83,7 @@ const CATEGORIES = [
     name: 'produce',
     weight: 150,
     tax: 'reduced',
+    byLabel: true,
     brands: ['Greenhollow', 'Fieldstone Farms', 'Brookmeadow', 'Sunvale Orchards'],
     items: [
       { type: 'Bananas', variants: ['', ['Organic', 1.35], ['Fairtrade', 1.15]], sizes: [['1 kg', 139, 219], ['5 pcs', 119, 189]] },
@@ -166,6 +168,7 @@ const CATEGORIES = [
     name: 'meat and fish',
     weight: 95,
     tax: 'reduced',
+    byLabel: true,
     brands: ['Highmoor Butchers', 'Rolling Acre', 'Ferncombe Farm'],
     items: [
       { type: 'Chicken {v}', variants: ['Breast Fillets', 'Thighs', 'Drumsticks', 'Wings', 'Mini Fillets'], sizes: [['400 g', 299, 549], ['1 kg', 649, 1099]] },
@@ -186,6 +189,7 @@ const CATEGORIES = [
     name: 'chilled deli',
     weight: 75,
     tax: 'reduced',
+    byLabel: true,
     brands: ['Larder & Co', 'Tablewell', 'Vinecroft Kitchen'],
     items: [
       { type: 'Hummus', variants: ['Classic', 'Red Pepper', 'Caramelised Onion', 'Lemon & Coriander'], sizes: [['200 g', 99, 189]] },
@@ -509,14 +513,14 @@ const CATEGORIES = [
 const EVERYDAY = [
   { brand: 'Meadowmere', rest: 'Whole Milk 1 L', price: 129, taxClass: 'reduced' },
   { brand: 'Sunmill Bakery', rest: 'White Sandwich Loaf 800 g', price: 189, taxClass: 'reduced' },
-  { brand: 'Greenhollow', rest: 'Bananas 1 kg', price: 159, taxClass: 'reduced' },
+  { brand: 'Greenhollow', rest: 'Bananas 1 kg', price: 159, taxClass: 'reduced', byLabel: true },
   { brand: 'Cloverstead', rest: 'Free Range Large Eggs 10 pcs', price: 329, taxClass: 'reduced' },
   { brand: 'Hollybrook', rest: 'Salted Butter 250 g', price: 279, taxClass: 'reduced' },
   { brand: 'Roastwell', rest: 'Classic Roast Ground Coffee 500 g', price: 699, taxClass: 'reduced' },
   { brand: 'Stillmoor Springs', rest: 'Still Mineral Water 1.5 L', price: 49, taxClass: 'standard' },
-  { brand: 'Sunvale Orchards', rest: 'Gala Apples 1 kg', price: 249, taxClass: 'reduced' },
+  { brand: 'Sunvale Orchards', rest: 'Gala Apples 1 kg', price: 249, taxClass: 'reduced', byLabel: true },
   { brand: 'Casa Morello', rest: 'Spaghetti 500 g', price: 99, taxClass: 'reduced' },
-  { brand: 'Fieldstone Farms', rest: 'Vine Tomatoes 500 g', price: 219, taxClass: 'reduced' },
+  { brand: 'Fieldstone Farms', rest: 'Vine Tomatoes 500 g', price: 219, taxClass: 'reduced', byLabel: true },
 ];
 
 // ---------------------------------------------------------------------------------------------
@@ -616,6 +620,7 @@ function candidates(category) {
             name: productName(brand, item.type, variant.label, label),
             price,
             taxClass: item.tax ?? category.tax,
+            byLabel: category.byLabel === true,
           });
         }
       }
@@ -645,7 +650,7 @@ function buildCatalog() {
   for (const e of EVERYDAY) {
     const name = `${e.brand} ${e.rest}`;
     names.add(name);
-    products.push({ brand: e.brand, name, price: e.price, taxClass: e.taxClass, fixed: true });
+    products.push({ brand: e.brand, name, price: e.price, taxClass: e.taxClass, byLabel: e.byLabel === true, fixed: true });
   }
 
   const pools = CATEGORIES.map((category) => ({ category, pool: candidates(category).filter((p) => !names.has(p.name)) }));
@@ -685,6 +690,8 @@ function buildCatalog() {
       name: p.name,
       price: p.price,
       taxClass: p.taxClass,
+      // Produce, meat, fish and deli are weighed or labelled in the store: a scale label may price them.
+      ...(p.byLabel ? { priceByLabel: true } : {}),
     };
   });
 }

@@ -13,6 +13,11 @@ export const CatalogProductSchema = z
     name: z.string().min(1).max(120),
     price: z.number().int('must be whole minor units (cents)').nonnegative(),
     taxClass: z.enum(TAX_CLASSES),
+    /**
+     * Whether an in-store scale label (prefix 2, item code, price or weight) may price it: fresh produce,
+     * deli, anything weighed in the store. Absent: false, so no label can price any other product.
+     */
+    priceByLabel: z.boolean().optional(),
   })
   .strict();
 export type CatalogProduct = z.infer<typeof CatalogProductSchema>;

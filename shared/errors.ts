@@ -6,6 +6,8 @@ export const ERROR_CODES = [
   'NOT_SIGNED_IN',
   'WRONG_PIN',
   'INVALID_BARCODE',
+  /** A scale label (in-store price or weight) scanned for a product that is not sold by label. */
+  'LABEL_PRICE_NOT_ALLOWED',
   'UNKNOWN_BARCODE',
   'NOT_A_MANAGER',
   'NOT_FOUND',

@@ -181,6 +181,8 @@ export const ProductSchema = z.object({
   price: z.number().int(),
   taxClass: z.enum(TAX_CLASSES),
   barcodes: z.array(z.string()),
+  /** A scale label may price it (see `priceByLabel` in shared/catalog.ts). */
+  priceByLabel: z.boolean().optional(),
 });
 export type Product = z.infer<typeof ProductSchema>;
 

@@ -13,7 +13,10 @@ export const DEMO_USERS = [
 
 /** Fills an empty register with the demo catalog and users, so demo mode works with no HQ. */
 export async function seedDemoData(catalog: CatalogRepository, users: UsersRepository): Promise<void> {
-  if (catalog.activeCount() === 0) catalog.upsertMany(CatalogFileSchema.parse(demoCatalog).products);
+  const products = CatalogFileSchema.parse(demoCatalog).products;
+  if (catalog.activeCount() === 0) catalog.upsertMany(products);
+  // A demo register filled before products carried the label-price mark gets the demo's marks once.
+  else if (catalog.labelPricedCount() === 0) catalog.markLabelPriced(products.filter((p) => p.priceByLabel).map((p) => p.sku));
   if (users.isEmpty()) {
     for (const user of DEMO_USERS) users.add({ id: uuidv7(), name: user.name, role: user.role, pinHash: await hashPin(user.pin) });
   }

@@ -40,6 +40,21 @@ describe('the change feed', () => {
     expect(new CatalogRepository(setup.db).activeCount()).toBe(3);
   });
 
+  it('carries the label-price mark from HQ: a change marks a product, and a snapshot takes the mark back', async () => {
+    const catalog = new CatalogRepository(setup.db);
+    const { feed: f } = feed(
+      [
+        { changes: [productChange(1, { sku: 'PLU-1', priceByLabel: true }), productChange(2, { sku: 'GIFT-1' })], nextSeq: 2, hasMore: false, snapshotRequired: false },
+        { changes: [], nextSeq: 2, hasMore: false, snapshotRequired: true },
+      ],
+      { seq: 9, taxClasses: [], promotions: [], members: [], products: [makeProduct({ sku: 'PLU-1' }), makeProduct({ sku: 'GIFT-1', priceByLabel: true })] },
+    );
+    await f.pull();
+    expect([catalog.findBySku('PLU-1')?.priceByLabel, catalog.findBySku('GIFT-1')?.priceByLabel]).toEqual([true, false]);
+    await f.pull();
+    expect([catalog.findBySku('PLU-1')?.priceByLabel, catalog.findBySku('GIFT-1')?.priceByLabel]).toEqual([false, true]);
+  });
+
   it('loads a snapshot when HQ no longer keeps the history, replacing the catalog at once', async () => {
     const catalog = new CatalogRepository(setup.db);
     catalog.upsertMany([makeProduct({ sku: 'OLD-1' })]);

@@ -159,14 +159,14 @@ export class ChangeFeed {
     const started = Date.now();
     const products = snapshot.products.map((p) => CatalogProductSchema.parse(p));
     this.db.exec('DELETE FROM products_staging; DELETE FROM product_barcodes_staging;');
-    const insertProduct = this.db.prepare<[string, string, number, string, number]>(
-      'INSERT OR REPLACE INTO products_staging (sku, name, price, tax_class, active, updated_at) VALUES (?, ?, ?, ?, 1, ?)',
+    const insertProduct = this.db.prepare<[string, string, number, string, number, number]>(
+      'INSERT OR REPLACE INTO products_staging (sku, name, price, tax_class, price_by_label, active, updated_at) VALUES (?, ?, ?, ?, ?, 1, ?)',
     );
     const insertBarcode = this.db.prepare<[string, string]>('INSERT OR REPLACE INTO product_barcodes_staging (barcode, sku) VALUES (?, ?)');
     for (let i = 0; i < products.length; i += STAGING_CHUNK) {
       this.db.transaction(() => {
         for (const p of products.slice(i, i + STAGING_CHUNK)) {
-          insertProduct.run(p.sku, p.name, p.price, p.taxClass, started);
+          insertProduct.run(p.sku, p.name, p.price, p.taxClass, p.priceByLabel ? 1 : 0, started);
           for (const barcode of p.barcodes) insertBarcode.run(barcode, p.sku);
         }
       })();
@@ -178,10 +178,11 @@ export class ChangeFeed {
       this.db.exec(`
         DELETE FROM products WHERE sku NOT IN (SELECT sku FROM products_staging);
         DELETE FROM product_barcodes WHERE barcode NOT IN (SELECT barcode FROM product_barcodes_staging);
-        INSERT INTO products (sku, name, price, tax_class, active, updated_at)
-          SELECT s.sku, s.name, s.price, s.tax_class, s.active, s.updated_at FROM products_staging s LEFT JOIN products p ON p.sku = s.sku
-          WHERE p.sku IS NULL OR p.name IS NOT s.name OR p.price IS NOT s.price OR p.tax_class IS NOT s.tax_class OR p.active IS NOT s.active
-          ON CONFLICT (sku) DO UPDATE SET name = excluded.name, price = excluded.price, tax_class = excluded.tax_class, active = excluded.active, updated_at = excluded.updated_at;
+        INSERT INTO products (sku, name, price, tax_class, price_by_label, active, updated_at)
+          SELECT s.sku, s.name, s.price, s.tax_class, s.price_by_label, s.active, s.updated_at FROM products_staging s LEFT JOIN products p ON p.sku = s.sku
+          WHERE p.sku IS NULL OR p.name IS NOT s.name OR p.price IS NOT s.price OR p.tax_class IS NOT s.tax_class OR p.price_by_label IS NOT s.price_by_label OR p.active IS NOT s.active
+          ON CONFLICT (sku) DO UPDATE SET name = excluded.name, price = excluded.price, tax_class = excluded.tax_class, price_by_label = excluded.price_by_label,
+            active = excluded.active, updated_at = excluded.updated_at;
         INSERT INTO product_barcodes (barcode, sku)
           SELECT s.barcode, s.sku FROM product_barcodes_staging s LEFT JOIN product_barcodes b ON b.barcode = s.barcode
           WHERE b.barcode IS NULL OR b.sku IS NOT s.sku

@@ -9,6 +9,7 @@ interface DemoProduct {
   name: string;
   price: number;
   taxClass: string;
+  priceByLabel?: true;
 }
 
 const catalogUrl = new URL('./catalog.json', import.meta.url);
@@ -27,11 +28,20 @@ function isValidEan13(code: string): boolean {
 }
 
 describe('demo catalog (shared/demo/catalog.json)', () => {
-  it('has 2000 products with exactly the contract fields', () => {
+  it('has 2000 products with exactly the contract fields, and `priceByLabel: true` on those a scale label may price', () => {
     expect(products).toHaveLength(2000);
     for (const p of products) {
-      expect(Object.keys(p)).toEqual(['sku', 'barcodes', 'name', 'price', 'taxClass']);
+      expect(Object.keys(p)).toEqual(p.priceByLabel ? ['sku', 'barcodes', 'name', 'price', 'taxClass', 'priceByLabel'] : ['sku', 'barcodes', 'name', 'price', 'taxClass']);
+      if ('priceByLabel' in p) expect(p.priceByLabel).toBe(true);
     }
+  });
+
+  it('lets scale labels price produce, meat, fish and deli only: the bananas of the first ten, never a gift card or voucher', () => {
+    const labelled = products.filter((p) => p.priceByLabel);
+    expect(labelled.length).toBeGreaterThan(100);
+    expect(products[2]).toMatchObject({ sku: 'SKU-000003', name: expect.stringMatching(/Bananas/), priceByLabel: true });
+    expect(labelled.filter((p) => p.taxClass === 'zero' || /gift card|voucher/i.test(p.name))).toEqual([]);
+    expect(products.filter((p) => /gift card/i.test(p.name)).length).toBeGreaterThan(0);
   });
 
   it('is written one product per line', () => {

@@ -81,6 +81,8 @@ export const RefundPolicySchema = z.object({
   reasonCode: z.enum(['refund-of-refund', 'cross-register-offline', 'nothing-left', 'demo']).nullable(),
   /** Refunds above this many minor units need a manager's PIN. */
   managerAbove: minor,
+  /** What this order has given back so far (written and in-flight refunds): the manager limit counts it. */
+  refundedAmount: minor.optional(),
   /** Offline refunds of this register's orders are allowed up to this amount; null online. */
   offlineLimit: minor.nullable(),
   /** Tenders the refund can go back to. */

@@ -8,6 +8,7 @@ interface ProductRow {
   price: number;
   tax_class: Product['taxClass'];
   barcodes: string;
+  price_by_label: 0 | 1;
 }
 
 /** The local catalog: products and their barcodes, read on every scan. */
@@ -19,10 +20,12 @@ export class CatalogRepository {
   private readonly deleteBarcodes;
   private readonly insertBarcode;
   private readonly searchStatement;
-  private readonly bySkuNumber;
+  private readonly byItemCode;
+  private readonly countLabelPriced;
+  private readonly markLabel;
 
   constructor(private readonly db: KassaDatabase) {
-    const select = `SELECT p.sku, p.name, p.price, p.tax_class,
+    const select = `SELECT p.sku, p.name, p.price, p.tax_class, p.price_by_label,
         (SELECT json_group_array(barcode) FROM product_barcodes WHERE sku = p.sku) AS barcodes
       FROM products p`;
     this.byBarcode = db.prepare<[string], ProductRow>(
@@ -34,12 +37,14 @@ export class CatalogRepository {
       `${select} WHERE p.active = 1 AND (p.name LIKE @contains ESCAPE '\\' OR p.sku LIKE @contains ESCAPE '\\')
        ORDER BY (p.name LIKE @starts ESCAPE '\\' OR p.sku LIKE @starts ESCAPE '\\') DESC, p.name COLLATE NOCASE LIMIT @limit`,
     );
-    this.bySkuNumber = db.prepare<[string, string], ProductRow>(`${select} WHERE p.active = 1 AND (p.sku = ? OR p.sku LIKE ?) LIMIT 1`);
+    this.byItemCode = db.prepare<[string, string], ProductRow>(`${select} WHERE p.active = 1 AND (p.sku = ? OR p.sku LIKE ?) ORDER BY p.sku LIMIT 10`);
     this.countActive = db.prepare<[], { n: number }>('SELECT count(*) AS n FROM products WHERE active = 1');
-    this.upsertProduct = db.prepare<[string, string, number, string, number]>(
-      `INSERT INTO products (sku, name, price, tax_class, active, updated_at) VALUES (?, ?, ?, ?, 1, ?)
+    this.countLabelPriced = db.prepare<[], { n: number }>('SELECT count(*) AS n FROM products WHERE price_by_label = 1');
+    this.markLabel = db.prepare<[string]>('UPDATE products SET price_by_label = 1 WHERE sku = ?');
+    this.upsertProduct = db.prepare<[string, string, number, string, number, number]>(
+      `INSERT INTO products (sku, name, price, tax_class, price_by_label, active, updated_at) VALUES (?, ?, ?, ?, ?, 1, ?)
        ON CONFLICT (sku) DO UPDATE SET name = excluded.name, price = excluded.price, tax_class = excluded.tax_class,
-         active = 1, updated_at = excluded.updated_at`,
+         price_by_label = excluded.price_by_label, active = 1, updated_at = excluded.updated_at`,
     );
     this.deleteBarcodes = db.prepare<[string]>('DELETE FROM product_barcodes WHERE sku = ?');
     this.insertBarcode = db.prepare<[string, string]>(
@@ -63,20 +68,39 @@ export class CatalogRepository {
     return this.searchStatement.all({ contains: `%${pattern}%`, starts: `${pattern}%`, limit }).map((row) => toProduct(row)!);
   }
 
-  /** The product a scale label's item code names: SKU equal to it, or ending in `-<item code>` (`SKU-000003`). */
-  findByItemCode(itemCode: string): Product | undefined {
-    return toProduct(this.bySkuNumber.get(itemCode, `%-${itemCode}`));
+  /**
+   * The products a scale label's item code names, exactly: the SKU is the item code, or the SKU's number
+   * after its last hyphen is (`SKU-000003` for `000003`). Whether a label may price them is theirs to say.
+   */
+  findByItemCode(itemCode: string): Product[] {
+    if (!/^\d{1,11}$/.test(itemCode)) return [];
+    return this.byItemCode
+      .all(itemCode, `%-${itemCode}`)
+      .filter((row) => row.sku === itemCode || row.sku.slice(row.sku.lastIndexOf('-') + 1) === itemCode)
+      .map((row) => toProduct(row)!);
   }
 
   activeCount(): number {
     return this.countActive.get()!.n;
   }
 
+  /** How many products a scale label may price. */
+  labelPricedCount(): number {
+    return this.countLabelPriced.get()!.n;
+  }
+
+  /** Marks these products for label prices (the demo's, on a register filled before the mark existed). */
+  markLabelPriced(skus: readonly string[]): void {
+    this.db.transaction(() => {
+      for (const sku of skus) this.markLabel.run(sku);
+    })();
+  }
+
   /** Inserts or updates products by SKU in one transaction; a barcode moves to the product that lists it last. */
   upsertMany(products: readonly CatalogProduct[], now = Date.now()): void {
     this.db.transaction(() => {
       for (const p of products) {
-        this.upsertProduct.run(p.sku, p.name, p.price, p.taxClass, now);
+        this.upsertProduct.run(p.sku, p.name, p.price, p.taxClass, p.priceByLabel ? 1 : 0, now);
         this.deleteBarcodes.run(p.sku);
         for (const barcode of p.barcodes) this.insertBarcode.run(barcode, p.sku);
       }
@@ -86,5 +110,5 @@ export class CatalogRepository {
 
 function toProduct(row: ProductRow | undefined): Product | undefined {
   if (!row) return undefined;
-  return { sku: row.sku, name: row.name, price: row.price, taxClass: row.tax_class, barcodes: JSON.parse(row.barcodes) as string[] };
+  return { sku: row.sku, name: row.name, price: row.price, taxClass: row.tax_class, barcodes: JSON.parse(row.barcodes) as string[], priceByLabel: row.price_by_label === 1 };
 }

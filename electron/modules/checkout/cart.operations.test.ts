@@ -23,8 +23,9 @@ let db: ReturnType<typeof openDatabase>;
 let cart: CartService;
 const milk = makeProduct({ name: 'Whole Milk 1 L', price: 129 });
 const bread = makeProduct({ name: 'Sourdough 800 g', price: 349 });
-const bananas = makeProduct({ sku: 'SKU-000003', name: 'Bananas per kg', price: 159 });
-const cheese = makeProduct({ sku: 'DELI-7', name: 'Deli Gouda per kg', price: 1890, barcodes: [makeEmbeddedBarcode('2', '123456', 0)] });
+const bananas = makeProduct({ sku: 'SKU-000003', name: 'Bananas per kg', price: 159, priceByLabel: true });
+const cheese = makeProduct({ sku: 'DELI-7', name: 'Deli Gouda per kg', price: 1890, barcodes: [makeEmbeddedBarcode('2', '123456', 0)], priceByLabel: true });
+const giftCard = makeProduct({ sku: 'GIFT-001981', name: 'Gift Card 50.00', price: 5000, taxClass: 'zero' });
 
 function service(on: ReturnType<typeof openDatabase>): CartService {
   const catalog = new CatalogRepository(on);
@@ -35,7 +36,7 @@ beforeEach(() => {
   const made = makeDatabase();
   ({ close, file, db } = made);
   new UsersRepository(db).add({ id: 'ana', name: 'Ana', role: 'cashier', pinHash: 'scrypt$1$1$1$a$b' });
-  new CatalogRepository(db).upsertMany([milk, bread, bananas, cheese]);
+  new CatalogRepository(db).upsertMany([milk, bread, bananas, cheese, giftCard]);
   rule = { prefix: '2', value: 'price' };
   cart = service(db);
 });
@@ -310,6 +311,47 @@ describe('scale labels (prefix 2: 2 IIIIII VVVVV C)', () => {
     expect((await failure(() => cart.scan(makeEmbeddedBarcode('2', '000003', 0), 'ana'))).code).toBe('INVALID_BARCODE');
     expect((await failure(() => cart.scan('2000003012344', 'ana'))).code).toBe('INVALID_BARCODE');
     expect(cart.get().lines).toHaveLength(0);
+  });
+});
+
+describe('label prices only for products marked for them', () => {
+  it('a price label naming the gift card’s item code is refused with LABEL_PRICE_NOT_ALLOWED; the cart is unchanged', async () => {
+    const error = await failure(() => cart.scan(makeEmbeddedBarcode('2', '001981', 1), 'ana'));
+    expect(error.code).toBe('LABEL_PRICE_NOT_ALLOWED');
+    expect(error.message).toMatch(/Gift Card 50\.00 is not sold by scale label/);
+    expect(cart.get().lines).toHaveLength(0);
+    rule = { prefix: '2', value: 'weight' };
+    expect((await failure(() => cart.scan(makeEmbeddedBarcode('2', '001981', 1), 'ana'))).code).toBe('LABEL_PRICE_NOT_ALLOWED');
+    expect(cart.get().lines).toHaveLength(0);
+  });
+
+  it('a produce label still prices; the gift card scanned by its own barcode sells at its price', () => {
+    cart.scan(makeEmbeddedBarcode('2', '000003', 318), 'ana');
+    const after = cart.scan(giftCard.barcodes[0]!, 'ana');
+    expect(after.lines.map((l) => [l.sku, l.lineTotal])).toEqual([
+      ['SKU-000003', 318],
+      ['GIFT-001981', 5000],
+    ]);
+  });
+
+  it('the item code must be the SKU or its whole number: a SKU that merely ends in it is not named', async () => {
+    new CatalogRepository(db).upsertMany([makeProduct({ sku: 'PLU-1000003', name: 'Bulk Nuts per kg', price: 1200, priceByLabel: true })]);
+    const after = cart.scan(makeEmbeddedBarcode('2', '000003', 200), 'ana');
+    expect(after.lines.map((l) => l.sku)).toEqual(['SKU-000003']);
+    expect((await failure(() => cart.scan(makeEmbeddedBarcode('2', '100003', 200), 'ana'))).code).toBe('UNKNOWN_BARCODE');
+  });
+
+  it('an item code two marked products share is refused rather than guessed', async () => {
+    new CatalogRepository(db).upsertMany([makeProduct({ sku: 'DELI-000003', name: 'Olives per kg', price: 1500, priceByLabel: true })]);
+    const error = await failure(() => cart.scan(makeEmbeddedBarcode('2', '000003', 200), 'ana'));
+    expect(error.code).toBe('INVALID_BARCODE');
+    expect(error.message).toMatch(/more than one product/);
+    expect(cart.get().lines).toHaveLength(0);
+  });
+
+  it('the mark follows the catalog: a product no longer marked cannot be label-priced', async () => {
+    new CatalogRepository(db).upsertMany([{ ...bananas, priceByLabel: false }]);
+    expect((await failure(() => cart.scan(makeEmbeddedBarcode('2', '000003', 200), 'ana'))).code).toBe('LABEL_PRICE_NOT_ALLOWED');
   });
 });
 

@@ -148,12 +148,32 @@ export class CartService {
     if (!rule || code.kind !== 'gtin') return null;
     const label = readEmbeddedBarcode(code.gtin, rule);
     if (!label || this.catalog.findByBarcode(code.gtin)) return null;
-    const product = this.catalog.findByBarcode(label.zeroed) ?? this.catalog.findByItemCode(label.itemCode);
-    if (!product) throw new KassaError('UNKNOWN_BARCODE', `No product with item code ${label.itemCode} (scale label ${code.gtin}) in this store's catalog. The cart is unchanged.`);
+    const product = this.labelProduct(label.zeroed, label.itemCode, code.gtin);
     if (label.amount === 0) throw new KassaError('INVALID_BARCODE', `The scale label for ${product.name} shows nothing (0). Weigh the item again.`);
     if (label.value === 'price') return { product, unitPrice: label.amount, weightGrams: null, lineTotal: label.amount };
     const lineTotal = grossOf({ quantity: 1, unitPrice: product.price, weightGrams: label.amount });
     return { product, unitPrice: product.price, weightGrams: label.amount, lineTotal };
+  }
+
+  /**
+   * The one product a scale label names (by its own in-store barcode, or its item code exactly) that is
+   * marked for label prices; a label for any other product is refused, so no label prices a gift card.
+   */
+  private labelProduct(zeroed: string, itemCode: string, gtin: string): Product {
+    const own = this.catalog.findByBarcode(zeroed);
+    const named = own ? [own] : this.catalog.findByItemCode(itemCode);
+    if (named.length === 0) throw new KassaError('UNKNOWN_BARCODE', `No product with item code ${itemCode} (scale label ${gtin}) in this store's catalog. The cart is unchanged.`);
+    const labelled = named.filter((p) => p.priceByLabel);
+    if (labelled.length === 0) {
+      throw new KassaError(
+        'LABEL_PRICE_NOT_ALLOWED',
+        `${named[0]!.name} is not sold by scale label, so the label ${gtin} cannot price it. Scan the product's own barcode; the cart is unchanged.`,
+      );
+    }
+    if (labelled.length > 1) {
+      throw new KassaError('INVALID_BARCODE', `The scale label ${gtin} names more than one product (item code ${itemCode}). Scan the product's own barcode or type its SKU; the cart is unchanged.`);
+    }
+    return labelled[0]!;
   }
 
   private openLine(lineId: string): { saleId: string; line: StoredLine } {

@@ -166,6 +166,10 @@ export class MemberRepository {
     return this.pointsPaid.get(saleId)!;
   }
 
+  transaction<T>(fn: () => T): T {
+    return this.db.transaction(fn)();
+  }
+
   /** Replaces HQ's members with a snapshot's (inside the snapshot's swap transaction); members enrolled here stay. */
   loadSnapshot(members: readonly (Member & { balance: number })[], now: number): void {
     for (const m of members) {

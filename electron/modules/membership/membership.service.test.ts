@@ -257,6 +257,22 @@ describe('points', () => {
     expect(t.payments).toHaveLength(0);
   });
 
+  it('two redemptions of the whole balance sent at once: one is taken, the other refused, and the balance never goes below zero', async () => {
+    for (const online of [true, false]) {
+      const t = setup();
+      const mia = addHqMember(t.hq!, { phone: '0633333333' }, 300);
+      await t.service.lookup('0633333333');
+      await t.service.attach(mia.id);
+      t.setOnline(online);
+      const results = await Promise.allSettled([t.service.redeem(t.saleId, 300), t.service.redeem(t.saleId, 300)]);
+      expect(results.map((r) => r.status).sort(), online ? 'online' : 'offline').toEqual(['fulfilled', 'rejected']);
+      expect(((results.find((r) => r.status === 'rejected') as PromiseRejectedResult).reason as KassaError).code).toBe('LIMIT_EXCEEDED');
+      expect(t.payments).toEqual([{ tender: 'points', amount: 300 }]);
+      t.db.transaction(() => t.service.completing(t.saleId, [{ tender: 'points', amount: 300 }], 'EUR', Date.now()))();
+      expect(t.members.balance(mia.id).balance).toBe(0);
+    }
+  });
+
   it('offline: redeems up to the cached balance less this register’s pending redemptions, and at most the cap per sale', async () => {
     const t = setup({ cap: 150 });
     const mia = addHqMember(t.hq!, { phone: '0633333333' }, 300);

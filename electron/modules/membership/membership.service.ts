@@ -5,6 +5,7 @@ import type { Change, Snapshot } from '../../../shared/hq/feed';
 import { ChangeDataSchemas } from '../../../shared/hq/feed';
 import { MemberCardSchema, MemberSchema, MemberWithBalanceSchema, MemberBalanceSchema, normalizePhone, type Member } from '../../../shared/hq/members';
 import type { OpResult, TypedOperation } from '../../../shared/hq/ops';
+import { KeyedLock } from '../../core/keyed-lock';
 import type { Logger } from '../../core/logger';
 import { HqStatusError } from '../../hq/hq-client';
 import type { Outbox, OperationDraft, OutboxOperation } from '../../sync/outbox';
@@ -49,6 +50,7 @@ type PointEntryDraft = Extract<TypedOperation, { entity: 'pointLedger' }>['paylo
 export class MembershipService {
   private readonly now: () => number;
   private readonly refreshAfterSync = new Set<string>();
+  private readonly redemptionsOfMember = new KeyedLock();
 
   constructor(private readonly o: MembershipServiceOptions) {
     this.now = o.now ?? Date.now;
@@ -184,27 +186,43 @@ export class MembershipService {
     return this.attached();
   }
 
-  /** Points as tender: online up to the live balance, offline up to the cached balance less pending redemptions and the cap. */
+  /**
+   * Points as tender: online up to the live balance, offline up to the cached balance less pending
+   * redemptions and the cap. Redemptions of one member run one at a time, and what they may spend is
+   * checked again in the transaction that writes the points payment.
+   */
   async redeem(saleId: string, points: number): Promise<TenderState> {
     const state = this.o.sales.state();
     if (!state.saleId || state.saleId !== saleId) throw new KassaError('NOT_FOUND', 'This sale is no longer open on this register; start a new sale.');
     if (!Number.isSafeInteger(points) || points <= 0) throw new KassaError('INVALID_INPUT', 'Enter the points to redeem as a whole number above zero.');
     const memberId = this.o.members.attachedTo(saleId);
     if (!memberId) throw new KassaError('NOT_ALLOWED', 'Attach a member (F10) before paying with points.');
+    return this.redemptionsOfMember.run(memberId, () => this.redeemNow(saleId, memberId, points));
+  }
+
+  private async redeemNow(saleId: string, memberId: string, points: number): Promise<TenderState> {
     const current = await this.attached(true);
     const rule = this.o.rule();
     const amount = points * rule.pointValueMinor;
-    if (amount > state.remaining) {
-      throw new KassaError('INVALID_INPUT', `${points} points pay more than what remains due; at most ${Math.floor(state.remaining / rule.pointValueMinor)} points can pay this sale.`);
-    }
-    if (points > current.redeemable) {
-      const why =
-        current.mode === 'offline' && current.offlineCap !== null && current.redeemable === Math.max(0, current.offlineCap - current.tendered)
-          ? `offline a sale may redeem at most ${current.offlineCap} points`
-          : `the member has ${current.redeemable} points to spend`;
-      throw new KassaError('LIMIT_EXCEEDED', `Cannot redeem ${points} points: ${why}. Redeem fewer points or take another tender.`);
-    }
-    this.o.sales.addPointsPayment({ id: this.o.newId(), saleId, amount, points }, this.now());
+    this.o.members.transaction(() => {
+      // Read again where the payment is written: the sale, its member and what was tendered may have changed while HQ answered.
+      const state = this.o.sales.state();
+      if (state.saleId !== saleId || this.o.members.attachedTo(saleId) !== memberId) throw new KassaError('NOT_FOUND', 'This sale is no longer open on this register; start a new sale.');
+      if (amount > state.remaining) {
+        throw new KassaError('INVALID_INPUT', `${points} points pay more than what remains due; at most ${Math.floor(state.remaining / rule.pointValueMinor)} points can pay this sale.`);
+      }
+      const tendered = this.o.members.pointsTendered(saleId).points;
+      const online = current.mode === 'online';
+      const redeemable = redeemablePoints(this.o.members.balance(memberId), tendered, online, rule);
+      if (points > redeemable) {
+        const why =
+          !online && redeemable === Math.max(0, rule.offlineRedeemCap - tendered)
+            ? `offline a sale may redeem at most ${rule.offlineRedeemCap} points`
+            : `the member has ${redeemable} points to spend`;
+        throw new KassaError('LIMIT_EXCEEDED', `Cannot redeem ${points} points: ${why}. Redeem fewer points or take another tender.`);
+      }
+      this.o.sales.addPointsPayment({ id: this.o.newId(), saleId, amount, points }, this.now());
+    });
     return this.o.sales.state();
   }
 

@@ -73,6 +73,15 @@ export interface NewRefund {
   payments: { id: string; tender: 'cash' | 'card'; amount: number; status: 'approved' | 'stored'; reference: string | null; last4: string | null; refundOf: string | null; uploadDeadline: number | null }[];
 }
 
+export interface RefundReservationRow {
+  id: string;
+  original_order_id: string;
+  amount: number;
+  /** JSON: what is needed to finish the refund (its lines, card refunds, cashier, reason, approval). */
+  draft: string;
+  created_at: number;
+}
+
 const SUMMARY_COLUMNS = `s.id, s.number, s.sequence, s.kind, s.total, s.currency, s.completed_at, s.created_at, s.cashier_id, u.name AS cashier, s.member_id,
   s.original_order_id, s.original_number,
   (SELECT group_concat(DISTINCT p.tender) FROM payments p WHERE p.sale_id = s.id AND p.status <> 'declined') AS tenders`;
@@ -97,6 +106,10 @@ export class OrdersRepository {
   private readonly lastSequence;
   private readonly tenderTotals;
   private readonly outstandingCards;
+  private readonly reservationsOf;
+  private readonly allReservations;
+  private readonly insertReservation;
+  private readonly deleteReservation;
 
   constructor(private readonly db: KassaDatabase) {
     this.byId = db.prepare<[string], OrderRow>(`SELECT ${SUMMARY_COLUMNS} FROM sales s LEFT JOIN users u ON u.id = s.cashier_id WHERE s.id = ? AND s.status = 'completed'`);
@@ -156,6 +169,12 @@ export class OrdersRepository {
     this.outstandingCards = db.prepare<[], { total: number }>(
       "SELECT coalesce(sum(p.amount), 0) AS total FROM payments p JOIN sales s ON s.id = p.sale_id WHERE p.status = 'stored' AND p.settlement IS NULL AND p.amount > 0 AND s.status = 'completed'",
     );
+    this.reservationsOf = db.prepare<[string], RefundReservationRow>('SELECT id, original_order_id, amount, draft, created_at FROM refund_reservations WHERE original_order_id = ? ORDER BY created_at, id');
+    this.allReservations = db.prepare<[], RefundReservationRow>('SELECT id, original_order_id, amount, draft, created_at FROM refund_reservations ORDER BY created_at, id');
+    this.insertReservation = db.prepare<[RefundReservationRow]>(
+      'INSERT INTO refund_reservations (id, original_order_id, amount, draft, created_at) VALUES (@id, @original_order_id, @amount, @draft, @created_at)',
+    );
+    this.deleteReservation = db.prepare<[string]>('DELETE FROM refund_reservations WHERE id = ?');
   }
 
   /** Orders newest first; one prepared statement per combination of filters, so each can use its index. */
@@ -246,6 +265,26 @@ export class OrdersRepository {
   /** Card payments of sales taken offline and not yet settled (refunds excluded). */
   offlineCardOutstanding(): number {
     return this.outstandingCards.get()!.total;
+  }
+
+  /** Refunds being made for an order: their lines and amount count as refunded until written or released. */
+  reservations(originalId: string): RefundReservationRow[] {
+    return this.reservationsOf.all(originalId);
+  }
+
+  /** Every refund still reserved (one a stopped register left is finished from here). */
+  allRefundReservations(): RefundReservationRow[] {
+    return this.allReservations.all();
+  }
+
+  /** Reserves a refund; runs inside the transaction that re-checks what remains refundable. */
+  reserve(reservation: RefundReservationRow): void {
+    this.insertReservation.run(reservation);
+  }
+
+  /** Removes a reservation: the refund was written, or nothing of it was paid out. */
+  release(id: string): boolean {
+    return this.deleteReservation.run(id).changes === 1;
   }
 
   transaction<T>(fn: () => T): T {

@@ -292,6 +292,97 @@ describe('refunds', () => {
     expect(new OrdersRepository(setup.db).pendingCardRefunds()).toEqual([]);
   });
 
+  it('three card refunds of one sale sent at once while HQ answers slowly: one card refund, one refund order, no more than the sale', async () => {
+    const sale = await sell([[milk.sku, 1]], 'card');
+    hqAnswer = async (_m, path, body) => {
+      if (path !== '/payments/refund') return { orders: [] };
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      return { refundId: (body as { refundId: string }).refundId, status: 'approved', reference: 'R1', reason: null, last4: '4242' };
+    };
+    const orders = makeOrders();
+    const request = { orderId: sale.saleId, lines: [{ index: 0, quantity: 1 }], tender: 'original' as const, reason: 'r' };
+    const results = await Promise.allSettled([orders.refund(request, ana), orders.refund(request, ana), orders.refund(request, ana)]);
+    expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
+    expect(results.filter((r) => r.status === 'rejected').map((r) => ((r as PromiseRejectedResult).reason as KassaError).code)).toEqual(['LIMIT_EXCEEDED', 'LIMIT_EXCEEDED']);
+    expect(hqCalls.filter((c) => c.path === '/payments/refund')).toHaveLength(1);
+    const refunded = setup.db.prepare("SELECT coalesce(sum(-total), 0) FROM sales WHERE kind = 'refund'").pluck().get() as number;
+    expect(refunded).toBe(129);
+    expect(setup.db.prepare('SELECT count(*) FROM refund_reservations').pluck().get()).toBe(0);
+  });
+
+  it('splitting a refund does not avoid the manager: the limit applies to what the order gives back in all', async () => {
+    const sale = await sell([[milk.sku, 40]]);
+    const orders = makeOrders(null);
+    const half = { orderId: sale.saleId, lines: [{ index: 0, quantity: 20 }], tender: 'cash' as const, reason: 'r' };
+    // 20 × 1.29 = 25.80, under the 50.00 a cashier may refund alone; the second brings the order to 51.60.
+    await orders.refund(half, ana);
+    const error = await orders.refund(half, ana).catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: 'NOT_ALLOWED', message: expect.stringMatching(/already refunded on this order/) });
+    expect((await orders.detail(sale.saleId, 'local')).policy).toMatchObject({ refundedAmount: 2580, managerAbove: 5000 });
+    await orders.refund({ ...half, managerPin: '9999' }, ana);
+    expect(setup.db.prepare("SELECT approved_by FROM sales WHERE kind = 'refund' ORDER BY sequence").pluck().all()).toEqual([null, 'Max']);
+  });
+
+  it('offline, splitting a refund does not pass the offline limit either: it applies to what the order gives back in all', async () => {
+    const sale = await sell([[milk.sku, 30]]);
+    online = false;
+    const orders = makeOrders();
+    const half = { orderId: sale.saleId, lines: [{ index: 0, quantity: 15 }], tender: 'cash' as const, reason: 'r' };
+    // 15 × 1.29 = 19.35 each, under the 30.00 offline limit; both together are 38.70.
+    await orders.refund(half, ana);
+    const error = await orders.refund({ ...half, managerPin: '9999' }, ana).catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: 'LIMIT_EXCEEDED', message: expect.stringMatching(/already refunded on this order/) });
+    expect(ops('refund')).toHaveLength(1);
+  });
+
+  it('a card refund in flight when the register stops is finished after the restart with the same id: the card is refunded once', async () => {
+    const sale = await sell([[milk.sku, 2]], 'card');
+    const approved = (body: unknown) => ({ refundId: (body as { refundId: string }).refundId, status: 'approved', reference: 'R1', reason: null, last4: '4242' });
+    // HQ refunds the card, but its answer never comes back before the register stops.
+    hqAnswer = (_m, path) => (path === '/payments/refund' ? new Promise(() => {}) : { orders: [] });
+    const request = { orderId: sale.saleId, lines: [{ index: 0, quantity: 2 }], tender: 'original' as const, reason: 'r' };
+    void makeOrders().refund(request, ana);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    expect(hqCalls.filter((c) => c.path === '/payments/refund')).toHaveLength(1);
+    expect(setup.db.prepare('SELECT count(*) FROM refund_reservations').pluck().get()).toBe(1);
+
+    // After the restart: the reserved lines are not refundable again; the refund is finished by the same id.
+    hqAnswer = (_m, path, body) => (path === '/payments/refund' ? approved(body) : { orders: [] });
+    const restarted = makeOrders();
+    expect((await restarted.detail(sale.saleId, 'local')).lines[0]).toMatchObject({ refunded: 2, refundable: 0 });
+    expect(await codeOf(() => restarted.refund({ ...request, lines: [{ index: 0, quantity: 1 }] }, ana))).toBe('LIMIT_EXCEEDED');
+    const sent = hqCalls.filter((c) => c.path === '/payments/refund').map((c) => (c.body as { refundId: string }).refundId);
+    expect(sent).toHaveLength(2);
+    expect(new Set(sent).size).toBe(1);
+    expect(setup.db.prepare("SELECT sum(-total) FROM sales WHERE kind = 'refund'").pluck().get()).toBe(258);
+    expect(setup.db.prepare('SELECT count(*) FROM refund_reservations').pluck().get()).toBe(0);
+  });
+
+  it('a cash refund reserved when the register stopped never reached the drawer: it is released on start and the line can be refunded', async () => {
+    const sale = await sell([[milk.sku, 1]]);
+    const draft = { originalOrderId: sale.saleId, cashierId: 'ana', cashierName: 'Ana', reason: 'r', approvedBy: null, currency: 'EUR', amount: 129, cards: [], cash: 129,
+      lines: [{ sku: milk.sku, name: 'Milk', quantity: -1, unitPrice: 129, taxClass: 'standard', lineTotal: -129, originalLineIndex: 0 }] };
+    new OrdersRepository(setup.db).reserve({ id: 'stopped', original_order_id: sale.saleId, amount: 129, draft: JSON.stringify(draft), created_at: now });
+    const orders = makeOrders(null);
+    expect((await orders.detail(sale.saleId, 'local')).lines[0]).toMatchObject({ refundable: 1 });
+    const done = await orders.refund({ orderId: sale.saleId, lines: [{ index: 0, quantity: 1 }], tender: 'cash', reason: 'r' }, ana);
+    expect(done.payments).toEqual([expect.objectContaining({ tender: 'cash', amount: -129 })]);
+    expect(setup.db.prepare("SELECT count(*) FROM sales WHERE kind = 'refund'").pluck().get()).toBe(1);
+    expect(setup.db.prepare('SELECT count(*) FROM refund_reservations').pluck().get()).toBe(0);
+  });
+
+  it('a declined card refund releases what it reserved: the line can be refunded in cash instead', async () => {
+    const sale = await sell([[milk.sku, 1]], 'card');
+    hqAnswer = (_m, path, body) =>
+      path === '/payments/refund' ? { refundId: (body as { refundId: string }).refundId, status: 'declined', reference: null, reason: 'card closed', last4: '4242' } : { orders: [] };
+    const orders = makeOrders();
+    const request = { orderId: sale.saleId, lines: [{ index: 0, quantity: 1 }], tender: 'original' as const, reason: 'r' };
+    expect(await codeOf(() => orders.refund(request, ana))).toBe('PAYMENT_DECLINED');
+    expect(setup.db.prepare('SELECT count(*) FROM refund_reservations').pluck().get()).toBe(0);
+    const cash = await orders.refund({ ...request, tender: 'cash' }, ana);
+    expect(cash.payments).toEqual([expect.objectContaining({ tender: 'cash', amount: -129 })]);
+  });
+
   it('spreads a sale-wide discount over the lines so a full refund gives back exactly what was paid', () => {
     expect(effectiveLineTotals([{ line_total: 1000 }, { line_total: 500 }, { line_total: 501 }], 1801)).toEqual([900, 450, 451]);
     expect(effectiveLineTotals([{ line_total: 300 }], 300)).toEqual([300]);

@@ -1,5 +1,6 @@
 import type { User } from '../../../shared/api';
 import { KassaError } from '../../../shared/errors';
+import { formatMoney } from '../../../shared/money';
 import type { Order } from '../../../shared/hq/feed';
 import type { RefundLine, RefundPayload } from '../../../shared/hq/ops';
 import type { CardRefundResponse } from '../../../shared/hq/payments';
@@ -12,6 +13,7 @@ import {
   type RefundRequest,
   type ZReport,
 } from '../../../shared/modules/orders.api';
+import { KeyedLock } from '../../core/keyed-lock';
 import { HqRequestError } from '../../hq/http';
 import { HqStatusError } from '../../hq/hq-client';
 import type { OperationDraft, Outbox } from '../../sync/outbox';
@@ -24,9 +26,9 @@ export interface OrdersHq {
 }
 
 export interface OrdersSettings {
-  /** Refunds above this many minor units need a manager's PIN. */
+  /** Refunds of one order above this many minor units in all (earlier refunds included) need a manager's PIN. */
   refundManagerAbove: number;
-  /** Offline, refunds of this register's orders are allowed up to this many minor units. */
+  /** Offline, this register's orders give back up to this many minor units each, in all. */
   offlineRefundLimit: number;
 }
 
@@ -64,6 +66,59 @@ interface OriginalOrder {
   memberId: string | null;
 }
 
+/** What a reserved refund keeps: enough to pay it out and write it, also after a restart. */
+interface RefundDraft {
+  originalOrderId: string;
+  cashierId: string;
+  cashierName: string;
+  reason: string;
+  approvedBy: string | null;
+  currency: string;
+  /** Minor units given back in all. */
+  amount: number;
+  lines: RefundLine[];
+  /** Card refunds to the original card payments, each with the id HQ refunds it by. */
+  cards: { id: string; paymentId: string; last4: string | null; amount: number }[];
+  /** What goes back in cash. */
+  cash: number;
+}
+
+const draftOf = (json: string) => JSON.parse(json) as RefundDraft;
+
+function managerNeeded(before: number, currency: string): KassaError {
+  const why = before > 0 ? `With the ${formatMoney(before, currency)} already refunded on this order, this refund brings it above` : 'This refund is above';
+  return new KassaError('NOT_ALLOWED', `${why} the amount a cashier may refund alone. A manager must approve it with their PIN.`);
+}
+
+function offlineLimitReached(before: number, currency: string): KassaError {
+  const why = before > 0 ? `with the ${formatMoney(before, currency)} already refunded on this order, this refund is above it` : 'this one is above it';
+  return new KassaError('LIMIT_EXCEEDED', `Offline, an order can give back up to the offline limit only; ${why}. Refund it when the till is online again.`);
+}
+
+/**
+ * The refund lines for what is asked, given what each line has had refunded: each line's share of what
+ * the order charged, never more than what is left of it.
+ */
+function refundLines(original: OriginalOrder, refunded: ReadonlyMap<number, number>, wanted: RefundRequest['lines']): { lines: RefundLine[]; amount: number } {
+  const seen = new Set<number>();
+  const effective = effectiveLineTotals(original.lines, original.summary.total);
+  const lines: RefundLine[] = [];
+  for (const want of wanted) {
+    if (seen.has(want.index)) throw new KassaError('INVALID_INPUT', `Line ${want.index + 1} is listed twice; list each line once with its quantity.`);
+    seen.add(want.index);
+    const line = original.lines[want.index];
+    if (!line) throw new KassaError('INVALID_INPUT', `Order ${original.summary.number} has no line ${want.index + 1}.`);
+    const done = refunded.get(want.index) ?? 0;
+    const left = Math.max(0, line.quantity - done);
+    if (left === 0) throw new KassaError('LIMIT_EXCEEDED', `${line.name} was already refunded in full; nothing of it is left to refund.`);
+    if (want.quantity > left) throw new KassaError('LIMIT_EXCEEDED', `Only ${left} of ${line.name} can still be refunded (${done} of ${line.quantity} already were).`);
+    const eff = effective[want.index]!;
+    const amount = Math.round((eff * (done + want.quantity)) / line.quantity) - Math.round((eff * done) / line.quantity);
+    lines.push({ sku: line.sku, name: line.name, quantity: -want.quantity, unitPrice: line.unit_price, taxClass: line.tax_class, lineTotal: -amount, originalLineIndex: want.index });
+  }
+  return { lines, amount: -lines.reduce((sum, l) => sum + l.lineTotal, 0) };
+}
+
 const CROSS_REGISTER_OFFLINE = 'The till is offline: orders of other registers can be refunded only online, when HQ can check what was refunded already. Refund it at its own register or once online.';
 const originOf = (number: string) => number.split('-').slice(0, -1).join('-');
 
@@ -74,9 +129,13 @@ const originOf = (number: string) => number.split('-').slice(0, -1).join('-');
 export class OrdersService {
   private readonly now: () => number;
   private forwarding: Promise<void> | null = null;
+  private readonly refundsOfOrder = new KeyedLock();
 
   constructor(private readonly o: OrdersServiceOptions) {
     this.now = o.now ?? Date.now;
+    // Reservations from before this start whose refund was in cash only never reached the drawer; those
+    // with a card refund are finished by the same ids (the next refund of the order, or once online).
+    for (const reservation of o.orders.allRefundReservations()) if (draftOf(reservation.draft).cards.length === 0) o.orders.release(reservation.id);
   }
 
   async search(input: OrderSearch, user: User): Promise<{ orders: OrderSummary[]; notice: 'offline' | 'hq-failed' | null; hqSearched: boolean }> {
@@ -147,76 +206,109 @@ export class OrdersService {
       source === 'local'
         ? this.o.orders.payments(orderId).map((p) => ({ id: p.id, tender: p.tender, amount: p.amount, status: p.status, last4: p.card_last4 }))
         : [];
-    return { order: original.summary, lines, payments, refunds, policy: this.policy(original, source, lines.some((l) => l.refundable > 0)) };
+    return { order: original.summary, lines, payments, refunds, policy: { ...this.policy(original, source, lines.some((l) => l.refundable > 0)), refundedAmount: refunded.money } };
   }
 
   /**
    * A refund: a new completed order under the register's next number, lines with negative quantities
    * referencing the original lines, payments back to the original tender (or cash), and its operations
-   * for HQ — in one transaction. Never more than what remains refundable of a line.
+   * for HQ — in one transaction. Never more than what remains refundable of a line: refunds of one order
+   * run one at a time, and what remains is checked again in the transaction that reserves the refund
+   * (before any money leaves through the card acquirer) and in the one that writes it.
    */
-  async refund(request: RefundRequest, user: User): Promise<{ refund: OrderSummary; payments: OrderDetail['payments'] }> {
+  refund(request: RefundRequest, user: User): Promise<{ refund: OrderSummary; payments: OrderDetail['payments'] }> {
+    return this.refundsOfOrder.run(request.orderId, () => this.refundNow(request, user));
+  }
+
+  private async refundNow(request: RefundRequest, user: User): Promise<{ refund: OrderSummary; payments: OrderDetail['payments'] }> {
     const source = request.source ?? 'local';
+    await this.finishReserved(request.orderId);
     const original = await this.original(request.orderId, source);
     const refunded = await this.refundedQuantities(original, source);
     const policy = this.policy(original, source, true);
     if (!policy.allowed) throw new KassaError('NOT_ALLOWED', policy.reason ?? 'This order cannot be refunded here.');
-    const seen = new Set<number>();
-    const effective = effectiveLineTotals(original.lines, original.summary.total);
-    const lines: RefundLine[] = [];
-    for (const wanted of request.lines) {
-      if (seen.has(wanted.index)) throw new KassaError('INVALID_INPUT', `Line ${wanted.index + 1} is listed twice; list each line once with its quantity.`);
-      seen.add(wanted.index);
-      const line = original.lines[wanted.index];
-      if (!line) throw new KassaError('INVALID_INPUT', `Order ${original.summary.number} has no line ${wanted.index + 1}.`);
-      const done = refunded.quantities.get(wanted.index) ?? 0;
-      const left = Math.max(0, line.quantity - done);
-      if (left === 0) throw new KassaError('LIMIT_EXCEEDED', `${line.name} was already refunded in full; nothing of it is left to refund.`);
-      if (wanted.quantity > left) throw new KassaError('LIMIT_EXCEEDED', `Only ${left} of ${line.name} can still be refunded (${done} of ${line.quantity} already were).`);
-      const eff = effective[wanted.index]!;
-      const amount = Math.round((eff * (done + wanted.quantity)) / line.quantity) - Math.round((eff * done) / line.quantity);
-      lines.push({ sku: line.sku, name: line.name, quantity: -wanted.quantity, unitPrice: line.unit_price, taxClass: line.tax_class, lineTotal: -amount, originalLineIndex: wanted.index });
-    }
-    const amount = -lines.reduce((sum, l) => sum + l.lineTotal, 0);
+    const { lines, amount } = refundLines(original, refunded.quantities, request.lines);
     const settings = this.o.settings();
-    if (!policy.online && policy.offlineLimit !== null && amount > policy.offlineLimit) {
-      throw new KassaError('LIMIT_EXCEEDED', `Offline, refunds are allowed up to the offline limit only; this one is above it. Refund it when the till is online again.`);
-    }
+    if (!policy.online && policy.offlineLimit !== null && refunded.money + amount > policy.offlineLimit) throw offlineLimitReached(refunded.money, original.summary.currency);
     let approvedBy: string | null = null;
-    if (amount > settings.refundManagerAbove) {
-      if (!request.managerPin) throw new KassaError('NOT_ALLOWED', 'This refund is above the amount a cashier may refund alone. A manager must approve it with their PIN.');
-      approvedBy = (await this.o.approve(request.managerPin, 'orders.refund', { order: original.summary.number, amount })).name;
+    // The limit is on what the order gives back in all, so splitting a refund does not avoid the manager.
+    if (refunded.money + amount > settings.refundManagerAbove) {
+      if (!request.managerPin) throw managerNeeded(refunded.money, original.summary.currency);
+      approvedBy = (await this.o.approve(request.managerPin, 'orders.refund', { order: original.summary.number, amount, refundedBefore: refunded.money })).name;
     }
     const refundId = this.o.newId();
-    const payments = await this.refundPayments(refundId, original, source, amount, request.tender);
+    const remote = { quantities: refunded.remoteQuantities, money: refunded.remoteMoney };
+    const draft = this.o.orders.transaction(() => {
+      this.checkStillRefundable(original, remote, request.lines, amount, { approvedBy, offlineLimit: policy.online ? null : policy.offlineLimit });
+      const tender = this.refundTender(refundId, original, source, amount, request.tender);
+      const made: RefundDraft = {
+        originalOrderId: original.summary.id,
+        cashierId: user.id,
+        cashierName: user.name,
+        reason: request.reason,
+        approvedBy,
+        currency: original.summary.currency,
+        amount,
+        lines,
+        ...tender,
+      };
+      this.o.orders.reserve({ id: refundId, original_order_id: original.summary.id, amount, draft: JSON.stringify(made), created_at: this.now() });
+      return made;
+    });
+    return this.completeRefund(refundId, original, draft, remote);
+  }
+
+  /**
+   * Pays a reserved refund out (card refunds through HQ, each by its own id) and writes it, releasing the
+   * reservation in the same transaction. When nothing was paid out and a card refund fails, the
+   * reservation is released; once money went to a card it stays, and is finished later with the same ids.
+   */
+  private async completeRefund(
+    refundId: string,
+    original: OriginalOrder,
+    draft: RefundDraft,
+    remote: { quantities: Map<number, number>; money: number },
+  ): Promise<{ refund: OrderSummary; payments: OrderDetail['payments'] }> {
+    const payments: NewRefund['payments'] = [];
+    try {
+      for (const card of draft.cards) payments.push(await this.cardRefund(card.id, card.paymentId, card.last4, card.amount, draft.currency));
+    } catch (error) {
+      if (payments.length === 0) this.o.orders.release(refundId);
+      else this.o.log.warn({ err: error, refund: refundId }, 'a card refund failed after another was paid out; the refund stays reserved and is finished later');
+      throw error;
+    }
+    if (draft.cash > 0) payments.push({ id: `${refundId}:cash`, tender: 'cash', amount: -draft.cash, status: 'approved', reference: null, last4: null, refundOf: null, uploadDeadline: null });
     const now = this.now();
-    const draft: NewRefund = {
+    const record: NewRefund = {
       id: refundId,
-      cashierId: user.id,
-      currency: original.summary.currency,
-      total: -amount,
-      originalOrderId: original.summary.id,
+      cashierId: draft.cashierId,
+      currency: draft.currency,
+      total: -draft.amount,
+      originalOrderId: draft.originalOrderId,
       originalNumber: original.summary.number,
-      reason: request.reason,
-      approvedBy,
+      reason: draft.reason,
+      approvedBy: draft.approvedBy,
       memberId: original.memberId,
-      lines: lines.map((l) => ({ ...l, originalLineIndex: l.originalLineIndex! })),
+      lines: draft.lines.map((l) => ({ ...l, originalLineIndex: l.originalLineIndex! })),
       payments,
     };
     const written = this.o.outbox.write(() => {
-      const { number } = this.o.orders.insertRefund(draft, this.o.numberPrefix(), now);
+      this.o.orders.release(refundId);
+      // The limits were checked where the refund was reserved (money may have left since); what is refunded is checked again.
+      this.checkStillRefundable(original, remote, draft.lines.map((l) => ({ index: l.originalLineIndex!, quantity: -l.quantity })), draft.amount, null);
+      const { number } = this.o.orders.insertRefund(record, this.o.numberPrefix(), now);
       const iso = new Date(now).toISOString();
       const payload: RefundPayload = {
         id: refundId,
         number,
-        cashierId: user.id,
+        cashierId: draft.cashierId,
         currency: draft.currency,
-        lines,
-        total: -amount,
+        lines: draft.lines,
+        total: -draft.amount,
         createdAt: iso,
         originalOrderId: draft.originalOrderId,
-        reason: request.reason,
-        ...(draft.memberId ? { memberId: draft.memberId } : {}),
+        reason: draft.reason,
+        ...(record.memberId ? { memberId: record.memberId } : {}),
       };
       const operations: OperationDraft[] = [
         { entity: 'refund', entityId: refundId, type: 'completed', payload },
@@ -227,15 +319,76 @@ export class OrdersService {
           payload: { id: p.id, orderId: refundId, tender: p.tender, amount: p.amount, status: p.status, ...(p.reference ? { reference: p.reference } : {}), createdAt: iso },
         })),
       ];
-      if (draft.memberId && this.o.refunding) {
+      if (record.memberId && this.o.refunding) {
         const moneyRefunded = -payments.reduce((sum, p) => sum + p.amount, 0);
-        operations.push(...this.o.refunding({ refundId, memberId: draft.memberId, moneyRefunded, currency: draft.currency, now }));
+        operations.push(...this.o.refunding({ refundId, memberId: record.memberId, moneyRefunded, currency: draft.currency, now }));
       }
       return { result: number, operations };
     }, now);
-    this.o.log.info({ refund: written, original: original.summary.number, amount, approvedBy, cashier: user.name }, 'refund recorded');
+    this.o.log.info({ refund: written, original: original.summary.number, amount: draft.amount, approvedBy: draft.approvedBy, cashier: draft.cashierName }, 'refund recorded');
     const row = this.o.orders.get(refundId)!;
     return { refund: this.summary(row), payments: payments.map((p) => ({ id: p.id, tender: p.tender, amount: p.amount, status: p.status, last4: p.last4 })) };
+  }
+
+  /**
+   * Inside a transaction: what is asked is still refundable (this register's refunds and reservations as
+   * they are now, plus HQ's from other registers as read before) and, with `limits`, the order's refunds in
+   * all stay within what a cashier may refund alone (unless a manager approved) and, offline, the offline limit.
+   */
+  private checkStillRefundable(
+    original: OriginalOrder,
+    remote: { quantities: Map<number, number>; money: number },
+    wanted: RefundRequest['lines'],
+    amount: number,
+    limits: { approvedBy: string | null; offlineLimit: number | null } | null,
+  ): void {
+    const local = this.localRefunded(original.summary.id);
+    const quantities = new Map(local.quantities);
+    for (const [index, quantity] of remote.quantities) quantities.set(index, (quantities.get(index) ?? 0) + quantity);
+    const again = refundLines(original, quantities, wanted);
+    if (again.amount !== amount) throw new KassaError('LIMIT_EXCEEDED', 'Another refund of this order was made meanwhile; open the order again to see what is left to refund.');
+    if (!limits) return;
+    const before = local.money + remote.money;
+    if (limits.offlineLimit !== null && before + amount > limits.offlineLimit) throw offlineLimitReached(before, original.summary.currency);
+    if (limits.approvedBy === null && before + amount > this.o.settings().refundManagerAbove) throw managerNeeded(before, original.summary.currency);
+  }
+
+  /** This register's refunds of an order, written or reserved: quantity per line and money given back. */
+  private localRefunded(originalId: string): { quantities: Map<number, number>; money: number } {
+    const quantities = this.o.orders.refundedQuantities(originalId);
+    let money = this.o.orders.refunds(originalId).reduce((sum, r) => sum - r.total, 0);
+    for (const reservation of this.o.orders.reservations(originalId)) {
+      money += reservation.amount;
+      for (const line of draftOf(reservation.draft).lines) {
+        if (line.originalLineIndex === undefined) continue;
+        quantities.set(line.originalLineIndex, (quantities.get(line.originalLineIndex) ?? 0) - line.quantity);
+      }
+    }
+    return { quantities, money };
+  }
+
+  /**
+   * Finishes the refunds of an order a stopped register left reserved: one with a card refund is paid out
+   * again by the same ids (HQ refunds once per id) and written; one in cash only never reached the drawer
+   * and is released.
+   */
+  private async finishReserved(orderId: string): Promise<void> {
+    for (const reservation of this.o.orders.reservations(orderId)) {
+      const draft = draftOf(reservation.draft);
+      if (draft.cards.length === 0) {
+        this.o.orders.release(reservation.id);
+        continue;
+      }
+      const row = this.o.orders.get(orderId);
+      if (!row) continue;
+      const original: OriginalOrder = { summary: this.summary(row), lines: this.o.orders.lines(orderId), memberId: row.member_id };
+      try {
+        await this.completeRefund(reservation.id, original, draft, { quantities: new Map(), money: 0 });
+        this.o.log.warn({ refund: reservation.id, order: row.number }, 'finished a refund a stopped register had reserved (its card refund sent again by the same id)');
+      } catch (error) {
+        this.o.log.warn({ err: error, refund: reservation.id }, 'a reserved refund could not be finished yet; it stays reserved');
+      }
+    }
   }
 
   /** Sends card refunds taken offline to HQ's card acquirer once online (single-flight; idempotent by refund id). */
@@ -311,6 +464,9 @@ export class OrdersService {
   }
 
   private async forwardAll(): Promise<void> {
+    for (const orderId of new Set(this.o.orders.allRefundReservations().map((r) => r.original_order_id))) {
+      await this.refundsOfOrder.run(orderId, () => this.finishReserved(orderId));
+    }
     for (const payment of this.o.orders.pendingCardRefunds()) {
       if (!payment.refund_of) continue;
       try {
@@ -333,26 +489,30 @@ export class OrdersService {
     }
   }
 
-  private async refundPayments(refundId: string, original: OriginalOrder, source: OrderSource, amount: number, tender: 'original' | 'cash'): Promise<NewRefund['payments']> {
-    const cash = (value: number): NewRefund['payments'][number] => ({ id: `${refundId}:cash`, tender: 'cash', amount: -value, status: 'approved', reference: null, last4: null, refundOf: null, uploadDeadline: null });
-    if (tender === 'cash' || source !== 'local') return [cash(amount)];
+  /**
+   * How a refund goes back (inside the reserving transaction): to the original card payments up to what
+   * each has not given back yet (written refunds and reserved ones), the rest in cash.
+   */
+  private refundTender(refundId: string, original: OriginalOrder, source: OrderSource, amount: number, tender: 'original' | 'cash'): Pick<RefundDraft, 'cards' | 'cash'> {
+    if (tender === 'cash' || source !== 'local') return { cards: [], cash: amount };
     const originalPayments = this.o.orders.payments(original.summary.id).filter((p) => p.amount > 0 && p.status !== 'declined' && p.settlement !== 'declined');
-    // What each original card payment has already given back through earlier refunds.
     const given = new Map<string, number>();
     for (const refund of this.o.orders.refunds(original.summary.id)) {
       for (const p of this.o.orders.payments(refund.id)) if (p.refund_of && p.settlement !== 'declined') given.set(p.refund_of, (given.get(p.refund_of) ?? 0) - p.amount);
     }
-    const out: NewRefund['payments'] = [];
+    for (const reservation of this.o.orders.reservations(original.summary.id)) {
+      for (const card of draftOf(reservation.draft).cards) given.set(card.paymentId, (given.get(card.paymentId) ?? 0) + card.amount);
+    }
+    const cards: RefundDraft['cards'] = [];
     let left = amount;
     for (const card of originalPayments.filter((p) => p.tender === 'card')) {
       const room = card.amount - (given.get(card.id) ?? 0);
       if (room <= 0 || left === 0) continue;
       const part = Math.min(room, left);
-      out.push(await this.cardRefund(`${refundId}:card:${out.length}`, card.id, card.card_last4, part, original.summary.currency));
+      cards.push({ id: `${refundId}:card:${cards.length}`, paymentId: card.id, last4: card.card_last4, amount: part });
       left -= part;
     }
-    if (left > 0) out.push(cash(left));
-    return out;
+    return { cards, cash: left };
   }
 
   private async cardRefund(id: string, paymentId: string, last4: string | null, amount: number, currency: string): Promise<NewRefund['payments'][number]> {
@@ -406,21 +566,32 @@ export class OrdersService {
     };
   }
 
-  /** Refunded quantities per line: this register's refunds, plus (online) those HQ has from other registers. */
-  private async refundedQuantities(original: OriginalOrder, source: OrderSource): Promise<{ quantities: Map<number, number>; remote: OrderSummary[] }> {
-    const quantities = this.o.orders.refundedQuantities(original.summary.id);
+  /**
+   * Refunded quantities per line and money given back: this register's refunds (written or reserved),
+   * plus (online) those HQ has from other registers.
+   */
+  private async refundedQuantities(
+    original: OriginalOrder,
+    source: OrderSource,
+  ): Promise<{ quantities: Map<number, number>; money: number; remote: OrderSummary[]; remoteQuantities: Map<number, number>; remoteMoney: number }> {
+    const local = this.localRefunded(original.summary.id);
+    const quantities = new Map(local.quantities);
     const remote: OrderSummary[] = [];
-    if (source === 'local' || original.summary.kind === 'refund') return { quantities, remote };
+    const remoteQuantities = new Map<number, number>();
+    let remoteMoney = 0;
+    if (source === 'local' || original.summary.kind === 'refund') return { quantities, money: local.money, remote, remoteQuantities, remoteMoney };
     const localIds = new Set(this.o.orders.refunds(original.summary.id).map((r) => r.id));
     for (const refund of await this.hqOrders({ originalOrderId: original.summary.id })) {
-      if (localIds.has(refund.id)) continue;
+      if (localIds.has(refund.id) || this.o.orders.reservations(original.summary.id).some((r) => r.id === refund.id)) continue;
       remote.push(this.remoteSummary(refund));
+      remoteMoney -= refund.total;
       for (const line of refund.lines as RefundLine[]) {
         if (line.originalLineIndex === undefined) continue;
-        quantities.set(line.originalLineIndex, (quantities.get(line.originalLineIndex) ?? 0) - line.quantity);
+        remoteQuantities.set(line.originalLineIndex, (remoteQuantities.get(line.originalLineIndex) ?? 0) - line.quantity);
       }
     }
-    return { quantities, remote };
+    for (const [index, quantity] of remoteQuantities) quantities.set(index, (quantities.get(index) ?? 0) + quantity);
+    return { quantities, money: local.money + remoteMoney, remote, remoteQuantities, remoteMoney };
   }
 
   private async hqOrders(filter: Record<string, string>): Promise<Order[]> {

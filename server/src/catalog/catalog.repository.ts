@@ -19,8 +19,25 @@ export function describeRowIssues(issues: { path: PropertyKey[]; message: string
     .join('; ');
 }
 
-function sameProduct(row: { name: string; price: number; tax_class: string; barcodes: string }, product: CatalogProduct): boolean {
-  return row.name === product.name && Number(row.price) === product.price && row.tax_class === product.taxClass && row.barcodes === JSON.stringify(product.barcodes);
+function sameProduct(row: { name: string; price: number; tax_class: string; barcodes: string; price_by_label: number }, product: CatalogProduct): boolean {
+  return (
+    row.name === product.name &&
+    Number(row.price) === product.price &&
+    row.tax_class === product.taxClass &&
+    row.barcodes === JSON.stringify(product.barcodes) &&
+    Number(row.price_by_label) === (product.priceByLabel ? 1 : 0)
+  );
+}
+
+/** A product as registers and imports see it: `priceByLabel` only when a label may price it. */
+export function productOf(row: { sku: string; barcodes: string; name: string; price: number; tax_class: string; price_by_label: number }): CatalogProduct {
+  const product: CatalogProduct = { sku: row.sku, barcodes: JSON.parse(row.barcodes) as string[], name: row.name, price: Number(row.price), taxClass: row.tax_class as CatalogProduct['taxClass'] };
+  return Number(row.price_by_label) === 1 ? { ...product, priceByLabel: true } : product;
+}
+
+function withoutMark(product: CatalogProduct): CatalogProduct {
+  const { priceByLabel: _mark, ...rest } = product;
+  return rest;
 }
 
 export class CatalogRepository {
@@ -86,13 +103,14 @@ export class CatalogRepository {
     if (changed.length === 0) return imported;
     await trx
       .insertInto('products')
-      .values(changed.map((p) => ({ sku: p.sku, name: p.name, price: p.price, tax_class: p.taxClass, barcodes: JSON.stringify(p.barcodes), updated_at: now })))
+      .values(changed.map((p) => ({ sku: p.sku, name: p.name, price: p.price, tax_class: p.taxClass, barcodes: JSON.stringify(p.barcodes), price_by_label: p.priceByLabel ? 1 : 0, updated_at: now })))
       .onConflict((oc) =>
         oc.column('sku').doUpdateSet((eb) => ({
           name: eb.ref('excluded.name'),
           price: eb.ref('excluded.price'),
           tax_class: eb.ref('excluded.tax_class'),
           barcodes: eb.ref('excluded.barcodes'),
+          price_by_label: eb.ref('excluded.price_by_label'),
           updated_at: eb.ref('excluded.updated_at'),
         })),
       )
@@ -100,7 +118,8 @@ export class CatalogRepository {
     await trx.deleteFrom('product_barcodes').where('sku', 'in', changed.map((p) => p.sku)).execute();
     const barcodes = changed.flatMap((p) => p.barcodes.map((barcode) => ({ barcode, sku: p.sku })));
     for (let i = 0; i < barcodes.length; i += ROWS_PER_STATEMENT * 2) await trx.insertInto('product_barcodes').values(barcodes.slice(i, i + ROWS_PER_STATEMENT * 2)).execute();
-    for (const p of changed) changes.push({ kind: 'product', entityId: p.sku, data: p });
+    // What registers get: the mark only when set, so an unmarked product reads as it always did.
+    for (const p of changed) changes.push({ kind: 'product', entityId: p.sku, data: p.priceByLabel ? p : withoutMark(p) });
     return imported;
   }
 
@@ -111,7 +130,7 @@ export class CatalogRepository {
 
   async product(sku: string): Promise<CatalogProduct | null> {
     const row = await this.read.selectFrom('products').selectAll().where('sku', '=', sku).executeTakeFirst();
-    return row ? { sku: row.sku, barcodes: JSON.parse(row.barcodes) as string[], name: row.name, price: Number(row.price), taxClass: row.tax_class as CatalogProduct['taxClass'] } : null;
+    return row ? productOf(row) : null;
   }
 
   async upsertTaxClasses(taxClasses: TaxClass[]): Promise<void> {

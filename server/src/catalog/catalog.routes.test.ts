@@ -64,6 +64,35 @@ describeEachStorage('POST /catalog/import', (kind) => {
     expect(noHeader.json().message).toContain('header');
   });
 
+  it('takes the label-price mark from JSON and CSV, feeds it to registers, and refuses a mark that is not yes or no', async () => {
+    const register = await enrolRegister(hq.app);
+    const { headSeq } = await hq.app.hq.feed.state();
+    const produce = makeProduct({ priceByLabel: true });
+    const gift = makeProduct({ taxClass: 'zero' });
+    const json = await importJson({ products: [produce, gift, { ...makeProduct(), priceByLabel: 'yes' }] });
+    expect(json.json()).toEqual({ imported: 2, rejected: [{ row: 2, reason: expect.stringContaining('priceByLabel') }] });
+    expect(await hq.app.hq.catalog.product(produce.sku)).toEqual(produce);
+    expect(await hq.app.hq.catalog.product(gift.sku)).toEqual(gift);
+
+    const deli = makeEan13();
+    const csv = `sku,barcodes,name,price,taxClass,priceByLabel\nCSV-DELI,${deli},Olives per kg,1500,reduced,yes\n${gift.sku},${gift.barcodes[0]},${gift.name},${gift.price},zero,\nCSV-BAD,${makeEan13()},Odd,100,zero,perhaps\n`;
+    const fromCsv = await importCsv(csv);
+    expect(fromCsv.json()).toEqual({ imported: 2, rejected: [{ row: 2, reason: expect.stringContaining('priceByLabel') }] });
+    expect(await hq.app.hq.catalog.product('CSV-DELI')).toMatchObject({ priceByLabel: true });
+
+    // Marking a product already imported is a change registers get; the same mark again is none.
+    await importJson({ products: [{ ...gift, priceByLabel: false }] });
+    await importJson({ products: [{ ...produce, priceByLabel: false }] });
+    const feed = await hq.app.inject({ url: `/sync/changes?since=${headSeq}`, headers: register.auth });
+    const marks = feed.json<ChangesResponse>().changes.map((c) => [c.entityId, (c.data as { priceByLabel?: boolean }).priceByLabel ?? false]);
+    expect(marks).toEqual([
+      [produce.sku, true],
+      [gift.sku, false],
+      ['CSV-DELI', true],
+      [produce.sku, false],
+    ]);
+  });
+
   it('is an admin call; malformed JSON, a body without products or another media type is a 4xx that imports nothing', async () => {
     const register = await enrolRegister(hq.app);
     const before = await hq.app.hq.catalog.productCount();

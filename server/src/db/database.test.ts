@@ -43,6 +43,19 @@ describeEachStorage('HQ database', (kind) => {
     await again.close();
   });
 
+  it('migrates an HQ of schema 005 to label prices: every product it had stays unmarked', async () => {
+    storage = makeStorage(kind);
+    const first = await openHqDatabase(storage.storage);
+    const schema = first.dialect === 'postgres' ? (await sql<{ s: string }>`SELECT current_schema() AS s`.execute(first.db)).rows[0]!.s : undefined;
+    const migrator = new Migrator({ db: first.db, provider: migrationProvider, ...(schema ? { migrationTableSchema: schema } : {}) });
+    expect((await migrator.migrateTo('005-epoch')).error).toBeUndefined();
+    await sql`INSERT INTO products (sku, name, price, tax_class, barcodes, updated_at) VALUES ('GIFT-50', 'Gift Card 50.00', 5000, 'zero', '["4006381333931"]', 0)`.execute(first.db);
+    await first.close();
+    const again = await openHqDatabase(storage.storage);
+    expect(await again.read.selectFrom('products').select(['sku', 'price_by_label']).execute()).toEqual([{ sku: 'GIFT-50', price_by_label: 0 }]);
+    await again.close();
+  });
+
   it('refuses to start on a database migrated by a newer HQ, with a clear error', async () => {
     storage = makeStorage(kind);
     const current = await openHqDatabase(storage.storage);

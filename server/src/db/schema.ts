@@ -47,6 +47,8 @@ export interface ProductsTable {
   tax_class: string;
   /** JSON array of barcodes, as served; product_barcodes keeps each barcode unique across products. */
   barcodes: string;
+  /** 1: a scale label may price it (`priceByLabel`); 0: never (the default). */
+  price_by_label: Generated<number>;
   updated_at: number;
 }
 

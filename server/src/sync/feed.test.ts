@@ -105,6 +105,9 @@ describeEachStorage('change feed, snapshot and realtime stream', (kind) => {
     expect(state.seq).toBe(headSeq);
     expect(state.products).toHaveLength(2000);
     expect(state.products[0]).toEqual({ sku: 'SKU-000001', barcodes: ['8707682801940'], name: 'Meadowmere Whole Milk 1 L', price: 129, taxClass: 'reduced' });
+    // The demo's produce may be priced by a scale label; nothing zero-rated (gift cards, vouchers) may.
+    expect(state.products[2]).toMatchObject({ sku: 'SKU-000003', priceByLabel: true });
+    expect(state.products.filter((p) => p.priceByLabel && p.taxClass === 'zero')).toEqual([]);
     expect(state.taxClasses.map((t) => t.code).sort()).toEqual(['reduced', 'standard', 'zero']);
     expect(state.promotions).toHaveLength(3);
     expect(state.members.map((m) => m.balance)).toEqual([0, 0, 0]);

@@ -40,14 +40,15 @@ export async function* snapshotChunks(database: HqDatabase): AsyncGenerator<stri
     let lastSku: string | null = null;
     first = true;
     for (;;) {
-      let query = trx.selectFrom('products').select(['sku', 'barcodes', 'name', 'price', 'tax_class']);
+      let query = trx.selectFrom('products').select(['sku', 'barcodes', 'name', 'price', 'tax_class', 'price_by_label']);
       if (lastSku !== null) query = query.where('sku', '>', lastSku);
       const rows = await query.orderBy('sku').limit(PAGE).execute();
       if (rows.length === 0) break;
       let out = '';
       for (const r of rows) {
         // barcodes is stored as JSON text already.
-        out += `${first ? '' : ','}{"sku":${JSON.stringify(r.sku)},"barcodes":${r.barcodes},"name":${JSON.stringify(r.name)},"price":${Number(r.price)},"taxClass":${JSON.stringify(r.tax_class)}}`;
+        const mark = Number(r.price_by_label) === 1 ? ',"priceByLabel":true' : '';
+        out += `${first ? '' : ','}{"sku":${JSON.stringify(r.sku)},"barcodes":${r.barcodes},"name":${JSON.stringify(r.name)},"price":${Number(r.price)},"taxClass":${JSON.stringify(r.tax_class)}${mark}}`;
         first = false;
       }
       yield out;

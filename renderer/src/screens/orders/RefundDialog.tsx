@@ -35,8 +35,9 @@ export function RefundDialog({ info, detail, onClose, onDone }: { info: AppInfo;
 
   const refundable = detail.lines.filter((l) => l.refundable > 0);
   const amount = refundable.reduce((sum, l) => sum + estimate(l, quantities[l.index] ?? 0), 0);
-  const needsManager = amount > detail.policy.managerAbove;
-  const overOffline = detail.policy.offlineLimit !== null && amount > detail.policy.offlineLimit;
+  // The limit counts what the order already gave back, so a refund split in parts still needs the manager.
+  const needsManager = (detail.policy.refundedAmount ?? 0) + amount > detail.policy.managerAbove;
+  const overOffline = detail.policy.offlineLimit !== null && (detail.policy.refundedAmount ?? 0) + amount > detail.policy.offlineLimit;
   const chosen = refundable.filter((l) => (quantities[l.index] ?? 0) > 0);
 
   const submit = async (event: FormEvent) => {

@@ -47,6 +47,19 @@ const detail = (overrides: Partial<OrderDetail> = {}): OrderDetail => ({
   ...overrides,
 });
 
+describe('the refund dialog and what the order gave back already', () => {
+  it('asks for the manager’s PIN when this refund and the earlier ones of the order together pass the limit', async () => {
+    installFakeBridge({ 'orders.detail': () => ({ ok: true, value: detail({ policy: { ...detail().policy, refundedAmount: 4900 } }) }) });
+    render(<OrderDetailView info={info} orderId="o1" source="local" onBack={() => {}} onOpen={() => {}} />);
+    fireEvent.click(await screen.findByRole('button', { name: 'Refund' }));
+    const dialog = within(screen.getByRole('dialog'));
+    // One milk (1.29) alone is far under 50.00, but the order already gave back 49.00.
+    fireEvent.change(dialog.getByLabelText('Quantity of Milk to refund'), { target: { value: '1' } });
+    expect(dialog.getByLabelText('Manager PIN')).toBeTruthy();
+    expect(dialog.getByText(/Refunds of one order above .*50\.00 in all need a manager’s PIN/)).toBeTruthy();
+  });
+});
+
 describe('the orders screen', () => {
   it('offline, says only this register was searched; online, HQ’s orders are marked by register', async () => {
     installFakeBridge({
