@@ -32,7 +32,7 @@ import { PaymentsService } from './payments/payments.service';
 import { paymentRoutes } from './payments/payments.routes';
 import { FaultInjector } from './qos/fault-injector';
 import { faultRoutes } from './qos/faults.routes';
-import { FailureLimiter, type FailureLimit } from './http/failure-limiter';
+import { FailureLimiter, KeyedQueue, type FailureLimit } from './http/failure-limiter';
 import { DEFAULT_QOS, QosMonitor, type QosOptions } from './qos/qos-monitor';
 import { RegistersRepository } from './registers/registers.repository';
 import { registerRoutes } from './registers/registers.routes';
@@ -108,7 +108,7 @@ export async function buildServer(options: HqOptions): Promise<HqApp> {
     faults,
     qos: new QosMonitor(faults, { ...DEFAULT_QOS, ...options.qos }),
     settings: { faultsEnabled: options.faultsEnabled ?? false, heartbeatMs: options.heartbeatMs ?? 15_000, retention },
-    limits: { enrol: new FailureLimiter(options.failureLimit), login: new FailureLimiter(options.failureLimit) },
+    limits: { enrol: new FailureLimiter(options.failureLimit), login: new FailureLimiter(options.failureLimit), pinChecks: new KeyedQueue() },
     inFlight: new InFlight(),
     streams: new Set(),
     closing: false,
