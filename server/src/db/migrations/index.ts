@@ -4,6 +4,7 @@ import { orderIndexesMigration } from './002-order-indexes';
 import { cardMoneyMigration } from './003-card-money';
 import { cardKeyMigration } from './004-card-key';
 import { epochMigration } from './005-epoch';
+import { enrolmentCodesMigration } from './006-enrolment-codes';
 
 /** Numbered, run in order, never edited after they ship (Kysely records each in kysely_migration). */
 export const migrations: Record<string, Migration> = {
@@ -12,6 +13,7 @@ export const migrations: Record<string, Migration> = {
   '003-card-money': cardMoneyMigration,
   '004-card-key': cardKeyMigration,
   '005-epoch': epochMigration,
+  '006-enrolment-codes': enrolmentCodesMigration,
 };
 
 export const migrationProvider: MigrationProvider = {
