@@ -93,6 +93,12 @@ export function StatusBar({ info, connectivity, user, sync = null, disk = null, 
           {error}
         </span>
       ) : null}
+      {sync?.revokedAt ? (
+        <span className="status-bar__warning" role="alert" data-testid="register-revoked" title={t('revoked.title')}>
+          <span aria-hidden="true">⚠ </span>
+          {t('revoked.label')}
+        </span>
+      ) : null}
       <span className="status-bar__spacer" />
       {sync?.nearestCardDeadline ? <CardDeadline deadline={sync.nearestCardDeadline} /> : null}
       {sync?.declinedCardPayments ? <DeclinedCardPayments count={sync.declinedCardPayments} currency={info?.currency ?? 'EUR'} locale={locale} /> : null}
