@@ -171,15 +171,16 @@ export class RegistersRepository {
   }
 
   /**
-   * Revokes a register's device token: from now on HQ answers it 401 REGISTER_REVOKED. False when HQ has
-   * no such register; revoking twice keeps the first time.
+   * Revokes a register's device token: from now on HQ answers it 401 REGISTER_REVOKED. Answers the token's
+   * hash (to end what the token still holds open), or null when HQ has no such register; revoking twice
+   * keeps the first time.
    */
-  async revoke(registerId: string): Promise<boolean> {
+  async revoke(registerId: string): Promise<{ tokenHash: string } | null> {
     const found = await this.writer.transaction(async ({ trx, now }) => {
-      const row = await trx.selectFrom('registers').select('id').where('id', '=', registerId).executeTakeFirst();
-      if (!row) return false;
+      const row = await trx.selectFrom('registers').select('token_hash').where('id', '=', registerId).executeTakeFirst();
+      if (!row) return null;
       await trx.updateTable('registers').set({ revoked_at: now }).where('id', '=', registerId).where('revoked_at', 'is', null).execute();
-      return true;
+      return { tokenHash: row.token_hash };
     });
     for (const [hash, entry] of this.tokenCache) if (entry.register.id === registerId) this.tokenCache.delete(hash);
     return found;

@@ -1,3 +1,5 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import { verifyPin } from '../auth/pin';
 import { describeEachStorage, enrolRegister, makeHq, type TestHq } from '../test/harness';
@@ -212,5 +214,27 @@ describeEachStorage('enrolment and PIN login', (kind) => {
     const listed = (await hq.app.inject({ url: '/registers', headers: hq.admin })).json().registers as { id: string; revokedAt: string | null }[];
     expect(listed.find((r) => r.id === revoked.registerId)!.revokedAt).toEqual(expect.any(String));
     expect(listed.find((r) => r.id === other.registerId)!.revokedAt).toBeNull();
+  });
+
+  it("ends the realtime stream a register holds open when it is revoked, and no other register's", async () => {
+    await hq.app.listen({ port: 0, host: '127.0.0.1' });
+    const { port } = hq.app.server.address() as AddressInfo;
+    const open = (auth: Record<string, string>) =>
+      new Promise<{ ended: Promise<void>; request: http.ClientRequest }>((resolve) => {
+        const request = http.get({ host: '127.0.0.1', port, path: '/sync/stream', headers: auth, agent: false }, (res) => {
+          const ended = new Promise<void>((done) => res.on('end', done).on('close', done));
+          res.once('data', () => resolve({ ended, request }));
+        });
+      });
+    const revoked = await enrolRegister(hq.app, 'SHOP-7');
+    const other = await enrolRegister(hq.app, 'SHOP-7');
+    const [revokedStream, otherStream] = await Promise.all([open(revoked.auth), open(other.auth)]);
+    let otherEnded = false;
+    void otherStream.ended.then(() => (otherEnded = true));
+    expect((await hq.app.inject({ method: 'DELETE', url: `/registers/${revoked.registerId}`, headers: hq.admin })).statusCode).toBe(204);
+    await revokedStream.ended;
+    expect(otherEnded).toBe(false);
+    expect(hq.app.hq.streams.size).toBe(1);
+    otherStream.request.destroy();
   });
 });

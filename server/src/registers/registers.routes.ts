@@ -3,6 +3,7 @@ import { UserSchema } from '../../../shared/api';
 import { EnrolRequestSchema, EnrolResponseSchema, LoginRequestSchema, LoginResponseSchema, StoreSchema } from '../../../shared/hq/auth';
 import { CurrencySchema, HqErrorSchema } from '../../../shared/hq/common';
 import { callerRegister } from '../auth/guards';
+import { bearerToken, hashSecret } from '../auth/tokens';
 import type { HqApp, HqContext } from '../context';
 import { HqError } from '../http/errors';
 
@@ -92,7 +93,13 @@ export function registerRoutes(app: HqApp, ctx: HqContext): void {
       },
     },
     async (request, reply) => {
-      if (!(await ctx.registers.revoke(request.params.registerId))) throw new HqError(404, 'UNKNOWN_REGISTER', `HQ has no register ${request.params.registerId}.`);
+      const revoked = await ctx.registers.revoke(request.params.registerId);
+      if (!revoked) throw new HqError(404, 'UNKNOWN_REGISTER', `HQ has no register ${request.params.registerId}.`);
+      // Its open realtime streams end too: they were authenticated when they opened, not per change.
+      for (const stream of ctx.streams) {
+        const token = bearerToken(stream.req?.headers.authorization);
+        if (token && hashSecret(token) === revoked.tokenHash) stream.end();
+      }
       request.log.info({ registerId: request.params.registerId }, 'register revoked');
       return reply.code(204).send(null);
     },
