@@ -160,10 +160,10 @@ export function registerRoutes(app: HqApp, ctx: HqContext): void {
     {
       onRequest: ctx.guards.admin,
       schema: {
-        summary: 'Adds a cashier or manager (admin); storeId null lets them sign in at every store.',
+        summary: 'Adds a cashier or manager (admin); storeId null lets them sign in at every store. A PIN another active user of the same store has is refused (409 PIN_TAKEN).',
         tags: ['admin'],
         body: z.object({ name: z.string().min(1).max(80), role: z.enum(['cashier', 'manager']), pin: z.string().regex(/^\d{4,8}$/, 'A PIN is 4 to 8 digits'), storeId: z.string().nullable() }).strict(),
-        response: { 201: UserSchema, 400: HqErrorSchema },
+        response: { 201: UserSchema, 400: HqErrorSchema, 409: HqErrorSchema },
       },
     },
     async (request, reply) => {
