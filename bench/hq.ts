@@ -28,7 +28,7 @@ import type { Operation, OpResult, SalePayload } from '../shared/hq/ops';
 const ROOT = path.resolve(import.meta.dirname, '..');
 const STRICT = process.argv.includes('--strict');
 const PG_URL = process.env.KASSA_BENCH_DATABASE_URL;
-const ADMIN_TOKEN = `bench-${crypto.randomBytes(8).toString('hex')}`;
+const ADMIN_TOKEN = `bench-${crypto.randomBytes(16).toString('hex')}`;
 const PRODUCTS = 100_000;
 /** Batch size → operations pushed per round (a round also stops after PUSH_ROUND_MAX_MS). */
 const PUSH_RUNS = [

@@ -70,6 +70,8 @@ export const SyncStatusSchema = z.object({
   nearestCardDeadline: z.number().int().nullable(),
   /** Card payments taken offline that HQ declined afterwards (a manager follows them up). */
   declinedCardPayments: z.number().int(),
+  /** When HQ revoked this register's device token (ms UTC): nothing syncs until it is enrolled again. */
+  revokedAt: z.number().int().nullable().optional(),
 });
 
 /** Free space on the filesystem of the register's data folder (the status bar warns before it runs out). */

@@ -194,12 +194,14 @@ export async function createKassaCore({ config, log, nativeBinding, printReceipt
         currency: enrolled?.currency ?? settings.store.currency,
         locale,
         mode: hq ? 'hq' : 'demo',
-        enrolled: enrolled !== null,
+        // A revoked register shows the enrolment screen again (its sales stay in the outbox).
+        enrolled: enrolled !== null && sync.revoked() === null,
       };
     };
     const enrol = async (code: string): Promise<AppInfo> => {
       if (!hq || !config.hqUrl) throw new KassaError('ENROLMENT_FAILED', 'This register runs in demo mode (no KASSA_HQ_URL), so there is no HQ to enrol with.');
-      if (identity.get()) return info();
+      // A register HQ revoked enrols again with a new code; its outbox then uploads under the new token.
+      if (identity.get() && !sync.revoked()) return info();
       let answer: EnrolResponse;
       try {
         answer = await hq.call<EnrolResponse>('POST', '/registers/enrol', { code });
@@ -344,6 +346,12 @@ export async function createKassaCore({ config, log, nativeBinding, printReceipt
     });
     connectivity.subscribe((state) => events.emit({ name: 'connectivity.changed', payload: state }));
     sync.onChange((status) => events.emit({ name: 'sync.changed', payload: status }));
+    let revoked = sync.revoked() !== null;
+    sync.onChange(() => {
+      if ((sync.revoked() !== null) === revoked) return;
+      revoked = !revoked;
+      events.emit({ name: 'app.changed', payload: info() });
+    });
     sync.start();
 
     // KASSA_HQ_URL + KASSA_ENROLMENT_CODE: enrol on first start without a screen, retrying while HQ is away.

@@ -24,10 +24,38 @@ export class HqStatusError extends Error {
   }
 }
 
-/** Every call the register makes to HQ goes through here, so service faults are seen in one place. */
+/** What the register shows once HQ has revoked its device token. */
+export const REVOKED_MESSAGE =
+  'HQ revoked this register: it no longer uploads sales or receives HQ\'s changes. Every sale stays on this register. Ask HQ for an enrolment code and enrol the register again; its sales then upload.';
+
+/** HQ revoked this register's device token (401 REGISTER_REVOKED): nothing it sends is taken until it is enrolled again. */
+export class RegisterRevokedError extends HqStatusError {
+  constructor(
+    body: string,
+    readonly hqMessage: string,
+  ) {
+    super(401, body);
+    this.name = 'RegisterRevokedError';
+    this.message = REVOKED_MESSAGE;
+  }
+}
+
+/** HQ's message of a 401 REGISTER_REVOKED answer, or null for any other answer. */
+function revokedMessage(status: number, body: string): string | null {
+  if (status !== 401) return null;
+  try {
+    const parsed = JSON.parse(body) as { error?: unknown; message?: unknown };
+    return parsed.error === 'REGISTER_REVOKED' ? (typeof parsed.message === 'string' ? parsed.message : '') : null;
+  } catch {
+    return null;
+  }
+}
+
+/** Every call the register makes to HQ goes through here, so service faults and a revoked token are seen in one place. */
 export class HqClient {
   private readonly base: URL;
   private readonly now: () => number;
+  private readonly revokedListeners = new Set<(hqMessage: string) => void>();
 
   constructor(private readonly options: HqClientOptions) {
     this.base = new URL(options.baseUrl.endsWith('/') ? options.baseUrl : `${options.baseUrl}/`);
@@ -50,8 +78,19 @@ export class HqClient {
       throw error;
     }
     if (answer.status >= 500) this.fault(method, path, `HQ answered ${answer.status}`);
+    const revoked = revokedMessage(answer.status, answer.body);
+    if (revoked !== null) {
+      for (const listener of this.revokedListeners) listener(revoked);
+      throw new RegisterRevokedError(answer.body, revoked);
+    }
     if (answer.status >= 400) throw new HqStatusError(answer.status, answer.body);
     return (answer.body ? JSON.parse(answer.body) : undefined) as T;
+  }
+
+  /** Told whenever HQ answers that it revoked this register's device token. */
+  onRevoked(listener: (hqMessage: string) => void): () => void {
+    this.revokedListeners.add(listener);
+    return () => this.revokedListeners.delete(listener);
   }
 
   /** Reachability: `GET /health` on a fresh connection within `timeoutMs`. Never throws. */

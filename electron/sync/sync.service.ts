@@ -2,7 +2,7 @@ import type { SyncStatus } from '../../shared/api';
 import type { Connectivity } from '../connectivity/connectivity';
 import type { Logger } from '../core/logger';
 import type { KassaDatabase } from '../db/open';
-import type { HqClient } from '../hq/hq-client';
+import { REVOKED_MESSAGE, type HqClient } from '../hq/hq-client';
 import type { IdentityStore } from '../hq/identity';
 import { ChangeFeed, type FeedApplier } from './change-feed';
 import { DeadLetters } from './dead-letters';
@@ -61,7 +61,8 @@ export class SyncService {
       state: this.state,
       transport: transport ?? { push: () => Promise.reject(new Error('this register has no HQ')) },
       connectivity: options.connectivity,
-      registerId: () => (options.hq ? (options.identity.get()?.registerId ?? null) : null),
+      // A revoked register sends nothing (no retries against a door that stays shut); its outbox waits intact.
+      registerId: () => (options.hq && !this.revoked() ? (options.identity.get()?.registerId ?? null) : null),
       log: options.log,
       onAcknowledged: (op, result) => options.onAcknowledged?.(op, result),
       archiveRetentionMs: () => (options.ackRetentionDays?.() ?? 14) * 86_400_000,
@@ -87,6 +88,7 @@ export class SyncService {
 
   start(): void {
     if (this.unsubscribers.length) return;
+    if (this.options.hq) this.unsubscribers.push(this.options.hq.onRevoked((hqMessage) => this.revokedByHq(hqMessage)));
     this.drainer.start();
     this.unsubscribers.push(
       this.options.outbox.onWrite(() => this.changed()),
@@ -103,8 +105,28 @@ export class SyncService {
     this.goOffline();
   }
 
-  /** Starts pulling and draining at once (after enrolment). */
+  /** When HQ revoked this register's device token, or null; kept across restarts until the register enrols again. */
+  revoked(): { at: number } | null {
+    return this.state.get<{ at: number }>('revokedAt') === null ? null : { at: this.state.get<number>('revokedAt')! };
+  }
+
+  /** HQ refused the device token as revoked: stop uploading and pulling, and say so until the register is enrolled again. */
+  private revokedByHq(hqMessage: string): void {
+    if (this.revoked()) return;
+    const at = Date.now();
+    this.state.set('revokedAt', at);
+    this.state.set('lastError', { at, message: REVOKED_MESSAGE });
+    this.options.log.warn({ hqMessage }, 'HQ revoked this register; syncing stops until it is enrolled again');
+    this.goOffline();
+    this.changed();
+  }
+
+  /** Starts pulling and draining at once (after enrolment, which also lifts a revocation: the new token is HQ's). */
   kick(): void {
+    if (this.revoked()) {
+      this.state.set('revokedAt', null);
+      this.state.set('lastError', null);
+    }
     if (this.options.connectivity.current().state === 'online') this.goOnline();
     void this.drain();
   }
@@ -121,12 +143,12 @@ export class SyncService {
 
   /** Pulls HQ's changes now (when online and enrolled). */
   async pull(): Promise<void> {
-    if (!this.feed || !this.options.identity.get() || this.options.connectivity.current().state !== 'online') return;
+    if (!this.feed || !this.options.identity.get() || this.revoked() || this.options.connectivity.current().state !== 'online') return;
     try {
       await this.feed.pull();
     } catch (error) {
       // A pull cut short by shutdown is simply done again on the next start.
-      if (this.stopped) return;
+      if (this.stopped || this.revoked()) return;
       this.state.set('lastError', { at: Date.now(), message: `Pulling HQ's changes failed: ${(error as Error).message}` });
       this.changed();
     }
@@ -156,6 +178,7 @@ export class SyncService {
       hq: this.options.hq !== null,
       nearestCardDeadline: this.options.nearestCardDeadline?.() ?? null,
       declinedCardPayments: this.options.declinedCardPayments?.() ?? 0,
+      revokedAt: this.revoked()?.at ?? null,
     };
   }
 
@@ -170,7 +193,7 @@ export class SyncService {
   }
 
   private goOnline(): void {
-    if (this.stopped || !this.options.identity.get()) return;
+    if (this.stopped || !this.options.identity.get() || this.revoked()) return;
     void this.pull().then(() => {
       if (!this.stopped && this.options.connectivity.current().state === 'online') this.realtime?.open();
     });

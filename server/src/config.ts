@@ -12,6 +12,27 @@ export class ConfigError extends Error {
 
 const flag = z.enum(['0', '1', 'true', 'false', '']).transform((v) => v === '1' || v === 'true');
 
+/** Outside the demo the admin token guards every store's data: long enough that it cannot be guessed. */
+export const MIN_ADMIN_TOKEN_LENGTH = 32;
+
+/** Values never echoed in a start-up error. */
+const SECRETS = new Set(['HQ_ADMIN_TOKEN', 'DATABASE_URL']);
+
+/** HQ_TRUST_PROXY: off (0, false), any proxy (1, true), or the proxies' addresses / CIDR ranges, comma-separated. */
+const trustProxy = z
+  .string()
+  .transform((v, ctx) => {
+    const value = v.trim().toLowerCase();
+    if (value === '0' || value === 'false') return false;
+    if (value === '1' || value === 'true') return true;
+    const addresses = value.split(',').map((a) => a.trim()).filter(Boolean);
+    if (addresses.length === 0 || !addresses.every((a) => /^[0-9a-f.:]+(\/\d{1,3})?$/.test(a))) {
+      ctx.addIssue({ code: 'custom', message: 'must be 0, 1, or the addresses (or CIDR ranges) of the proxies in front of HQ, comma-separated' });
+      return z.NEVER;
+    }
+    return addresses;
+  });
+
 const EnvSchema = z.object({
   PORT: z.coerce.number().int('must be a whole number').min(0).max(65535).default(8080),
   HOST: z.string().min(1).default('127.0.0.1'),
@@ -24,6 +45,11 @@ const EnvSchema = z.object({
   HQ_ENROLMENT_CODE: z.string().min(1).max(128).default('DEMO'),
   HQ_ADMIN_TOKEN: z.string().optional(),
   HQ_FAULTS: flag.default(false),
+  HQ_TRUST_PROXY: trustProxy.default(false),
+}).superRefine((e, ctx) => {
+  if (!e.HQ_DEMO && e.HQ_ADMIN_TOKEN !== undefined && e.HQ_ADMIN_TOKEN.length < MIN_ADMIN_TOKEN_LENGTH) {
+    ctx.addIssue({ code: 'custom', path: ['HQ_ADMIN_TOKEN'], message: `must be at least ${MIN_ADMIN_TOKEN_LENGTH} characters outside the demo (HQ_DEMO=1); make one with: openssl rand -hex 32` });
+  }
 });
 
 export interface HqConfig {
@@ -43,7 +69,8 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): HqConfig {
   const present = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
   const parsed = EnvSchema.safeParse(present);
   if (!parsed.success) {
-    const problems = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message} (got ${JSON.stringify(present[String(i.path[0])])})`);
+    const got = (name: string) => (SECRETS.has(name) ? `${String(present[name] ?? '').length} characters` : JSON.stringify(present[name]));
+    const problems = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message} (got ${got(String(i.path[0]))})`);
     throw new ConfigError(`HQ cannot start with this environment:\n${problems.join('\n')}`);
   }
   const e = parsed.data;
@@ -56,6 +83,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): HqConfig {
       faultsEnabled: e.HQ_FAULTS,
       demo: e.HQ_DEMO,
       enrolmentCode: e.HQ_ENROLMENT_CODE,
+      trustProxy: e.HQ_TRUST_PROXY,
     },
   };
 }

@@ -6,7 +6,7 @@ import type { UsersRepository } from './auth/users.repository';
 import type { CatalogRepository } from './catalog/catalog.repository';
 import type { HqDatabase } from './db/database';
 import type { Writer } from './db/writer';
-import type { FailureLimiter } from './http/failure-limiter';
+import type { FailureLimiter, KeyedQueue } from './http/failure-limiter';
 import type { MembersRepository } from './members/members.repository';
 import type { OrdersRepository } from './orders/orders.repository';
 import type { ChargesReport } from './payments/charges';
@@ -48,8 +48,8 @@ export interface HqContext {
     heartbeatMs: number;
     retention: FeedRetention;
   };
-  /** Guessing limits for enrolment codes (per client address) and PINs (per register). */
-  limits: { enrol: FailureLimiter; login: FailureLimiter };
+  /** Guessing limits for enrolment codes (per client address) and PINs (per register and user); PIN checks run one at a time per register and user. */
+  limits: { enrol: FailureLimiter; login: FailureLimiter; pinChecks: KeyedQueue };
   /** Requests that write (pushes, imports) and must finish before shutdown closes the database. */
   inFlight: InFlight;
   /** Open realtime streams, which shutdown ends. */

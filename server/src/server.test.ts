@@ -97,4 +97,19 @@ describe('configuration from the environment', () => {
     expect(() => configFromEnv({ PORT: '70000' })).toThrow(/PORT/);
     expect(() => configFromEnv({ DATABASE_URL: 'mysql://x' })).toThrow(/DATABASE_URL: must be a PostgreSQL connection string/);
   });
+
+  it('refuses an admin token shorter than 32 characters outside the demo, without printing it; the demo keeps a short one', () => {
+    expect(() => configFromEnv({ HQ_ADMIN_TOKEN: 'short-secret' })).toThrow(/HQ_ADMIN_TOKEN: must be at least 32 characters outside the demo \(HQ_DEMO=1\).*\(got 12 characters\)/);
+    expect(() => configFromEnv({ HQ_ADMIN_TOKEN: 'short-secret' })).not.toThrow(/short-secret/);
+    expect(configFromEnv({ HQ_ADMIN_TOKEN: 'x'.repeat(32) }).options.adminToken).toBe('x'.repeat(32));
+    expect(configFromEnv({ HQ_ADMIN_TOKEN: 'short', HQ_DEMO: '1' }).options.adminToken).toBe('short');
+  });
+
+  it('reads HQ_TRUST_PROXY: off by default, on for any proxy, or the proxies\' addresses', () => {
+    expect(configFromEnv({}).options.trustProxy).toBe(false);
+    expect(configFromEnv({ HQ_TRUST_PROXY: '1' }).options.trustProxy).toBe(true);
+    expect(configFromEnv({ HQ_TRUST_PROXY: '0' }).options.trustProxy).toBe(false);
+    expect(configFromEnv({ HQ_TRUST_PROXY: '10.0.0.1, 192.168.0.0/16' }).options.trustProxy).toEqual(['10.0.0.1', '192.168.0.0/16']);
+    expect(() => configFromEnv({ HQ_TRUST_PROXY: 'the load balancer' })).toThrow(/HQ_TRUST_PROXY: must be 0, 1, or the addresses/);
+  });
 });

@@ -6,6 +6,7 @@ import fastifySwagger from '@fastify/swagger';
 import Fastify, { LogController, type FastifyBaseLogger } from 'fastify';
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import { domainOfRoute } from '../../shared/hq/domains';
+import { MAX_PUSH_BYTES } from '../../shared/hq/ops';
 import { makeGuards } from './auth/guards';
 import { UsersRepository } from './auth/users.repository';
 import { CatalogRepository } from './catalog/catalog.repository';
@@ -32,7 +33,7 @@ import { PaymentsService } from './payments/payments.service';
 import { paymentRoutes } from './payments/payments.routes';
 import { FaultInjector } from './qos/fault-injector';
 import { faultRoutes } from './qos/faults.routes';
-import { FailureLimiter, type FailureLimit } from './http/failure-limiter';
+import { FailureLimiter, KeyedQueue, type FailureLimit } from './http/failure-limiter';
 import { DEFAULT_QOS, QosMonitor, type QosOptions } from './qos/qos-monitor';
 import { RegistersRepository } from './registers/registers.repository';
 import { registerRoutes } from './registers/registers.routes';
@@ -67,7 +68,23 @@ export interface HqOptions {
   shutdownGraceMs?: number;
   /** Wrong enrolment codes (per client address) and wrong PINs (per register) allowed per window. */
   failureLimit?: FailureLimit;
+  /**
+   * HQ_TRUST_PROXY: the proxy in front of HQ whose X-Forwarded-For names the client (true: any; addresses
+   * or CIDR ranges: only those). Off by default: the client is the connection's own address, so a client
+   * cannot pick the address the enrolment limit counts against.
+   */
+  trustProxy?: boolean | string[];
 }
+
+/** What a request body may weigh unless its route is listed below: every other call carries a small JSON object. */
+export const DEFAULT_BODY_LIMIT = 64 * 1024;
+
+/** Routes that carry more: a push batch, a catalog import (JSON or CSV), a set of promotions. */
+export const ROUTE_BODY_LIMITS: Readonly<Record<string, number>> = {
+  'POST /sync/push': MAX_PUSH_BYTES,
+  'POST /catalog/import': 64 * 1024 * 1024,
+  'POST /catalog/promotions': 1024 * 1024,
+};
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -108,7 +125,7 @@ export async function buildServer(options: HqOptions): Promise<HqApp> {
     faults,
     qos: new QosMonitor(faults, { ...DEFAULT_QOS, ...options.qos }),
     settings: { faultsEnabled: options.faultsEnabled ?? false, heartbeatMs: options.heartbeatMs ?? 15_000, retention },
-    limits: { enrol: new FailureLimiter(options.failureLimit), login: new FailureLimiter(options.failureLimit) },
+    limits: { enrol: new FailureLimiter(options.failureLimit), login: new FailureLimiter(options.failureLimit), pinChecks: new KeyedQueue() },
     inFlight: new InFlight(),
     streams: new Set(),
     closing: false,
@@ -120,7 +137,8 @@ export async function buildServer(options: HqOptions): Promise<HqApp> {
     loggerInstance: log as FastifyBaseLogger,
     // One line per failed request comes from the onResponse hook below instead of two per request.
     logController: new LogController({ disableRequestLogging: true }),
-    bodyLimit: 1024 * 1024,
+    bodyLimit: DEFAULT_BODY_LIMIT,
+    trustProxy: options.trustProxy ?? false,
     // Registers keep connections open; a load balancer in front may too.
     keepAliveTimeout: 65_000,
     return503OnClosing: true,
@@ -130,6 +148,12 @@ export async function buildServer(options: HqOptions): Promise<HqApp> {
   app.decorate('hq', ctx);
   app.decorateRequest('caller', null);
   installErrorHandling(app);
+  // Each route reads at most what its calls need, so an unauthenticated caller cannot make HQ hold large bodies.
+  app.addHook('onRoute', (route) => {
+    const methods = [route.method].flat();
+    const listed = methods.map((m) => ROUTE_BODY_LIMITS[`${m} ${route.url}`]).find((limit) => limit !== undefined);
+    route.bodyLimit = listed ?? DEFAULT_BODY_LIMIT;
+  });
   // A call without a body (DELETE /admin/faults) may still carry Content-Type: application/json.
   const parseJson = app.getDefaultJsonParser('error', 'ignore');
   app.removeContentTypeParser('application/json');
@@ -182,13 +206,22 @@ export async function buildServer(options: HqOptions): Promise<HqApp> {
   return app;
 }
 
-/** QoS samples every request of a domain; injected faults act before the handler runs. */
+/** Whether an answer says something about a domain's health: one to a caller HQ authenticated, served (2xx) or failed (5xx). */
+export function countsForQos(caller: unknown, statusCode: number): boolean {
+  return caller !== null && ((statusCode >= 200 && statusCode < 300) || statusCode >= 500);
+}
+
+/**
+ * QoS samples the authenticated 2xx and 5xx answers of a domain: anyone can send slow or refused calls,
+ * and those must not mark a domain degraded for every register. Injected faults act before the handler
+ * runs (before authentication) and are sampled where they act.
+ */
 function installFaultsAndQos(app: HqApp, ctx: HqContext): void {
   app.addHook('onResponse', async (request, reply) => {
     const pattern = request.routeOptions.url;
     if (!pattern || pattern === '/sync/stream') return;
     const domain = domainOfRoute(request.method, pattern);
-    if (domain) ctx.qos.record(domain, reply.statusCode >= 500, reply.elapsedTime);
+    if (domain && countsForQos(request.caller, reply.statusCode)) ctx.qos.record(domain, reply.statusCode >= 500, reply.elapsedTime);
     if (reply.statusCode >= 500) request.log.warn({ route: pattern, status: reply.statusCode, ms: Math.round(reply.elapsedTime) }, 'request failed');
     else request.log.debug({ route: pattern, status: reply.statusCode, ms: Math.round(reply.elapsedTime) }, 'request');
   });
@@ -201,6 +234,7 @@ function installFaultsAndQos(app: HqApp, ctx: HqContext): void {
     const domain = domainOfRoute(request.method, pattern);
     switch (action.mode) {
       case 'error':
+        if (domain) ctx.qos.record(domain, true, 0);
         return reply.code(503).send({ error: 'FAULT_INJECTED', message: 'HQ answered with an injected fault (HQ_FAULTS).' });
       case 'drop':
         if (domain) ctx.qos.record(domain, true, 0);
@@ -212,6 +246,7 @@ function installFaultsAndQos(app: HqApp, ctx: HqContext): void {
         return;
       case 'timeout':
         await sleep(action.delayMs, reply);
+        if (domain) ctx.qos.record(domain, true, action.delayMs);
         return reply.code(504).send({ error: 'FAULT_TIMEOUT', message: 'HQ held this request as an injected timeout (HQ_FAULTS).' });
     }
   });

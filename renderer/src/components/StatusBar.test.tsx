@@ -72,6 +72,17 @@ describe('the status bar', () => {
     expect(pending.parentElement!.title).toBe('Last upload failed: HQ refused the connection');
   });
 
+  it('says plainly when HQ revoked the register and that it must be enrolled again', () => {
+    const sync = { pending: 4, oldestPendingAt: 1, lastSyncAt: null, lastError: null, deadLetters: 0, lastSeq: 0, realtime: false, hq: true, nearestCardDeadline: null, declinedCardPayments: 0 };
+    const { rerender } = render(<StatusBar info={info} connectivity={online} user={null} sync={sync} onSignOut={() => {}} />);
+    expect(screen.queryByTestId('register-revoked')).toBeNull();
+    rerender(<StatusBar info={info} connectivity={online} user={null} sync={{ ...sync, revokedAt: 1 }} onSignOut={() => {}} />);
+    const alert = screen.getByTestId('register-revoked');
+    expect(alert.getAttribute('role')).toBe('alert');
+    expect(alert.textContent).toBe('⚠ Register revoked by HQ — enrol it again');
+    expect(alert.title).toMatch(/Every sale stays on this register/);
+  });
+
   it('counts down to the nearest offline card deadline and warns about card payments HQ declined', () => {
     const sync = { pending: 3, oldestPendingAt: 1, lastSyncAt: null, lastError: null, deadLetters: 0, lastSeq: 0, realtime: false, hq: true, nearestCardDeadline: Date.now() + 2 * 3_600_000 + 5_000, declinedCardPayments: 2 };
     render(<StatusBar info={info} connectivity={online} user={null} sync={sync} onSignOut={() => {}} />);

@@ -97,6 +97,12 @@ export function StatusBar({ info, connectivity, user, locked = false, sync = nul
           {error}
         </span>
       ) : null}
+      {sync?.revokedAt ? (
+        <span className="status-bar__warning" role="alert" data-testid="register-revoked" title={t('revoked.title')}>
+          <span aria-hidden="true">⚠ </span>
+          {t('revoked.label')}
+        </span>
+      ) : null}
       <span className="status-bar__spacer" />
       {sync?.nearestCardDeadline ? <CardDeadline deadline={sync.nearestCardDeadline} /> : null}
       {sync?.declinedCardPayments ? <DeclinedCardPayments count={sync.declinedCardPayments} currency={info?.currency ?? 'EUR'} locale={locale} /> : null}

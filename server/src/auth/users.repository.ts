@@ -3,6 +3,7 @@ import type { Kysely } from 'kysely';
 import type { User } from '../../../shared/api';
 import type { HqSchema } from '../db/schema';
 import type { Writer } from '../db/writer';
+import { HqError } from '../http/errors';
 import { hashPin, verifyPin } from './pin';
 
 export interface UserWithPinHash extends User {
@@ -15,13 +16,28 @@ export class UsersRepository {
     private readonly writer: Writer,
   ) {}
 
-  /** Adds a user; `storeId` null lets the user sign in at every store. */
+  /**
+   * Adds a user; `storeId` null lets the user sign in at every store. A PIN names one person at a store,
+   * so a PIN an active user who can sign in at the same store already has is refused with 409 PIN_TAKEN.
+   * The check runs in the transaction that inserts, with the store rows locked (PostgreSQL; SQLite has one
+   * writer), so two users cannot be given the same PIN at once.
+   */
   async add(user: { id?: string; name: string; role: User['role']; pin: string; storeId: string | null }): Promise<UserWithPinHash> {
     const pinHash = await hashPin(user.pin);
     const id = user.id ?? uuidv7();
-    await this.writer.transaction(({ trx, now }) =>
-      trx.insertInto('users').values({ id, store_id: user.storeId, name: user.name, role: user.role, pin_hash: pinHash, active: 1, created_at: now }).execute(),
-    );
+    await this.writer.transaction(async ({ trx, now }) => {
+      let stores = trx.selectFrom('stores').select('id');
+      if (user.storeId !== null) stores = stores.where('id', '=', user.storeId);
+      if (this.writer.dialect === 'postgres') await stores.forUpdate().execute();
+      let sharing = trx.selectFrom('users').select(['name', 'pin_hash']).where('active', '=', 1);
+      if (user.storeId !== null) sharing = sharing.where((eb) => eb.or([eb('store_id', 'is', null), eb('store_id', '=', user.storeId)]));
+      const others = await sharing.execute();
+      const matches = await Promise.all(others.map((other) => verifyPin(user.pin, other.pin_hash)));
+      if (matches.some(Boolean)) {
+        throw new HqError(409, 'PIN_TAKEN', 'Another user who signs in at this store already has this PIN. Choose a different PIN; nothing was saved.');
+      }
+      await trx.insertInto('users').values({ id, store_id: user.storeId, name: user.name, role: user.role, pin_hash: pinHash, active: 1, created_at: now }).execute();
+    });
     return { id, name: user.name, role: user.role, pinHash };
   }
 

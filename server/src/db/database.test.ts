@@ -56,6 +56,23 @@ describeEachStorage('HQ database', (kind) => {
     await again.close();
   });
 
+  it("migrates an HQ of schema 005 to enrolment codes: each store's code keeps enrolling any number of registers, and no register is revoked", async () => {
+    storage = makeStorage(kind);
+    const first = await openHqDatabase(storage.storage);
+    const schema = first.dialect === 'postgres' ? (await sql<{ s: string }>`SELECT current_schema() AS s`.execute(first.db)).rows[0]!.s : undefined;
+    const migrator = new Migrator({ db: first.db, provider: migrationProvider, ...(schema ? { migrationTableSchema: schema } : {}) });
+    expect((await migrator.migrateTo('005-epoch')).error).toBeUndefined();
+    await sql`INSERT INTO stores (id, code, name, currency, prices_include_tax, enrolment_code_hash, created_at) VALUES ('st', 'S9', 'Shop', 'EUR', 1, 'hash-of-code', 5)`.execute(first.db);
+    await sql`INSERT INTO stores (id, code, name, currency, prices_include_tax, created_at) VALUES ('st2', 'S8', 'No code', 'EUR', 1, 6)`.execute(first.db);
+    await sql`INSERT INTO registers (id, store_id, code, name, token_hash, enrolled_at) VALUES ('r1', 'st', 'R01', 'Till', 'token-hash', 7)`.execute(first.db);
+    await first.close();
+    const again = await openHqDatabase(storage.storage);
+    const codes = await again.read.selectFrom('enrolment_codes').selectAll().execute();
+    expect(codes.map((c) => ({ ...c, uses: Number(c.uses), created_at: Number(c.created_at) }))).toEqual([{ code_hash: 'hash-of-code', store_id: 'st', max_uses: null, uses: 0, expires_at: null, created_at: 5 }]);
+    expect(await again.read.selectFrom('registers').select(['id', 'revoked_at']).execute()).toEqual([{ id: 'r1', revoked_at: null }]);
+    await again.close();
+  });
+
   it('refuses to start on a database migrated by a newer HQ, with a clear error', async () => {
     storage = makeStorage(kind);
     const current = await openHqDatabase(storage.storage);

@@ -22,6 +22,19 @@ export interface RegistersTable {
   token_hash: string;
   enrolled_at: number;
   last_seen_at: number | null;
+  /** When an admin revoked the device token (DELETE /registers/:id); HQ refuses it from then on. */
+  revoked_at: number | null;
+}
+
+export interface EnrolmentCodesTable {
+  code_hash: string;
+  store_id: string;
+  /** Registers the code may enrol; null: any number (the demo store's code). */
+  max_uses: number | null;
+  /** Registers it enrolled. */
+  uses: Generated<number>;
+  expires_at: number | null;
+  created_at: number;
 }
 
 export interface UsersTable {
@@ -218,6 +231,7 @@ export interface HqMetaTable {
 export interface HqSchema {
   stores: StoresTable;
   registers: RegistersTable;
+  enrolment_codes: EnrolmentCodesTable;
   users: UsersTable;
   tax_classes: TaxClassesTable;
   products: ProductsTable;

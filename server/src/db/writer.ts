@@ -41,6 +41,11 @@ export class Writer {
     private readonly now: () => number = Date.now,
   ) {}
 
+  /** SQLite (one writer: transactions already run one at a time) or PostgreSQL (lock rows to serialise). */
+  get dialect(): HqDatabase['dialect'] {
+    return this.hqDb.dialect;
+  }
+
   async transaction<T>(fn: (tx: WriteTx) => Promise<T>): Promise<T> {
     for (let attempt = 1; ; attempt++) {
       let lastSeq = 0;

@@ -11,9 +11,12 @@ export const DEFAULT_FAILURE_LIMIT: FailureLimit = { failures: 20, windowMs: 10 
 const MAX_KEYS = 10_000;
 
 /**
- * Slows down guessing of secrets HQ checks (enrolment codes per client address, PINs per register): only
- * failed attempts count, so a busy store signing in all day is never refused. After `failures` failures
- * within `windowMs`, further attempts answer 429 with Retry-After until the oldest failure ages out.
+ * Slows down guessing of secrets HQ checks (enrolment codes per client address, PINs per register and
+ * per user). An attempt is taken, and counted as a failure, before the secret is checked, so attempts
+ * running at the same time cannot all pass the limit while their checks are still being awaited; only
+ * a right answer gives its own attempt back. A right answer never clears earlier wrong ones: they age
+ * out with the window, so wrong guesses mixed with a right PIN still reach the limit. After `failures`
+ * attempts within `windowMs`, further attempts answer 429 with Retry-After until the oldest ages out.
  * In memory per HQ instance: behind a load balancer each instance limits on its own, which still bounds
  * a guesser to (instances × failures) per window.
  */
@@ -25,12 +28,26 @@ export class FailureLimiter {
     private readonly now: () => number = Date.now,
   ) {}
 
-  /** Throws 429 when `key` has used up its failures; call before checking the secret. */
-  check(key: string, what: string): void {
-    const wait = this.retryAfterMs(key);
+  /**
+   * Takes an attempt on every key, before the secret is checked: throws 429 (taking nothing) when any
+   * key has used up its attempts. Give it back with `giveBack` once the secret proved right.
+   */
+  take(keys: readonly string[], what: string): void {
+    const wait = Math.max(0, ...keys.map((key) => this.retryAfterMs(key)));
     if (wait > 0) {
       const seconds = Math.ceil(wait / 1000);
       throw new HqError(429, 'TOO_MANY_ATTEMPTS', `Too many wrong ${what} from here. Try again in ${seconds} s.`, { retryAfterSeconds: seconds });
+    }
+    for (const key of keys) this.fail(key);
+  }
+
+  /** The secret was right: the attempt taken for it no longer counts (earlier wrong ones still do). */
+  giveBack(keys: readonly string[]): void {
+    for (const key of keys) {
+      const recent = this.recent(key);
+      recent.pop();
+      if (recent.length === 0) this.failures.delete(key);
+      else this.failures.set(key, recent);
     }
   }
 
@@ -42,10 +59,6 @@ export class FailureLimiter {
     if (this.failures.size > MAX_KEYS) this.failures.delete(this.failures.keys().next().value!);
   }
 
-  succeed(key: string): void {
-    this.failures.delete(key);
-  }
-
   retryAfterMs(key: string): number {
     const recent = this.recent(key);
     if (recent.length < this.limit.failures) return 0;
@@ -55,5 +68,27 @@ export class FailureLimiter {
   private recent(key: string): number[] {
     const since = this.now() - this.limit.windowMs;
     return (this.failures.get(key) ?? []).filter((at) => at > since);
+  }
+}
+
+/**
+ * Runs work one at a time per key (a register, a user): a check waits for the earlier checks on any of
+ * its keys. A task waits only on tasks queued before it, so keys taken together never deadlock.
+ */
+export class KeyedQueue {
+  private readonly tails = new Map<string, Promise<void>>();
+
+  async run<T>(keys: readonly string[], work: () => Promise<T>): Promise<T> {
+    const before = keys.map((key) => this.tails.get(key));
+    let release!: () => void;
+    const done = new Promise<void>((resolve) => (release = resolve));
+    for (const key of keys) this.tails.set(key, done);
+    try {
+      await Promise.all(before);
+      return await work();
+    } finally {
+      release();
+      for (const key of keys) if (this.tails.get(key) === done) this.tails.delete(key);
+    }
   }
 }

@@ -4,6 +4,7 @@ import { orderIndexesMigration } from './002-order-indexes';
 import { cardMoneyMigration } from './003-card-money';
 import { cardKeyMigration } from './004-card-key';
 import { epochMigration } from './005-epoch';
+import { enrolmentCodesMigration } from './006-enrolment-codes';
 import { labelPricesMigration } from './007-label-prices';
 
 /** Numbered, run in order, never edited after they ship (Kysely records each in kysely_migration). */
@@ -13,6 +14,7 @@ export const migrations: Record<string, Migration> = {
   '003-card-money': cardMoneyMigration,
   '004-card-key': cardKeyMigration,
   '005-epoch': epochMigration,
+  '006-enrolment-codes': enrolmentCodesMigration,
   '007-label-prices': labelPricesMigration,
 };
 
