@@ -12,6 +12,7 @@ export function registerRoutes(app: HqApp, ctx: HqContext): void {
   app.post(
     '/registers/enrol',
     {
+      config: { access: { public: "the store's enrolment code is the credential" } },
       schema: {
         summary: "Enrols a register with its store's enrolment code; answers its device token (shown once, stored hashed).",
         tags: ['registers'],
@@ -37,7 +38,7 @@ export function registerRoutes(app: HqApp, ctx: HqContext): void {
   app.post(
     '/auth/login',
     {
-      onRequest: ctx.guards.register,
+      config: { access: { caller: 'register', ids: [] } },
       schema: {
         summary: "Checks a PIN online for the register's store; answers the user and the PIN hash the register caches for offline login.",
         tags: ['auth'],
@@ -60,14 +61,14 @@ export function registerRoutes(app: HqApp, ctx: HqContext): void {
 
   app.get(
     '/registers',
-    { onRequest: ctx.guards.admin, schema: { summary: 'The enrolled registers (admin).', tags: ['admin'], response: { 200: z.object({ registers: z.array(z.unknown()) }) } } },
+    { config: { access: { caller: 'admin' } }, schema: { summary: 'The enrolled registers (admin).', tags: ['admin'], response: { 200: z.object({ registers: z.array(z.unknown()) }) } } },
     async () => ({ registers: await ctx.registers.list() }),
   );
 
   app.post(
     '/stores',
     {
-      onRequest: ctx.guards.admin,
+      config: { access: { caller: 'admin' } },
       schema: {
         summary: 'Creates a store, or updates it by code (admin). Its registers enrol with enrolmentCode.',
         tags: ['admin'],
@@ -81,7 +82,7 @@ export function registerRoutes(app: HqApp, ctx: HqContext): void {
   app.post(
     '/users',
     {
-      onRequest: ctx.guards.admin,
+      config: { access: { caller: 'admin' } },
       schema: {
         summary: 'Adds a cashier or manager (admin); storeId null lets them sign in at every store.',
         tags: ['admin'],
