@@ -46,6 +46,8 @@ export class PaymentsService {
    */
   async authorize(register: AuthenticatedRegister, request: AuthorizeRequest): Promise<AuthorizeResponse> {
     const claimed = await this.writer.transaction(async ({ trx, now }) => {
+      // An order HQ has not received yet is the usual case (the sale completes after its payment); another store's is refused.
+      if (request.orderId) await assertInStore(trx, { kind: 'register', register }, 'order', request.orderId, 'pass');
       const rows = await trx
         .insertInto('card_authorizations')
         .values({
