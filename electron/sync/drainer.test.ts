@@ -38,7 +38,7 @@ function fakeHq(answer: (op: Operation) => OpResult['status'] | Error = () => 'a
       return ops.map((op): OpResult => {
         const status = answer(op);
         if (status instanceof Error) throw status;
-        return status === 'rejected' ? { id: op.id, status, code: 'CONFLICT', message: 'already refunded' } : { id: op.id, status };
+        return status === 'rejected' ? { id: op.id, status, code: 'CONFLICT', message: 'already refunded' } : status === 'deferred' ? { id: op.id, status, code: 'ORIGINAL_UNKNOWN', message: 'the original sale is not on HQ yet' } : { id: op.id, status };
       });
     },
   };
@@ -126,6 +126,24 @@ describe('the drainer', () => {
     expect(outbox.pending().count).toBe(3);
     expect(d.status().nextAttemptAt).not.toBeNull();
     expect(await d.drain()).toMatchObject({ skipped: 'backoff' });
+  });
+
+  it('keeps an operation HQ deferred in the outbox, uploads the ones after it, and sends it again once its own backoff ends', async () => {
+    addSales(3);
+    let mono = 1_000;
+    let originalArrived = false;
+    const hq = fakeHq((op) => ((op.payload as { i: number }).i === 0 && !originalArrived ? 'deferred' : 'applied'));
+    const d = drainer(hq.transport, online, { monotonic: () => mono, maxOps: 2 });
+    expect(await d.drain()).toMatchObject({ applied: 2, held: 1, remaining: 1 });
+    expect(hq.batches.map((b) => b.map((op) => (op.payload as { i: number }).i))).toEqual([[0, 1], [2]]);
+    expect(new DeadLetters(setup.db).list()).toEqual([]);
+    await d.drain();
+    expect(hq.batches).toHaveLength(2); // not due yet: nothing goes, and the drainer does not spin
+    mono += 60_000;
+    originalArrived = true;
+    expect(await d.drain()).toMatchObject({ applied: 1, remaining: 0 });
+    expect(hq.batches.at(-1)!.map((op) => (op.payload as { i: number }).i)).toEqual([0]);
+    expect(outbox.pending().count).toBe(0);
   });
 
   it('counts a duplicate acknowledgement as success (a retry after a lost ack)', async () => {

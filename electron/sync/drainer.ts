@@ -20,6 +20,8 @@ export interface DrainOutcome {
   duplicates: number;
   rejected: number;
   remaining: number;
+  /** Operations HQ deferred (the order they name is not on HQ yet): still in the outbox, sent again after their own backoff. */
+  held?: number;
   skipped?: 'offline' | 'not-enrolled' | 'lease-held' | 'backoff';
   error?: string;
 }
@@ -93,6 +95,11 @@ export class Drainer {
   private readonly mono: () => number;
   private readonly boot: () => string;
   private readonly random: () => number;
+  /**
+   * Operations HQ deferred, by id: each waits in the outbox until its own time (monotonic) and is then sent
+   * again, while the operations after it go on uploading.
+   */
+  private readonly held = new Map<string, { attempt: number; untilMono: number }>();
 
   constructor(private readonly options: DrainerOptions) {
     this.now = options.now ?? Date.now;
@@ -152,8 +159,9 @@ export class Drainer {
       this.timer = null;
       this.drain().then(
         (outcome) => {
-          // More left after a full batch: go on at once.
-          if (!outcome.skipped && !outcome.error && outcome.remaining > 0) this.schedule(0);
+          // More left after a full batch: go on at once; only held operations left: when the first is due.
+          if (!outcome.skipped && !outcome.error && outcome.remaining > (outcome.held ?? 0)) this.schedule(0);
+          else if (!outcome.skipped && !outcome.error && outcome.held) this.schedule(this.heldWaitMs());
         },
         // A local failure (the database busy past its timeout): back off and try again, never crash — also
         // when recording the failure fails in turn (the database closed under a register shutting down).
@@ -179,7 +187,7 @@ export class Drainer {
     if (!this.acquireLease()) return { ...outcome, skipped: 'lease-held' };
     try {
       while (this.options.connectivity.current().state === 'online') {
-        const batch = this.options.outbox.batch(this.options.maxOps ?? MAX_PUSH_OPS, this.options.maxBytes ?? MAX_PUSH_BYTES - 64 * 1024);
+        const batch = this.options.outbox.batch(this.options.maxOps ?? MAX_PUSH_OPS, this.options.maxBytes ?? MAX_PUSH_BYTES - 64 * 1024, this.waiting());
         if (batch.length === 0) break;
         let results: OpResult[];
         const upload = new AbortController();
@@ -199,7 +207,8 @@ export class Drainer {
       }
       this.attempt = 0;
       this.nextAttemptAt = 0;
-      return { ...outcome, remaining: this.options.outbox.pending().count };
+      const held = this.waiting().size;
+      return { ...outcome, remaining: this.options.outbox.pending().count, ...(held > 0 ? { held } : {}) };
     } finally {
       if (!this.stopped) this.releaseLease();
     }
@@ -215,6 +224,15 @@ export class Drainer {
       for (const result of results) {
         const op = byId.get(result.id);
         if (!op) continue;
+        if (result.status === 'deferred') {
+          // Not applied and not refused: it stays in the outbox and goes again after a backoff of its own.
+          const attempt = this.held.get(op.id)?.attempt ?? 0;
+          this.held.set(op.id, { attempt: attempt + 1, untilMono: this.mono() + Math.max(1_000, backoffDelay(attempt, this.random)) });
+          outcome.held = (outcome.held ?? 0) + 1;
+          this.options.log.info({ op: op.id, entity: op.entity, code: result.code }, `HQ deferred an operation; it stays in the outbox: ${result.message}`);
+          continue;
+        }
+        this.held.delete(op.id);
         if (result.status === 'rejected') {
           this.options.deadLetters.add(op, result.code, result.message, now);
           acknowledged.push(op.id);
@@ -236,6 +254,17 @@ export class Drainer {
       this.options.state.set('lastError', null);
     })();
     outcome.sent += batch.length;
+  }
+
+  /** The held operations not due yet. */
+  private waiting(): Set<string> {
+    const now = this.mono();
+    return new Set([...this.held].filter(([, h]) => h.untilMono > now).map(([id]) => id));
+  }
+
+  private heldWaitMs(): number {
+    const now = this.mono();
+    return Math.max(0, Math.min(...[...this.held.values()].map((h) => h.untilMono - now)));
   }
 
   private failed(error: unknown, outcome: DrainOutcome): DrainOutcome {

@@ -41,7 +41,7 @@ function hq(epoch: () => string, answer: (key: string) => OpResult['status'] = (
       epochs.observe(epoch());
       return ops.map((op): OpResult => {
         const status = answer(String(op.payload.key));
-        return status === 'rejected' ? { id: op.id, status, code: 'CONFLICT', message: 'no' } : { id: op.id, status };
+        return status === 'rejected' ? { id: op.id, status, code: 'CONFLICT', message: 'no' } : status === 'deferred' ? { id: op.id, status, code: 'ORDER_UNKNOWN', message: 'not yet' } : { id: op.id, status };
       });
     },
   };

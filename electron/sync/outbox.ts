@@ -62,11 +62,13 @@ export class Outbox {
     return result;
   }
 
-  /** The oldest operations, up to `maxOps` and `maxBytes` of payload (always at least one). */
-  batch(maxOps: number, maxBytes: number): OutboxOperation[] {
+  /** The oldest operations, up to `maxOps` and `maxBytes` of payload (always at least one), passing over those in `skip`. */
+  batch(maxOps: number, maxBytes: number, skip: ReadonlySet<string> = new Set()): OutboxOperation[] {
     const batch: OutboxOperation[] = [];
     let bytes = 0;
-    for (const row of this.oldest.all(maxOps)) {
+    for (const row of this.oldest.all(maxOps + skip.size)) {
+      if (skip.has(row.id)) continue;
+      if (batch.length === maxOps) break;
       const size = Buffer.byteLength(row.payload) + 200;
       if (batch.length > 0 && bytes + size > maxBytes) break;
       bytes += size;

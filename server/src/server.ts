@@ -16,6 +16,7 @@ import { openHqDatabase, type StorageOptions } from './db/database';
 import { readEpoch } from './db/epoch';
 import { Writer } from './db/writer';
 import { seedDemo } from './demo/seed';
+import { enforceAccess } from './http/access';
 import { installErrorHandling } from './http/errors';
 import { healthRoutes } from './http/health.routes';
 import { silentLogger, type Logger } from './logger';
@@ -148,6 +149,8 @@ export async function buildServer(options: HqOptions): Promise<HqApp> {
   app.decorate('hq', ctx);
   app.decorateRequest('caller', null);
   installErrorHandling(app);
+  // Every route declares who may call it; its guard and store checks are derived from that declaration.
+  app.addHook('onRoute', enforceAccess(ctx.guards, database));
   // Each route reads at most what its calls need, so an unauthenticated caller cannot make HQ hold large bodies.
   app.addHook('onRoute', (route) => {
     const methods = [route.method].flat();

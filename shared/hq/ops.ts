@@ -158,14 +158,28 @@ export const PushRequestSchema = z
   .strict();
 export type PushRequest = z.infer<typeof PushRequestSchema>;
 
-export const REJECTION_CODES = ['UNKNOWN_ENTITY', 'UNKNOWN_TYPE', 'INVALID_PAYLOAD', 'CONFLICT', 'UNKNOWN_MEMBER', 'DUPLICATE_CARD', 'REFUND_EXCEEDS'] as const;
+/**
+ * `OTHER_STORE`: the operation names an order or card payment of another store (a register acts for its
+ * own store only). `NOT_ALLOWED`: a register may not push this (a points `adjust` is an admin's action).
+ */
+export const REJECTION_CODES = ['UNKNOWN_ENTITY', 'UNKNOWN_TYPE', 'INVALID_PAYLOAD', 'CONFLICT', 'UNKNOWN_MEMBER', 'DUPLICATE_CARD', 'REFUND_EXCEEDS', 'OTHER_STORE', 'NOT_ALLOWED'] as const;
 export type RejectionCode = (typeof REJECTION_CODES)[number];
+
+/**
+ * A deferred operation is neither applied nor rejected: it names an order HQ has not received yet (a
+ * refund of another register's sale still on its way, a payment of it). HQ keeps nothing of it; the
+ * register keeps it and sends it again later. `ORIGINAL_UNKNOWN`: a refund's original order;
+ * `ORDER_UNKNOWN`: the order of a payment or points entry.
+ */
+export const DEFERRAL_CODES = ['ORIGINAL_UNKNOWN', 'ORDER_UNKNOWN'] as const;
+export type DeferralCode = (typeof DEFERRAL_CODES)[number];
 
 export const OpResultSchema = z.discriminatedUnion('status', [
   /** `memberId`: for a member enrolment, the member's id on HQ (another member's when merged by phone). */
   z.object({ id: z.string(), status: z.literal('applied'), memberId: z.string().optional() }),
   z.object({ id: z.string(), status: z.literal('duplicate'), memberId: z.string().optional() }),
   z.object({ id: z.string(), status: z.literal('rejected'), code: z.enum(REJECTION_CODES), message: z.string() }),
+  z.object({ id: z.string(), status: z.literal('deferred'), code: z.enum(DEFERRAL_CODES), message: z.string() }),
 ]);
 export type OpResult = z.infer<typeof OpResultSchema>;
 

@@ -259,7 +259,7 @@ export class MembershipService {
 
   /** HQ acknowledged an operation (inside the drainer's transaction): an enrolment gets HQ's member id. */
   acknowledged(op: OutboxOperation, result: OpResult): void {
-    if (op.entity !== 'member' || result.status === 'rejected') return;
+    if (op.entity !== 'member' || result.status === 'rejected' || result.status === 'deferred') return;
     const local = this.o.members.byId(op.entityId);
     this.o.members.confirmEnrolment(op.entityId, result.memberId ?? op.entityId, this.now());
     if (local) this.refreshAfterSync.add(local.phone);

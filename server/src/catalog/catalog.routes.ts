@@ -20,7 +20,7 @@ export function catalogRoutes(app: HqApp, ctx: HqContext): void {
   app.post(
     '/catalog/promotions',
     {
-      onRequest: ctx.guards.admin,
+      config: { access: { caller: 'admin' } },
       schema: {
         summary: 'Creates or replaces promotions by id (admin); set active: false to end one.',
         tags: ['catalog'],
@@ -44,7 +44,7 @@ function importRoute(app: HqApp, ctx: HqContext): void {
   app.post(
     '/catalog/import',
     {
-      onRequest: ctx.guards.admin,
+      config: { access: { caller: 'admin' } },
       bodyLimit: IMPORT_BODY_LIMIT,
       schema: {
         summary:

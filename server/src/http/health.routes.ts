@@ -11,6 +11,7 @@ export function healthRoutes(app: HqApp, ctx: HqContext): void {
   app.get(
     '/health',
     {
+      config: { access: { public: 'liveness for registers and load balancers' } },
       schema: {
         summary: 'Liveness for registers and load balancers: 200 while HQ serves (one database ping), 503 while shutting down or without its database.',
         tags: ['operations'],
@@ -31,6 +32,7 @@ export function healthRoutes(app: HqApp, ctx: HqContext): void {
   app.get(
     '/qos',
     {
+      config: { access: { public: "registers poll a domain's service quality before they hold a token" } },
       schema: {
         summary: "A domain's service quality from the recent error rate and latency of its handlers, plus any injected fault. No auth.",
         tags: ['operations'],
@@ -41,5 +43,5 @@ export function healthRoutes(app: HqApp, ctx: HqContext): void {
     async (request) => ({ domain: request.query.domain, status: ctx.qos.status(request.query.domain) }),
   );
 
-  app.get('/docs/json', { schema: { hide: true } }, async () => app.swagger());
+  app.get('/docs/json', { config: { access: { public: 'the API description' } }, schema: { hide: true } }, async () => app.swagger());
 }

@@ -89,6 +89,29 @@ export class MembersRepository {
     });
   }
 
+  /**
+   * An admin's adjustment of a member's points (registers may not push one): appended to the ledger and the
+   * feed, once per entry id. Answers the balance after it, or null for an unknown member.
+   */
+  async adjustPoints(id: string, entry: { id: string; delta: number }): Promise<{ memberId: string; balance: number } | null> {
+    return this.writer.transaction(async (tx) => {
+      const memberId = await resolveMemberId(tx.trx, id);
+      if (!memberId) return null;
+      const row = { id: entry.id, member_id: memberId, delta: entry.delta, reason: 'adjust', order_id: null, register_id: null, created_at: tx.now };
+      const inserted = await tx.trx.insertInto('point_ledger').values(row).onConflict((oc) => oc.column('id').doNothing()).returning('id').execute();
+      if (inserted.length === 0) {
+        const earlier = await tx.trx.selectFrom('point_ledger').select(['member_id', 'delta', 'reason']).where('id', '=', entry.id).executeTakeFirstOrThrow();
+        if (earlier.member_id !== memberId || Number(earlier.delta) !== entry.delta || earlier.reason !== 'adjust') {
+          throw new HqError(409, 'DUPLICATE_ID', `Points entry ${entry.id} already exists with another member, amount or reason; give a new adjustment a new id.`);
+        }
+      } else {
+        const data = { id: row.id, memberId, delta: row.delta, reason: 'adjust' as const, orderId: null, createdAt: new Date(tx.now).toISOString() };
+        await tx.append([{ kind: 'pointLedger', entityId: row.id, data }]);
+      }
+      return { memberId, balance: await balanceOf(tx.trx, memberId) };
+    });
+  }
+
   async count(): Promise<number> {
     const row = await this.read.selectFrom('members').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
     return Number(row.n);

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import { v4 as uuidv4 } from 'uuid';
 import { describeEachStorage, enrolRegister, makeHq, type TestHq, type TestRegister } from '../test/harness';
-import { makeMemberPayload, makeOp, push } from '../test/factories';
+import { makeMemberPayload, makeOp, makeSaleOp, push } from '../test/factories';
 
 describeEachStorage('members', (kind) => {
   let hq: TestHq;
@@ -46,8 +46,11 @@ describeEachStorage('members', (kind) => {
 
   it('answers the balance as the sum of the point ledger', async () => {
     const member = makeMemberPayload();
-    const entry = (delta: number, reason: string) => makeOp('pointLedger', 'appended', { id: uuidv4(), memberId: member.id, delta, reason, createdAt: new Date().toISOString() });
-    await push(hq.app, register, [makeOp('member', 'enrolled', member), entry(100, 'earn'), entry(-30, 'redeem'), entry(5, 'adjust')]);
+    const sale = makeSaleOp();
+    const entry = (delta: number, reason: string) => makeOp('pointLedger', 'appended', { id: uuidv4(), memberId: member.id, delta, reason, orderId: sale.entityId, createdAt: new Date().toISOString() });
+    await push(hq.app, register, [makeOp('member', 'enrolled', member), sale, entry(100, 'earn'), entry(-30, 'redeem')]);
+    const adjust = await hq.app.inject({ method: 'POST', url: `/admin/members/${member.id}/points`, headers: hq.admin, payload: { id: uuidv4(), delta: 5, note: 'goodwill' } });
+    expect(adjust.json()).toEqual({ memberId: member.id, balance: 75 });
     expect((await get(`/members/${member.id}/balance`)).json()).toEqual({ memberId: member.id, balance: 75 });
     expect((await get('/members/nobody/balance')).statusCode).toBe(404);
     expect((await get(`/members/lookup?phone=${encodeURIComponent(member.phone)}`)).json().balance).toBe(75);

@@ -6,6 +6,8 @@ import type { HqSchema, OrdersTable } from '../db/schema';
 export const MAX_SEARCH_LIMIT = 10_000;
 
 export interface OrderSearchFilter {
+  /** The caller's store (a register's); null or absent: every store (an admin). */
+  storeId?: string | null | undefined;
   number?: string | undefined;
   registerId?: string | undefined;
   id?: string | undefined;
@@ -38,9 +40,10 @@ export function orderFromRow(row: OrdersTable): Order {
 export class OrdersRepository {
   constructor(private readonly read: Kysely<HqSchema>) {}
 
-  /** Orders across registers and stores, newest `createdAt` first. Every filter is optional; `amount` matches the total's absolute value. */
+  /** Orders across registers (of one store, or all stores), newest `createdAt` first. Every filter is optional; `amount` matches the total's absolute value. */
   async search(filter: OrderSearchFilter): Promise<OrderWithPayments[]> {
     let query = this.read.selectFrom('orders').selectAll();
+    if (filter.storeId) query = query.where('store_id', '=', filter.storeId);
     if (filter.number !== undefined) query = query.where('number', '=', filter.number);
     if (filter.registerId !== undefined) query = query.where('register_id', '=', filter.registerId);
     if (filter.id !== undefined) query = query.where('id', '=', filter.id);

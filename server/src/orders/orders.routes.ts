@@ -2,15 +2,18 @@ import { z } from 'zod';
 import { HqErrorSchema } from '../../../shared/hq/common';
 import { OrderWithPaymentsSchema } from '../../../shared/hq/feed';
 import type { HqApp, HqContext } from '../context';
+import { callerStoreId } from '../http/scope';
 import { MAX_SEARCH_LIMIT } from './orders.repository';
 
 export function orderRoutes(app: HqApp, ctx: HqContext): void {
   app.get(
     '/orders/search',
     {
-      onRequest: ctx.guards.registerOrAdmin,
+      // The search itself is narrowed to a register's store, so another store's registerId, id or originalOrderId
+      // finds nothing, exactly as an unknown one does.
+      config: { access: { caller: 'registerOrAdmin', ids: [] } },
       schema: {
-        summary: 'Orders across registers and stores, newest createdAt first (admin or register). number matches the sale number exactly; id, originalOrderId (refunds of an order), kind, memberId, from/to (createdAt, ISO 8601), amount (the total, sign ignored) and tender narrow it; limit 1..10000, default 100. Each order lists its payments in the order taken: tender, amount (minor units, adding up to the total), last4 of a card, and status (for a card, that of its authorisation or offline settlement).',
+        summary: 'Orders across registers and stores, newest createdAt first: an admin sees every store, a register its own store only. number matches the sale number exactly; id, originalOrderId (refunds of an order), kind, memberId, from/to (createdAt, ISO 8601), amount (the total, sign ignored) and tender narrow it; limit 1..10000, default 100. Each order lists its payments in the order taken: tender, amount (minor units, adding up to the total), last4 of a card, and status (for a card, that of its authorisation or offline settlement).',
         tags: ['orders'],
         querystring: z
           .object({
@@ -35,6 +38,6 @@ export function orderRoutes(app: HqApp, ctx: HqContext): void {
         response: { 200: z.object({ orders: z.array(OrderWithPaymentsSchema) }), 400: HqErrorSchema, 401: HqErrorSchema },
       },
     },
-    async (request) => ({ orders: await ctx.orders.search(request.query) }),
+    async (request) => ({ orders: await ctx.orders.search({ ...request.query, storeId: callerStoreId(request.caller) }) }),
   );
 }

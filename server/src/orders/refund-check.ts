@@ -8,7 +8,8 @@ import type { HqSchema } from '../db/schema';
  * PostgreSQL until commit; SQLite's writer is one transaction at a time anyway), so two registers pushing
  * refunds of the same order are checked one after the other and the second sees the first.
  * `batch`: the push's sales (an original may arrive with its refund) and the refunds accepted before this one.
- * Answers the reason as a sentence, or null when the refund fits. An original HQ does not know yet cannot be checked and is let through.
+ * Answers the reason as a sentence, or null when the refund fits. The push defers a refund whose original HQ does not
+ * know yet before asking (sync/push.service.ts); one that still finds none here cannot be checked and is let through.
  */
 export async function refundExceeds(
   trx: Transaction<HqSchema>,

@@ -6,7 +6,7 @@ export function chargeRoutes(app: HqApp, ctx: HqContext): void {
   app.get(
     '/admin/charges',
     {
-      onRequest: ctx.guards.admin,
+      config: { access: { caller: 'admin' } },
       schema: {
         summary:
           'Every movement of money at the card acquirer (admin), oldest first: kind charge, refund or void, amount positive in minor units, last4, at (ISO 8601 UTC), and orderNumber, the HQ order one of whose payments it is (null while no uploaded order references it). Declined attempts move nothing and are not listed. last4 (exactly 4 digits) and orderNumber narrow it. For any card, charges − refunds − voids is what its holder paid.',

@@ -5,11 +5,15 @@ import { HqErrorSchema } from '../../../shared/hq/common';
 import { callerRegister } from '../auth/guards';
 import type { HqApp, HqContext } from '../context';
 
+/** What HQ answers for a payment id it never saw, and for one of another store. */
+const unknownPayment = (paymentId: string) => ({ paymentId, status: 'unknown' as const, amount: null, authCode: null, reason: null, last4: null });
+
 export function paymentRoutes(app: HqApp, ctx: HqContext): void {
   app.post(
     '/payments/authorize',
     {
-      onRequest: ctx.guards.register,
+      // The sale is usually not on HQ yet; an order another store owns is refused. paymentId is a new id the register makes.
+      config: { access: { caller: 'register', ids: [{ in: 'body', name: 'orderId', kind: 'order', unknown: 'pass' }] } },
       schema: {
         summary: 'Authorises a card payment through the card gateway (the simulator by default: see the README for its test cards). Idempotent by paymentId; 504 when the acquirer does not answer in time.',
         tags: ['checkout'],
@@ -22,7 +26,7 @@ export function paymentRoutes(app: HqApp, ctx: HqContext): void {
   app.get(
     '/payments/:paymentId',
     {
-      onRequest: ctx.guards.register,
+      config: { access: { caller: 'register', ids: [{ in: 'params', name: 'paymentId', kind: 'cardPayment', unknown: 'pass', otherStoreAnswer: unknownPayment }] } },
       schema: {
         summary: "What HQ knows of a card attempt of the caller's store, for a register whose authorisation got no answer: approved, declined, pending (the acquirer is being asked), voided, or unknown (HQ never received it).",
         tags: ['checkout'],
@@ -35,7 +39,7 @@ export function paymentRoutes(app: HqApp, ctx: HqContext): void {
   app.post(
     '/payments/refund',
     {
-      onRequest: ctx.guards.register,
+      config: { access: { caller: 'register', ids: [{ in: 'body', name: 'paymentId', kind: 'cardPayment', unknown: 'refuse' }] } },
       schema: {
         summary: 'Gives money back to the card of an earlier approved card payment (live or taken offline), at most what it charged in all. Idempotent by refundId; 404 for an unknown payment, 409 when it would refund more, 504 when the acquirer does not answer in time.',
         tags: ['orders'],
@@ -48,7 +52,7 @@ export function paymentRoutes(app: HqApp, ctx: HqContext): void {
   app.get(
     '/payments/card-key',
     {
-      onRequest: ctx.guards.register,
+      config: { access: { caller: 'register', ids: [] } },
       schema: {
         summary: "HQ's public key (X25519, base64 of its SPKI DER) to which a register seals card numbers it keeps for later (store-and-forward); registers enrolled before it existed fetch it here.",
         tags: ['checkout'],

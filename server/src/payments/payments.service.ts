@@ -4,6 +4,7 @@ import type { Selectable } from 'kysely';
 import type { CardAuthorizationsTable, HqSchema } from '../db/schema';
 import type { Writer } from '../db/writer';
 import { HqError } from '../http/errors';
+import { assertInStore } from '../http/scope';
 import type { AuthenticatedRegister } from '../registers/registers.repository';
 import { cardNumberForSettlement, type CardKey } from './card-key';
 import { GatewayTimeoutError, withGatewayTimeout, type CardGateway, type GatewayAnswer } from './gateway';
@@ -45,6 +46,8 @@ export class PaymentsService {
    */
   async authorize(register: AuthenticatedRegister, request: AuthorizeRequest): Promise<AuthorizeResponse> {
     const claimed = await this.writer.transaction(async ({ trx, now }) => {
+      // An order HQ has not received yet is the usual case (the sale completes after its payment); another store's is refused.
+      if (request.orderId) await assertInStore(trx, { kind: 'register', register }, 'order', request.orderId, 'pass');
       const rows = await trx
         .insertInto('card_authorizations')
         .values({
@@ -155,6 +158,8 @@ export class PaymentsService {
     // The amount is reserved before the acquirer is asked, in the transaction that checks it: two refunds of
     // one payment at once cannot both fit, and money the acquirer gives back is always on record.
     const reserved = await this.writer.transaction(async ({ trx, now }) => {
+      // The route checked the payment's store already; checked again where the refund is written, as every authority check is.
+      await assertInStore(trx, { kind: 'register', register }, 'cardPayment', request.paymentId, 'refuse');
       // A no-op update locks the original payment's row (on PostgreSQL): refunds of one payment are checked one after the other.
       await trx.updateTable('card_authorizations').set((eb) => ({ created_at: eb.ref('created_at') })).where('payment_id', '=', request.paymentId).execute();
       await trx.updateTable('offline_card_payments').set((eb) => ({ updated_at: eb.ref('updated_at') })).where('id', '=', request.paymentId).execute();

@@ -7,17 +7,19 @@ import { FaultSchema } from './fault-injector';
 const LOOPBACK = new Set(['127.0.0.1', '::1', '::ffff:127.0.0.1']);
 
 export function faultRoutes(app: HqApp, ctx: HqContext): void {
-  /** 404 without HQ_FAULTS whatever the token; then the admin token; then loopback only. */
-  const gate = async (request: FastifyRequest) => {
+  /** 404 without HQ_FAULTS whatever the token; then the admin token (the declared guard, which runs after this); then loopback only. */
+  const enabled = async () => {
     if (!ctx.settings.faultsEnabled) throw new HqError(404, 'NOT_FOUND', 'Fault injection is off on this HQ (start it with HQ_FAULTS=1 to test faults).');
-    await ctx.guards.admin(request);
+  };
+  const loopback = async (request: FastifyRequest) => {
     if (!LOOPBACK.has(request.socket.remoteAddress ?? '')) throw new HqError(403, 'LOOPBACK_ONLY', 'Faults can only be injected from the HQ machine itself (127.0.0.1).');
   };
+  const gate = { config: { access: { caller: 'admin' as const } }, onRequest: enabled, preValidation: loopback };
 
   app.post(
     '/admin/faults',
     {
-      onRequest: gate,
+      ...gate,
       schema: {
         summary: 'Injects a fault (HQ_FAULTS=1, admin, loopback only): error (503), timeout (held, then 504), slow (delayed), drop (connection reset).',
         tags: ['admin'],
@@ -31,7 +33,7 @@ export function faultRoutes(app: HqApp, ctx: HqContext): void {
     },
   );
 
-  app.delete('/admin/faults', { onRequest: gate, schema: { summary: 'Clears every injected fault.', tags: ['admin'] } }, async (request, reply) => {
+  app.delete('/admin/faults', { ...gate, schema: { summary: 'Clears every injected fault.', tags: ['admin'] } }, async (request, reply) => {
     ctx.faults.clear();
     request.log.warn('faults cleared');
     return reply.code(204).send();
@@ -39,7 +41,7 @@ export function faultRoutes(app: HqApp, ctx: HqContext): void {
 
   app.get(
     '/admin/faults',
-    { onRequest: gate, schema: { summary: 'The faults in force.', tags: ['admin'], response: { 200: z.object({ faults: z.array(z.unknown()) }) } } },
+    { ...gate, schema: { summary: 'The faults in force.', tags: ['admin'], response: { 200: z.object({ faults: z.array(z.unknown()) }) } } },
     async () => ({ faults: ctx.faults.active() }),
   );
 }

@@ -32,6 +32,7 @@ export function registerRoutes(app: HqApp, ctx: HqContext): void {
   app.post(
     '/registers/enrol',
     {
+      config: { access: { public: "the store's enrolment code is the credential" } },
       schema: {
         summary: "Enrols a register with its store's enrolment code; answers its device token (shown once, stored hashed).",
         tags: ['registers'],
@@ -53,7 +54,7 @@ export function registerRoutes(app: HqApp, ctx: HqContext): void {
   app.post(
     '/auth/login',
     {
-      onRequest: ctx.guards.register,
+      config: { access: { caller: 'register', ids: [] } },
       schema: {
         summary: "Checks a PIN online for the register's store; answers the user and the PIN hash the register caches for offline login.",
         tags: ['auth'],
@@ -76,15 +77,14 @@ export function registerRoutes(app: HqApp, ctx: HqContext): void {
 
   app.get(
     '/registers',
-    { onRequest: ctx.guards.admin, schema: { summary: 'The enrolled registers (admin).', tags: ['admin'], response: { 200: z.object({ registers: z.array(z.unknown()) }) } } },
+    { config: { access: { caller: 'admin' } }, schema: { summary: 'The enrolled registers (admin).', tags: ['admin'], response: { 200: z.object({ registers: z.array(z.unknown()) }) } } },
     async () => ({ registers: await ctx.registers.list() }),
   );
 
-  // access: admin
   app.delete(
     '/registers/:registerId',
     {
-      onRequest: ctx.guards.admin,
+      config: { access: { caller: 'admin' } },
       schema: {
         summary: "Revokes a register's device token (admin): HQ answers it 401 REGISTER_REVOKED from then on, and the register stops syncing until it is enrolled again.",
         tags: ['admin'],
@@ -105,11 +105,10 @@ export function registerRoutes(app: HqApp, ctx: HqContext): void {
     },
   );
 
-  // access: admin
   app.post(
     '/stores/:storeId/enrolment-codes',
     {
-      onRequest: ctx.guards.admin,
+      config: { access: { caller: 'admin' } },
       schema: {
         summary: 'Makes a new enrolment code for a store (admin): one register by default (maxUses, null for any number), valid until expiresAt or for ttlSeconds (default: no expiry). The code is shown once.',
         tags: ['admin'],
@@ -129,7 +128,7 @@ export function registerRoutes(app: HqApp, ctx: HqContext): void {
   app.post(
     '/stores',
     {
-      onRequest: ctx.guards.admin,
+      config: { access: { caller: 'admin' } },
       schema: {
         summary:
           'Creates a store, or updates it by code (admin). Its registers enrol with enrolmentCode: one register by default (enrolmentCodeMaxUses, null for any number), for ever unless enrolmentCodeTtlSeconds is given.',
@@ -158,7 +157,7 @@ export function registerRoutes(app: HqApp, ctx: HqContext): void {
   app.post(
     '/users',
     {
-      onRequest: ctx.guards.admin,
+      config: { access: { caller: 'admin' } },
       schema: {
         summary: 'Adds a cashier or manager (admin); storeId null lets them sign in at every store. A PIN another active user of the same store has is refused (409 PIN_TAKEN).',
         tags: ['admin'],

@@ -155,7 +155,7 @@ describeEachStorage('POST /sync/push', (kind) => {
       makeOp('pointLedger', 'appended', { id: uuidv4(), memberId: member.id, delta: 25, reason: 'earn', orderId: sale.id, createdAt: sale.createdAt }),
       makeOp('refund', 'completed', { ...makeSale({ total: -129 }), originalOrderId: sale.id }),
       makeOp('member', 'enrolled', again),
-      makeOp('pointLedger', 'appended', { id: uuidv4(), memberId: again.id, delta: -5, reason: 'redeem', createdAt: sale.createdAt }),
+      makeOp('pointLedger', 'appended', { id: uuidv4(), memberId: again.id, delta: -5, reason: 'redeem', orderId: sale.id, createdAt: sale.createdAt }),
     ];
     const answers = await push(hq.app, register, ops);
     expect(answers.map((a) => a.status)).toEqual(Array(7).fill('applied'));
@@ -170,7 +170,9 @@ describeEachStorage('POST /sync/push', (kind) => {
 
   it('rejects a point entry for a member HQ does not know, and applies it once the member is uploaded', async () => {
     const member = makeMemberPayload();
-    const entry = makeOp('pointLedger', 'appended', { id: uuidv4(), memberId: member.id, delta: 10, reason: 'earn', createdAt: new Date().toISOString() });
+    const sale = makeSaleOp();
+    await push(hq.app, register, [sale]);
+    const entry = makeOp('pointLedger', 'appended', { id: uuidv4(), memberId: member.id, delta: 10, reason: 'earn', orderId: sale.entityId, createdAt: new Date().toISOString() });
     expect((await push(hq.app, register, [entry]))[0]).toMatchObject({ status: 'rejected', code: 'UNKNOWN_MEMBER' });
     expect(await push(hq.app, register, [makeOp('member', 'enrolled', member), entry])).toMatchObject([{ status: 'applied' }, { status: 'applied' }]);
   });

@@ -17,6 +17,7 @@ import type { HqSchema, OrdersTable } from '../db/schema';
 import type { NewChange, WriteTx, Writer } from '../db/writer';
 import { enrolMember, resolveMemberId } from '../members/members.repository';
 import { refundExceeds } from '../orders/refund-check';
+import { SCOPED_KINDS, standingOf, type Standing } from '../http/scope';
 import { abandonCardAttempts } from '../payments/card-attempts';
 import type { AuthenticatedRegister } from '../registers/registers.repository';
 import { operationHash } from './payload-hash';
@@ -33,7 +34,11 @@ type ValidOp =
   | { index: number; op: Operation; hash: string; entity: 'cardAttempt'; payload: CardAttemptPayload };
 
 type Rejection = Extract<OpResult, { status: 'rejected' }>;
+type Deferral = Extract<OpResult, { status: 'deferred' }>;
 const reject = (id: string, code: Rejection['code'], message: string): Rejection => ({ id, status: 'rejected', code, message });
+const defer = (id: string, code: Deferral['code'], message: string): Deferral => ({ id, status: 'deferred', code, message });
+/** An order of this batch HQ did not apply now, and the answer each operation that depends on it gets. */
+type Held = { status: 'rejected'; code: Rejection['code']; dependent: string } | { status: 'deferred'; code: Deferral['code']; dependent: string };
 const conflict = (id: string) =>
   reject(id, 'CONFLICT', 'HQ already applied an operation with this id and a different content; the first one is kept. Give a changed operation a new id.');
 
@@ -118,7 +123,7 @@ export class PushService {
       const first = results[repeat.first]!;
       const firstHash = candidates.find((c) => c.index === repeat.first)?.hash ?? null;
       results[repeat.index] =
-        first.status === 'rejected' && first.code !== 'CONFLICT'
+        (first.status === 'rejected' && first.code !== 'CONFLICT') || first.status === 'deferred'
           ? { ...first, id: ops[repeat.index]!.id }
           : repeat.hash !== null && repeat.hash === firstHash
             ? { id: ops[repeat.index]!.id, status: 'duplicate', ...('memberId' in first && first.memberId ? { memberId: first.memberId } : {}) }
@@ -174,16 +179,69 @@ export class PushService {
       if (outcome.kind === 'created') changes.push({ kind: 'member', entityId: outcome.member.id, data: outcome.member, originRegisterId: register.id });
     }
 
+    // Every order, card payment and sale the batch names is resolved to its store here, inside the transaction
+    // that applies the batch: a register acts only on its own store's (http/scope.ts).
+    const saleIds = new Set(byEntity('sale').map((o) => o.payload.id));
+    const orderRefs = [
+      ...byEntity('refund').map((o) => o.payload.originalOrderId),
+      ...[...byEntity('payment'), ...byEntity('offlineCardPayment'), ...byEntity('cardAttempt')].map((o) => o.payload.orderId),
+      ...byEntity('pointLedger').flatMap((o) => (o.payload.orderId ? [o.payload.orderId] : [])),
+    ];
+    const orderStores = await SCOPED_KINDS.order.storesOf(trx, orderRefs);
+    const cardRefs = [...byEntity('payment').filter((p) => p.payload.tender === 'card'), ...byEntity('offlineCardPayment'), ...byEntity('cardAttempt')].map((o) => o.payload.id);
+    const cardStores = await SCOPED_KINDS.cardPayment.storesOf(trx, cardRefs);
+    const held = new Map<string, Held>();
+    const acceptedRefunds = new Set<string>();
+    /** Where an order a batch operation names stands: stored on HQ, or one of this batch's own sales and refunds. */
+    const orderStanding = (orderId: string): Standing => {
+      const found = standingOf(orderStores.get(orderId), register.storeId);
+      return found === 'unknown' && (saleIds.has(orderId) || acceptedRefunds.has(orderId)) ? 'own' : found;
+    };
+    /** The answer for an operation that belongs to an order, or null when the order is the register's store's and applies. */
+    const dependentAnswer = (op: ValidOp, orderId: string, what: string): Rejection | Deferral | null => {
+      const hold = held.get(orderId);
+      if (hold) return hold.status === 'rejected' ? reject(op.op.id, hold.code, hold.dependent) : defer(op.op.id, hold.code, hold.dependent);
+      switch (orderStanding(orderId)) {
+        case 'own':
+          return null;
+        case 'other':
+          return reject(op.op.id, 'OTHER_STORE', `This ${what} names order ${orderId}, which is not an order of this register's store; a register acts only on its own store's orders. Nothing was applied.`);
+        case 'unknown':
+          return defer(op.op.id, 'ORDER_UNKNOWN', `This ${what} names order ${orderId}, which HQ has not received yet; the register keeps it and sends it again once the order is on HQ.`);
+      }
+    };
+    const cardOfOtherStore = (op: ValidOp, what: string): Rejection | null =>
+      standingOf(cardStores.get(op.payload.id), register.storeId) === 'other'
+        ? reject(op.op.id, 'OTHER_STORE', `This ${what} uses card payment id ${op.payload.id}, which belongs to another store; use a new payment id. Nothing was applied.`)
+        : null;
+    const answer = (op: ValidOp, result: Rejection | Deferral) => {
+      results[op.index] = result;
+      unclaim.push(op.op.id);
+    };
+
     // Refunds are checked one by one against what remains of their original (which they lock), after the batch's sales.
-    const rejectedRefunds = new Set<string>();
     const refunds: Extract<ValidOp, { entity: 'refund' }>[] = [];
     for (const r of byEntity('refund')) {
+      const original = r.payload.originalOrderId;
+      const origin = orderStanding(original);
+      if (origin === 'other') {
+        answer(r, reject(r.op.id, 'OTHER_STORE', `Refund ${r.payload.number} refunds order ${original}, which is not an order of this register's store; a register refunds only its own store's orders. Nothing was refunded on HQ; settle it with the customer and discard this operation.`));
+        held.set(r.payload.id, { status: 'rejected', code: 'OTHER_STORE', dependent: `This belongs to refund ${r.payload.number}, which HQ rejected: it refunds an order of another store.` });
+        continue;
+      }
+      if (origin === 'unknown') {
+        answer(r, defer(r.op.id, 'ORIGINAL_UNKNOWN', `Refund ${r.payload.number} refunds order ${original}, which HQ has not received yet (another register may still be offline); the register keeps the refund and sends it again later.`));
+        held.set(r.payload.id, { status: 'deferred', code: 'ORIGINAL_UNKNOWN', dependent: `This belongs to refund ${r.payload.number}, which waits for its original order ${original} to reach HQ.` });
+        continue;
+      }
       const exceeded = await refundExceeds(trx, r.payload, { sales: byEntity('sale').map((o) => o.payload), refunds: refunds.map((o) => o.payload) });
       if (exceeded) {
-        results[r.index] = reject(r.op.id, 'REFUND_EXCEEDS', exceeded);
-        rejectedRefunds.add(r.payload.id);
-        unclaim.push(r.op.id);
-      } else refunds.push(r);
+        answer(r, reject(r.op.id, 'REFUND_EXCEEDS', exceeded));
+        held.set(r.payload.id, { status: 'rejected', code: 'REFUND_EXCEEDS', dependent: `This belongs to refund ${r.payload.id}, which HQ rejected because it refunds more than remains of the original order.` });
+      } else {
+        refunds.push(r);
+        acceptedRefunds.add(r.payload.id);
+      }
     }
     const orders = [...byEntity('sale'), ...refunds].sort((a, b) => a.index - b.index);
     const orderRows: OrdersTable[] = orders.map((o) => ({
@@ -225,10 +283,9 @@ export class PushService {
     }
 
     const payments = byEntity('payment').filter((p) => {
-      if (!rejectedRefunds.has(p.payload.orderId)) return true;
-      results[p.index] = reject(p.op.id, 'REFUND_EXCEEDS', `This payment belongs to refund ${p.payload.orderId}, which HQ rejected because it refunds more than remains of the original order.`);
-      unclaim.push(p.op.id);
-      return false;
+      const refused = dependentAnswer(p, p.payload.orderId, 'payment') ?? (p.payload.tender === 'card' ? cardOfOtherStore(p, 'payment') : null);
+      if (refused) answer(p, refused);
+      return !refused;
     });
     for (const part of chunks(payments)) {
       await trx
@@ -250,6 +307,11 @@ export class PushService {
     }
 
     for (const entry of byEntity('pointLedger')) {
+      const refused = pointEntryRefused(entry) ?? dependentAnswer(entry, entry.payload.orderId!, `${entry.payload.reason} entry`);
+      if (refused) {
+        answer(entry, refused);
+        continue;
+      }
       const memberId = await resolveMemberId(trx, entry.payload.memberId);
       if (!memberId) {
         results[entry.index] = reject(entry.op.id, 'UNKNOWN_MEMBER', `HQ knows no member ${entry.payload.memberId}; upload the member's enrolment first, then this entry again.`);
@@ -272,7 +334,11 @@ export class PushService {
       }
     }
 
-    const cards = byEntity('offlineCardPayment');
+    const cards = byEntity('offlineCardPayment').filter((c) => {
+      const refused = dependentAnswer(c, c.payload.orderId, 'offline card payment') ?? cardOfOtherStore(c, 'offline card payment');
+      if (refused) answer(c, refused);
+      return !refused;
+    });
     let stored = 0;
     for (const part of chunks(cards)) {
       const rows = await trx
@@ -303,7 +369,16 @@ export class PushService {
     }
 
     // Card attempts the register gave up are voided (a sale's payments may come in a later batch, so HQ does not guess).
-    stored += await abandonCardAttempts(trx, register, byEntity('cardAttempt').map((a) => a.payload), now);
+    // The sale of an abandoned attempt may never reach HQ, so only another store's order or payment id is refused.
+    const attempts = byEntity('cardAttempt').filter((a) => {
+      const refused =
+        orderStanding(a.payload.orderId) === 'other'
+          ? reject(a.op.id, 'OTHER_STORE', `This card attempt names order ${a.payload.orderId}, which is not an order of this register's store. Nothing was applied.`)
+          : cardOfOtherStore(a, 'card attempt');
+      if (refused) answer(a, refused);
+      return !refused;
+    });
+    stored += await abandonCardAttempts(trx, register, attempts.map((a) => a.payload), now);
 
     for (const o of ops) results[o.index] ??= { id: o.op.id, status: 'applied' };
     await trx.updateTable('registers').set({ last_seen_at: now }).where('id', '=', register.id).execute();
@@ -313,7 +388,23 @@ export class PushService {
   }
 }
 
-/** A rejected operation leaves no claim, so the register can fix the cause and send it again. */
+/**
+ * What a register may add to a member's points: earning on a sale (positive), redeeming on one (negative),
+ * and giving back on a refund (negative), each naming its order. Adjustments are an admin's action at HQ.
+ */
+function pointEntryRefused(entry: Extract<ValidOp, { entity: 'pointLedger' }>): Rejection | null {
+  const { reason, delta, orderId } = entry.payload;
+  if (reason === 'adjust') {
+    return reject(entry.op.id, 'NOT_ALLOWED', 'A register cannot adjust points; an admin adjusts a member\'s points at HQ (POST /admin/members/:id/points). Nothing was applied; discard this operation.');
+  }
+  if (!orderId) return reject(entry.op.id, 'INVALID_PAYLOAD', `A points ${reason} entry names the order it belongs to (orderId). Nothing was applied.`);
+  if ((reason === 'earn') !== delta > 0) {
+    return reject(entry.op.id, 'INVALID_PAYLOAD', `A points ${reason} entry ${reason === 'earn' ? 'adds' : 'takes away'} points: its delta must be ${reason === 'earn' ? 'positive' : 'negative'}, not ${delta}. Nothing was applied.`);
+  }
+  return null;
+}
+
+/** A rejected or deferred operation leaves no claim, so the register can fix the cause and send it again. */
 async function unclaimOps(trx: Transaction<HqSchema>, ids: string[]): Promise<void> {
   for (const part of chunks(ids, 500)) await trx.deleteFrom('applied_ops').where('op_id', 'in', part).execute();
 }

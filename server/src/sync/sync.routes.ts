@@ -14,7 +14,8 @@ export function syncRoutes(app: HqApp, ctx: HqContext): void {
   app.post(
     '/sync/push',
     {
-      onRequest: ctx.guards.register,
+      // Each operation's references are checked against the store inside the push's transaction (push.service.ts).
+      config: { access: { caller: 'register', ids: [] } },
       bodyLimit: MAX_PUSH_BYTES,
       schema: {
         summary:
@@ -52,7 +53,7 @@ export function syncRoutes(app: HqApp, ctx: HqContext): void {
   app.get(
     '/sync/changes',
     {
-      onRequest: ctx.guards.registerOrAdmin,
+      config: { access: { caller: 'registerOrAdmin', ids: [] } },
       schema: {
         summary: "Changes after `since` in sequence order (catalog, prices, promotions, members, other registers' orders, points). snapshotRequired: since is outside the kept history; load /sync/snapshot.",
         tags: ['sync'],
@@ -66,7 +67,7 @@ export function syncRoutes(app: HqApp, ctx: HqContext): void {
   app.get(
     '/sync/snapshot',
     {
-      onRequest: ctx.guards.registerOrAdmin,
+      config: { access: { caller: 'registerOrAdmin', ids: [] } },
       schema: {
         summary: 'The full current state, streamed as one JSON document { seq, epoch, taxClasses, promotions, members, products }; continue the feed from seq.',
         tags: ['sync'],
@@ -81,7 +82,7 @@ export function syncRoutes(app: HqApp, ctx: HqContext): void {
   app.get(
     '/sync/stream',
     {
-      onRequest: ctx.guards.registerOrAdmin,
+      config: { access: { caller: 'registerOrAdmin', ids: [] } },
       schema: {
         summary: 'Server-Sent Events: one `change` event per change, its sequence as the event id; resume with Last-Event-ID (or since=). Heartbeat comment every 15 s. A `snapshot-required` event ends the stream when since is too old.',
         tags: ['sync'],
