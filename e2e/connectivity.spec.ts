@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { expect, signIn, test } from './fixtures';
 import { startHqStandIn } from './support/hq-stand-in';
+import { startHq } from './support/hq-server';
 import { startRegister } from './support/web-host';
 
 const FAST = { t1Ms: 1000, t2Ms: 1000, t2OfflineMs: 500, probeTimeoutMs: 500, recoverSuccesses: 2, qosPollMs: 1000 };
@@ -60,12 +61,14 @@ test('when HQ stops answering the till goes offline with reason network within t
 });
 
 test('while the cashier has switched offline, the status bar says when HQ is reachable again', async ({ page }) => {
-  const hq = await startHqStandIn();
+  // The real HQ: the switch is a signed-in cashier's, and signing in needs an enrolled register.
+  const hq = await startHq();
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'kassa-e2e-hq-'));
   fs.writeFileSync(path.join(dataDir, 'settings.json'), JSON.stringify({ connectivity: FAST }));
-  const register = await startRegister({ dataDir, env: { KASSA_HQ_URL: hq.url } });
+  const register = await startRegister({ dataDir, env: { KASSA_HQ_URL: hq.url, KASSA_ENROLMENT_CODE: 'DEMO' } });
   try {
     await page.goto(register.url);
+    await expect(page.getByTestId('connectivity')).toHaveAttribute('data-state', 'online', { timeout: 15_000 });
     await signIn(page);
     await expect(page.getByTestId('scan-input')).toBeFocused({ timeout: 15_000 });
     await page.getByTestId('offline-toggle').click();
@@ -76,7 +79,7 @@ test('while the cashier has switched offline, the status bar says when HQ is rea
     await expect(page.getByTestId('connectivity')).toHaveAttribute('data-reasons', /manual/);
   } finally {
     await register.stop();
-    await hq.close();
+    await hq.stop();
     fs.rmSync(dataDir, { recursive: true, force: true });
   }
 });
