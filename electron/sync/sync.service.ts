@@ -195,7 +195,8 @@ export class SyncService {
   private goOnline(): void {
     if (this.stopped || !this.options.identity.get() || this.revoked()) return;
     void this.pull().then(() => {
-      if (!this.stopped && this.options.connectivity.current().state === 'online') this.realtime?.open();
+      // Checked again after the pull: HQ may have revoked the register (or it went offline) meanwhile.
+      if (!this.stopped && !this.revoked() && this.options.connectivity.current().state === 'online') this.realtime?.open();
     });
     this.puller ??= setInterval(() => void this.pull(), this.options.pullEveryMs ?? 60_000);
     this.puller.unref();
