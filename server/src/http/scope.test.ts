@@ -1,4 +1,4 @@
-import { afterEach, beforeEach, expect, it } from 'vitest';
+import { afterEach, beforeEach, expect, it, vi } from 'vitest';
 import { v4 as uuidv4 } from 'uuid';
 import { TEST_CARDS } from '../../../shared/hq/payments';
 import { describeEachStorage, enrolRegister, makeHq, type TestHq, type TestRegister } from '../test/harness';
@@ -49,6 +49,28 @@ describeEachStorage('store scope of HQ routes', (kind) => {
     // A sale HQ has not received yet (the usual case) and the store's own order are authorised.
     expect((await authorize(s02, uuidv4(), uuidv4(), 100)).json().status).toBe('approved');
     expect((await authorize(s01, uuidv4(), sale.entityId, 258)).json().status).toBe('approved');
+  });
+
+  it("refuses another store's ids in the route layer, before any handler runs (the payments service checks again on its own)", async () => {
+    const paymentId = uuidv4();
+    expect((await authorize(s01, paymentId, uuidv4(), 900)).json().status).toBe('approved');
+    const sale = makeSaleOp();
+    await push(hq.app, s01, [sale]);
+    const refunds = vi.spyOn(hq.app.hq.payments, 'refund');
+    const authorisations = vi.spyOn(hq.app.hq.payments, 'authorize');
+    const outcomes = vi.spyOn(hq.app.hq.payments, 'outcome');
+    expect((await refund(s02, paymentId, 900)).json().error).toBe('PAYMENT_NOT_FOUND');
+    expect((await authorize(s02, uuidv4(), sale.entityId, 258)).json().error).toBe('ORDER_NOT_FOUND');
+    // What HQ knows of a payment: another store's reads as one HQ never received, and the service is not asked.
+    const outcome = await hq.app.inject({ url: `/payments/${paymentId}`, headers: s02.auth });
+    expect(outcome.statusCode).toBe(200);
+    expect(outcome.json()).toMatchObject({ paymentId, status: 'unknown' });
+    expect(refunds).not.toHaveBeenCalled();
+    expect(authorisations).not.toHaveBeenCalled();
+    expect(outcomes).not.toHaveBeenCalled();
+    // The store's own register reaches the service.
+    expect((await hq.app.inject({ url: `/payments/${paymentId}`, headers: s01.auth })).json().status).toBe('approved');
+    expect(outcomes).toHaveBeenCalledTimes(1);
   });
 
   it("answers a register's order search with its own store's orders only; an admin sees every store", async () => {
