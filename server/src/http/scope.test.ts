@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, expect, it, vi } from 'vitest';
 import { v4 as uuidv4 } from 'uuid';
 import { TEST_CARDS } from '../../../shared/hq/payments';
-import { describeEachStorage, enrolRegister, makeHq, type TestHq, type TestRegister } from '../test/harness';
+import { describeEachStorage, enrolInTwoStores, makeHq, type TestHq, type TestRegister } from '../test/harness';
 import { makeSale, makeSaleOp, push } from '../test/factories';
 
 /** A register acts for its own store only: every id a route takes is checked against the caller's store. */
@@ -11,9 +11,7 @@ describeEachStorage('store scope of HQ routes', (kind) => {
   let s02: TestRegister;
   beforeEach(async () => {
     hq = await makeHq(kind);
-    s01 = await enrolRegister(hq.app);
-    await hq.app.inject({ method: 'POST', url: '/stores', headers: hq.admin, payload: { code: 'S02', name: 'Second Street', currency: 'EUR', enrolmentCode: 'SECOND-STREET' } });
-    s02 = await enrolRegister(hq.app, 'SECOND-STREET');
+    ({ s01, s02 } = await enrolInTwoStores(hq));
   });
   afterEach(() => hq.close());
 

@@ -3,7 +3,7 @@ import { v4 as uuidv4 } from 'uuid';
 import { TEST_CARDS } from '../../../shared/hq/payments';
 import type { Operation, SalePayload } from '../../../shared/hq/ops';
 import { sealCard } from '../test/card-seal';
-import { describeEachStorage, enrolRegister, makeHq, type TestHq, type TestRegister } from '../test/harness';
+import { describeEachStorage, enrolInTwoStores, enrolRegister, makeHq, type TestHq, type TestRegister } from '../test/harness';
 import { makeMemberPayload, makeOp, makeSale, push } from '../test/factories';
 
 /** Every reference a pushed operation makes is checked against the register's store, inside the push's transaction. */
@@ -13,9 +13,7 @@ describeEachStorage('store scope of pushed operations', (kind) => {
   let s02: TestRegister;
   beforeEach(async () => {
     hq = await makeHq(kind);
-    s01 = await enrolRegister(hq.app);
-    await hq.app.inject({ method: 'POST', url: '/stores', headers: hq.admin, payload: { code: 'S02', name: 'Second Street', currency: 'EUR', enrolmentCode: 'SECOND-STREET' } });
-    s02 = await enrolRegister(hq.app, 'SECOND-STREET');
+    ({ s01, s02 } = await enrolInTwoStores(hq));
   });
   afterEach(() => hq.close());
 

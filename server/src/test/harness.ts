@@ -95,6 +95,13 @@ export interface TestRegister {
   auth: { authorization: string };
 }
 
+/** A register of the demo store (S01) and one of a second store, S02 "Second Street": for store-scope tests. */
+export async function enrolInTwoStores(hq: TestHq): Promise<{ s01: TestRegister; s02: TestRegister }> {
+  const s01 = await enrolRegister(hq.app);
+  await hq.app.inject({ method: 'POST', url: '/stores', headers: hq.admin, payload: { code: 'S02', name: 'Second Street', currency: 'EUR', enrolmentCode: 'SECOND-STREET' } });
+  return { s01, s02: await enrolRegister(hq.app, 'SECOND-STREET') };
+}
+
 export async function enrolRegister(app: HqApp, code = 'DEMO'): Promise<TestRegister> {
   const res = await app.inject({ method: 'POST', url: '/registers/enrol', payload: { code } });
   if (res.statusCode !== 201) throw new Error(`enrolment failed: ${res.statusCode} ${res.body}`);
