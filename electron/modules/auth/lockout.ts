@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 import { KassaError } from '../../../shared/errors';
+import { KeyedLock } from '../../core/keyed-lock';
 import { writeFileAtomic } from '../../fs/atomic-write';
 
 export const LOCKOUT_FILE = 'pin-lockout.json';
@@ -48,8 +49,8 @@ export class PinLockout {
   private readonly file: string | null;
   /** The scopes whose latest attempt was taken and is being checked (not kept: after a crash it stays wrong). */
   private readonly pending = new Set<PinScope>();
-  /** The tail of the queue of PIN checks. */
-  private queue: Promise<unknown> = Promise.resolve();
+  /** PIN checks of this register, one at a time (one key: a PIN names no user before it is checked). */
+  private readonly checks = new KeyedLock();
 
   constructor(
     dataDir: string | null,
@@ -62,12 +63,10 @@ export class PinLockout {
 
   /**
    * Runs one PIN check after the ones before it have finished: the count a check reads is the one the checks
-   * before it left. A promise chain: a mutex library would cost a dependency for these few lines.
+   * before it left.
    */
   serially<T>(check: () => Promise<T>): Promise<T> {
-    const run = this.queue.then(check, check);
-    this.queue = run.catch(() => undefined);
-    return run;
+    return this.checks.run('pin', check);
   }
 
   /** When the scope's lock ends, or null when PINs may be tried. */
