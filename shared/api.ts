@@ -35,6 +35,24 @@ const empty = z.object({}).strict();
 const scanText = z.string().min(1).max(64);
 const lineId = z.string().min(1).max(64);
 const managerPin = z.string().regex(/^\d{4,8}$/, 'A PIN is 4 to 8 digits');
+const returnReason = z.string().trim().min(1, 'a reason is needed').max(200);
+export const CartReturnRequestSchema = z.discriminatedUnion('kind', [
+  z
+    .object({
+      kind: z.literal('receipt'),
+      orderId: z.string().min(1).max(64),
+      source: z.enum(['local', 'hq']).default('local'),
+      lines: z
+        .array(z.object({ index: z.number().int().min(0).max(499), quantity: z.number().int().min(1).max(9999) }).strict())
+        .min(1)
+        .max(200),
+      reason: returnReason,
+      managerPin: managerPin.optional(),
+    })
+    .strict(),
+  z.object({ kind: z.literal('noReceipt'), code: scanText, quantity: z.number().int().min(1).max(999).default(1), reason: returnReason, managerPin: managerPin.optional() }).strict(),
+]);
+export type CartReturnRequest = z.input<typeof CartReturnRequestSchema>;
 
 export const api = {
   'app.info': { input: empty, output: AppInfoSchema },
@@ -57,6 +75,13 @@ export const api = {
   'cart.hold': { input: z.object({ label: z.string().trim().max(40).optional() }).strict(), output: CartSchema },
   'cart.held': { input: empty, output: z.object({ carts: z.array(HeldCartSchema) }) },
   'cart.recall': { input: z.object({ saleId: z.string().max(64) }).strict(), output: CartSchema },
+  /**
+   * Return lines in the cart (an exchange, or a return without a receipt): they enter as negative lines beside
+   * new ones and are settled by the one sale. `receipt`: lines of an earlier order (by index, as `orders.refund` names them), at the price paid, up to what
+   * it still has to give back. `noReceipt`: a product at today's price, with a manager's PIN above
+   * `orders.noReceiptManagerAbove`.
+   */
+  'cart.addReturn': { input: CartReturnRequestSchema, output: CartSchema },
   'connectivity.get': { input: empty, output: ConnectivityStateSchema },
   'connectivity.goOffline': { input: empty, output: ConnectivityStateSchema },
   'connectivity.goOnline': { input: empty, output: ConnectivityStateSchema },

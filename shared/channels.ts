@@ -21,6 +21,7 @@ export const CHANNELS = [
   'cart.hold',
   'cart.held',
   'cart.recall',
+  'cart.addReturn',
   'connectivity.get',
   'connectivity.goOffline',
   'connectivity.goOnline',

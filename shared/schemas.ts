@@ -204,6 +204,11 @@ export const CartLineSchema = z.object({
   discountPercent: z.number().int().optional(),
   /** Set on a line read from a weight label: `unitPrice` is then per kilogram. */
   weightGrams: z.number().int().optional(),
+  /**
+   * A returned item (an exchange or a return without a receipt): `quantity` is negative and so is `lineTotal`.
+   * `orderId`/`orderLineIndex` name the line of the earlier sale it came back from (absent without a receipt).
+   */
+  returned: z.object({ reason: z.string(), orderId: z.string().optional(), orderNumber: z.string().optional(), orderLineIndex: z.number().int().optional() }).optional(),
 });
 export type CartLine = z.infer<typeof CartLineSchema>;
 
@@ -247,5 +252,13 @@ export const AppInfoSchema = z.object({
   mode: z.enum(['demo', 'hq']),
   /** In HQ mode: whether this register is enrolled yet (a first-run screen takes the store's code). */
   enrolled: z.boolean(),
+  /** The till's own choices from settings `checkout`: the receipt after a sale, and the scan sounds. */
+  till: z
+    .object({
+      receipt: z.enum(['print', 'ask', 'none']),
+      sound: z.object({ enabled: z.boolean(), volume: z.number().min(0).max(1) }),
+      noReceiptManagerAbove: z.number().int(),
+    })
+    .optional(),
 });
 export type AppInfo = z.infer<typeof AppInfoSchema>;

@@ -196,6 +196,7 @@ export async function createKassaCore({ config, log, nativeBinding, printReceipt
         mode: hq ? 'hq' : 'demo',
         // A revoked register shows the enrolment screen again (its sales stay in the outbox).
         enrolled: enrolled !== null && sync.revoked() === null,
+        till: { receipt: settings.checkout.receipt, sound: settings.checkout.sound, noReceiptManagerAbove: settings.orders.noReceiptManagerAbove },
       };
     };
     const enrol = async (code: string): Promise<AppInfo> => {
@@ -438,6 +439,10 @@ export async function createKassaCore({ config, log, nativeBinding, printReceipt
         return { carts: cart.held() };
       },
       'cart.recall': ({ saleId }) => cartChanged(cart.recall(saleId, session.require().id)),
+      'cart.addReturn': () => {
+        session.require();
+        throw new KassaError('INVALID_INPUT', 'Returns in the cart are not available on this register yet.');
+      },
       'connectivity.get': () => connectivity.current(),
       // The offline switch is a cashier's act: someone signed in (screen unlocked) presses it, and the log names them.
       'connectivity.goOffline': () => connectivity.goOffline(session.require().name),

@@ -56,6 +56,8 @@ export const SettingsSchema = z
       .object({
         refundManagerAbove: z.number().int('must be whole minor units').min(0, 'must not be negative').default(5_000),
         offlineRefundLimit: z.number().int('must be whole minor units').min(0, 'must not be negative').default(10_000),
+        /** A return without a receipt (at today's price) above this many minor units needs a manager's PIN. */
+        noReceiptManagerAbove: z.number().int('must be whole minor units').min(0, 'must not be negative').default(2_000),
       })
       .strict()
       .prefault({}),
@@ -79,6 +81,13 @@ export const SettingsSchema = z
               .default('2'),
             value: z.enum(['price', 'weight'], 'must be "price" or "weight"').default('price'),
           })
+          .strict()
+          .prefault({}),
+        /** After a sale: `print` prints the receipt at once, `ask` offers it (one key, P), `none` prints only when asked. */
+        receipt: z.enum(['print', 'ask', 'none'], 'must be "print", "ask" or "none"').default('ask'),
+        /** A tick on each good scan and a tone on an error (volume 0 to 1). */
+        sound: z
+          .object({ enabled: z.boolean().default(true), volume: z.number().min(0, 'must be 0 to 1').max(1, 'must be 0 to 1').default(0.5) })
           .strict()
           .prefault({}),
       })
