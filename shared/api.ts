@@ -62,10 +62,13 @@ export const api = {
   'session.logout': { input: empty, output: z.object({ user: z.null() }) },
   'catalog.lookup': { input: z.object({ code: scanText }).strict(), output: z.object({ product: ProductSchema }) },
   'cart.get': { input: empty, output: CartSchema },
-  'cart.scan': { input: z.object({ code: scanText }).strict(), output: CartSchema },
+  /** `quantity`: "n *" typed before the scan makes it n of the item (default 1). */
+  'cart.scan': { input: z.object({ code: scanText, quantity: z.number().int().min(1).max(9999).optional() }).strict(), output: CartSchema },
   'cart.search': { input: z.object({ query: z.string().trim().min(1).max(64) }).strict(), output: z.object({ products: z.array(ProductSchema) }) },
   'cart.setQuantity': { input: z.object({ lineId: lineId, quantity: z.number().int() }).strict(), output: CartSchema },
   'cart.voidLine': { input: z.object({ lineId: lineId }).strict(), output: CartSchema },
+  /** Undo of a line void: brings the line back as it was, while the sale is still open and unpaid. */
+  'cart.restoreLine': { input: z.object({ lineId: lineId }).strict(), output: CartSchema },
   'cart.void': { input: z.object({ reason: z.string().trim().min(1, 'a reason is needed').max(200) }).strict(), output: CartSchema },
   'cart.overridePrice': { input: z.object({ lineId: lineId, price: z.number().int(), managerPin: managerPin }).strict(), output: CartSchema },
   'cart.discount': {

@@ -15,6 +15,7 @@ export const CHANNELS = [
   'cart.search',
   'cart.setQuantity',
   'cart.voidLine',
+  'cart.restoreLine',
   'cart.void',
   'cart.overridePrice',
   'cart.discount',

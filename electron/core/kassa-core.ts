@@ -65,6 +65,7 @@ const DISK_FULL_WORDS: Partial<Record<Channel, [string, string]>> = {
   'cart.scan': ['this scan', 'the cart is as it was'],
   'cart.setQuantity': ['this change', 'the cart is as it was'],
   'cart.voidLine': ['this change', 'the cart is as it was'],
+  'cart.restoreLine': ['bringing the line back', 'the cart is as it was'],
   'cart.void': ['voiding the sale', 'the cart is as it was'],
   'cart.overridePrice': ['this price', 'the cart is as it was'],
   'cart.discount': ['this discount', 'the cart is as it was'],
@@ -413,9 +414,9 @@ export async function createKassaCore({ config, log, nativeBinding, printReceipt
         session.require();
         return cart.get();
       },
-      'cart.scan': ({ code }) => {
+      'cart.scan': ({ code, quantity }) => {
         const user = session.require();
-        const updated = cart.scan(code, user.id);
+        const updated = cart.scan(code, user.id, quantity);
         events.emit({ name: 'cart.changed', payload: updated });
         return updated;
       },
@@ -425,6 +426,7 @@ export async function createKassaCore({ config, log, nativeBinding, printReceipt
       },
       'cart.setQuantity': ({ lineId, quantity }) => cartChanged(cart.setQuantity(lineId, quantity, session.require().id)),
       'cart.voidLine': ({ lineId }) => cartChanged(cart.voidLine(lineId, session.require().id)),
+      'cart.restoreLine': ({ lineId }) => cartChanged(cart.restoreLine(lineId, session.require().id)),
       'cart.void': ({ reason }) => {
         const voided = cart.voidSale(reason, session.require().id);
         // A card attempt of the voided sale that got no answer is reported, so HQ voids it if it was approved.

@@ -363,3 +363,71 @@ describe('search', () => {
     expect(cart.search('100%_')).toEqual([]);
   });
 });
+
+describe('undo of a line void', () => {
+  it('brings the line back as it was: same id, place, price override and approver', async () => {
+    cart.scan(milk.barcodes[0]!, 'ana');
+    cart.scan(bread.barcodes[0]!, 'ana');
+    cart.scan(giftCard.barcodes[0]!, 'ana');
+    const breadLine = lineOf(bread.sku);
+    await cart.overridePrice(breadLine.id, 299, '9999', 'ana');
+    const before = cart.get();
+    cart.voidLine(breadLine.id, 'ana');
+    expect(cart.get().total).toBe(before.total - 299);
+    const after = cart.restoreLine(breadLine.id, 'ana');
+    expect(after).toEqual(before);
+    expect(after.lines.map((l) => l.sku)).toEqual([milk.sku, bread.sku, giftCard.sku]);
+    expect(db.prepare('SELECT approved_by AS approvedBy FROM sale_lines WHERE id = ?').get(breadLine.id)).toEqual({ approvedBy: 'max' });
+    expect(journal().map((e) => (e as { action: string }).action)).toEqual(['price-override', 'void-line', 'restore-line']);
+  });
+
+  it('brings a line back once: a second undo, or an undo of a line never voided, is refused and the cart is unchanged', async () => {
+    cart.scan(milk.barcodes[0]!, 'ana');
+    const id = lineOf(milk.sku).id;
+    expect((await failure(() => cart.restoreLine(id, 'ana'))).code).toBe('NOT_FOUND');
+    cart.voidLine(id, 'ana');
+    cart.restoreLine(id, 'ana');
+    const once = cart.get();
+    expect((await failure(() => cart.restoreLine(id, 'ana'))).code).toBe('NOT_FOUND');
+    expect(cart.get()).toEqual(once);
+    expect(once.lines).toHaveLength(1);
+  });
+
+  it('does not bring a line into another sale: after the sale is voided or held the undo is refused', async () => {
+    cart.scan(milk.barcodes[0]!, 'ana');
+    cart.scan(bread.barcodes[0]!, 'ana');
+    const id = lineOf(milk.sku).id;
+    cart.voidLine(id, 'ana');
+    cart.hold('later', 'ana');
+    cart.scan(giftCard.barcodes[0]!, 'ana');
+    expect((await failure(() => cart.restoreLine(id, 'ana'))).code).toBe('NOT_FOUND');
+    expect(cart.get().lines.map((l) => l.sku)).toEqual([giftCard.sku]);
+  });
+
+  it('is refused once a payment was taken on the sale', async () => {
+    cart.scan(milk.barcodes[0]!, 'ana');
+    cart.scan(bread.barcodes[0]!, 'ana');
+    const id = lineOf(milk.sku).id;
+    cart.voidLine(id, 'ana');
+    const saleId = cart.get().id!;
+    db.prepare("INSERT INTO payments (id, sale_id, tender, amount, status, created_at) VALUES ('p1', ?, 'cash', 349, 'approved', 1)").run(saleId);
+    expect((await failure(() => cart.restoreLine(id, 'ana'))).code).toBe('NOT_FOUND');
+    expect(cart.get().total).toBe(349);
+  });
+});
+
+describe('quantity of the next scan ("n *")', () => {
+  it('adds n of the scanned item in one line, and n more on a line already there', () => {
+    cart.scan(milk.barcodes[0]!, 'ana', 3);
+    expect(lineOf(milk.sku)).toMatchObject({ quantity: 3, lineTotal: 387 });
+    cart.scan(milk.barcodes[0]!, 'ana', 2);
+    expect(lineOf(milk.sku)).toMatchObject({ quantity: 5, lineTotal: 645 });
+    expect(cart.get().lines).toHaveLength(1);
+  });
+
+  it('refuses a quantity below 1 and a quantity on a scale label, cart unchanged', async () => {
+    expect((await failure(() => cart.scan(milk.barcodes[0]!, 'ana', 0))).code).toBe('INVALID_INPUT');
+    expect((await failure(() => cart.scan(makeEmbeddedBarcode('2', '123456', 250), 'ana', 2))).code).toBe('NOT_ALLOWED');
+    expect(cart.get().lines).toHaveLength(0);
+  });
+});

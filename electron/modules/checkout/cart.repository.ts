@@ -52,7 +52,7 @@ export interface JournalEntry {
   id: string;
   saleId: string;
   lineId: string | null;
-  action: 'quantity' | 'void-line' | 'void-sale' | 'price-override' | 'discount' | 'hold' | 'recall';
+  action: 'quantity' | 'void-line' | 'void-sale' | 'price-override' | 'discount' | 'hold' | 'recall' | 'restore-line' | 'return-line';
   detail: Record<string, unknown>;
   userId: string;
   managerId: string | null;
@@ -141,13 +141,13 @@ export class CartRepository {
       `SELECT id FROM sale_lines WHERE sale_id = ? AND sku = ? AND unit_price = ? AND quantity > 0
          AND discount = 0 AND original_price IS NULL AND weight_grams IS NULL ORDER BY position DESC LIMIT 1`,
     );
-    this.bumpLine = db.prepare<[string]>(
-      'UPDATE sale_lines SET quantity = quantity + 1, line_total = (quantity + 1) * unit_price WHERE id = ?',
+    this.bumpLine = db.prepare<[{ id: string; add: number }]>(
+      'UPDATE sale_lines SET quantity = quantity + @add, line_total = (quantity + @add) * unit_price WHERE id = @id',
     );
-    this.insertLine = db.prepare<[NewLine]>(
+    this.insertLine = db.prepare<[NewLine & { quantity: number }]>(
       `INSERT INTO sale_lines (id, sale_id, position, sku, name, quantity, unit_price, tax_class, line_total, created_at)
        VALUES (@id, @saleId, (SELECT coalesce(max(position), 0) + 1 FROM sale_lines WHERE sale_id = @saleId),
-         @sku, @name, 1, @unitPrice, @taxClass, @unitPrice, @now)`,
+         @sku, @name, @quantity, @unitPrice, @taxClass, @quantity * @unitPrice, @now)`,
     );
     this.updateTotal = db.prepare<[{ saleId: string }]>(
       'UPDATE sales SET total = (SELECT coalesce(sum(line_total), 0) FROM sale_lines WHERE sale_id = @saleId) WHERE id = @saleId',
@@ -180,8 +180,8 @@ export class CartRepository {
     return this.pricing ? this.pricing.price(cart) : cart;
   }
 
-  /** Adds one of `product` to the open cart (opening one if needed): the same product again raises the quantity. */
-  addOne(product: Product, ids: { sale: () => string; line: () => string }, cashierId: string, currency: string, now = Date.now()): void {
+  /** Adds one (or `quantity`) of `product` to the open cart (opening one if needed): the same product again raises the quantity. */
+  addOne(product: Product, ids: { sale: () => string; line: () => string }, cashierId: string, currency: string, now = Date.now(), quantity = 1): void {
     draftTransaction(this.db, () => {
       let saleId = this.openSale.get()?.id;
       if (!saleId) {
@@ -189,9 +189,9 @@ export class CartRepository {
         this.insertSale.run(saleId, cashierId, currency, now);
       }
       const existing = this.sameLine.get(saleId, product.sku, product.price);
-      if (existing) this.bumpLine.run(existing.id);
+      if (existing) this.bumpLine.run({ id: existing.id, add: quantity });
       else
-        this.insertLine.run({ id: ids.line(), saleId, sku: product.sku, name: product.name, unitPrice: product.price, taxClass: product.taxClass, now });
+        this.insertLine.run({ id: ids.line(), saleId, sku: product.sku, name: product.name, unitPrice: product.price, taxClass: product.taxClass, now, quantity });
       this.updateTotal.run({ saleId });
     });
   }
@@ -241,6 +241,41 @@ export class CartRepository {
       else this.deleteLine.run(saleId, lineId);
       this.record(entry);
       this.updateTotal.run({ saleId });
+    });
+  }
+
+  /**
+   * Voids a line of the open cart, keeping its whole row in the journal entry so Undo can bring it back as it
+   * was (same id, place, price, discount and approver).
+   */
+  voidLine(saleId: string, lineId: string, entry: JournalEntry): void {
+    draftTransaction(this.db, () => {
+      const row = this.db.prepare<[string, string], Record<string, unknown>>('SELECT * FROM sale_lines WHERE sale_id = ? AND id = ?').get(saleId, lineId);
+      if (!row) return;
+      this.deleteLine.run(saleId, lineId);
+      this.record({ ...entry, detail: { ...entry.detail, row } });
+      this.updateTotal.run({ saleId });
+    });
+  }
+
+  /**
+   * Brings back the line last voided under `lineId` in the open, unpaid cart `saleId`, exactly as it was; null when
+   * there is nothing to bring back (the line is there, the sale moved on, or a payment was taken).
+   */
+  restoreLine(saleId: string, lineId: string, entry: Omit<JournalEntry, 'detail'>): { name: string } | null {
+    return draftTransaction(this.db, () => {
+      if (this.openSale.get()?.id !== saleId || this.paymentsTaken(saleId) > 0) return null;
+      if (this.oneLine.get(saleId, lineId)) return null;
+      const voided = this.db
+        .prepare<[string, string], { detail: string }>("SELECT detail FROM cart_journal WHERE sale_id = ? AND line_id = ? AND action = 'void-line' ORDER BY at DESC, rowid DESC LIMIT 1")
+        .get(saleId, lineId);
+      const row = voided ? (JSON.parse(voided.detail) as { row?: Record<string, unknown> }).row : undefined;
+      if (!row || row['sale_id'] !== saleId) return null;
+      const columns = Object.keys(row).filter((column) => /^[a-z_]+$/.test(column));
+      this.db.prepare(`INSERT INTO sale_lines (${columns.join(', ')}) VALUES (${columns.map((c) => `@${c}`).join(', ')})`).run(Object.fromEntries(columns.map((c) => [c, row[c]])));
+      this.record({ ...entry, detail: { sku: row['sku'], quantity: row['quantity'], lineTotal: row['line_total'] } });
+      this.updateTotal.run({ saleId });
+      return { name: String(row['name']) };
     });
   }
 

@@ -48,14 +48,17 @@ export class CartService {
     return product;
   }
 
-  scan(raw: string, cashierId: string): Cart {
+  /** Adds what `raw` names; `quantity` (from "n *" typed before the scan) makes that line n of the product. */
+  scan(raw: string, cashierId: string, quantity = 1): Cart {
     const label = this.scaleLabel(raw);
     if (label) {
+      if (quantity !== 1) throw new KassaError('NOT_ALLOWED', 'A scale label prices one item: scan each label, without a quantity.');
       this.carts.addEmbedded(label, { sale: this.ids.newId, line: this.ids.newId }, cashierId, this.currency, this.now());
       return this.get();
     }
     const product = this.lookup(raw);
-    this.carts.addOne(product, { sale: this.ids.newId, line: this.ids.newId }, cashierId, this.currency);
+    if (quantity !== 1) checkQuantity(quantity);
+    this.carts.addOne(product, { sale: this.ids.newId, line: this.ids.newId }, cashierId, this.currency, this.now(), quantity);
     return this.get();
   }
 
@@ -75,7 +78,17 @@ export class CartService {
   voidLine(lineId: string, userId: string): Cart {
     const { saleId, line } = this.openLine(lineId);
     const detail = { sku: line.sku, quantity: line.quantity, unitPrice: line.unitPrice, lineTotal: line.lineTotal };
-    this.carts.changeLine(saleId, lineId, null, this.entry(saleId, lineId, 'void-line', detail, userId));
+    this.carts.voidLine(saleId, lineId, this.entry(saleId, lineId, 'void-line', detail, userId));
+    return this.get();
+  }
+
+  /** Undo of a line void: the line comes back exactly as it was, while the sale is still open and unpaid. */
+  restoreLine(lineId: string, userId: string): Cart {
+    const saleId = this.carts.openId();
+    const { detail: _detail, ...entry } = this.entry(saleId ?? '', lineId, 'restore-line', {}, userId);
+    if (!saleId || !this.carts.restoreLine(saleId, lineId, entry)) {
+      throw new KassaError('NOT_FOUND', 'That line cannot come back: the sale moved on or a payment was taken. Scan the item again.');
+    }
     return this.get();
   }
 
