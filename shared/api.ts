@@ -61,6 +61,8 @@ export const api = {
   'session.login': { input: z.object({ pin: z.string().regex(/^\d{4,8}$/, 'A PIN is 4 to 8 digits') }).strict(), output: z.object({ user: UserSchema }) },
   'session.logout': { input: empty, output: z.object({ user: z.null() }) },
   'catalog.lookup': { input: z.object({ code: scanText }).strict(), output: z.object({ product: ProductSchema }) },
+  /** Price check (F5): the product, its price and the promotions on it, without adding it to the cart. */
+  'catalog.priceCheck': { input: z.object({ code: scanText }).strict(), output: z.object({ product: ProductSchema, promotions: z.array(z.object({ id: z.string(), name: z.string() })) }) },
   'cart.get': { input: empty, output: CartSchema },
   /** `quantity`: "n *" typed before the scan makes it n of the item (default 1). */
   'cart.scan': { input: z.object({ code: scanText, quantity: z.number().int().min(1).max(9999).optional() }).strict(), output: CartSchema },

@@ -10,6 +10,7 @@ export const CHANNELS = [
   'session.login',
   'session.logout',
   'catalog.lookup',
+  'catalog.priceCheck',
   'cart.get',
   'cart.scan',
   'cart.search',

@@ -247,7 +247,8 @@ export async function createKassaCore({ config, log, nativeBinding, printReceipt
     stops.push(() => autoLock.stop());
     const policy = new Policy({ managerByPin: (pin) => session.managerByPin(pin), lockout, log });
     const currency = () => identity.get()?.currency ?? settings.store.currency;
-    const cartRepository = new CartRepository(db, new CartPricing(db, () => settings.store));
+    const cartPricing = new CartPricing(db, () => settings.store);
+    const cartRepository = new CartRepository(db, cartPricing);
     const cart = new CartService(cartRepository, catalog, settings.store.currency, {
       newId: uuidv7,
       embeddedBarcode: () => settings.checkout.embeddedBarcode,
@@ -409,6 +410,12 @@ export async function createKassaCore({ config, log, nativeBinding, printReceipt
       'catalog.lookup': ({ code }) => {
         session.require();
         return { product: cart.lookup(code) };
+      },
+      'catalog.priceCheck': ({ code }) => {
+        session.require();
+        const product = cart.lookup(code);
+        const promotions = cartPricing.promotions().filter((promotion) => promotion.active && 'skus' in promotion && promotion.skus.includes(product.sku));
+        return { product, promotions: promotions.map(({ id, name }) => ({ id, name })) };
       },
       'cart.get': () => {
         session.require();

@@ -20,6 +20,7 @@ import { MembersScreen } from './screens/membership/MembersScreen';
 import { DayScreen } from './screens/orders/DayScreen';
 import { OrdersScreen } from './screens/orders/OrdersScreen';
 import { setLocale, useTranslation } from './i18n';
+import { useScannerBursts } from './scanner/burst';
 
 /** The screens of a signed-in register besides the sale itself; each module adds its own. */
 type View = 'sale' | 'orders' | 'day' | 'members' | 'diagnostics';
@@ -45,6 +46,21 @@ export function App() {
   const [view, setView] = useState<View>('sale');
   /** Auto-lock: the lock screen covers the current work, which stays mounted underneath. */
   const [locked, setLocked] = useState(false);
+  /** A code scanned away from the sale screen (completed sale, another view), to be scanned into the sale. */
+  const [pendingScan, setPendingScan] = useState<{ code: string; seq: number } | null>(null);
+  /** The change of the sale just completed, shown on the next sale for a few seconds. */
+  const [lastChange, setLastChange] = useState<{ sale: CompletedSaleView; seq: number } | null>(null);
+  const [printRequest, setPrintRequest] = useState(0);
+
+  const scanIntoSale = (code: string) => {
+    if (completed) setLastChange({ sale: completed, seq: Date.now() });
+    setCompleted(null);
+    setStep('cart');
+    setView('sale');
+    setPendingScan({ code, seq: Date.now() });
+  };
+  // A scan on another screen (Orders, End of day, …) with focus on a button or nowhere goes to the sale.
+  useScannerBursts(user && info && !locked && !completed && step === 'cart' && view !== 'sale' ? scanIntoSale : null);
 
   useEffect(() => {
     void call('app.info', {}).then(setInfo);
@@ -88,8 +104,11 @@ export function App() {
         <CompletedScreen
           info={info}
           sale={completed}
-          receipt={<ReceiptView saleId={completed.saleId} />}
+          receipt={<ReceiptView saleId={completed.saleId} printRequest={printRequest} />}
+          onPrint={() => setPrintRequest((n) => n + 1)}
+          onScan={scanIntoSale}
           onNewSale={() => {
+            setLastChange({ sale: completed, seq: Date.now() });
             setCompleted(null);
             setStep('cart');
           }}
@@ -99,6 +118,7 @@ export function App() {
           info={info}
           onBack={() => setStep('cart')}
           onCompleted={(sale) => {
+            setPrintRequest(info.till?.receipt === 'print' ? 1 : 0);
             setCompleted(sale);
             setStep('cart');
           }}
@@ -112,7 +132,13 @@ export function App() {
       ) : user?.role === 'manager' && view === 'diagnostics' ? (
         <DiagnosticsScreen info={info} />
       ) : user ? (
-        <CheckoutScreen info={info} onPay={() => setStep('tender')} />
+        <CheckoutScreen
+          info={info}
+          onPay={() => setStep('tender')}
+          pendingScan={pendingScan}
+          onScanTaken={() => setPendingScan(null)}
+          lastChange={lastChange}
+        />
       ) : (
         <>
           <LoginScreen onSignedIn={setUser} />

@@ -39,6 +39,11 @@ export type HelpLabel =
   | 'key.plusMinus'
   | 'key.setQuantity'
   | 'key.voidLine'
+  | 'key.pay'
+  | 'key.priceCheck'
+  | 'key.undoVoid'
+  | 'key.printReceipt'
+  | 'key.nextSale'
   | 'key.confirm'
   | 'key.cancel'
   | 'key.listMove';
@@ -70,6 +75,10 @@ export const SHORTCUTS: readonly ShortcutGroup[] = [
       { keys: ['F8'], label: 'key.hold' },
       { keys: ['F9'], label: 'key.recall' },
       { keys: ['F10'], label: 'key.member' },
+      { keys: ['Enter', 'F12'], label: 'key.pay' },
+      { keys: ['F5'], label: 'key.priceCheck' },
+      { keys: ['Scan'], label: 'key.nextSale' },
+      { keys: ['P'], label: 'key.printReceipt' },
     ],
   },
   {
@@ -78,7 +87,8 @@ export const SHORTCUTS: readonly ShortcutGroup[] = [
       { keys: ['↑', '↓'], label: 'key.selectLine' },
       { keys: ['+', '−'], label: 'key.plusMinus' },
       { keys: ['3', '*'], label: 'key.setQuantity' },
-      { keys: ['Delete'], label: 'key.voidLine' },
+      { keys: ['Shift+Delete'], label: 'key.voidLine' },
+      { keys: ['Ctrl+Z'], label: 'key.undoVoid' },
     ],
   },
   {

@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback, useEffect, useLayoutEffect, useRef, useState } from 'react';
 import { call, errorText } from '../api/client';
 import { useTranslation } from '../i18n';
 import { PaperPrint, printCopyOf, type PrintCopy } from './PaperPrint';
@@ -9,7 +9,7 @@ import './ReceiptView.css';
  * register) and a Print receipt button: Electron prints silently to the configured printer; the browser
  * preview opens its print dialog on a print-only copy, where Save as PDF is offered.
  */
-export function ReceiptView({ saleId }: { saleId: string }) {
+export function ReceiptView({ saleId, printRequest = 0 }: { saleId: string; /** Each increase prints once (the store's `print` default, the P key). */ printRequest?: number }) {
   const { t } = useTranslation('checkout');
   const [html, setHtml] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
@@ -49,11 +49,20 @@ export function ReceiptView({ saleId }: { saleId: string }) {
     }
   };
 
+  const printRef = useRef(print);
+  useLayoutEffect(() => {
+    printRef.current = print;
+  });
+  const loaded = html !== null;
+  useEffect(() => {
+    if (printRequest > 0 && loaded) void printRef.current();
+  }, [printRequest, loaded]);
+
   return (
     <section className="receipt-view" aria-label={t('receipt.label')}>
       {html !== null && <iframe className="receipt-view__paper" title={t('receipt.label')} sandbox="" srcDoc={html} data-testid="receipt" />}
       <button type="button" className="button button--secondary receipt-view__print" onClick={() => void print()} disabled={html === null || printing}>
-        {t('receipt.print')}
+        {t('receipt.print')} <kbd aria-hidden="true">P</kbd>
       </button>
       {error && <p role="alert">{error}</p>}
       {notice && <p role="status">{notice}</p>}

@@ -1,5 +1,5 @@
-import { Fragment, useCallback, useEffect, useRef, useState, type FormEvent, type KeyboardEvent as ReactKeyboardEvent } from 'react';
-import type { AppInfo, Cart, CartLine, HeldCart, Product } from '../../../shared/api';
+import { Fragment, useCallback, useEffect, useLayoutEffect, useRef, useState, type FormEvent, type KeyboardEvent as ReactKeyboardEvent } from 'react';
+import type { AppInfo, Cart, CartLine, CompletedSaleView, HeldCart, Product } from '../../../shared/api';
 import { call, CallError, errorText } from '../api/client';
 import { money, number, percent } from '../format';
 import { useTranslation, type TFunction } from '../i18n';
@@ -9,17 +9,44 @@ import { HoldDialog, ManagerDialog, QuantityDialog, RecallDialog, SearchDialog, 
 
 type DialogKind = 'search' | 'quantity' | 'void' | 'price' | 'discount' | 'hold' | 'recall';
 
+/** How long "Voided <item> — Undo" stays, and the previous sale's change banner. */
+const UNDO_MS = 5_000;
+const CHANGE_BANNER_MS = 8_000;
+
+/** What the price check (F5) shows for a scanned item. */
+interface PriceCheck {
+  product: Product;
+  promotions: { id: string; name: string }[];
+}
+
 /** Function keys for the cart's actions; each is also a large button on screen. */
 const SHORTCUTS: Record<string, DialogKind> = { F2: 'search', F3: 'quantity', F4: 'void', F6: 'price', F7: 'discount', F8: 'hold', F9: 'recall' };
 const LINE_DIALOGS: readonly DialogKind[] = ['quantity', 'price', 'discount'];
 
 
 /**
- * The cart: the scan field always has focus, so a barcode scanner (a keyboard wedge) just works. ↑ ↓ in
- * the scan field select a line; + and − change its quantity, a number then * sets it, Delete voids it; the
- * function keys open the other actions. Every dialog gives focus back to the scan field when it closes.
+ * The cart: the scan field always has focus, so a barcode scanner (a keyboard wedge) just works; a key typed
+ * while a button has focus goes to the scan field too, and every button gives focus back after it is pressed.
+ * ↑ ↓ in the scan field select a line; + and − change its quantity; "3 *" makes the next scan 3 of the item;
+ * Shift+Delete voids the selected line (with Undo for a few seconds); Enter on an empty scan field, or F12,
+ * goes to Pay; F5 checks a price without adding the item; the function keys open the other actions. Every
+ * dialog gives focus back to the scan field when it closes.
  */
-export function CheckoutScreen({ info, onPay }: { info: AppInfo; onPay: () => void }) {
+export function CheckoutScreen({
+  info,
+  onPay,
+  pendingScan = null,
+  onScanTaken,
+  lastChange = null,
+}: {
+  info: AppInfo;
+  onPay: () => void;
+  /** A code scanned on another screen (the completed sale, Orders, …) that belongs in this sale. */
+  pendingScan?: { code: string; seq: number } | null;
+  onScanTaken?: () => void;
+  /** The sale completed just before, whose change stays in view for a few seconds. */
+  lastChange?: { sale: CompletedSaleView; seq: number } | null;
+}) {
   const { t, i18n } = useTranslation('checkout');
   const locale = i18n.language;
   const [cart, setCart] = useState<Cart | null>(null);
@@ -30,8 +57,20 @@ export function CheckoutScreen({ info, onPay }: { info: AppInfo; onPay: () => vo
   const [dialog, setDialog] = useState<DialogKind | null>(null);
   const [dialogError, setDialogError] = useState<string | null>(null);
   const [held, setHeld] = useState<HeldCart[] | null>(null);
+  /** "n *" typed with no line needed: the quantity of the next scan. */
+  const [nextQuantity, setNextQuantity] = useState<number | null>(null);
+  const [undo, setUndo] = useState<{ lineId: string; name: string; seq: number } | null>(null);
+  const [priceCheck, setPriceCheck] = useState<PriceCheck | 'waiting' | null>(null);
+  /** The change banner hides itself after a few seconds: the seq of the one that has. */
+  const [bannerGone, setBannerGone] = useState<number | null>(null);
+  const banner: CompletedSaleView | null = lastChange && bannerGone !== lastChange.seq ? lastChange.sale : null;
   const scan = useRef<HTMLInputElement>(null);
   const focusScan = useCallback(() => scan.current?.focus(), []);
+  /** Each error flashes the scan field (and, with sound on, plays the error tone); a good scan ticks. */
+  const [flash, setFlash] = useState(0);
+  const feedback = (kind: 'ok' | 'error') => {
+    if (kind === 'error') setFlash((n) => n + 1);
+  };
 
   const refreshHeld = useCallback(() => call('cart.held', {}).then((answer) => setHeld(answer.carts), () => setHeld([])), []);
   useEffect(() => {
@@ -39,6 +78,18 @@ export function CheckoutScreen({ info, onPay }: { info: AppInfo; onPay: () => vo
     void refreshHeld();
   }, [refreshHeld]);
   useKassaEvent('cart.changed', setCart);
+
+  // The previous sale's change, for the cashier still counting it out while the next customer's items go in.
+  useEffect(() => {
+    if (!lastChange) return;
+    const timer = setTimeout(() => setBannerGone(lastChange.seq), CHANGE_BANNER_MS);
+    return () => clearTimeout(timer);
+  }, [lastChange]);
+  useEffect(() => {
+    if (!undo) return;
+    const timer = setTimeout(() => setUndo((current) => (current?.seq === undo.seq ? null : current)), UNDO_MS);
+    return () => clearTimeout(timer);
+  }, [undo]);
 
   const lines = cart?.lines ?? [];
   const selected: CartLine | null = lines.find((line) => line.id === selectedId) ?? lines.at(-1) ?? null;
@@ -103,40 +154,109 @@ export function CheckoutScreen({ info, onPay }: { info: AppInfo; onPay: () => vo
         open(kind);
         return;
       }
+      if (event.key === 'F12') {
+        event.preventDefault();
+        if (lines.length) onPay();
+        return;
+      }
+      if (event.key === 'F5') {
+        event.preventDefault();
+        setPriceCheck((mode) => (mode ? null : 'waiting'));
+        focusScan();
+        return;
+      }
+      if (event.key === 'z' && (event.ctrlKey || event.metaKey) && undo) {
+        event.preventDefault();
+        void restore();
+        return;
+      }
       const target = event.target as HTMLElement | null;
-      if (target?.closest('input, textarea, select, button')) return;
+      if (target?.closest('input, textarea, select, dialog')) return;
+      // A key typed while a button (or nothing) has focus belongs to the scan field: a scanner does not aim.
       if (event.key.length === 1 && !event.ctrlKey && !event.metaKey && !event.altKey) focusScan();
     };
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
-  }, [focusScan, dialog, open]);
+  });
+
+  // Buttons give focus back to the scan field once pressed (unless they opened a dialog, which does so on closing).
+  const dialogOpen = useRef(false);
+  useLayoutEffect(() => {
+    dialogOpen.current = dialog !== null;
+  });
+  const onButtonPressed = (event: React.MouseEvent) => {
+    if (!(event.target as HTMLElement).closest('button')) return;
+    requestAnimationFrame(() => {
+      if (!dialogOpen.current && !document.querySelector('dialog[open]')) focusScan();
+    });
+  };
+
+  // A code scanned on another screen is scanned here once.
+  const taken = useRef<number | null>(null);
+  useEffect(() => {
+    if (!pendingScan || taken.current === pendingScan.seq) return;
+    taken.current = pendingScan.seq;
+    onScanTaken?.();
+    void scanCode(pendingScan.code);
+  });
 
   const submit = async (event: FormEvent) => {
     event.preventDefault();
     const typed = code.trim();
     setCode('');
-    if (!typed) return;
+    if (!typed) {
+      // Enter on an empty scan field is the Pay key once there is something to pay.
+      if (lines.length && !priceCheck) onPay();
+      return;
+    }
+    await scanCode(typed);
+  };
+
+  const checkPrice = async (typed: string) => {
     try {
-      const updated = await call('cart.scan', { code: typed });
+      const answer = await call('catalog.priceCheck', { code: typed });
+      setError(null);
+      setPriceCheck(answer);
+      feedback('ok');
+    } catch (e) {
+      setPriceCheck('waiting');
+      setNotice(null);
+      setError(errorText(e));
+      feedback('error');
+    } finally {
+      focusScan();
+    }
+  };
+
+  const scanCode = async (typed: string) => {
+    if (priceCheck) return checkPrice(typed);
+    const quantity = nextQuantity ?? undefined;
+    setNextQuantity(null);
+    try {
+      const updated = await call('cart.scan', quantity ? { code: typed, quantity } : { code: typed });
       setCart(updated);
       setError(null);
+      feedback('ok');
       const added = updated.lines.find((line) => cart?.lines.find((old) => old.id === line.id)?.quantity !== line.quantity);
       if (added) setSelectedId(added.id);
       setNotice(added ? t('added', { name: added.name }) : null);
     } catch (e) {
       setNotice(null);
       setError(errorText(e));
+      let recognised = false;
       // Not a product: perhaps a member's loyalty card, which attaches the member to the sale.
       if (e instanceof CallError && e.code === 'UNKNOWN_BARCODE') {
         await call('membership.scanCard', { code: typed }).then(
           ({ attached }) => {
             if (!attached?.member) return;
+            recognised = true;
             setError(null);
             setNotice(t('membership:cardAttached', { name: attached.member.name }));
           },
           (again: unknown) => again instanceof CallError && again.code === 'NOTHING_TO_PAY' && setError(errorText(again)),
         );
       }
+      feedback(recognised ? 'ok' : 'error');
     } finally {
       focusScan();
     }
@@ -150,8 +270,22 @@ export function CheckoutScreen({ info, onPay }: { info: AppInfo; onPay: () => vo
   const voidLine = (line: CartLine) =>
     run(
       () => call('cart.voidLine', { lineId: line.id }),
-      () => t('voided', { name: line.name }),
-    ).then((ok) => ok && setSelectedId(null));
+      () => null,
+    ).then((ok) => {
+      if (!ok) return;
+      setSelectedId(null);
+      setUndo({ lineId: line.id, name: line.name, seq: Date.now() });
+    });
+  async function restore() {
+    if (!undo) return;
+    const { lineId, name } = undo;
+    setUndo(null);
+    const ok = await run(
+      () => call('cart.restoreLine', { lineId }),
+      () => t('restored', { name }),
+    );
+    if (ok) setSelectedId(lineId);
+  }
   const addProduct = (product: Product) =>
     run(
       () => call('cart.scan', { code: product.sku }),
@@ -173,14 +307,32 @@ export function CheckoutScreen({ info, onPay }: { info: AppInfo; onPay: () => vo
     } else if (selected && code === '' && (event.key === '+' || event.key === '-')) {
       event.preventDefault();
       void setQuantity(selected, selected.quantity + (event.key === '+' ? 1 : -1));
-    } else if (selected && code === '' && event.key === 'Delete') {
+    } else if (code === '' && event.key === 'Delete') {
+      // Shift+Delete, not Delete alone: a stray Delete must not take a line off (and a void has Undo besides).
       event.preventDefault();
-      void voidLine(selected);
-    } else if (selected && event.key === '*' && /^\d{1,6}$/.test(code.trim())) {
+      if (!selected) return;
+      if (event.shiftKey) void voidLine(selected);
+      else {
+        setError(null);
+        setNotice(t('deleteHint', { name: selected.name }));
+      }
+    } else if (event.key === '*' && /^\d{1,4}$/.test(code.trim())) {
+      // "3 *": the next scan adds 3 of the item. The selected line's quantity stays on + − and F3.
       event.preventDefault();
       const quantity = Number(code.trim());
       setCode('');
-      void setQuantity(selected, quantity);
+      if (quantity < 1) {
+        setNotice(null);
+        setError(t('nextQuantityInvalid'));
+        feedback('error');
+        return;
+      }
+      setError(null);
+      setNextQuantity(quantity);
+    } else if (event.key === 'Escape' && code === '' && (nextQuantity !== null || priceCheck)) {
+      event.preventDefault();
+      setNextQuantity(null);
+      setPriceCheck(null);
     }
   };
 
@@ -188,7 +340,7 @@ export function CheckoutScreen({ info, onPay }: { info: AppInfo; onPay: () => vo
   const format = (amount: number) => money(amount, currency, locale);
   const heldCount = held?.length ?? 0;
   return (
-    <main className="checkout">
+    <main className="checkout" onClick={onButtonPressed}>
       <section className="checkout__cart" aria-label={t('cart')}>
         <MemberPanel saleId={cart?.id ?? null} onDialogClosed={focusScan} />
         <div className="checkout__lines">
@@ -275,8 +427,8 @@ export function CheckoutScreen({ info, onPay }: { info: AppInfo; onPay: () => vo
             <button type="button" className="button button--secondary" disabled={!selected} onClick={() => open('discount')}>
               {t('discount')} <kbd aria-hidden="true">F7</kbd>
             </button>
-            <button type="button" className="button button--danger-outline" disabled={!selected} onClick={() => selected && void voidLine(selected)}>
-              {t('voidLine')} <kbd aria-hidden="true">Del</kbd>
+            <button type="button" className="button button--danger-outline line-actions__void" disabled={!selected} onClick={() => selected && void voidLine(selected)}>
+              {t('voidLine')} <kbd aria-hidden="true">⇧Del</kbd>
             </button>
           </div>
         </div>
@@ -288,7 +440,8 @@ export function CheckoutScreen({ info, onPay }: { info: AppInfo; onPay: () => vo
             ref={scan}
             id="scan"
             data-testid="scan-input"
-            className="scan__input"
+            key={`scan-${flash}`}
+            className={flash ? 'scan__input scan__input--flash' : 'scan__input'}
             autoFocus
             autoComplete="off"
             spellCheck={false}
@@ -299,18 +452,48 @@ export function CheckoutScreen({ info, onPay }: { info: AppInfo; onPay: () => vo
             aria-describedby={error ? 'scan-error' : 'scan-hint'}
           />
           <p id="scan-hint" className="scan__hint">
-            {t('scanHint')}
+            {nextQuantity !== null ? (
+              <span className="scan__mode" data-testid="next-quantity">
+                {t('nextQuantity', { quantity: nextQuantity })}
+              </span>
+            ) : priceCheck ? (
+              <span className="scan__mode scan__mode--check" data-testid="price-check-mode">
+                {t('priceCheckMode')}
+              </span>
+            ) : (
+              t('scanHint')
+            )}
           </p>
         </form>
-        <div className="messages">
+        {/* One fixed slot for messages: a message never pushes the buttons under the cashier's finger. */}
+        <div className="messages" data-testid="messages">
           {error ? (
             <p id="scan-error" className="message message--error" role="alert">
               {error}
             </p>
-          ) : null}
-          <p className="message message--notice" role="status">
-            {notice ?? ''}
-          </p>
+          ) : undo ? (
+            <p className="message message--notice message--undo" role="status" data-testid="undo-void">
+              <span>{t('voided', { name: undo.name })}</span>
+              <button type="button" className="button button--secondary button--small" onClick={() => void restore()}>
+                {t('undo')} <kbd aria-hidden="true">Ctrl+Z</kbd>
+              </button>
+            </p>
+          ) : priceCheck && priceCheck !== 'waiting' ? (
+            <p className="message message--check" role="status" data-testid="price-check">
+              <strong>{priceCheck.product.name}</strong> <span className="message__price">{format(priceCheck.product.price)}</span>
+              {priceCheck.promotions.length ? <span className="message__promo"> · {priceCheck.promotions.map((promotion) => promotion.name).join(' · ')}</span> : null}
+            </p>
+          ) : notice ? (
+            <p className="message message--notice" role="status">
+              {notice}
+            </p>
+          ) : banner ? (
+            <p className="message message--change" role="status" data-testid="change-banner">
+              {t('changeBanner', { change: format(banner.change), number: banner.number })}
+            </p>
+          ) : (
+            <p className="message message--notice" role="status" />
+          )}
         </div>
         <div className="sale-actions" role="group" aria-label={t('sale')}>
           <button type="button" className="button button--secondary" onClick={() => open('search')}>
@@ -364,7 +547,7 @@ export function CheckoutScreen({ info, onPay }: { info: AppInfo; onPay: () => vo
             </dl>
           ) : null}
           <button type="button" className="button button--primary button--large" onClick={onPay} disabled={!cart?.lines.length}>
-            {t('pay')}
+            {t('pay')} <kbd aria-hidden="true">F12</kbd>
           </button>
         </div>
       </aside>
