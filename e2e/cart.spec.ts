@@ -29,8 +29,12 @@ test('a cashier changes a quantity with + and −, with a number and *, and in t
 
   await till.keyboard.press('+');
   await expect(line(till, milk)).toContainText(euros(milk.price * 2));
-  await till.keyboard.type('5*');
+  // "3 *" then a scan adds 3 of the scanned item (keyboard tills' quantity × next item).
+  await till.keyboard.type('3*');
+  await expect(till.getByTestId('next-quantity')).toContainText('× 3');
+  await scan(till, milk.barcodes[0]!);
   await expect(till.getByTestId('cart-total')).toHaveText(euros(milk.price * 5));
+  await expect(till.getByTestId('next-quantity')).toBeHidden();
   await till.getByRole('button', { name: 'Decrease quantity' }).click();
   await expect(till.getByTestId('cart-total')).toHaveText(euros(milk.price * 4));
   await expect(till.getByTestId('scan-input')).toBeFocused();
@@ -67,9 +71,18 @@ test('a cashier selects a line with the arrow keys and voids it', async ({ till 
   await expect(till.getByRole('status').filter({ hasText: `Voided ${milk.name}` })).toBeVisible();
   await expect(till.getByTestId('scan-input')).toBeFocused();
 
+  // Delete alone takes nothing off (a stray key); Shift+Delete voids, and Undo brings the line back.
   await till.keyboard.press('Delete');
+  await expect(till.getByTestId('messages')).toContainText(`Shift+Delete voids ${bread.name}`);
+  await expect(till.getByTestId('cart-total')).toHaveText(euros(bread.price));
+  await till.keyboard.press('Shift+Delete');
   await expect(till.getByTestId('cart-total')).toHaveText(euros(0));
   await expect(till.getByText('Scan an item to start a sale.')).toBeVisible();
+  await expect(till.getByTestId('undo-void')).toContainText(`Voided ${bread.name}`);
+  await till.getByTestId('undo-void').getByRole('button', { name: 'Undo' }).click();
+  await expect(line(till, bread)).toHaveCount(1);
+  await expect(till.getByTestId('cart-total')).toHaveText(euros(bread.price));
+  await expect(till.getByTestId('scan-input')).toBeFocused();
 });
 
 test('a manager overrides a price with PIN 9999 after a cashier PIN is refused; a negative price is refused', async ({ till }) => {

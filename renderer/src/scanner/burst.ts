@@ -2,10 +2,10 @@ import { useEffect, useLayoutEffect, useRef } from 'react';
 
 /**
  * A keyboard-wedge scanner types a whole code in a few milliseconds and ends it with Enter; a person types
- * slower than one key per 50 ms. Characters that arrive at most `maxGapMs` apart, at least `minLength` of
+ * slower than one key per 100 ms (a busy till may space a burst out to tens of ms). Characters that arrive at most `maxGapMs` apart, at least `minLength` of
  * them, ended by Enter no later than `maxGapMs` after the last one, are a scan.
  */
-export const SCAN_MAX_GAP_MS = 50;
+export const SCAN_MAX_GAP_MS = 80;
 export const SCAN_MIN_LENGTH = 3;
 
 export class BurstDetector {

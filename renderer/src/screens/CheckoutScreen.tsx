@@ -483,13 +483,13 @@ export function CheckoutScreen({
               <strong>{priceCheck.product.name}</strong> <span className="message__price">{format(priceCheck.product.price)}</span>
               {priceCheck.promotions.length ? <span className="message__promo"> · {priceCheck.promotions.map((promotion) => promotion.name).join(' · ')}</span> : null}
             </p>
-          ) : notice ? (
-            <p className="message message--notice" role="status">
-              {notice}
-            </p>
           ) : banner ? (
             <p className="message message--change" role="status" data-testid="change-banner">
               {t('changeBanner', { change: format(banner.change), number: banner.number })}
+            </p>
+          ) : notice ? (
+            <p className="message message--notice" role="status">
+              {notice}
             </p>
           ) : (
             <p className="message message--notice" role="status" />
