@@ -3,7 +3,8 @@ import path from 'node:path';
 import type { Page } from '@playwright/test';
 import { formatMoney } from '../shared/money';
 import { expect, scan, signIn, test } from './fixtures';
-import { REPO_ROOT } from './support/web-host';
+import os from 'node:os';
+import { REPO_ROOT, startRegister } from './support/web-host';
 
 /**
  * The queue at the till: the scanner is simulated as a burst of keystrokes through the keyboard (never by
@@ -129,4 +130,52 @@ test('F5 price check shows the price without adding the item; F5 again goes back
   await expect(till.getByTestId('price-check-mode')).toBeHidden();
   await scan(till, bread.barcodes[0]!);
   await expect(till.getByTestId('cart-total')).toHaveText(euros(milk.price + bread.price));
+});
+
+/** Counts the receipts the page sends to print (the browser preview prints with window.print()). */
+async function countPrints(page: Page): Promise<void> {
+  await page.addInitScript(() => {
+    const counted = window as unknown as { prints: number };
+    counted.prints = 0;
+    window.print = () => {
+      counted.prints += 1;
+      window.dispatchEvent(new Event('afterprint'));
+    };
+  });
+}
+const prints = (page: Page) => page.evaluate(() => (window as unknown as { prints: number }).prints);
+
+test('receipt choice: the default (ask) prints nothing until P; P prints once', async ({ page, register }) => {
+  await countPrints(page);
+  await page.goto(register.url);
+  await signIn(page);
+  await scan(page, milk.barcodes[0]!);
+  await cashSale(page, '2.00');
+  await expect(page.getByTestId('receipt')).toBeVisible();
+  expect(await prints(page)).toBe(0);
+  await page.keyboard.press('p');
+  await expect.poll(() => prints(page)).toBe(1);
+  // Still on the completed sale: P was the print key, not the first letter of a code.
+  await expect(page.getByTestId('sale-number')).toBeVisible();
+});
+
+test('receipt choice: a store set to print prints every sale at once, with no tap', async ({ page }) => {
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'kassa-e2e-print-'));
+  fs.writeFileSync(path.join(dataDir, 'settings.json'), JSON.stringify({ checkout: { receipt: 'print' } }));
+  const register = await startRegister({ dataDir });
+  try {
+    await countPrints(page);
+    await page.goto(register.url);
+    await signIn(page);
+    await scan(page, milk.barcodes[0]!);
+    await cashSale(page, '2.00');
+    await expect.poll(() => prints(page)).toBe(1);
+    await burst(page, bread.barcodes[0]!);
+    await expect(page.getByTestId('cart-total')).toHaveText(euros(bread.price));
+    await cashSale(page, '5.00');
+    await expect.poll(() => prints(page)).toBe(2);
+  } finally {
+    await register.stop();
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  }
 });
