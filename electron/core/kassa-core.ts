@@ -291,6 +291,7 @@ export async function createKassaCore({ config, log, nativeBinding, printReceipt
       currency,
       sales: {
         openSaleId: () => cartRepository.openId(),
+        openSale: (cashierId, within) => cart.open(cashierId, within),
         state: () => sales.state(),
         addPointsPayment: ({ id, saleId, amount, points }, now) =>
           saleRepository.addPayment({ id, saleId, tender: 'points', amount, tendered: null, status: 'approved', reference: String(points), cardLast4: null, cardToken: null, uploadDeadline: null }, now),
