@@ -5,6 +5,7 @@ import { money, number, percent } from '../format';
 import { useTranslation, type TFunction } from '../i18n';
 import { useKassaEvent } from '../hooks/useKassaEvent';
 import { MemberPanel } from '../components/member/MemberPanel';
+import { playTick } from '../feedback/sound';
 import { HoldDialog, ManagerDialog, QuantityDialog, RecallDialog, SearchDialog, VoidSaleDialog } from './cart/CartDialogs';
 
 type DialogKind = 'search' | 'quantity' | 'void' | 'price' | 'discount' | 'hold' | 'recall';
@@ -133,8 +134,10 @@ export function CheckoutScreen({ info, onPay }: { info: AppInfo; onPay: () => vo
             if (!attached?.member) return;
             setError(null);
             setNotice(t('membership:cardAttached', { name: attached.member.name }));
+            playTick();
           },
-          (again: unknown) => again instanceof CallError && again.code === 'NOTHING_TO_PAY' && setError(errorText(again)),
+          // A member's card that cannot go on this sale (points already tendered): the register's reason, not "unknown barcode".
+          (again: unknown) => again instanceof CallError && setError(errorText(again)),
         );
       }
     } finally {
