@@ -127,8 +127,9 @@ export function CheckoutScreen({ info, onPay }: { info: AppInfo; onPay: () => vo
     } catch (e) {
       setNotice(null);
       setError(errorText(e));
-      // Not a product: perhaps a member's loyalty card, which attaches the member to the sale.
-      if (e instanceof CallError && e.code === 'UNKNOWN_BARCODE') {
+      // Not a product: perhaps a member's loyalty card, which attaches the member to the sale. A card number
+      // need not be a valid EAN (the demo cards' check digits are not), so a code read as a bad barcode is tried too.
+      if (e instanceof CallError && (e.code === 'UNKNOWN_BARCODE' || e.code === 'INVALID_BARCODE')) {
         await call('membership.scanCard', { code: typed }).then(
           ({ attached }) => {
             if (!attached?.member) return;
