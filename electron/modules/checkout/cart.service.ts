@@ -137,6 +137,20 @@ export class CartService {
     return this.get();
   }
 
+  /**
+   * Another cashier takes over the till: a sale with items is held for the one who left (under `label`); a
+   * sale without items (a member shown first, say) is voided, so the next customer's sale does not go to that
+   * member. A sale with a payment taken stays open for the next cashier to finish. Null: nothing changed.
+   */
+  handOver(label: string, userId: string): Cart | null {
+    const cart = this.get();
+    if (!cart.id || this.carts.paymentsTaken(cart.id)) return null;
+    if (cart.lines.length > 0) return this.hold(label, userId);
+    const reason = 'no items yet when another cashier took over';
+    if (!this.carts.void(cart.id, reason, this.entry(cart.id, null, 'void-sale', { reason }, userId))) return null;
+    return this.get();
+  }
+
   held(): HeldCart[] {
     return this.carts.held();
   }

@@ -205,6 +205,24 @@ describe('a sale with only a member on it', () => {
     expect(t.cart.get().id).toBe(second);
   });
 
+  it('is voided, not held, when another cashier takes over the till, so the next customer is not sold to that member', async () => {
+    const t = till();
+    new UsersRepository(t.db).add({ id: 'ben', name: 'Ben', role: 'cashier', pinHash: 'scrypt$1$1$1$a$b' });
+    const first = (await t.scanCard(LENA.card)).attached!.saleId!;
+    expect(t.cart.handOver("Ana's sale", 'ben')).toMatchObject({ id: null, lines: [] });
+    expect(t.saleRow(first)).toMatchObject({ status: 'voided' });
+    expect(t.cart.held()).toEqual([]);
+    expect((await t.membership.attached()).member).toBeNull();
+    // A sale with items is held for the cashier who left, member and all.
+    await t.scanCard(LENA.card);
+    t.cart.scan(MILK.sku, 'ana');
+    const second = t.cart.get().id!;
+    expect(t.cart.handOver("Ana's sale", 'ben')).toMatchObject({ id: null });
+    expect(t.cart.held().map((held) => [held.id, held.label])).toEqual([[second, "Ana's sale"]]);
+    expect(t.saleRow(second)).toMatchObject({ status: 'open', member_id: LENA.id });
+    expect(t.cart.handOver("Ana's sale", 'ben')).toBeNull();
+  });
+
   it('cannot be paid until an item is scanned', async () => {
     const t = till();
     await t.scanCard(LENA.card);
