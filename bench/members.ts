@@ -51,7 +51,7 @@ const service = new MembershipService({
   online: () => false,
   rule: () => ({ pointsPerUnit: 1, pointValueMinor: 1, offlineRedeemCap: 5000 }),
   currency: () => 'EUR',
-  sales: { openSaleId: () => null, state: () => ({ saleId: null, due: 0, paid: 0, remaining: 0, currency: 'EUR', payments: [] }), addPointsPayment: () => {} },
+  sales: { openSaleId: () => null, openSale: () => '', state: () => ({ saleId: null, due: 0, paid: 0, remaining: 0, currency: 'EUR', payments: [] }), addPointsPayment: () => {} },
   newId: uuidv7,
   log: silentLogger(),
 });

@@ -109,7 +109,7 @@ test('messages take one fixed slot: an unknown barcode does not move the sale bu
   const before = await find.boundingBox();
   await scan(till, '4006381333931');
   await expect(till.getByRole('alert')).toContainText('No product');
-  await expect(till.getByTestId('scan-input')).toHaveClass(/scan__input--flash/);
+  await expect(till.getByTestId('scan-input')).toHaveClass(/scan-flash/);
   expect(await find.boundingBox()).toEqual(before);
   await scan(till, bread.barcodes[0]!);
   await expect(till.getByTestId('messages')).toContainText(`Added ${bread.name}`);

@@ -237,9 +237,10 @@ export async function createKassaCore({ config, log, nativeBinding, printReceipt
       // Another cashier takes over a locked till: the open cart is held for the one who left, unless money was taken on it.
       onSwitchUser: (from, to) => {
         try {
-          events.emit({ name: 'cart.changed', payload: cart.hold(`${from.name}'s sale`, to.id) });
+          const handed = cart.handOver(`${from.name}'s sale`, to.id);
+          if (handed) events.emit({ name: 'cart.changed', payload: handed });
         } catch {
-          // Empty, or a payment already taken: the sale stays open for the next cashier to finish.
+          // Not written (a full disk): the sale stays open for the next cashier to finish.
         }
       },
       log: (message, detail) => log.info(detail, message),
@@ -293,6 +294,7 @@ export async function createKassaCore({ config, log, nativeBinding, printReceipt
       currency,
       sales: {
         openSaleId: () => cartRepository.openId(),
+        openSale: (cashierId, within) => cart.open(cashierId, within),
         state: () => sales.state(),
         addPointsPayment: ({ id, saleId, amount, points }, now) =>
           saleRepository.addPayment({ id, saleId, tender: 'points', amount, tendered: null, status: 'approved', reference: String(points), cardLast4: null, cardToken: null, uploadDeadline: null }, now),

@@ -21,6 +21,7 @@ import { DayScreen } from './screens/orders/DayScreen';
 import { OrdersScreen } from './screens/orders/OrdersScreen';
 import { setLocale, useTranslation } from './i18n';
 import { useScannerBursts } from './scanner/burst';
+import { configureSound } from './feedback/sound';
 
 /** The screens of a signed-in register besides the sale itself; each module adds its own. */
 type View = 'sale' | 'orders' | 'day' | 'members' | 'diagnostics';
@@ -82,6 +83,8 @@ export function App() {
   useEffect(() => {
     if (info) setLocale(info.locale);
   }, [info]);
+  // The scan sounds follow settings `checkout.sound` as app.info gives them.
+  useEffect(() => configureSound(info?.till?.sound), [info]);
 
   const views = VIEWS.filter((v) => user?.role === 'manager' || !MANAGER_VIEWS.includes(v.id));
   const signOut = () => void call('session.logout', {}).then(() => setUser(null));

@@ -196,6 +196,22 @@ export class CartRepository {
     });
   }
 
+  /**
+   * The open cart's id, opening an empty one when there is none; `within` runs in the same transaction with
+   * that id, so what opens the sale (a member shown before the first item) is written with it or not at all.
+   */
+  open(ids: { sale: () => string }, cashierId: string, currency: string, within: (saleId: string) => void = () => {}, now = Date.now()): string {
+    return draftTransaction(this.db, () => {
+      let saleId = this.openSale.get()?.id;
+      if (!saleId) {
+        saleId = ids.sale();
+        this.insertSale.run(saleId, cashierId, currency, now);
+      }
+      within(saleId);
+      return saleId;
+    });
+  }
+
   /** The id of the cart in front of the cashier, or null when there is none. */
   openId(): string | null {
     return this.openSale.get()?.id ?? null;

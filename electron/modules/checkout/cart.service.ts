@@ -62,6 +62,14 @@ export class CartService {
     return this.get();
   }
 
+  /**
+   * Opens the sale before its first item (a member shown first): the open sale's id, a new empty one when
+   * the cart has none; `within` runs in the same transaction. The items scanned next join this sale.
+   */
+  open(cashierId: string, within?: (saleId: string) => void): string {
+    return this.carts.open({ sale: this.ids.newId }, cashierId, this.currency, within, this.now());
+  }
+
   /** Products by name or SKU for the search dialog. */
   search(query: string): Product[] {
     return this.catalog.search(query, 20);
@@ -131,12 +139,28 @@ export class CartService {
   /** Puts the open cart aside under a label (the time when none is given) and leaves an empty cart. */
   hold(label: string | undefined, userId: string): Cart {
     const cart = this.get();
-    if (!cart.id || cart.lines.length === 0) throw new KassaError('NOT_FOUND', 'There is nothing to hold: the cart is empty.');
+    // A sale with no line (a member shown first, say) is not held: it sells nothing, and bringing it back
+    // is one scan of the card, whereas a list of held carts with nothing in them only hides the real ones.
+    if (!cart.id || cart.lines.length === 0) throw new KassaError('NOT_FOUND', 'There is nothing to hold: no item is scanned on this sale yet.');
     if (this.carts.paymentsTaken(cart.id)) throw new KassaError('NOT_ALLOWED', 'A payment was already taken for this sale, so it cannot be put on hold. Finish the sale first.');
     const now = this.now();
     // The register's own clock and time zone: the cashier reads the label on the same till.
     const name = label?.trim() || `Sale held at ${new Date(now).toTimeString().slice(0, 5)}`;
     this.carts.hold(cart.id, name, this.entry(cart.id, null, 'hold', { label: name, total: cart.total }, userId));
+    return this.get();
+  }
+
+  /**
+   * Another cashier takes over the till: a sale with items is held for the one who left (under `label`); a
+   * sale without items (a member shown first, say) is voided, so the next customer's sale does not go to that
+   * member. A sale with a payment taken stays open for the next cashier to finish. Null: nothing changed.
+   */
+  handOver(label: string, userId: string): Cart | null {
+    const cart = this.get();
+    if (!cart.id || this.carts.paymentsTaken(cart.id)) return null;
+    if (cart.lines.length > 0) return this.hold(label, userId);
+    const reason = 'no items yet when another cashier took over';
+    if (!this.carts.void(cart.id, reason, this.entry(cart.id, null, 'void-sale', { reason }, userId))) return null;
     return this.get();
   }
 
@@ -148,7 +172,8 @@ export class CartService {
     const open = this.get();
     if (open.lines.length > 0) throw new KassaError('CART_NOT_EMPTY', 'Finish or hold the sale in progress before recalling another.');
     if (!this.carts.held().some((held) => held.id === saleId)) throw new KassaError('NOT_FOUND', 'That cart is not held any more. Pick one from the list of held carts.');
-    // An empty open sale (every line voided) makes way for the recalled one.
+    // An open sale with no line (every line voided, or only a member shown first) makes way for the recalled
+    // one: it is voided, not carried over, since the recalled customer is rarely the one whose card was scanned.
     if (open.id) this.carts.void(open.id, 'empty cart replaced by a recalled one', this.entry(open.id, null, 'void-sale', { reason: 'recall' }, userId));
     if (!this.carts.recall(saleId, this.entry(saleId, null, 'recall', {}, userId))) throw new KassaError('NOT_FOUND', 'That cart is not held any more.');
     return this.get();

@@ -5,7 +5,7 @@ type MembershipChannels = 'membership.lookup' | 'membership.enrol' | 'membership
 
 /** The membership channels; every one needs a signed-in cashier. */
 /** `saleChanged`: tells every window the sale changed (a points payment, a member attached). */
-export function membershipHandlers(membership: MembershipService, requireUser: () => unknown, saleChanged: () => void): Pick<Handlers, MembershipChannels> {
+export function membershipHandlers(membership: MembershipService, requireUser: () => { id: string }, saleChanged: () => void): Pick<Handlers, MembershipChannels> {
   return {
     'membership.lookup': async ({ query }) => {
       requireUser();
@@ -19,9 +19,12 @@ export function membershipHandlers(membership: MembershipService, requireUser: (
       requireUser();
       return membership.attached(refresh ?? false);
     },
-    'membership.attach': ({ memberId }) => {
-      requireUser();
-      return membership.attach(memberId);
+    'membership.attach': async ({ memberId }) => {
+      const user = requireUser();
+      const attached = await membership.attach(memberId, user.id);
+      // On an empty cart the attach opened the sale: every window shows it.
+      saleChanged();
+      return attached;
     },
     'membership.detach': () => {
       requireUser();
@@ -34,8 +37,8 @@ export function membershipHandlers(membership: MembershipService, requireUser: (
       return state;
     },
     'membership.scanCard': async ({ code }) => {
-      requireUser();
-      const attached = await membership.attachByCard(code);
+      const user = requireUser();
+      const attached = await membership.attachByCard(code, user.id);
       if (attached) saleChanged();
       return { attached };
     },

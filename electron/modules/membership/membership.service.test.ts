@@ -75,6 +75,7 @@ function setup(options: { online?: boolean; hq?: ReturnType<typeof fakeHq> | nul
     currency: () => 'EUR',
     sales: {
       openSaleId: () => saleId,
+      openSale: () => saleId,
       state,
       addPointsPayment: (p) => {
         payments.push({ tender: 'points', amount: p.amount });
@@ -139,12 +140,12 @@ describe('a loyalty card scanned in the cart', () => {
   it('attaches the member whose card it is (from the copy offline, from HQ online); any other code stays unknown', async () => {
     const t = setup();
     const kim = addHqMember(t.hq!, { phone: '0615151515', name: 'Kim Ito', card: 'KIM00042' }, 80);
-    expect(await t.service.attachByCard('KIM00042')).toMatchObject({ member: { id: kim.id, name: 'Kim Ito', balance: 80 } });
+    expect(await t.service.attachByCard('KIM00042', 'u1')).toMatchObject({ member: { id: kim.id, name: 'Kim Ito', balance: 80 } });
     expect(t.members.attachedTo(t.saleId)).toBe(kim.id);
     t.setOnline(false);
-    expect(await t.service.attachByCard('NOBODY99')).toBeNull();
-    expect(await t.service.attachByCard('4006381333931 ')).toBeNull();
-    expect((await t.service.attachByCard('KIM00042'))?.member?.source).toBe('cache');
+    expect(await t.service.attachByCard('NOBODY99', 'u1')).toBeNull();
+    expect(await t.service.attachByCard('4006381333931 ', 'u1')).toBeNull();
+    expect((await t.service.attachByCard('KIM00042', 'u1'))?.member?.source).toBe('cache');
   });
 });
 
@@ -165,7 +166,7 @@ describe('enrolment', () => {
     const local = await t.service.enrol({ name: 'Local Name', phone: '0655555555' });
     expect(local).toMatchObject({ status: 'enrolled', member: { pending: true, balance: 0 } });
     expect(t.ops().map((o) => o.entity)).toEqual(['member']);
-    await t.service.attach(local.member.id);
+    await t.service.attach(local.member.id, 'u1');
     t.db.transaction(() => t.service.completing(t.saleId, [{ tender: 'cash', amount: 1234 }], 'EUR', Date.now()))();
     expect(t.members.balance(local.member.id).balance).toBe(12);
 
@@ -207,7 +208,7 @@ describe('points', () => {
     const t = setup();
     const mia = addHqMember(t.hq!, { phone: '0611111111' }, 500);
     await t.service.lookup('0611111111');
-    await t.service.attach(mia.id);
+    await t.service.attach(mia.id, 'u1');
     await t.service.redeem(t.saleId, 200);
     const { memberId, operations } = t.db.transaction(() =>
       t.service.completing(
@@ -232,7 +233,7 @@ describe('points', () => {
     const t = setup();
     const mia = addHqMember(t.hq!, { phone: '0611111111' }, 0);
     await t.service.lookup('0611111111');
-    await t.service.attach(mia.id);
+    await t.service.attach(mia.id, 'u1');
     t.db.transaction(() => t.service.completing(t.saleId, [{ tender: 'cash', amount: 9800 }], 'EUR', Date.now()))();
     const first = t.db.transaction(() => t.service.refunding({ refundId: uuidv7(), memberId: mia.id, moneyRefunded: 4050, currency: 'EUR', now: Date.now() }))();
     const second = t.db.transaction(() => t.service.refunding({ refundId: uuidv7(), memberId: mia.id, moneyRefunded: 5750, currency: 'EUR', now: Date.now() }))();
@@ -249,7 +250,7 @@ describe('points', () => {
     expect(await code(t.service.redeem(t.saleId, 10))).toBe('NOT_ALLOWED');
     const mia = addHqMember(t.hq!, { phone: '0622222222' }, 300);
     await t.service.lookup('0622222222');
-    await t.service.attach(mia.id);
+    await t.service.attach(mia.id, 'u1');
     expect(await code(t.service.redeem(t.saleId, 301))).toBe('LIMIT_EXCEEDED');
     expect(await code(t.service.redeem(t.saleId, 0))).toBe('INVALID_INPUT');
     t.hq!.ledger.push({ memberId: mia.id, delta: 100_000 });
@@ -262,7 +263,7 @@ describe('points', () => {
       const t = setup();
       const mia = addHqMember(t.hq!, { phone: '0633333333' }, 300);
       await t.service.lookup('0633333333');
-      await t.service.attach(mia.id);
+      await t.service.attach(mia.id, 'u1');
       t.setOnline(online);
       const results = await Promise.allSettled([t.service.redeem(t.saleId, 300), t.service.redeem(t.saleId, 300)]);
       expect(results.map((r) => r.status).sort(), online ? 'online' : 'offline').toEqual(['fulfilled', 'rejected']);
@@ -277,7 +278,7 @@ describe('points', () => {
     const t = setup({ cap: 150 });
     const mia = addHqMember(t.hq!, { phone: '0633333333' }, 300);
     await t.service.lookup('0633333333');
-    await t.service.attach(mia.id);
+    await t.service.attach(mia.id, 'u1');
     t.setOnline(false);
     expect(await code(t.service.redeem(t.saleId, 151))).toBe('LIMIT_EXCEEDED');
     await t.service.redeem(t.saleId, 100);
@@ -296,7 +297,7 @@ describe('points', () => {
     const t = setup({ cap: 100 });
     const mia = addHqMember(t.hq!, { phone: '0634343434' }, 500);
     await t.service.lookup('0634343434');
-    await t.service.attach(mia.id);
+    await t.service.attach(mia.id, 'u1');
     t.hq!.setDown(true);
     expect(await code(t.service.redeem(t.saleId, 101))).toBe('LIMIT_EXCEEDED');
     await t.service.redeem(t.saleId, 100);

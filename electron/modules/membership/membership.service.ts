@@ -20,6 +20,8 @@ export interface MemberHq {
 export interface SaleAccess {
   /** The open sale's id, or null when the cart is empty. */
   openSaleId(): string | null;
+  /** Opens the sale before its first item (an empty cart); `within` runs in the transaction that opens it. */
+  openSale(cashierId: string, within: (saleId: string) => void): string;
   state(): TenderState;
   addPointsPayment(payment: { id: string; saleId: string; amount: number; points: number }, now: number): void;
 }
@@ -150,21 +152,31 @@ export class MembershipService {
     };
   }
 
-  async attach(memberId: string): Promise<AttachedMember> {
-    const saleId = this.o.sales.openSaleId();
-    if (!saleId) throw new KassaError('NOTHING_TO_PAY', 'Scan the first item, then attach the member to the sale.');
+  /**
+   * Puts the member on the open sale. On an empty cart the member comes first: the sale opens with them on
+   * it (for `cashierId`), and the items scanned next join it.
+   */
+  async attach(memberId: string, cashierId: string): Promise<AttachedMember> {
     if (!this.o.members.byId(memberId)) throw new KassaError('NOT_FOUND', 'That member is not known on this register; look them up again.');
-    if (this.o.members.pointsTendered(saleId).points > 0) throw new KassaError('NOT_ALLOWED', 'Points were already tendered on this sale; the member cannot change now.');
-    if (!this.o.members.attach(saleId, memberId)) throw new KassaError('NOT_FOUND', 'This sale is no longer open on this register; start a new sale.');
+    const saleId = this.o.sales.openSaleId();
+    if (saleId) {
+      if (this.o.members.pointsTendered(saleId).points > 0) throw new KassaError('NOT_ALLOWED', 'Points were already tendered on this sale; the member cannot change now.');
+      if (!this.o.members.attach(saleId, memberId)) throw new KassaError('NOT_FOUND', 'This sale is no longer open on this register; start a new sale.');
+    } else {
+      this.o.sales.openSale(cashierId, (opened) => {
+        if (!this.o.members.attach(opened, memberId)) throw new KassaError('NOT_FOUND', 'This sale is no longer open on this register; start a new sale.');
+      });
+    }
     return this.attached(true);
   }
 
   /**
    * A code the catalog did not know, scanned in the cart's field: when it is a member's loyalty card
-   * (in the register's copy, or on HQ while online) that member is attached to the sale. Null: no member
-   * has this card, so it stays an unknown barcode.
+   * (in the register's copy, or on HQ while online) that member is attached to the sale, which opens with
+   * them when the card comes before the first item. Null: no member has this card, so it stays an unknown
+   * barcode.
    */
-  async attachByCard(code: string): Promise<AttachedMember | null> {
+  async attachByCard(code: string, cashierId: string): Promise<AttachedMember | null> {
     const card = code.trim();
     if (!MemberCardSchema.safeParse(card).success) return null;
     let row = this.o.members.byCard(card);
@@ -173,8 +185,7 @@ export class MembershipService {
       row = found ? this.o.members.byId(found.id) : undefined;
     }
     if (!row) return null;
-    if (!this.o.sales.openSaleId()) throw new KassaError('NOTHING_TO_PAY', `That is ${row.name}'s member card. Scan the first item, then the card again to attach them to the sale.`);
-    return this.attach(row.id);
+    return this.attach(row.id, cashierId);
   }
 
   async detach(): Promise<AttachedMember> {

@@ -5,6 +5,7 @@ import { money, number, percent } from '../format';
 import { useTranslation, type TFunction } from '../i18n';
 import { useKassaEvent } from '../hooks/useKassaEvent';
 import { MemberPanel } from '../components/member/MemberPanel';
+import { flashScanField, playError, playTick } from '../feedback/sound';
 import { HoldDialog, ManagerDialog, QuantityDialog, RecallDialog, SearchDialog, VoidSaleDialog } from './cart/CartDialogs';
 
 type DialogKind = 'search' | 'quantity' | 'void' | 'price' | 'discount' | 'hold' | 'recall';
@@ -66,10 +67,13 @@ export function CheckoutScreen({
   const banner: CompletedSaleView | null = lastChange && bannerGone !== lastChange.seq ? lastChange.sale : null;
   const scan = useRef<HTMLInputElement>(null);
   const focusScan = useCallback(() => scan.current?.focus(), []);
-  /** Each error flashes the scan field (and, with sound on, plays the error tone); a good scan ticks. */
-  const [flash, setFlash] = useState(0);
+  /** A good scan ticks; an error plays the error tone and flashes the scan field (sound per settings `checkout.sound`). */
   const feedback = (kind: 'ok' | 'error') => {
-    if (kind === 'error') setFlash((n) => n + 1);
+    if (kind === 'ok') playTick();
+    else {
+      playError();
+      flashScanField(scan.current);
+    }
   };
 
   const refreshHeld = useCallback(() => call('cart.held', {}).then((answer) => setHeld(answer.carts), () => setHeld([])), []);
@@ -244,8 +248,9 @@ export function CheckoutScreen({
       setNotice(null);
       setError(errorText(e));
       let recognised = false;
-      // Not a product: perhaps a member's loyalty card, which attaches the member to the sale.
-      if (e instanceof CallError && e.code === 'UNKNOWN_BARCODE') {
+      // Not a product: perhaps a member's loyalty card, which attaches the member to the sale. A card number
+      // need not be a valid EAN (the demo cards' check digits are not), so a code read as a bad barcode is tried too.
+      if (e instanceof CallError && (e.code === 'UNKNOWN_BARCODE' || e.code === 'INVALID_BARCODE')) {
         await call('membership.scanCard', { code: typed }).then(
           ({ attached }) => {
             if (!attached?.member) return;
@@ -253,7 +258,8 @@ export function CheckoutScreen({
             setError(null);
             setNotice(t('membership:cardAttached', { name: attached.member.name }));
           },
-          (again: unknown) => again instanceof CallError && again.code === 'NOTHING_TO_PAY' && setError(errorText(again)),
+          // A member's card that cannot go on this sale (points already tendered): the register's reason, not "unknown barcode".
+          (again: unknown) => again instanceof CallError && setError(errorText(again)),
         );
       }
       feedback(recognised ? 'ok' : 'error');
@@ -440,8 +446,7 @@ export function CheckoutScreen({
             ref={scan}
             id="scan"
             data-testid="scan-input"
-            key={`scan-${flash}`}
-            className={flash ? 'scan__input scan__input--flash' : 'scan__input'}
+            className="scan__input"
             autoFocus
             autoComplete="off"
             spellCheck={false}

@@ -4,12 +4,12 @@ import { useTranslation } from '../../i18n';
 import { Dialog } from '../../screens/cart/Dialog';
 import { MemberFinder } from './MemberFinder';
 
-/** F10 on the cart: find or enrol a member and attach them to the sale. */
-export function MemberDialog({ onClose, onAttached, canAttach }: { onClose: () => void; onAttached: (attached: AttachedMember) => void; canAttach: boolean }) {
+/** F10 on the cart: find or enrol a member and attach them to the sale (on an empty cart, the sale opens with them). */
+export function MemberDialog({ onClose, onAttached }: { onClose: () => void; onAttached: (attached: AttachedMember) => void }) {
   const { t } = useTranslation('membership');
   return (
     <Dialog title={t('dialogTitle')} onClose={onClose} wide>
-      <MemberFinder canAttach={canAttach} onAttach={async (member) => onAttached(await call('membership.attach', { memberId: member.id }))} />
+      <MemberFinder canAttach onAttach={async (member) => onAttached(await call('membership.attach', { memberId: member.id }))} />
     </Dialog>
   );
 }

@@ -61,4 +61,31 @@ describe('the member on the sale', () => {
     expect((await within(dialog).findByTestId('member-pending')).textContent).toBe('pending');
     expect(within(dialog).getByTestId('member-name').textContent).toBe('Lea W.');
   });
+
+  it('on an empty cart F10 offers Attach to sale, and the member shows once the sale they opened reaches the cart', async () => {
+    const empty: AttachedMember = { ...none, saleId: null };
+    let current = empty;
+    const fake = installFakeBridge({
+      'connectivity.get': () => ({ ok: true, value: offline }),
+      'membership.attached': () => ({ ok: true, value: current }),
+      'membership.lookup': () => ({ ok: true, value: { member: cached } }),
+      'membership.attach': () => {
+        current = { ...none, saleId: 'opened', member: cached, redeemable: 120 };
+        return { ok: true, value: current };
+      },
+    });
+    const { rerender } = render(<MemberPanel saleId={null} onDialogClosed={() => {}} />);
+    fireEvent.keyDown(window, { key: 'F10' });
+    const dialog = await screen.findByRole('dialog');
+    fireEvent.change(within(dialog).getByLabelText('Phone or card number'), { target: { value: '+49 151 12345678' } });
+    fireEvent.click(within(dialog).getByRole('button', { name: 'Find' }));
+    await within(dialog).findByText('Mia Chen');
+    expect(within(dialog).queryByText(/Scan the first item/)).toBeNull();
+    fireEvent.click(within(dialog).getByRole('button', { name: 'Attach to sale' }));
+    await waitFor(() => expect(screen.queryByRole('dialog')).toBeNull());
+    expect(fake.calls.find((c) => c.channel === 'membership.attach')?.input).toEqual({ memberId: 'm1' });
+    // The register opened the sale and told the cart (cart.changed): the cart passes its id down.
+    rerender(<MemberPanel saleId="opened" onDialogClosed={() => {}} />);
+    expect((await screen.findByTestId('member-name')).textContent).toBe('Mia Chen');
+  });
 });

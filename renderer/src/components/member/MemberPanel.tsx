@@ -6,7 +6,10 @@ import { useTranslation } from '../../i18n';
 import { MemberDialog } from './MemberDialog';
 import { MemberSummary } from './MemberSummary';
 
-/** The member on the sale, on the cart screen: F10 (or the button) looks one up or enrols one. */
+/**
+ * The member on the sale, on the cart screen: F10 (or the button) looks one up or enrols one. The member
+ * may come first: attached on an empty cart, they open the sale and the items scanned next join it.
+ */
 export function MemberPanel({ saleId, onDialogClosed }: { saleId: string | null; onDialogClosed: () => void }) {
   const { t } = useTranslation('membership');
   const [attached, setAttached] = useState<AttachedMember | null>(null);
@@ -80,7 +83,6 @@ export function MemberPanel({ saleId, onDialogClosed }: { saleId: string | null;
       ) : null}
       {open ? (
         <MemberDialog
-          canAttach={saleId !== null}
           onClose={close}
           onAttached={(answer) => {
             setAttached(answer);
