@@ -6,6 +6,7 @@ import { useTranslation, type TFunction } from '../i18n';
 import { useKassaEvent } from '../hooks/useKassaEvent';
 import { MemberPanel } from '../components/member/MemberPanel';
 import { HoldDialog, ManagerDialog, QuantityDialog, RecallDialog, SearchDialog, VoidSaleDialog } from './cart/CartDialogs';
+import { useReceiptReturn } from './orders/ReceiptReturn';
 
 type DialogKind = 'search' | 'quantity' | 'void' | 'price' | 'discount' | 'hold' | 'recall';
 
@@ -32,6 +33,8 @@ export function CheckoutScreen({ info, onPay }: { info: AppInfo; onPay: () => vo
   const [held, setHeld] = useState<HeldCart[] | null>(null);
   const scan = useRef<HTMLInputElement>(null);
   const focusScan = useCallback(() => scan.current?.focus(), []);
+  // A receipt's barcode (a sale number) opens that sale's refund over this screen.
+  const receiptReturn = useReceiptReturn({ info, setNotice, setError, focusScan, onCart: setCart });
 
   const refreshHeld = useCallback(() => call('cart.held', {}).then((answer) => setHeld(answer.carts), () => setHeld([])), []);
   useEffect(() => {
@@ -117,6 +120,7 @@ export function CheckoutScreen({ info, onPay }: { info: AppInfo; onPay: () => vo
     setCode('');
     if (!typed) return;
     try {
+      if (await receiptReturn.tryOpen(typed)) return;
       const updated = await call('cart.scan', { code: typed });
       setCart(updated);
       setError(null);
@@ -427,6 +431,7 @@ export function CheckoutScreen({ info, onPay }: { info: AppInfo; onPay: () => vo
           }
         />
       ) : null}
+      {receiptReturn.dialog}
     </main>
   );
 }
