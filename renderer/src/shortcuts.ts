@@ -41,7 +41,9 @@ export type HelpLabel =
   | 'key.voidLine'
   | 'key.confirm'
   | 'key.cancel'
-  | 'key.listMove';
+  | 'key.listMove'
+  | 'key.scanReceipt'
+  | 'key.reason';
 
 /** The help sheet's key. */
 export const HELP_KEY = 'F1';
@@ -70,6 +72,7 @@ export const SHORTCUTS: readonly ShortcutGroup[] = [
       { keys: ['F8'], label: 'key.hold' },
       { keys: ['F9'], label: 'key.recall' },
       { keys: ['F10'], label: 'key.member' },
+      { keys: ['Scan'], label: 'key.scanReceipt' },
     ],
   },
   {
@@ -87,6 +90,7 @@ export const SHORTCUTS: readonly ShortcutGroup[] = [
       { keys: ['Enter'], label: 'key.confirm' },
       { keys: ['Esc'], label: 'key.cancel' },
       { keys: ['↑', '↓'], label: 'key.listMove' },
+      { keys: ['1–6'], label: 'key.reason' },
     ],
   },
 ];
