@@ -1,6 +1,11 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import type { Page } from '@playwright/test';
 import { expect, scan, signIn, test } from './fixtures';
-import { SHELF, euros } from './support/shop';
+import { startHq } from './support/hq-server';
+import { FAST_CONNECTIVITY, SHELF, euros, ringUp } from './support/shop';
+import { startRegister, type RunningRegister } from './support/web-host';
 
 /*
  * Returns at the till: the receipt carries its sale number as a barcode; scanning it on the sale screen
@@ -98,6 +103,52 @@ test('a sale number no register knows: a clear error, no dialog, the cart as it 
   // The till sells on: the next scan is a product again.
   await scan(till, milk.barcode);
   await expect(till.getByTestId('cart-total')).toHaveText(euros(eggs.price + milk.price));
+});
+
+test('with HQ: a receipt of another register opens its refund from HQ; a number HQ does not know either says so', async ({ browser }) => {
+  test.setTimeout(150_000);
+  const hq = await startHq();
+  const registers: RunningRegister[] = [];
+  const folders: string[] = [];
+  const openTill = async (page: Page) => {
+    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'kassa-e2e-returns-'));
+    folders.push(dataDir);
+    fs.writeFileSync(path.join(dataDir, 'settings.json'), JSON.stringify({ connectivity: FAST_CONNECTIVITY }));
+    const register = await startRegister({ dataDir, env: { KASSA_HQ_URL: hq.url, KASSA_ENROLMENT_CODE: 'DEMO' } });
+    registers.push(register);
+    await page.goto(register.url);
+    await signIn(page);
+  };
+  try {
+    const [here, there] = [await browser.newPage(), await browser.newPage()];
+    await openTill(here);
+    await openTill(there);
+    await ringUp(there, [eggs], { waitForCatalog: true });
+    await there.getByRole('button', { name: 'Pay' }).click();
+    await there.getByRole('button', { name: 'Cash' }).click();
+    await there.getByRole('button', { name: 'Complete sale' }).click();
+    const { value: number } = await receiptBarcode(there);
+    await expect(there.getByTestId('pending-sync')).toHaveText('0', { timeout: 20_000 });
+
+    await expect(here.getByTestId('connectivity')).toHaveAttribute('data-state', 'online', { timeout: 15_000 });
+    await scan(here, number);
+    const dialog = here.getByRole('dialog', { name: `Refund from ${number}` });
+    await expect(dialog).toBeVisible();
+    await expect(dialog.getByLabel(`Quantity of ${eggs.name} to refund`)).toBeVisible();
+    await dialog.getByRole('button', { name: 'Cancel' }).click();
+    await expect(dialog).toBeHidden();
+    await expect(here.getByTestId('scan-input')).toBeFocused();
+
+    const unknown = `${number.split('-').slice(0, 2).join('-')}-9999`;
+    await scan(here, unknown);
+    await expect(here.getByRole('alert')).toHaveText(`No sale ${unknown} on this register or at HQ. Check the number on the receipt, or search for the sale in Orders (Alt+O).`);
+    await expect(here.getByRole('dialog')).toHaveCount(0);
+    await expect(here.getByTestId('cart-total')).toHaveText(euros(0));
+  } finally {
+    for (const register of registers) await register.stop();
+    await hq.stop();
+    for (const dir of folders) fs.rmSync(dir, { recursive: true, force: true });
+  }
 });
 
 // needs cart.addReturn: the register core answers it with an error until returns in the cart are built.
