@@ -11,6 +11,7 @@ import { startHq } from '../e2e/support/hq-server';
 import { REPO_ROOT, startRegister } from '../e2e/support/web-host';
 import { ordersScreenshots } from './screenshot-orders';
 import { authScreenshots } from './screenshot-auth';
+import { receiptScreenshot } from './screenshot-receipt';
 
 const OUT = path.join(REPO_ROOT, 'docs');
 const catalog = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, 'shared', 'demo', 'catalog.json'), 'utf8')) as { products: { barcodes: string[] }[] };
@@ -49,6 +50,7 @@ try {
   await memberLookupScreenshot();
   await ordersScreenshots(browser);
   await authScreenshots(browser);
+  await receiptScreenshot(browser);
   console.log(`screenshots written to ${path.relative(REPO_ROOT, OUT)}/`);
 } finally {
   await browser.close();

@@ -46,7 +46,9 @@ export type HelpLabel =
   | 'key.nextSale'
   | 'key.confirm'
   | 'key.cancel'
-  | 'key.listMove';
+  | 'key.listMove'
+  | 'key.scanReceipt'
+  | 'key.reason';
 
 /** The help sheet's key. */
 export const HELP_KEY = 'F1';
@@ -79,6 +81,7 @@ export const SHORTCUTS: readonly ShortcutGroup[] = [
       { keys: ['F5'], label: 'key.priceCheck' },
       { keys: ['Scan'], label: 'key.nextSale' },
       { keys: ['P'], label: 'key.printReceipt' },
+      { keys: ['Scan'], label: 'key.scanReceipt' },
     ],
   },
   {
@@ -97,6 +100,7 @@ export const SHORTCUTS: readonly ShortcutGroup[] = [
       { keys: ['Enter'], label: 'key.confirm' },
       { keys: ['Esc'], label: 'key.cancel' },
       { keys: ['↑', '↓'], label: 'key.listMove' },
+      { keys: ['1–6'], label: 'key.reason' },
     ],
   },
 ];

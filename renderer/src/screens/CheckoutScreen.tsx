@@ -7,6 +7,7 @@ import { useKassaEvent } from '../hooks/useKassaEvent';
 import { MemberPanel } from '../components/member/MemberPanel';
 import { flashScanField, playError, playTick } from '../feedback/sound';
 import { HoldDialog, ManagerDialog, QuantityDialog, RecallDialog, SearchDialog, VoidSaleDialog } from './cart/CartDialogs';
+import { useReceiptReturn } from './orders/ReceiptReturn';
 
 type DialogKind = 'search' | 'quantity' | 'void' | 'price' | 'discount' | 'hold' | 'recall';
 
@@ -75,6 +76,8 @@ export function CheckoutScreen({
       flashScanField(scan.current);
     }
   };
+  // A receipt's barcode (a sale number) opens that sale's refund over this screen.
+  const receiptReturn = useReceiptReturn({ info, setNotice, setError, focusScan, onCart: setCart });
 
   const refreshHeld = useCallback(() => call('cart.held', {}).then((answer) => setHeld(answer.carts), () => setHeld([])), []);
   useEffect(() => {
@@ -237,6 +240,7 @@ export function CheckoutScreen({
     const quantity = nextQuantity ?? undefined;
     setNextQuantity(null);
     try {
+      if (await receiptReturn.tryOpen(typed)) return;
       const updated = await call('cart.scan', quantity ? { code: typed, quantity } : { code: typed });
       setCart(updated);
       setError(null);
@@ -615,6 +619,7 @@ export function CheckoutScreen({
           }
         />
       ) : null}
+      {receiptReturn.dialog}
     </main>
   );
 }

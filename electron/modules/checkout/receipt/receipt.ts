@@ -1,4 +1,5 @@
 import { formatMoney } from '../../../../shared/money';
+import { receiptBarcode } from './receipt-barcode';
 import { RECEIPT_CSS, RECEIPT_STYLE_SOURCE } from './receipt-style';
 
 export interface ReceiptAdjustment {
@@ -148,6 +149,8 @@ export function renderReceiptHtml(receipt: Receipt, locale = 'en'): string {
     return parts.join('');
   });
 
+  // A sale's number as bars, read back by the till's scanner to open its refund; a refund's receipt has none.
+  const barcode = receipt.refund ? null : receiptBarcode(receipt.number);
   const body = [
     `<main class="receipt">`,
     `<h1>${escape(receipt.store.name)}</h1>`,
@@ -171,6 +174,14 @@ export function renderReceiptHtml(receipt: Receipt, locale = 'en'): string {
     receipt.change > 0 ? row(text.change, money(receipt.change)) : '',
     `<hr>`,
     `<p class="center">${text.thanks}</p>`,
+    ...(barcode
+      ? [
+          `<hr>`,
+          // Centred by the existing .center rule: a new rule would change the stylesheet's hash in every CSP.
+          `<div class="center" data-testid="receipt-barcode" data-value="${escape(barcode.value)}">${barcode.svg}`,
+          `<p class="center" data-receipt="barcode-text">${escape(barcode.value)}</p></div>`,
+        ]
+      : []),
     `</main>`,
   ].join('\n');
 

@@ -1,7 +1,8 @@
 import { useEffect, useRef, useState, type FormEvent } from 'react';
 import type { AppInfo } from '../../../../shared/api';
-import type { OrderDetail } from '../../../../shared/modules/orders.api';
+import type { OrderDetail, OrderSummary } from '../../../../shared/modules/orders.api';
 import { call, errorText } from '../../api/client';
+import { NO_REASON, ReasonPicker, reasonText, type ReasonChoice } from '../../components/ReasonPicker';
 import { money } from '../../format';
 import { useTranslation } from '../../i18n';
 
@@ -11,17 +12,39 @@ function estimate(line: OrderDetail['lines'][number], quantity: number): number 
   return Math.round((line.lineTotal * (line.refunded + quantity)) / line.quantity) - Math.round((line.lineTotal * line.refunded) / line.quantity);
 }
 
+/** The chosen lines, the reason and the manager's PIN (when needed) of a refund or an exchange. */
+export interface ReturnChoice {
+  lines: { index: number; quantity: number }[];
+  reason: string;
+  managerPin?: string;
+}
+
 /**
  * The refund: a quantity per line (at most what remains refundable), the tender the money goes back to,
- * a reason, and a manager's PIN when the amount is above the configured limit. Errors in role=alert.
+ * a reason (a preset or free words), and a manager's PIN when the amount is above the configured limit.
+ * With `onExchange` (opened from the sale screen) an Exchange button hands the chosen lines to the cart
+ * instead of refunding them. Errors in role=alert.
  */
-export function RefundDialog({ info, detail, onClose, onDone }: { info: AppInfo; detail: OrderDetail; onClose: () => void; onDone: (number: string) => void }) {
+export function RefundDialog({
+  info,
+  detail,
+  onClose,
+  onDone,
+  onExchange,
+}: {
+  info: AppInfo;
+  detail: OrderDetail;
+  onClose: () => void;
+  onDone: (number: string, refund: OrderSummary) => void;
+  onExchange?: (choice: ReturnChoice) => Promise<void>;
+}) {
   const { t } = useTranslation('orders');
+  const { t: tr } = useTranslation('returns');
   const locale = info.locale;
   const ref = useRef<HTMLDialogElement>(null);
   const [quantities, setQuantities] = useState<Record<number, number>>({});
   const [tender, setTender] = useState<'original' | 'cash'>(detail.policy.tenders[0] ?? 'cash');
-  const [reason, setReason] = useState('');
+  const [reason, setReason] = useState<ReasonChoice>(NO_REASON);
   const [pin, setPin] = useState('');
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
@@ -40,23 +63,36 @@ export function RefundDialog({ info, detail, onClose, onDone }: { info: AppInfo;
   const overOffline = detail.policy.offlineLimit !== null && (detail.policy.refundedAmount ?? 0) + amount > detail.policy.offlineLimit;
   const chosen = refundable.filter((l) => (quantities[l.index] ?? 0) > 0);
 
+  /** The lines, reason and PIN, or null after saying in the alert what is missing. */
+  const choice = (): ReturnChoice | null => {
+    const words = reasonText(reason, tr);
+    const missing = chosen.length === 0 ? t('dialog.nothingChosen') : !words ? t('dialog.reasonNeeded') : needsManager && !/^\d{4,8}$/.test(pin) ? t('dialog.pinNeeded') : null;
+    setError(missing);
+    if (missing) return null;
+    return { lines: chosen.map((l) => ({ index: l.index, quantity: quantities[l.index]! })), reason: words, ...(needsManager ? { managerPin: pin } : {}) };
+  };
+
   const submit = async (event: FormEvent) => {
     event.preventDefault();
-    setError(null);
-    if (chosen.length === 0) return setError(t('dialog.nothingChosen'));
-    if (!reason.trim()) return setError(t('dialog.reasonNeeded'));
-    if (needsManager && !/^\d{4,8}$/.test(pin)) return setError(t('dialog.pinNeeded'));
+    const chose = choice();
+    if (!chose) return;
     setBusy(true);
     try {
-      const done = await call('orders.refund', {
-        orderId: detail.order.id,
-        source: detail.order.source,
-        lines: chosen.map((l) => ({ index: l.index, quantity: quantities[l.index]! })),
-        tender,
-        reason: reason.trim(),
-        ...(needsManager ? { managerPin: pin } : {}),
-      });
-      onDone(done.refund.number);
+      const done = await call('orders.refund', { orderId: detail.order.id, source: detail.order.source, tender, ...chose });
+      onDone(done.refund.number, done.refund);
+    } catch (e) {
+      setError(errorText(e));
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  const exchange = async () => {
+    const chose = onExchange && choice();
+    if (!chose) return;
+    setBusy(true);
+    try {
+      await onExchange(chose);
     } catch (e) {
       setError(errorText(e));
     } finally {
@@ -115,10 +151,7 @@ export function RefundDialog({ info, detail, onClose, onDone }: { info: AppInfo;
             </label>
           ))}
         </fieldset>
-        <label className="field">
-          {t('dialog.reason')}
-          <input className="field__input" value={reason} maxLength={200} onChange={(e) => setReason(e.target.value)} />
-        </label>
+        <ReasonPicker value={reason} onChange={setReason} label={t('dialog.reason')} />
         {needsManager ? (
           <label className="field">
             {t('dialog.managerPin')}
@@ -143,6 +176,11 @@ export function RefundDialog({ info, detail, onClose, onDone }: { info: AppInfo;
           <button type="button" className="button button--secondary button--large" onClick={onClose}>
             {t('dialog.cancel')}
           </button>
+          {onExchange ? (
+            <button type="button" className="button button--secondary button--large" disabled={busy || chosen.length === 0} onClick={() => void exchange()} title={tr('exchange.hint')}>
+              {tr('exchange.button')}
+            </button>
+          ) : null}
           <button type="submit" className="button button--primary button--large" disabled={busy || chosen.length === 0}>
             {t('dialog.submit')}
           </button>
