@@ -41,7 +41,8 @@ export type HelpLabel =
   | 'key.voidLine'
   | 'key.confirm'
   | 'key.cancel'
-  | 'key.listMove';
+  | 'key.listMove'
+  | 'key.returnItem';
 
 /** The help sheet's key. */
 export const HELP_KEY = 'F1';
@@ -70,6 +71,7 @@ export const SHORTCUTS: readonly ShortcutGroup[] = [
       { keys: ['F8'], label: 'key.hold' },
       { keys: ['F9'], label: 'key.recall' },
       { keys: ['F10'], label: 'key.member' },
+      { keys: ['Alt+R'], label: 'key.returnItem' },
     ],
   },
   {

@@ -1,13 +1,15 @@
 import { Fragment, useCallback, useEffect, useRef, useState, type FormEvent, type KeyboardEvent as ReactKeyboardEvent } from 'react';
 import type { AppInfo, Cart, CartLine, HeldCart, Product } from '../../../shared/api';
 import { call, CallError, errorText } from '../api/client';
-import { money, number, percent } from '../format';
+import { money, percent } from '../format';
 import { useTranslation, type TFunction } from '../i18n';
 import { useKassaEvent } from '../hooks/useKassaEvent';
 import { MemberPanel } from '../components/member/MemberPanel';
 import { HoldDialog, ManagerDialog, QuantityDialog, RecallDialog, SearchDialog, VoidSaleDialog } from './cart/CartDialogs';
+import { CartLineRow } from './cart/CartLineRow';
+import { ReturnItemDialog } from './cart/ReturnItemDialog';
 
-type DialogKind = 'search' | 'quantity' | 'void' | 'price' | 'discount' | 'hold' | 'recall';
+type DialogKind = 'search' | 'quantity' | 'void' | 'price' | 'discount' | 'hold' | 'recall' | 'return';
 
 /** Function keys for the cart's actions; each is also a large button on screen. */
 const SHORTCUTS: Record<string, DialogKind> = { F2: 'search', F3: 'quantity', F4: 'void', F6: 'price', F7: 'discount', F8: 'hold', F9: 'recall' };
@@ -97,7 +99,7 @@ export function CheckoutScreen({ info, onPay }: { info: AppInfo; onPay: () => vo
   useEffect(() => {
     const onKey = (event: KeyboardEvent) => {
       if (dialog) return;
-      const kind = SHORTCUTS[event.key];
+      const kind = event.altKey && event.key.toLowerCase() === 'r' ? 'return' : SHORTCUTS[event.key];
       if (kind) {
         event.preventDefault();
         open(kind);
@@ -170,7 +172,7 @@ export function CheckoutScreen({ info, onPay }: { info: AppInfo; onPay: () => vo
       if (!lines.length) return;
       const next = event.key === 'ArrowUp' ? Math.max(0, index - 1) : Math.min(lines.length - 1, index + 1);
       setSelectedId(lines[next]!.id);
-    } else if (selected && code === '' && (event.key === '+' || event.key === '-')) {
+    } else if (selected && !selected.returned && code === '' && (event.key === '+' || event.key === '-')) {
       event.preventDefault();
       void setQuantity(selected, selected.quantity + (event.key === '+' ? 1 : -1));
     } else if (selected && code === '' && event.key === 'Delete') {
@@ -209,32 +211,21 @@ export function CheckoutScreen({ info, onPay }: { info: AppInfo; onPay: () => vo
             </thead>
             <tbody>
               {lines.length ? (
-                lines.map((line) => {
-                  const isSelected = line.id === selected?.id;
-                  return (
-                    <tr
-                      key={line.id}
-                      id={`line-${line.id}`}
-                      className={isSelected ? 'cart__line is-selected' : 'cart__line'}
-                      aria-current={isSelected ? 'true' : undefined}
-                      onClick={() => {
-                        setSelectedId(line.id);
-                        focusScan();
-                      }}
-                    >
-                      <td>
-                        <span className="cart__name">{line.name}</span>
-                        <LineDetails line={line} format={format} t={t} />
-                      </td>
-                      <td className="num cart__qty">{line.weightGrams !== undefined ? t('kilograms', { weight: number(line.weightGrams / 1000, locale, 3) }) : number(line.quantity, locale)}</td>
-                      <td className="num">
-                        {format(line.unitPrice)}
-                        {line.weightGrams !== undefined ? t('perKg') : ''}
-                      </td>
-                      <td className="num cart__total">{format(line.lineTotal)}</td>
-                    </tr>
-                  );
-                })
+                lines.map((line) => (
+                  <CartLineRow
+                    key={line.id}
+                    line={line}
+                    selected={line.id === selected?.id}
+                    onSelect={() => {
+                      setSelectedId(line.id);
+                      focusScan();
+                    }}
+                    format={format}
+                    locale={locale}
+                  >
+                    <LineDetails line={line} format={format} t={t} />
+                  </CartLineRow>
+                ))
               ) : (
                 <tr>
                   <td colSpan={4} className="cart__empty">
@@ -252,7 +243,7 @@ export function CheckoutScreen({ info, onPay }: { info: AppInfo; onPay: () => vo
               type="button"
               className="button button--secondary button--square"
               aria-label={t('decrease')}
-              disabled={!selected || selected.quantity <= 1 || selected.weightGrams !== undefined}
+              disabled={!selected || selected.quantity <= 1 || selected.weightGrams !== undefined || !!selected.returned}
               onClick={() => selected && void setQuantity(selected, selected.quantity - 1)}
             >
               −
@@ -264,7 +255,7 @@ export function CheckoutScreen({ info, onPay }: { info: AppInfo; onPay: () => vo
               type="button"
               className="button button--secondary button--square"
               aria-label={t('increase')}
-              disabled={!selected || selected.weightGrams !== undefined}
+              disabled={!selected || selected.weightGrams !== undefined || !!selected.returned}
               onClick={() => selected && void setQuantity(selected, selected.quantity + 1)}
             >
               +
@@ -324,6 +315,9 @@ export function CheckoutScreen({ info, onPay }: { info: AppInfo; onPay: () => vo
           </button>
           <button type="button" className="button button--danger-outline" disabled={!lines.length} onClick={() => open('void')}>
             {t('voidSale')} <kbd aria-hidden="true">F4</kbd>
+          </button>
+          <button type="button" className="button button--secondary" data-testid="return-item" onClick={() => open('return')}>
+            {t('returns.button')} <kbd aria-hidden="true">Alt+R</kbd>
           </button>
         </div>
         <div className="total">
@@ -385,6 +379,20 @@ export function CheckoutScreen({ info, onPay }: { info: AppInfo; onPay: () => vo
               () => ('price' in change ? t('priceApproved', { name: selected.name, price: format(change.price) }) : t('discountApproved', { name: selected.name })),
             )
           }
+        />
+      ) : null}
+      {dialog === 'return' ? (
+        <ReturnItemDialog
+          onClose={close}
+          limit={info.till ? format(info.till.noReceiptManagerAbove) : null}
+          onReturned={(updated) => {
+            setCart(updated);
+            setError(null);
+            const line = updated.lines.at(-1);
+            if (line) setSelectedId(line.id);
+            setNotice(line ? t('returns.added', { name: line.name, amount: format(-line.lineTotal) }) : null);
+            close();
+          }}
         />
       ) : null}
       {dialog === 'void' ? (
