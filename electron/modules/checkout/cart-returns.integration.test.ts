@@ -208,6 +208,19 @@ describe('settling the sale', () => {
     expect(errorOf(await call('cart.addReturn', exchange(sale.saleId)))).toBe('LIMIT_EXCEEDED');
   });
 
+  it('the new item of an exchange can be refunded in full later; its returned item cannot', async () => {
+    const sale = await sell(MILK);
+    await ok('cart.addReturn', exchange(sale.saleId));
+    await ok('cart.scan', { code: COFFEE });
+    const state = await ok<TenderState>('checkout.state');
+    await ok('checkout.addCash', { saleId: state.saleId, tendered: 570 });
+    await ok('checkout.complete', { saleId: state.saleId });
+    const back = await call('orders.refund', { orderId: state.saleId, lines: [{ index: 0, quantity: 1 }], tender: 'cash', reason: 'x' });
+    expect(errorOf(back)).toBe('NOT_ALLOWED');
+    const refund = await ok<{ refund: { total: number } }>('orders.refund', { orderId: state.saleId, lines: [{ index: 1, quantity: 1 }], tender: 'cash', reason: 'changed mind' });
+    expect(refund.refund.total).toBe(-699);
+  });
+
   it('the day report counts the exchange sale at its net', async () => {
     const before = await ok<{ salesTotal: number }>('day.report');
     const sale = await sell(COFFEE);

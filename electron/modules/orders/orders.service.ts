@@ -124,6 +124,7 @@ function refundLines(original: OriginalOrder, refunded: ReadonlyMap<number, numb
     seen.add(want.index);
     const line = original.lines[want.index];
     if (!line) throw new KassaError('INVALID_INPUT', `Order ${original.summary.number} has no line ${want.index + 1}.`);
+    if (line.quantity < 0) throw new KassaError('NOT_ALLOWED', `${line.name} was taken back in this sale, not sold: there is nothing of it to give back.`);
     const done = refunded.get(want.index) ?? 0;
     const left = Math.max(0, line.quantity - done);
     if (left === 0) throw new KassaError('LIMIT_EXCEEDED', `${line.name} was already refunded in full; nothing of it is left to refund.`);
@@ -737,15 +738,22 @@ export class OrdersService {
   }
 }
 
-/** Each line's share of what the order actually charged (a sale-wide discount spread over the lines). */
+/**
+ * Each line's share of what the order actually charged (a sale-wide discount spread over the lines sold).
+ * Items the sale took back (negative lines, an exchange) keep their own amount and take no share.
+ */
 export function effectiveLineTotals(lines: readonly { line_total: number }[], orderTotal: number): number[] {
-  const sum = lines.reduce((s, l) => s + l.line_total, 0);
-  if (sum === orderTotal || sum === 0) return lines.map((l) => l.line_total);
+  const returned = lines.reduce((s, l) => s + Math.min(0, l.line_total), 0);
+  const charged = orderTotal - returned;
+  const sold = lines.map((l, i) => ({ l, i })).filter(({ l }) => l.line_total >= 0);
+  const sum = sold.reduce((s, { l }) => s + l.line_total, 0);
+  if (sum === charged || sum === 0) return lines.map((l) => l.line_total);
+  const shares = lines.map((l) => l.line_total);
   let given = 0;
-  return lines.map((l, i) => {
-    if (i === lines.length - 1) return orderTotal - given;
-    const share = Math.round((l.line_total * orderTotal) / sum);
+  sold.forEach(({ l, i }, n) => {
+    const share = n === sold.length - 1 ? charged - given : Math.round((l.line_total * charged) / sum);
     given += share;
-    return share;
+    shares[i] = share;
   });
+  return shares;
 }

@@ -45,14 +45,16 @@ export async function refundExceeds(
   }
   for (const [index, quantity] of refunded) {
     const line = original.lines[index];
-    if (!line) return `Order ${original.number} has no line ${index + 1}; the refund names a line that was never sold.`;
+    if (!line || line.quantity < 0) return `Order ${original.number} has no line ${index + 1} sold; the ${what.toLowerCase()} names a line that was never sold.`;
     if (quantity > line.quantity) {
       const before = quantity + (refund.lines as RefundLine[]).filter((l) => l.originalLineIndex === index).reduce((sum, l) => sum + l.quantity, 0);
       return `${what} ${refund.number} gives back more ${line.name} than remains of order ${original.number}: ${line.quantity} sold, ${before} already refunded (another register may have refunded it while this one was offline). Nothing was refunded on HQ; settle the difference with the customer and discard this operation.`;
     }
   }
   const money = -[...previous, refund].reduce((sum, r) => sum + r.total, 0);
-  if (money > original.total) return `${what} ${refund.number} would bring the refunds of order ${original.number} above what it was paid. Nothing was refunded on HQ; discard this operation once the difference is settled.`;
+  // What the order charged for what it sold: items it took back itself (an exchange) are not its to refund.
+  const charged = original.total - original.lines.reduce((sum, l) => sum + Math.min(0, l.lineTotal), 0);
+  if (money > charged) return `${what} ${refund.number} would bring the refunds of order ${original.number} above what it was paid. Nothing was refunded on HQ; discard this operation once the difference is settled.`;
   return null;
 }
 

@@ -88,6 +88,15 @@ describeEachStorage('exchange sales pushed to HQ', (kind) => {
     expect(await push(hq.app, s01, [refundOf(original, 1)])).toMatchObject([{ status: 'applied' }]);
   });
 
+  it('the new item of an exchange is refundable in full, though the exchange sale took less money than it costs', async () => {
+    const original = makeSale();
+    const exchange = exchangeOf(original); // total 5.70: 6.99 coffee − 1.29 milk back
+    expect(await push(hq.app, s01, [saleOp(original), saleOp(exchange)])).toMatchObject([{ status: 'applied' }, { status: 'applied' }]);
+    const coffeeBack = makeOp('refund', 'completed', { ...makeSale({ total: -699, lines: [{ ...exchange.lines[1]!, quantity: -1, lineTotal: -699, originalLineIndex: 1 }] }), originalOrderId: exchange.id });
+    const milkBack = makeOp('refund', 'completed', { ...makeSale({ total: -129, lines: [{ ...makeSale().lines[0]!, quantity: -1, lineTotal: -129, originalLineIndex: 0 }] }), originalOrderId: exchange.id });
+    expect(await push(hq.app, s01, [coffeeBack, milkBack])).toMatchObject([{ status: 'applied' }, { status: 'rejected', code: 'REFUND_EXCEEDS' }]);
+  });
+
   it('two exchanges of the same item in one push: the second is refused', async () => {
     const original = makeSale({ lines: [{ sku: 'SKU-000001', name: 'Meadowmere Whole Milk 1 L', quantity: 1, unitPrice: 129, taxClass: 'reduced', lineTotal: 129 }], total: 129 });
     expect(await push(hq.app, s01, [saleOp(original), saleOp(exchangeOf(original)), saleOp(exchangeOf(original))])).toMatchObject([
