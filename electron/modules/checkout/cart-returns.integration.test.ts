@@ -232,3 +232,16 @@ describe('settling the sale', () => {
     expect(after.salesTotal - before.salesTotal).toBe(699 - 570);
   });
 });
+
+describe('the receipt of an exchange', () => {
+  it('marks each returned item with its reason and the sale it came from, and shows the cash given back', async () => {
+    const sale = await sell(COFFEE);
+    await ok('cart.addReturn', exchange(sale.saleId));
+    const state = await ok<TenderState>('checkout.state');
+    await ok('checkout.complete', { saleId: state.saleId });
+    const receipt = await ok<{ printed: boolean; html?: string }>('sales.print', { saleId: state.saleId });
+    const text = (receipt.html ?? '').replace(/<[^>]+>/g, ' ').replace(/\s+/g, ' ');
+    expect(text).toMatch(/Returned: wrong size \(sale S\d+-R\d+-\d+\)/);
+    expect(text).toContain('-€6.99');
+  });
+});
