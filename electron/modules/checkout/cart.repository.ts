@@ -141,7 +141,7 @@ export class CartRepository {
     );
     this.heldSales = db.prepare<[], HeldRow>(
       `SELECT s.id, s.held_label, s.held_at, s.total, s.currency,
-         (SELECT coalesce(sum(quantity), 0) FROM sale_lines WHERE sale_id = s.id) AS items
+         (SELECT coalesce(sum(abs(quantity)), 0) FROM sale_lines WHERE sale_id = s.id) AS items
        FROM sales s WHERE s.status = 'open' AND s.held_at IS NOT NULL ORDER BY s.held_at`,
     );
     this.insertReturn = db.prepare<[NewReturnLine & { id: string; saleId: string; now: number; orderId: string | null; orderNumber: string | null; lineIndex: number | null }]>(

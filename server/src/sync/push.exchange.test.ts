@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { v4 as uuidv4 } from 'uuid';
 import type { OrderWithPayments } from '../../../shared/hq/feed';
-import type { Operation, SalePayload } from '../../../shared/hq/ops';
+import type { Operation, SaleLine, SalePayload } from '../../../shared/hq/ops';
 import { describeEachStorage, enrolInTwoStores, makeHq, type TestHq, type TestRegister } from '../test/harness';
 import { makeOp, makeSale, push } from '../test/factories';
 
@@ -32,7 +32,7 @@ describeEachStorage('exchange sales pushed to HQ', (kind) => {
     });
   const refundOf = (sale: SalePayload, quantity: number) =>
     makeOp('refund', 'completed', {
-      ...makeSale({ total: -129 * quantity, lines: [{ ...sale.lines[0]!, quantity: -quantity, lineTotal: -129 * quantity, originalLineIndex: 0 }] }),
+      ...makeSale({ total: -129 * quantity, lines: [{ ...sale.lines[0]!, quantity: -quantity, lineTotal: -129 * quantity, originalLineIndex: 0 } as SaleLine] }),
       originalOrderId: sale.id,
     });
   const search = async (query: string, headers = hq.admin) => {
@@ -92,8 +92,8 @@ describeEachStorage('exchange sales pushed to HQ', (kind) => {
     const original = makeSale();
     const exchange = exchangeOf(original); // total 5.70: 6.99 coffee − 1.29 milk back
     expect(await push(hq.app, s01, [saleOp(original), saleOp(exchange)])).toMatchObject([{ status: 'applied' }, { status: 'applied' }]);
-    const coffeeBack = makeOp('refund', 'completed', { ...makeSale({ total: -699, lines: [{ ...exchange.lines[1]!, quantity: -1, lineTotal: -699, originalLineIndex: 1 }] }), originalOrderId: exchange.id });
-    const milkBack = makeOp('refund', 'completed', { ...makeSale({ total: -129, lines: [{ ...makeSale().lines[0]!, quantity: -1, lineTotal: -129, originalLineIndex: 0 }] }), originalOrderId: exchange.id });
+    const coffeeBack = makeOp('refund', 'completed', { ...makeSale({ total: -699, lines: [{ ...exchange.lines[1]!, quantity: -1, lineTotal: -699, originalLineIndex: 1 } as SaleLine] }), originalOrderId: exchange.id });
+    const milkBack = makeOp('refund', 'completed', { ...makeSale({ total: -129, lines: [{ ...makeSale().lines[0]!, quantity: -1, lineTotal: -129, originalLineIndex: 0 } as SaleLine] }), originalOrderId: exchange.id });
     expect(await push(hq.app, s01, [coffeeBack, milkBack])).toMatchObject([{ status: 'applied' }, { status: 'rejected', code: 'REFUND_EXCEEDS' }]);
   });
 
