@@ -121,6 +121,11 @@ export const TenderStateSchema = z.object({
   cashDue: z.number().int().optional(),
   /** Rounding the final cash payment settled (cash paid − amount it settled; negative when rounded down). */
   cashRounding: z.number().int().optional(),
+  /**
+   * A sale whose returned items are worth more than what is bought (a negative `due`): the cash the till
+   * gives the customer at completion (rounded per the store's cash rounding). Absent otherwise.
+   */
+  payout: z.number().int().optional(),
   currency: z.string(),
   payments: z.array(
     z.object({

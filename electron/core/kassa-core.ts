@@ -71,6 +71,7 @@ const DISK_FULL_WORDS: Partial<Record<Channel, [string, string]>> = {
   'cart.discount': ['this discount', 'the cart is as it was'],
   'cart.hold': ['holding the sale', 'the cart is as it was'],
   'cart.recall': ['recalling the sale', 'the cart is as it was'],
+  'cart.addReturn': ['this return', 'the cart is as it was'],
   'checkout.addCash': ['this payment', 'the sale and its payments are as they were'],
   'checkout.complete': ['the sale', 'it is still open with its payments, as it was'],
 };
@@ -254,6 +255,8 @@ export async function createKassaCore({ config, log, nativeBinding, printReceipt
       newId: uuidv7,
       embeddedBarcode: () => settings.checkout.embeddedBarcode,
       managerByPin: (pin, action) => policy.requireManager(pin, action),
+      noReceiptManagerAbove: () => settings.orders.noReceiptManagerAbove,
+      returnAmount: (amount, taxClass) => cartPricing.grossOf(amount, taxClass),
     });
     // Every cart operation answers with the cart and tells every window showing it.
     const cartChanged = (updated: Cart): Cart => {
@@ -450,9 +453,14 @@ export async function createKassaCore({ config, log, nativeBinding, printReceipt
         return { carts: cart.held() };
       },
       'cart.recall': ({ saleId }) => cartChanged(cart.recall(saleId, session.require().id)),
-      'cart.addReturn': () => {
-        session.require();
-        throw new KassaError('INVALID_INPUT', 'Returns in the cart are not available on this register yet.');
+      'cart.addReturn': async (request) => {
+        const user = session.require();
+        if (request.kind === 'noReceipt') return cartChanged(await cart.addReturnWithoutReceipt(request, user.id));
+        await orders.returnToCart(request, user, {
+          noPaymentYet: () => cart.noPaymentYet(),
+          add: (lines) => cartRepository.addReturns(lines, { sale: uuidv7, line: uuidv7 }, user.id, settings.store.currency),
+        });
+        return cartChanged(cart.get());
       },
       'connectivity.get': () => connectivity.current(),
       // The offline switch is a cashier's act: someone signed in (screen unlocked) presses it, and the log names them.

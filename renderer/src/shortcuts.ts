@@ -48,7 +48,8 @@ export type HelpLabel =
   | 'key.cancel'
   | 'key.listMove'
   | 'key.scanReceipt'
-  | 'key.reason';
+  | 'key.reason'
+  | 'key.returnItem';
 
 /** The help sheet's key. */
 export const HELP_KEY = 'F1';
@@ -82,6 +83,7 @@ export const SHORTCUTS: readonly ShortcutGroup[] = [
       { keys: ['Scan'], label: 'key.nextSale' },
       { keys: ['P'], label: 'key.printReceipt' },
       { keys: ['Scan'], label: 'key.scanReceipt' },
+      { keys: ['Alt+R'], label: 'key.returnItem' },
     ],
   },
   {

@@ -7,7 +7,7 @@ import { TAX_CLASSES } from '../api';
 import { CatalogProductSchema } from '../catalog';
 import { IdSchema } from './common';
 import { MemberSchema } from './members';
-import { OrderLineSchema } from './ops';
+import { OrderLineSchema, ReturnedSchema } from './ops';
 
 export const CHANGE_KINDS = ['product', 'taxClass', 'promotion', 'member', 'order', 'pointLedger', 'cardSettlement'] as const;
 export type ChangeKind = (typeof CHANGE_KINDS)[number];
@@ -43,7 +43,8 @@ export const OrderSchema = z.object({
   total: z.number().int(),
   currency: z.string(),
   createdAt: z.string(),
-  lines: z.array(OrderLineSchema),
+  /** A refund's lines name their original line (`originalLineIndex`); a sale's returned lines say what came back (`returned`). */
+  lines: z.array(OrderLineSchema.extend({ originalLineIndex: z.number().int().optional(), returned: ReturnedSchema.optional() })),
   originalOrderId: z.string().nullable(),
 });
 export type Order = z.infer<typeof OrderSchema>;

@@ -36,10 +36,29 @@ const orderFields = {
 };
 
 /**
+ * A returned item in a sale (an exchange, or a return without a receipt): negative quantity and total.
+ * `orderId`/`originalLineIndex` name the line of the earlier order it came back from (absent without a
+ * receipt); HQ checks that order is the register's store's and counts the line against what it can still refund.
+ */
+export const ReturnedSchema = z
+  .object({
+    reason: z.string().min(1).max(200),
+    orderId: IdSchema.optional(),
+    orderNumber: z.string().max(64).optional(),
+    originalLineIndex: z.number().int().min(0).max(499).optional(),
+  })
+  .refine((r) => (r.orderId === undefined) === (r.originalLineIndex === undefined), 'orderId and originalLineIndex come together');
+export const SaleLineSchema = OrderLineSchema.extend({ returned: ReturnedSchema.optional() }).refine(
+  (l) => l.returned === undefined || (l.quantity < 0 && l.lineTotal <= 0),
+  'a returned line has a negative quantity and total',
+);
+export type SaleLine = z.infer<typeof SaleLineSchema>;
+
+/**
  * `cashRounding`: when the sale was settled in cash under a cash-rounding rule, the payments' sum minus
  * `total` (e.g. -2 for 9.97 paid as 9.95), so HQ can reconcile; absent when none (older registers too).
  */
-export const SalePayloadSchema = z.object({ ...orderFields, cashRounding: z.number().int().min(-50).max(50).optional() });
+export const SalePayloadSchema = z.object({ ...orderFields, lines: z.array(SaleLineSchema).min(1).max(500), cashRounding: z.number().int().min(-50).max(50).optional() });
 /**
  * A refund line: negative quantity and total. `originalLineIndex` (0-based index in the original order's
  * lines) lets HQ check that no line is refunded beyond what it sold; older registers leave it out.

@@ -63,6 +63,8 @@ export const OrderLineDetailSchema = z.object({
   lineTotal: minor,
   /** Quantity already refunded against this line (this register's refunds and HQ's known ones). */
   refunded: z.number().int(),
+  /** Of `refunded`, what came back as returned items in sales (exchanges, in a completed sale or still in a cart). */
+  returned: z.number().int().optional(),
   refundable: z.number().int(),
 });
 

@@ -17,9 +17,10 @@ import { outboxArchiveMigration } from './016-outbox-archive';
 import { labelPricesAndRefundReservationsMigration } from './017-label-prices-and-refund-reservations';
 import { pinPepperMigration } from './018-pin-pepper';
 import { lineRestoreMigration } from './019-line-restore';
+import { returnLinesMigration } from './020-return-lines';
 import type { Migration } from './types';
 
 /** Every migration in order; `version` is the `user_version` the database has after it ran. */
-export const migrations: readonly Migration[] = [productsMigration, usersMigration, salesMigration, paymentsMigration, outboxMigration, connectivityLogMigration, syncMigration, tendersMigration, cartOperationsMigration, pricingMigration, ordersMigration, membershipMigration, cardAttemptsMigration, cardKeyMigration, registerOrderMigration, outboxArchiveMigration, labelPricesAndRefundReservationsMigration, pinPepperMigration, lineRestoreMigration];
+export const migrations: readonly Migration[] = [productsMigration, usersMigration, salesMigration, paymentsMigration, outboxMigration, connectivityLogMigration, syncMigration, tendersMigration, cartOperationsMigration, pricingMigration, ordersMigration, membershipMigration, cardAttemptsMigration, cardKeyMigration, registerOrderMigration, outboxArchiveMigration, labelPricesAndRefundReservationsMigration, pinPepperMigration, lineRestoreMigration, returnLinesMigration];
 
 export const LATEST_SCHEMA_VERSION = migrations[migrations.length - 1]!.version;

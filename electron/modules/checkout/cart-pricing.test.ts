@@ -109,3 +109,28 @@ describe('the priced cart', () => {
     expect(receipt?.lines[0]).toMatchObject({ lineTotal: 258, adjustments: [{ label: '3 for 2', amount: 129 }] });
   });
 });
+
+describe('returned items in the priced cart', () => {
+  it('take no promotion and no share of a sale-wide discount; they come off the total with the tax they carried', async () => {
+    addPromotion({ id: 'milk-10', name: 'Milk 10% off', kind: 'percentOff', percent: 10, skus: [milk.sku], active: true });
+    addPromotion({ id: 'spend-2', name: 'Spend 2, save 0.08', kind: 'threshold', minSpend: 200, amountOff: 8, active: true });
+    await cart.addReturnWithoutReceipt({ code: milk.sku, quantity: 2, reason: 'leaking', managerPin: '9999' }, 'ana');
+    cart.scan(water.sku, 'ana');
+    const priced = cart.get();
+    expect(priced.lines[0]).toMatchObject({ quantity: -2, lineTotal: -258, returned: { reason: 'leaking' } });
+    expect(priced.lines[0]!.promotion).toBeUndefined();
+    // The water alone (0.49) is under the threshold: no sale-wide discount, though the cart's lines sum to less.
+    expect(priced).toMatchObject({ total: 49 - 258, saleDiscount: null, discountTotal: 0, cashDue: 49 - 258 });
+    const reduced = priced.tax!.find((t) => t.taxClass === 'reduced')!;
+    expect(reduced).toMatchObject({ gross: -258, tax: -17 });
+  });
+
+  it('a returned line is never merged with a scan of the same product', async () => {
+    await cart.addReturnWithoutReceipt({ code: milk.sku, quantity: 1, reason: 'leaking', managerPin: '9999' }, 'ana');
+    const priced = cart.scan(milk.sku, 'ana');
+    expect(priced.lines.map((l) => [l.quantity, l.lineTotal])).toEqual([
+      [-1, -129],
+      [1, 129],
+    ]);
+  });
+});

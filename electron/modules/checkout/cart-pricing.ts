@@ -1,8 +1,8 @@
-import type { Cart, CartLine } from '../../../shared/api';
+import { TAX_CLASSES, type Cart, type CartLine } from '../../../shared/api';
 import { PromotionSchema, type Promotion } from '../../../shared/hq/feed';
 import type { KassaDatabase } from '../../db/open';
 import { DEFAULT_TAX_RATES, priceCart, type PricingLine, type TaxClassCode, type TaxRates } from './pricing/price-cart';
-import type { CashRoundingStep } from './pricing/rounding';
+import { mulDivRoundHalfUp, roundCash, type CashRoundingStep } from './pricing/rounding';
 
 export interface StorePricing {
   pricesIncludeTax: boolean;
@@ -35,25 +35,50 @@ export class CartPricing {
     if (!cart.id || cart.lines.length === 0) return { ...cart, subtotal: cart.total, discountTotal: 0, saleDiscount: null, tax: [], cashDue: cart.total };
     const taxClassOf = new Map(this.lineTaxClasses.all(cart.id).map((row) => [row.id, row.tax_class]));
     const store = this.store();
+    const rates = this.rates();
+    // Returned items are priced as they were paid (or at today's price without a receipt): no promotion,
+    // no share of a sale-wide discount; their amount comes off the total with the tax it carried.
+    const selling = cart.lines.filter((line) => !line.returned);
+    const returning = cart.lines.filter((line) => line.returned);
     const priced = priceCart(
-      cart.lines.map((line) => toPricingLine(line, taxClassOf.get(line.id) ?? 'standard')),
-      { pricesIncludeTax: store.pricesIncludeTax, cashRoundingMinor: store.cashRoundingMinor, taxRates: this.rates(), promotions: this.promotions() },
+      selling.map((line) => toPricingLine(line, taxClassOf.get(line.id) ?? 'standard')),
+      { pricesIncludeTax: store.pricesIncludeTax, cashRoundingMinor: 0, taxRates: rates, promotions: this.promotions() },
     );
+    const tax = [...priced.tax];
+    for (const line of returning) {
+      const taxClass = taxClassOf.get(line.id) ?? 'standard';
+      const rate = rates[taxClass];
+      const extracted = mulDivRoundHalfUp(line.lineTotal, rate, 10_000 + rate);
+      const at = tax.findIndex((t) => t.taxClass === taxClass);
+      const before = at >= 0 ? tax[at]! : { taxClass, rateBasisPoints: rate, net: 0, tax: 0, gross: 0 };
+      const after = { ...before, net: before.net + line.lineTotal - extracted, tax: before.tax + extracted, gross: before.gross + line.lineTotal };
+      if (at >= 0) tax[at] = after;
+      else tax.push(after);
+    }
+    const returned = returning.reduce((sum, line) => sum + line.lineTotal, 0);
+    const total = priced.total + returned;
+    const pricedById = new Map(selling.map((line, index) => [line.id, priced.lines[index]!]));
     return {
       ...cart,
-      lines: cart.lines.map((line, index) => {
-        const { discount, promotion } = priced.lines[index]!;
+      lines: cart.lines.map((line) => {
+        const { discount, promotion } = pricedById.get(line.id) ?? { discount: 0, promotion: null };
         if (!promotion || discount === 0) return line;
         return { ...line, lineTotal: line.lineTotal - discount, promotion: { id: promotion.id, name: promotion.name, saving: discount } };
       }),
-      subtotal: priced.subtotal,
+      subtotal: priced.subtotal + returned,
       discountTotal: priced.discountTotal,
       saleDiscount: priced.saleDiscount ? { ...priced.saleDiscount.promotion, amount: priced.saleDiscount.amount } : null,
       pricesIncludeTax: priced.pricesIncludeTax,
-      tax: priced.tax,
-      total: priced.total,
-      cashDue: priced.cashDue,
+      tax: TAX_CLASSES.flatMap((code) => tax.filter((t) => t.taxClass === code)),
+      total,
+      cashDue: roundCash(total, store.cashRoundingMinor),
     };
+  }
+
+  /** A returned item's amount at today's price: with the tax added when the store's prices exclude it. */
+  grossOf(amount: number, taxClass: TaxClassCode): number {
+    if (this.store().pricesIncludeTax) return amount;
+    return amount + mulDivRoundHalfUp(amount, this.rates()[taxClass], 10_000);
   }
 
   rates(): TaxRates {

@@ -23,6 +23,24 @@ interface LineRow {
   discount: number;
   discount_percent: number | null;
   weight_grams: number | null;
+  return_reason: string | null;
+  return_order_id: string | null;
+  return_order_number: string | null;
+  original_line_index: number | null;
+}
+
+/** A returned item entering the cart as a negative line: at the price paid (with a receipt) or today's. */
+export interface NewReturnLine {
+  sku: string;
+  name: string;
+  /** Positive: how many come back. */
+  quantity: number;
+  unitPrice: number;
+  taxClass: string;
+  /** Positive: what goes back to the customer for them. */
+  amount: number;
+  reason: string;
+  from: { orderId: string; orderNumber: string; lineIndex: number } | null;
 }
 
 /** A line as the cart operations change it: the priced fields and who approved the last price change. */
@@ -38,6 +56,8 @@ export interface StoredLine {
   weightGrams: number | null;
   lineTotal: number;
   approvedBy: string | null;
+  /** Set on a returned item: such a line is only ever voided, never changed. */
+  returnReason: string | null;
 }
 
 /** A line read from a scale label: its own price, or a weight priced per kilogram. */
@@ -87,6 +107,7 @@ export class CartRepository {
   private readonly heldSales;
   private readonly recallSale;
   private readonly takenPayments;
+  private readonly insertReturn;
 
   constructor(
     private readonly db: KassaDatabase,
@@ -95,7 +116,7 @@ export class CartRepository {
   ) {
     this.oneLine = db.prepare<[string, string], StoredLine>(
       `SELECT id, sku, name, quantity, unit_price AS unitPrice, original_price AS originalPrice, discount, discount_percent AS discountPercent,
-         weight_grams AS weightGrams, line_total AS lineTotal, approved_by AS approvedBy
+         weight_grams AS weightGrams, line_total AS lineTotal, approved_by AS approvedBy, return_reason AS returnReason
        FROM sale_lines WHERE sale_id = ? AND id = ?`,
     );
     this.writeLine = db.prepare<[StoredLine]>(
@@ -120,8 +141,13 @@ export class CartRepository {
     );
     this.heldSales = db.prepare<[], HeldRow>(
       `SELECT s.id, s.held_label, s.held_at, s.total, s.currency,
-         (SELECT coalesce(sum(quantity), 0) FROM sale_lines WHERE sale_id = s.id) AS items
+         (SELECT coalesce(sum(abs(quantity)), 0) FROM sale_lines WHERE sale_id = s.id) AS items
        FROM sales s WHERE s.status = 'open' AND s.held_at IS NOT NULL ORDER BY s.held_at`,
+    );
+    this.insertReturn = db.prepare<[NewReturnLine & { id: string; saleId: string; now: number; orderId: string | null; orderNumber: string | null; lineIndex: number | null }]>(
+      `INSERT INTO sale_lines (id, sale_id, position, sku, name, quantity, unit_price, tax_class, line_total, created_at, return_reason, return_order_id, return_order_number, original_line_index)
+       VALUES (@id, @saleId, (SELECT coalesce(max(position), 0) + 1 FROM sale_lines WHERE sale_id = @saleId),
+         @sku, @name, -@quantity, @unitPrice, @taxClass, -@amount, @now, @reason, @orderId, @orderNumber, @lineIndex)`,
     );
     this.takenPayments = db.prepare<[string], { n: number }>("SELECT count(*) AS n FROM payments WHERE sale_id = ? AND status IN ('approved', 'stored')");
     this.recallSale = db.prepare<[string]>(
@@ -134,7 +160,8 @@ export class CartRepository {
       "INSERT INTO sales (id, status, cashier_id, currency, total, created_at) VALUES (?, 'open', ?, ?, 0, ?)",
     );
     this.lines = db.prepare<[string], LineRow>(
-      `SELECT id, sku, name, quantity, unit_price, line_total, original_price, discount, discount_percent, weight_grams
+      `SELECT id, sku, name, quantity, unit_price, line_total, original_price, discount, discount_percent, weight_grams,
+         return_reason, return_order_id, return_order_number, original_line_index
        FROM sale_lines WHERE sale_id = ? ORDER BY position`,
     );
     this.sameLine = db.prepare<[string, string, number], { id: string }>(
@@ -169,13 +196,21 @@ export class CartRepository {
       ...(row.discount ? { discount: row.discount } : {}),
       ...(row.discount_percent !== null ? { discountPercent: row.discount_percent } : {}),
       ...(row.weight_grams !== null ? { weightGrams: row.weight_grams } : {}),
+      ...(row.return_reason !== null
+        ? {
+            returned: {
+              reason: row.return_reason,
+              ...(row.return_order_id !== null ? { orderId: row.return_order_id, orderNumber: row.return_order_number ?? undefined, orderLineIndex: row.original_line_index ?? undefined } : {}),
+            },
+          }
+        : {}),
     }));
     const cart: Cart = {
       id: sale.id,
       lines,
       total: lines.reduce((sum, line) => sum + line.lineTotal, 0),
       currency: sale.currency,
-      itemCount: lines.reduce((sum, line) => sum + line.quantity, 0),
+      itemCount: lines.reduce((sum, line) => sum + Math.abs(line.quantity), 0),
     };
     return this.pricing ? this.pricing.price(cart) : cart;
   }
@@ -210,6 +245,33 @@ export class CartRepository {
       within(saleId);
       return saleId;
     });
+  }
+
+  /**
+   * Adds returned items to the open cart (opening one if needed) as negative lines. Runs inside the
+   * caller's transaction when there is one (the check of what the original order still has to give back).
+   */
+  addReturns(lines: readonly NewReturnLine[], ids: { sale: () => string; line: () => string }, cashierId: string, currency: string, now = Date.now()): void {
+    // A plain (nestable) transaction: inside the caller's, the synchronous level cannot change.
+    this.db.transaction(() => {
+      let saleId = this.openSale.get()?.id;
+      if (!saleId) {
+        saleId = ids.sale();
+        this.insertSale.run(saleId, cashierId, currency, now);
+      }
+      for (const line of lines) {
+        this.insertReturn.run({
+          ...line,
+          id: ids.line(),
+          saleId,
+          now,
+          orderId: line.from?.orderId ?? null,
+          orderNumber: line.from?.orderNumber ?? null,
+          lineIndex: line.from?.lineIndex ?? null,
+        });
+      }
+      this.updateTotal.run({ saleId });
+    })();
   }
 
   /** The id of the cart in front of the cashier, or null when there is none. */

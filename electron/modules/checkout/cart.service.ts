@@ -1,6 +1,7 @@
 import type { Cart, HeldCart, Product, User } from '../../../shared/api';
 import { readEmbeddedBarcode, readScanCode, type EmbeddedBarcodeRule } from '../../../shared/barcode';
 import { KassaError } from '../../../shared/errors';
+import { formatMoney } from '../../../shared/money';
 import type { CatalogRepository } from '../catalog/catalog.repository';
 import { checkPrice, checkQuantity, grossOf, priced } from './cart-line';
 import type { CartRepository, JournalEntry, StoredLine } from './cart.repository';
@@ -11,6 +12,10 @@ export interface CartOptions {
   embeddedBarcode?: () => EmbeddedBarcodeRule;
   /** The manager whose PIN this is for `action` (the auth policy logs and rate-limits it), or a NOT_A_MANAGER error. */
   managerByPin?: (pin: string, action: string) => Promise<User>;
+  /** `orders.noReceiptManagerAbove`: a return without a receipt worth more than this needs a manager's PIN. */
+  noReceiptManagerAbove?: () => number;
+  /** What a returned item at today's price gives back (with tax added where prices exclude it). */
+  returnAmount?: (amount: number, taxClass: Product['taxClass']) => number;
   now?: () => number;
 }
 
@@ -75,8 +80,48 @@ export class CartService {
     return this.catalog.search(query, 20);
   }
 
+  /**
+   * A returned item without a receipt: the product a code names at today's price × quantity, as a negative
+   * line with the reason. Above `orders.noReceiptManagerAbove` a manager approves it with their PIN.
+   */
+  async addReturnWithoutReceipt(request: { code: string; quantity: number; reason: string; managerPin?: string | undefined }, cashierId: string): Promise<Cart> {
+    checkQuantity(request.quantity);
+    const reason = request.reason.trim();
+    if (!reason) throw new KassaError('INVALID_INPUT', 'Say why the item comes back.');
+    this.noPaymentYet();
+    const product = this.lookup(request.code);
+    const amount = this.ids.returnAmount?.(product.price * request.quantity, product.taxClass) ?? product.price * request.quantity;
+    const limit = this.ids.noReceiptManagerAbove?.() ?? 0;
+    if (amount > limit) {
+      if (!request.managerPin) {
+        throw new KassaError(
+          'NOT_ALLOWED',
+          `A return without a receipt worth more than ${formatMoney(limit, this.currency)} needs a manager's approval. A manager enters their PIN, or the item is not taken back.`,
+        );
+      }
+      await this.manager(request.managerPin, 'cart.returnWithoutReceipt');
+    }
+    this.noPaymentYet();
+    this.carts.addReturns(
+      [{ sku: product.sku, name: product.name, quantity: request.quantity, unitPrice: product.price, taxClass: product.taxClass, amount, reason, from: null }],
+      { sale: this.ids.newId, line: this.ids.newId },
+      cashierId,
+      this.currency,
+      this.now(),
+    );
+    return this.get();
+  }
+
+  /** Returned items come into a cart only before any money is taken (the amount due must not fall under what was paid). */
+  noPaymentYet(): void {
+    const saleId = this.carts.openId();
+    if (saleId && this.carts.paymentsTaken(saleId)) {
+      throw new KassaError('NOT_ALLOWED', 'A payment was already taken for this sale, so nothing can be returned in it. Finish the sale, then take the item back in a new one.');
+    }
+  }
+
   setQuantity(lineId: string, quantity: number, userId: string): Cart {
-    const { saleId, line } = this.openLine(lineId);
+    const { saleId, line } = this.openLine(lineId, 'change');
     checkQuantity(quantity);
     if (line.weightGrams !== null) throw new KassaError('NOT_ALLOWED', `${line.name} was weighed, so its quantity cannot change. Void the line and weigh it again.`);
     this.carts.changeLine(saleId, lineId, priced({ ...line, quantity }), this.entry(saleId, lineId, 'quantity', { from: line.quantity, to: quantity }, userId));
@@ -113,10 +158,10 @@ export class CartService {
 
   async overridePrice(lineId: string, price: number, managerPin: string, userId: string): Promise<Cart> {
     checkPrice(price);
-    this.openLine(lineId);
+    this.openLine(lineId, 'change');
     const manager = await this.manager(managerPin, 'cart.overridePrice');
     // Read again after the PIN check: the cart may have changed while it ran.
-    const { saleId, line } = this.openLine(lineId);
+    const { saleId, line } = this.openLine(lineId, 'change');
     const changed = priced({ ...line, unitPrice: price, originalPrice: line.originalPrice ?? line.unitPrice, approvedBy: manager.id });
     this.carts.changeLine(saleId, lineId, changed, this.entry(saleId, lineId, 'price-override', { from: line.unitPrice, to: price }, userId, manager.id));
     return this.get();
@@ -124,13 +169,13 @@ export class CartService {
 
   /** A line discount as a percentage (1–100) or an amount in minor units, approved by a manager. */
   async discount(lineId: string, off: { percent?: number; amount?: number }, managerPin: string, userId: string): Promise<Cart> {
-    const { line: before } = this.openLine(lineId);
+    const { line: before } = this.openLine(lineId, 'change');
     if ((off.percent === undefined) === (off.amount === undefined)) throw new KassaError('INVALID_INPUT', 'Give the discount either as a percentage or as an amount.');
     if (off.percent !== undefined && (off.percent < 1 || off.percent > 100)) throw new KassaError('INVALID_INPUT', 'A percentage discount is between 1 and 100.');
     if (off.amount !== undefined && off.amount < 0) throw new KassaError('INVALID_INPUT', 'A discount cannot be negative.');
     if (off.amount !== undefined && off.amount > grossOf(before)) throw new KassaError('INVALID_INPUT', 'A discount cannot be more than the line costs.');
     const manager = await this.manager(managerPin, 'cart.discount');
-    const { saleId, line } = this.openLine(lineId);
+    const { saleId, line } = this.openLine(lineId, 'change');
     const changed = priced({ ...line, discount: off.amount ?? 0, discountPercent: off.percent ?? null, approvedBy: manager.id });
     this.carts.changeLine(saleId, lineId, changed, this.entry(saleId, lineId, 'discount', { ...off, amount: changed.discount }, userId, manager.id));
     return this.get();
@@ -214,12 +259,15 @@ export class CartService {
     return labelled[0]!;
   }
 
-  private openLine(lineId: string): { saleId: string; line: StoredLine } {
+  private openLine(lineId: string, intent: 'change' | 'void' = 'void'): { saleId: string; line: StoredLine } {
     const saleId = this.carts.openId();
     const line = saleId ? this.carts.line(saleId, lineId) : undefined;
     if (!saleId || !line) throw new KassaError('NOT_FOUND', 'That line is not in the cart any more. Pick a line from the cart.');
     // Once money is taken the amount due must not fall under it (a card overpaid would come back as cash).
     if (this.carts.paymentsTaken(saleId)) throw new KassaError('NOT_ALLOWED', 'A payment was already taken for this sale, so its lines cannot change. Finish the sale, then refund what is needed.');
+    if (intent === 'change' && line.returnReason !== null) {
+      throw new KassaError('NOT_ALLOWED', `${line.name} is a returned item: its quantity and price stay as they were taken back. Void the line and return it again to change it.`);
+    }
     return { saleId, line };
   }
 

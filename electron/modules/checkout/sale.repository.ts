@@ -99,9 +99,22 @@ export class SaleRepository {
       'UPDATE sale_lines SET line_total = @lineTotal, promotion_id = @promotionId, promotion_name = @promotionName, promotion_saving = @saving WHERE id = @id AND sale_id = @saleId',
     );
     this.salePricing = db.prepare<[string | null, number, string, string]>('UPDATE sales SET sale_discount_name = ?, sale_discount = ?, taxes = ? WHERE id = ?');
-    this.lines = db.prepare<[string], { id: string; sku: string; name: string; quantity: number; unit_price: number; tax_class: 'standard' | 'reduced' | 'zero'; line_total: number }>(
-      'SELECT id, sku, name, quantity, unit_price, tax_class, line_total FROM sale_lines WHERE sale_id = ? ORDER BY position',
-    );
+    this.lines = db.prepare<
+      [string],
+      {
+        id: string;
+        sku: string;
+        name: string;
+        quantity: number;
+        unit_price: number;
+        tax_class: 'standard' | 'reduced' | 'zero';
+        line_total: number;
+        return_reason: string | null;
+        return_order_id: string | null;
+        return_order_number: string | null;
+        original_line_index: number | null;
+      }
+    >('SELECT id, sku, name, quantity, unit_price, tax_class, line_total, return_reason, return_order_id, return_order_number, original_line_index FROM sale_lines WHERE sale_id = ? ORDER BY position');
     this.sale = db.prepare<[string], { status: string; number: string | null; total: number; change_due: number; cashier_id: string; currency: string; created_at: number }>(
       'SELECT status, number, total, change_due, cashier_id, currency, created_at FROM sales WHERE id = ?',
     );
@@ -192,7 +205,22 @@ export class SaleRepository {
   completeOpenSale(saleId: string, numberPrefix: string, total: number, now: number, priced?: Cart): CompletedSaleRecord {
     const header = this.sale.get(saleId)!;
     if (priced) this.recordPricing(saleId, priced);
-    const lines = this.lines.all(saleId).map((l) => ({ sku: l.sku, name: l.name, quantity: l.quantity, unitPrice: l.unit_price, taxClass: l.tax_class, lineTotal: l.line_total }));
+    const lines = this.lines.all(saleId).map((l) => ({
+      sku: l.sku,
+      name: l.name,
+      quantity: l.quantity,
+      unitPrice: l.unit_price,
+      taxClass: l.tax_class,
+      lineTotal: l.line_total,
+      ...(l.return_reason !== null
+        ? {
+            returned: {
+              reason: l.return_reason,
+              ...(l.return_order_id !== null ? { orderId: l.return_order_id, originalLineIndex: l.original_line_index ?? 0, ...(l.return_order_number ? { orderNumber: l.return_order_number } : {}) } : {}),
+            },
+          }
+        : {}),
+    }));
     const payments = this.payments.all(saleId);
     // Change is what was handed over in cash beyond what the cash payments kept.
     const change = payments.reduce((sum, p) => sum + Math.max(0, (p.tendered ?? p.amount) - p.amount), 0);

@@ -68,6 +68,7 @@ export class SaleService {
       remaining,
       cashDue: roundCash(remaining, this.step()),
       cashRounding,
+      ...(cart.total < 0 ? { payout: -roundCash(cart.total, this.step()) } : {}),
       currency: cart.currency,
       payments: payments.map((p) => ({ id: p.id, tender: p.tender, amount: p.amount, tendered: p.tendered, status: p.status === 'stored' ? 'stored' : 'approved', last4: p.card_last4 })),
     };
@@ -121,6 +122,9 @@ export class SaleService {
   async addCard(saleId: string, request: { amount?: number; cardNumber?: string; storeAndForward?: boolean; managerPin?: string }): Promise<TenderState> {
     const state = this.openState(saleId);
     this.notDuringCard(saleId);
+    if (state.due < 0) {
+      throw new KassaError('NOT_ALLOWED', 'This sale gives money back to the customer, which the till pays out in cash: a card takes payments only. Complete the sale and give the cash.');
+    }
     const amount = request.amount ?? state.remaining;
     if (!Number.isSafeInteger(amount) || amount <= 0) throw new KassaError('INVALID_INPUT', 'Enter a card amount above zero.');
     if (amount > state.remaining) throw new KassaError('INVALID_INPUT', 'A card pays at most what remains due; card payments give no change.');
@@ -167,10 +171,16 @@ export class SaleService {
     const state = this.openState(saleId);
     this.notDuringCard(saleId);
     if (state.remaining > 0) throw new KassaError('INVALID_INPUT', `${state.remaining} still due: take another payment before completing the sale.`);
-    if (state.paid > state.due + (state.cashRounding ?? 0)) throw new KassaError('INVALID_INPUT', 'The payments taken are more than the amount due; nothing was completed. Ask a manager to sort out the overpayment.');
+    // Returned items worth more than what is bought: the difference goes back in cash, recorded as a negative cash payment.
+    const payout = state.payout ?? 0;
+    if (payout > 0 && state.paid !== 0) throw new KassaError('NOT_ALLOWED', 'This sale gives money back, yet a payment was taken for it; nothing was completed. Ask a manager to sort it out.');
+    if (payout === 0 && state.paid > state.due + (state.cashRounding ?? 0)) throw new KassaError('INVALID_INPUT', 'The payments taken are more than the amount due; nothing was completed. Ask a manager to sort out the overpayment.');
     const now = this.now();
     const priced = this.o.carts.get(this.o.currency());
     const done = this.o.outbox.write(() => {
+      if (payout > 0) {
+        this.o.sales.addPayment({ id: this.o.newId(), saleId, tender: 'cash', amount: -payout, tendered: null, status: 'approved', reference: null, cardLast4: null, cardToken: null, uploadDeadline: null }, now);
+      }
       const record = this.o.sales.completeOpenSale(saleId, this.o.numberPrefix(), state.due, now, priced);
       const loyalty = this.o.loyalty?.completing(saleId, record.payments, state.currency, now) ?? { memberId: null, operations: [] };
       const sale = loyalty.memberId ? { ...record.sale, memberId: loyalty.memberId } : record.sale;
@@ -192,7 +202,7 @@ export class SaleService {
   /** Cash for what remains (or `tendered`), then completion: the quick path. */
   completeWithCash(tendered: number | null): CompletedSale {
     const state = this.state();
-    if (!state.saleId || state.due === 0) throw new KassaError('NOTHING_TO_PAY', 'The cart is empty: scan an item first.');
+    if (!state.saleId || this.emptyCart()) throw new KassaError('NOTHING_TO_PAY', 'The cart is empty: scan an item first.');
     if (state.remaining > 0) this.addCash(state.saleId, tendered ?? state.remaining);
     return this.complete(state.saleId);
   }
@@ -208,8 +218,13 @@ export class SaleService {
   private openState(saleId: string): TenderState {
     const state = this.state();
     if (!state.saleId || state.saleId !== saleId) throw new KassaError('NOT_FOUND', 'This sale is no longer open on this register; start a new sale.');
-    if (state.due === 0) throw new KassaError('NOTHING_TO_PAY', 'The cart is empty: scan an item first.');
+    // A cart whose returned items weigh as much as what is bought completes with no payment; only an empty one has nothing to complete.
+    if (this.emptyCart()) throw new KassaError('NOTHING_TO_PAY', 'The cart is empty: scan an item first.');
     return state;
+  }
+
+  private emptyCart(): boolean {
+    return this.o.carts.get(this.o.currency()).lines.length === 0;
   }
 
   private abandonAttempts(saleId: string | null): number {

@@ -110,6 +110,8 @@ export class OrdersRepository {
   private readonly allReservations;
   private readonly insertReservation;
   private readonly deleteReservation;
+  private readonly returnedPerLine;
+  private readonly returnedMoney;
 
   constructor(private readonly db: KassaDatabase) {
     this.byId = db.prepare<[string], OrderRow>(`SELECT ${SUMMARY_COLUMNS} FROM sales s LEFT JOIN users u ON u.id = s.cashier_id WHERE s.id = ? AND s.status = 'completed'`);
@@ -125,6 +127,15 @@ export class OrdersRepository {
     this.refundedPerLine = db.prepare<[string], { idx: number; quantity: number }>(
       `SELECT l.original_line_index AS idx, -sum(l.quantity) AS quantity FROM sale_lines l JOIN sales s ON s.id = l.sale_id
        WHERE s.original_order_id = ? AND s.status = 'completed' AND l.original_line_index IS NOT NULL GROUP BY l.original_line_index`,
+    );
+    // Returned items of an order in this register's sales: completed ones, and carts still open or held.
+    this.returnedPerLine = db.prepare<[string], { idx: number; quantity: number }>(
+      `SELECT l.original_line_index AS idx, -sum(l.quantity) AS quantity FROM sale_lines l JOIN sales s ON s.id = l.sale_id
+       WHERE l.return_order_id = ? AND s.status IN ('open', 'completed') GROUP BY l.original_line_index`,
+    );
+    this.returnedMoney = db.prepare<[string], { amount: number }>(
+      `SELECT coalesce(-sum(l.line_total), 0) AS amount FROM sale_lines l JOIN sales s ON s.id = l.sale_id
+       WHERE l.return_order_id = ? AND s.status IN ('open', 'completed')`,
     );
     this.nextSequence = db.prepare<[], { last: number }>('UPDATE register_sequence SET last = last + 1 WHERE singleton = 1 RETURNING last');
     this.insertSale = db.prepare(
@@ -223,6 +234,14 @@ export class OrdersRepository {
   /** Quantity refunded so far per original line index, by this register's refunds. */
   refundedQuantities(originalId: string): Map<number, number> {
     return new Map(this.refundedPerLine.all(originalId).map((r) => [r.idx, r.quantity]));
+  }
+
+  /**
+   * What of an order came back as returned items in this register's sales (completed, or in a cart still
+   * open or held): quantity per original line index, and the money they give back.
+   */
+  returnedInSales(originalId: string): { quantities: Map<number, number>; money: number } {
+    return { quantities: new Map(this.returnedPerLine.all(originalId).map((r) => [r.idx, r.quantity])), money: this.returnedMoney.get(originalId)!.amount };
   }
 
   /** Writes a refund under the register's next number; runs inside the caller's outbox transaction. */

@@ -19,6 +19,7 @@ import { HqStatusError } from '../../hq/hq-client';
 import type { OperationDraft, Outbox } from '../../sync/outbox';
 import { tendersOf, type NewRefund, type OrderLineRow, type OrderRow, type OrdersRepository } from './orders.repository';
 import { renderZReport } from './z-report';
+import type { NewReturnLine } from '../checkout/cart.repository';
 
 /** What the orders module asks of HQ: JSON calls through the register's HQ client (faults reported there). */
 export interface OrdersHq {
@@ -47,7 +48,7 @@ export interface OrdersServiceOptions {
   settings: () => OrdersSettings;
   offlineCard: () => { perPaymentLimit: number; totalLimit: number; uploadDeadlineHours: number };
   /** A manager's approval through the register's role policy (logged there; wrong PINs count towards its lockout). */
-  approve: (pin: string, action: 'orders.refund' | 'day.close', detail: Record<string, unknown>) => Promise<{ name: string }>;
+  approve: (pin: string, action: 'orders.refund' | 'cart.returnWithReceipt' | 'day.close', detail: Record<string, unknown>) => Promise<{ name: string }>;
   pendingSync: () => number;
   deadLetters: () => number;
   hqTimeoutMs: number;
@@ -58,6 +59,21 @@ export interface OrdersServiceOptions {
   refunding?: (refund: { refundId: string; memberId: string; moneyRefunded: number; currency: string; now: number }) => OperationDraft[];
   log: { info(obj: object, msg: string): void; warn(obj: object, msg: string): void };
   now?: () => number;
+}
+
+/** Lines of an earlier order to take back in the cart (by index, as a refund names them). */
+export interface ReturnToCart {
+  orderId: string;
+  source?: OrderSource | undefined;
+  lines: { index: number; quantity: number }[];
+  reason: string;
+  managerPin?: string | undefined;
+}
+
+/** The cart's side of taking items back: no payment taken yet, and the negative lines written (inside the caller's transaction). */
+export interface ReturnCart {
+  noPaymentYet(): void;
+  add(lines: NewReturnLine[]): void;
 }
 
 interface OriginalOrder {
@@ -108,6 +124,7 @@ function refundLines(original: OriginalOrder, refunded: ReadonlyMap<number, numb
     seen.add(want.index);
     const line = original.lines[want.index];
     if (!line) throw new KassaError('INVALID_INPUT', `Order ${original.summary.number} has no line ${want.index + 1}.`);
+    if (line.quantity < 0) throw new KassaError('NOT_ALLOWED', `${line.name} was taken back in this sale, not sold: there is nothing of it to give back.`);
     const done = refunded.get(want.index) ?? 0;
     const left = Math.max(0, line.quantity - done);
     if (left === 0) throw new KassaError('LIMIT_EXCEEDED', `${line.name} was already refunded in full; nothing of it is left to refund.`);
@@ -199,7 +216,18 @@ export class OrdersService {
     const refunded = await this.refundedQuantities(original, source);
     const lines = original.lines.map((line) => {
       const done = refunded.quantities.get(line.index) ?? 0;
-      return { index: line.index, sku: line.sku, name: line.name, quantity: line.quantity, unitPrice: line.unit_price, lineTotal: line.line_total, refunded: done, refundable: Math.max(0, line.quantity - done) };
+      const returned = refunded.returned.get(line.index) ?? 0;
+      return {
+        index: line.index,
+        sku: line.sku,
+        name: line.name,
+        quantity: line.quantity,
+        unitPrice: line.unit_price,
+        lineTotal: line.line_total,
+        refunded: done,
+        ...(returned > 0 ? { returned } : {}),
+        refundable: Math.max(0, line.quantity - done),
+      };
     });
     const refunds = [...local, ...refunded.remote.filter((r) => !local.some((l) => l.id === r.id))];
     const payments =
@@ -218,6 +246,53 @@ export class OrdersService {
    */
   refund(request: RefundRequest, user: User): Promise<{ refund: OrderSummary; payments: OrderDetail['payments'] }> {
     return this.refundsOfOrder.run(request.orderId, () => this.refundNow(request, user));
+  }
+
+  /**
+   * Lines of an earlier order come back into the cart (an exchange): at what the customer paid for them
+   * (after the line's own discounts and promotions, with its share of a sale-wide discount), for at most
+   * what the order still has to give back (its refunds, reserved ones and items returned in other sales
+   * and carts count). Runs in turn with the order's refunds, and checks again what remains in the
+   * transaction that writes the lines. Above `orders.refundManagerAbove` (the order's refunds in all) a
+   * manager approves it.
+   */
+  returnToCart(request: ReturnToCart, user: User, cart: ReturnCart): Promise<void> {
+    return this.refundsOfOrder.run(request.orderId, () => this.returnToCartNow(request, user, cart));
+  }
+
+  private async returnToCartNow(request: ReturnToCart, user: User, cart: ReturnCart): Promise<void> {
+    const source = request.source ?? 'local';
+    cart.noPaymentYet();
+    await this.finishReserved(request.orderId);
+    const original = await this.original(request.orderId, source);
+    const refunded = await this.refundedQuantities(original, source);
+    const policy = this.policy(original, source, true);
+    if (!policy.allowed) throw new KassaError('NOT_ALLOWED', policy.reason ?? 'Items of this order cannot be taken back here.');
+    const { lines, amount } = refundLines(original, refunded.quantities, request.lines);
+    if (!policy.online && policy.offlineLimit !== null && refunded.money + amount > policy.offlineLimit) throw offlineLimitReached(refunded.money, original.summary.currency);
+    let approvedBy: string | null = null;
+    if (refunded.money + amount > this.o.settings().refundManagerAbove) {
+      if (!request.managerPin) throw managerNeeded(refunded.money, original.summary.currency);
+      approvedBy = (await this.o.approve(request.managerPin, 'cart.returnWithReceipt', { order: original.summary.number, amount, refundedBefore: refunded.money })).name;
+    }
+    const remote = { quantities: refunded.remoteQuantities, money: refunded.remoteMoney };
+    this.o.orders.transaction(() => {
+      this.checkStillRefundable(original, remote, request.lines, amount, { approvedBy, offlineLimit: policy.online ? null : policy.offlineLimit });
+      cart.noPaymentYet();
+      cart.add(
+        lines.map((line) => ({
+          sku: line.sku,
+          name: line.name,
+          quantity: -line.quantity,
+          unitPrice: Math.round(line.lineTotal / line.quantity),
+          taxClass: line.taxClass,
+          amount: -line.lineTotal,
+          reason: request.reason,
+          from: { orderId: original.summary.id, orderNumber: original.summary.number, lineIndex: line.originalLineIndex! },
+        })),
+      );
+    });
+    this.o.log.info({ order: original.summary.number, amount, approvedBy, cashier: user.name, reason: request.reason }, 'items of an earlier order taken back in a sale');
   }
 
   private async refundNow(request: RefundRequest, user: User): Promise<{ refund: OrderSummary; payments: OrderDetail['payments'] }> {
@@ -353,10 +428,17 @@ export class OrdersService {
     if (limits.approvedBy === null && before + amount > this.o.settings().refundManagerAbove) throw managerNeeded(before, original.summary.currency);
   }
 
-  /** This register's refunds of an order, written or reserved: quantity per line and money given back. */
+  /**
+   * This register's refunds of an order, written or reserved, and its items returned in sales (exchanges,
+   * completed or in a cart): quantity per line and money given back.
+   */
   private localRefunded(originalId: string): { quantities: Map<number, number>; money: number } {
     const quantities = this.o.orders.refundedQuantities(originalId);
     let money = this.o.orders.refunds(originalId).reduce((sum, r) => sum - r.total, 0);
+    // Items of the order taken back in a sale (an exchange), completed or still in a cart, count as refunded.
+    const returned = this.o.orders.returnedInSales(originalId);
+    money += returned.money;
+    for (const [index, quantity] of returned.quantities) quantities.set(index, (quantities.get(index) ?? 0) + quantity);
     for (const reservation of this.o.orders.reservations(originalId)) {
       money += reservation.amount;
       for (const line of draftOf(reservation.draft).lines) {
@@ -573,16 +655,30 @@ export class OrdersService {
   private async refundedQuantities(
     original: OriginalOrder,
     source: OrderSource,
-  ): Promise<{ quantities: Map<number, number>; money: number; remote: OrderSummary[]; remoteQuantities: Map<number, number>; remoteMoney: number }> {
+  ): Promise<{ quantities: Map<number, number>; money: number; remote: OrderSummary[]; remoteQuantities: Map<number, number>; remoteMoney: number; returned: Map<number, number> }> {
     const local = this.localRefunded(original.summary.id);
     const quantities = new Map(local.quantities);
     const remote: OrderSummary[] = [];
     const remoteQuantities = new Map<number, number>();
+    const remoteReturned = new Map<number, number>();
+    const returned = this.o.orders.returnedInSales(original.summary.id).quantities;
     let remoteMoney = 0;
-    if (source === 'local' || original.summary.kind === 'refund') return { quantities, money: local.money, remote, remoteQuantities, remoteMoney };
+    if (source === 'local' || original.summary.kind === 'refund') return { quantities, money: local.money, remote, remoteQuantities, remoteMoney, returned };
     const localIds = new Set(this.o.orders.refunds(original.summary.id).map((r) => r.id));
     for (const refund of await this.hqOrders({ originalOrderId: original.summary.id })) {
       if (localIds.has(refund.id) || this.o.orders.reservations(original.summary.id).some((r) => r.id === refund.id)) continue;
+      if (refund.kind === 'sale') {
+        // A sale that took items of this order back (an exchange); this register's own are counted from its database.
+        if (this.o.orders.get(refund.id)) continue;
+        remote.push(this.remoteSummary(refund));
+        for (const line of refund.lines) {
+          if (line.returned?.orderId !== original.summary.id || line.returned.originalLineIndex === undefined) continue;
+          remoteMoney -= line.lineTotal;
+          remoteQuantities.set(line.returned.originalLineIndex, (remoteQuantities.get(line.returned.originalLineIndex) ?? 0) - line.quantity);
+          remoteReturned.set(line.returned.originalLineIndex, (remoteReturned.get(line.returned.originalLineIndex) ?? 0) - line.quantity);
+        }
+        continue;
+      }
       remote.push(this.remoteSummary(refund));
       remoteMoney -= refund.total;
       for (const line of refund.lines as RefundLine[]) {
@@ -591,7 +687,8 @@ export class OrdersService {
       }
     }
     for (const [index, quantity] of remoteQuantities) quantities.set(index, (quantities.get(index) ?? 0) + quantity);
-    return { quantities, money: local.money + remoteMoney, remote, remoteQuantities, remoteMoney };
+    for (const [index, quantity] of remoteReturned) returned.set(index, (returned.get(index) ?? 0) + quantity);
+    return { quantities, money: local.money + remoteMoney, remote, remoteQuantities, remoteMoney, returned };
   }
 
   private async hqOrders(filter: Record<string, string>): Promise<Order[]> {
@@ -641,15 +738,22 @@ export class OrdersService {
   }
 }
 
-/** Each line's share of what the order actually charged (a sale-wide discount spread over the lines). */
+/**
+ * Each line's share of what the order actually charged (a sale-wide discount spread over the lines sold).
+ * Items the sale took back (negative lines, an exchange) keep their own amount and take no share.
+ */
 export function effectiveLineTotals(lines: readonly { line_total: number }[], orderTotal: number): number[] {
-  const sum = lines.reduce((s, l) => s + l.line_total, 0);
-  if (sum === orderTotal || sum === 0) return lines.map((l) => l.line_total);
+  const returned = lines.reduce((s, l) => s + Math.min(0, l.line_total), 0);
+  const charged = orderTotal - returned;
+  const sold = lines.map((l, i) => ({ l, i })).filter(({ l }) => l.line_total >= 0);
+  const sum = sold.reduce((s, { l }) => s + l.line_total, 0);
+  if (sum === charged || sum === 0) return lines.map((l) => l.line_total);
+  const shares = lines.map((l) => l.line_total);
   let given = 0;
-  return lines.map((l, i) => {
-    if (i === lines.length - 1) return orderTotal - given;
-    const share = Math.round((l.line_total * orderTotal) / sum);
+  sold.forEach(({ l, i }, n) => {
+    const share = n === sold.length - 1 ? charged - given : Math.round((l.line_total * charged) / sum);
     given += share;
-    return share;
+    shares[i] = share;
   });
+  return shares;
 }

@@ -1,15 +1,17 @@
 import { Fragment, useCallback, useEffect, useLayoutEffect, useRef, useState, type FormEvent, type KeyboardEvent as ReactKeyboardEvent } from 'react';
 import type { AppInfo, Cart, CartLine, CompletedSaleView, HeldCart, Product } from '../../../shared/api';
 import { call, CallError, errorText } from '../api/client';
-import { money, number, percent } from '../format';
+import { money, percent } from '../format';
 import { useTranslation, type TFunction } from '../i18n';
 import { useKassaEvent } from '../hooks/useKassaEvent';
 import { MemberPanel } from '../components/member/MemberPanel';
 import { flashScanField, playError, playTick } from '../feedback/sound';
 import { HoldDialog, ManagerDialog, QuantityDialog, RecallDialog, SearchDialog, VoidSaleDialog } from './cart/CartDialogs';
 import { useReceiptReturn } from './orders/ReceiptReturn';
+import { CartLineRow } from './cart/CartLineRow';
+import { ReturnItemDialog } from './cart/ReturnItemDialog';
 
-type DialogKind = 'search' | 'quantity' | 'void' | 'price' | 'discount' | 'hold' | 'recall';
+type DialogKind = 'search' | 'quantity' | 'void' | 'price' | 'discount' | 'hold' | 'recall' | 'return';
 
 /** How long "Voided <item> — Undo" stays, and the previous sale's change banner. */
 const UNDO_MS = 5_000;
@@ -155,7 +157,7 @@ export function CheckoutScreen({
   useEffect(() => {
     const onKey = (event: KeyboardEvent) => {
       if (dialog) return;
-      const kind = SHORTCUTS[event.key];
+      const kind = event.altKey && event.key.toLowerCase() === 'r' ? 'return' : SHORTCUTS[event.key];
       if (kind) {
         event.preventDefault();
         open(kind);
@@ -314,7 +316,7 @@ export function CheckoutScreen({
       if (!lines.length) return;
       const next = event.key === 'ArrowUp' ? Math.max(0, index - 1) : Math.min(lines.length - 1, index + 1);
       setSelectedId(lines[next]!.id);
-    } else if (selected && code === '' && (event.key === '+' || event.key === '-')) {
+    } else if (selected && !selected.returned && code === '' && (event.key === '+' || event.key === '-')) {
       event.preventDefault();
       void setQuantity(selected, selected.quantity + (event.key === '+' ? 1 : -1));
     } else if (code === '' && event.key === 'Delete') {
@@ -371,32 +373,21 @@ export function CheckoutScreen({
             </thead>
             <tbody>
               {lines.length ? (
-                lines.map((line) => {
-                  const isSelected = line.id === selected?.id;
-                  return (
-                    <tr
-                      key={line.id}
-                      id={`line-${line.id}`}
-                      className={isSelected ? 'cart__line is-selected' : 'cart__line'}
-                      aria-current={isSelected ? 'true' : undefined}
-                      onClick={() => {
-                        setSelectedId(line.id);
-                        focusScan();
-                      }}
-                    >
-                      <td>
-                        <span className="cart__name">{line.name}</span>
-                        <LineDetails line={line} format={format} t={t} />
-                      </td>
-                      <td className="num cart__qty">{line.weightGrams !== undefined ? t('kilograms', { weight: number(line.weightGrams / 1000, locale, 3) }) : number(line.quantity, locale)}</td>
-                      <td className="num">
-                        {format(line.unitPrice)}
-                        {line.weightGrams !== undefined ? t('perKg') : ''}
-                      </td>
-                      <td className="num cart__total">{format(line.lineTotal)}</td>
-                    </tr>
-                  );
-                })
+                lines.map((line) => (
+                  <CartLineRow
+                    key={line.id}
+                    line={line}
+                    selected={line.id === selected?.id}
+                    onSelect={() => {
+                      setSelectedId(line.id);
+                      focusScan();
+                    }}
+                    format={format}
+                    locale={locale}
+                  >
+                    <LineDetails line={line} format={format} t={t} />
+                  </CartLineRow>
+                ))
               ) : (
                 <tr>
                   <td colSpan={4} className="cart__empty">
@@ -414,7 +405,7 @@ export function CheckoutScreen({
               type="button"
               className="button button--secondary button--square"
               aria-label={t('decrease')}
-              disabled={!selected || selected.quantity <= 1 || selected.weightGrams !== undefined}
+              disabled={!selected || selected.quantity <= 1 || selected.weightGrams !== undefined || !!selected.returned}
               onClick={() => selected && void setQuantity(selected, selected.quantity - 1)}
             >
               −
@@ -426,7 +417,7 @@ export function CheckoutScreen({
               type="button"
               className="button button--secondary button--square"
               aria-label={t('increase')}
-              disabled={!selected || selected.weightGrams !== undefined}
+              disabled={!selected || selected.weightGrams !== undefined || !!selected.returned}
               onClick={() => selected && void setQuantity(selected, selected.quantity + 1)}
             >
               +
@@ -517,6 +508,9 @@ export function CheckoutScreen({
           <button type="button" className="button button--danger-outline" disabled={!lines.length} onClick={() => open('void')}>
             {t('voidSale')} <kbd aria-hidden="true">F4</kbd>
           </button>
+          <button type="button" className="button button--secondary" data-testid="return-item" onClick={() => open('return')}>
+            {t('returns.button')} <kbd aria-hidden="true">Alt+R</kbd>
+          </button>
         </div>
         <div className="total">
           <span className="total__label">
@@ -577,6 +571,20 @@ export function CheckoutScreen({
               () => ('price' in change ? t('priceApproved', { name: selected.name, price: format(change.price) }) : t('discountApproved', { name: selected.name })),
             )
           }
+        />
+      ) : null}
+      {dialog === 'return' ? (
+        <ReturnItemDialog
+          onClose={close}
+          limit={info.till ? format(info.till.noReceiptManagerAbove) : null}
+          onReturned={(updated) => {
+            setCart(updated);
+            setError(null);
+            const line = updated.lines.at(-1);
+            if (line) setSelectedId(line.id);
+            setNotice(line ? t('returns.added', { name: line.name, amount: format(-line.lineTotal) }) : null);
+            close();
+          }}
         />
       ) : null}
       {dialog === 'void' ? (

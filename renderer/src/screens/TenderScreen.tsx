@@ -119,6 +119,8 @@ export function TenderScreen({ info, onBack, onCompleted }: { info: AppInfo; onB
 
   if (!state || !options) return <main className="loading">{t('preparing')}</main>;
   const card = options.card;
+  // Returned items worth as much as, or more than, what is bought: nothing to take; a negative total goes back in cash.
+  const settles = state.due <= 0 && state.payments.length === 0;
   return (
     <main className="tender">
       <section className="tender__due" aria-label={t('amountDue')}>
@@ -154,47 +156,66 @@ export function TenderScreen({ info, onBack, onCompleted }: { info: AppInfo; onB
         </button>
       </section>
       <form className="tender__form" onSubmit={(e) => void submit(e)}>
-        <div className="tender__choices" role="group" aria-label={t('tender')}>
-          <button type="button" className={`button button--tender${tender === 'cash' ? ' is-selected' : ''}`} aria-pressed={tender === 'cash'} onClick={() => choose('cash')}>
-            {t('cash')}
-          </button>
-          <button type="button" className={`button button--tender${tender === 'card' ? ' is-selected' : ''}`} aria-pressed={tender === 'card'} onClick={() => choose('card')}>
-            {t('card')}
-          </button>
-        </div>
-        {tender === 'cash' ? (
+        {settles ? (
           <div className="tender__fields">
-            <label htmlFor="cash-received">{t('cashReceived')}</label>
-            <input id="cash-received" ref={amountField} className="scan__input" inputMode="decimal" autoComplete="off" value={cashText} onChange={(e) => setCashText(e.target.value.replace(/[^\d.,]/g, ''))} autoFocus />
-            <div className="tender__quick" role="group" aria-label={t('quickAmounts')}>
-              {quickAmounts(cashDefault(state)).map((amount, i) => (
-                <button key={amount} type="button" className="button button--secondary" onClick={() => setCashText(toMoneyInput(amount, state.currency))}>
-                  {i === 0 ? t('exact', { amount: format(amount) }) : format(amount)}
-                </button>
-              ))}
-            </div>
+            {state.payout ? (
+              <>
+                <p className="tender__payout" role="status" data-testid="tender-payout">
+                  {t('payout', { amount: format(state.payout) })}
+                </p>
+                <p className="tender__mode">{t('payoutNoCard')}</p>
+              </>
+            ) : (
+              <p className="tender__payout" role="status" data-testid="tender-nothing-due">
+                {t('nothingDue')}
+              </p>
+            )}
           </div>
         ) : (
-          <div className="tender__fields">
-            <p className="tender__mode" role="status">
-              {card.mode === 'online'
-                ? t('cardOnline')
-                : `${card.reason && i18n.language === 'en' ? card.reason : t('cardStored')} ${t('cardLimits', {
-                    perPayment: format(card.perPaymentLimit),
-                    total: format(card.totalLimit),
-                    outstanding: format(card.outstanding),
-                    hours: card.uploadDeadlineHours,
-                  })}`}
-            </p>
-            <label htmlFor="card-number">{t('cardNumber')}</label>
-            <input id="card-number" ref={amountField} className="scan__input" inputMode="numeric" autoComplete="off" maxLength={23} value={cardNumber} onChange={(e) => setCardNumber(e.target.value.replace(/[^\d ]/g, ''))} />
-            {needsManager ? (
-              <>
-                <label htmlFor="manager-pin">{t('managerPin')}</label>
-                <input id="manager-pin" className="scan__input" type="password" inputMode="numeric" maxLength={8} value={managerPin} onChange={(e) => setManagerPin(e.target.value.replace(/\D/g, ''))} />
-              </>
-            ) : null}
+          <>
+          <div className="tender__choices" role="group" aria-label={t('tender')}>
+            <button type="button" className={`button button--tender${tender === 'cash' ? ' is-selected' : ''}`} aria-pressed={tender === 'cash'} onClick={() => choose('cash')}>
+              {t('cash')}
+            </button>
+            <button type="button" className={`button button--tender${tender === 'card' ? ' is-selected' : ''}`} aria-pressed={tender === 'card'} onClick={() => choose('card')}>
+              {t('card')}
+            </button>
           </div>
+          {tender === 'cash' ? (
+            <div className="tender__fields">
+              <label htmlFor="cash-received">{t('cashReceived')}</label>
+              <input id="cash-received" ref={amountField} className="scan__input" inputMode="decimal" autoComplete="off" value={cashText} onChange={(e) => setCashText(e.target.value.replace(/[^\d.,]/g, ''))} autoFocus />
+              <div className="tender__quick" role="group" aria-label={t('quickAmounts')}>
+                {quickAmounts(cashDefault(state)).map((amount, i) => (
+                  <button key={amount} type="button" className="button button--secondary" onClick={() => setCashText(toMoneyInput(amount, state.currency))}>
+                    {i === 0 ? t('exact', { amount: format(amount) }) : format(amount)}
+                  </button>
+                ))}
+              </div>
+            </div>
+          ) : (
+            <div className="tender__fields">
+              <p className="tender__mode" role="status">
+                {card.mode === 'online'
+                  ? t('cardOnline')
+                  : `${card.reason && i18n.language === 'en' ? card.reason : t('cardStored')} ${t('cardLimits', {
+                      perPayment: format(card.perPaymentLimit),
+                      total: format(card.totalLimit),
+                      outstanding: format(card.outstanding),
+                      hours: card.uploadDeadlineHours,
+                    })}`}
+              </p>
+              <label htmlFor="card-number">{t('cardNumber')}</label>
+              <input id="card-number" ref={amountField} className="scan__input" inputMode="numeric" autoComplete="off" maxLength={23} value={cardNumber} onChange={(e) => setCardNumber(e.target.value.replace(/[^\d ]/g, ''))} />
+              {needsManager ? (
+                <>
+                  <label htmlFor="manager-pin">{t('managerPin')}</label>
+                  <input id="manager-pin" className="scan__input" type="password" inputMode="numeric" maxLength={8} value={managerPin} onChange={(e) => setManagerPin(e.target.value.replace(/\D/g, ''))} />
+                </>
+              ) : null}
+            </div>
+          )}
+          </>
         )}
         <div className="messages">
           {error ? (

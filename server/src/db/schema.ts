@@ -188,6 +188,16 @@ export interface CardKeysTable {
   created_at: number;
 }
 
+/** An item a sale took back from an earlier order (an exchange): `quantity` and `amount` are positive. */
+export interface OrderReturnsTable {
+  order_id: string;
+  position: number;
+  original_order_id: string;
+  original_line_index: number;
+  quantity: number;
+  amount: number;
+}
+
 /** One row per operation HQ applied: the unique op id is what makes a push idempotent. */
 export interface AppliedOpsTable {
   op_id: string;
@@ -247,6 +257,7 @@ export interface HqSchema {
   offline_card_payments: OfflineCardPaymentsTable;
   card_keys: CardKeysTable;
   applied_ops: AppliedOpsTable;
+  order_returns: OrderReturnsTable;
   changes: ChangesTable;
   feed_state: FeedStateTable;
   hq_meta: HqMetaTable;

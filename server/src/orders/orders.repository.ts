@@ -47,7 +47,13 @@ export class OrdersRepository {
     if (filter.number !== undefined) query = query.where('number', '=', filter.number);
     if (filter.registerId !== undefined) query = query.where('register_id', '=', filter.registerId);
     if (filter.id !== undefined) query = query.where('id', '=', filter.id);
-    if (filter.originalOrderId !== undefined) query = query.where('original_order_id', '=', filter.originalOrderId);
+    if (filter.originalOrderId !== undefined) {
+      // Its refunds, and the sales that took items of it back (exchanges).
+      const original = filter.originalOrderId;
+      query = query.where((eb) =>
+        eb.or([eb('original_order_id', '=', original), eb('id', 'in', eb.selectFrom('order_returns').select('order_returns.order_id').where('order_returns.original_order_id', '=', original))]),
+      );
+    }
     if (filter.kind !== undefined) query = query.where('kind', '=', filter.kind);
     if (filter.memberId !== undefined) query = query.where('member_id', '=', filter.memberId);
     if (filter.from !== undefined) query = query.where('created_at', '>=', Date.parse(filter.from));

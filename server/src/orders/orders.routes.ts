@@ -13,7 +13,7 @@ export function orderRoutes(app: HqApp, ctx: HqContext): void {
       // finds nothing, exactly as an unknown one does.
       config: { access: { caller: 'registerOrAdmin', ids: [] } },
       schema: {
-        summary: 'Orders across registers and stores, newest createdAt first: an admin sees every store, a register its own store only. number matches the sale number exactly; id, originalOrderId (refunds of an order), kind, memberId, from/to (createdAt, ISO 8601), amount (the total, sign ignored) and tender narrow it; limit 1..10000, default 100. Each order lists its payments in the order taken: tender, amount (minor units, adding up to the total), last4 of a card, and status (for a card, that of its authorisation or offline settlement).',
+        summary: 'Orders across registers and stores, newest createdAt first: an admin sees every store, a register its own store only. number matches the sale number exactly; id, originalOrderId (refunds of an order, and sales that took items of it back), kind, memberId, from/to (createdAt, ISO 8601), amount (the total, sign ignored) and tender narrow it; limit 1..10000, default 100. Each order lists its payments in the order taken: tender, amount (minor units, adding up to the total), last4 of a card, and status (for a card, that of its authorisation or offline settlement).',
         tags: ['orders'],
         querystring: z
           .object({

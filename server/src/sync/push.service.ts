@@ -16,7 +16,7 @@ import type { Order } from '../../../shared/hq/feed';
 import type { HqSchema, OrdersTable } from '../db/schema';
 import type { NewChange, WriteTx, Writer } from '../db/writer';
 import { enrolMember, resolveMemberId } from '../members/members.repository';
-import { refundExceeds } from '../orders/refund-check';
+import { refundExceeds, returnsOfSale } from '../orders/refund-check';
 import { SCOPED_KINDS, standingOf, type Standing } from '../http/scope';
 import { abandonCardAttempts } from '../payments/card-attempts';
 import type { AuthenticatedRegister } from '../registers/registers.repository';
@@ -184,6 +184,7 @@ export class PushService {
     const saleIds = new Set(byEntity('sale').map((o) => o.payload.id));
     const orderRefs = [
       ...byEntity('refund').map((o) => o.payload.originalOrderId),
+      ...byEntity('sale').flatMap((o) => o.payload.lines.flatMap((l) => (l.returned?.orderId ? [l.returned.orderId] : []))),
       ...[...byEntity('payment'), ...byEntity('offlineCardPayment'), ...byEntity('cardAttempt')].map((o) => o.payload.orderId),
       ...byEntity('pointLedger').flatMap((o) => (o.payload.orderId ? [o.payload.orderId] : [])),
     ];
@@ -219,6 +220,54 @@ export class PushService {
       unclaim.push(op.op.id);
     };
 
+    // A sale that takes items of earlier orders back (an exchange) is checked like a refund of each: the
+    // original must be this store's and still have them to give back. Its returns are recorded at once, so
+    // the refunds and exchanges after it in this push count them.
+    const sales: Extract<ValidOp, { entity: 'sale' }>[] = [];
+    for (const s of byEntity('sale')) {
+      const returns = returnsOfSale(s.payload);
+      let refused: { result: Rejection | Deferral; held: Held } | null = null;
+      for (const r of returns) {
+        const origin = orderStanding(r.originalOrderId);
+        if (origin === 'other') {
+          refused = {
+            result: reject(s.op.id, 'OTHER_STORE', `Sale ${s.payload.number} takes back items of order ${r.originalOrderId}, which is not an order of this register's store; a register takes back only its own store's orders. Nothing was applied; settle it with the customer and discard this operation.`),
+            held: { status: 'rejected', code: 'OTHER_STORE', dependent: `This belongs to sale ${s.payload.number}, which HQ rejected: it takes back items of another store's order.` },
+          };
+          break;
+        }
+        if (origin === 'unknown') {
+          refused = {
+            result: defer(s.op.id, 'ORIGINAL_UNKNOWN', `Sale ${s.payload.number} takes back items of order ${r.originalOrderId}, which HQ has not received yet; the register keeps the sale and sends it again later.`),
+            held: { status: 'deferred', code: 'ORIGINAL_UNKNOWN', dependent: `This belongs to sale ${s.payload.number}, which waits for order ${r.originalOrderId} to reach HQ.` },
+          };
+          break;
+        }
+        const exceeded = await refundExceeds(trx, r, { sales: byEntity('sale').map((o) => o.payload), refunds: [] }, 'Sale');
+        if (exceeded) {
+          refused = {
+            result: reject(s.op.id, 'REFUND_EXCEEDS', exceeded),
+            held: { status: 'rejected', code: 'REFUND_EXCEEDS', dependent: `This belongs to sale ${s.payload.number}, which HQ rejected because it takes back more than remains of an earlier order.` },
+          };
+          break;
+        }
+      }
+      if (refused) {
+        answer(s, refused.result);
+        held.set(s.payload.id, refused.held);
+        continue;
+      }
+      sales.push(s);
+      const rows = s.payload.lines.flatMap((line, position) =>
+        line.returned?.orderId && line.returned.originalLineIndex !== undefined
+          ? [{ order_id: s.payload.id, position, original_order_id: line.returned.orderId, original_line_index: line.returned.originalLineIndex, quantity: -line.quantity, amount: -line.lineTotal }]
+          : [],
+      );
+      if (rows.length > 0 && !(await trx.selectFrom('orders').select('id').where('id', '=', s.payload.id).executeTakeFirst())) {
+        await trx.insertInto('order_returns').values(rows).onConflict((oc) => oc.columns(['order_id', 'position']).doNothing()).execute();
+      }
+    }
+
     // Refunds are checked one by one against what remains of their original (which they lock), after the batch's sales.
     const refunds: Extract<ValidOp, { entity: 'refund' }>[] = [];
     for (const r of byEntity('refund')) {
@@ -243,7 +292,7 @@ export class PushService {
         acceptedRefunds.add(r.payload.id);
       }
     }
-    const orders = [...byEntity('sale'), ...refunds].sort((a, b) => a.index - b.index);
+    const orders = [...sales, ...refunds].sort((a, b) => a.index - b.index);
     const orderRows: OrdersTable[] = orders.map((o) => ({
       id: o.payload.id,
       kind: o.entity,

@@ -90,6 +90,7 @@ export class ReceiptRepository {
         weightGrams: this.optional.weight && typeof line.weight_grams === 'number' ? line.weight_grams : null,
         originalPrice: this.optional.originalPrice && typeof line.original_price === 'number' ? line.original_price : null,
         adjustments: this.adjustmentsOf(line),
+        returned: typeof line.return_reason === 'string' ? { reason: line.return_reason, orderNumber: typeof line.return_order_number === 'string' ? line.return_order_number : null } : null,
       })),
       taxes: (JSON.parse(sale.taxes ?? '[]') as { taxClass: string; rateBasisPoints: number; tax: number }[])
         .filter((t) => t.tax !== 0)

@@ -20,6 +20,8 @@ export interface ReceiptLine {
   /** The catalog price when a manager overrode it. */
   originalPrice: number | null;
   adjustments: ReceiptAdjustment[];
+  /** A returned item (an exchange, or a return without a receipt): why, and the sale it came from. */
+  returned?: { reason: string; orderNumber: string | null } | null;
 }
 
 export interface ReceiptTax {
@@ -72,6 +74,7 @@ const TEXT = {
     cashier: 'Cashier',
     storeRegister: (store: string, register: string) => `Store ${store} · Register ${register}`,
     priceChanged: (from: string) => `Price changed from ${from}`,
+    returned: (reason: string, from: string | null) => `Returned: ${reason}${from ? ` (sale ${from})` : ''}`,
     subtotal: 'Subtotal',
     cashRounding: 'Cash rounding',
     incl: 'incl. ',
@@ -92,6 +95,7 @@ const TEXT = {
     cashier: '收银员',
     storeRegister: (store: string, register: string) => `门店 ${store} · 收银机 ${register}`,
     priceChanged: (from: string) => `原价 ${from}`,
+    returned: (reason: string, from: string | null) => `退货：${reason}${from ? `（原交易 ${from}）` : ''}`,
     subtotal: '小计',
     cashRounding: '现金抹零',
     incl: '含',
@@ -130,6 +134,7 @@ export function renderReceiptHtml(receipt: Receipt, locale = 'en'): string {
         ? `<div class="detail">${(line.weightGrams / 1000).toFixed(3)} kg × ${money(line.unitPrice)}/kg</div>`
         : `<div class="detail">${line.quantity} × ${money(line.unitPrice)}</div>`,
       line.originalPrice !== null ? `<div class="detail">${escape(text.priceChanged(formatMoney(line.originalPrice, receipt.currency, locale)))}</div>` : '',
+      line.returned ? `<div class="detail">${escape(text.returned(line.returned.reason, line.returned.orderNumber))}</div>` : '',
       ...adjustments,
       `</div>`,
     ].join('');

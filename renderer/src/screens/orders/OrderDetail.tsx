@@ -93,7 +93,10 @@ export function OrderDetailView({
                 <tr key={line.index}>
                   <td>{line.name}</td>
                   <td className="num">{line.quantity}</td>
-                  <td className="num">{line.refunded}</td>
+                  <td className="num">
+                    {line.refunded}
+                    {line.returned ? <span className="cart__detail" data-testid="line-exchanged">{t('exchanged', { count: line.returned })}</span> : null}
+                  </td>
                   <td className="num">{money(line.lineTotal, detail.order.currency, locale)}</td>
                 </tr>
               ))}

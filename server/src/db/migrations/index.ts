@@ -6,6 +6,7 @@ import { cardKeyMigration } from './004-card-key';
 import { epochMigration } from './005-epoch';
 import { enrolmentCodesMigration } from './006-enrolment-codes';
 import { labelPricesMigration } from './007-label-prices';
+import { orderReturnsMigration } from './008-order-returns';
 
 /** Numbered, run in order, never edited after they ship (Kysely records each in kysely_migration). */
 export const migrations: Record<string, Migration> = {
@@ -16,6 +17,7 @@ export const migrations: Record<string, Migration> = {
   '005-epoch': epochMigration,
   '006-enrolment-codes': enrolmentCodesMigration,
   '007-label-prices': labelPricesMigration,
+  '008-order-returns': orderReturnsMigration,
 };
 
 export const migrationProvider: MigrationProvider = {
