@@ -483,10 +483,6 @@ export function CheckoutScreen({
               <strong>{priceCheck.product.name}</strong> <span className="message__price">{format(priceCheck.product.price)}</span>
               {priceCheck.promotions.length ? <span className="message__promo"> · {priceCheck.promotions.map((promotion) => promotion.name).join(' · ')}</span> : null}
             </p>
-          ) : banner ? (
-            <p className="message message--change" role="status" data-testid="change-banner">
-              {t('changeBanner', { change: format(banner.change), number: banner.number })}
-            </p>
           ) : notice ? (
             <p className="message message--notice" role="status">
               {notice}
@@ -513,6 +509,12 @@ export function CheckoutScreen({
           </button>
         </div>
         <div className="total">
+          {/* The previous sale's change, for the cashier still counting it out while the next items go in. */}
+          {banner ? (
+            <p className="total__change" role="status" data-testid="change-banner">
+              {t('changeBanner', { change: money(banner.change, banner.currency, locale), number: banner.number })}
+            </p>
+          ) : null}
           <span className="total__label">
             {t('total')}
             {cart?.itemCount ? ` · ${t('items', { count: cart.itemCount })}` : ''}
