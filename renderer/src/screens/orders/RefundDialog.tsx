@@ -148,15 +148,17 @@ export function RefundDialog({ info, detail, onClose, onDone }: { info: AppInfo;
               </p>
             ) : null}
           </div>
-          <NumberPad target={pad.target} disabled={busy} />
-        </div>
-        <div className="order-detail__actions">
-          <button type="button" className="button button--secondary button--large" onClick={onClose}>
-            {t('dialog.cancel')}
-          </button>
-          <button type="submit" className="button button--primary button--large" disabled={busy || chosen.length === 0}>
-            {t('dialog.submit')}
-          </button>
+          <div className="refund-dialog__side">
+            <NumberPad target={pad.target} disabled={busy} />
+            <div className="order-detail__actions">
+              <button type="button" className="button button--secondary button--large" onClick={onClose}>
+                {t('dialog.cancel')}
+              </button>
+              <button type="submit" className="button button--primary button--large" disabled={busy || chosen.length === 0}>
+                {t('dialog.submit')}
+              </button>
+            </div>
+          </div>
         </div>
       </form>
     </dialog>
