@@ -41,7 +41,7 @@ try {
     await page.getByLabel('Cash received').fill('20.00');
     await page.screenshot({ path: path.join(OUT, 'tender.png') });
     // The number pad as a touch till uses it: the amount due is selected, 5 and 0 replace it, the change shows.
-    await page.getByRole('button', { name: `Exact` }).click();
+    await page.getByRole('button', { name: 'Exact' }).click();
     const pad = page.getByRole('group', { name: 'Number pad' });
     for (const key of ['5', '0']) await pad.getByRole('button', { name: key, exact: true }).click();
     await page.getByTestId('tender-change').filter({ hasText: 'Change' }).waitFor();
