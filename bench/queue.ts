@@ -187,8 +187,12 @@ async function serve(page: Page, cashier: Cashier, customer: Customer, earlier: 
     if (customer.journey === 'card') await cashier.tap('Card');
     else if (customer.journey === 'cash note') {
       const quick = page.getByRole('group', { name: 'Quick amounts' }).getByRole('button');
+      // The customer hands one note that covers the sale: the smallest quick amount (after Exact) at or above the amount due.
+      const amountOf = (text: string) => Number(text.replace(/[^\d.]/g, ''));
+      const due = amountOf((await page.getByTestId('tender-due').textContent()) ?? '');
+      const note = (await quick.allTextContents()).findIndex((label, i) => i > 0 && amountOf(label) >= due);
       cashier.taps++;
-      await quick.nth(1).click();
+      await quick.nth(note).click();
     }
     // Complete sale: Enter in the amount (or card) field.
     await cashier.press('Enter');

@@ -41,6 +41,12 @@ try {
     await page.getByRole('button', { name: 'Cash' }).click();
     await page.getByLabel('Cash received').fill('20.00');
     await page.screenshot({ path: path.join(OUT, 'tender.png') });
+    // The number pad as a touch till uses it: the amount due is selected, 5 and 0 replace it, the change shows.
+    await page.getByRole('button', { name: 'Exact' }).click();
+    const pad = page.getByRole('group', { name: 'Number pad' });
+    for (const key of ['5', '0']) await pad.getByRole('button', { name: key, exact: true }).click();
+    await page.getByTestId('tender-change').filter({ hasText: 'Change' }).waitFor();
+    await page.screenshot({ path: path.join(OUT, 'tender-number-pad.png') });
     await page.getByRole('button', { name: 'Complete sale' }).click();
     await page.getByTestId('sale-number').waitFor();
     await page.frameLocator('iframe').locator('body').waitFor();

@@ -2,6 +2,7 @@ import { useEffect, useRef, useState, type FormEvent } from 'react';
 import type { User } from '../../../shared/api';
 import { call } from '../api/client';
 import { useTranslation } from '../i18n';
+import { NumberPad } from './NumberPad';
 import { pinErrorText } from './pin-errors';
 
 /**
@@ -53,36 +54,41 @@ export function LockScreen({ user, onSignOut }: { user: User; onSignOut: () => v
   return (
     // Keys typed here never reach the screens underneath (their scanner and function-key listeners sit on window).
     <div ref={root} className="lock-screen" role="dialog" aria-modal="true" aria-labelledby="lock-title" onKeyDown={(e) => e.stopPropagation()} data-testid="lock-screen">
-      <form className="login__card lock-screen__card" onSubmit={submit}>
+      <form className="login__card lock-screen__card login__card--pad" onSubmit={submit}>
         <h1 id="lock-title">{t('locked.title')}</h1>
-        <p role="status">{t('locked.signedIn', { name: user.name })}</p>
-        <p className="lock-screen__prompt">{t('locked.prompt', { name: user.name })}</p>
-        <label htmlFor="unlock-pin">{t('pin')}</label>
-        <input
-          ref={field}
-          id="unlock-pin"
-          className="login__pin"
-          type="password"
-          inputMode="numeric"
-          autoComplete="off"
-          maxLength={8}
-          value={pin}
-          onChange={(e) => setPin(e.target.value.replace(/\D/g, ''))}
-          aria-describedby={error ? 'unlock-error' : undefined}
-          aria-invalid={error ? true : undefined}
-        />
-        {error ? (
-          <p id="unlock-error" className="message message--error" role="alert">
-            {error}
-          </p>
-        ) : null}
-        <div className="lock-screen__actions">
-          <button type="submit" className="button button--primary" disabled={busy || pin.length < 4}>
-            {busy ? t('locked.unlocking') : t('locked.unlock')}
-          </button>
-          <button type="button" className="button button--secondary" onClick={onSignOut}>
-            {t('locked.signOut')}
-          </button>
+        <div className="with-number-pad">
+          <div className="login__fields">
+            <p role="status">{t('locked.signedIn', { name: user.name })}</p>
+            <p className="lock-screen__prompt">{t('locked.prompt', { name: user.name })}</p>
+            <label htmlFor="unlock-pin">{t('pin')}</label>
+            <input
+              ref={field}
+              id="unlock-pin"
+              className="login__pin"
+              type="password"
+              inputMode="numeric"
+              autoComplete="off"
+              maxLength={8}
+              value={pin}
+              onChange={(e) => setPin(e.target.value.replace(/\D/g, ''))}
+              aria-describedby={error ? 'unlock-error' : undefined}
+              aria-invalid={error ? true : undefined}
+            />
+            {error ? (
+              <p id="unlock-error" className="message message--error" role="alert">
+                {error}
+              </p>
+            ) : null}
+            <div className="lock-screen__actions">
+              <button type="submit" className="button button--primary" disabled={busy || pin.length < 4}>
+                {busy ? t('locked.unlocking') : t('locked.unlock')}
+              </button>
+              <button type="button" className="button button--secondary" onClick={onSignOut}>
+                {t('locked.signOut')}
+              </button>
+            </div>
+          </div>
+          <NumberPad target={field} disabled={busy} />
         </div>
       </form>
     </div>

@@ -1,10 +1,11 @@
 import { useRef, useState, type FormEvent } from 'react';
 import type { User } from '../../../shared/api';
 import { call } from '../api/client';
+import { NumberPad } from '../components/NumberPad';
 import { pinErrorText } from '../components/pin-errors';
 import { useTranslation } from '../i18n';
 
-/** PIN sign-in: the field is focused; a PIN and Enter signs in. A lockout says how long it lasts. */
+/** PIN sign-in: the field is focused; a PIN and Enter (or the number pad and OK) signs in. A lockout says how long it lasts. */
 export function LoginScreen({ onSignedIn }: { onSignedIn: (user: User) => void }) {
   const { t } = useTranslation('auth');
   const [pin, setPin] = useState('');
@@ -31,34 +32,39 @@ export function LoginScreen({ onSignedIn }: { onSignedIn: (user: User) => void }
 
   return (
     <main className="login">
-      <form className="login__card" onSubmit={submit} aria-labelledby="login-title">
+      <form className="login__card login__card--pad" onSubmit={submit} aria-labelledby="login-title">
         <h1 id="login-title">{t('signIn')}</h1>
-        <label htmlFor="pin">{t('pin')}</label>
-        <input
-          ref={field}
-          id="pin"
-          className="login__pin"
-          type="password"
-          inputMode="numeric"
-          autoComplete="off"
-          autoFocus
-          maxLength={8}
-          value={pin}
-          onChange={(e) => setPin(e.target.value.replace(/\D/g, ''))}
-          aria-describedby={error ? 'login-error' : 'login-hint'}
-          aria-invalid={error ? true : undefined}
-        />
-        <p id="login-hint" className="login__hint">
-          {t('pinHint')}
-        </p>
-        {error ? (
-          <p id="login-error" className="message message--error" role="alert">
-            {error}
-          </p>
-        ) : null}
-        <button type="submit" className="button button--primary" disabled={busy || pin.length < 4}>
-          {t('signIn')}
-        </button>
+        <div className="with-number-pad">
+          <div className="login__fields">
+            <label htmlFor="pin">{t('pin')}</label>
+            <input
+              ref={field}
+              id="pin"
+              className="login__pin"
+              type="password"
+              inputMode="numeric"
+              autoComplete="off"
+              autoFocus
+              maxLength={8}
+              value={pin}
+              onChange={(e) => setPin(e.target.value.replace(/\D/g, ''))}
+              aria-describedby={error ? 'login-error' : 'login-hint'}
+              aria-invalid={error ? true : undefined}
+            />
+            <p id="login-hint" className="login__hint">
+              {t('pinHint')}
+            </p>
+            {error ? (
+              <p id="login-error" className="message message--error" role="alert">
+                {error}
+              </p>
+            ) : null}
+            <button type="submit" className="button button--primary" disabled={busy || pin.length < 4}>
+              {t('signIn')}
+            </button>
+          </div>
+          <NumberPad target={field} disabled={busy} />
+        </div>
       </form>
     </main>
   );

@@ -1,18 +1,18 @@
-import { useCallback, useEffect, useRef, useState, type FormEvent } from 'react';
+import { useCallback, useEffect, useLayoutEffect, useRef, useState, type FormEvent, type SyntheticEvent } from 'react';
 import type { AppInfo, CompletedSaleView, TenderOptions, TenderState } from '../../../shared/api';
 import { call, CallError, errorText } from '../api/client';
 import { PointsTender } from '../components/member/PointsTender';
+import { NumberPad, usePadTarget } from '../components/NumberPad';
 import { money } from '../format';
+import { useSelectOnFocus } from '../hooks/useSelectOnFocus';
 import { useTranslation } from '../i18n';
-import { parseMoneyInput, toMoneyInput } from './cart/money-input';
+import { currencyDigits, parseMoneyInput } from './cart/money-input';
+import { addQuickCash, prefillCash, QUICK_NOTES, typeCash, type CashEntry } from './quick-cash';
 
 type Tender = 'cash' | 'card';
 
-/** Quick cash amounts: the exact amount, then the next round notes above it. */
-function quickAmounts(remaining: number): number[] {
-  const notes = [500, 1000, 2000, 5000, 10000];
-  return [remaining, ...notes.filter((n) => n > remaining).slice(0, 3)];
-}
+/** A press on a quick amount leaves focus (and the keyboard) in the cash field. */
+const keepFocus = (event: SyntheticEvent) => event.preventDefault();
 
 /** The tender step's state and options, asked together. */
 const fetchTender = () => Promise.all([call('checkout.state', {}), call('checkout.options', {})]);
@@ -21,16 +21,17 @@ const fetchTender = () => Promise.all([call('checkout.state', {}), call('checkou
 const cashDefault = (s: TenderState) => s.cashDue ?? s.remaining;
 
 /**
- * The tender step: Cash (defaults to the exact amount due, editable, with quick amounts) or Card
- * (authorised now, or stored and sent later when the till is offline — the screen says which and why).
- * Complete sale takes the payment and, once the sale is covered, commits it.
+ * The tender step: Cash (defaults to the exact amount due, selected so typing replaces it; quick amounts
+ * add up, Exact puts the amount due back) or Card (authorised now, or stored and sent later when the till
+ * is offline — the screen says which and why). The number pad types into the field in use. Complete sale
+ * takes the payment and, once the sale is covered, commits it.
  */
 export function TenderScreen({ info, onBack, onCompleted }: { info: AppInfo; onBack: () => void; onCompleted: (sale: CompletedSaleView) => void }) {
   const { t, i18n } = useTranslation('tender');
   const [state, setState] = useState<TenderState | null>(null);
   const [options, setOptions] = useState<TenderOptions | null>(null);
   const [tender, setTender] = useState<Tender>('cash');
-  const [cashText, setCashText] = useState('');
+  const [cash, setCashEntry] = useState<CashEntry>({ text: '', prefilled: true });
   const [cardNumber, setCardNumber] = useState('');
   const [managerPin, setManagerPin] = useState('');
   const [offerStore, setOfferStore] = useState(false);
@@ -39,15 +40,31 @@ export function TenderScreen({ info, onBack, onCompleted }: { info: AppInfo; onB
   const [notice, setNotice] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const amountField = useRef<HTMLInputElement>(null);
-  const format = (amount: number) => money(amount, state?.currency ?? info.currency, i18n.language);
-  /** The cash field as the cashier types amounts of the sale's currency. */
-  const cashInput = (amount: number, of: TenderState) => toMoneyInput(amount, of.currency);
-  const show = useCallback(([s, o]: [TenderState, TenderOptions]) => {
-    setState(s);
-    setOptions(o);
-    setCashText(toMoneyInput(cashDefault(s), s.currency));
-    return s;
+  const selectOnFocus = useSelectOnFocus();
+  const pad = usePadTarget(amountField);
+  // An amount the till put in the cash field is selected, so what the cashier types next replaces it.
+  const selectCash = useRef(false);
+  const setCash = useCallback((entry: CashEntry) => {
+    selectCash.current = true;
+    setCashEntry(entry);
   }, []);
+  useLayoutEffect(() => {
+    const field = amountField.current;
+    if (selectCash.current && field?.id === 'cash-received' && field.ownerDocument.activeElement === field) field.select();
+    selectCash.current = false;
+  }, [cash]);
+  const format = (amount: number) => money(amount, state?.currency ?? info.currency, i18n.language);
+  /** The cash field filled with what is due in cash. */
+  const prefill = (of: TenderState) => setCash(prefillCash(cashDefault(of), of.currency));
+  const show = useCallback(
+    ([s, o]: [TenderState, TenderOptions]) => {
+      setState(s);
+      setOptions(o);
+      setCash(prefillCash(cashDefault(s), s.currency));
+      return s;
+    },
+    [setCash],
+  );
   const refresh = useCallback(() => fetchTender().then(show), [show]);
 
   useEffect(() => {
@@ -72,7 +89,7 @@ export function TenderScreen({ info, onBack, onCompleted }: { info: AppInfo; onB
   const finish = async (current: TenderState) => {
     if (current.remaining > 0) {
       setNotice(t('partPaid', { paid: format(current.paid), remaining: format(current.remaining) }));
-      setCashText(cashInput(cashDefault(current), current));
+      prefill(current);
       return;
     }
     onCompleted(await call('checkout.complete', { saleId: current.saleId! }));
@@ -88,7 +105,7 @@ export function TenderScreen({ info, onBack, onCompleted }: { info: AppInfo; onB
       let current = state;
       if (current.remaining > 0) {
         if (tender === 'cash') {
-          const tendered = parseMoneyInput(cashText, current.currency);
+          const tendered = parseMoneyInput(cash.text, current.currency);
           // 0.00 is accepted only when cash rounding takes what remains to nothing (the register checks it).
           if (tendered === null || tendered < 0 || (tendered === 0 && current.cashDue !== 0)) throw new CallError({ code: 'INVALID_INPUT', message: t('enterCash') });
           current = await call('checkout.addCash', { saleId: current.saleId!, tendered });
@@ -121,8 +138,20 @@ export function TenderScreen({ info, onBack, onCompleted }: { info: AppInfo; onB
   const card = options.card;
   // Returned items worth as much as, or more than, what is bought: nothing to take; a negative total goes back in cash.
   const settles = state.due <= 0 && state.payments.length === 0;
+  const received = tender === 'cash' ? parseMoneyInput(cash.text, state.currency) : null;
+  // The decimal key is for the cash amount; points, card numbers and PINs are whole numbers.
+  const padOnCash = tender === 'cash' && (pad.field === null || pad.field.id === 'cash-received');
+  const change = received !== null && received > cashDefault(state) ? received - cashDefault(state) : 0;
+  const quick = (note: number) => {
+    setCash(addQuickCash(cash, note, state.currency));
+    amountField.current?.focus();
+  };
+  const exact = () => {
+    prefill(state);
+    amountField.current?.focus();
+  };
   return (
-    <main className="tender">
+    <main className="tender" onFocus={pad.onFocus}>
       <section className="tender__due" aria-label={t('amountDue')}>
         <span className="total__label">{t('amountDue')}</span>
         <output className="total__amount" data-testid="tender-due">
@@ -148,7 +177,7 @@ export function TenderScreen({ info, onBack, onCompleted }: { info: AppInfo; onB
           format={format}
           onPaid={(paid) => {
             setState(paid);
-            setCashText(cashInput(cashDefault(paid), paid));
+            prefill(paid);
           }}
         />
         <button type="button" className="button button--secondary" onClick={onBack} disabled={busy || state.paid > 0}>
@@ -173,25 +202,42 @@ export function TenderScreen({ info, onBack, onCompleted }: { info: AppInfo; onB
           </div>
         ) : (
           <>
-          <div className="tender__choices" role="group" aria-label={t('tender')}>
-            <button type="button" className={`button button--tender${tender === 'cash' ? ' is-selected' : ''}`} aria-pressed={tender === 'cash'} onClick={() => choose('cash')}>
-              {t('cash')}
-            </button>
-            <button type="button" className={`button button--tender${tender === 'card' ? ' is-selected' : ''}`} aria-pressed={tender === 'card'} onClick={() => choose('card')}>
-              {t('card')}
-            </button>
-          </div>
+        <div className="tender__choices" role="group" aria-label={t('tender')}>
+          <button type="button" className={`button button--tender${tender === 'cash' ? ' is-selected' : ''}`} aria-pressed={tender === 'cash'} onClick={() => choose('cash')}>
+            {t('cash')}
+          </button>
+          <button type="button" className={`button button--tender${tender === 'card' ? ' is-selected' : ''}`} aria-pressed={tender === 'card'} onClick={() => choose('card')}>
+            {t('card')}
+          </button>
+        </div>
+        <div className="tender__entry with-number-pad">
           {tender === 'cash' ? (
             <div className="tender__fields">
               <label htmlFor="cash-received">{t('cashReceived')}</label>
-              <input id="cash-received" ref={amountField} className="scan__input" inputMode="decimal" autoComplete="off" value={cashText} onChange={(e) => setCashText(e.target.value.replace(/[^\d.,]/g, ''))} autoFocus />
+              <input
+                id="cash-received"
+                ref={amountField}
+                className="scan__input"
+                inputMode="decimal"
+                autoComplete="off"
+                value={cash.text}
+                onChange={(e) => setCashEntry(typeCash(e.target.value.replace(/[^\d.,]/g, '')))}
+                {...selectOnFocus}
+                autoFocus
+              />
               <div className="tender__quick" role="group" aria-label={t('quickAmounts')}>
-                {quickAmounts(cashDefault(state)).map((amount, i) => (
-                  <button key={amount} type="button" className="button button--secondary" onClick={() => setCashText(toMoneyInput(amount, state.currency))}>
-                    {i === 0 ? t('exact', { amount: format(amount) }) : format(amount)}
+                <button type="button" className="button button--secondary" onPointerDown={keepFocus} onMouseDown={keepFocus} onClick={exact}>
+                  {t('exact', { amount: format(cashDefault(state)) })}
+                </button>
+                {QUICK_NOTES.map((note) => (
+                  <button key={note} type="button" className="button button--secondary" onPointerDown={keepFocus} onMouseDown={keepFocus} onClick={() => quick(note)}>
+                    {t('addNote', { amount: format(note) })}
                   </button>
                 ))}
               </div>
+              <p className="tender__change" data-testid="tender-change">
+                {change > 0 ? t('changeDue', { amount: format(change) }) : ''}
+              </p>
             </div>
           ) : (
             <div className="tender__fields">
@@ -215,6 +261,8 @@ export function TenderScreen({ info, onBack, onCompleted }: { info: AppInfo; onB
               ) : null}
             </div>
           )}
+          <NumberPad target={pad.target} decimal={padOnCash && currencyDigits(state.currency) > 0} disabled={busy} />
+        </div>
           </>
         )}
         <div className="messages">

@@ -2,6 +2,7 @@ import { useEffect, useRef, useState, type FormEvent } from 'react';
 import type { TenderState } from '../../../../shared/api';
 import type { AttachedMember } from '../../../../shared/modules/membership.api';
 import { call, errorText } from '../../api/client';
+import { useSelectOnFocus } from '../../hooks/useSelectOnFocus';
 import { useTranslation } from '../../i18n';
 import { formatPoints } from './format-points';
 import { MemberSummary } from './MemberSummary';
@@ -13,6 +14,7 @@ export function PointsTender({ state, format, onPaid }: { state: TenderState; fo
   const [pointsText, setPointsText] = useState('');
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
+  const selectOnFocus = useSelectOnFocus();
 
   // HQ is asked for the balance once, when the screen opens; after each payment the register's copy
   // (refreshed then) tells what may still be redeemed.
@@ -56,7 +58,7 @@ export function PointsTender({ state, format, onPaid }: { state: TenderState; fo
         <div className="points-tender__row">
           <label className="field">
             <span>{t('pointsToRedeem')}</span>
-            <input className="field__input" inputMode="numeric" autoComplete="off" maxLength={9} value={pointsText} onChange={(e) => setPointsText(e.target.value.replace(/\D/g, ''))} />
+            <input className="field__input" inputMode="numeric" autoComplete="off" maxLength={9} value={pointsText} onChange={(e) => setPointsText(e.target.value.replace(/\D/g, ''))} {...selectOnFocus} />
           </label>
           <button type="submit" className="button button--secondary" disabled={busy || !pointsText}>
             {t('payWithPoints')}

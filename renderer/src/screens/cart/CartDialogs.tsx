@@ -1,10 +1,12 @@
 import { useEffect, useId, useRef, useState, type FormEvent, type KeyboardEvent } from 'react';
 import type { CartLine, HeldCart, Product } from '../../../../shared/api';
 import { call, errorText } from '../../api/client';
+import { NumberPad, usePadTarget } from '../../components/NumberPad';
 import { clock } from '../../format';
+import { useSelectOnFocus } from '../../hooks/useSelectOnFocus';
 import { useTranslation } from '../../i18n';
 import { Dialog } from './Dialog';
-import { parseMoneyInput, toMoneyInput } from './money-input';
+import { currencyDigits, parseMoneyInput, toMoneyInput } from './money-input';
 
 interface Common {
   onClose: () => void;
@@ -108,20 +110,25 @@ export function SearchDialog({ onClose, error, onAdd, format }: Common & { onAdd
 export function QuantityDialog({ onClose, error, line, onSubmit }: Common & { line: CartLine; onSubmit: (quantity: number) => void }) {
   const { t } = useTranslation('checkout');
   const [text, setText] = useState(String(line.quantity));
+  const field = useRef<HTMLInputElement>(null);
+  const selectOnFocus = useSelectOnFocus();
   const submit = (event: FormEvent) => {
     event.preventDefault();
     onSubmit(/^\d{1,6}$/.test(text.trim()) ? Number(text.trim()) : NaN);
   };
   return (
-    <Dialog title={t('dialogs.quantityTitle', { name: line.name })} onClose={onClose} error={error}>
-      <form onSubmit={submit} className="dialog__form">
-        <label className="field">
-          <span>{t('dialogs.quantityField')}</span>
-          <input className="field__input field__input--big" autoFocus inputMode="numeric" maxLength={6} value={text} onFocus={(e) => e.target.select()} onChange={(e) => setText(e.target.value)} />
-        </label>
-        <button type="submit" className="button button--primary button--large">
-          {t('dialogs.setQuantity')}
-        </button>
+    <Dialog title={t('dialogs.quantityTitle', { name: line.name })} onClose={onClose} error={error} wide>
+      <form onSubmit={submit} className="with-number-pad">
+        <div className="dialog__form">
+          <label className="field">
+            <span>{t('dialogs.quantityField')}</span>
+            <input ref={field} className="field__input field__input--big" autoFocus inputMode="numeric" maxLength={6} value={text} {...selectOnFocus} onChange={(e) => setText(e.target.value)} />
+          </label>
+          <button type="submit" className="button button--primary button--large">
+            {t('dialogs.setQuantity')}
+          </button>
+        </div>
+        <NumberPad target={field} />
       </form>
     </Dialog>
   );
@@ -181,7 +188,12 @@ export function ManagerDialog({
   const [kind, setKind] = useState<'percent' | 'amount'>('percent');
   const [pin, setPin] = useState('');
   const [local, setLocal] = useState<string | null>(null);
+  const valueField = useRef<HTMLInputElement>(null);
   const pinField = useRef<HTMLInputElement>(null);
+  const selectOnFocus = useSelectOnFocus();
+  const pad = usePadTarget(valueField);
+  // A percentage and a PIN are whole numbers; a price or an amount off takes the currency's minor units.
+  const padDecimal = pad.field?.type !== 'password' && !(mode === 'discount' && kind === 'percent') && currencyDigits(currency, locale) > 0;
   const submit = (event: FormEvent) => {
     event.preventDefault();
     const number = mode === 'discount' && kind === 'percent' ? (/^\d{1,3}$/.test(value.trim()) ? Number(value.trim()) : null) : parseMoneyInput(value, currency, locale);
@@ -196,31 +208,34 @@ export function ManagerDialog({
   };
   const title = mode === 'price' ? t('dialogs.overrideTitle', { name: line.name }) : t('dialogs.discountTitle', { name: line.name });
   return (
-    <Dialog title={title} onClose={onClose} error={local ?? error}>
-      <form onSubmit={submit} className="dialog__form">
-        <p className="dialog__context">
-          {line.quantity} × {format(line.unitPrice)} = {format(line.lineTotal)}
-        </p>
-        {mode === 'discount' ? (
-          <div className="choices" role="radiogroup" aria-label={t('dialogs.discountAs')}>
-            {(['percent', 'amount'] as const).map((k) => (
-              <button key={k} type="button" role="radio" aria-checked={kind === k} className={kind === k ? 'button button--choice is-selected' : 'button button--choice'} onClick={() => setKind(k)}>
-                {k === 'percent' ? t('dialogs.percentOff') : t('dialogs.amountOff')}
-              </button>
-            ))}
-          </div>
-        ) : null}
-        <label className="field">
-          <span>{mode === 'price' ? t('dialogs.newPrice', { currency }) : kind === 'percent' ? t('dialogs.percentField') : t('dialogs.amountField', { currency })}</span>
-          <input className="field__input field__input--big" autoFocus inputMode="decimal" maxLength={12} value={value} onFocus={(e) => e.target.select()} onChange={(e) => setValue(e.target.value)} />
-        </label>
-        <label className="field">
-          <span>{t('tender:managerPin')}</span>
-          <input ref={pinField} className="field__input field__input--big" type="password" inputMode="numeric" autoComplete="off" maxLength={8} value={pin} onChange={(e) => setPin(e.target.value.replace(/\D/g, ''))} />
-        </label>
-        <button type="submit" className="button button--primary button--large">
-          {t('dialogs.approve')}
-        </button>
+    <Dialog title={title} onClose={onClose} error={local ?? error} wide>
+      <form onSubmit={submit} className="with-number-pad" onFocus={pad.onFocus}>
+        <div className="dialog__form">
+          <p className="dialog__context">
+            {line.quantity} × {format(line.unitPrice)} = {format(line.lineTotal)}
+          </p>
+          {mode === 'discount' ? (
+            <div className="choices" role="radiogroup" aria-label={t('dialogs.discountAs')}>
+              {(['percent', 'amount'] as const).map((k) => (
+                <button key={k} type="button" role="radio" aria-checked={kind === k} className={kind === k ? 'button button--choice is-selected' : 'button button--choice'} onClick={() => setKind(k)}>
+                  {k === 'percent' ? t('dialogs.percentOff') : t('dialogs.amountOff')}
+                </button>
+              ))}
+            </div>
+          ) : null}
+          <label className="field">
+            <span>{mode === 'price' ? t('dialogs.newPrice', { currency }) : kind === 'percent' ? t('dialogs.percentField') : t('dialogs.amountField', { currency })}</span>
+            <input ref={valueField} className="field__input field__input--big" autoFocus inputMode="decimal" maxLength={12} value={value} {...selectOnFocus} onChange={(e) => setValue(e.target.value)} />
+          </label>
+          <label className="field">
+            <span>{t('tender:managerPin')}</span>
+            <input ref={pinField} className="field__input field__input--big" type="password" inputMode="numeric" autoComplete="off" maxLength={8} value={pin} onChange={(e) => setPin(e.target.value.replace(/\D/g, ''))} />
+          </label>
+          <button type="submit" className="button button--primary button--large">
+            {t('dialogs.approve')}
+          </button>
+        </div>
+        <NumberPad target={pad.target} decimal={padDecimal} />
       </form>
     </Dialog>
   );

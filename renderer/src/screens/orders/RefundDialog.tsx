@@ -3,7 +3,9 @@ import type { AppInfo } from '../../../../shared/api';
 import type { OrderDetail, OrderSummary } from '../../../../shared/modules/orders.api';
 import { call, errorText } from '../../api/client';
 import { NO_REASON, ReasonPicker, reasonText, type ReasonChoice } from '../../components/ReasonPicker';
+import { NumberPad, usePadTarget } from '../../components/NumberPad';
 import { money } from '../../format';
+import { useSelectOnFocus } from '../../hooks/useSelectOnFocus';
 import { useTranslation } from '../../i18n';
 
 /** What a refund of `quantity` units of a line gives back, as the register computes it (for the preview and the manager threshold). */
@@ -48,6 +50,9 @@ export function RefundDialog({
   const [pin, setPin] = useState('');
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
+  const selectOnFocus = useSelectOnFocus();
+  // The number pad types into the quantity or the manager PIN the cashier was last in.
+  const pad = usePadTarget();
 
   useEffect(() => {
     const dialog = ref.current;
@@ -101,89 +106,97 @@ export function RefundDialog({
   };
 
   return (
-    <dialog ref={ref} className="dialog dialog--wide refund-dialog" aria-labelledby="refund-title" onCancel={onClose}>
+    <dialog ref={ref} className="dialog dialog--wide refund-dialog refund-dialog--pad" aria-labelledby="refund-title" onCancel={onClose}>
       <div className="dialog__head">
         <h2 id="refund-title">{t('dialog.title', { number: detail.order.number })}</h2>
       </div>
-      <form className="dialog__form" onSubmit={(e) => void submit(e)}>
-        <table className="orders__table">
-          <thead>
-            <tr>
-              <th scope="col">{t('col.item')}</th>
-              <th scope="col" className="num">
-                {t('dialog.left')}
-              </th>
-              <th scope="col" className="num">
-                {t('dialog.quantity')}
-              </th>
-            </tr>
-          </thead>
-          <tbody>
-            {refundable.map((line) => (
-              <tr key={line.index}>
-                <td>{line.name}</td>
-                <td className="num">{line.refundable}</td>
-                <td className="num">
-                  <input
-                    className="field__input refund-dialog__qty"
-                    type="number"
-                    min={0}
-                    max={line.refundable}
-                    step={1}
-                    aria-label={t('dialog.quantityOf', { name: line.name })}
-                    value={quantities[line.index] ?? 0}
-                    onChange={(e) => setQuantities((q) => ({ ...q, [line.index]: Math.max(0, Math.min(line.refundable, Math.trunc(Number(e.target.value) || 0))) }))}
-                  />
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-        <button type="button" className="button button--secondary" onClick={() => setQuantities(Object.fromEntries(refundable.map((l) => [l.index, l.refundable])))}>
-          {t('dialog.all')}
-        </button>
-        <fieldset className="choices">
-          <legend>{t('dialog.tender')}</legend>
-          {detail.policy.tenders.map((x) => (
-            <label key={x} className={`button button--choice${tender === x ? ' is-selected' : ''}`}>
-              <input type="radio" name="refund-tender" value={x} checked={tender === x} onChange={() => setTender(x)} />
-              {x === 'original' ? t('dialog.original') : t('dialog.cash')}
-            </label>
-          ))}
-        </fieldset>
-        <ReasonPicker value={reason} onChange={setReason} label={t('dialog.reason')} />
-        {needsManager ? (
-          <label className="field">
-            {t('dialog.managerPin')}
-            <input className="field__input" type="password" inputMode="numeric" autoComplete="off" maxLength={8} value={pin} onChange={(e) => setPin(e.target.value.replace(/\D/g, ''))} />
-          </label>
-        ) : null}
-        <p className="dialog__context" data-testid="refund-amount">
-          {t('dialog.amount', { amount: money(amount, detail.order.currency, locale) })}
-        </p>
-        {needsManager ? <p className="dialog__hint">{t('dialog.managerHint', { limit: money(detail.policy.managerAbove, detail.order.currency, locale) })}</p> : null}
-        {overOffline ? (
-          <p role="status" className="dialog__hint">
-            {t('dialog.offlineLimit', { limit: money(detail.policy.offlineLimit ?? 0, detail.order.currency, locale) })}
-          </p>
-        ) : null}
-        {error ? (
-          <p role="alert" className="message message--error">
-            {error}
-          </p>
-        ) : null}
-        <div className="order-detail__actions">
-          <button type="button" className="button button--secondary button--large" onClick={onClose}>
-            {t('dialog.cancel')}
-          </button>
-          {onExchange ? (
-            <button type="button" className="button button--secondary button--large" disabled={busy || chosen.length === 0} onClick={() => void exchange()} title={tr('exchange.hint')}>
-              {tr('exchange.button')}
+      <form className="dialog__form" onSubmit={(e) => void submit(e)} onFocus={pad.onFocus}>
+        <div className="with-number-pad">
+          <div className="dialog__form">
+            <table className="orders__table">
+              <thead>
+                <tr>
+                  <th scope="col">{t('col.item')}</th>
+                  <th scope="col" className="num">
+                    {t('dialog.left')}
+                  </th>
+                  <th scope="col" className="num">
+                    {t('dialog.quantity')}
+                  </th>
+                </tr>
+              </thead>
+              <tbody>
+                {refundable.map((line) => (
+                  <tr key={line.index}>
+                    <td>{line.name}</td>
+                    <td className="num">{line.refundable}</td>
+                    <td className="num">
+                      <input
+                        className="field__input refund-dialog__qty"
+                        type="number"
+                        min={0}
+                        max={line.refundable}
+                        step={1}
+                        aria-label={t('dialog.quantityOf', { name: line.name })}
+                        value={quantities[line.index] ?? 0}
+                        {...selectOnFocus}
+                        onChange={(e) => setQuantities((q) => ({ ...q, [line.index]: Math.max(0, Math.min(line.refundable, Math.trunc(Number(e.target.value) || 0))) }))}
+                      />
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+            <button type="button" className="button button--secondary" onClick={() => setQuantities(Object.fromEntries(refundable.map((l) => [l.index, l.refundable])))}>
+              {t('dialog.all')}
             </button>
-          ) : null}
-          <button type="submit" className="button button--primary button--large" disabled={busy || chosen.length === 0}>
-            {t('dialog.submit')}
-          </button>
+            <fieldset className="choices">
+              <legend>{t('dialog.tender')}</legend>
+              {detail.policy.tenders.map((x) => (
+                <label key={x} className={`button button--choice${tender === x ? ' is-selected' : ''}`}>
+                  <input type="radio" name="refund-tender" value={x} checked={tender === x} onChange={() => setTender(x)} />
+                  {x === 'original' ? t('dialog.original') : t('dialog.cash')}
+                </label>
+              ))}
+            </fieldset>
+            <ReasonPicker value={reason} onChange={setReason} label={t('dialog.reason')} />
+            {needsManager ? (
+              <label className="field">
+                {t('dialog.managerPin')}
+                <input className="field__input" type="password" inputMode="numeric" autoComplete="off" maxLength={8} value={pin} onChange={(e) => setPin(e.target.value.replace(/\D/g, ''))} />
+              </label>
+            ) : null}
+            <p className="dialog__context" data-testid="refund-amount">
+              {t('dialog.amount', { amount: money(amount, detail.order.currency, locale) })}
+            </p>
+            {needsManager ? <p className="dialog__hint">{t('dialog.managerHint', { limit: money(detail.policy.managerAbove, detail.order.currency, locale) })}</p> : null}
+            {overOffline ? (
+              <p role="status" className="dialog__hint">
+                {t('dialog.offlineLimit', { limit: money(detail.policy.offlineLimit ?? 0, detail.order.currency, locale) })}
+              </p>
+            ) : null}
+            {error ? (
+              <p role="alert" className="message message--error">
+                {error}
+              </p>
+            ) : null}
+          </div>
+          <div className="refund-dialog__side">
+            <NumberPad target={pad.target} disabled={busy} />
+            <div className="order-detail__actions">
+              <button type="button" className="button button--secondary button--large" onClick={onClose}>
+                {t('dialog.cancel')}
+              </button>
+              {onExchange ? (
+                <button type="button" className="button button--secondary button--large" disabled={busy || chosen.length === 0} onClick={() => void exchange()} title={tr('exchange.hint')}>
+                  {tr('exchange.button')}
+                </button>
+              ) : null}
+              <button type="submit" className="button button--primary button--large" disabled={busy || chosen.length === 0}>
+                {t('dialog.submit')}
+              </button>
+            </div>
+          </div>
         </div>
       </form>
     </dialog>
