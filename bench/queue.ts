@@ -184,7 +184,11 @@ async function serve(page: Page, cashier: Cashier, customer: Customer, earlier: 
     // Enter on the empty scan field goes to Pay.
     await cashier.press('Enter');
     await page.getByTestId('tender-due').waitFor();
-    if (customer.journey === 'card') await cashier.tap('Card');
+    if (customer.journey === 'card') {
+      await cashier.tap('Card');
+      // The customer's card read by the terminal (the simulated one takes its number in the field): not a cashier's action.
+      await page.getByLabel('Card number').fill('4242424242424242');
+    }
     else if (customer.journey === 'cash note') {
       const quick = page.getByRole('group', { name: 'Quick amounts' }).getByRole('button');
       // The customer hands one note that covers the sale: the smallest quick amount (after Exact) at or above the amount due.
@@ -212,12 +216,14 @@ async function returnOne(page: Page, cashier: Cashier, saleNumber: string): Prom
   await cashier.scan(saleNumber);
   const dialog = page.getByRole('dialog');
   await dialog.waitFor();
-  // The first preset reason by its number key, then confirm.
+  // The dialog opens on the first line's quantity: 1 of it, a tap on the first preset reason, a tap on Refund.
   await cashier.press('1');
-  await cashier.press('Enter');
-  await page.getByText(/refunded/i).first().waitFor();
-  await cashier.press('Alt+s');
-  await page.getByTestId('scan-input').waitFor();
+  cashier.taps++;
+  await dialog.getByTestId('reason-picker').locator('label').first().click();
+  await cashier.tap('Refund');
+  // The refund opened over the sale screen: once recorded, the cashier is back at the scan field.
+  await dialog.waitFor({ state: 'hidden' });
+  await page.getByTestId('messages').getByText(/Refund .* recorded/).waitFor();
 }
 
 function mean(values: readonly number[]): number {
@@ -257,7 +263,14 @@ async function main(): Promise<void> {
     const cashier = new Cashier(page);
     const sales: string[] = [];
     for (const customer of makeQueue(CUSTOMERS)) {
-      const result = await serve(page, cashier, customer, sales);
+      const result = await serve(page, cashier, customer, sales).catch(async (error: unknown) => {
+        // What the cashier saw when the journey stopped: the screen, for whoever reads the failure.
+        const shot = path.join(os.tmpdir(), `kassa-bench-queue-customer-${customer.index + 1}.png`);
+        await page.screenshot({ path: shot }).catch(() => {});
+        const seen = await page.evaluate(() => ({ focus: document.activeElement?.id ?? document.activeElement?.tagName, alerts: [...document.querySelectorAll('[role=alert]')].map((e) => e.textContent) })).catch(() => null);
+        console.error('focus and alerts when it stopped:', JSON.stringify(seen));
+        throw new Error(`customer ${customer.index + 1} (${customer.journey}, ${customer.items.length} items) stopped; the screen is in ${shot}`, { cause: error });
+      });
       if (result.saleNumber) sales.push(result.saleNumber);
       served.push(result);
     }
