@@ -132,41 +132,44 @@ export function StatusBar({ info, connectivity, user, locked = false, sync = nul
           {sync ? <p>{backlog(sync, t, locale)}</p> : null}
           {diskText ? <p>⚠ {diskText}</p> : null}
           {sync?.revokedAt ? <p>⚠ {t('revoked.title')}</p> : null}
+          {error ? <p>⚠ {error}</p> : null}
           {switchWaits ? <p>{switchWaits}</p> : null}
           <button type="button" className="button button--secondary button--small status-details__close" onClick={closeDetails}>
             {t('details.close')} <kbd aria-hidden="true">Esc</kbd>
           </button>
         </section>
       </div>
-      {reachableAgain ? (
-        <span className="status-bar__hint" role="status">
-          <span aria-hidden="true">✓ </span>
-          {t('hqReachable')}
-        </span>
-      ) : null}
-      {connectivity?.warning ? (
-        <span className="status-bar__warning" role="alert" title={connectivity.warning}>
-          {connectivity.warning}
-        </span>
-      ) : null}
-      {disk?.full || disk?.low ? (
-        <span className="status-bar__warning status-bar__disk" role="alert" data-testid="disk-space" data-full={disk.full ? 'true' : 'false'} title={t('disk.title', { path: disk.path })}>
-          <span aria-hidden="true">⚠ </span>
-          {diskText}
-        </span>
-      ) : null}
-      {error ? (
-        <span className="status-bar__warning" role="alert" title={error}>
-          {error}
-        </span>
-      ) : null}
-      {sync?.revokedAt ? (
-        <span className="status-bar__warning" role="alert" data-testid="register-revoked" title={t('revoked.title')}>
-          <span aria-hidden="true">⚠ </span>
-          {t('revoked.label')}
-        </span>
-      ) : null}
-      <span className="status-bar__spacer" />
+      {/* Notices and warnings: they give way (and clip) first when the line is full; the details repeat their words. */}
+      <div className="status-bar__notes">
+        {reachableAgain ? (
+          <span className="status-bar__hint" role="status">
+            <span aria-hidden="true">✓ </span>
+            {t('hqReachable')}
+          </span>
+        ) : null}
+        {connectivity?.warning ? (
+          <span className="status-bar__warning" role="alert" title={connectivity.warning}>
+            {connectivity.warning}
+          </span>
+        ) : null}
+        {disk?.full || disk?.low ? (
+          <span className="status-bar__warning status-bar__disk" role="alert" data-testid="disk-space" data-full={disk.full ? 'true' : 'false'} title={t('disk.title', { path: disk.path })}>
+            <span aria-hidden="true">⚠ </span>
+            {diskText}
+          </span>
+        ) : null}
+        {error ? (
+          <span className="status-bar__warning" role="alert" title={error}>
+            {error}
+          </span>
+        ) : null}
+        {sync?.revokedAt ? (
+          <span className="status-bar__warning" role="alert" data-testid="register-revoked" title={t('revoked.title')}>
+            <span aria-hidden="true">⚠ </span>
+            {t('revoked.label')}
+          </span>
+        ) : null}
+      </div>
       {sync?.nearestCardDeadline ? <CardDeadline deadline={sync.nearestCardDeadline} /> : null}
       {sync?.declinedCardPayments ? <DeclinedCardPayments count={sync.declinedCardPayments} currency={info?.currency ?? 'EUR'} locale={locale} /> : null}
       <span className="pending" title={pendingTitle(sync, t, locale)}>
