@@ -1,7 +1,8 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { Page } from '@playwright/test';
+import AxeBuilder from '@axe-core/playwright';
+import type { Locator, Page, TestInfo } from '@playwright/test';
 import { expect, signIn, test } from './fixtures';
 import { startHq } from './support/hq-server';
 import { callRegister, payAndComplete, ringUp, SHELF, signInOnline } from './support/shop';
@@ -94,6 +95,12 @@ test('a degraded service, the cashier’s switch on top of it, then HQ not reach
 
 const FAST_STATUS = { connectivity: FAST };
 
+/** A picture with the test's results; with KASSA_SCREENSHOTS=1 also the README's copy in docs/. */
+async function shot(target: Page | Locator, name: string, testInfo: TestInfo) {
+  await target.screenshot({ path: testInfo.outputPath(name), animations: 'disabled' });
+  if (process.env.KASSA_SCREENSHOTS) await target.screenshot({ path: path.join(REPO_ROOT, 'docs', name), animations: 'disabled' });
+}
+
 /** A register with HQ (enrolled with the demo store), its data folder and HQ; `settings` go into settings.json. */
 async function hqRegister(settings: object = {}) {
   const hq = await startHq();
@@ -174,7 +181,7 @@ async function expectOneLine(page: Page, oneLineHeight: number) {
   return m;
 }
 
-test('at 1366×768 the worst state stays on one line, in English and in Chinese; F11 and hover show every detail, Escape closes them', async ({ page }) => {
+test('at 1366×768 the worst state stays on one line, in English and in Chinese; F11 and hover show every detail, Escape closes them', async ({ page }, testInfo) => {
   // No disk has this much free: the low-disk warning shows too.
   const { hq, register, stop } = await hqRegister({ storage: { lowSpaceMiB: 1_000_000_000 } });
   try {
@@ -209,7 +216,7 @@ test('at 1366×768 the worst state stays on one line, in English and in Chinese;
 
     const m = await expectOneLine(page, oneLine);
     for (const item of ['status-pill', 'status-bar__hint', 'status-bar__disk', 'deadline', 'pending', 'status-bar__help']) expect(m.items.join(' ')).toContain(item);
-    await page.screenshot({ path: path.join(REPO_ROOT, 'docs', 'status-one-line-1366.png') });
+    await shot(page, 'status-one-line-1366.png', testInfo);
 
     // F11: every reason with its time, HQ reachable again, the backlog; focus stays in the scan field.
     const details = page.getByTestId('status-details');
@@ -226,7 +233,9 @@ test('at 1366×768 the worst state stays on one line, in English and in Chinese;
     await expect(details).toContainText(`${pending} operations waiting to upload, the oldest from`);
     await expect(details).toContainText('Disk space low');
     await expectOneLine(page, oneLine);
-    await page.screenshot({ path: path.join(REPO_ROOT, 'docs', 'status-details.png') });
+    const axe = await new AxeBuilder({ page }).include('.status-bar').withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice']).analyze();
+    expect(axe.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)).toEqual([]);
+    await shot(page, 'status-details.png', testInfo);
     await page.keyboard.press('Escape');
     await expect(details).toBeHidden();
     await expect(page.getByTestId('scan-input')).toBeFocused();
@@ -251,7 +260,7 @@ test('at 1366×768 the worst state stays on one line, in English and in Chinese;
     await expect(page.getByRole('status').filter({ hasText: '总部已可连接' })).toBeVisible();
     await expect(page.getByTestId('offline-toggle')).toHaveText('切换在线');
     await expectOneLine(page, oneLine);
-    await page.screenshot({ path: path.join(REPO_ROOT, 'docs', 'status-one-line-1366-zh.png') });
+    await shot(page, 'status-one-line-1366-zh.png', testInfo);
     await page.keyboard.press('F11');
     await expect(details).toContainText('总部已恢复连接');
     await page.keyboard.press('Escape');
@@ -261,7 +270,7 @@ test('at 1366×768 the worst state stays on one line, in English and in Chinese;
   }
 });
 
-test('Limited: with the membership service degraded the pill has its own colour, and a card is still authorised live by HQ', async ({ page }) => {
+test('Limited: with the membership service degraded the pill has its own colour, and a card is still authorised live by HQ', async ({ page }, testInfo) => {
   const { hq, register, stop } = await hqRegister();
   try {
     await page.goto(register.url);
@@ -280,7 +289,7 @@ test('Limited: with the membership service degraded the pill has its own colour,
     await expect(connectivity).toHaveText("◐Limited — members from this register's copy");
     const limitedColour = await pill.evaluate((el) => getComputedStyle(el).backgroundColor);
     expect(limitedColour).not.toBe(onlineColour);
-    await page.locator('.status-bar').screenshot({ path: path.join(REPO_ROOT, 'docs', 'status-limited.png') });
+    await shot(page.locator('.status-bar'), 'status-limited.png', testInfo);
 
     // The card goes to HQ now, not into the store-and-forward queue.
     const before = (await hq.admin<{ charges: unknown[] }>('GET', '/admin/charges')).charges.length;
