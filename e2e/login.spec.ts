@@ -46,7 +46,7 @@ test('offline, a cashier who signed in online here before signs in; one who neve
 
     await signIn(page, '1234');
     await expect(page.getByTestId('scan-input')).toBeFocused();
-    await expect(page.locator('.status-bar')).toContainText('Ana');
+    await expect(page.getByTestId('signed-in-user')).toContainText('Ana');
     await signOut(page);
 
     // Ben is a real cashier on HQ but never signed in on this register: offline he is refused, and told why.
@@ -63,7 +63,7 @@ test('offline, a cashier who signed in online here before signs in; one who neve
     await signOut(page);
     await signIn(page, '2468');
     await expect(page.getByTestId('scan-input')).toBeFocused();
-    await expect(page.locator('.status-bar')).toContainText('Ben');
+    await expect(page.getByTestId('signed-in-user')).toContainText('Ben');
   } finally {
     await register.stop();
     await hq.stop();
@@ -83,7 +83,7 @@ test('three wrong PINs lock sign-in with the time left; a manager’s PIN lifts 
     await expect(page.getByRole('alert')).toHaveText('Too many wrong PINs. Sign-in is locked for 5 more minutes. A manager can unlock it now with their PIN.');
     await signIn(page, '9999');
     await expect(page.getByTestId('scan-input')).toBeFocused();
-    await expect(page.locator('.status-bar')).toContainText('Max');
+    await expect(page.getByTestId('signed-in-user')).toContainText('Max');
   } finally {
     await register.stop();
   }

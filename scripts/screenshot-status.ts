@@ -1,6 +1,7 @@
 /**
  * The README's screenshots of the status bar in each state (online, switched offline, HQ not reachable,
- * a degraded service), the help sheet and the diagnostics page, against a real HQ on loopback:
+ * a degraded service: Limited), the bar on one line at 1366 px in English and Chinese with its details
+ * (F11), the help sheet and the diagnostics page, against a real HQ on loopback:
  * `npx tsx scripts/screenshot-status.ts` (KASSA_RENDERER_DIR: a renderer built elsewhere).
  */
 import fs from 'node:fs';
@@ -62,13 +63,27 @@ try {
   await hq.admin('POST', '/admin/faults', { domain: 'membership', mode: 'error', rate: 1 });
   await callRegister(page, 'membership.lookup', { query: '+4915112345678' });
   await expect(connectivity).toHaveAttribute('data-reasons', 'service:membership', { timeout: 10_000 });
+  await expect(connectivity).toHaveAttribute('data-display', 'limited');
   await bar(page, 'service-degraded');
-  // Queue some work for the diagnostics page: the cashier switches offline and sells.
+  await bar(page, 'limited');
+  // Queue some work for the diagnostics page: the cashier switches offline and sells. The bar stays one
+  // line with every reason, HQ reachable again and the backlog; F11 shows them whole.
   await page.getByTestId('offline-toggle').click();
-  await hq.admin('DELETE', '/admin/faults');
   await page.getByTestId('scan-input').focus();
   await ringUp(page, SHELF.slice(7, 9));
   await payAndComplete(page, 'cash');
+  await expect(page.getByText('HQ reachable again')).toBeVisible({ timeout: 10_000 });
+  await page.screenshot({ path: path.join(OUT, 'status-one-line-1366.png') });
+  await page.keyboard.press('F11');
+  await expect(page.getByTestId('status-details')).toBeVisible();
+  await page.screenshot({ path: path.join(OUT, 'status-details.png') });
+  await page.keyboard.press('Escape');
+  await page.getByRole('group', { name: 'Language' }).getByRole('button', { name: '中文' }).click();
+  await expect(page.getByRole('status').filter({ hasText: '总部已可连接' })).toBeVisible();
+  await page.screenshot({ path: path.join(OUT, 'status-one-line-1366-zh.png') });
+  await page.getByRole('group', { name: '语言' }).getByRole('button', { name: 'English' }).click();
+  await expect(page.getByText('HQ reachable again')).toBeVisible();
+  await hq.admin('DELETE', '/admin/faults');
 
   await page.keyboard.press('F1');
   await expect(page.getByRole('dialog', { name: 'Keyboard shortcuts' })).toBeVisible();

@@ -15,14 +15,14 @@ const cleanups: (() => void)[] = [];
 afterEach(() => cleanups.splice(0).forEach((fn) => fn()));
 
 /** A register's connectivity service over a temp data folder, with HQ answered by `hqUp`. */
-function register(dir = makeTemp(), options: { hq?: boolean; hqUp?: () => boolean } = {}) {
+function register(dir = makeTemp(), options: { hq?: boolean; hqUp?: () => boolean; degraded?: readonly QosResult['domain'][] } = {}) {
   const db = openDatabase(path.join(dir, 'kassa.db'));
   const clock = new SimulatedClock();
   const hqUp = options.hqUp ?? (() => true);
   const hq = {
     probe: async (): Promise<ProbeResult> =>
       hqUp() ? { ok: true, at: clock.now(), durationMs: 3 } : { ok: false, at: clock.now(), durationMs: 5, kind: 'refused', message: 'HQ refused the connection' },
-    qos: async (domain: QosResult['domain']): Promise<QosResult> => ({ domain, status: 'ok', at: clock.now() }),
+    qos: async (domain: QosResult['domain']): Promise<QosResult> => ({ domain, status: options.degraded?.includes(domain) ? 'degraded' : 'ok', at: clock.now() }),
   };
   const transitions = new TransitionLog(db);
   const service = new ConnectivityService({
@@ -104,6 +104,33 @@ describe('the connectivity service', () => {
     await advance(DEFAULT_TIMINGS.t2Ms + DEFAULT_TIMINGS.t1Ms + DEFAULT_TIMINGS.probeTimeoutMs + 500);
     expect(service.current()).toMatchObject({ state: 'offline', reasons: ['network'], hq: { reachable: false, evidence: 'hq-unreachable', lastError: 'HQ refused the connection' } });
     expect(transitions.list(1)[0]).toMatchObject({ to: 'offline', reasons: ['network'], trigger: 'probe', detail: 'HQ refused the connection' });
+  });
+
+  it('a degraded membership service takes members away but leaves card payments and sign-in with HQ; the network takes all', async () => {
+    let up = true;
+    const { service, advance } = register(undefined, { hqUp: () => up, degraded: ['membership'] });
+    await advance(100);
+    service.reportServiceFault('membership', 'GET /members/lookup answered 500');
+    await advance(DEFAULT_TIMINGS.probeTimeoutMs);
+    expect(service.current()).toMatchObject({ state: 'offline', reasons: ['service:membership'] });
+    expect(service.isAvailable('membership')).toBe(false);
+    expect(service.isAvailable('checkout')).toBe(true);
+    expect(service.isAvailable('auth')).toBe(true);
+    expect(service.isAvailable('orders')).toBe(true);
+
+    up = false;
+    await advance(DEFAULT_TIMINGS.t2Ms + DEFAULT_TIMINGS.t1Ms + DEFAULT_TIMINGS.probeTimeoutMs + 500);
+    expect(service.current().reasons).toContain('network');
+    expect(service.isAvailable('checkout')).toBe(false);
+    expect(service.isAvailable('orders')).toBe(false);
+  });
+
+  it('the cashier’s switch takes every domain offline, whatever HQ’s services say', async () => {
+    const { service, advance } = register();
+    await advance(100);
+    expect(service.isAvailable('checkout')).toBe(true);
+    service.goOffline('Ana');
+    for (const domain of ['checkout', 'orders', 'membership', 'auth', 'catalog'] as const) expect(service.isAvailable(domain)).toBe(false);
   });
 
   it('in demo mode never probes and only the manual switch counts', async () => {

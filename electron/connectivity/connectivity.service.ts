@@ -72,8 +72,9 @@ export class ConnectivityService implements Connectivity {
     return () => this.listeners.delete(listener);
   }
 
+  /** One degraded HQ service leaves the others usable; the cashier's switch or the network takes them all. */
   isAvailable(domain: ServiceDomain): boolean {
-    return this.state.state === 'online' && !this.state.reasons.includes(`service:${domain}`);
+    return !this.state.reasons.some((reason) => reason === 'manual' || reason === 'network' || reason === `service:${domain}`);
   }
 
   goOffline(by: string | null): ConnectivityState {

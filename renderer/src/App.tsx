@@ -5,6 +5,7 @@ import { LanguageSwitch } from './components/LanguageSwitch';
 import { LockScreen } from './components/LockScreen';
 import { NavBar, type NavItem } from './components/NavBar';
 import { ReceiptView } from './components/ReceiptView';
+import { SessionControls } from './components/SessionControls';
 import { StatusBar } from './components/StatusBar';
 import { useConnectivity } from './hooks/useConnectivity';
 import { useSyncStatus } from './hooks/useSyncStatus';
@@ -91,10 +92,11 @@ export function App() {
 
   return (
     <div className="app">
-      <StatusBar info={info} connectivity={connectivity} user={user ?? null} locked={locked} sync={sync} disk={disk} onSignOut={signOut} />
+      <StatusBar info={info} connectivity={connectivity} user={user ?? null} locked={locked} sync={sync} disk={disk} />
       {user && info ? (
         <NavBar items={views.length > 1 ? views : []} current={view} onSelect={setView}>
           <LanguageSwitch info={info} onChanged={setInfo} />
+          <SessionControls user={user} onSignOut={signOut} />
         </NavBar>
       ) : null}
       {user === undefined || !info ? (

@@ -21,6 +21,7 @@ export type HelpLabel =
   | 'group.lines'
   | 'group.dialogs'
   | 'key.help'
+  | 'key.statusDetails'
   | 'key.sale'
   | 'key.orders'
   | 'key.endOfDay'
@@ -54,11 +55,15 @@ export type HelpLabel =
 /** The help sheet's key. */
 export const HELP_KEY = 'F1';
 
+/** Shows or hides the status bar's details (every reason, the upload backlog, the disk). */
+export const DETAILS_KEY = 'F11';
+
 export const SHORTCUTS: readonly ShortcutGroup[] = [
   {
     title: 'group.everywhere',
     shortcuts: [
       { keys: ['F1'], label: 'key.help' },
+      { keys: ['F11'], label: 'key.statusDetails' },
       { keys: ['Alt+S'], label: 'key.sale' },
       { keys: ['Alt+O'], label: 'key.orders' },
       { keys: ['Alt+E'], label: 'key.endOfDay' },

@@ -28,3 +28,15 @@ export type HqRoute = keyof typeof HQ_ROUTE_DOMAINS;
 export function domainOfRoute(method: string, pattern: string): ServiceDomain | null {
   return (HQ_ROUTE_DOMAINS as Record<string, ServiceDomain>)[`${method.toUpperCase()} ${pattern}`] ?? null;
 }
+
+/**
+ * The domains a sale cannot do without: card authorisation and the sale's own upload. A fault anywhere
+ * else (members, orders search, sign-in, catalog updates) leaves checkout working, from the register's
+ * own copies where it needs them, so the status bar calls it "Limited" rather than an outage.
+ */
+export const CHECKOUT_CORE_DOMAINS: readonly ServiceDomain[] = ['checkout'];
+
+/** Whether a fault in this domain leaves checkout (cash and live card payments) working. */
+export function leavesCheckoutWorking(domain: ServiceDomain): boolean {
+  return !CHECKOUT_CORE_DOMAINS.includes(domain);
+}

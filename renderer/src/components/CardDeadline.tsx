@@ -16,7 +16,7 @@ export function CardDeadline({ deadline }: { deadline: number }) {
   const text = `${h}:${String(m).padStart(2, '0')}:${String(s).padStart(2, '0')}`;
   return (
     <span className={`deadline${left < 3_600_000 ? ' deadline--urgent' : ''}`} data-testid="card-deadline" title={t('deadline.title')}>
-      <span aria-hidden="true">⏱</span> {t('deadline.label')} <strong>{left === 0 ? t('deadline.overdue') : text}</strong>
+      <span aria-hidden="true">⏱</span> <span className="status-bar__text">{t('deadline.label')}</span> <strong>{left === 0 ? t('deadline.overdue') : text}</strong>
     </span>
   );
 }

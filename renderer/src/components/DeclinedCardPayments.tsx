@@ -26,8 +26,8 @@ export function DeclinedCardPayments({ count, currency, locale }: { count: numbe
     dialog.current?.showModal();
   };
   return (
-    <span className="status-bar__warning" role="alert">
-      {t('declined.alert', { count })}{' '}
+    <span className="status-bar__warning status-bar__declined" role="alert" title={t('declined.alert', { count })}>
+      <span className="status-bar__text">{t('declined.alert', { count })}</span>{' '}
       <button type="button" className="button button--secondary button--small" onClick={() => void open()}>
         {t('declined.show')}
       </button>

@@ -20,7 +20,7 @@ const unreachable: ConnectivityState['hq'] = { ...hq, reachable: false, evidence
 
 describe('the status bar', () => {
   it('shows the state and reasons as the contract’s data attributes and in words', () => {
-    render(<StatusBar info={info} connectivity={manual} user={null} onSignOut={() => {}} />);
+    render(<StatusBar info={info} connectivity={manual} user={null} />);
     const indicator = screen.getByTestId('connectivity');
     expect(indicator.dataset.state).toBe('offline');
     expect(indicator.dataset.reasons).toBe('manual');
@@ -29,43 +29,43 @@ describe('the status bar', () => {
   });
 
   it('says why in words for each reason, so colour is never the only signal', () => {
-    const { rerender } = render(<StatusBar info={info} connectivity={{ ...online, state: 'offline', reasons: ['network'], hq: unreachable }} user={null} onSignOut={() => {}} />);
+    const { rerender } = render(<StatusBar info={info} connectivity={{ ...online, state: 'offline', reasons: ['network'], hq: unreachable }} user={null} />);
     expect(screen.getByTestId('connectivity').textContent).toMatch(/HQ not reachable since/);
     expect(screen.getByTestId('connectivity').title).toBe('HQ refused the connection');
-    rerender(<StatusBar info={info} connectivity={{ ...online, state: 'offline', reasons: ['network'], hq: { ...unreachable, evidence: 'no-network' } }} user={null} onSignOut={() => {}} />);
+    rerender(<StatusBar info={info} connectivity={{ ...online, state: 'offline', reasons: ['network'], hq: { ...unreachable, evidence: 'no-network' } }} user={null} />);
     expect(screen.getByTestId('connectivity').textContent).toMatch(/Offline — no network since/);
-    rerender(<StatusBar info={info} connectivity={{ ...online, state: 'offline', reasons: ['service:membership'] }} user={null} onSignOut={() => {}} />);
-    expect(screen.getByTestId('connectivity').textContent).toMatch(/membership service degraded/);
+    rerender(<StatusBar info={info} connectivity={{ ...online, state: 'offline', reasons: ['service:checkout'] }} user={null} />);
+    expect(screen.getByTestId('connectivity').textContent).toMatch(/checkout service degraded/);
   });
 
   it('tells a cashier who switched offline that HQ is reachable again, and not otherwise', () => {
-    const { rerender } = render(<StatusBar info={info} connectivity={manual} user={null} onSignOut={() => {}} />);
+    const { rerender } = render(<StatusBar info={info} connectivity={manual} user={null} />);
     expect(screen.getByText('HQ reachable again')).toBeTruthy();
-    rerender(<StatusBar info={info} connectivity={{ ...manual, hq: unreachable }} user={null} onSignOut={() => {}} />);
+    rerender(<StatusBar info={info} connectivity={{ ...manual, hq: unreachable }} user={null} />);
     expect(screen.queryByText('HQ reachable again')).toBeNull();
   });
 
   it('warns before the data folder’s disk is full, says when it is full, and says nothing while there is room', async () => {
     const MiB = 1024 * 1024;
     const room = { path: '/var/lib/kassa', freeBytes: 900 * MiB, totalBytes: 1000 * MiB, lowBytes: 200 * MiB, low: false, full: false };
-    const { rerender } = render(<StatusBar info={info} connectivity={online} user={null} disk={room} onSignOut={() => {}} />);
+    const { rerender } = render(<StatusBar info={info} connectivity={online} user={null} disk={room} />);
     expect(screen.queryByTestId('disk-space')).toBeNull();
-    rerender(<StatusBar info={info} connectivity={online} user={null} disk={{ ...room, freeBytes: 187.4 * MiB, low: true }} onSignOut={() => {}} />);
+    rerender(<StatusBar info={info} connectivity={online} user={null} disk={{ ...room, freeBytes: 187.4 * MiB, low: true }} />);
     const warning = screen.getByTestId('disk-space');
     expect(warning.getAttribute('role')).toBe('alert');
     expect(warning.textContent).toBe('⚠ Disk space low: 187 MiB free on the register. Call IT before it runs out.');
     expect(warning.title).toBe('Data folder: /var/lib/kassa');
-    rerender(<StatusBar info={info} connectivity={online} user={null} disk={{ ...room, freeBytes: 0.2 * MiB, low: true, full: true }} onSignOut={() => {}} />);
+    rerender(<StatusBar info={info} connectivity={online} user={null} disk={{ ...room, freeBytes: 0.2 * MiB, low: true, full: true }} />);
     expect(screen.getByTestId('disk-space').dataset.full).toBe('true');
     expect(screen.getByTestId('disk-space').textContent).toMatch(/The register's disk is full: sales cannot be saved/);
     await act(() => i18next.changeLanguage('zh-CN'));
-    rerender(<StatusBar info={{ ...info, locale: 'zh-CN' }} connectivity={online} user={null} disk={{ ...room, freeBytes: 8.44 * MiB, low: true }} onSignOut={() => {}} />);
+    rerender(<StatusBar info={{ ...info, locale: 'zh-CN' }} connectivity={online} user={null} disk={{ ...room, freeBytes: 8.44 * MiB, low: true }} />);
     expect(screen.getByTestId('disk-space').textContent).toBe('⚠ 磁盘空间不足：收银机仅剩 8.4 MiB。请在空间用完之前联系 IT。');
   });
 
   it('shows the number of operations waiting to upload, the number alone as its text', () => {
     const sync = { pending: 7, oldestPendingAt: 1, lastSyncAt: null, lastError: { at: 1, message: 'HQ refused the connection' }, deadLetters: 0, lastSeq: 0, realtime: false, hq: true, nearestCardDeadline: null, declinedCardPayments: 0 };
-    render(<StatusBar info={info} connectivity={online} user={null} sync={sync} onSignOut={() => {}} />);
+    render(<StatusBar info={info} connectivity={online} user={null} sync={sync} />);
     const pending = screen.getByTestId('pending-sync');
     expect(pending.textContent).toBe('7');
     expect(pending.getAttribute('aria-label')).toBe('Operations waiting to upload: 7');
@@ -74,9 +74,9 @@ describe('the status bar', () => {
 
   it('says plainly when HQ revoked the register and that it must be enrolled again', () => {
     const sync = { pending: 4, oldestPendingAt: 1, lastSyncAt: null, lastError: null, deadLetters: 0, lastSeq: 0, realtime: false, hq: true, nearestCardDeadline: null, declinedCardPayments: 0 };
-    const { rerender } = render(<StatusBar info={info} connectivity={online} user={null} sync={sync} onSignOut={() => {}} />);
+    const { rerender } = render(<StatusBar info={info} connectivity={online} user={null} sync={sync} />);
     expect(screen.queryByTestId('register-revoked')).toBeNull();
-    rerender(<StatusBar info={info} connectivity={online} user={null} sync={{ ...sync, revokedAt: 1 }} onSignOut={() => {}} />);
+    rerender(<StatusBar info={info} connectivity={online} user={null} sync={{ ...sync, revokedAt: 1 }} />);
     const alert = screen.getByTestId('register-revoked');
     expect(alert.getAttribute('role')).toBe('alert');
     expect(alert.textContent).toBe('⚠ Register revoked by HQ — enrol it again');
@@ -85,7 +85,7 @@ describe('the status bar', () => {
 
   it('counts down to the nearest offline card deadline and warns about card payments HQ declined', () => {
     const sync = { pending: 3, oldestPendingAt: 1, lastSyncAt: null, lastError: null, deadLetters: 0, lastSeq: 0, realtime: false, hq: true, nearestCardDeadline: Date.now() + 2 * 3_600_000 + 5_000, declinedCardPayments: 2 };
-    render(<StatusBar info={info} connectivity={online} user={null} sync={sync} onSignOut={() => {}} />);
+    render(<StatusBar info={info} connectivity={online} user={null} sync={sync} />);
     expect(screen.getByTestId('card-deadline').textContent).toMatch(/Card upload due in 2:00:0\d/);
     expect(screen.getByRole('alert').textContent).toMatch(/2 card payments taken offline were declined by HQ/);
     expect(screen.getByRole('button', { name: 'Show' })).toBeTruthy();
@@ -93,14 +93,14 @@ describe('the status bar', () => {
 
   it('asks the main process to go offline when the cashier presses the button', async () => {
     const fake = installFakeBridge({ 'connectivity.goOffline': () => ({ ok: true, value: manual }) });
-    render(<StatusBar info={info} connectivity={online} user={{ id: 'u', name: 'Ana', role: 'cashier' }} onSignOut={() => {}} />);
+    render(<StatusBar info={info} connectivity={online} user={{ id: 'u', name: 'Ana', role: 'cashier' }} />);
     await act(async () => fireEvent.click(screen.getByTestId('offline-toggle')));
     expect(fake.calls.map((c) => c.channel)).toEqual(['connectivity.goOffline']);
   });
 
   it('offers Go offline while only a degraded service holds the till offline, and presses exactly that', async () => {
     const fake = installFakeBridge({ 'connectivity.goOffline': () => ({ ok: true, value: manual }) });
-    render(<StatusBar info={info} connectivity={{ ...online, state: 'offline', reasons: ['service:membership'] }} user={ana} onSignOut={() => {}} />);
+    render(<StatusBar info={info} connectivity={{ ...online, state: 'offline', reasons: ['service:membership'] }} user={ana} />);
     expect(screen.getByTestId('offline-toggle').textContent).toBe('Go offline');
     await act(async () => fireEvent.click(screen.getByTestId('offline-toggle')));
     expect(fake.calls.map((c) => c.channel)).toEqual(['connectivity.goOffline']);
@@ -108,13 +108,13 @@ describe('the status bar', () => {
 
   it('shows a refused switch as an alert', async () => {
     installFakeBridge({ 'connectivity.goOffline': () => ({ ok: false, error: { code: 'INTERNAL', message: 'The switch could not be saved.' } }) });
-    render(<StatusBar info={info} connectivity={online} user={ana} onSignOut={() => {}} />);
+    render(<StatusBar info={info} connectivity={online} user={ana} />);
     fireEvent.click(screen.getByTestId('offline-toggle'));
     await waitFor(() => expect(screen.getByRole('alert').textContent).toBe('The switch could not be saved.'));
   });
 
   it('shows the warning when the saved switch could not be read', () => {
-    render(<StatusBar info={info} connectivity={{ ...manual, warning: 'The saved offline switch could not be used.' }} user={null} onSignOut={() => {}} />);
+    render(<StatusBar info={info} connectivity={{ ...manual, warning: 'The saved offline switch could not be used.' }} user={null} />);
     expect(screen.getByRole('alert').textContent).toBe('The saved offline switch could not be used.');
   });
   it('names every reason, the most important first, each with its own time', () => {
@@ -126,14 +126,14 @@ describe('the status bar', () => {
       reasonSince: { network: at(10, 40), manual: at(10, 42), 'service:membership': at(10, 41) },
       hq: unreachable,
     };
-    render(<StatusBar info={info} connectivity={state} user={null} onSignOut={() => {}} />);
+    render(<StatusBar info={info} connectivity={state} user={null} />);
     expect(screen.getByTestId('connectivity').textContent).toBe('⚠Offline — switched by Ana at 10:42 AM; HQ not reachable since 10:40 AM; membership service degraded');
   });
 
   it('speaks the register’s language, times formatted for its locale', async () => {
     await i18next.changeLanguage('zh-CN');
     const at = new Date(new Date().setHours(9, 5, 0, 0)).getTime();
-    render(<StatusBar info={{ ...info, locale: 'zh-CN' }} connectivity={{ ...online, state: 'offline', reasons: ['network', 'service:membership'], since: at, hq: unreachable }} user={null} onSignOut={() => {}} />);
+    render(<StatusBar info={{ ...info, locale: 'zh-CN' }} connectivity={{ ...online, state: 'offline', reasons: ['network', 'service:membership'], since: at, hq: unreachable }} user={null} />);
     expect(screen.getByTestId('connectivity').textContent).toBe('⚠离线 — 自 9:05 起无法连接总部；会员服务降级');
     expect(screen.getByTestId('offline-toggle').textContent).toBe('切换离线');
   });
@@ -141,15 +141,15 @@ describe('the status bar', () => {
   it('the offline switch waits for a signed-in cashier and says why: sign in first, or unlock a locked screen', async () => {
     const calls: string[] = [];
     installFakeBridge({ 'connectivity.goOffline': () => (calls.push('goOffline'), { ok: true, value: manual }) });
-    const { rerender } = render(<StatusBar info={info} connectivity={online} user={null} onSignOut={() => {}} />);
+    const { rerender } = render(<StatusBar info={info} connectivity={online} user={null} />);
     const toggle = screen.getByTestId('offline-toggle') as HTMLButtonElement;
     expect(toggle.disabled).toBe(true);
     expect(toggle.title).toBe('Sign in to switch the register offline or online.');
-    rerender(<StatusBar info={info} connectivity={online} user={ana} locked onSignOut={() => {}} />);
+    rerender(<StatusBar info={info} connectivity={online} user={ana} locked />);
     expect(toggle.disabled).toBe(true);
     expect(toggle.title).toBe('Unlock the register to switch it offline or online.');
     fireEvent.click(toggle);
-    rerender(<StatusBar info={info} connectivity={online} user={ana} onSignOut={() => {}} />);
+    rerender(<StatusBar info={info} connectivity={online} user={ana} />);
     expect(toggle.disabled).toBe(false);
     expect(toggle.title).toBe('');
     fireEvent.click(toggle);
@@ -157,7 +157,7 @@ describe('the status bar', () => {
   });
 
   it('F1 and the Help button open the shortcut sheet; Escape closes it and focus goes back', async () => {
-    render(<StatusBar info={info} connectivity={online} user={ana} onSignOut={() => {}} />);
+    render(<StatusBar info={info} connectivity={online} user={ana} />);
     const toggle = screen.getByTestId('offline-toggle');
     toggle.focus();
     fireEvent.keyDown(window, { key: 'F1' });
@@ -177,12 +177,137 @@ describe('the status bar', () => {
     const seen: string[] = [];
     const listener = (event: KeyboardEvent) => seen.push(event.key);
     window.addEventListener('keydown', listener);
-    render(<StatusBar info={info} connectivity={online} user={null} onSignOut={() => {}} />);
+    render(<StatusBar info={info} connectivity={online} user={null} />);
     fireEvent.keyDown(window, { key: 'F1' });
     await screen.findByTestId('help-sheet');
     fireEvent.keyDown(window, { key: 'F2' });
     fireEvent.keyDown(window, { key: 's', altKey: true });
     window.removeEventListener('keydown', listener);
     expect(seen).toEqual(['F1']);
+  });
+});
+
+const sync = { pending: 7, oldestPendingAt: null, lastSyncAt: null, lastError: { at: 1, message: 'HQ refused the connection' }, deadLetters: 0, lastSeq: 0, realtime: false, hq: true, nearestCardDeadline: null, declinedCardPayments: 0 };
+const pill = () => screen.getByTestId('connectivity').closest('.status-pill') as HTMLElement;
+const details = () => screen.getByTestId('status-details');
+const detailsButton = () => screen.getByRole('button', { name: 'Status details' });
+
+describe('the status pill: Limited or an outage', () => {
+  it('says Limited, in its own colour, when only a service checkout does without is degraded; the contract’s attributes stay as they were', async () => {
+    const { rerender } = render(<StatusBar info={info} connectivity={{ ...online, state: 'offline', reasons: ['service:membership'] }} user={ana} />);
+    const indicator = screen.getByTestId('connectivity');
+    expect(indicator.dataset.state).toBe('offline');
+    expect(indicator.dataset.reasons).toBe('service:membership');
+    expect(indicator.dataset.display).toBe('limited');
+    expect(indicator.textContent).toBe("◐Limited — members from this register's copy");
+    expect(pill().className).toContain('status-pill--limited');
+    expect(pill().className).not.toContain('status-pill--offline');
+    // The cashier's switch still offers going offline, as for any degraded service.
+    expect(screen.getByTestId('offline-toggle').textContent).toBe('Go offline');
+
+    rerender(<StatusBar info={info} connectivity={{ ...online, state: 'offline', reasons: ['service:orders', 'service:membership'] }} user={ana} />);
+    expect(indicator.dataset.display).toBe('limited');
+    expect(indicator.textContent).toBe("◐Limited — orders of this register only; members from this register's copy");
+
+    await act(() => i18next.changeLanguage('zh-CN'));
+    rerender(<StatusBar info={{ ...info, locale: 'zh-CN' }} connectivity={{ ...online, state: 'offline', reasons: ['service:membership'] }} user={ana} />);
+    expect(indicator.textContent).toBe('◐受限 — 会员信息来自本收银机的副本');
+  });
+
+  it('shows the outage pill when checkout itself is degraded, or the network or the cashier’s switch joins a limited service', () => {
+    const { rerender } = render(<StatusBar info={info} connectivity={{ ...online, state: 'offline', reasons: ['service:checkout'] }} user={ana} />);
+    const indicator = screen.getByTestId('connectivity');
+    expect(indicator.dataset.display).toBe('offline');
+    expect(indicator.textContent).toBe('⚠Offline — checkout service degraded');
+    expect(pill().className).toContain('status-pill--offline');
+
+    rerender(<StatusBar info={info} connectivity={{ ...online, state: 'offline', reasons: ['service:membership', 'service:checkout'] }} user={ana} />);
+    expect(indicator.dataset.display).toBe('offline');
+    expect(indicator.textContent).toBe('⚠Offline — membership service degraded; checkout service degraded');
+
+    rerender(<StatusBar info={info} connectivity={{ ...online, state: 'offline', reasons: ['network', 'service:membership'], hq: unreachable }} user={ana} />);
+    expect(indicator.dataset.display).toBe('offline');
+
+    rerender(<StatusBar info={info} connectivity={{ ...manual, reasons: ['manual', 'service:membership'] }} user={ana} />);
+    expect(indicator.dataset.display).toBe('offline');
+
+    rerender(<StatusBar info={info} connectivity={online} user={ana} />);
+    expect(indicator.dataset.display).toBe('online');
+    expect(pill().className).toContain('status-pill--online');
+  });
+});
+
+describe('the status details', () => {
+  it('F11 opens every reason, the reachable-again notice and the upload backlog; Escape closes them and focus stays where it was', () => {
+    const at = (h: number, m: number) => new Date(new Date().setHours(h, m, 0, 0)).getTime();
+    const state: ConnectivityState = { ...manual, reasons: ['service:membership', 'manual'], reasonSince: { manual: at(10, 42), 'service:membership': at(10, 41) } };
+    render(<StatusBar info={info} connectivity={state} user={ana} sync={{ ...sync, oldestPendingAt: at(10, 12) }} />);
+    const toggle = screen.getByTestId('offline-toggle');
+    toggle.focus();
+    expect(details().hidden).toBe(true);
+    expect(detailsButton().getAttribute('aria-expanded')).toBe('false');
+
+    fireEvent.keyDown(window, { key: 'F11' });
+    expect(details().hidden).toBe(false);
+    expect(detailsButton().getAttribute('aria-expanded')).toBe('true');
+    expect(detailsButton().getAttribute('aria-controls')).toBe(details().id);
+    expect([...details().querySelectorAll('li')].map((li) => li.textContent)).toEqual(['switched by Ana at 10:42 AM', "membership service degraded since 10:41 AM — members from this register's copy"]);
+    expect(details().textContent).toContain('HQ is reachable again: Go online sends what waits to upload.');
+    expect(details().textContent).toContain('7 operations waiting to upload, the oldest from 10:12 AM. Last upload failed: HQ refused the connection');
+    expect(document.activeElement).toBe(toggle);
+
+    fireEvent.keyDown(toggle, { key: 'Escape' });
+    expect(details().hidden).toBe(true);
+    expect(detailsButton().getAttribute('aria-expanded')).toBe('false');
+    expect(document.activeElement).toBe(toggle);
+  });
+
+  it('F11 toggles; a tap on the pill opens them, a tap outside closes them, and so does Close', () => {
+    render(<StatusBar info={info} connectivity={{ ...online, state: 'offline', reasons: ['service:membership'] }} user={ana} sync={sync} />);
+    fireEvent.keyDown(window, { key: 'F11' });
+    expect(details().hidden).toBe(false);
+    expect(details().textContent).toContain('Limited: sales, cash and card payments work as usual');
+    fireEvent.keyDown(window, { key: 'F11' });
+    expect(details().hidden).toBe(true);
+
+    fireEvent.click(detailsButton());
+    expect(details().hidden).toBe(false);
+    fireEvent.pointerDown(details());
+    expect(details().hidden).toBe(false);
+    fireEvent.pointerDown(document.body);
+    expect(details().hidden).toBe(true);
+
+    fireEvent.click(detailsButton());
+    fireEvent.click(screen.getByRole('button', { name: /^Close/ }));
+    expect(details().hidden).toBe(true);
+  });
+
+  it('leaves Escape to the screen while the details are closed, and to an open dialog while they are open', async () => {
+    const seen: string[] = [];
+    const listener = (event: KeyboardEvent) => seen.push(event.key);
+    window.addEventListener('keydown', listener);
+    render(<StatusBar info={info} connectivity={online} user={ana} />);
+    fireEvent.keyDown(document.body, { key: 'Escape' });
+    expect(seen).toEqual(['Escape']);
+    fireEvent.keyDown(window, { key: 'F11' });
+    fireEvent.keyDown(document.body, { key: 'Escape' });
+    expect(seen).toEqual(['Escape', 'F11']);
+    expect(details().hidden).toBe(true);
+
+    fireEvent.keyDown(window, { key: 'F11' });
+    fireEvent.keyDown(window, { key: 'F1' });
+    const sheet = await screen.findByTestId('help-sheet');
+    fireEvent.keyDown(sheet, { key: 'Escape' });
+    await waitFor(() => expect(screen.queryByTestId('help-sheet')).toBeNull());
+    expect(details().hidden).toBe(false);
+    window.removeEventListener('keydown', listener);
+  });
+
+  it('lists F11 in the help sheet', async () => {
+    render(<StatusBar info={info} connectivity={online} user={ana} />);
+    fireEvent.keyDown(window, { key: 'F1' });
+    const sheet = await screen.findByTestId('help-sheet');
+    const row = [...sheet.querySelectorAll('.help-sheet__row')].find((r) => r.querySelector('kbd')?.textContent === 'F11');
+    expect(row?.querySelector('dd')?.textContent).toMatch(/status details/);
   });
 });
