@@ -179,3 +179,21 @@ test('receipt choice: a store set to print prints every sale at once, with no ta
     fs.rmSync(dataDir, { recursive: true, force: true });
   }
 });
+
+test('a scan on the tender screen is an item, not an amount: back to the cart with it, the cash field untouched', async ({ till }) => {
+  await signIn(till);
+  await scan(till, milk.barcodes[0]!);
+  await expect(till.getByTestId('cart-total')).toHaveText(euros(milk.price));
+  await till.keyboard.press('Enter');
+  await expect(till.getByLabel('Cash received')).toBeFocused();
+  await burst(till, bread.barcodes[0]!);
+  await expect(till.getByTestId('cart-total')).toHaveText(euros(milk.price + bread.price));
+  await expect(rows(till)).toHaveCount(2);
+  // A person typing an amount is not a scan: 50 then Enter pays.
+  await till.keyboard.press('Enter');
+  await expect(till.getByLabel('Cash received')).toBeFocused();
+  await till.keyboard.type('50', { delay: 150 });
+  await till.keyboard.press('Enter');
+  await expect(till.getByTestId('sale-number')).toBeVisible();
+  await expect(till.getByRole('status').filter({ hasText: 'Change' })).toContainText(euros(5000 - milk.price - bread.price));
+});

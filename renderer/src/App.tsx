@@ -122,6 +122,10 @@ export function App() {
         <TenderScreen
           info={info}
           onBack={() => setStep('cart')}
+          onScan={(code) => {
+            setStep('cart');
+            setPendingScan({ code, seq: Date.now() });
+          }}
           onCompleted={(sale) => {
             setPrintRequest(info.till?.receipt === 'print' ? 1 : 0);
             setCompleted(sale);

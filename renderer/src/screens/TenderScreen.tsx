@@ -8,6 +8,7 @@ import { useSelectOnFocus } from '../hooks/useSelectOnFocus';
 import { useTranslation } from '../i18n';
 import { currencyDigits, parseMoneyInput } from './cart/money-input';
 import { addQuickCash, prefillCash, QUICK_NOTES, typeCash, type CashEntry } from './quick-cash';
+import { BurstDetector } from '../scanner/burst';
 
 type Tender = 'cash' | 'card';
 
@@ -26,7 +27,18 @@ const cashDefault = (s: TenderState) => s.cashDue ?? s.remaining;
  * is offline — the screen says which and why). The number pad types into the field in use. Complete sale
  * takes the payment and, once the sale is covered, commits it.
  */
-export function TenderScreen({ info, onBack, onCompleted }: { info: AppInfo; onBack: () => void; onCompleted: (sale: CompletedSaleView) => void }) {
+export function TenderScreen({
+  info,
+  onBack,
+  onCompleted,
+  onScan,
+}: {
+  info: AppInfo;
+  onBack: () => void;
+  onCompleted: (sale: CompletedSaleView) => void;
+  /** An item scanned on this screen (the customer remembered one more): back to the cart with it. */
+  onScan?: (code: string) => void;
+}) {
   const { t, i18n } = useTranslation('tender');
   const [state, setState] = useState<TenderState | null>(null);
   const [options, setOptions] = useState<TenderOptions | null>(null);
@@ -41,6 +53,23 @@ export function TenderScreen({ info, onBack, onCompleted }: { info: AppInfo; onB
   const [busy, setBusy] = useState(false);
   const amountField = useRef<HTMLInputElement>(null);
   const selectOnFocus = useSelectOnFocus();
+  // A scanner burst into the cash field is an item, not an amount: the field gets back what it held before.
+  const bursts = useRef(new BurstDetector());
+  const beforeBurst = useRef<CashEntry | null>(null);
+  const onCashKey = (event: React.KeyboardEvent<HTMLInputElement>) => {
+    const at = event.timeStamp || performance.now();
+    if (event.key === 'Enter') {
+      const code = bursts.current.enter(at);
+      if (code === null || !state) return;
+      event.preventDefault();
+      if (beforeBurst.current) setCashEntry(beforeBurst.current);
+      if (state.paid > 0) setError(t('scanAfterPayment', { code }));
+      else onScan?.(code);
+    } else if (event.key.length === 1 && !event.ctrlKey && !event.metaKey && !event.altKey) {
+      if (!bursts.current.active(at)) beforeBurst.current = cash;
+      bursts.current.char(event.key, at);
+    }
+  };
   const pad = usePadTarget(amountField);
   // An amount the till put in the cash field is selected, so what the cashier types next replaces it.
   const selectCash = useRef(false);
@@ -222,6 +251,7 @@ export function TenderScreen({ info, onBack, onCompleted }: { info: AppInfo; onB
                 autoComplete="off"
                 value={cash.text}
                 onChange={(e) => setCashEntry(typeCash(e.target.value.replace(/[^\d.,]/g, '')))}
+                onKeyDown={onCashKey}
                 {...selectOnFocus}
                 autoFocus
               />
