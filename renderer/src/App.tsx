@@ -22,6 +22,7 @@ import { DayScreen } from './screens/orders/DayScreen';
 import { OrdersScreen } from './screens/orders/OrdersScreen';
 import { setLocale, useTranslation } from './i18n';
 import { useScannerBursts } from './scanner/burst';
+import { money } from './format';
 import { configureSound } from './feedback/sound';
 
 /** The screens of a signed-in register besides the sale itself; each module adds its own. */
@@ -35,9 +36,12 @@ const VIEWS: NavItem<View>[] = [
 ];
 /** Views only a signed-in manager sees. */
 const MANAGER_VIEWS: readonly View[] = ['diagnostics'];
+/** How long the previous sale's change stays in view. */
+const CHANGE_BANNER_MS = 8_000;
 
 export function App() {
   const { t } = useTranslation('common');
+  const { t: tc } = useTranslation('checkout');
   const [info, setInfo] = useState<AppInfo | null>(null);
   const [user, setUser] = useState<User | null | undefined>(undefined);
   const connectivity = useConnectivity();
@@ -53,6 +57,15 @@ export function App() {
   /** The change of the sale just completed, shown on the next sale for a few seconds. */
   const [lastChange, setLastChange] = useState<{ sale: CompletedSaleView; seq: number } | null>(null);
   const [printRequest, setPrintRequest] = useState(0);
+  // The previous sale's change stays in the navigation row for a few seconds, for the cashier still counting it out.
+  const [changeGone, setChangeGone] = useState<number | null>(null);
+  useEffect(() => {
+    if (!lastChange) return;
+    const timer = setTimeout(() => setChangeGone(lastChange.seq), CHANGE_BANNER_MS);
+    return () => clearTimeout(timer);
+  }, [lastChange]);
+  const changeBanner = lastChange && changeGone !== lastChange.seq && !completed ? lastChange.sale : null;
+  const changeText = (sale: CompletedSaleView) => tc('changeBanner', { change: money(sale.change, sale.currency, info?.locale ?? 'en') });
 
   const scanIntoSale = (code: string) => {
     if (completed) setLastChange({ sale: completed, seq: Date.now() });
@@ -95,6 +108,12 @@ export function App() {
       <StatusBar info={info} connectivity={connectivity} user={user ?? null} locked={locked} sync={sync} disk={disk} />
       {user && info ? (
         <NavBar items={views.length > 1 ? views : []} current={view} onSelect={setView}>
+          {changeBanner ? (
+            <p className="change-banner" role="status" data-testid="change-banner" title={`${changeText(changeBanner)} · ${tc('changeBannerSale', { number: changeBanner.number })}`}>
+              <strong>{changeText(changeBanner)}</strong>
+              <span> · {tc('changeBannerSale', { number: changeBanner.number })}</span>
+            </p>
+          ) : null}
           <LanguageSwitch info={info} onChanged={setInfo} />
           <SessionControls user={user} onSignOut={signOut} />
         </NavBar>
@@ -146,7 +165,6 @@ export function App() {
           onPay={() => setStep('tender')}
           pendingScan={pendingScan}
           onScanTaken={() => setPendingScan(null)}
-          lastChange={lastChange}
         />
       ) : (
         <>

@@ -1,5 +1,5 @@
 import { Fragment, useCallback, useEffect, useLayoutEffect, useRef, useState, type FormEvent, type KeyboardEvent as ReactKeyboardEvent } from 'react';
-import type { AppInfo, Cart, CartLine, CompletedSaleView, HeldCart, Product } from '../../../shared/api';
+import type { AppInfo, Cart, CartLine, HeldCart, Product } from '../../../shared/api';
 import { call, CallError, errorText } from '../api/client';
 import { money, percent } from '../format';
 import { useTranslation, type TFunction } from '../i18n';
@@ -13,9 +13,8 @@ import { ReturnItemDialog } from './cart/ReturnItemDialog';
 
 type DialogKind = 'search' | 'quantity' | 'void' | 'price' | 'discount' | 'hold' | 'recall' | 'return';
 
-/** How long "Voided <item> — Undo" stays, and the previous sale's change banner. */
+/** How long "Voided <item> — Undo" stays. */
 const UNDO_MS = 5_000;
-const CHANGE_BANNER_MS = 8_000;
 
 /** What the price check (F5) shows for a scanned item. */
 interface PriceCheck {
@@ -41,15 +40,12 @@ export function CheckoutScreen({
   onPay,
   pendingScan = null,
   onScanTaken,
-  lastChange = null,
 }: {
   info: AppInfo;
   onPay: () => void;
   /** A code scanned on another screen (the completed sale, Orders, …) that belongs in this sale. */
   pendingScan?: { code: string; seq: number } | null;
   onScanTaken?: () => void;
-  /** The sale completed just before, whose change stays in view for a few seconds. */
-  lastChange?: { sale: CompletedSaleView; seq: number } | null;
 }) {
   const { t, i18n } = useTranslation('checkout');
   const locale = i18n.language;
@@ -65,9 +61,6 @@ export function CheckoutScreen({
   const [nextQuantity, setNextQuantity] = useState<number | null>(null);
   const [undo, setUndo] = useState<{ lineId: string; name: string; seq: number } | null>(null);
   const [priceCheck, setPriceCheck] = useState<PriceCheck | 'waiting' | null>(null);
-  /** The change banner hides itself after a few seconds: the seq of the one that has. */
-  const [bannerGone, setBannerGone] = useState<number | null>(null);
-  const banner: CompletedSaleView | null = lastChange && bannerGone !== lastChange.seq ? lastChange.sale : null;
   const scan = useRef<HTMLInputElement>(null);
   const focusScan = useCallback(() => scan.current?.focus(), []);
   /** A good scan ticks; an error plays the error tone and flashes the scan field (sound per settings `checkout.sound`). */
@@ -88,12 +81,6 @@ export function CheckoutScreen({
   }, [refreshHeld]);
   useKassaEvent('cart.changed', setCart);
 
-  // The previous sale's change, for the cashier still counting it out while the next customer's items go in.
-  useEffect(() => {
-    if (!lastChange) return;
-    const timer = setTimeout(() => setBannerGone(lastChange.seq), CHANGE_BANNER_MS);
-    return () => clearTimeout(timer);
-  }, [lastChange]);
   useEffect(() => {
     if (!undo) return;
     const timer = setTimeout(() => setUndo((current) => (current?.seq === undo.seq ? null : current)), UNDO_MS);
@@ -509,12 +496,6 @@ export function CheckoutScreen({
           </button>
         </div>
         <div className="total">
-          {/* The previous sale's change, for the cashier still counting it out while the next items go in. */}
-          {banner ? (
-            <p className="total__change" role="status" data-testid="change-banner">
-              {t('changeBanner', { change: money(banner.change, banner.currency, locale), number: banner.number })}
-            </p>
-          ) : null}
           <span className="total__label">
             {t('total')}
             {cart?.itemCount ? ` · ${t('items', { count: cart.itemCount })}` : ''}
