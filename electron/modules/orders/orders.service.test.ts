@@ -335,6 +335,24 @@ describe('refunds', () => {
     expect(ops('refund')).toHaveLength(1);
   });
 
+  it('the limits are "above": exactly the manager limit needs no manager and one cent more does; offline, exactly the offline limit is refunded and one cent more is not', async () => {
+    const fifty = makeProduct({ price: 5000 });
+    const thirty = makeProduct({ price: 3000 });
+    const cent = makeProduct({ price: 1 });
+    new CatalogRepository(setup.db).upsertMany([fifty, thirty, cent]);
+    const orders = makeOrders(null);
+    const online50 = await sell([[fifty.sku, 1], [cent.sku, 1]]);
+    await orders.refund({ orderId: online50.saleId, lines: [{ index: 0, quantity: 1 }], tender: 'cash', reason: 'r' }, ana);
+    expect(await codeOf(() => orders.refund({ orderId: online50.saleId, lines: [{ index: 1, quantity: 1 }], tender: 'cash', reason: 'r' }, ana))).toBe('NOT_ALLOWED');
+
+    const offline30 = await sell([[thirty.sku, 1], [cent.sku, 1]]);
+    online = false;
+    const offline = makeOrders();
+    await offline.refund({ orderId: offline30.saleId, lines: [{ index: 0, quantity: 1 }], tender: 'cash', reason: 'r' }, ana);
+    expect(await codeOf(() => offline.refund({ orderId: offline30.saleId, lines: [{ index: 1, quantity: 1 }], tender: 'cash', reason: 'r', managerPin: '9999' }, ana))).toBe('LIMIT_EXCEEDED');
+    expect(ops('refund').map((r) => r['total'])).toEqual([-5000, -3000]);
+  });
+
   it('a card refund in flight when the register stops is finished after the restart with the same id: the card is refunded once', async () => {
     const sale = await sell([[milk.sku, 2]], 'card');
     const approved = (body: unknown) => ({ refundId: (body as { refundId: string }).refundId, status: 'approved', reference: 'R1', reason: null, last4: '4242' });
