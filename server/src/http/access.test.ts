@@ -74,6 +74,26 @@ describe("HQ's route table", () => {
     expect(checked).toBeGreaterThan(15);
   });
 
+  it('names what is wrong with each malformed declaration, and takes each well-formed one', async () => {
+    const { accessProblem: problem } = await vi.importActual<typeof import('./access')>('./access');
+    const id = { in: 'params', name: 'id', kind: 'order', unknown: 'pass' };
+    for (const missing of [undefined, null, 'admin', 7]) expect(problem(missing)).toMatch(/declares no access/);
+    expect(problem({ public: '' })).toMatch(/says why it is public/);
+    expect(problem({ public: 42 })).toMatch(/says why it is public/);
+    expect(problem({ public: 'health probe', caller: 'admin' })).toMatch(/names no caller/);
+    expect(problem({ public: 'health probe' })).toBeNull();
+    expect(problem({ caller: 'admin' })).toBeNull();
+    expect(problem({ caller: 'cashier', ids: [] })).toMatch(/unknown caller kind "cashier"/);
+    expect(problem({ caller: 'register', ids: [] })).toBeNull();
+    expect(problem({ caller: 'registerOrAdmin', ids: [id] })).toBeNull();
+    expect(problem({ caller: 'register', ids: [null] })).toMatch(/cannot resolve to a store/);
+    expect(problem({ caller: 'register', ids: [{ ...id, kind: 'toString' }] })).toMatch(/cannot resolve to a store/);
+    expect(problem({ caller: 'register', ids: [{ ...id, in: 'headers' }] })).toMatch(/"id" without where it is/);
+    expect(problem({ caller: 'register', ids: [{ ...id, name: 5 }] })).toMatch(/without where it is/);
+    expect(problem({ caller: 'register', ids: [{ ...id, unknown: 'ignore' }] })).toMatch(/without where it is/);
+    for (const where of ['params', 'query', 'body']) expect(problem({ caller: 'register', ids: [{ ...id, in: where, unknown: 'refuse' }] })).toBeNull();
+  });
+
   it('stops a server whose route declares nothing, or an id of a kind nobody resolves, from starting', async () => {
     const guards = { register: async () => {}, admin: async () => {}, registerOrAdmin: async () => {} } as Guards;
     const { enforceAccess } = await vi.importActual<typeof import('./access')>('./access');
