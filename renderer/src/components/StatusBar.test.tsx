@@ -1,5 +1,5 @@
 // @vitest-environment jsdom
-import { act, cleanup, fireEvent, render, screen, waitFor } from '@testing-library/react';
+import { act, cleanup, createEvent, fireEvent, render, screen, waitFor } from '@testing-library/react';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { AppInfo, ConnectivityState } from '../../../shared/api';
 import { i18next } from '../i18n';
@@ -260,6 +260,19 @@ describe('the status details', () => {
     expect(details().hidden).toBe(true);
     expect(detailsButton().getAttribute('aria-expanded')).toBe('false');
     expect(document.activeElement).toBe(toggle);
+  });
+
+  it('a click on details the mouse opened by resting on the pill keeps them open; the next click closes them', async () => {
+    render(<StatusBar info={info} connectivity={{ ...online, state: 'offline', reasons: ['service:membership'] }} user={ana} sync={sync} />);
+    // React hears pointerenter through pointerover; jsdom has no PointerEvent, so the pointer type is set on the event.
+    const over = createEvent.pointerOver(pill());
+    Object.defineProperty(over, 'pointerType', { value: 'mouse' });
+    fireEvent(pill(), over);
+    await waitFor(() => expect(details().hidden).toBe(false));
+    fireEvent.click(detailsButton());
+    expect(details().hidden).toBe(false);
+    fireEvent.click(detailsButton());
+    expect(details().hidden).toBe(true);
   });
 
   it('F11 toggles; a tap on the pill opens them, a tap outside closes them, and so does Close', () => {

@@ -218,14 +218,20 @@ function useDetails() {
   useEffect(() => {
     openRef.current = open;
   });
+  /** Whether a click, a tap or F11 holds the details open (hover alone does not). */
+  const pinnedRef = useRef(false);
   const close = useCallback(() => {
     openRef.current = false;
+    pinnedRef.current = false;
     setPinned(false);
     setHovered(false);
   }, []);
+  // A click on details the mouse already opened by hovering keeps them open (it pins them); only a pinned
+  // disclosure closes on the next click.
   const toggle = useCallback(() => {
-    if (openRef.current) return close();
+    if (pinnedRef.current) return close();
     openRef.current = true;
+    pinnedRef.current = true;
     setPinned(true);
   }, [close]);
   const pointerEnter = useCallback((event: ReactPointerEvent) => {
