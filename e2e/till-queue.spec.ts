@@ -75,22 +75,6 @@ test('Enter alone on the completed sale is still New sale (the contract flow), a
   await expect(till.getByRole('button', { name: 'Cash' })).toBeVisible();
 });
 
-test('a scan after tapping the Orders tab and back lands in the sale; a scan on the Orders screen goes to the sale too', async ({ till }) => {
-  await signIn(till, '9999');
-  await scan(till, milk.barcodes[0]!);
-  await till.getByRole('button', { name: /^Orders/ }).click();
-  await till.getByRole('button', { name: /^Sale/ }).click();
-  await burst(till, bread.barcodes[0]!);
-  await expect(rows(till)).toHaveCount(2);
-  await expect(till.getByTestId('cart-total')).toHaveText(euros(milk.price + bread.price));
-
-  await till.getByRole('button', { name: /^Orders/ }).click();
-  await expect(till.getByTestId('scan-input')).toHaveCount(0);
-  // Focus on the Orders tab (a button): the scanner's Enter must not press it, and the item must not be lost.
-  await till.getByRole('button', { name: /^Orders/ }).focus();
-  await burst(till, third.barcodes[0]!);
-  await expect(till.getByTestId('cart-total')).toHaveText(euros(milk.price + bread.price + third.price));
-});
 
 test('a scan with focus on the language button or a line button lands in the scan field', async ({ till }) => {
   await signIn(till);
@@ -180,20 +164,48 @@ test('receipt choice: a store set to print prints every sale at once, with no ta
   }
 });
 
-test('a scan on the tender screen is an item, not an amount: back to the cart with it, the cash field untouched', async ({ till }) => {
-  await signIn(till);
-  await scan(till, milk.barcodes[0]!);
-  await expect(till.getByTestId('cart-total')).toHaveText(euros(milk.price));
-  await till.keyboard.press('Enter');
-  await expect(till.getByLabel('Cash received')).toBeFocused();
-  await burst(till, bread.barcodes[0]!);
-  await expect(till.getByTestId('cart-total')).toHaveText(euros(milk.price + bread.price));
-  await expect(rows(till)).toHaveCount(2);
-  // A person typing an amount is not a scan: 50 then Enter pays.
-  await till.keyboard.press('Enter');
-  await expect(till.getByLabel('Cash received')).toBeFocused();
-  await till.keyboard.type('50', { delay: 150 });
-  await till.keyboard.press('Enter');
-  await expect(till.getByTestId('sale-number')).toBeVisible();
-  await expect(till.getByRole('status').filter({ hasText: 'Change' })).toContainText(euros(5000 - milk.price - bread.price));
+
+
+/**
+ * Journeys that tell a scanner from typing by the keystrokes' timing (at most 80 ms apart). The scanner is
+ * simulated by keystrokes 2 ms apart; a loaded machine can stall one keystroke past 80 ms, which a real
+ * scanner never does, so these retry: a retry shows as flaky in the report, and a real fault fails every try.
+ */
+test.describe('bursts told apart by their timing', () => {
+  test.describe.configure({ retries: 2 });
+
+  test('a scan after tapping the Orders tab and back lands in the sale; a scan on the Orders screen goes to the sale too', async ({ till }) => {
+    await signIn(till, '9999');
+    await scan(till, milk.barcodes[0]!);
+    await till.getByRole('button', { name: /^Orders/ }).click();
+    await till.getByRole('button', { name: /^Sale/ }).click();
+    await burst(till, bread.barcodes[0]!);
+    await expect(rows(till)).toHaveCount(2);
+    await expect(till.getByTestId('cart-total')).toHaveText(euros(milk.price + bread.price));
+
+    await till.getByRole('button', { name: /^Orders/ }).click();
+    await expect(till.getByTestId('scan-input')).toHaveCount(0);
+    // Focus on the Orders tab (a button): the scanner's Enter must not press it, and the item must not be lost.
+    await till.getByRole('button', { name: /^Orders/ }).focus();
+    await burst(till, third.barcodes[0]!);
+    await expect(till.getByTestId('cart-total')).toHaveText(euros(milk.price + bread.price + third.price));
+  });
+
+  test('a scan on the tender screen is an item, not an amount: back to the cart with it, the cash field untouched', async ({ till }) => {
+    await signIn(till);
+    await scan(till, milk.barcodes[0]!);
+    await expect(till.getByTestId('cart-total')).toHaveText(euros(milk.price));
+    await till.keyboard.press('Enter');
+    await expect(till.getByLabel('Cash received')).toBeFocused();
+    await burst(till, bread.barcodes[0]!);
+    await expect(till.getByTestId('cart-total')).toHaveText(euros(milk.price + bread.price));
+    await expect(rows(till)).toHaveCount(2);
+    // A person typing an amount is not a scan: 50 then Enter pays.
+    await till.keyboard.press('Enter');
+    await expect(till.getByLabel('Cash received')).toBeFocused();
+    await till.keyboard.type('50', { delay: 150 });
+    await till.keyboard.press('Enter');
+    await expect(till.getByTestId('sale-number')).toBeVisible();
+    await expect(till.getByRole('status').filter({ hasText: 'Change' })).toContainText(euros(5000 - milk.price - bread.price));
+  });
 });
