@@ -18,7 +18,9 @@ import { ReceiptService } from '../checkout/receipt/receipt.service';
 import { formatMoney } from '../../../shared/money';
 import { OrdersRepository } from './orders.repository';
 import { renderZReport } from './z-report';
-import { OrdersService, effectiveLineTotals, type OrdersHq, type OrdersServiceOptions } from './orders.service';
+import { effectiveLineTotals, refundAmounts, refundChecks } from '../../../shared/refund';
+import { CartPricing } from '../checkout/cart-pricing';
+import { OrdersService, type OrdersHq, type OrdersServiceOptions } from './orders.service';
 
 const ana: User = { id: 'ana', name: 'Ana', role: 'cashier' };
 const bob: User = { id: 'bob', name: 'Bob', role: 'cashier' };
@@ -402,8 +404,34 @@ describe('refunds', () => {
   });
 
   it('spreads a sale-wide discount over the lines so a full refund gives back exactly what was paid', () => {
-    expect(effectiveLineTotals([{ line_total: 1000 }, { line_total: 500 }, { line_total: 501 }], 1801)).toEqual([900, 450, 451]);
-    expect(effectiveLineTotals([{ line_total: 300 }], 300)).toEqual([300]);
+    expect(effectiveLineTotals([{ lineTotal: 1000 }, { lineTotal: 500 }, { lineTotal: 501 }], 1801)).toEqual([900, 450, 451]);
+    expect(effectiveLineTotals([{ lineTotal: 300 }], 300)).toEqual([300]);
+  });
+
+  it('a partial refund of a sale with a sale-wide discount gives back what the dialog previews from the order, and asks for a manager exactly when the preview does', async () => {
+    setup.db
+      .prepare('INSERT INTO promotions (id, data) VALUES (?, ?)')
+      .run('spend-100', JSON.stringify({ id: 'spend-100', name: 'Spend 100, save 20', kind: 'threshold', minSpend: 10000, amountOff: 2000, active: true }));
+    const carts = new CartRepository(setup.db, new CartPricing(setup.db, () => ({ pricesIncludeTax: true, cashRoundingMinor: 0 })));
+    cart = new CartService(carts, new CatalogRepository(setup.db), 'EUR', { newId: uuidv7, now: () => now } as never);
+    sales = makeSaleService(setup.db, { carts, outbox, now: () => now });
+    // 2 × 89.99 + 1.29 = 181.27, less 20.00: the wine's share of 161.27 is 160.12, so one bottle gives back 80.06, not 89.99.
+    const sale = await sell([[wine.sku, 2], [milk.sku, 1]]);
+    const orders = makeOrders(null, { settings: () => ({ refundManagerAbove: 8500, offlineRefundLimit: 3000 }) });
+    const preview = async (quantity: number) => {
+      const detail = await orders.detail(sale.saleId, 'local');
+      const { amount } = refundAmounts({ total: detail.order.total, lines: detail.lines }, (i) => detail.lines[i]!.refunded, [{ index: 0, quantity }]);
+      return { amount, ...refundChecks(detail.policy.refundedAmount ?? 0, amount, detail.policy) };
+    };
+    const request = { orderId: sale.saleId, lines: [{ index: 0, quantity: 1 }], tender: 'cash' as const, reason: 'r' };
+    const first = await preview(1);
+    expect(first).toMatchObject({ amount: 8006, managerNeeded: false });
+    const refunded = await orders.refund(request, ana);
+    expect(-refunded.refund.total).toBe(first.amount);
+    const second = await preview(1);
+    expect(second).toMatchObject({ amount: 8006, managerNeeded: true });
+    expect(await codeOf(() => orders.refund(request, ana))).toBe('NOT_ALLOWED');
+    expect(-(await orders.refund({ ...request, managerPin: '9999' }, ana)).refund.total).toBe(second.amount);
   });
 });
 

@@ -1,6 +1,7 @@
 import type { User } from '../../../shared/api';
 import { KassaError } from '../../../shared/errors';
 import { formatMoney } from '../../../shared/money';
+import { effectiveLineTotals, lineRefundAmount, refundChecks, remainingQuantity } from '../../../shared/refund';
 import type { Order } from '../../../shared/hq/feed';
 import type { RefundLine, RefundPayload } from '../../../shared/hq/ops';
 import type { CardRefundResponse } from '../../../shared/hq/payments';
@@ -117,7 +118,7 @@ function offlineLimitReached(before: number, currency: string): KassaError {
  */
 function refundLines(original: OriginalOrder, refunded: ReadonlyMap<number, number>, wanted: RefundRequest['lines']): { lines: RefundLine[]; amount: number } {
   const seen = new Set<number>();
-  const effective = effectiveLineTotals(original.lines, original.summary.total);
+  const effective = effectiveLineTotals(original.lines.map(refundLineOf), original.summary.total);
   const lines: RefundLine[] = [];
   for (const want of wanted) {
     if (seen.has(want.index)) throw new KassaError('INVALID_INPUT', `Line ${want.index + 1} is listed twice; list each line once with its quantity.`);
@@ -126,15 +127,19 @@ function refundLines(original: OriginalOrder, refunded: ReadonlyMap<number, numb
     if (!line) throw new KassaError('INVALID_INPUT', `Order ${original.summary.number} has no line ${want.index + 1}.`);
     if (line.quantity < 0) throw new KassaError('NOT_ALLOWED', `${line.name} was taken back in this sale, not sold: there is nothing of it to give back.`);
     const done = refunded.get(want.index) ?? 0;
-    const left = Math.max(0, line.quantity - done);
+    const left = remainingQuantity(line, done);
     if (left === 0) throw new KassaError('LIMIT_EXCEEDED', `${line.name} was already refunded in full; nothing of it is left to refund.`);
     if (want.quantity > left) throw new KassaError('LIMIT_EXCEEDED', `Only ${left} of ${line.name} can still be refunded (${done} of ${line.quantity} already were).`);
-    const eff = effective[want.index]!;
-    const amount = Math.round((eff * (done + want.quantity)) / line.quantity) - Math.round((eff * done) / line.quantity);
+    const amount = lineRefundAmount(line, effective[want.index]!, done, want.quantity);
     lines.push({ sku: line.sku, name: line.name, quantity: -want.quantity, unitPrice: line.unit_price, taxClass: line.tax_class, lineTotal: -amount, originalLineIndex: want.index });
   }
   return { lines, amount: -lines.reduce((sum, l) => sum + l.lineTotal, 0) };
 }
+
+const refundLineOf = (line: { quantity: number; line_total: number }) => ({ quantity: line.quantity, lineTotal: line.line_total });
+
+/** The order's limits on refunds right now: the manager's threshold and, offline, the offline limit. */
+const limitsOf = (policy: OrderDetail['policy']) => ({ managerAbove: policy.managerAbove, offlineLimit: policy.online ? null : policy.offlineLimit });
 
 const CROSS_REGISTER_OFFLINE = 'The till is offline: orders of other registers can be refunded only online, when HQ can check what was refunded already. Refund it at its own register or once online.';
 const originOf = (number: string) => number.split('-').slice(0, -1).join('-');
@@ -226,7 +231,7 @@ export class OrdersService {
         lineTotal: line.line_total,
         refunded: done,
         ...(returned > 0 ? { returned } : {}),
-        refundable: Math.max(0, line.quantity - done),
+        refundable: remainingQuantity(line, done),
       };
     });
     const refunds = [...local, ...refunded.remote.filter((r) => !local.some((l) => l.id === r.id))];
@@ -269,9 +274,10 @@ export class OrdersService {
     const policy = this.policy(original, source, true);
     if (!policy.allowed) throw new KassaError('NOT_ALLOWED', policy.reason ?? 'Items of this order cannot be taken back here.');
     const { lines, amount } = refundLines(original, refunded.quantities, request.lines);
-    if (!policy.online && policy.offlineLimit !== null && refunded.money + amount > policy.offlineLimit) throw offlineLimitReached(refunded.money, original.summary.currency);
+    const checks = refundChecks(refunded.money, amount, limitsOf(policy));
+    if (checks.overOfflineLimit) throw offlineLimitReached(refunded.money, original.summary.currency);
     let approvedBy: string | null = null;
-    if (refunded.money + amount > this.o.settings().refundManagerAbove) {
+    if (checks.managerNeeded) {
       if (!request.managerPin) throw managerNeeded(refunded.money, original.summary.currency);
       approvedBy = (await this.o.approve(request.managerPin, 'cart.returnWithReceipt', { order: original.summary.number, amount, refundedBefore: refunded.money })).name;
     }
@@ -303,11 +309,11 @@ export class OrdersService {
     const policy = this.policy(original, source, true);
     if (!policy.allowed) throw new KassaError('NOT_ALLOWED', policy.reason ?? 'This order cannot be refunded here.');
     const { lines, amount } = refundLines(original, refunded.quantities, request.lines);
-    const settings = this.o.settings();
-    if (!policy.online && policy.offlineLimit !== null && refunded.money + amount > policy.offlineLimit) throw offlineLimitReached(refunded.money, original.summary.currency);
+    const checks = refundChecks(refunded.money, amount, limitsOf(policy));
+    if (checks.overOfflineLimit) throw offlineLimitReached(refunded.money, original.summary.currency);
     let approvedBy: string | null = null;
     // The limit is on what the order gives back in all, so splitting a refund does not avoid the manager.
-    if (refunded.money + amount > settings.refundManagerAbove) {
+    if (checks.managerNeeded) {
       if (!request.managerPin) throw managerNeeded(refunded.money, original.summary.currency);
       approvedBy = (await this.o.approve(request.managerPin, 'orders.refund', { order: original.summary.number, amount, refundedBefore: refunded.money })).name;
     }
@@ -424,8 +430,9 @@ export class OrdersService {
     if (again.amount !== amount) throw new KassaError('LIMIT_EXCEEDED', 'Another refund of this order was made meanwhile; open the order again to see what is left to refund.');
     if (!limits) return;
     const before = local.money + remote.money;
-    if (limits.offlineLimit !== null && before + amount > limits.offlineLimit) throw offlineLimitReached(before, original.summary.currency);
-    if (limits.approvedBy === null && before + amount > this.o.settings().refundManagerAbove) throw managerNeeded(before, original.summary.currency);
+    const checks = refundChecks(before, amount, { managerAbove: this.o.settings().refundManagerAbove, offlineLimit: limits.offlineLimit });
+    if (checks.overOfflineLimit) throw offlineLimitReached(before, original.summary.currency);
+    if (limits.approvedBy === null && checks.managerNeeded) throw managerNeeded(before, original.summary.currency);
   }
 
   /**
@@ -736,24 +743,4 @@ export class OrdersService {
       thisRegister: order.registerId === this.o.registerId(),
     };
   }
-}
-
-/**
- * Each line's share of what the order actually charged (a sale-wide discount spread over the lines sold).
- * Items the sale took back (negative lines, an exchange) keep their own amount and take no share.
- */
-export function effectiveLineTotals(lines: readonly { line_total: number }[], orderTotal: number): number[] {
-  const returned = lines.reduce((s, l) => s + Math.min(0, l.line_total), 0);
-  const charged = orderTotal - returned;
-  const sold = lines.map((l, i) => ({ l, i })).filter(({ l }) => l.line_total >= 0);
-  const sum = sold.reduce((s, { l }) => s + l.line_total, 0);
-  if (sum === charged || sum === 0) return lines.map((l) => l.line_total);
-  const shares = lines.map((l) => l.line_total);
-  let given = 0;
-  sold.forEach(({ l, i }, n) => {
-    const share = n === sold.length - 1 ? charged - given : Math.round((l.line_total * charged) / sum);
-    given += share;
-    shares[i] = share;
-  });
-  return shares;
 }

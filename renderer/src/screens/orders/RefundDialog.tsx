@@ -4,15 +4,10 @@ import type { OrderDetail, OrderSummary } from '../../../../shared/modules/order
 import { call, errorText } from '../../api/client';
 import { NO_REASON, ReasonPicker, reasonText, type ReasonChoice } from '../../components/ReasonPicker';
 import { NumberPad, usePadTarget } from '../../components/NumberPad';
+import { refundAmounts, refundChecks } from '../../../../shared/refund';
 import { money } from '../../format';
 import { useSelectOnFocus } from '../../hooks/useSelectOnFocus';
 import { useTranslation } from '../../i18n';
-
-/** What a refund of `quantity` units of a line gives back, as the register computes it (for the preview and the manager threshold). */
-function estimate(line: OrderDetail['lines'][number], quantity: number): number {
-  if (line.quantity <= 0) return 0;
-  return Math.round((line.lineTotal * (line.refunded + quantity)) / line.quantity) - Math.round((line.lineTotal * line.refunded) / line.quantity);
-}
 
 /** The chosen lines, the reason and the manager's PIN (when needed) of a refund or an exchange. */
 export interface ReturnChoice {
@@ -62,11 +57,15 @@ export function RefundDialog({
   }, []);
 
   const refundable = detail.lines.filter((l) => l.refundable > 0);
-  const amount = refundable.reduce((sum, l) => sum + estimate(l, quantities[l.index] ?? 0), 0);
-  // The limit counts what the order already gave back, so a refund split in parts still needs the manager.
-  const needsManager = (detail.policy.refundedAmount ?? 0) + amount > detail.policy.managerAbove;
-  const overOffline = detail.policy.offlineLimit !== null && (detail.policy.refundedAmount ?? 0) + amount > detail.policy.offlineLimit;
   const chosen = refundable.filter((l) => (quantities[l.index] ?? 0) > 0);
+  // What the register will give back: each line's share of the order's total (after a sale-wide discount).
+  const { amount } = refundAmounts(
+    { total: detail.order.total, lines: detail.lines },
+    (index) => detail.lines[index]?.refunded ?? 0,
+    chosen.map((l) => ({ index: l.index, quantity: quantities[l.index]! })),
+  );
+  // The limit counts what the order already gave back, so a refund split in parts still needs the manager.
+  const { managerNeeded: needsManager, overOfflineLimit: overOffline } = refundChecks(detail.policy.refundedAmount ?? 0, amount, detail.policy);
 
   /** The lines, reason and PIN, or null after saying in the alert what is missing. */
   const choice = (): ReturnChoice | null => {

@@ -60,6 +60,30 @@ describe('the refund dialog and what the order gave back already', () => {
   });
 });
 
+describe('the refund preview of a sale with a sale-wide discount', () => {
+  it('shows what the register refunds (the line’s share after the discount) and asks for the manager exactly when the register would', async () => {
+    // The order the orders service test refunds: 2 × 89.99 + 1.29, less 20.00 sale-wide; managers approve above 85.00.
+    const discounted = detail({
+      order: summary({ total: 16127 }),
+      lines: [
+        { index: 0, sku: 'W', name: 'Red wine', quantity: 2, unitPrice: 8999, lineTotal: 17998, refunded: 0, refundable: 2 },
+        { index: 1, sku: 'M', name: 'Milk', quantity: 1, unitPrice: 129, lineTotal: 129, refunded: 0, refundable: 1 },
+      ],
+      policy: { ...detail().policy, managerAbove: 8500 },
+    });
+    installFakeBridge({ 'orders.detail': () => ({ ok: true, value: discounted }) });
+    render(<OrderDetailView info={info} orderId="o1" source="local" onBack={() => {}} onOpen={() => {}} />);
+    fireEvent.click(await screen.findByRole('button', { name: 'Refund' }));
+    const dialog = within(screen.getByRole('dialog'));
+    fireEvent.change(dialog.getByLabelText('Quantity of Red wine to refund'), { target: { value: '1' } });
+    expect(dialog.getByTestId('refund-amount').textContent).toContain('€80.06');
+    expect(dialog.queryByLabelText('Manager PIN')).toBeNull();
+    fireEvent.change(dialog.getByLabelText('Quantity of Red wine to refund'), { target: { value: '2' } });
+    expect(dialog.getByTestId('refund-amount').textContent).toContain('€160.12');
+    expect(dialog.getByLabelText('Manager PIN')).toBeTruthy();
+  });
+});
+
 describe('the orders screen', () => {
   it('offline, says only this register was searched; online, HQ’s orders are marked by register', async () => {
     installFakeBridge({
