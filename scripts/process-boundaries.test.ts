@@ -33,4 +33,14 @@ describe('process boundaries are enforced by lint (STYLE.md)', () => {
   it('lets the main process use Node and shared/', async () => {
     expect(await restrictedImports('electron/db/x.ts', "import fs from 'node:fs';\nimport { formatMoney } from '../../shared/money';\nexport const x = [fs, formatMoney];\n")).toEqual([]);
   });
+
+  it('lets only the main process and HQ import shared/node/, the shared code that needs Node', async () => {
+    const hash = "import { hashPin } from '%s';\nexport const x = hashPin;\n";
+    expect(await restrictedImports('electron/modules/auth/x.ts', hash.replace('%s', '../../../shared/node/pin-hash'))).toEqual([]);
+    expect(await restrictedImports('server/src/auth/x.ts', hash.replace('%s', '../../../shared/node/pin-hash'))).toEqual([]);
+    expect(await restrictedImports('shared/node/x.ts', "import crypto from 'node:crypto';\nexport const x = crypto;\n")).toEqual([]);
+    expect(await restrictedImports('renderer/src/x.ts', hash.replace('%s', '../../shared/node/pin-hash'))).toEqual([expect.stringMatching(/shared\/node\/ needs Node/)]);
+    expect(await restrictedImports('shared/x.ts', hash.replace('%s', './node/pin-hash'))).toEqual([expect.stringMatching(/shared\/node\/ needs Node/)]);
+    expect(await restrictedImports('shared/hq/x.ts', hash.replace('%s', '../node/pin-hash'))).toEqual([expect.stringMatching(/shared\/node\/ needs Node/)]);
+  });
 });
