@@ -3,6 +3,7 @@
  * (`shared/modules/*.api.ts`) build on these; `shared/api.ts` joins every channel into one map.
  */
 import { z } from 'zod';
+import { TenderSchema } from './tender';
 
 export const SERVICE_DOMAINS = ['checkout', 'orders', 'membership', 'auth', 'catalog'] as const;
 export type ServiceDomain = (typeof SERVICE_DOMAINS)[number];
@@ -131,7 +132,7 @@ export const TenderStateSchema = z.object({
     z.object({
       id: z.string(),
       /** `points`: loyalty points of the attached member. */
-      tender: z.enum(['cash', 'card', 'points']),
+      tender: TenderSchema,
       amount: z.number().int(),
       tendered: z.number().int().nullable(),
       /** `stored`: a card payment taken offline, to be sent to HQ later. */

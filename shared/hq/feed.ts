@@ -3,6 +3,7 @@
  * Every server-authoritative change has a sequence number that only grows.
  */
 import { z } from 'zod';
+import { TenderSchema } from '../tender';
 import { TAX_CLASSES } from '../api';
 import { CatalogProductSchema } from '../catalog';
 import { IdSchema } from './common';
@@ -55,7 +56,7 @@ export type Order = z.infer<typeof OrderSchema>;
  * authorisation's status (`approved`, or `voided`); a card taken offline, its settlement's.
  */
 export const OrderPaymentSchema = z.object({
-  tender: z.enum(['cash', 'card', 'points']),
+  tender: TenderSchema,
   amount: z.number().int(),
   last4: z.string().optional(),
   status: z.enum(['approved', 'declined', 'stored', 'pending', 'settling', 'settled', 'voided', 'reserved']),

@@ -7,6 +7,7 @@ import { z } from 'zod';
 import { TAX_CLASSES } from '../api';
 import { CurrencySchema, IdSchema, IsoTimeSchema, MinorUnitsSchema } from './common';
 import { MemberCardSchema, PhoneSchema, PointEntrySchema } from './members';
+import { TenderSchema } from '../tender';
 
 export const MAX_PUSH_OPS = 1000;
 export const MAX_PUSH_BYTES = 2 * 1024 * 1024;
@@ -77,7 +78,7 @@ export const RefundPayloadSchema = z.object({
 export const PaymentPayloadSchema = z.object({
   id: IdSchema,
   orderId: IdSchema,
-  tender: z.enum(['cash', 'card', 'points']),
+  tender: TenderSchema,
   amount: MinorUnitsSchema,
   status: z.enum(['approved', 'stored', 'declined']),
   reference: z.string().max(64).optional(),

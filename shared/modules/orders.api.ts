@@ -3,12 +3,11 @@
  * `shared/api.ts`; the channel names are listed in `shared/channels.ts`.
  */
 import { z } from 'zod';
+import { TenderSchema } from '../tender';
 
 const id = z.string().min(1).max(64);
 const pin = z.string().regex(/^\d{4,8}$/, 'A PIN is 4 to 8 digits');
 const minor = z.number().int();
-
-export const ORDER_TENDERS = ['cash', 'card', 'points'] as const;
 
 /** Where an order in a search result comes from: this register's database, or HQ (another register or store). */
 export const OrderSourceSchema = z.enum(['local', 'hq']);
@@ -23,7 +22,7 @@ export const OrderSummarySchema = z.object({
   /** When the register completed it (ms UTC). */
   createdAt: z.number().int(),
   cashier: z.string().nullable(),
-  tenders: z.array(z.enum(ORDER_TENDERS)),
+  tenders: z.array(TenderSchema),
   memberId: z.string().nullable(),
   originalOrderId: z.string().nullable(),
   source: OrderSourceSchema,
@@ -47,7 +46,7 @@ export const OrderSearchSchema = z
     amount: z.number().int().min(0).optional(),
     from: z.number().int().optional(),
     to: z.number().int().optional(),
-    tender: z.enum(ORDER_TENDERS).optional(),
+    tender: TenderSchema.optional(),
     memberId: z.string().trim().min(1).max(64).optional(),
     limit: z.number().int().min(1).max(500).default(100),
   })
@@ -70,7 +69,7 @@ export const OrderLineDetailSchema = z.object({
 
 export const OrderPaymentSchema = z.object({
   id: z.string(),
-  tender: z.enum(ORDER_TENDERS),
+  tender: TenderSchema,
   amount: minor,
   status: z.enum(['approved', 'stored', 'declined']),
   last4: z.string().nullable(),
@@ -133,7 +132,7 @@ export const ZReportSchema = z.object({
   refundsTotal: minor,
   net: minor,
   /** Money in (sales) and out (refunds) per tender; `net` = in + out (out is negative). */
-  tenders: z.array(z.object({ tender: z.enum(ORDER_TENDERS), in: minor, out: minor, net: minor })),
+  tenders: z.array(z.object({ tender: TenderSchema, in: minor, out: minor, net: minor })),
   offlineCardOutstanding: minor,
   pendingSync: z.number().int(),
   deadLetters: z.number().int(),

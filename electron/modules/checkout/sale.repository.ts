@@ -1,10 +1,11 @@
 import type { Cart } from '../../../shared/api';
 import type { OfflineCardPaymentPayload, PaymentPayload, SalePayload } from '../../../shared/hq/ops';
+import type { Tender } from '../../../shared/tender';
 import type { KassaDatabase } from '../../db/open';
 
 export interface PaymentRow {
   id: string;
-  tender: 'cash' | 'card' | 'points';
+  tender: Tender;
   amount: number;
   tendered: number | null;
   status: 'approved' | 'stored' | 'declined';
@@ -19,7 +20,7 @@ export interface NewPayment {
   id: string;
   saleId: string;
   /** `points`: loyalty points as tender; `reference` holds the number of points. */
-  tender: 'cash' | 'card' | 'points';
+  tender: Tender;
   amount: number;
   tendered: number | null;
   status: 'approved' | 'stored';

@@ -1,8 +1,8 @@
 import type { Statement } from 'better-sqlite3';
 import type { OrderSummary } from '../../../shared/modules/orders.api';
+import { isTender, type MoneyTender, type Tender } from '../../../shared/tender';
 import type { KassaDatabase } from '../../db/open';
 
-export type Tender = 'cash' | 'card' | 'points';
 
 export interface OrderRow {
   id: string;
@@ -70,7 +70,7 @@ export interface NewRefund {
   approvedBy: string | null;
   memberId: string | null;
   lines: { sku: string; name: string; quantity: number; unitPrice: number; taxClass: 'standard' | 'reduced' | 'zero'; lineTotal: number; originalLineIndex: number }[];
-  payments: { id: string; tender: 'cash' | 'card'; amount: number; status: 'approved' | 'stored'; reference: string | null; last4: string | null; refundOf: string | null; uploadDeadline: number | null }[];
+  payments: { id: string; tender: MoneyTender; amount: number; status: 'approved' | 'stored'; reference: string | null; last4: string | null; refundOf: string | null; uploadDeadline: number | null }[];
 }
 
 export interface RefundReservationRow {
@@ -312,5 +312,5 @@ export class OrdersRepository {
 }
 
 export function tendersOf(row: Pick<OrderRow, 'tenders'>): OrderSummary['tenders'] {
-  return (row.tenders ?? '').split(',').filter((t): t is Tender => t === 'cash' || t === 'card' || t === 'points');
+  return (row.tenders ?? '').split(',').filter(isTender);
 }

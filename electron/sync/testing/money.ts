@@ -11,13 +11,14 @@
  * And across the acquirer's whole ledger: no money moved for an order no register completed, and every
  * charge no order references was voided (an approval a sale never used).
  */
+import type { Tender } from '../../../shared/tender';
 
 interface AdminHq {
   admin<T>(method: string, pathname: string, body?: unknown): Promise<T>;
 }
 
 interface HqPayment {
-  tender: 'cash' | 'card' | 'points';
+  tender: Tender;
   amount: number;
   last4?: string;
   status: string;

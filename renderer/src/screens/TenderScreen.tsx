@@ -1,5 +1,6 @@
 import { useCallback, useEffect, useLayoutEffect, useRef, useState, type FormEvent, type SyntheticEvent } from 'react';
 import type { AppInfo, CompletedSaleView, TenderOptions, TenderState } from '../../../shared/api';
+import type { MoneyTender } from '../../../shared/tender';
 import { call, CallError, errorText } from '../api/client';
 import { PointsTender } from '../components/member/PointsTender';
 import { NumberPad, usePadTarget } from '../components/NumberPad';
@@ -10,7 +11,7 @@ import { currencyDigits, parseMoneyInput } from './cart/money-input';
 import { addQuickCash, prefillCash, QUICK_NOTES, typeCash, type CashEntry } from './quick-cash';
 import { BurstDetector } from '../scanner/burst';
 
-type Tender = 'cash' | 'card';
+type Tender = MoneyTender;
 
 /** A press on a quick amount leaves focus (and the keyboard) in the cash field. */
 const keepFocus = (event: SyntheticEvent) => event.preventDefault();

@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { Order, OrderPayment, OrderWithPayments } from '../../../shared/hq/feed';
 import type { OrderLine } from '../../../shared/hq/ops';
+import type { Tender } from '../../../shared/tender';
 import type { HqSchema, OrdersTable } from '../db/schema';
 
 export const MAX_SEARCH_LIMIT = 10_000;
@@ -18,7 +19,7 @@ export interface OrderSearchFilter {
   from?: string | undefined;
   to?: string | undefined;
   amount?: number | undefined;
-  tender?: 'cash' | 'card' | 'points' | undefined;
+  tender?: Tender | undefined;
   limit: number;
 }
 

@@ -1,4 +1,5 @@
 import type { KassaDatabase } from '../../../db/open';
+import type { Tender } from '../../../../shared/tender';
 import type { Receipt, ReceiptAdjustment } from './receipt';
 
 interface SaleRow {
@@ -21,7 +22,7 @@ interface SaleRow {
 type LineRow = { sku: string; name: string; quantity: number; unit_price: number; line_total: number } & Record<string, unknown>;
 
 interface PaymentRow {
-  tender: 'cash' | 'card' | 'points';
+  tender: Tender;
   amount: number;
   tendered: number | null;
   status: 'approved' | 'stored' | 'declined';

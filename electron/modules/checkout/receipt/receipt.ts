@@ -1,4 +1,5 @@
 import { formatMoney } from '../../../../shared/money';
+import type { Tender } from '../../../../shared/tender';
 import { receiptBarcode } from './receipt-barcode';
 import { RECEIPT_CSS, RECEIPT_STYLE_SOURCE } from './receipt-style';
 
@@ -30,7 +31,7 @@ export interface ReceiptTax {
 }
 
 export interface ReceiptPayment {
-  tender: 'cash' | 'card' | 'points';
+  tender: Tender;
   amount: number;
   /** Cash handed over, when more than the amount applied. */
   tendered: number | null;

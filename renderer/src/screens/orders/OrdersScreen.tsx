@@ -1,6 +1,7 @@
 import { useCallback, useEffect, useState, type FormEvent } from 'react';
 import type { AppInfo, ChannelOutput } from '../../../../shared/api';
 import type { OrderSource, OrderSummary } from '../../../../shared/modules/orders.api';
+import type { Tender } from '../../../../shared/tender';
 import { call, errorText } from '../../api/client';
 import { dateTime, money } from '../../format';
 import { useTranslation } from '../../i18n';
@@ -8,7 +9,7 @@ import { OrderDetailView } from './OrderDetail';
 import { parseMoneyInput } from '../cart/money-input';
 
 type Scope = 'shift' | 'day' | 'all';
-type Tender = '' | 'cash' | 'card' | 'points';
+type TenderFilter = '' | Tender;
 type SearchAnswer = ChannelOutput<'orders.search'>;
 
 /** The amount searched for, in minor units; undefined when empty, not an amount of the currency, or negative. */
@@ -32,7 +33,7 @@ export function OrdersScreen({ info }: { info: AppInfo }) {
   const [amount, setAmount] = useState('');
   const [from, setFrom] = useState('');
   const [to, setTo] = useState('');
-  const [tender, setTender] = useState<Tender>('');
+  const [tender, setTender] = useState<TenderFilter>('');
   const [member, setMember] = useState('');
   const [answer, setAnswer] = useState<SearchAnswer | null>(null);
   const [error, setError] = useState<string | null>(null);
@@ -116,7 +117,7 @@ export function OrdersScreen({ info }: { info: AppInfo }) {
         </label>
         <label className="field">
           {t('tender')}
-          <select className="field__input" value={tender} onChange={(e) => setTender(e.target.value as Tender)}>
+          <select className="field__input" value={tender} onChange={(e) => setTender(e.target.value as TenderFilter)}>
             <option value="">{t('tenders.any')}</option>
             <option value="cash">{t('tenders.cash')}</option>
             <option value="card">{t('tenders.card')}</option>
