@@ -1,7 +1,8 @@
-import { useRef, useState } from 'react';
+import { useState } from 'react';
 import type { z } from 'zod';
 import type { DeclinedCardPaymentSchema } from '../../../shared/api';
 import { call, errorText } from '../api/client';
+import { Dialog } from './Dialog';
 import { clock, money } from '../format';
 import { useTranslation } from '../i18n';
 
@@ -13,7 +14,7 @@ type Declined = z.infer<typeof DeclinedCardPaymentSchema>;
  */
 export function DeclinedCardPayments({ count, currency, locale }: { count: number; currency: string; locale: string }) {
   const { t } = useTranslation('status');
-  const dialog = useRef<HTMLDialogElement>(null);
+  const [shown, setShown] = useState(false);
   const [payments, setPayments] = useState<Declined[] | null>(null);
   const [error, setError] = useState<string | null>(null);
   const open = async () => {
@@ -23,7 +24,7 @@ export function DeclinedCardPayments({ count, currency, locale }: { count: numbe
     } catch (e) {
       setError(errorText(e));
     }
-    dialog.current?.showModal();
+    setShown(true);
   };
   return (
     <span className="status-bar__warning status-bar__declined" role="alert" title={t('declined.alert', { count })}>
@@ -31,38 +32,38 @@ export function DeclinedCardPayments({ count, currency, locale }: { count: numbe
       <button type="button" className="button button--secondary button--small" onClick={() => void open()}>
         {t('declined.show')}
       </button>
-      <dialog ref={dialog} className="dialog dialog--wide" aria-labelledby="declined-title">
-        <h2 id="declined-title">{t('declined.title')}</h2>
-        {error ? <p role="alert">{error}</p> : null}
-        <table className="cart">
-          <thead>
-            <tr>
-              <th scope="col">{t('declined.sale')}</th>
-              <th scope="col">{t('declined.taken')}</th>
-              <th scope="col">{t('declined.card')}</th>
-              <th scope="col" className="num">
-                {t('declined.amount')}
-              </th>
-              <th scope="col">{t('declined.reason')}</th>
-            </tr>
-          </thead>
-          <tbody>
-            {(payments ?? []).map((p) => (
-              <tr key={p.paymentId}>
-                <td>{p.saleNumber ?? '—'}</td>
-                <td>{clock(p.capturedAt, locale)}</td>
-                <td>····{p.last4 ?? ''}</td>
-                <td className="num">{money(p.amount, currency, locale)}</td>
-                <td>{p.reason ?? t('declined.declined')}</td>
+      {shown ? (
+        <Dialog title={t('declined.title')} onClose={() => setShown(false)} wide closeLabel={null} error={error} restoreFocus>
+          <table className="cart">
+            <thead>
+              <tr>
+                <th scope="col">{t('declined.sale')}</th>
+                <th scope="col">{t('declined.taken')}</th>
+                <th scope="col">{t('declined.card')}</th>
+                <th scope="col" className="num">
+                  {t('declined.amount')}
+                </th>
+                <th scope="col">{t('declined.reason')}</th>
               </tr>
-            ))}
-          </tbody>
-        </table>
-        <p>{t('declined.advice')}</p>
-        <button type="button" className="button button--primary" onClick={() => dialog.current?.close()}>
-          {t('declined.close')}
-        </button>
-      </dialog>
+            </thead>
+            <tbody>
+              {(payments ?? []).map((p) => (
+                <tr key={p.paymentId}>
+                  <td>{p.saleNumber ?? '—'}</td>
+                  <td>{clock(p.capturedAt, locale)}</td>
+                  <td>····{p.last4 ?? ''}</td>
+                  <td className="num">{money(p.amount, currency, locale)}</td>
+                  <td>{p.reason ?? t('declined.declined')}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+          <p>{t('declined.advice')}</p>
+          <button type="button" className="button button--primary" onClick={() => setShown(false)}>
+            {t('declined.close')}
+          </button>
+        </Dialog>
+      ) : null}
     </span>
   );
 }

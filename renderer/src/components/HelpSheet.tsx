@@ -1,4 +1,5 @@
-import { useEffect, useId, useRef } from 'react';
+import { useEffect, useId } from 'react';
+import { Dialog } from './Dialog';
 import { useTranslation } from '../i18n';
 import { HELP_KEY, SHORTCUTS } from '../shortcuts';
 
@@ -8,13 +9,8 @@ import { HELP_KEY, SHORTCUTS } from '../shortcuts';
  */
 export function HelpSheet({ onClose }: { onClose: () => void }) {
   const { t } = useTranslation('help');
-  const ref = useRef<HTMLDialogElement>(null);
   const titleId = useId();
   useEffect(() => {
-    const dialog = ref.current;
-    const before = document.activeElement instanceof HTMLElement ? document.activeElement : null;
-    if (dialog && !dialog.open) dialog.showModal?.();
-    dialog?.querySelector<HTMLElement>('.help-sheet__close')?.focus();
     // While the sheet is open, the screen behind it must not act on its keys (F2 would open a dialog under it).
     const block = (event: KeyboardEvent) => {
       if (event.key === HELP_KEY) return;
@@ -24,22 +20,19 @@ export function HelpSheet({ onClose }: { onClose: () => void }) {
       }
     };
     window.addEventListener('keydown', block, true);
-    return () => {
-      window.removeEventListener('keydown', block, true);
-      dialog?.close?.();
-      before?.focus();
-    };
+    return () => window.removeEventListener('keydown', block, true);
   }, []);
   return (
-    <dialog
-      ref={ref}
-      className="dialog dialog--wide help-sheet"
-      aria-labelledby={titleId}
-      data-testid="help-sheet"
-      onCancel={(event) => {
-        event.preventDefault();
-        onClose();
-      }}
+    <Dialog
+      title={t('title')}
+      onClose={onClose}
+      wide
+      className="help-sheet"
+      testId="help-sheet"
+      closeLabel={t('close')}
+      closeClassName="help-sheet__close"
+      focus=".help-sheet__close"
+      restoreFocus
       onKeyDown={(event) => {
         // jsdom has no native Escape handling on <dialog>; browsers fire `cancel` first.
         if (event.key === 'Escape') {
@@ -48,12 +41,6 @@ export function HelpSheet({ onClose }: { onClose: () => void }) {
         }
       }}
     >
-      <div className="dialog__head">
-        <h2 id={titleId}>{t('title')}</h2>
-        <button type="button" className="button button--secondary help-sheet__close" onClick={onClose}>
-          {t('close')} <kbd aria-hidden="true">Esc</kbd>
-        </button>
-      </div>
       <div className="help-sheet__groups">
         {SHORTCUTS.map((group) => (
           <section key={group.title} className="help-sheet__group" aria-labelledby={`${titleId}-${group.title}`}>
@@ -77,6 +64,6 @@ export function HelpSheet({ onClose }: { onClose: () => void }) {
         ))}
       </div>
       <p className="dialog__hint">{t('scanner')}</p>
-    </dialog>
+    </Dialog>
   );
 }

@@ -3,6 +3,7 @@ import type { User } from '../../../shared/api';
 import { call } from '../api/client';
 import { useTranslation } from '../i18n';
 import { NumberPad } from './NumberPad';
+import { PinField } from './PinField';
 import { pinErrorText } from './pin-errors';
 
 /**
@@ -61,16 +62,12 @@ export function LockScreen({ user, onSignOut }: { user: User; onSignOut: () => v
             <p role="status">{t('locked.signedIn', { name: user.name })}</p>
             <p className="lock-screen__prompt">{t('locked.prompt', { name: user.name })}</p>
             <label htmlFor="unlock-pin">{t('pin')}</label>
-            <input
+            <PinField
               ref={field}
               id="unlock-pin"
               className="login__pin"
-              type="password"
-              inputMode="numeric"
-              autoComplete="off"
-              maxLength={8}
               value={pin}
-              onChange={(e) => setPin(e.target.value.replace(/\D/g, ''))}
+              onChange={setPin}
               aria-describedby={error ? 'unlock-error' : undefined}
               aria-invalid={error ? true : undefined}
             />

@@ -2,6 +2,7 @@ import { useRef, useState, type FormEvent } from 'react';
 import type { User } from '../../../shared/api';
 import { call } from '../api/client';
 import { NumberPad } from '../components/NumberPad';
+import { PinField } from '../components/PinField';
 import { pinErrorText } from '../components/pin-errors';
 import { useTranslation } from '../i18n';
 
@@ -37,17 +38,13 @@ export function LoginScreen({ onSignedIn }: { onSignedIn: (user: User) => void }
         <div className="with-number-pad">
           <div className="login__fields">
             <label htmlFor="pin">{t('pin')}</label>
-            <input
+            <PinField
               ref={field}
               id="pin"
               className="login__pin"
-              type="password"
-              inputMode="numeric"
-              autoComplete="off"
               autoFocus
-              maxLength={8}
               value={pin}
-              onChange={(e) => setPin(e.target.value.replace(/\D/g, ''))}
+              onChange={setPin}
               aria-describedby={error ? 'login-error' : 'login-hint'}
               aria-invalid={error ? true : undefined}
             />

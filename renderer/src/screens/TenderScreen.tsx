@@ -4,6 +4,7 @@ import type { MoneyTender } from '../../../shared/tender';
 import { call, CallError, errorText } from '../api/client';
 import { PointsTender } from '../components/member/PointsTender';
 import { NumberPad, usePadTarget } from '../components/NumberPad';
+import { PinField } from '../components/PinField';
 import { money } from '../format';
 import { useSelectOnFocus } from '../hooks/useSelectOnFocus';
 import { useTranslation } from '../i18n';
@@ -287,7 +288,7 @@ export function TenderScreen({
               {needsManager ? (
                 <>
                   <label htmlFor="manager-pin">{t('managerPin')}</label>
-                  <input id="manager-pin" className="scan__input" type="password" inputMode="numeric" maxLength={8} value={managerPin} onChange={(e) => setManagerPin(e.target.value.replace(/\D/g, ''))} />
+                  <PinField id="manager-pin" className="scan__input" value={managerPin} onChange={setManagerPin} />
                 </>
               ) : null}
             </div>

@@ -1,7 +1,7 @@
 import type { AttachedMember } from '../../../../shared/modules/membership.api';
 import { call } from '../../api/client';
 import { useTranslation } from '../../i18n';
-import { Dialog } from '../../screens/cart/Dialog';
+import { Dialog } from '../Dialog';
 import { MemberFinder } from './MemberFinder';
 
 /** F10 on the cart: find or enrol a member and attach them to the sale (on an empty cart, the sale opens with them). */

@@ -5,7 +5,8 @@ import { NumberPad, usePadTarget } from '../../components/NumberPad';
 import { clock } from '../../format';
 import { useSelectOnFocus } from '../../hooks/useSelectOnFocus';
 import { useTranslation } from '../../i18n';
-import { Dialog } from './Dialog';
+import { Dialog } from '../../components/Dialog';
+import { PinField } from '../../components/PinField';
 import { currencyDigits, parseMoneyInput, toMoneyInput } from './money-input';
 
 interface Common {
@@ -229,7 +230,7 @@ export function ManagerDialog({
           </label>
           <label className="field">
             <span>{t('tender:managerPin')}</span>
-            <input ref={pinField} className="field__input field__input--big" type="password" inputMode="numeric" autoComplete="off" maxLength={8} value={pin} onChange={(e) => setPin(e.target.value.replace(/\D/g, ''))} />
+            <PinField ref={pinField} className="field__input field__input--big" value={pin} onChange={setPin} />
           </label>
           <button type="submit" className="button button--primary button--large">
             {t('dialogs.approve')}

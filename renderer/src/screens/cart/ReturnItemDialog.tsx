@@ -2,7 +2,8 @@ import { useRef, useState, type FormEvent } from 'react';
 import type { Cart } from '../../../../shared/api';
 import { call, CallError, errorText } from '../../api/client';
 import { useTranslation } from '../../i18n';
-import { Dialog } from './Dialog';
+import { Dialog } from '../../components/Dialog';
+import { PinField } from '../../components/PinField';
 
 /**
  * A return without a receipt: the item (scanned or typed), how many, and why. The register prices it at
@@ -67,7 +68,7 @@ export function ReturnItemDialog({ onClose, onReturned, limit }: { onClose: () =
         {needsPin ? (
           <label className="field">
             <span>{t('returns.managerPin')}</span>
-            <input ref={pinField} className="field__input field__input--big" type="password" inputMode="numeric" autoComplete="off" maxLength={8} value={pin} onChange={(e) => setPin(e.target.value.replace(/\D/g, ''))} />
+            <PinField ref={pinField} className="field__input field__input--big" value={pin} onChange={setPin} />
           </label>
         ) : null}
         <button type="submit" className="button button--primary button--large" disabled={busy}>

@@ -1,6 +1,6 @@
 import type { ConnectivityLogEntry, ConnectivityReason } from '../../../../shared/api';
 import type { ProbeRecord } from '../../../../shared/modules/admin.api';
-import { clock } from '../../format';
+import { clock, duration } from '../../format';
 import { useTranslation } from '../../i18n';
 import { bandsOf, type Band } from './timeline';
 
@@ -66,12 +66,6 @@ export function ConnectivityTimeline({ entries, start, end, locale, reasonText }
 
 const MINUTE = 60_000;
 const TICK_STEPS = [MINUTE, 5 * MINUTE, 15 * MINUTE, 30 * MINUTE, HOUR, 3 * HOUR];
-
-/** A length of time in seconds, minutes or hours (Intl, the register's locale). */
-function duration(ms: number, locale: string): string {
-  const [value, unit] = ms < 90_000 ? [Math.round(ms / 1000), 'second'] : ms < 90 * MINUTE ? [Math.round(ms / MINUTE), 'minute'] : [Math.round((ms / HOUR) * 10) / 10, 'hour'];
-  return new Intl.NumberFormat(locale, { style: 'unit', unit, unitDisplay: 'short' }).format(value);
-}
 
 /** The recent probes of HQ as bars of their latency; a failed probe is a full-height hatched bar marked ✕. */
 export function LatencyChart({ probes, locale }: { probes: ProbeRecord[]; locale: string }) {

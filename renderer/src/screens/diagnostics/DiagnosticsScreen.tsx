@@ -3,10 +3,11 @@ import type { z } from 'zod';
 import type { AppInfo, ConnectivityReason, DeadLetterSchema } from '../../../../shared/api';
 import type { Diagnostics } from '../../../../shared/modules/admin.api';
 import { call, errorText } from '../../api/client';
-import { clock } from '../../format';
+import { clock, duration } from '../../format';
 import { useKassaEvent } from '../../hooks/useKassaEvent';
 import { useTranslation, type TFunction } from '../../i18n';
-import { Dialog } from '../cart/Dialog';
+import { Dialog } from '../../components/Dialog';
+import { PinField } from '../../components/PinField';
 import { ConnectivityTimeline, LatencyChart } from './Charts';
 import { latencySummary } from './timeline';
 
@@ -165,7 +166,7 @@ export function DiagnosticsScreen({ info }: { info: AppInfo }) {
             <h2 id="diag-queue">{t('queue.title')}</h2>
             <p className="diag-big">
               <span data-testid="diag-pending">{data.queue.pending}</span> {t('queue.waiting')}
-              {data.queue.oldestAt ? <span className="diag-muted"> · {t('queue.oldest', { age: age(now - data.queue.oldestAt, locale) })}</span> : null}
+              {data.queue.oldestAt ? <span className="diag-muted"> · {t('queue.oldest', { age: duration(now - data.queue.oldestAt, locale) })}</span> : null}
             </p>
             {data.queue.byEntity.length ? (
               <table className="diag-table">
@@ -183,7 +184,7 @@ export function DiagnosticsScreen({ info }: { info: AppInfo }) {
                     <tr key={row.entity}>
                       <td>{row.entity}</td>
                       <td className="num">{row.count}</td>
-                      <td>{age(now - row.oldestAt, locale)}</td>
+                      <td>{duration(now - row.oldestAt, locale)}</td>
                     </tr>
                   ))}
                 </tbody>
@@ -310,7 +311,7 @@ function DecideDialog({ letter, action, onClose, onDone }: { letter: DeadLetter;
         {action === 'discard' ? <p>{t('dead.discardWarning')}</p> : null}
         <label className="field">
           {t('dead.managerPin')}
-          <input className="field__input field__input--big" type="password" inputMode="numeric" autoComplete="off" value={pin} onChange={(e) => setPin(e.target.value)} />
+          <PinField className="field__input field__input--big" value={pin} onChange={setPin} />
         </label>
         <button type="submit" className={action === 'retry' ? 'button button--primary' : 'button button--danger'} disabled={busy || pin.length < 4}>
           {action === 'retry' ? t('dead.retry') : t('dead.discard')}
@@ -337,13 +338,6 @@ function reasonWords(reason: ConnectivityReason, t: TFunction<'diagnostics'>): s
     default:
       return t('reason.catalog');
   }
-}
-
-/** How long ago, in the largest unit that fits (Intl, the register's locale). */
-function age(ms: number, locale: string): string {
-  const minutes = Math.max(0, Math.round(ms / 60_000));
-  const [value, unit] = minutes < 90 ? [minutes, 'minute'] : minutes < 48 * 60 ? [Math.round(minutes / 60), 'hour'] : [Math.round(minutes / 1440), 'day'];
-  return new Intl.NumberFormat(locale, { style: 'unit', unit, unitDisplay: 'short' }).format(value);
 }
 
 /** Hands the bundle's bytes to the browser as a download (browser preview; Electron saves through its dialog). */

@@ -2,6 +2,7 @@ import { useCallback, useEffect, useRef, useState, type FormEvent } from 'react'
 import type { AppInfo } from '../../../../shared/api';
 import type { ZReport } from '../../../../shared/modules/orders.api';
 import { call, CallError, errorText } from '../../api/client';
+import { PinField } from '../../components/PinField';
 import { useKassaEvent } from '../../hooks/useKassaEvent';
 import { dateTime, money } from '../../format';
 import { useTranslation } from '../../i18n';
@@ -153,7 +154,7 @@ export function DayScreen({ info }: { info: AppInfo }) {
         {needsManager ? (
           <label className="field">
             {t('managerPin')}
-            <input ref={pinField} className="field__input" type="password" inputMode="numeric" autoComplete="off" maxLength={8} value={pin} onChange={(e) => setPin(e.target.value.replace(/\D/g, ''))} />
+            <PinField ref={pinField} value={pin} onChange={setPin} />
           </label>
         ) : null}
         <button type="button" className="button button--secondary button--large" onClick={() => void print()} disabled={!shown}>

@@ -1,7 +1,9 @@
-import { useEffect, useRef, useState, type FormEvent } from 'react';
+import { useState, type FormEvent } from 'react';
 import type { AppInfo } from '../../../../shared/api';
 import type { OrderDetail, OrderSummary } from '../../../../shared/modules/orders.api';
 import { call, errorText } from '../../api/client';
+import { Dialog } from '../../components/Dialog';
+import { PinField } from '../../components/PinField';
 import { NO_REASON, ReasonPicker, reasonText, type ReasonChoice } from '../../components/ReasonPicker';
 import { NumberPad, usePadTarget } from '../../components/NumberPad';
 import { refundAmounts, refundChecks } from '../../../../shared/refund';
@@ -38,7 +40,6 @@ export function RefundDialog({
   const { t } = useTranslation('orders');
   const { t: tr } = useTranslation('returns');
   const locale = info.locale;
-  const ref = useRef<HTMLDialogElement>(null);
   const [quantities, setQuantities] = useState<Record<number, number>>({});
   const [tender, setTender] = useState<'original' | 'cash'>(detail.policy.tenders[0] ?? 'cash');
   const [reason, setReason] = useState<ReasonChoice>(NO_REASON);
@@ -48,13 +49,6 @@ export function RefundDialog({
   const selectOnFocus = useSelectOnFocus();
   // The number pad types into the quantity or the manager PIN the cashier was last in.
   const pad = usePadTarget();
-
-  useEffect(() => {
-    const dialog = ref.current;
-    if (dialog && !dialog.open) dialog.showModal?.();
-    dialog?.querySelector<HTMLInputElement>('input')?.focus();
-    return () => dialog?.close?.();
-  }, []);
 
   const refundable = detail.lines.filter((l) => l.refundable > 0);
   const chosen = refundable.filter((l) => (quantities[l.index] ?? 0) > 0);
@@ -105,10 +99,7 @@ export function RefundDialog({
   };
 
   return (
-    <dialog ref={ref} className="dialog dialog--wide refund-dialog refund-dialog--pad" aria-labelledby="refund-title" onCancel={onClose}>
-      <div className="dialog__head">
-        <h2 id="refund-title">{t('dialog.title', { number: detail.order.number })}</h2>
-      </div>
+    <Dialog title={t('dialog.title', { number: detail.order.number })} onClose={onClose} wide className="refund-dialog refund-dialog--pad" closeLabel={null} focus="input">
       <form className="dialog__form" onSubmit={(e) => void submit(e)} onFocus={pad.onFocus}>
         <div className="with-number-pad">
           <div className="dialog__form">
@@ -162,7 +153,7 @@ export function RefundDialog({
             {needsManager ? (
               <label className="field">
                 {t('dialog.managerPin')}
-                <input className="field__input" type="password" inputMode="numeric" autoComplete="off" maxLength={8} value={pin} onChange={(e) => setPin(e.target.value.replace(/\D/g, ''))} />
+                <PinField value={pin} onChange={setPin} />
               </label>
             ) : null}
             <p className="dialog__context" data-testid="refund-amount">
@@ -198,6 +189,6 @@ export function RefundDialog({
           </div>
         </div>
       </form>
-    </dialog>
+    </Dialog>
   );
 }
