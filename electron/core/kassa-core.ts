@@ -11,6 +11,7 @@ import { openDatabase, type KassaDatabase } from '../db/open';
 import { seedDemoData } from '../demo/seed';
 import { HqClient, HqStatusError } from '../hq/hq-client';
 import { IdentityStore } from '../hq/identity';
+import { storeProfile } from './store-profile';
 import { clearSecretStore, type SecretStore } from '../hq/secret-store';
 import { ensurePrivateDir } from '../fs/private-files';
 import { authHandlers, guardSession } from '../modules/auth/auth.handlers';
@@ -147,6 +148,7 @@ export async function createKassaCore({ config, log, nativeBinding, printReceipt
     const tokenStore = secretStore ?? clearSecretStore('this host gives no keychain');
     const identity = new IdentityStore(db, tokenStore);
     if (identity.sealStoredToken() === 'sealed') log.info({}, "the device token is now sealed with the operating system's keychain");
+    const profile = () => storeProfile(identity.get(), settings);
     if (tokenStore.storage.protection === 'clear') log.warn({ tokenStorage: 'clear', reason: tokenStore.storage.detail }, `the device token is kept in the clear in the register database: ${tokenStore.storage.detail}`);
     const transitions = new TransitionLog(db);
     let serviceFault = (_domain: ServiceDomain, _detail: string) => {};
@@ -191,9 +193,9 @@ export async function createKassaCore({ config, log, nativeBinding, printReceipt
       const enrolled = identity.get();
       return {
         version: APP_VERSION,
-        storeCode: enrolled?.storeCode ?? settings.store.code,
-        registerCode: enrolled?.registerCode ?? settings.register.code,
-        currency: enrolled?.currency ?? settings.store.currency,
+        storeCode: profile().storeCode,
+        registerCode: profile().registerCode,
+        currency: profile().currency,
         locale,
         mode: hq ? 'hq' : 'demo',
         // A revoked register shows the enrolment screen again (its sales stay in the outbox).
@@ -248,10 +250,10 @@ export async function createKassaCore({ config, log, nativeBinding, printReceipt
     });
     stops.push(() => autoLock.stop());
     const policy = new Policy({ managerByPin: (pin) => session.managerByPin(pin), lockout, log });
-    const currency = () => identity.get()?.currency ?? settings.store.currency;
-    const cartPricing = new CartPricing(db, () => settings.store);
+    const currency = () => profile().currency;
+    const cartPricing = new CartPricing(db, profile);
     const cartRepository = new CartRepository(db, cartPricing);
-    const cart = new CartService(cartRepository, catalog, settings.store.currency, {
+    const cart = new CartService(cartRepository, catalog, currency, {
       newId: uuidv7,
       embeddedBarcode: () => settings.checkout.embeddedBarcode,
       managerByPin: (pin, action) => policy.requireManager(pin, action),
@@ -282,7 +284,7 @@ export async function createKassaCore({ config, log, nativeBinding, printReceipt
       offlineLimits: () => settings.offlineCard,
       managerByPin: (pin, action) => policy.requireManager(pin, action),
       sealCard: (pan) => cards.seal(pan),
-      cashRounding: () => settings.store.cashRoundingMinor,
+      cashRounding: () => profile().cashRoundingMinor,
       loyalty: { completing: (...args) => membership?.completing(...args) ?? { memberId: null, operations: [] } },
     });
     // Attempts left unanswered by a sale that was voided or completed before a restart go to HQ now.
@@ -309,12 +311,7 @@ export async function createKassaCore({ config, log, nativeBinding, printReceipt
     outbox.onWrite(() => events.emit({ name: 'cart.changed', payload: cart.get() }));
     const receipts = new ReceiptService({
       receipts: new ReceiptRepository(db),
-      issuer: () => ({
-        storeName: identity.get()?.storeName ?? settings.store.name,
-        storeCode: info().storeCode,
-        registerCode: info().registerCode,
-        pricesIncludeTax: identity.get()?.pricesIncludeTax ?? settings.store.pricesIncludeTax,
-      }),
+      issuer: profile,
       // Read at each render, so a receipt follows the language chosen on screen.
       get locale() {
         return locale;
@@ -332,7 +329,7 @@ export async function createKassaCore({ config, log, nativeBinding, printReceipt
       registerId: () => identity.get()?.registerId ?? null,
       numberPrefix: () => `${info().storeCode}-${info().registerCode}`,
       currency,
-      storeName: () => identity.get()?.storeName ?? settings.store.name,
+      storeName: () => profile().storeName,
       newId: uuidv7,
       settings: () => settings.orders,
       offlineCard: () => settings.offlineCard,
@@ -458,7 +455,7 @@ export async function createKassaCore({ config, log, nativeBinding, printReceipt
         if (request.kind === 'noReceipt') return cartChanged(await cart.addReturnWithoutReceipt(request, user.id));
         await orders.returnToCart(request, user, {
           noPaymentYet: () => cart.noPaymentYet(),
-          add: (lines) => cartRepository.addReturns(lines, { sale: uuidv7, line: uuidv7 }, user.id, settings.store.currency),
+          add: (lines) => cartRepository.addReturns(lines, { sale: uuidv7, line: uuidv7 }, user.id, currency()),
         });
         return cartChanged(cart.get());
       },
