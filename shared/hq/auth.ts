@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { PinSchema } from '../pin';
 import { UserSchema } from '../api';
 
 const code = z.string().regex(/^[A-Za-z0-9]{1,12}$/, 'must be 1 to 12 letters or digits (no hyphen)');
@@ -28,7 +29,7 @@ export type EnrolResponse = z.infer<typeof EnrolResponseSchema>;
 
 export const LoginRequestSchema = z
   .object({
-    pin: z.string().regex(/^\d{4,8}$/, 'A PIN is 4 to 8 digits'),
+    pin: PinSchema,
     /** Optional: checks this user only instead of every user of the store. */
     userId: z.string().max(64).optional(),
   })

@@ -5,9 +5,9 @@
  */
 import { z } from 'zod';
 import { UserSchema } from '../schemas';
+import { PinSchema } from '../pin';
 
-/** A PIN is 4 to 8 digits; anything else is refused before it is checked (and never counts as a guess). */
-export const PinSchema = z.string().regex(/^\d{4,8}$/, 'A PIN is 4 to 8 digits');
+export { PinSchema };
 
 export const SessionStateSchema = z.object({
   user: UserSchema.nullable(),

@@ -3,10 +3,11 @@
  * `shared/api.ts`; the channel names are listed in `shared/channels.ts`.
  */
 import { z } from 'zod';
+import { PinSchema } from '../pin';
 import { TenderSchema } from '../tender';
 
 const id = z.string().min(1).max(64);
-const pin = z.string().regex(/^\d{4,8}$/, 'A PIN is 4 to 8 digits');
+const pin = PinSchema;
 const minor = z.number().int();
 
 /** Where an order in a search result comes from: this register's database, or HQ (another register or store). */

@@ -1,7 +1,6 @@
 import type { InputHTMLAttributes, Ref } from 'react';
+import { PIN_MAX_LENGTH } from '../../../shared/pin';
 
-/** A PIN is 4 to 8 digits (the register and HQ refuse anything else). */
-export const PIN_MAX_LENGTH = 8;
 
 /**
  * A PIN field, the same everywhere a PIN is typed: hidden as typed, the numeric keyboard on touch screens,

@@ -1,5 +1,6 @@
 import { useEffect, useId, useRef, useState, type FormEvent, type KeyboardEvent } from 'react';
 import type { CartLine, HeldCart, Product } from '../../../../shared/api';
+import { isPin } from '../../../../shared/pin';
 import { call, errorText } from '../../api/client';
 import { NumberPad, usePadTarget } from '../../components/NumberPad';
 import { clock } from '../../format';
@@ -199,7 +200,7 @@ export function ManagerDialog({
     event.preventDefault();
     const number = mode === 'discount' && kind === 'percent' ? (/^\d{1,3}$/.test(value.trim()) ? Number(value.trim()) : null) : parseMoneyInput(value, currency, locale);
     if (number === null) return setLocal(mode === 'price' ? t('dialogs.priceNumber') : t('dialogs.discountNumber'));
-    if (!/^\d{4,8}$/.test(pin)) {
+    if (!isPin(pin)) {
       pinField.current?.focus();
       return setLocal(t('dialogs.managerMustApprove'));
     }

@@ -1,5 +1,6 @@
 import { useRef, useState, type FormEvent } from 'react';
 import type { Cart } from '../../../../shared/api';
+import { isPin } from '../../../../shared/pin';
 import { call, CallError, errorText } from '../../api/client';
 import { useTranslation } from '../../i18n';
 import { Dialog } from '../../components/Dialog';
@@ -28,7 +29,7 @@ export function ReturnItemDialog({ onClose, onReturned, limit }: { onClose: () =
     if (!code.trim()) return setError(t('returns.codeNeeded'));
     if (!Number.isInteger(count) || count < 1 || count > 999) return setError(t('returns.quantityNeeded'));
     if (!reason.trim()) return setError(t('returns.reasonNeeded'));
-    if (needsPin && !/^\d{4,8}$/.test(pin)) {
+    if (needsPin && !isPin(pin)) {
       pinField.current?.focus();
       return setError(t('returns.pinNeeded'));
     }

@@ -7,6 +7,7 @@ import { PinField } from '../../components/PinField';
 import { NO_REASON, ReasonPicker, reasonText, type ReasonChoice } from '../../components/ReasonPicker';
 import { NumberPad, usePadTarget } from '../../components/NumberPad';
 import { refundAmounts, refundChecks } from '../../../../shared/refund';
+import { isPin } from '../../../../shared/pin';
 import { money } from '../../format';
 import { useSelectOnFocus } from '../../hooks/useSelectOnFocus';
 import { useTranslation } from '../../i18n';
@@ -64,7 +65,7 @@ export function RefundDialog({
   /** The lines, reason and PIN, or null after saying in the alert what is missing. */
   const choice = (): ReturnChoice | null => {
     const words = reasonText(reason, tr);
-    const missing = chosen.length === 0 ? t('dialog.nothingChosen') : !words ? t('dialog.reasonNeeded') : needsManager && !/^\d{4,8}$/.test(pin) ? t('dialog.pinNeeded') : null;
+    const missing = chosen.length === 0 ? t('dialog.nothingChosen') : !words ? t('dialog.reasonNeeded') : needsManager && !isPin(pin) ? t('dialog.pinNeeded') : null;
     setError(missing);
     if (missing) return null;
     return { lines: chosen.map((l) => ({ index: l.index, quantity: quantities[l.index]! })), reason: words, ...(needsManager ? { managerPin: pin } : {}) };
