@@ -28,20 +28,20 @@ const MISREAD: Record<string, string> = {
 
 /** The cart of the open sale: scanning, looking up, reading it back. */
 export class CartService {
-  /** The store's currency, read at each use: the store profile changes when the register enrols. */
-  private readonly currency: () => string;
-
   constructor(
     private readonly carts: CartRepository,
     private readonly catalog: CatalogRepository,
-    currency: string | (() => string),
+    private readonly currencyOf: string | (() => string),
     private readonly ids: CartOptions,
-  ) {
-    this.currency = typeof currency === 'string' ? () => currency : currency;
+  ) {}
+
+  /** The store's currency, read at each use: the store profile changes when the register enrols. */
+  private get currency(): string {
+    return typeof this.currencyOf === 'string' ? this.currencyOf : this.currencyOf();
   }
 
   get(): Cart {
-    return this.carts.get(this.currency());
+    return this.carts.get(this.currency);
   }
 
   /** Finds the product a scanned barcode or typed SKU names, or says clearly why not. */
@@ -63,12 +63,12 @@ export class CartService {
     const label = this.scaleLabel(raw);
     if (label) {
       if (quantity !== 1) throw new KassaError('NOT_ALLOWED', 'A scale label prices one item: scan each label, without a quantity.');
-      this.carts.addEmbedded(label, { sale: this.ids.newId, line: this.ids.newId }, cashierId, this.currency(), this.now());
+      this.carts.addEmbedded(label, { sale: this.ids.newId, line: this.ids.newId }, cashierId, this.currency, this.now());
       return this.get();
     }
     const product = this.lookup(raw);
     if (quantity !== 1) checkQuantity(quantity);
-    this.carts.addOne(product, { sale: this.ids.newId, line: this.ids.newId }, cashierId, this.currency(), this.now(), quantity);
+    this.carts.addOne(product, { sale: this.ids.newId, line: this.ids.newId }, cashierId, this.currency, this.now(), quantity);
     return this.get();
   }
 
@@ -77,7 +77,7 @@ export class CartService {
    * the cart has none; `within` runs in the same transaction. The items scanned next join this sale.
    */
   open(cashierId: string, within?: (saleId: string) => void): string {
-    return this.carts.open({ sale: this.ids.newId }, cashierId, this.currency(), within, this.now());
+    return this.carts.open({ sale: this.ids.newId }, cashierId, this.currency, within, this.now());
   }
 
   /** Products by name or SKU for the search dialog. */
@@ -101,7 +101,7 @@ export class CartService {
       if (!request.managerPin) {
         throw new KassaError(
           'NOT_ALLOWED',
-          `A return without a receipt worth more than ${formatMoney(limit, this.currency())} needs a manager's approval. A manager enters their PIN, or the item is not taken back.`,
+          `A return without a receipt worth more than ${formatMoney(limit, this.currency)} needs a manager's approval. A manager enters their PIN, or the item is not taken back.`,
         );
       }
       await this.manager(request.managerPin, 'cart.returnWithoutReceipt');
@@ -111,7 +111,7 @@ export class CartService {
       [{ sku: product.sku, name: product.name, quantity: request.quantity, unitPrice: product.price, taxClass: product.taxClass, amount, reason, from: null }],
       { sale: this.ids.newId, line: this.ids.newId },
       cashierId,
-      this.currency(),
+      this.currency,
       this.now(),
     );
     return this.get();
