@@ -4,21 +4,21 @@ import reactHooks from 'eslint-plugin-react-hooks';
 import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
-// Process boundaries (STYLE.md): shared/ is pure, but for shared/node/ (rules the register and HQ share that
-// need Node, such as PIN hashing), which only electron/ and server/ import; renderer/ talks to the main
-// process only through shared/; only electron/main.ts and electron/preload.ts import electron.
+// Process boundaries (STYLE.md): shared/ is pure; renderer/ talks to the main process only through shared/;
+// only electron/main.ts and electron/preload.ts import electron.
 const nodeBuiltins = ['node:*', ...builtinModules, ...builtinModules.map((m) => `${m}/*`)];
 const restrict = (...groups) => ['error', { patterns: groups.map(([group, message]) => ({ group, message })) }];
 const noElectron = [['electron', 'electron/*'], 'Only electron/main.ts and electron/preload.ts may import electron; everything else runs under the web host too.'];
 const noNode = [nodeBuiltins, 'shared/ and renderer/ run in the browser sandbox: no Node built-ins.'];
-const noMainProcess = [['**/electron/**', '../electron', '../../electron'], 'The renderer reaches the main process only through the API in shared/.'];
-const noRenderer = [['**/renderer/**'], 'The main process and HQ never import renderer code.'];
-const noServer = [['**/server/**'], 'The register and HQ share code only through shared/.'];
-const noRegisterCore = [['**/electron/**'], 'HQ and the register share code only through shared/.'];
+// shared/node/ holds the rules the register and HQ share that need Node (PIN hashing): only they import it.
 const noNodeOnlyShared = [
   ['**/shared/node', '**/shared/node/**', './node', './node/**', '../node', '../node/**'],
   'shared/node/ needs Node: only the main process (electron/) and HQ (server/) import it.',
 ];
+const noMainProcess = [['**/electron/**', '../electron', '../../electron'], 'The renderer reaches the main process only through the API in shared/.'];
+const noRenderer = [['**/renderer/**'], 'The main process and HQ never import renderer code.'];
+const noServer = [['**/server/**'], 'The register and HQ share code only through shared/.'];
+const noRegisterCore = [['**/electron/**'], 'HQ and the register share code only through shared/.'];
 const noDom = ['window', 'document', 'navigator', 'localStorage', 'location'].map((name) => ({ name, message: 'shared/ must not touch the DOM.' }));
 
 export default tseslint.config(
