@@ -1,7 +1,6 @@
 import { z } from 'zod';
 import { HqErrorSchema } from '../../../shared/hq/common';
 import { OrderWithPaymentsSchema } from '../../../shared/hq/feed';
-import { TenderSchema } from '../../../shared/tender';
 import type { HqApp, HqContext } from '../context';
 import { callerStoreId } from '../http/scope';
 import { MAX_SEARCH_LIMIT } from './orders.repository';
@@ -27,7 +26,7 @@ export function orderRoutes(app: HqApp, ctx: HqContext): void {
             from: z.iso.datetime({ message: 'must be an ISO 8601 UTC time' }).optional(),
             to: z.iso.datetime({ message: 'must be an ISO 8601 UTC time' }).optional(),
             amount: z.coerce.number().int('must be whole minor units').min(0, 'must not be negative').optional(),
-            tender: TenderSchema.optional(),
+            tender: z.enum(['cash', 'card', 'points']).optional(),
             limit: z.coerce
               .number()
               .int('must be a whole number')

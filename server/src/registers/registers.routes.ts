@@ -2,7 +2,6 @@ import { z } from 'zod';
 import { UserSchema } from '../../../shared/api';
 import { EnrolRequestSchema, EnrolResponseSchema, LoginRequestSchema, LoginResponseSchema, StoreSchema } from '../../../shared/hq/auth';
 import { CurrencySchema, HqErrorSchema } from '../../../shared/hq/common';
-import { PinSchema } from '../../../shared/pin';
 import { callerRegister } from '../auth/guards';
 import { bearerToken, hashSecret } from '../auth/tokens';
 import type { HqApp, HqContext } from '../context';
@@ -162,7 +161,7 @@ export function registerRoutes(app: HqApp, ctx: HqContext): void {
       schema: {
         summary: 'Adds a cashier or manager (admin); storeId null lets them sign in at every store. A PIN another active user of the same store has is refused (409 PIN_TAKEN).',
         tags: ['admin'],
-        body: z.object({ name: z.string().min(1).max(80), role: z.enum(['cashier', 'manager']), pin: PinSchema, storeId: z.string().nullable() }).strict(),
+        body: z.object({ name: z.string().min(1).max(80), role: z.enum(['cashier', 'manager']), pin: z.string().regex(/^\d{4,8}$/, 'A PIN is 4 to 8 digits'), storeId: z.string().nullable() }).strict(),
         response: { 201: UserSchema, 400: HqErrorSchema, 409: HqErrorSchema },
       },
     },
