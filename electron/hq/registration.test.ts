@@ -16,7 +16,7 @@ function registration(call: () => Promise<unknown>, overrides: Partial<Registrat
   const deps: RegistrationDeps = {
     hq: { call: hqCall as never },
     hqUrl: 'https://hq.example',
-    identity: { get: () => saved as never, save: (_url, answer) => void (saved = answer) },
+    identity: { get: () => saved, save: (_url, answer) => (saved = answer) },
     revoked: () => false,
     info: () => INFO,
     log: silentLogger(),

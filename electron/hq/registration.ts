@@ -5,14 +5,13 @@ import type { Handlers } from '../core/handle';
 import type { Logger } from '../core/logger';
 import type { KassaModule } from '../core/module';
 import { HqStatusError, type HqClient } from './hq-client';
-import type { IdentityStore } from './identity';
 
 export const ENROL_RETRY_MS = 10_000;
 
 export interface RegistrationDeps {
   hq: Pick<HqClient, 'call'> | null;
   hqUrl: string | null;
-  identity: Pick<IdentityStore, 'get' | 'save'>;
+  identity: { get(): object | null; save(hqUrl: string, answer: EnrolResponse): unknown };
   /** Whether HQ revoked this register: a revoked register enrols again with a new code. */
   revoked: () => boolean;
   info: () => AppInfo;
