@@ -1,4 +1,6 @@
 import type { Channel } from '../../shared/channels';
+import type { KassaError } from '../../shared/errors';
+import type { DiskSpaceMonitor } from './disk-space';
 
 /** What a call that could not be saved was, and what stays as it was (the cashier reads it in the DISK_FULL error). */
 export const DISK_FULL_WORDS: Partial<Record<Channel, [string, string]>> = {
@@ -15,3 +17,11 @@ export const DISK_FULL_WORDS: Partial<Record<Channel, [string, string]>> = {
   'checkout.addCash': ['this payment', 'the sale and its payments are as they were'],
   'checkout.complete': ['the sale', 'it is still open with its payments, as it was'],
 };
+
+/** A write the full disk refused, in the cashier's words for the call it was (handle()'s `translate`). */
+export function diskFullError(disk: Pick<DiskSpaceMonitor, 'failed'>): (error: unknown, channel: Channel) => KassaError | null {
+  return (error, channel) => {
+    const [what, outcome] = DISK_FULL_WORDS[channel] ?? ['this', 'nothing was half-done, try again once there is space'];
+    return disk.failed(error, what, outcome);
+  };
+}

@@ -1,4 +1,3 @@
-import type { Channel } from '../../shared/channels';
 import type { ConnectivityService } from '../connectivity/connectivity.service';
 import { createConnectivityModule } from '../connectivity/connectivity.handlers';
 import { seedDemoData } from '../demo/seed';
@@ -21,7 +20,7 @@ import type { SyncService } from '../sync/sync.service';
 import type { RegisterActivity } from '../updates/update-policy';
 import { APP_VERSION, createAppModule } from './app.handlers';
 import type { RegisterConfig } from './config';
-import { DISK_FULL_WORDS } from './disk-full-words';
+import { diskFullError } from './disk-full-words';
 import type { EventBus } from './events';
 import { handle, type Dispatch, type Handlers } from './handle';
 import type { Logger } from './logger';
@@ -120,11 +119,7 @@ export async function createKassaCore({ config, log, nativeBinding, printReceipt
       signedIn: session.current() !== null,
       locked: session.isLocked(),
     });
-    const diskFull = (error: unknown, channel: Channel) => {
-      const [what, outcome] = DISK_FULL_WORDS[channel] ?? ['this', 'nothing was half-done, try again once there is space'];
-      return disk.failed(error, what, outcome);
-    };
-    const dispatch = handle(handlers, log, { translate: diskFull, succeeded: () => disk.succeeded(), session, cashierActive: () => autoLock.touch() });
+    const dispatch = handle(handlers, log, { translate: diskFullError(disk), succeeded: () => disk.succeeded(), session, cashierActive: () => autoLock.touch() });
     return { dispatch, events, settings, connectivity, sync, sales: checkout.sales, activity, close: platform.close };
   } catch (error) {
     platform.close();

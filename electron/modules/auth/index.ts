@@ -30,6 +30,8 @@ export function createAuthModule({ config, db, settings, log, hq, identity, conn
   const users = new UsersRepository(db, pinPepper);
   const lockout = new PinLockout(config.dataDir, () => settings.auth);
   const switchListeners: ((from: { name: string }, to: { id: string }) => void)[] = [];
+  // Idle time locks the screen; signing in or unlocking starts it counting.
+  const autoLock = new AutoLock({ autoLockMs: () => Math.round(settings.auth.autoLockMinutes * 60_000), onIdle: () => session.lock() });
   const session: SessionService = new SessionService({
     users,
     lockout,
@@ -45,7 +47,6 @@ export function createAuthModule({ config, db, settings, log, hq, identity, conn
     onSwitchUser: (from, to) => switchListeners.forEach((listener) => listener(from, to)),
     log: (message, detail) => log.info(detail, message),
   });
-  const autoLock = new AutoLock({ autoLockMs: () => Math.round(settings.auth.autoLockMinutes * 60_000), onIdle: () => session.lock() });
   const policy = new Policy({ managerByPin: (pin) => session.managerByPin(pin), lockout, log });
   return {
     name: 'auth',
