@@ -16,3 +16,8 @@ export function storeProfile(enrolled: RegisterIdentity | null, settings: Pick<S
     cashRoundingMinor: settings.store.cashRoundingMinor,
   };
 }
+
+/** The store profile in force now, from the register's identity and settings (read at each use: enrolling changes it). */
+export function storeProfileOf({ identity, settings }: { identity: { get(): RegisterIdentity | null }; settings: Pick<Settings, 'store' | 'register'> }): StoreProfile {
+  return storeProfile(identity.get(), settings);
+}
