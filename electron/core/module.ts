@@ -4,6 +4,7 @@ import type { FeedApplier } from '../sync/change-feed';
 import type { DrainerOptions } from '../sync/drainer';
 import type { SyncService } from '../sync/sync.service';
 import type { Handlers } from './handle';
+import type { Tender } from '../../shared/tender';
 
 /** A section a module adds to the diagnostics page or the support bundle: a name and its figures. */
 export interface DiagnosticsSection {
@@ -19,7 +20,7 @@ export interface ZReportLine {
 
 /** A way to pay a module offers at the tender screen (points, gift cards). */
 export interface TenderKind {
-  tender: string;
+  tender: Tender;
 }
 
 /** What a module gives the rest of the register, beside its channels. Every field is optional: a module contributes what it has. */
