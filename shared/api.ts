@@ -10,6 +10,7 @@ import { membershipApi } from './modules/membership.api';
 import { ordersApi } from './modules/orders.api';
 import { adminApi } from './modules/admin.api';
 import { authApi, SessionStateSchema } from './modules/auth.api';
+import { PinSchema } from './pin';
 import {
   AppInfoSchema,
   LOCALES,
@@ -35,7 +36,7 @@ const empty = z.object({}).strict();
 /** What a scanner or the cashier typed: bounded so a stuck key cannot flood the main process. */
 const scanText = z.string().min(1).max(64);
 const lineId = z.string().min(1).max(64);
-const managerPin = z.string().regex(/^\d{4,8}$/, 'A PIN is 4 to 8 digits');
+const managerPin = PinSchema;
 const returnReason = z.string().trim().min(1, 'a reason is needed').max(200);
 export const CartReturnRequestSchema = z.discriminatedUnion('kind', [
   z
@@ -59,7 +60,7 @@ export const api = {
   'app.info': { input: empty, output: AppInfoSchema, access: 'anyone', whileLocked: true, passive: true },
   'app.setLocale': { input: z.object({ locale: z.enum(LOCALES) }).strict(), output: AppInfoSchema, access: 'anyone' },
   'session.get': { input: empty, output: SessionStateSchema, access: 'anyone', whileLocked: true, passive: true },
-  'session.login': { input: z.object({ pin: z.string().regex(/^\d{4,8}$/, 'A PIN is 4 to 8 digits') }).strict(), output: z.object({ user: UserSchema }), access: 'anyone', whileLocked: true },
+  'session.login': { input: z.object({ pin: PinSchema }).strict(), output: z.object({ user: UserSchema }), access: 'anyone', whileLocked: true },
   'session.logout': { input: empty, output: z.object({ user: z.null() }), access: 'anyone', whileLocked: true },
   'catalog.lookup': { input: z.object({ code: scanText }).strict(), output: z.object({ product: ProductSchema }), access: 'signedIn' },
   /** Price check (F5): the product, its price and the promotions on it, without adding it to the cart. */
@@ -102,7 +103,7 @@ export const api = {
         amount: z.number().int().optional(),
         cardNumber: z.string().max(23).optional(),
         storeAndForward: z.boolean().optional(),
-        managerPin: z.string().regex(/^\d{4,8}$/).optional(),
+        managerPin: managerPin.optional(),
       })
       .strict(),
     output: TenderStateSchema,
@@ -114,8 +115,8 @@ export const api = {
   'sales.print': { input: z.object({ saleId: z.string().min(1).max(64) }).strict(), output: ReceiptPrintSchema, access: 'signedIn' },
   'sync.status': { input: empty, output: SyncStatusSchema, access: 'anyone', whileLocked: true, passive: true },
   'sync.deadLetters': { input: empty, output: z.object({ deadLetters: z.array(DeadLetterSchema) }), access: 'signedIn' },
-  'sync.retry': { input: z.object({ id: z.string().max(64), managerPin: z.string().regex(/^\d{4,8}$/) }).strict(), output: SyncStatusSchema, access: 'anyone' },
-  'sync.discard': { input: z.object({ id: z.string().max(64), managerPin: z.string().regex(/^\d{4,8}$/) }).strict(), output: SyncStatusSchema, access: 'anyone' },
+  'sync.retry': { input: z.object({ id: z.string().max(64), managerPin: managerPin }).strict(), output: SyncStatusSchema, access: 'anyone' },
+  'sync.discard': { input: z.object({ id: z.string().max(64), managerPin: managerPin }).strict(), output: SyncStatusSchema, access: 'anyone' },
   'storage.status': { input: empty, output: DiskSpaceSchema, access: 'anyone', whileLocked: true, passive: true },
   'register.enrol': { input: z.object({ code: z.string().trim().min(1).max(128) }).strict(), output: AppInfoSchema, access: 'anyone', whileLocked: true },
   'connectivity.log': {
