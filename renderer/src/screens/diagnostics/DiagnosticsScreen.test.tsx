@@ -65,6 +65,17 @@ describe('the diagnostics page', () => {
     expect(await screen.findByText('The operation is back in the upload queue.')).toBeTruthy();
   });
 
+  it('the manager PIN field of a retry is the register’s PIN field: digits only, never autofilled', async () => {
+    installFakeBridge({ 'diagnostics.overview': () => ({ ok: true, value: overview }), 'sync.deadLetters': () => ({ ok: true, value: { deadLetters: [letter] } }) });
+    render(<DiagnosticsScreen info={info} />);
+    fireEvent.click(await screen.findByRole('button', { name: 'Retry' }));
+    const field = screen.getByLabelText<HTMLInputElement>('Manager PIN');
+    fireEvent.change(field, { target: { value: '99a9 9' } });
+    expect(field.value).toBe('9999');
+    expect(field.getAttribute('autocomplete')).toBe('off');
+    expect(field.maxLength).toBe(8);
+  });
+
   it('downloads the support bundle the register hands over', async () => {
     installFakeBridge({
       'diagnostics.overview': () => ({ ok: true, value: overview }),
