@@ -62,3 +62,22 @@ describe('the cash field on the tender screen', () => {
     expect(field.value).toBe('5.00');
   });
 });
+
+describe('a card payment a manager must approve', () => {
+  it('asks for the manager’s PIN in the register’s PIN field: hidden, never autofilled, digits only', async () => {
+    installFakeBridge({
+      'checkout.state': () => ({ ok: true, value: open }),
+      'checkout.options': () => ({ ok: true, value: options }),
+      'membership.attached': () => ({ ok: true, value: { saleId: 's1', member: null, redeemable: 0, tendered: 0, pointValue: 1, mode: 'online', offlineCap: null } }),
+      'checkout.addCard': () => ({ ok: false, error: { code: 'LIMIT_EXCEEDED', message: 'This card payment is above the offline limit; a manager approves it with their PIN.' } }),
+    });
+    render(<TenderScreen info={info} onBack={() => {}} onCompleted={() => {}} />);
+    fireEvent.click(await screen.findByRole('button', { name: 'Card' }));
+    fireEvent.submit((await screen.findByLabelText<HTMLInputElement>('Card number')).form!);
+    const pin = await screen.findByLabelText<HTMLInputElement>('Manager PIN');
+    expect(pin.type).toBe('password');
+    expect(pin.getAttribute('autocomplete')).toBe('off');
+    fireEvent.change(pin, { target: { value: '9a99 9' } });
+    expect(pin.value).toBe('9999');
+  });
+});
