@@ -5,7 +5,7 @@
  */
 import { z } from 'zod';
 import type { Channel, EventName } from './channels';
-import { membershipApi } from './modules/membership.api';
+import { AttachedMemberSchema, membershipApi } from './modules/membership.api';
 import { ordersApi } from './modules/orders.api';
 import { adminApi } from './modules/admin.api';
 import { authApi, SessionStateSchema } from './modules/auth.api';
@@ -54,6 +54,20 @@ export const CartReturnRequestSchema = z.discriminatedUnion('kind', [
 ]);
 export type CartReturnRequest = z.input<typeof CartReturnRequestSchema>;
 
+/**
+ * What one scan did, beside the cart it left: an item added (the line it went to, new or raised), or a
+ * member's loyalty card that put the member on the sale. A code that is neither is an error
+ * (UNKNOWN_BARCODE, INVALID_BARCODE), as before.
+ */
+export const ScannedSchema = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('item'), lineId: z.string() }),
+  z.object({ kind: z.literal('member'), attached: AttachedMemberSchema }),
+]);
+export type Scanned = z.infer<typeof ScannedSchema>;
+/** `cart.scan`'s answer: the cart (the caller's only copy: other windows hear `cart.changed`) and what the scan did. */
+export const ScanResultSchema = CartSchema.extend({ scanned: ScannedSchema.optional() });
+export type ScanResult = z.infer<typeof ScanResultSchema>;
+
 export const api = {
   'app.info': { input: empty, output: AppInfoSchema },
   'app.setLocale': { input: z.object({ locale: z.enum(LOCALES) }).strict(), output: AppInfoSchema },
@@ -64,8 +78,11 @@ export const api = {
   /** Price check (F5): the product, its price and the promotions on it, without adding it to the cart. */
   'catalog.priceCheck': { input: z.object({ code: scanText }).strict(), output: z.object({ product: ProductSchema, promotions: z.array(z.object({ id: z.string(), name: z.string() })) }) },
   'cart.get': { input: empty, output: CartSchema },
-  /** `quantity`: "n *" typed before the scan makes it n of the item (default 1). */
-  'cart.scan': { input: z.object({ code: scanText, quantity: z.number().int().min(1).max(9999).optional() }).strict(), output: CartSchema },
+  /**
+   * `quantity`: "n *" typed before the scan makes it n of the item (default 1). A code no product has but a
+   * member's loyalty card does attaches that member to the sale in the same call.
+   */
+  'cart.scan': { input: z.object({ code: scanText, quantity: z.number().int().min(1).max(9999).optional() }).strict(), output: ScanResultSchema },
   'cart.search': { input: z.object({ query: z.string().trim().min(1).max(64) }).strict(), output: z.object({ products: z.array(ProductSchema) }) },
   'cart.setQuantity': { input: z.object({ lineId: lineId, quantity: z.number().int() }).strict(), output: CartSchema },
   'cart.voidLine': { input: z.object({ lineId: lineId }).strict(), output: CartSchema },

@@ -8,6 +8,8 @@ import type { Logger } from './logger';
 export interface CallContext {
   host: 'electron' | 'web';
   trustedSender: boolean;
+  /** The connection the call came on (a WebSocket, a window's web contents): events the call causes skip it, its answer has them. */
+  origin?: object;
 }
 
 export type Handlers = {

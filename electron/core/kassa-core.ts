@@ -30,6 +30,7 @@ import { SaleRepository } from '../modules/checkout/sale.repository';
 import { ReceiptRepository } from '../modules/checkout/receipt/receipt.repository';
 import { ReceiptService, type ReceiptPrinter } from '../modules/checkout/receipt/receipt.service';
 import { SaleService } from '../modules/checkout/sale.service';
+import { scanHandler } from '../modules/checkout/scan.handler';
 import { membershipHandlers } from '../modules/membership/membership.handlers';
 import { MemberRepository } from '../modules/membership/member.repository';
 import { MembershipService } from '../modules/membership/membership.service';
@@ -426,12 +427,12 @@ export async function createKassaCore({ config, log, nativeBinding, printReceipt
         session.require();
         return cart.get();
       },
-      'cart.scan': ({ code, quantity }) => {
-        const user = session.require();
-        const updated = cart.scan(code, user.id, quantity);
-        events.emit({ name: 'cart.changed', payload: updated });
-        return updated;
-      },
+      'cart.scan': scanHandler({
+        cart,
+        requireUser: () => session.require(),
+        memberCard: (code, cashierId) => membership.attachByCard(code, cashierId),
+        cartChanged: (updated, answered) => events.emit({ name: 'cart.changed', payload: updated }, answered),
+      }),
       'cart.search': ({ query }) => {
         session.require();
         return { products: cart.search(query) };

@@ -1,5 +1,6 @@
 import type { Cart, CartLine, HeldCart, Product } from '../../../shared/api';
 import { draftTransaction, type KassaDatabase } from '../../db/open';
+import type { SaleItem } from '../catalog/catalog.repository';
 import type { CartPricing } from './cart-pricing';
 
 interface NewLine {
@@ -62,7 +63,7 @@ export interface StoredLine {
 
 /** A line read from a scale label: its own price, or a weight priced per kilogram. */
 export interface EmbeddedLine {
-  product: Product;
+  product: Pick<Product, 'sku' | 'name' | 'taxClass'>;
   unitPrice: number;
   weightGrams: number | null;
   lineTotal: number;
@@ -215,19 +216,26 @@ export class CartRepository {
     return this.pricing ? this.pricing.price(cart) : cart;
   }
 
-  /** Adds one (or `quantity`) of `product` to the open cart (opening one if needed): the same product again raises the quantity. */
-  addOne(product: Product, ids: { sale: () => string; line: () => string }, cashierId: string, currency: string, now = Date.now(), quantity = 1): void {
-    draftTransaction(this.db, () => {
+  /**
+   * Adds one (or `quantity`) of `product` to the open cart (opening one if needed): the same product again raises
+   * the quantity. Says which line it went to.
+   */
+  addOne(product: Pick<SaleItem, 'sku' | 'name' | 'price' | 'taxClass'>, ids: { sale: () => string; line: () => string }, cashierId: string, currency: string, now = Date.now(), quantity = 1): { lineId: string } {
+    return draftTransaction(this.db, () => {
       let saleId = this.openSale.get()?.id;
       if (!saleId) {
         saleId = ids.sale();
         this.insertSale.run(saleId, cashierId, currency, now);
       }
       const existing = this.sameLine.get(saleId, product.sku, product.price);
-      if (existing) this.bumpLine.run({ id: existing.id, add: quantity });
-      else
-        this.insertLine.run({ id: ids.line(), saleId, sku: product.sku, name: product.name, unitPrice: product.price, taxClass: product.taxClass, now, quantity });
+      let lineId = existing?.id;
+      if (lineId) this.bumpLine.run({ id: lineId, add: quantity });
+      else {
+        lineId = ids.line();
+        this.insertLine.run({ id: lineId, saleId, sku: product.sku, name: product.name, unitPrice: product.price, taxClass: product.taxClass, now, quantity });
+      }
       this.updateTotal.run({ saleId });
+      return { lineId };
     });
   }
 
@@ -289,16 +297,17 @@ export class CartRepository {
   }
 
   /** Adds a scale label's line to the open cart (opening one if needed); such a line is never merged. */
-  addEmbedded(line: EmbeddedLine, ids: { sale: () => string; line: () => string }, cashierId: string, currency: string, now = Date.now()): void {
-    draftTransaction(this.db, () => {
+  addEmbedded(line: EmbeddedLine, ids: { sale: () => string; line: () => string }, cashierId: string, currency: string, now = Date.now()): { lineId: string } {
+    return draftTransaction(this.db, () => {
       let saleId = this.openSale.get()?.id;
       if (!saleId) {
         saleId = ids.sale();
         this.insertSale.run(saleId, cashierId, currency, now);
       }
       const { product } = line;
+      const lineId = ids.line();
       this.insertEmbedded.run({
-        id: ids.line(),
+        id: lineId,
         saleId,
         sku: product.sku,
         name: product.name,
@@ -309,6 +318,7 @@ export class CartRepository {
         now,
       });
       this.updateTotal.run({ saleId });
+      return { lineId };
     });
   }
 
