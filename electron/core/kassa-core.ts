@@ -251,6 +251,7 @@ export async function createKassaCore({ config, log, nativeBinding, printReceipt
     const policy = new Policy({ managerByPin: (pin) => session.managerByPin(pin), lockout, log });
     const currency = () => identity.get()?.currency ?? settings.store.currency;
     const cartPricing = new CartPricing(db, () => settings.store);
+    if (sync.feed) stops.push(cartPricing.followFeed(sync.feed));
     const cartRepository = new CartRepository(db, cartPricing);
     const cart = new CartService(cartRepository, catalog, settings.store.currency, {
       newId: uuidv7,

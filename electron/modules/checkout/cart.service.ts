@@ -2,7 +2,7 @@ import type { Cart, HeldCart, Product, User } from '../../../shared/api';
 import { readEmbeddedBarcode, readScanCode, type EmbeddedBarcodeRule, type ScanCode } from '../../../shared/barcode';
 import { KassaError } from '../../../shared/errors';
 import { formatMoney } from '../../../shared/money';
-import type { CatalogRepository, SaleItem } from '../catalog/catalog.repository';
+import type { CatalogRepository } from '../catalog/catalog.repository';
 import { checkPrice, checkQuantity, grossOf, priced } from './cart-line';
 import type { CartRepository, JournalEntry, StoredLine } from './cart.repository';
 
