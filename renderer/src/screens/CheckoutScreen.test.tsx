@@ -161,13 +161,13 @@ describe('one call per scan', () => {
     fireEvent.submit(field.closest('form')!);
   };
   const base = {
-    'cart.get': () => ({ ok: true, value: cart }),
-    'cart.held': () => ({ ok: true, value: { carts: [] } }),
-    'membership.attached': () => ({ ok: true, value: { ...lena, member: null } }),
-  } as const;
+    'cart.get': () => ({ ok: true as const, value: cart }),
+    'cart.held': () => ({ ok: true as const, value: { carts: [] } }),
+    'membership.attached': () => ({ ok: true as const, value: { ...lena, member: null } }),
+  };
 
   it('an item: the answer names the line it went to, which is selected and announced', async () => {
-    const fake = installFakeBridge({ ...base, 'cart.scan': () => ({ ok: true, value: { ...cart, scanned: { kind: 'item', lineId: 'l1' } } }) });
+    const fake = installFakeBridge({ ...base, 'cart.scan': () => ({ ok: true, value: { ...cart, scanned: { kind: 'item' as const, lineId: 'l1' } } }) });
     render(<CheckoutScreen info={info} onPay={() => {}} />);
     await waitFor(() => expect(selectedName()).toBe('Bread'));
     scan('4006381333931');
@@ -177,7 +177,7 @@ describe('one call per scan', () => {
   });
 
   it('a member’s loyalty card: attached in the scan’s own answer, with no second call', async () => {
-    const fake = installFakeBridge({ ...base, 'cart.scan': () => ({ ok: true, value: { ...cart, scanned: { kind: 'member', attached: lena } } }) });
+    const fake = installFakeBridge({ ...base, 'cart.scan': () => ({ ok: true, value: { ...cart, scanned: { kind: 'member' as const, attached: lena } } }) });
     render(<CheckoutScreen info={info} onPay={() => {}} />);
     await waitFor(() => expect(selectedName()).toBe('Bread'));
     scan('LENA2026');
