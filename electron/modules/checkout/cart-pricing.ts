@@ -41,9 +41,10 @@ export class CartPricing {
     this.lineTaxClasses = db.prepare<[string], { id: string; tax_class: TaxClassCode }>('SELECT id, tax_class FROM sale_lines WHERE sale_id = ?');
   }
 
-  price(cart: Cart): Cart {
+  /** `taxClassOf`: the lines' tax classes by line id when the caller read them with the lines; otherwise they are read here. */
+  price(cart: Cart, taxClassOf?: ReadonlyMap<string, TaxClassCode>): Cart {
     if (!cart.id || cart.lines.length === 0) return { ...cart, subtotal: cart.total, discountTotal: 0, saleDiscount: null, tax: [], cashDue: cart.total };
-    const taxClassOf = new Map(this.lineTaxClasses.all(cart.id).map((row) => [row.id, row.tax_class]));
+    taxClassOf ??= new Map(this.lineTaxClasses.all(cart.id).map((row) => [row.id, row.tax_class]));
     const store = this.store();
     const { rates, promotions } = this.cached();
     // Returned items are priced as they were paid (or at today's price without a receipt): no promotion,
