@@ -66,6 +66,13 @@ export function CheckoutScreen({
   const [memberByCard, setMemberByCard] = useState<AttachedMember | null>(null);
   const scan = useRef<HTMLInputElement>(null);
   const focusScan = useCallback(() => scan.current?.focus(), []);
+  const selectLine = useCallback(
+    (lineId: string) => {
+      setSelectedId(lineId);
+      focusScan();
+    },
+    [focusScan],
+  );
   /** A good scan ticks; an error plays the error tone and flashes the scan field (sound per settings `checkout.sound`). */
   const feedback = (kind: 'ok' | 'error') => {
     if (kind === 'ok') playTick();
@@ -337,7 +344,8 @@ export function CheckoutScreen({
   };
 
   const currency = cart?.currency ?? info.currency;
-  const format = (amount: number) => money(amount, currency, locale);
+  // Kept while the currency and language are: a cart line re-renders only when it changed (a scan adds one row, not every row).
+  const format = useCallback((amount: number) => money(amount, currency, locale), [currency, locale]);
   const heldCount = held?.length ?? 0;
   return (
     <main className="checkout" onClick={onButtonPressed}>
@@ -366,10 +374,7 @@ export function CheckoutScreen({
                     key={line.id}
                     line={line}
                     selected={line.id === selected?.id}
-                    onSelect={() => {
-                      setSelectedId(line.id);
-                      focusScan();
-                    }}
+                    onSelect={selectLine}
                     format={format}
                     locale={locale}
                   >
