@@ -55,17 +55,11 @@ export const CartReturnRequestSchema = z.discriminatedUnion('kind', [
 export type CartReturnRequest = z.input<typeof CartReturnRequestSchema>;
 
 /**
- * What one scan did, beside the cart it left: an item added (the line it went to, new or raised), or a
- * member's loyalty card that put the member on the sale. A code that is neither is an error
- * (UNKNOWN_BARCODE, INVALID_BARCODE), as before.
+ * `cart.scan`'s answer: the cart (the caller's only copy: the other windows hear `cart.changed`). `member`: the
+ * code was a member's loyalty card, not a product, and this member is now on the sale. A code that is neither
+ * is an error (UNKNOWN_BARCODE, INVALID_BARCODE), as before.
  */
-export const ScannedSchema = z.discriminatedUnion('kind', [
-  z.object({ kind: z.literal('item'), lineId: z.string() }),
-  z.object({ kind: z.literal('member'), attached: AttachedMemberSchema }),
-]);
-export type Scanned = z.infer<typeof ScannedSchema>;
-/** `cart.scan`'s answer: the cart (the caller's only copy: other windows hear `cart.changed`) and what the scan did. */
-export const ScanResultSchema = CartSchema.extend({ scanned: ScannedSchema.optional() });
+export const ScanResultSchema = CartSchema.extend({ member: AttachedMemberSchema.optional() });
 export type ScanResult = z.infer<typeof ScanResultSchema>;
 
 export const api = {

@@ -220,26 +220,19 @@ export class CartRepository {
     return this.pricing ? this.pricing.price(cart, new Map(rows.map((row) => [row.id, row.tax_class]))) : cart;
   }
 
-  /**
-   * Adds one (or `quantity`) of `product` to the open cart (opening one if needed): the same product again raises
-   * the quantity. Says which line it went to.
-   */
-  addOne(product: Pick<SaleItem, 'sku' | 'name' | 'price' | 'taxClass'>, ids: { sale: () => string; line: () => string }, cashierId: string, currency: string, now = Date.now(), quantity = 1): { lineId: string } {
-    return draftTransaction(this.db, () => {
+  /** Adds one (or `quantity`) of `product` to the open cart (opening one if needed): the same product again raises the quantity. */
+  addOne(product: Pick<SaleItem, 'sku' | 'name' | 'price' | 'taxClass'>, ids: { sale: () => string; line: () => string }, cashierId: string, currency: string, now = Date.now(), quantity = 1): void {
+    draftTransaction(this.db, () => {
       let saleId = this.openSale.get()?.id;
       if (!saleId) {
         saleId = ids.sale();
         this.insertSale.run(saleId, cashierId, currency, now);
       }
       const existing = this.sameLine.get(saleId, product.sku, product.price);
-      let lineId = existing?.id;
-      if (lineId) this.bumpLine.run({ id: lineId, add: quantity });
-      else {
-        lineId = ids.line();
-        this.insertLine.run({ id: lineId, saleId, sku: product.sku, name: product.name, unitPrice: product.price, taxClass: product.taxClass, now, quantity });
-      }
+      if (existing) this.bumpLine.run({ id: existing.id, add: quantity });
+      else
+        this.insertLine.run({ id: ids.line(), saleId, sku: product.sku, name: product.name, unitPrice: product.price, taxClass: product.taxClass, now, quantity });
       this.updateTotal.run({ saleId });
-      return { lineId };
     });
   }
 
@@ -301,17 +294,16 @@ export class CartRepository {
   }
 
   /** Adds a scale label's line to the open cart (opening one if needed); such a line is never merged. */
-  addEmbedded(line: EmbeddedLine, ids: { sale: () => string; line: () => string }, cashierId: string, currency: string, now = Date.now()): { lineId: string } {
-    return draftTransaction(this.db, () => {
+  addEmbedded(line: EmbeddedLine, ids: { sale: () => string; line: () => string }, cashierId: string, currency: string, now = Date.now()): void {
+    draftTransaction(this.db, () => {
       let saleId = this.openSale.get()?.id;
       if (!saleId) {
         saleId = ids.sale();
         this.insertSale.run(saleId, cashierId, currency, now);
       }
       const { product } = line;
-      const lineId = ids.line();
       this.insertEmbedded.run({
-        id: lineId,
+        id: ids.line(),
         saleId,
         sku: product.sku,
         name: product.name,
@@ -322,7 +314,6 @@ export class CartRepository {
         now,
       });
       this.updateTotal.run({ saleId });
-      return { lineId };
     });
   }
 

@@ -60,17 +60,11 @@ export class CartService {
     return product;
   }
 
-  /** Adds what `raw` names; `quantity` (from "n *" typed before the scan) makes that line n of the product. */
-  scan(raw: string, cashierId: string, quantity = 1): Cart {
-    this.add(raw, cashierId, quantity);
-    return this.get();
-  }
-
   /**
-   * Adds what `raw` names and says which line it went to (new, or one of the same product raised). The code is
-   * read once: a product's own barcode or SKU first, then a scale label for a barcode no product has.
+   * Adds what `raw` names; `quantity` (from "n *" typed before the scan) makes that line n of the product. The
+   * code is read once: a product's own barcode or SKU first, then a scale label for a barcode no product has.
    */
-  add(raw: string, cashierId: string, quantity = 1): { lineId: string } {
+  scan(raw: string, cashierId: string, quantity = 1): Cart {
     const code = readScanCode(raw);
     if (code.kind === 'invalid') throw misread(raw, code.reason);
     const product = this.catalog.saleItem(code.kind === 'gtin' ? { barcode: code.gtin } : { sku: code.sku });
@@ -79,10 +73,12 @@ export class CartService {
       const label = code.kind === 'gtin' ? this.scaleLabel(code.gtin) : null;
       if (!label) throw unknownCode(raw, code);
       if (quantity !== 1) throw new KassaError('NOT_ALLOWED', 'A scale label prices one item: scan each label, without a quantity.');
-      return this.carts.addEmbedded(label, ids, cashierId, this.currency, this.now());
+      this.carts.addEmbedded(label, ids, cashierId, this.currency, this.now());
+    } else {
+      if (quantity !== 1) checkQuantity(quantity);
+      this.carts.addOne(product, ids, cashierId, this.currency, this.now(), quantity);
     }
-    if (quantity !== 1) checkQuantity(quantity);
-    return this.carts.addOne(product, ids, cashierId, this.currency, this.now(), quantity);
+    return this.get();
   }
 
   /**

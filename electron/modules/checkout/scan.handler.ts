@@ -8,7 +8,7 @@ import type { CartService } from './cart.service';
 export type MemberCardPort = (code: string, cashierId: string) => Promise<AttachedMember | null>;
 
 export interface ScanHandlerOptions {
-  cart: Pick<CartService, 'add' | 'get'>;
+  cart: Pick<CartService, 'scan' | 'get'>;
   /** The signed-in cashier, or a NOT_SIGNED_IN error. */
   requireUser: () => { id: string };
   /** Attaches the member whose card this is to the open sale (opening it on an empty cart); null when no member has it. */
@@ -23,29 +23,29 @@ const MAYBE_A_CARD = new Set<string>(['UNKNOWN_BARCODE', 'INVALID_BARCODE']);
 /**
  * `cart.scan`: one call per scan. A product goes on its line; a code no product has is tried as a member's
  * loyalty card, which attaches the member to the sale; anything else keeps the scan's own error. The caller
- * gets the cart once, in the answer, with what the scan did; the other windows hear `cart.changed`.
+ * gets the cart once, in the answer (with the member when a card attached one); the other windows hear `cart.changed`.
  */
 export function scanHandler({ cart, requireUser, memberCard, cartChanged }: ScanHandlerOptions): Handlers['cart.scan'] {
-  const answer = (scanned: ScanResult['scanned'], origin: CallContext['origin']): ScanResult => {
-    const updated = cart.get();
-    cartChanged(updated, origin);
-    return { ...updated, scanned };
-  };
   return ({ code, quantity }, context) => {
     const user = requireUser();
-    let lineId: string;
+    let updated: Cart;
     try {
-      ({ lineId } = cart.add(code, user.id, quantity));
+      updated = cart.scan(code, user.id, quantity);
     } catch (error) {
       if (!memberCard || !(error instanceof KassaError) || !MAYBE_A_CARD.has(error.code)) throw error;
-      return memberCard(code, user.id).then((attached) => {
-        if (attached?.member) return answer({ kind: 'member', attached }, context.origin);
+      return memberCard(code, user.id).then((member): ScanResult => {
+        const now = cart.get();
+        if (member?.member) {
+          cartChanged(now, context.origin);
+          return { ...now, member };
+        }
         // No member has this card: the cashier reads the scan's own error ("unknown barcode"). A sale the
         // attempt opened all the same is shown by every window, this one included.
-        if (attached) cartChanged(cart.get(), undefined);
+        if (member) cartChanged(now, undefined);
         throw error;
       });
     }
-    return answer({ kind: 'item', lineId }, context.origin);
+    cartChanged(updated, context.origin);
+    return updated;
   };
 }

@@ -250,14 +250,12 @@ export function CheckoutScreen({
       setCart(updated);
       setError(null);
       feedback('ok');
-      if (updated.scanned?.kind === 'member') {
-        const { attached } = updated.scanned;
-        setMemberByCard(attached);
-        setNotice(attached.member ? t('membership:cardAttached', { name: attached.member.name }) : null);
+      if (updated.member) {
+        setMemberByCard(updated.member);
+        setNotice(updated.member.member ? t('membership:cardAttached', { name: updated.member.member.name }) : null);
         return;
       }
-      const lineId = updated.scanned?.lineId;
-      const added = lineId ? updated.lines.find((line) => line.id === lineId) : updated.lines.find((line) => cart?.lines.find((old) => old.id === line.id)?.quantity !== line.quantity);
+      const added = updated.lines.find((line) => cart?.lines.find((old) => old.id === line.id)?.quantity !== line.quantity);
       if (added) setSelectedId(added.id);
       setNotice(added ? t('added', { name: added.name }) : null);
     } catch (e) {
