@@ -138,6 +138,27 @@ function benchCoreScan(db: KassaDatabase) {
     'SELECT p.sku, p.name, p.price, p.tax_class FROM product_barcodes b JOIN products p ON p.sku = b.sku WHERE b.barcode = ? AND p.active = 1',
   );
   const closeCart = db.prepare("UPDATE sales SET status = 'voided' WHERE status = 'open'");
+  // The floor of a scan that writes its line and answers with the cart: the same statements by hand (find the
+  // product, open sale, new line, sale total in one draft commit, then read the lines back), no service, no pricing.
+  const openSale = db.prepare<[], { id: string }>("SELECT id FROM sales WHERE status = 'open' AND held_at IS NULL ORDER BY created_at LIMIT 1");
+  const insertSale = db.prepare<[string, number]>("INSERT INTO sales (id, status, cashier_id, currency, total, created_at) VALUES (?, 'open', 'bench', 'EUR', 0, ?)");
+  const insertLine = db.prepare<[string, string, string, string, number, string, number]>(
+    `INSERT INTO sale_lines (id, sale_id, position, sku, name, quantity, unit_price, tax_class, line_total, created_at)
+     VALUES (?1, ?2, (SELECT coalesce(max(position), 0) + 1 FROM sale_lines WHERE sale_id = ?2), ?3, ?4, 1, ?5, ?6, ?5, ?7)`,
+  );
+  const updateTotal = db.prepare<[string]>('UPDATE sales SET total = (SELECT coalesce(sum(line_total), 0) FROM sale_lines WHERE sale_id = ?1) WHERE id = ?1');
+  const readLines = db.prepare<[string], unknown>('SELECT id, sku, name, quantity, unit_price, line_total, tax_class FROM sale_lines WHERE sale_id = ? ORDER BY position');
+  const rawScan = (code: string) => {
+    const product = rawSelect.get(code)!;
+    const saleId = draftTransaction(db, () => {
+      let id = openSale.get()?.id;
+      if (!id) insertSale.run((id = uuidv7()), Date.now());
+      insertLine.run(uuidv7(), id, product.sku, product.name, product.price, product.tax_class, Date.now());
+      updateTotal.run(id);
+      return id;
+    });
+    return readLines.all(saleId);
+  };
   // The floor under any durable scan: the same SELECT, then one small row committed on its own (FULL).
   const floorDb = openDatabase(path.join(tmp, 'floor.db'));
   floorDb.exec('CREATE TABLE scanned (id TEXT PRIMARY KEY, sku TEXT NOT NULL, at INTEGER NOT NULL) STRICT');
@@ -149,18 +170,21 @@ function benchCoreScan(db: KassaDatabase) {
   const lookup: number[] = [];
   const scan: number[] = [];
   const priced: number[] = [];
+  const scanFloor: number[] = [];
   const floor: number[] = [];
   const draftFloor: number[] = [];
   for (let i = 0; i < CORE_WARMUP + CORE_SCANS; i++) {
     // A real cart is short: a new one every CART_SIZE scans, outside the timed calls.
-    if (i % CART_SIZE === 0) closeCart.run();
+    // Three measures write lines into the open cart each round: a new cart every CART_SIZE lines, as before.
+    if (i % Math.ceil(CART_SIZE / 3) === 0) closeCart.run();
     // Each measure gets its own random product, in a rotating order, so none always meets a warm cache.
-    const codes = [barcode(), barcode(), barcode(), barcode()];
+    const codes = [barcode(), barcode(), barcode(), barcode(), barcode()];
     const measures = [
       () => raw.push(timed(() => rawSelect.get(codes[0]!))),
       () => lookup.push(timed(() => cart.lookup(codes[1]!))),
       () => scan.push(timed(() => cart.scan(codes[2]!, 'bench'))),
       () => priced.push(timed(() => pricedCart.scan(codes[3]!, 'bench'))),
+      () => scanFloor.push(timed(() => rawScan(codes[4]!))),
     ];
     for (let k = 0; k < measures.length; k++) measures[(i + k) % measures.length]!();
     const sku = rawSelect.get(codes[2]!)!.sku;
@@ -179,11 +203,11 @@ function benchCoreScan(db: KassaDatabase) {
         }),
       ),
     );
-    if (i < CORE_WARMUP) [raw, lookup, scan, priced, floor, draftFloor].forEach((samples) => samples.pop());
+    if (i < CORE_WARMUP) [raw, lookup, scan, priced, scanFloor, floor, draftFloor].forEach((samples) => samples.pop());
   }
   closeCart.run();
   floorDb.close();
-  return { raw, lookup, scan, priced, floor, draftFloor };
+  return { raw, lookup, scan, priced, scanFloor, floor, draftFloor };
 }
 
 // --------------------------------------------------------------------------------- sale commit (FULL)
@@ -411,6 +435,7 @@ try {
     row('baseline: raw SELECT + one-row INSERT committed (FULL)', core.floor),
     row('baseline: raw SELECT + one-row INSERT committed as a draft (NORMAL)', core.draftFloor),
     row('scan → line in the core (CartService.scan)', core.scan, core.raw),
+    row("baseline: a scan's own statements by hand (SELECT, open sale, INSERT line, UPDATE total as a draft; read the lines)", core.scanFloor, core.draftFloor),
     row('scan → line in the core, priced as the register does (CartPricing)', core.priced, core.draftFloor),
     row('baseline: app.info over the web host WebSocket (round trip)', ui.roundTrip),
     row('cart.scan over the web host WebSocket, no screen (page → core → page)', ui.socket, ui.roundTrip),
@@ -443,12 +468,17 @@ try {
     'core scan p99 ÷ durable-write floor p99': Number((p99(core.scan) / p99(core.floor)).toFixed(2)),
     'core scan p99 ÷ draft-write floor p99': Number((p99(core.scan) / p99(core.draftFloor)).toFixed(2)),
     'priced core scan p50 ÷ draft-write floor p50': Number((percentile(core.priced, 0.5) / percentile(core.draftFloor, 0.5)).toFixed(2)),
+    "priced core scan p99 ÷ the scan's own statements by hand p99": Number((p99(core.priced) / p99(core.scanFloor)).toFixed(2)),
+    "the scan's own statements by hand p99 ÷ draft-write floor p99": Number((p99(core.scanFloor) / p99(core.draftFloor)).toFixed(2)),
     'UI scans visible in the first frame after the keydown (%)': share(ui.frames, (n) => n <= 1),
     'UI scans visible by the second frame (%)': share(ui.frames, (n) => n <= 2),
     'UI scan p99 − frame floor p99 (ms)': round(p99(ui.visible) - p99(ui.firstFrame)),
   };
   console.log(
     `context: core scan p99 is ${context['core scan p99 ÷ durable-write floor p99']}× a raw SELECT + one-row INSERT committed with synchronous=FULL and ${context['core scan p99 ÷ draft-write floor p99']}× the same committed as a draft (NORMAL)`,
+  );
+  console.log(
+    `context: the priced core scan p99 is ${context["priced core scan p99 ÷ the scan's own statements by hand p99"]}× its own statements written by hand, which are ${context["the scan's own statements by hand p99 ÷ draft-write floor p99"]}× a raw SELECT + one-row draft INSERT`,
   );
   console.log(
     `context: ${context['UI scans visible in the first frame after the keydown (%)']}% of UI scans showed in the first animation frame after the keydown, ${context['UI scans visible by the second frame (%)']}% by the second; the frame floor alone (keydown → next frame) has p99 ${round(p99(ui.firstFrame))} ms`,
