@@ -142,19 +142,19 @@ function benchCoreScan(db: KassaDatabase) {
   // product, open sale, new line, sale total in one draft commit, then read the lines back), no service, no pricing.
   const openSale = db.prepare<[], { id: string }>("SELECT id FROM sales WHERE status = 'open' AND held_at IS NULL ORDER BY created_at LIMIT 1");
   const insertSale = db.prepare<[string, number]>("INSERT INTO sales (id, status, cashier_id, currency, total, created_at) VALUES (?, 'open', 'bench', 'EUR', 0, ?)");
-  const insertLine = db.prepare<[string, string, string, string, number, string, number]>(
+  const insertLine = db.prepare<[{ id: string; sale: string; sku: string; name: string; price: number; taxClass: string; now: number }]>(
     `INSERT INTO sale_lines (id, sale_id, position, sku, name, quantity, unit_price, tax_class, line_total, created_at)
-     VALUES (?1, ?2, (SELECT coalesce(max(position), 0) + 1 FROM sale_lines WHERE sale_id = ?2), ?3, ?4, 1, ?5, ?6, ?5, ?7)`,
+     VALUES (@id, @sale, (SELECT coalesce(max(position), 0) + 1 FROM sale_lines WHERE sale_id = @sale), @sku, @name, 1, @price, @taxClass, @price, @now)`,
   );
-  const updateTotal = db.prepare<[string]>('UPDATE sales SET total = (SELECT coalesce(sum(line_total), 0) FROM sale_lines WHERE sale_id = ?1) WHERE id = ?1');
+  const updateTotal = db.prepare<[{ sale: string }]>('UPDATE sales SET total = (SELECT coalesce(sum(line_total), 0) FROM sale_lines WHERE sale_id = @sale) WHERE id = @sale');
   const readLines = db.prepare<[string], unknown>('SELECT id, sku, name, quantity, unit_price, line_total, tax_class FROM sale_lines WHERE sale_id = ? ORDER BY position');
   const rawScan = (code: string) => {
     const product = rawSelect.get(code)!;
     const saleId = draftTransaction(db, () => {
       let id = openSale.get()?.id;
       if (!id) insertSale.run((id = uuidv7()), Date.now());
-      insertLine.run(uuidv7(), id, product.sku, product.name, product.price, product.tax_class, Date.now());
-      updateTotal.run(id);
+      insertLine.run({ id: uuidv7(), sale: id, sku: product.sku, name: product.name, price: product.price, taxClass: product.tax_class, now: Date.now() });
+      updateTotal.run({ sale: id });
       return id;
     });
     return readLines.all(saleId);
