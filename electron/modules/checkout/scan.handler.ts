@@ -9,8 +9,6 @@ export type MemberCardPort = (code: string, cashierId: string) => Promise<Attach
 
 export interface ScanHandlerOptions {
   cart: Pick<CartService, 'scan' | 'get'>;
-  /** The signed-in cashier, or a NOT_SIGNED_IN error. */
-  requireUser: () => { id: string };
   /** Attaches the member whose card this is to the open sale (opening it on an empty cart); null when no member has it. */
   memberCard?: MemberCardPort;
   /** Tells the other windows the cart changed; `answered` is the caller, whose answer carries the cart. */
@@ -25,9 +23,9 @@ const MAYBE_A_CARD = new Set<string>(['UNKNOWN_BARCODE', 'INVALID_BARCODE']);
  * loyalty card, which attaches the member to the sale; anything else keeps the scan's own error. The caller
  * gets the cart once, in the answer (with the member when a card attached one); the other windows hear `cart.changed`.
  */
-export function scanHandler({ cart, requireUser, memberCard, cartChanged }: ScanHandlerOptions): Handlers['cart.scan'] {
+export function scanHandler({ cart, memberCard, cartChanged }: ScanHandlerOptions): Handlers['cart.scan'] {
   return ({ code, quantity }, context) => {
-    const user = requireUser();
+    const { user } = context;
     let updated: Cart;
     try {
       updated = cart.scan(code, user.id, quantity);
