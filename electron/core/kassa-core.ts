@@ -3,6 +3,7 @@ import { v7 as uuidv7 } from 'uuid';
 import type { AppInfo, Cart, ServiceDomain } from '../../shared/api';
 import { KassaError } from '../../shared/errors';
 import type { EnrolResponse } from '../../shared/hq/auth';
+import { HQ_ROUTES } from '../../shared/hq/routes';
 import { ConnectivityService } from '../connectivity/connectivity.service';
 import { watchInterfaces } from '../connectivity/interface-watch';
 import { ManualFlagStore } from '../connectivity/manual-flag';
@@ -207,9 +208,9 @@ export async function createKassaCore({ config, log, nativeBinding, printReceipt
       if (identity.get() && !sync.revoked()) return info();
       let answer: EnrolResponse;
       try {
-        answer = await hq.call<EnrolResponse>('POST', '/registers/enrol', { code });
+        answer = await hq.call(HQ_ROUTES.enrol, { body: { code } });
       } catch (error) {
-        if (error instanceof HqStatusError && error.status < 500) throw new KassaError('ENROLMENT_FAILED', 'HQ did not accept that enrolment code. Check it with HQ and try again.');
+        if (error instanceof HqStatusError && error.rejected) throw new KassaError('ENROLMENT_FAILED', 'HQ did not accept that enrolment code. Check it with HQ and try again.');
         throw new KassaError('HQ_UNAVAILABLE', 'HQ is not answering, so the register cannot enrol yet. Check the network; sales need an enrolled register.');
       }
       identity.save(config.hqUrl, answer);
@@ -232,7 +233,7 @@ export async function createKassaCore({ config, log, nativeBinding, printReceipt
         events.emit({ name: 'session.changed', payload: { ...state, signInLockedUntil: lockout.lockedUntil('login') } });
       },
       online: hq
-        ? { available: () => identity.get() !== null && connectivity.isAvailable('auth'), login: (pin) => hq.call('POST', '/auth/login', { pin }, { timeoutMs: Math.max(settings.connectivity.probeTimeoutMs * 2, MIN_LOGIN_TIMEOUT_MS) }) }
+        ? { available: () => identity.get() !== null && connectivity.isAvailable('auth'), login: (pin) => hq.call(HQ_ROUTES.login, { body: { pin } }, { timeoutMs: Math.max(settings.connectivity.probeTimeoutMs * 2, MIN_LOGIN_TIMEOUT_MS) }) }
         : null,
       offlineLoginDays: () => settings.auth.offlineLoginDays,
       // Another cashier takes over a locked till: the open cart is held for the one who left, unless money was taken on it.
@@ -385,7 +386,7 @@ export async function createKassaCore({ config, log, nativeBinding, printReceipt
       transitions,
       connectivity,
       sync,
-      hqHealth: hq ? () => hq.call('GET', '/health', undefined, { timeoutMs: settings.connectivity.probeTimeoutMs }) : null,
+      hqHealth: hq ? () => hq.call(HQ_ROUTES.health, {}, { timeoutMs: settings.connectivity.probeTimeoutMs }) : null,
       hqUrl: config.hqUrl ?? null,
       logs: () => {
         const persisted = recentLog.persisted(logDir);

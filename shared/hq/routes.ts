@@ -124,6 +124,7 @@ export const OrderSearchQuerySchema = z
     limit: z.coerce.number().int('must be a whole number').min(1, 'must be at least 1').max(MAX_SEARCH_LIMIT, `must be at most ${MAX_SEARCH_LIMIT}`).default(100),
   })
   .strict();
+export type OrderSearchQuery = z.input<typeof OrderSearchQuerySchema>;
 
 const HealthSchema = z.object({ status: z.literal('ok'), database: z.enum(['sqlite', 'postgres']), version: z.string() });
 const QosSchema = z.object({ domain: z.enum(SERVICE_DOMAINS), status: z.enum(['ok', 'degraded', 'down']) });

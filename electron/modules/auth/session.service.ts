@@ -188,11 +188,11 @@ export class SessionService {
     try {
       answer = await this.o.online.login(pin);
     } catch (error) {
-      if (error instanceof HqStatusError && (error.status === 401 || error.status === 403 || error.status === 404)) {
+      if (error instanceof HqStatusError && (error.kind === 'refused' || error.kind === 'not-found')) {
         throw new KassaError('WRONG_PIN', 'That PIN is not right. Try again.');
       }
       // HQ refuses more guesses from this register: never fall back to the offline cache then.
-      if (error instanceof HqStatusError && error.status === 429) {
+      if (error instanceof HqStatusError && error.kind === 'limited') {
         throw new KassaError('TOO_MANY_ATTEMPTS', 'Too many wrong PINs on this register. Wait a few minutes, then try again.');
       }
       return null;
