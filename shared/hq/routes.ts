@@ -126,7 +126,8 @@ export const OrderSearchQuerySchema = z
   .strict();
 export type OrderSearchQuery = z.input<typeof OrderSearchQuerySchema>;
 
-const HealthSchema = z.object({ status: z.literal('ok'), database: z.enum(['sqlite', 'postgres']), version: z.string() });
+// database and version are absent from an older HQ; registers show what they get.
+const HealthSchema = z.object({ status: z.literal('ok'), database: z.enum(['sqlite', 'postgres']).optional(), version: z.string().optional() });
 const QosSchema = z.object({ domain: z.enum(SERVICE_DOMAINS), status: z.enum(['ok', 'degraded', 'down']) });
 const ImportReportSchema = z.object({ imported: z.number().int(), rejected: z.array(z.object({ row: z.number().int(), reason: z.string() })) });
 const NoContent = z.null();
