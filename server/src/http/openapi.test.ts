@@ -13,7 +13,7 @@ interface OpenApiDocument {
 const SEVERITY = ['error', 'warning', 'information', 'hint'] as const;
 
 /** Spectral's `spectral:oas` findings of a document: errors and warnings, as `severity rule at path: message`. */
-export async function spectralFindings(document: unknown): Promise<string[]> {
+async function spectralFindings(document: unknown): Promise<string[]> {
   const spectral = new Spectral();
   spectral.setRuleset({ extends: [[oas, 'recommended']] } as never);
   const results: ISpectralDiagnostic[] = await spectral.run(JSON.stringify(document));
