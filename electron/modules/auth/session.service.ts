@@ -1,7 +1,7 @@
 import { LoginResponseSchema } from '../../../shared/hq/auth';
 import type { User } from '../../../shared/api';
 import { KassaError } from '../../../shared/errors';
-import { HqStatusError } from '../../hq/hq-client';
+import { HqAnswerInvalidError, HqStatusError } from '../../hq/hq-client';
 import type { PinLockout } from './lockout';
 import { verifyPin } from './pin';
 import type { UsersRepository, UserWithPinHash } from './users.repository';
@@ -195,6 +195,8 @@ export class SessionService {
       if (error instanceof HqStatusError && error.kind === 'limited') {
         throw new KassaError('TOO_MANY_ATTEMPTS', 'Too many wrong PINs on this register. Wait a few minutes, then try again.');
       }
+      // An answer that breaks HQ's contract is a fault to show, not a reason to trust the offline cache instead.
+      if (error instanceof HqAnswerInvalidError) throw error;
       return null;
     }
     const { user, pinHash } = LoginResponseSchema.parse(answer);
