@@ -81,3 +81,26 @@ describe("the register's HQ client", () => {
     expect(hq.faults).toEqual(['membership']);
   });
 });
+
+describe('the HQ client’s service faults', () => {
+  it('tells every registered listener of a failing whitelisted call, with its domain; other calls never count', async () => {
+    const { client } = await hqAnswering(() => ({ status: 503, body: {} }));
+    const heard: string[][] = [];
+    client.onServiceFault((domain, detail) => heard.push(['first', domain, detail]));
+    client.onServiceFault((domain) => heard.push(['second', domain]));
+    await expect(client.call(HQ_ROUTES.lookUpMember, { query: { phone: member.phone } })).rejects.toBeInstanceOf(HqStatusError);
+    await expect(client.call(HQ_ROUTES.listRegisters, {})).rejects.toBeInstanceOf(HqStatusError);
+    expect(heard).toEqual([
+      ['first', 'membership', 'HQ answered 503'],
+      ['second', 'membership'],
+    ]);
+  });
+
+  it('a refusal (4xx) is not a service fault', async () => {
+    const { client } = await hqAnswering(() => ({ status: 404, body: {} }));
+    const heard: string[] = [];
+    client.onServiceFault((domain) => heard.push(domain));
+    await expect(client.call(HQ_ROUTES.searchOrders, { query: {} })).rejects.toBeInstanceOf(HqStatusError);
+    expect(heard).toEqual([]);
+  });
+});

@@ -138,10 +138,16 @@ export class HqClient implements HqCaller {
   private readonly base: URL;
   private readonly now: () => number;
   private readonly revokedListeners = new Set<(hqMessage: string) => void>();
+  private readonly faultListeners: ((domain: ServiceDomain, detail: string) => void)[] = [];
 
   constructor(private readonly options: HqClientOptions) {
     this.base = new URL(options.baseUrl.endsWith('/') ? options.baseUrl : `${options.baseUrl}/`);
     this.now = options.now ?? Date.now;
+  }
+
+  /** Told when a whitelisted HQ call fails: the service's domain and what went wrong (connectivity marks the service down). */
+  onServiceFault(listener: (domain: ServiceDomain, detail: string) => void): void {
+    this.faultListeners.push(listener);
   }
 
   /**
@@ -243,7 +249,9 @@ export class HqClient implements HqCaller {
 
   private fault(route: HqRouteSpec, detail: string): void {
     const domain = domainOfRouteCall(route);
-    if (domain) this.options.onServiceFault?.(domain, detail);
+    if (!domain) return;
+    this.options.onServiceFault?.(domain, detail);
+    for (const listener of this.faultListeners) listener(domain, detail);
   }
 }
 

@@ -1,0 +1,42 @@
+import type { Handlers } from '../core/handle';
+import type { KassaModule } from '../core/module';
+import type { Platform } from '../core/platform';
+import type { AuthModule } from '../modules/auth';
+import type { CheckoutModule } from '../modules/checkout';
+import { decideDeadLetter } from './dead-letter-decisions';
+import type { Outbox } from './outbox';
+import { SyncService } from './sync.service';
+
+type SyncChannels = 'sync.status' | 'sync.deadLetters' | 'sync.retry' | 'sync.discard';
+
+export type SyncModule = KassaModule<SyncChannels> & { sync: SyncService };
+
+/** Uploads through the outbox, the change feed from HQ, and what a manager decides about operations HQ refused. */
+export function createSyncModule({ platform, outbox, auth, checkout }: { platform: Platform; outbox: Outbox; auth: AuthModule; checkout: CheckoutModule }): SyncModule {
+  const { db, hq, identity, connectivity, log, settings, events } = platform;
+  const sync = new SyncService({
+    db,
+    outbox,
+    hq,
+    identity,
+    connectivity,
+    log,
+    nearestCardDeadline: () => checkout.saleRecords.nearestCardDeadline(),
+    declinedCardPayments: () => checkout.saleRecords.declinedStoredCardCount(),
+    ackRetentionDays: () => settings.sync.ackRetentionDays,
+  });
+  sync.onChange((status) => events.emit({ name: 'sync.changed', payload: status }));
+  const handlers: Pick<Handlers, SyncChannels> = {
+    'sync.status': () => sync.status(),
+    'sync.deadLetters': () => ({ deadLetters: sync.deadLetters.list() }),
+    'sync.retry': async ({ id, managerPin }) => {
+      decideDeadLetter(sync, log, 'retry', id, await auth.policy.requireManager(managerPin, 'sync.retry', { op: id }));
+      return sync.status();
+    },
+    'sync.discard': async ({ id, managerPin }) => {
+      decideDeadLetter(sync, log, 'discard', id, await auth.policy.requireManager(managerPin, 'sync.discard', { op: id }));
+      return sync.status();
+    },
+  };
+  return { name: 'sync', sync, handlers, stop: () => sync.stop() };
+}
