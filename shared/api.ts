@@ -6,7 +6,7 @@
 import { z } from 'zod';
 import type { Channel, EventName } from './channels';
 import type { ChannelSpec } from './channel-spec';
-import { membershipApi } from './modules/membership.api';
+import { AttachedMemberSchema, membershipApi } from './modules/membership.api';
 import { ordersApi } from './modules/orders.api';
 import { adminApi } from './modules/admin.api';
 import { authApi, SessionStateSchema } from './modules/auth.api';
@@ -55,6 +55,14 @@ export const CartReturnRequestSchema = z.discriminatedUnion('kind', [
 ]);
 export type CartReturnRequest = z.input<typeof CartReturnRequestSchema>;
 
+/**
+ * `cart.scan`'s answer: the cart (the caller's only copy: the other windows hear `cart.changed`). `member`: the
+ * code was a member's loyalty card, not a product, and this member is now on the sale. A code that is neither
+ * is an error (UNKNOWN_BARCODE, INVALID_BARCODE), as before.
+ */
+export const ScanResultSchema = CartSchema.extend({ member: AttachedMemberSchema.optional() });
+export type ScanResult = z.infer<typeof ScanResultSchema>;
+
 export const api = {
   'app.info': { input: empty, output: AppInfoSchema, access: 'anyone', whileLocked: true, passive: true },
   'app.setLocale': { input: z.object({ locale: z.enum(LOCALES) }).strict(), output: AppInfoSchema, access: 'anyone' },
@@ -65,8 +73,11 @@ export const api = {
   /** Price check (F5): the product, its price and the promotions on it, without adding it to the cart. */
   'catalog.priceCheck': { input: z.object({ code: scanText }).strict(), output: z.object({ product: ProductSchema, promotions: z.array(z.object({ id: z.string(), name: z.string() })) }), access: 'signedIn' },
   'cart.get': { input: empty, output: CartSchema, access: 'signedIn', passive: true },
-  /** `quantity`: "n *" typed before the scan makes it n of the item (default 1). */
-  'cart.scan': { input: z.object({ code: scanText, quantity: z.number().int().min(1).max(9999).optional() }).strict(), output: CartSchema, access: 'signedIn' },
+  /**
+   * `quantity`: "n *" typed before the scan makes it n of the item (default 1). A code no product has but a
+   * member's loyalty card does attaches that member to the sale in the same call.
+   */
+  'cart.scan': { input: z.object({ code: scanText, quantity: z.number().int().min(1).max(9999).optional() }).strict(), output: ScanResultSchema, access: 'signedIn' },
   'cart.search': { input: z.object({ query: z.string().trim().min(1).max(64) }).strict(), output: z.object({ products: z.array(ProductSchema) }), access: 'signedIn' },
   'cart.setQuantity': { input: z.object({ lineId: lineId, quantity: z.number().int() }).strict(), output: CartSchema, access: 'signedIn' },
   'cart.voidLine': { input: z.object({ lineId: lineId }).strict(), output: CartSchema, access: 'signedIn' },

@@ -8,6 +8,8 @@ import type { Logger } from './logger';
 export interface CallContext {
   host: 'electron' | 'web';
   trustedSender: boolean;
+  /** The connection the call came on (a WebSocket, a window's web contents): events the call causes skip it, its answer has them. */
+  origin?: object;
 }
 
 /** Who is calling: a channel declared for signed-in users or managers always gets its user. */
@@ -80,7 +82,8 @@ export function handle(handlers: Handlers, log: Logger, options: HandleOptions =
         if (session.isLocked()) return failure('NOT_SIGNED_IN', LOCKED);
         if (spec.access === 'manager' && user.role !== 'manager') return failure('NOT_A_MANAGER', spec.refusal ?? 'That is for managers: sign in with a manager PIN.');
       }
-      call = { ...context, user };
+      // Object.assign, not `{ ...context, user }`: Node 20's V8 takes a slow path for a spread plus a field, on every call.
+      call = Object.assign({}, context, { user });
     }
     try {
       const handler = handlers[channel] as (input: unknown, context: CallContext) => unknown;

@@ -26,6 +26,8 @@ export function createSyncModule({ platform, outbox, auth, checkout }: { platfor
     ackRetentionDays: () => settings.sync.ackRetentionDays,
   });
   sync.onChange((status) => events.emit({ name: 'sync.changed', payload: status }));
+  // The cart's pricing keeps HQ's tax classes and promotions in memory: a change the feed applies to them drops that copy.
+  const stopPricing = sync.feed ? checkout.pricing.followFeed(sync.feed) : () => {};
   const handlers: Pick<Handlers, SyncChannels> = {
     'sync.status': () => sync.status(),
     'sync.deadLetters': () => ({ deadLetters: sync.deadLetters.list() }),
@@ -38,5 +40,13 @@ export function createSyncModule({ platform, outbox, auth, checkout }: { platfor
       return sync.status();
     },
   };
-  return { name: 'sync', sync, handlers, stop: () => sync.stop() };
+  return {
+    name: 'sync',
+    sync,
+    handlers,
+    stop: () => {
+      stopPricing();
+      sync.stop();
+    },
+  };
 }

@@ -16,6 +16,7 @@ import { ReceiptRepository } from './receipt/receipt.repository';
 import { ReceiptService, type ReceiptPrinter } from './receipt/receipt.service';
 import { SaleRepository } from './sale.repository';
 import { SaleService } from './sale.service';
+import { scanHandler, type MemberCardPort } from './scan.handler';
 
 type CheckoutChannels = Exclude<Extract<keyof Handlers, `cart.${string}` | `checkout.${string}` | `sales.${string}` | `catalog.${string}`>, 'cart.addReturn'>;
 
@@ -27,6 +28,10 @@ export type CheckoutModule = KassaModule<CheckoutChannels> & {
   cards: CardProtection;
   /** Every cart operation answers with the cart and tells every window showing it. */
   cartChanged(updated?: Cart): Cart;
+  /** Prices the cart with HQ's tax classes and promotions, kept in memory until the change feed changes them. */
+  pricing: CartPricing;
+  /** The membership module plugs in here: a code no product has is tried as a loyalty card in the same scan. */
+  acceptMemberCards(port: MemberCardPort): void;
 };
 
 export interface CheckoutDeps {
@@ -55,6 +60,7 @@ export function createCheckoutModule({ platform, auth, catalog, outbox, locale, 
     noReceiptManagerAbove: () => settings.orders.noReceiptManagerAbove,
     returnAmount: (amount, taxClass) => pricing.grossOf(amount, taxClass),
   });
+  let memberCard: MemberCardPort | null = null;
   const cartChanged = (updated: Cart = cart.get()): Cart => {
     events.emit({ name: 'cart.changed', payload: updated });
     return updated;
@@ -109,11 +115,11 @@ export function createCheckoutModule({ platform, auth, catalog, outbox, locale, 
   const handlers: Pick<Handlers, CheckoutChannels> = {
     ...catalogHandlers({ lookup: (code) => cart.lookup(code), promotions: () => pricing.promotions() }),
     'cart.get': () => cart.get(),
-    'cart.scan': ({ code, quantity }, { user }) => {
-      const updated = cart.scan(code, user.id, quantity);
-      events.emit({ name: 'cart.changed', payload: updated });
-      return updated;
-    },
+    'cart.scan': scanHandler({
+      cart,
+      memberCard: (code, cashierId) => memberCard?.(code, cashierId) ?? Promise.resolve(null),
+      cartChanged: (updated, answered) => events.emit({ name: 'cart.changed', payload: updated }, answered),
+    }),
     'cart.search': ({ query }) => ({ products: cart.search(query) }),
     'cart.setQuantity': ({ lineId, quantity }, { user }) => cartChanged(cart.setQuantity(lineId, quantity, user.id)),
     'cart.voidLine': ({ lineId }, { user }) => cartChanged(cart.voidLine(lineId, user.id)),
@@ -139,5 +145,8 @@ export function createCheckoutModule({ platform, auth, catalog, outbox, locale, 
     'sales.receipt': ({ saleId }) => ({ html: receipts.html(saleId) }),
     'sales.print': ({ saleId }) => receipts.print(saleId),
   };
-  return { name: 'checkout', cart, carts, sales, saleRecords, cards, cartChanged, handlers };
+  const acceptMemberCards = (port: MemberCardPort) => {
+    memberCard = port;
+  };
+  return { name: 'checkout', cart, carts, sales, saleRecords, cards, cartChanged, pricing, acceptMemberCards, handlers };
 }

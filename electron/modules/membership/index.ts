@@ -32,6 +32,8 @@ export function createMembershipModule({ platform, checkout, outbox }: { platfor
     log,
     timeoutMs: settings.connectivity.probeTimeoutMs * 2,
   });
+  // A loyalty card scanned in the cart's field attaches its member in the scan's own call.
+  checkout.acceptMemberCards((code, cashierId) => membership.attachByCard(code, cashierId));
   return {
     name: 'membership',
     membership,
