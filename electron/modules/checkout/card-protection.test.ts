@@ -3,7 +3,7 @@ import { v7 as uuidv7 } from 'uuid';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { KassaError } from '../../../shared/errors';
 import { silentLogger } from '../../core/logger';
-import type { HqClient } from '../../hq/hq-client';
+import { hqStandInCaller } from '../../hq/testing/hq-stand-in-caller';
 import { IdentityStore } from '../../hq/identity';
 import { makeDatabase, makeProduct, makeSaleService } from '../../test/factories';
 import { UsersRepository } from '../auth/users.repository';
@@ -29,14 +29,12 @@ describe('card protection on the register', () => {
   const key = testCardKey();
   let asked = 0;
   let hqAnswers = true;
-  const hq = {
-    call: async (method: string, path: string) => {
-      asked++;
-      if (!hqAnswers) throw new Error('connect ECONNREFUSED');
-      expect(`${method} ${path}`).toBe('GET /payments/card-key');
-      return { cardKey: key.publicKey };
-    },
-  } as unknown as HqClient;
+  const hq = hqStandInCaller(({ method, path }) => {
+    asked++;
+    if (!hqAnswers) throw new Error('connect ECONNREFUSED');
+    expect(`${method} ${path}`).toBe('GET /payments/card-key');
+    return { cardKey: key.publicKey };
+  });
 
   beforeEach(() => {
     setup = makeDatabase();
