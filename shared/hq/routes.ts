@@ -12,6 +12,8 @@ import { FaultSchema } from './faults';
 import { ChangesQuerySchema, ChangesResponseSchema, EpochSchema, OrderWithPaymentsSchema, PromotionSchema, SnapshotSchema } from './feed';
 import { CreateMemberSchema, MemberBalanceSchema, MemberCardSchema, MemberSchema, MemberWithBalanceSchema, PhoneSchema } from './members';
 import { PushRequestSchema, PushResponseSchema } from './ops';
+import { PinSchema } from '../pin';
+import { TenderSchema } from '../tender';
 import {
   AuthorizeRequestSchema,
   AuthorizeResponseSchema,
@@ -98,7 +100,7 @@ export const StoreUpsertSchema = z
   .strict();
 
 export const NewUserSchema = z
-  .object({ name: z.string().min(1).max(80), role: z.enum(['cashier', 'manager']), pin: z.string().regex(/^\d{4,8}$/, 'A PIN is 4 to 8 digits'), storeId: z.string().nullable() })
+  .object({ name: z.string().min(1).max(80), role: z.enum(['cashier', 'manager']), pin: PinSchema, storeId: z.string().nullable() })
   .strict();
 
 export const PointsAdjustmentSchema = z
@@ -120,7 +122,7 @@ export const OrderSearchQuerySchema = z
     from: z.iso.datetime({ message: 'must be an ISO 8601 UTC time' }).optional(),
     to: z.iso.datetime({ message: 'must be an ISO 8601 UTC time' }).optional(),
     amount: z.coerce.number().int('must be whole minor units').min(0, 'must not be negative').optional(),
-    tender: z.enum(['cash', 'card', 'points']).optional(),
+    tender: TenderSchema.optional(),
     limit: z.coerce.number().int('must be a whole number').min(1, 'must be at least 1').max(MAX_SEARCH_LIMIT, `must be at most ${MAX_SEARCH_LIMIT}`).default(100),
   })
   .strict();
