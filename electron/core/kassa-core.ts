@@ -21,12 +21,14 @@ import { Policy } from '../modules/auth/policy';
 import { SessionService } from '../modules/auth/session.service';
 import { UsersRepository } from '../modules/auth/users.repository';
 import { CatalogRepository } from '../modules/catalog/catalog.repository';
+import { catalogFeed } from '../modules/catalog';
+import { checkoutFeed, PricingRulesRepository } from '../modules/checkout';
 import { CartRepository } from '../modules/checkout/cart.repository';
 import { CartPricing } from '../modules/checkout/cart-pricing';
 import { CartService } from '../modules/checkout/cart.service';
 import { CardProtection } from '../modules/checkout/card-protection';
 import { HqCardTerminal, SimulatedTerminal } from '../modules/checkout/card-terminal';
-import { SaleRepository } from '../modules/checkout/sale.repository';
+import { LedgerRepository } from '../modules/checkout/ledger.repository';
 import { ReceiptRepository } from '../modules/checkout/receipt/receipt.repository';
 import { ReceiptService, type ReceiptPrinter } from '../modules/checkout/receipt/receipt.service';
 import { SaleService } from '../modules/checkout/sale.service';
@@ -166,7 +168,8 @@ export async function createKassaCore({ config, log, nativeBinding, printReceipt
     const users = new UsersRepository(db, pinPepper);
     if (!hq) await seedDemoData(catalog, users);
     const outbox = new Outbox(db);
-    const saleRepository = new SaleRepository(db);
+    const saleRepository = new LedgerRepository(db);
+    const feeds = [catalogFeed(catalog), checkoutFeed(new PricingRulesRepository(db), saleRepository)];
     const cards = new CardProtection({ db, identity, hq, log });
     // Membership is built after the sale flow; the feed and the drainer reach it through this.
     let membership: MembershipService | null = null;
@@ -179,7 +182,7 @@ export async function createKassaCore({ config, log, nativeBinding, printReceipt
       log,
       nearestCardDeadline: () => saleRepository.nearestCardDeadline(),
       declinedCardPayments: () => saleRepository.declinedStoredCardCount(),
-      feedAppliers: () => (membership ? [membership] : []),
+      feedAppliers: () => [...feeds, ...(membership ? [membership] : [])],
       onAcknowledged: (op, result) => membership?.acknowledged(op, result),
       ackRetentionDays: () => settings.sync.ackRetentionDays,
     });
@@ -288,7 +291,7 @@ export async function createKassaCore({ config, log, nativeBinding, printReceipt
     // Attempts left unanswered by a sale that was voided or completed before a restart go to HQ now.
     sales.reportAbandonedAttempts();
     membership = new MembershipService({
-      members: new MemberRepository(db),
+      members: new MemberRepository(db, saleRepository),
       outbox,
       hq,
       // Asked of connectivity, never of the network.
@@ -325,6 +328,7 @@ export async function createKassaCore({ config, log, nativeBinding, printReceipt
 
     const orders = new OrdersService({
       orders: new OrdersRepository(db),
+      ledger: saleRepository,
       outbox,
       hq,
       // Asked of connectivity, never of the network.
@@ -378,7 +382,13 @@ export async function createKassaCore({ config, log, nativeBinding, printReceipt
     }
 
     const diagnostics = new DiagnosticsService({
-      db,
+      databaseVersion: () => db.pragma('user_version', { simple: true }) as number,
+      figures: {
+        queue: () => outbox.figures(),
+        deadLetters: sync.deadLetters,
+        sales: () => saleRepository.saleCounts(),
+        secrets: [() => users.storedPinHashes(), () => identity.storedTokens(), () => saleRepository.storedCardTokens(), () => outbox.cardTokens(), () => sync.deadLetters.cardTokens()],
+      },
       dataDir: config.dataDir,
       appVersion: APP_VERSION,
       settings,

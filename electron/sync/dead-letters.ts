@@ -1,5 +1,5 @@
 import type { KassaDatabase } from '../db/open';
-import type { OutboxOperation } from './outbox';
+import { cardTokensIn, type OutboxOperation } from './outbox';
 
 export interface DeadLetter {
   id: string;
@@ -12,6 +12,9 @@ export interface DeadLetter {
   message: string;
   rejectedAt: number;
 }
+
+/** A dead letter without its payload (it holds customers' and cards' data): what a support bundle shows. */
+export type DeadLetterSummary = Omit<DeadLetter, 'payload'>;
 
 interface Row {
   id: string;
@@ -34,6 +37,8 @@ export class DeadLetters {
   private readonly remove;
   private readonly backToOutbox;
   private readonly decide;
+  private readonly summaryRows;
+  private readonly withCardToken;
 
   constructor(db: KassaDatabase) {
     this.insert = db.prepare<[string, string, string, string, string, number, string, string, number]>(
@@ -49,6 +54,10 @@ export class DeadLetters {
     this.decide = db.prepare<[string, string, string, string, number]>(
       'INSERT INTO dead_letter_decisions (operation_id, decision, manager, payload, at) VALUES (?, ?, ?, ?, ?)',
     );
+    this.summaryRows = db.prepare<[], DeadLetterSummary>(
+      'SELECT id, entity, entity_id AS entityId, type, code, message, created_at AS createdAt, rejected_at AS rejectedAt FROM dead_letters ORDER BY rejected_at',
+    );
+    this.withCardToken = db.prepare<[], { payload: string }>("SELECT payload FROM dead_letters WHERE payload LIKE '%cardToken%'");
   }
 
   /** Inside the drainer's transaction: the operation leaves the outbox for this list. */
@@ -58,6 +67,16 @@ export class DeadLetters {
 
   list(): DeadLetter[] {
     return this.all.all().map(toDeadLetter);
+  }
+
+  /** Every dead letter without its payload, oldest rejection first. */
+  summaries(): DeadLetterSummary[] {
+    return this.summaryRows.all();
+  }
+
+  /** The card tokens rejected operations carry (secrets a support bundle must never hold). */
+  cardTokens(): string[] {
+    return cardTokensIn(this.withCardToken.all());
   }
 
   /** How many there are (for the status bar, which asks often): counted, never read and redacted. */

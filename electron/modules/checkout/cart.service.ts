@@ -2,7 +2,7 @@ import type { Cart, HeldCart, Product, User } from '../../../shared/api';
 import { readEmbeddedBarcode, readScanCode, type EmbeddedBarcodeRule } from '../../../shared/barcode';
 import { KassaError } from '../../../shared/errors';
 import { formatMoney } from '../../../shared/money';
-import type { CatalogRepository } from '../catalog/catalog.repository';
+import type { CatalogLookup } from '../catalog';
 import { checkPrice, checkQuantity, grossOf, priced } from './cart-line';
 import type { CartRepository, JournalEntry, StoredLine } from './cart.repository';
 
@@ -30,7 +30,7 @@ const MISREAD: Record<string, string> = {
 export class CartService {
   constructor(
     private readonly carts: CartRepository,
-    private readonly catalog: CatalogRepository,
+    private readonly catalog: CatalogLookup,
     private readonly currency: string,
     private readonly ids: CartOptions,
   ) {}

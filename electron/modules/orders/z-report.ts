@@ -1,6 +1,6 @@
 import type { ZReport } from '../../../shared/modules/orders.api';
 import { formatMoney } from '../../../shared/money';
-import { RECEIPT_CSS, RECEIPT_STYLE_SOURCE } from '../checkout/receipt/receipt-style';
+import { RECEIPT_CSS, RECEIPT_STYLE_SOURCE } from '../checkout';
 
 const escape = (text: string) => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
