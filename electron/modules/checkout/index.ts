@@ -4,7 +4,7 @@ export { LedgerRepository, type NewRefund, type PaymentRow, type SaleLineRow } f
 export type { NewReturnLine } from './cart.repository';
 export { checkoutFeed } from './checkout.feed';
 export { PricingRulesRepository } from './pricing/pricing-rules.repository';
-export { RECEIPT_CSS, RECEIPT_STYLE_SOURCE } from './receipt/receipt-style';
+export { escapeHtml, printedDocument, RECEIPT_STYLE_SOURCE } from './receipt/receipt-style';
 
 /** What orders write through the ledger: refunds under the register's next number, and card refunds' settlements. */
 export type RefundLedger = Pick<LedgerRepository, 'insertRefund' | 'settleCardRefund'>;
