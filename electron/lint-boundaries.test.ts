@@ -58,6 +58,12 @@ describe('a module plugs in: others reach it through its index only', () => {
     expect(await importErrors('electron/sync/feed-probe.ts', '../modules/catalog')).toEqual([]);
   });
 
+  it('a module keeps the process boundaries of the main process (no electron, no renderer, no HQ server)', async () => {
+    expect(await importErrors('electron/modules/orders/refund-probe.ts', 'electron')).toHaveLength(1);
+    expect(await importErrors('electron/modules/orders/refund-probe.ts', '../../../renderer/src/main')).toHaveLength(1);
+    expect(await importErrors('electron/modules/orders/refund-probe.ts', '../../../server/src/main')).toHaveLength(1);
+  });
+
   it('a test may build other modules’ repositories for its setup', async () => {
     expect(await importErrors('electron/modules/orders/refund-probe.test.ts', '../checkout/ledger.repository')).toEqual([]);
   });
