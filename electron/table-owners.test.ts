@@ -36,13 +36,6 @@ const OWNERS: Record<string, string> = {
   connectivity_log: 'electron/connectivity/',
 };
 
-/**
- * Known writes outside a table's owner, each a follow-up: card protection's one-time sealing of card numbers
- * stored in the clear before sealing existed marks in sync_state that the database was rebuilt (it also
- * rewrites such numbers in outbox and dead-letter payloads, through a table name this scan cannot see).
- */
-const KNOWN_EXCEPTIONS = new Set(['electron/modules/checkout/card-protection.ts → sync_state']);
-
 function sourceFiles(dir: string): string[] {
   return fs.readdirSync(path.join(root, dir), { withFileTypes: true }).flatMap((entry) => {
     const file = `${dir}/${entry.name}`;
@@ -86,7 +79,7 @@ describe('every table has one owner', () => {
   it('no code writes a table it does not own: sales, refunds, payments and the sequence go through checkout’s ledger', () => {
     const strays = writes().filter((write) => {
       const [file, table] = write.split(' → ') as [string, string];
-      return !file.startsWith(OWNERS[table]!) && !KNOWN_EXCEPTIONS.has(write);
+      return !file.startsWith(OWNERS[table]!);
     });
     expect(strays).toEqual([]);
   });

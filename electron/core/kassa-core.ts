@@ -170,7 +170,6 @@ export async function createKassaCore({ config, log, nativeBinding, printReceipt
     const outbox = new Outbox(db);
     const saleRepository = new LedgerRepository(db);
     const feeds = [catalogFeed(catalog), checkoutFeed(new PricingRulesRepository(db), saleRepository)];
-    const cards = new CardProtection({ db, identity, hq, log });
     // Membership is built after the sale flow; the feed and the drainer reach it through this.
     let membership: MembershipService | null = null;
     const sync = new SyncService({
@@ -187,6 +186,7 @@ export async function createKassaCore({ config, log, nativeBinding, printReceipt
       ackRetentionDays: () => settings.sync.ackRetentionDays,
     });
     stops.push(() => sync.stop());
+    const cards = new CardProtection({ db, identity, hq, log, cardTokens: { holders: [saleRepository, outbox, sync.deadLetters], state: sync.state } });
 
     const localeChoice = new LocaleChoiceStore(config.dataDir);
     let locale = registerLocale(localeChoice.read(), settings.ui.locale, config.locale);

@@ -38,6 +38,7 @@ export class Outbox {
   private readonly remove;
   private readonly byEntity;
   private readonly withCardToken;
+  private readonly setPayload;
   private readonly listeners = new Set<() => void>();
   /** Prepared on first use. */
   private archiveSql: { copy: Database.Statement<[number, string]>; prune: Database.Statement<[number]>; count: Database.Statement<[], { n: number }> } | null = null;
@@ -52,7 +53,8 @@ export class Outbox {
     this.byEntity = db.prepare<[], { entity: string; count: number; oldestAt: number }>(
       'SELECT entity, count(*) AS count, min(created_at) AS oldestAt FROM outbox GROUP BY entity ORDER BY oldestAt',
     );
-    this.withCardToken = db.prepare<[], { payload: string }>("SELECT payload FROM outbox WHERE payload LIKE '%cardToken%'");
+    this.withCardToken = db.prepare<[], { id: string; payload: string }>("SELECT id, payload FROM outbox WHERE payload LIKE '%cardToken%'");
+    this.setPayload = db.prepare<[string, string]>('UPDATE outbox SET payload = ? WHERE id = ?');
   }
 
   /**
@@ -150,11 +152,31 @@ export class Outbox {
     return cardTokensIn(this.withCardToken.all());
   }
 
+  /** Replaces each card token `reseal` gives a new form for; returns how many it replaced. */
+  resealCardTokens(reseal: (token: string) => string | null): number {
+    return resealCardTokensIn(this.withCardToken.all(), reseal, (payload, id) => this.setPayload.run(payload, id));
+  }
+
   /** Called after every write that added operations (the drainer starts soon after). */
   onWrite(listener: () => void): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
   }
+}
+
+/** Rewrites the payloads whose card token `reseal` gives a new form for; returns how many. */
+export function resealCardTokensIn(rows: readonly { id: string; payload: string }[], reseal: (token: string) => string | null, update: (payload: string, id: string) => void): number {
+  let count = 0;
+  for (const row of rows) {
+    const payload = JSON.parse(row.payload) as { cardToken?: unknown };
+    if (typeof payload.cardToken !== 'string') continue;
+    const resealed = reseal(payload.cardToken);
+    if (resealed === null) continue;
+    payload.cardToken = resealed;
+    update(JSON.stringify(payload), row.id);
+    count++;
+  }
+  return count;
 }
 
 /** The card tokens in operations' payloads (an offline card payment carries its sealed card). */

@@ -112,6 +112,7 @@ export class LedgerRepository {
   private readonly repointSales;
   private readonly statusCounts;
   private readonly cardTokens;
+  private readonly setCardToken;
   private readonly inTransaction: <T>(fn: () => T) => T;
 
   constructor(db: KassaDatabase) {
@@ -175,7 +176,8 @@ export class LedgerRepository {
     this.attachMemberStmt = db.prepare<[string | null, string]>("UPDATE sales SET member_id = ? WHERE id = ? AND status = 'open'");
     this.repointSales = db.prepare<[string, string]>('UPDATE sales SET member_id = ? WHERE member_id = ?');
     this.statusCounts = db.prepare<[], { status: string; n: number }>('SELECT status, count(*) AS n FROM sales GROUP BY status');
-    this.cardTokens = db.prepare<[], { v: string }>('SELECT card_token AS v FROM payments WHERE card_token IS NOT NULL');
+    this.cardTokens = db.prepare<[], { id: string; v: string }>('SELECT id, card_token AS v FROM payments WHERE card_token IS NOT NULL');
+    this.setCardToken = db.prepare<[string, string]>('UPDATE payments SET card_token = ? WHERE id = ?');
   }
 
   header(saleId: string) {
@@ -350,6 +352,18 @@ export class LedgerRepository {
   /** The card tokens of payments this register still holds (secrets a support bundle must never carry). */
   storedCardTokens(): string[] {
     return this.cardTokens.all().map((row) => row.v);
+  }
+
+  /** Replaces each card token `reseal` gives a new form for; returns how many it replaced. */
+  resealCardTokens(reseal: (token: string) => string | null): number {
+    let count = 0;
+    for (const row of this.cardTokens.all()) {
+      const resealed = reseal(row.v);
+      if (resealed === null) continue;
+      this.setCardToken.run(resealed, row.id);
+      count++;
+    }
+    return count;
   }
 
   private recordPricing(saleId: string, cart: Cart): void {
