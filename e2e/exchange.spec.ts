@@ -1,11 +1,10 @@
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import type { Page } from '@playwright/test';
 import { expect, scan, signIn, test } from './fixtures';
-import { startHq, type RunningHq } from './support/hq-server';
-import { FAST_CONNECTIVITY, SHELF, callRegister, euros, finishSale, ringUp } from './support/shop';
-import { REPO_ROOT, startRegister, type RunningRegister } from './support/web-host';
+import { hqJourneys } from './support/hq-till';
+import { SHELF, callRegister, euros, finishSale, ringUp } from './support/shop';
+import { REPO_ROOT } from './support/web-host';
 
 const CATALOG = (JSON.parse(fs.readFileSync(path.join(REPO_ROOT, 'shared', 'demo', 'catalog.json'), 'utf8')) as { products: { barcodes: string[]; price: number }[] }).products;
 
@@ -29,30 +28,10 @@ interface HqOrder {
 const [milk, bread, , , butter, coffee] = SHELF as [(typeof SHELF)[number], (typeof SHELF)[number], unknown, unknown, (typeof SHELF)[number], (typeof SHELF)[number]];
 
 test.describe('with HQ', () => {
-  let hq: RunningHq;
-  let register: RunningRegister | null = null;
-  let dataDir: string | null = null;
+  const journeys = hqJourneys({ timeoutMs: 120_000 });
+  const openTill = (page: Page) => journeys.open(page);
 
-  test.beforeEach(async () => {
-    test.setTimeout(120_000);
-    hq = await startHq();
-  });
-
-  test.afterEach(async () => {
-    await register?.stop();
-    await hq?.stop();
-    if (dataDir) fs.rmSync(dataDir, { recursive: true, force: true });
-  });
-
-  async function openTill(page: Page): Promise<void> {
-    dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'kassa-e2e-exchange-'));
-    fs.writeFileSync(path.join(dataDir, 'settings.json'), JSON.stringify({ connectivity: FAST_CONNECTIVITY }));
-    register = await startRegister({ dataDir, env: { KASSA_HQ_URL: hq.url, KASSA_ENROLMENT_CODE: 'DEMO' } });
-    await page.goto(register.url);
-    await signIn(page);
-  }
-
-  const hqOrders = (query: string) => hq.admin<{ orders: HqOrder[] }>('GET', `/orders/search?${query}`).then((r) => r.orders);
+  const hqOrders = (query: string) => journeys.hq.admin<{ orders: HqOrder[] }>('GET', `/orders/search?${query}`).then((r) => r.orders);
 
   test('an exchange: an earlier sale\'s item and one without a receipt come back, a new item is bought, the difference paid; HQ has the sale once', async ({ page }) => {
     await openTill(page);

@@ -1,11 +1,10 @@
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import type { Page } from '@playwright/test';
 import { formatMoney } from '../shared/money';
-import { expect, scan, signIn, test } from './fixtures';
-import { startHq, type RunningHq } from './support/hq-server';
-import { REPO_ROOT, startRegister, type RunningRegister } from './support/web-host';
+import { expect, scan, test } from './fixtures';
+import { hqJourneys, setOffline } from './support/hq-till';
+import { REPO_ROOT } from './support/web-host';
 
 /*
  * The member comes first: the customer hands over the loyalty card (or gives a phone number, F10) before
@@ -13,7 +12,6 @@ import { REPO_ROOT, startRegister, type RunningRegister } from './support/web-ho
  * completed sale is the member's on HQ, with the points it earned. Against the real HQ and its demo members.
  */
 
-const FAST = { t1Ms: 1000, t2Ms: 1000, t2OfflineMs: 500, probeTimeoutMs: 500, recoverSuccesses: 2, qosPollMs: 1000 };
 const PRODUCTS = (JSON.parse(fs.readFileSync(path.join(REPO_ROOT, 'shared', 'demo', 'catalog.json'), 'utf8')) as { products: { name: string; barcodes: string[]; price: number }[] }).products;
 /** No demo promotion touches the first ten products, so their prices add up to the amount due. */
 const [BREAD, MILK] = [PRODUCTS[0]!, PRODUCTS[1]!];
@@ -28,29 +26,12 @@ interface HqOrder {
   total: number;
 }
 
-let hq: RunningHq;
-let register: RunningRegister;
-let dataDir: string;
-
-test.beforeEach(async () => {
-  hq = await startHq();
-  dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'kassa-e2e-member-first-'));
-  fs.writeFileSync(path.join(dataDir, 'settings.json'), JSON.stringify({ connectivity: FAST }));
-});
-
-test.afterEach(async () => {
-  await register?.stop();
-  await hq?.stop();
-  fs.rmSync(dataDir, { recursive: true, force: true });
-});
+const journeys = hqJourneys();
 
 /** An enrolled register, signed in, with HQ's catalog pulled, and its cart still empty. */
 async function openTill(page: Page): Promise<void> {
-  register = await startRegister({ dataDir, env: { KASSA_HQ_URL: hq.url, KASSA_ENROLMENT_CODE: 'DEMO' } });
-  await page.goto(register.url);
   // The first sign-in on a register is checked by HQ.
-  await expect(page.getByTestId('connectivity')).toHaveAttribute('data-state', 'online', { timeout: 20_000 });
-  await signIn(page);
+  await journeys.open(page, { online: true });
   await expect(page.getByTestId('scan-input')).toBeFocused();
   // The register pulls HQ's catalog after enrolling: the product search finds it without touching the cart.
   await page.keyboard.press('F2');
@@ -61,13 +42,6 @@ async function openTill(page: Page): Promise<void> {
   await expect(search).toBeHidden();
   await expect(page.getByTestId('cart-total')).toHaveText(euros(0));
   await expect(page.getByRole('region', { name: 'Member' })).toContainText('No member on this sale.');
-}
-
-async function setOffline(page: Page, offline: boolean): Promise<void> {
-  const connectivity = page.getByTestId('connectivity');
-  if ((await connectivity.getAttribute('data-state')) !== (offline ? 'offline' : 'online')) await page.getByTestId('offline-toggle').click();
-  await expect(connectivity).toHaveAttribute('data-state', offline ? 'offline' : 'online', { timeout: 15_000 });
-  await page.getByTestId('scan-input').focus();
 }
 
 /** Pay → Cash → Complete sale → New sale; the sale's number as shown. */
@@ -84,9 +58,9 @@ async function payCash(page: Page): Promise<string> {
 /** Once uploaded, HQ holds the sale as Lena's, and her balance is what it earned. */
 async function expectLenasSale(page: Page, number: string, total: number): Promise<void> {
   await expect(page.getByTestId('pending-sync')).toHaveText('0', { timeout: 20_000 });
-  const { orders } = await hq.admin<{ orders: HqOrder[] }>('GET', `/orders/search?memberId=${LENA.id}`);
+  const { orders } = await journeys.hq.admin<{ orders: HqOrder[] }>('GET', `/orders/search?memberId=${LENA.id}`);
   expect(orders.map((order) => [order.number, order.total])).toEqual([[number, total]]);
-  expect(await hq.admin<{ balance: number }>('GET', `/members/${LENA.id}/balance`)).toEqual({ memberId: LENA.id, balance: pointsFor(total) });
+  expect(await journeys.hq.admin<{ balance: number }>('GET', `/members/${LENA.id}/balance`)).toEqual({ memberId: LENA.id, balance: pointsFor(total) });
 }
 
 test('a loyalty card scanned on an empty cart opens the sale with the member; the items scanned next are hers, and so are the points', async ({ page }) => {
@@ -117,7 +91,7 @@ test('a loyalty card scanned on an empty cart opens the sale with the member; th
 test('F10 on an empty cart, offline: the member found in the register’s copy is attached, and the sale that follows is hers', async ({ page }) => {
   await openTill(page);
   // HQ's change feed brings its members into the register's copy; then the till goes offline.
-  await setOffline(page, true);
+  await setOffline(page, true, { backToScan: true });
   const dialog = page.getByRole('dialog', { name: 'Member' });
   await expect(async () => {
     if (!(await dialog.isVisible())) await page.keyboard.press('F10');
@@ -138,6 +112,6 @@ test('F10 on an empty cart, offline: the member found in the register’s copy i
   const number = await payCash(page);
   await expect(page.getByTestId('pending-sync')).not.toHaveText('0');
 
-  await setOffline(page, false);
+  await setOffline(page, false, { backToScan: true });
   await expectLenasSale(page, number, MILK.price);
 });

@@ -1,11 +1,10 @@
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import type { Page } from '@playwright/test';
 import { formatMoney } from '../shared/money';
-import { expect, scan, signIn, test } from './fixtures';
-import { startHq, type RunningHq } from './support/hq-server';
-import { REPO_ROOT, startRegister, type RunningRegister } from './support/web-host';
+import { expect, scan, test } from './fixtures';
+import { hqJourneys, setOffline } from './support/hq-till';
+import { REPO_ROOT } from './support/web-host';
 
 /*
  * Membership journeys against the real HQ: points earned while the till is offline reach HQ once it is
@@ -13,7 +12,6 @@ import { REPO_ROOT, startRegister, type RunningRegister } from './support/web-ho
  * points.
  */
 
-const FAST = { t1Ms: 1000, t2Ms: 1000, t2OfflineMs: 500, probeTimeoutMs: 500, recoverSuccesses: 2, qosPollMs: 1000 };
 const PRODUCT = (JSON.parse(fs.readFileSync(path.join(REPO_ROOT, 'shared', 'demo', 'catalog.json'), 'utf8')) as { products: { barcodes: string[]; price: number }[] }).products[0]!;
 const euros = (cents: number) => formatMoney(cents, 'EUR', 'en');
 /** One point per whole euro paid (the default rule). */
@@ -24,41 +22,16 @@ interface Member {
   name: string;
 }
 
-let hq: RunningHq;
-let register: RunningRegister;
-let dataDir: string;
-
-test.beforeEach(async () => {
-  hq = await startHq();
-  dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'kassa-e2e-members-'));
-  fs.writeFileSync(path.join(dataDir, 'settings.json'), JSON.stringify({ connectivity: FAST }));
-});
-
-test.afterEach(async () => {
-  await register?.stop();
-  await hq?.stop();
-  fs.rmSync(dataDir, { recursive: true, force: true });
-});
+const journeys = hqJourneys();
 
 async function openTill(page: Page): Promise<void> {
-  register = await startRegister({ dataDir, env: { KASSA_HQ_URL: hq.url, KASSA_ENROLMENT_CODE: 'DEMO' } });
-  await page.goto(register.url);
   // The first sign-in on a register is checked by HQ.
-  await expect(page.getByTestId('connectivity')).toHaveAttribute('data-state', 'online', { timeout: 20_000 });
-  await signIn(page);
+  await journeys.open(page, { online: true });
   // The register pulls HQ's catalog after enrolling: scan until the product is known.
   await expect(async () => {
     await scan(page, PRODUCT.barcodes[0]!);
     await expect(page.getByTestId('cart-total')).toHaveText(euros(PRODUCT.price), { timeout: 2000 });
   }).toPass({ timeout: 30_000 });
-}
-
-async function setOffline(page: Page, offline: boolean): Promise<void> {
-  const connectivity = page.getByTestId('connectivity');
-  if ((await connectivity.getAttribute('data-state')) !== (offline ? 'offline' : 'online')) await page.getByTestId('offline-toggle').click();
-  await expect(connectivity).toHaveAttribute('data-state', offline ? 'offline' : 'online', { timeout: 15_000 });
-  // The cashier goes back to scanning.
-  await page.getByTestId('scan-input').focus();
 }
 
 async function payCash(page: Page): Promise<void> {
@@ -79,11 +52,11 @@ async function findMember(page: Page, query: string) {
 }
 
 test('offline member earn: the points wait on the register and HQ’s balance is right once the till is back online', async ({ page }) => {
-  const mia = await hq.admin<Member>('POST', '/members', { name: 'Mia Chen', phone: '+49 151 1111 2222' });
+  const mia = await journeys.hq.admin<Member>('POST', '/members', { name: 'Mia Chen', phone: '+49 151 1111 2222' });
   await openTill(page);
   // The change feed brought the member into the register's cache; now the till goes offline.
   await expect(async () => {
-    await setOffline(page, true);
+    await setOffline(page, true, { backToScan: true });
     const dialog = await findMember(page, '+4915111112222');
     await expect(dialog.getByTestId('member-name')).toHaveText('Mia Chen', { timeout: 1000 });
   }).toPass({ timeout: 20_000 });
@@ -103,9 +76,9 @@ test('offline member earn: the points wait on the register and HQ’s balance is
   await expect(cached.getByTestId('member-summary')).not.toContainText('live from HQ');
   await cached.getByRole('button', { name: 'Cancel' }).click();
 
-  await setOffline(page, false);
+  await setOffline(page, false, { backToScan: true });
   await expect(page.getByTestId('pending-sync')).toHaveText('0', { timeout: 20_000 });
-  expect(await hq.admin<{ balance: number }>('GET', `/members/${mia.id}/balance`)).toEqual({ memberId: mia.id, balance: earned });
+  expect(await journeys.hq.admin<{ balance: number }>('GET', `/members/${mia.id}/balance`)).toEqual({ memberId: mia.id, balance: earned });
   const live = await findMember(page, '+4915111112222');
   await expect(live.getByTestId('member-summary')).toContainText('live from HQ');
   await expect(live.getByTestId('member-balance')).toHaveAttribute('data-points', String(earned));
@@ -124,14 +97,14 @@ test('offline member earn: the points wait on the register and HQ’s balance is
   await page.getByRole('button', { name: 'Complete sale' }).click();
   await expect(page.getByTestId('sale-number')).toBeVisible();
   await expect(page.getByTestId('pending-sync')).toHaveText('0', { timeout: 20_000 });
-  expect(await hq.admin<{ balance: number }>('GET', `/members/${mia.id}/balance`)).toEqual({ memberId: mia.id, balance: pointsFor(PRODUCT.price - earned) });
+  expect(await journeys.hq.admin<{ balance: number }>('GET', `/members/${mia.id}/balance`)).toEqual({ memberId: mia.id, balance: pointsFor(PRODUCT.price - earned) });
 });
 
 test('offline enrolment of a phone HQ already knows: after sync the register shows HQ’s member, with the points', async ({ page }) => {
   await openTill(page);
-  await setOffline(page, true);
+  await setOffline(page, true, { backToScan: true });
   // Meanwhile the customer was enrolled at HQ (another store, the website) under the same phone.
-  const onHq = await hq.admin<Member>('POST', '/members', { name: 'Lea Wong', phone: '0612 345 678', card: 'LEA00001' });
+  const onHq = await journeys.hq.admin<Member>('POST', '/members', { name: 'Lea Wong', phone: '0612 345 678', card: 'LEA00001' });
 
   await page.keyboard.press('F10');
   const dialog = page.getByRole('dialog', { name: 'Member' });
@@ -147,12 +120,12 @@ test('offline enrolment of a phone HQ already knows: after sync the register sho
   await payCash(page);
   const earned = pointsFor(PRODUCT.price);
 
-  await setOffline(page, false);
+  await setOffline(page, false, { backToScan: true });
   await expect(page.getByTestId('pending-sync')).toHaveText('0', { timeout: 20_000 });
-  expect(await hq.admin<{ balance: number }>('GET', `/members/${onHq.id}/balance`)).toEqual({ memberId: onHq.id, balance: earned });
+  expect(await journeys.hq.admin<{ balance: number }>('GET', `/members/${onHq.id}/balance`)).toEqual({ memberId: onHq.id, balance: earned });
 
   // Looked up again (offline, from the register's own copy): HQ's id and name, no longer pending, with the points.
-  await setOffline(page, true);
+  await setOffline(page, true, { backToScan: true });
   await scan(page, PRODUCT.barcodes[0]!);
   const merged = await findMember(page, '0612345678');
   await expect(merged.getByTestId('member-summary')).toHaveAttribute('data-member-id', onHq.id);

@@ -1,11 +1,7 @@
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import type { Page } from '@playwright/test';
 import { expect, signIn, test } from './fixtures';
-import { startHq, type RunningHq } from './support/hq-server';
-import { FAST_CONNECTIVITY, SHELF, finishSale, ringUp } from './support/shop';
-import { startRegister, type RunningRegister } from './support/web-host';
+import { hqJourneys, setOffline } from './support/hq-till';
+import { SHELF, finishSale, ringUp } from './support/shop';
 
 /*
  * Orders against the real HQ: an offline refund of this register's cash sale uploads once the till is
@@ -22,32 +18,9 @@ interface HqOrder {
   lines: { quantity: number; originalLineIndex?: number }[];
 }
 
-let hq: RunningHq;
-const registers: RunningRegister[] = [];
-const dataDirs: string[] = [];
-
-test.beforeEach(async () => {
-  // Two web hosts and HQ on a shared CI machine: starting them and pulling the catalog take a while.
-  test.setTimeout(120_000);
-  hq = await startHq();
-});
-
-test.afterEach(async () => {
-  for (const register of registers.splice(0)) await register.stop();
-  await hq?.stop();
-  for (const dir of dataDirs.splice(0)) fs.rmSync(dir, { recursive: true, force: true });
-});
-
-async function openTill(page: Page): Promise<RunningRegister> {
-  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'kassa-e2e-orders-'));
-  dataDirs.push(dataDir);
-  fs.writeFileSync(path.join(dataDir, 'settings.json'), JSON.stringify({ connectivity: FAST_CONNECTIVITY }));
-  const register = await startRegister({ dataDir, env: { KASSA_HQ_URL: hq.url, KASSA_ENROLMENT_CODE: 'DEMO' } });
-  registers.push(register);
-  await page.goto(register.url);
-  await signIn(page);
-  return register;
-}
+// Two web hosts and HQ on a shared CI machine: starting them and pulling the catalog take a while.
+const journeys = hqJourneys({ timeoutMs: 120_000 });
+const openTill = (page: Page) => journeys.open(page);
 
 async function sellCash(page: Page, items = [SHELF[0]!, SHELF[1]!]): Promise<string> {
   await ringUp(page, items, { waitForCatalog: true });
@@ -57,13 +30,7 @@ async function sellCash(page: Page, items = [SHELF[0]!, SHELF[1]!]): Promise<str
   return finishSale(page);
 }
 
-async function setOffline(page: Page, offline: boolean): Promise<void> {
-  const connectivity = page.getByTestId('connectivity');
-  if ((await connectivity.getAttribute('data-state')) !== (offline ? 'offline' : 'online')) await page.getByTestId('offline-toggle').click();
-  await expect(connectivity).toHaveAttribute('data-state', offline ? 'offline' : 'online', { timeout: 15_000 });
-}
-
-const hqOrders = (query: string) => hq.admin<{ orders: HqOrder[] }>('GET', `/orders/search?${query}`).then((r) => r.orders);
+const hqOrders = (query: string) => journeys.hq.admin<{ orders: HqOrder[] }>('GET', `/orders/search?${query}`).then((r) => r.orders);
 
 test('offline refund of a cash sale of this register: recorded at once, uploaded to HQ exactly once when back online', async ({ page }) => {
   await openTill(page);

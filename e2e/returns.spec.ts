@@ -1,11 +1,8 @@
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import type { Page } from '@playwright/test';
 import { expect, scan, signIn, test } from './fixtures';
 import { startHq } from './support/hq-server';
-import { FAST_CONNECTIVITY, SHELF, euros, ringUp } from './support/shop';
-import { startRegister, type RunningRegister } from './support/web-host';
+import { startEnrolledRegister, type EnrolledRegister } from './support/hq-till';
+import { SHELF, euros, ringUp } from './support/shop';
 
 /*
  * Returns at the till: the receipt carries its sale number as a barcode; scanning it on the sale screen
@@ -108,15 +105,11 @@ test('a sale number no register knows: a clear error, no dialog, the cart as it 
 test('with HQ: a receipt of another register opens its refund from HQ; a number HQ does not know either says so', async ({ browser }) => {
   test.setTimeout(150_000);
   const hq = await startHq();
-  const registers: RunningRegister[] = [];
-  const folders: string[] = [];
+  const tills: EnrolledRegister[] = [];
   const openTill = async (page: Page) => {
-    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'kassa-e2e-returns-'));
-    folders.push(dataDir);
-    fs.writeFileSync(path.join(dataDir, 'settings.json'), JSON.stringify({ connectivity: FAST_CONNECTIVITY }));
-    const register = await startRegister({ dataDir, env: { KASSA_HQ_URL: hq.url, KASSA_ENROLMENT_CODE: 'DEMO' } });
-    registers.push(register);
-    await page.goto(register.url);
+    const till = await startEnrolledRegister(hq);
+    tills.push(till);
+    await page.goto(till.register.url);
     await signIn(page);
   };
   try {
@@ -145,9 +138,8 @@ test('with HQ: a receipt of another register opens its refund from HQ; a number 
     await expect(here.getByRole('dialog')).toHaveCount(0);
     await expect(here.getByTestId('cart-total')).toHaveText(euros(0));
   } finally {
-    for (const register of registers) await register.stop();
+    for (const till of tills) await till.stop();
     await hq.stop();
-    for (const dir of folders) fs.rmSync(dir, { recursive: true, force: true });
   }
 });
 

@@ -1,18 +1,16 @@
-import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import AxeBuilder from '@axe-core/playwright';
 import type { Locator, Page, TestInfo } from '@playwright/test';
 import { expect, signIn, test } from './fixtures';
 import { startHq } from './support/hq-server';
-import { callRegister, payAndComplete, ringUp, SHELF, signInOnline } from './support/shop';
-import { REPO_ROOT, startRegister } from './support/web-host';
+import { startEnrolledRegister } from './support/hq-till';
+import { callRegister, FAST_CONNECTIVITY, payAndComplete, ringUp, SHELF, signInOnline } from './support/shop';
+import { REPO_ROOT } from './support/web-host';
 
 /**
  * The status bar's words for each reason a till is offline, as a cashier reads them. Detection bounds
  * are proven in connectivity.spec.ts and resilience.spec.ts; this checks what the bar says.
  */
-const FAST = { t1Ms: 1000, t2Ms: 1000, t2OfflineMs: 500, probeTimeoutMs: 500, recoverSuccesses: 2, qosPollMs: 1000 };
 const TIME = String.raw`\d{1,2}:\d{2}(\s?[AP]M)?`;
 
 test('manual offline says who switched it and when; F1 shows the shortcuts and Escape gives focus back', async ({ till }) => {
@@ -46,10 +44,7 @@ test('manual offline says who switched it and when; F1 shows the shortcuts and E
 });
 
 test('a degraded service, the cashier’s switch on top of it, then HQ not reachable: the bar names every reason, the most important first', async ({ page }) => {
-  const hq = await startHq();
-  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'kassa-e2e-status-'));
-  fs.writeFileSync(path.join(dataDir, 'settings.json'), JSON.stringify({ connectivity: FAST }));
-  const register = await startRegister({ dataDir, env: { KASSA_HQ_URL: hq.url, KASSA_ENROLMENT_CODE: 'DEMO' } });
+  const { hq, register, stop } = await hqRegister();
   try {
     await page.goto(register.url);
     const connectivity = page.getByTestId('connectivity');
@@ -87,13 +82,11 @@ test('a degraded service, the cashier’s switch on top of it, then HQ not reach
     await expect(connectivity).toHaveAttribute('data-state', 'online', { timeout: 10_000 });
     await expect(connectivity).toHaveText('●Online');
   } finally {
-    await register.stop();
-    await hq.stop();
-    fs.rmSync(dataDir, { recursive: true, force: true });
+    await stop();
   }
 });
 
-const FAST_STATUS = { connectivity: FAST };
+const FAST_STATUS = { connectivity: FAST_CONNECTIVITY };
 
 /** A picture with the test's results; with KASSA_SCREENSHOTS=1 also the README's copy in docs/. */
 async function shot(target: Page | Locator, name: string, testInfo: TestInfo) {
@@ -104,16 +97,13 @@ async function shot(target: Page | Locator, name: string, testInfo: TestInfo) {
 /** A register with HQ (enrolled with the demo store), its data folder and HQ; `settings` go into settings.json. */
 async function hqRegister(settings: object = {}) {
   const hq = await startHq();
-  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'kassa-e2e-status-'));
-  fs.writeFileSync(path.join(dataDir, 'settings.json'), JSON.stringify({ ...FAST_STATUS, ...settings }));
-  const register = await startRegister({ dataDir, env: { KASSA_HQ_URL: hq.url, KASSA_ENROLMENT_CODE: 'DEMO' } });
+  const { register, stop } = await startEnrolledRegister(hq, { ...FAST_STATUS, ...settings });
   return {
     hq,
     register,
     stop: async () => {
-      await register.stop();
+      await stop();
       await hq.stop();
-      fs.rmSync(dataDir, { recursive: true, force: true });
     },
   };
 }

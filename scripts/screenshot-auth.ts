@@ -9,26 +9,18 @@ import path from 'node:path';
 import { chromium, type Browser } from '@playwright/test';
 import { CHROMIUM_ARGS, chromiumExecutable } from '../e2e/support/browser';
 import { REPO_ROOT, startRegister } from '../e2e/support/web-host';
-
-const OUT = path.join(REPO_ROOT, 'docs');
-const catalog = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, 'shared', 'demo', 'catalog.json'), 'utf8')) as { products: { barcodes: string[] }[] };
+import { OUT, registerPage, scanAll, signIn } from './shot-kit';
 
 export async function authScreenshots(browser: Browser): Promise<void> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'kassa-shot-auth-'));
   // Cash rounding to 0.05, and a screen that locks after 2 s without the cashier.
   fs.writeFileSync(path.join(dataDir, 'settings.json'), JSON.stringify({ store: { cashRoundingMinor: 5 }, auth: { autoLockMinutes: 2 / 60 } }));
   const register = await startRegister({ dataDir });
-  const page = await browser.newPage({ viewport: { width: 1366, height: 768 } });
+  const page = await registerPage(browser);
   try {
-    await page.goto(register.url);
-    await page.getByLabel('PIN').waitFor();
-    await page.keyboard.type('1234');
-    await page.keyboard.press('Enter');
+    await signIn(page, register.url);
     // Milk 1.29 + bread 1.89 + water 0.49 = 3.67: 3.65 in cash.
-    for (const index of [0, 1, 6]) {
-      await page.getByTestId('scan-input').fill(catalog.products[index]!.barcodes[0]!);
-      await page.keyboard.press('Enter');
-    }
+    await scanAll(page, [0, 1, 6]);
     await page.getByRole('button', { name: 'Pay' }).click();
     await page.getByRole('button', { name: 'Cash' }).click();
     await page.getByTestId('cash-due').waitFor();

@@ -10,33 +10,16 @@ import os from 'node:os';
 import path from 'node:path';
 import type { Browser, Page } from '@playwright/test';
 import { startHq } from '../e2e/support/hq-server';
-import { REPO_ROOT, startRegister } from '../e2e/support/web-host';
+import { startRegister } from '../e2e/support/web-host';
+import { OUT, barcode, registerPage, sellCash, signIn } from './shot-kit';
 
-const OUT = path.join(REPO_ROOT, 'docs');
-const catalog = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, 'shared', 'demo', 'catalog.json'), 'utf8')) as { products: { barcodes: string[] }[] };
-
-async function sellCash(page: Page, products: number[]): Promise<void> {
-  for (const i of products) {
-    await page.getByTestId('scan-input').fill(catalog.products[i]!.barcodes[0]!);
-    await page.keyboard.press('Enter');
-  }
-  await page.getByRole('button', { name: 'Pay' }).click();
-  await page.getByRole('button', { name: 'Cash' }).click();
-  await page.getByRole('button', { name: 'Complete sale' }).click();
-  await page.getByTestId('sale-number').waitFor();
-  await page.getByRole('button', { name: 'New sale' }).click();
-}
-
-async function signIn(page: Page, url: string): Promise<void> {
-  await page.goto(url);
-  await page.getByLabel('PIN').waitFor();
-  await page.keyboard.type('1234');
-  await page.keyboard.press('Enter');
-  await page.getByTestId('scan-input').waitFor();
+/** Signs in on a register with HQ and waits for HQ's catalog. */
+async function signInWithCatalog(page: Page, url: string): Promise<void> {
+  await signIn(page, url);
   // With HQ, the register pulls HQ's catalog after enrolling: scan until the first product is known.
   const total = page.getByTestId('cart-total');
   for (let tries = 0; tries < 60 && (await total.textContent()) === '€0.00'; tries++) {
-    await page.getByTestId('scan-input').fill(catalog.products[9]!.barcodes[0]!);
+    await page.getByTestId('scan-input').fill(barcode(9));
     await page.keyboard.press('Enter');
     await total.filter({ hasNotText: '€0.00' }).waitFor({ timeout: 1000 }).catch(() => undefined);
   }
@@ -50,9 +33,9 @@ async function orderListScreenshot(browser: Browser): Promise<void> {
   try {
     for (const dataDir of dirs) registers.push(await startRegister({ dataDir, env: { KASSA_HQ_URL: hq.url, KASSA_ENROLMENT_CODE: 'DEMO' } }));
     for (const register of registers) {
-      const page = await browser.newPage({ viewport: { width: 1366, height: 768 } });
+      const page = await registerPage(browser);
       pages.push(page);
-      await signIn(page, register.url);
+      await signInWithCatalog(page, register.url);
     }
     const [a, b] = pages as [Page, Page];
     await sellCash(b, [3, 4]);
@@ -74,13 +57,9 @@ async function orderListScreenshot(browser: Browser): Promise<void> {
 export async function ordersScreenshots(browser: Browser): Promise<void> {
   await orderListScreenshot(browser);
   const register = await startRegister();
-  const page = await browser.newPage({ viewport: { width: 1366, height: 768 } });
+  const page = await registerPage(browser);
   try {
-    await page.goto(register.url);
-    await page.getByLabel('PIN').waitFor();
-    await page.keyboard.type('1234');
-    await page.keyboard.press('Enter');
-    await page.getByTestId('scan-input').waitFor();
+    await signIn(page, register.url);
     await sellCash(page, [0, 1, 1, 2]);
     await sellCash(page, [3, 4]);
     await sellCash(page, [5, 5, 5, 6]);

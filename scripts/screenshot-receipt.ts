@@ -2,26 +2,20 @@
  * `docs/receipt-barcode.png`: the receipt of a demo cash sale as it prints, its sale number as a Code 128
  * barcode at the foot. Called by `scripts/screenshot.ts`; alone: `npx tsx scripts/screenshot-receipt.ts`.
  */
-import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser } from '@playwright/test';
 import { CHROMIUM_ARGS, chromiumExecutable } from '../e2e/support/browser';
-import { REPO_ROOT, startRegister } from '../e2e/support/web-host';
-
-const OUT = path.join(REPO_ROOT, 'docs');
-const catalog = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, 'shared', 'demo', 'catalog.json'), 'utf8')) as { products: { barcodes: string[] }[] };
+import { startRegister } from '../e2e/support/web-host';
+import { OUT, barcode, registerPage, signIn } from './shot-kit';
 
 export async function receiptScreenshot(browser: Browser): Promise<void> {
   const register = await startRegister();
-  const page = await browser.newPage({ viewport: { width: 1366, height: 768 } });
+  const page = await registerPage(browser);
   try {
-    await page.goto(register.url);
-    await page.getByLabel('PIN').waitFor();
-    await page.keyboard.type('1234');
-    await page.keyboard.press('Enter');
-    for (const product of catalog.products.slice(0, 4)) {
-      await page.getByTestId('scan-input').fill(product.barcodes[0]!);
+    await signIn(page, register.url);
+    for (const index of [0, 1, 2, 3]) {
+      await page.getByTestId('scan-input').fill(barcode(index));
       await page.keyboard.press('Enter');
       await page.getByRole('status').filter({ hasText: 'Added' }).waitFor();
     }
