@@ -7,7 +7,7 @@ import { ConnectivityService } from '../connectivity/connectivity.service';
 import { watchInterfaces } from '../connectivity/interface-watch';
 import { ManualFlagStore } from '../connectivity/manual-flag';
 import { TransitionLog } from '../connectivity/transition-log';
-import { openDatabase, type KassaDatabase } from '../db/open';
+import { openDatabase, schemaVersion, type KassaDatabase } from '../db/open';
 import { seedDemoData } from '../demo/seed';
 import { HqClient, HqStatusError } from '../hq/hq-client';
 import { IdentityStore } from '../hq/identity';
@@ -382,7 +382,7 @@ export async function createKassaCore({ config, log, nativeBinding, printReceipt
     }
 
     const diagnostics = new DiagnosticsService({
-      databaseVersion: () => db.pragma('user_version', { simple: true }) as number,
+      databaseVersion: () => schemaVersion(db),
       figures: {
         queue: () => outbox.figures(),
         deadLetters: sync.deadLetters,

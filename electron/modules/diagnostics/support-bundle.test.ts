@@ -9,7 +9,7 @@ import { TransitionLog } from '../../connectivity/transition-log';
 import { handle, type CallContext, type Handlers } from '../../core/handle';
 import { DATABASE_FILE } from '../../core/kassa-core';
 import { LogRing, silentLogger } from '../../core/logger';
-import { openDatabase } from '../../db/open';
+import { openDatabase, schemaVersion } from '../../db/open';
 import { seedDemoData } from '../../demo/seed';
 import { loadSettings } from '../../settings/settings';
 import { makeTempDir } from '../../test/factories';
@@ -82,7 +82,7 @@ async function registerWithSecrets(): Promise<Register> {
   const outbox = new Outbox(db);
   const ledger = new LedgerRepository(db);
   const diagnostics = new DiagnosticsService({
-    databaseVersion: () => db.pragma('user_version', { simple: true }) as number,
+    databaseVersion: () => schemaVersion(db),
     figures: {
       queue: () => outbox.figures(),
       deadLetters,
