@@ -396,10 +396,10 @@ describe('registerIpc', () => {
     expect(scan).toBeDefined();
 
     await scan?.(ipcEvent(window.webContents, window.webContents.mainFrame), { code: '4006381333931' });
-    expect(core.dispatch).toHaveBeenLastCalledWith('cart.scan', { code: '4006381333931' }, { host: 'electron', trustedSender: true });
+    expect(core.dispatch).toHaveBeenLastCalledWith('cart.scan', { code: '4006381333931' }, { host: 'electron', trustedSender: true, origin: window.webContents });
 
     await scan?.(ipcEvent(other.webContents, other.webContents.mainFrame), { code: '4006381333931' });
-    expect(core.dispatch).toHaveBeenLastCalledWith('cart.scan', { code: '4006381333931' }, { host: 'electron', trustedSender: false });
+    expect(core.dispatch).toHaveBeenLastCalledWith('cart.scan', { code: '4006381333931' }, { host: 'electron', trustedSender: false, origin: other.webContents });
   });
 
   it("forwards the core's events to the window on the event channel", () => {
@@ -410,6 +410,19 @@ describe('registerIpc', () => {
     const forward = (core.events.subscribe.mock.calls as unknown as [(event: unknown) => void][])[0]?.[0];
     const event = { name: 'connectivity.changed', payload: { online: false } };
     forward?.(event);
+    expect(window.webContents.send).toHaveBeenCalledWith(EVENT_IPC_CHANNEL, event);
+  });
+
+  it('does not send the window an event its own call caused: the answer carried it', () => {
+    const core = fakeCore();
+    const window = openWindow();
+    const other = openWindow();
+    registerIpc(core as unknown as KassaCore, () => asWindow(window), PACKAGED);
+    const forward = (core.events.subscribe.mock.calls as unknown as [(event: unknown, answered?: object) => void][])[0]?.[0];
+    const event = { name: 'cart.changed', payload: { id: 's1' } };
+    forward?.(event, window.webContents);
+    expect(window.webContents.send).not.toHaveBeenCalled();
+    forward?.(event, other.webContents);
     expect(window.webContents.send).toHaveBeenCalledWith(EVENT_IPC_CHANNEL, event);
   });
 });

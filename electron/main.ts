@@ -205,12 +205,13 @@ export function isTrustedSender(event: IpcMainInvokeEvent, window: BrowserWindow
 export function registerIpc(core: KassaCore, getWindow: () => BrowserWindow | null, page: AppPage): void {
   for (const channel of CHANNELS) {
     ipcMain.handle(channel, (event, input: unknown) =>
-      core.dispatch(channel, input, { host: 'electron', trustedSender: isTrustedSender(event, getWindow(), page) }),
+      core.dispatch(channel, input, { host: 'electron', trustedSender: isTrustedSender(event, getWindow(), page), origin: event.sender }),
     );
   }
-  core.events.subscribe((event) => {
+  // The window whose own call changed something has it in the call's answer already.
+  core.events.subscribe((event, answered) => {
     const window = getWindow();
-    if (window && !window.isDestroyed()) window.webContents.send(EVENT_IPC_CHANNEL, event);
+    if (window && !window.isDestroyed() && answered !== window.webContents) window.webContents.send(EVENT_IPC_CHANNEL, event);
   });
 }
 

@@ -5,7 +5,8 @@
  */
 import { z } from 'zod';
 import type { Channel, EventName } from './channels';
-import { membershipApi } from './modules/membership.api';
+import type { ChannelSpec } from './channel-spec';
+import { AttachedMemberSchema, membershipApi } from './modules/membership.api';
 import { ordersApi } from './modules/orders.api';
 import { adminApi } from './modules/admin.api';
 import { authApi, SessionStateSchema } from './modules/auth.api';
@@ -54,45 +55,57 @@ export const CartReturnRequestSchema = z.discriminatedUnion('kind', [
 ]);
 export type CartReturnRequest = z.input<typeof CartReturnRequestSchema>;
 
+/**
+ * `cart.scan`'s answer: the cart (the caller's only copy: the other windows hear `cart.changed`). `member`: the
+ * code was a member's loyalty card, not a product, and this member is now on the sale. A code that is neither
+ * is an error (UNKNOWN_BARCODE, INVALID_BARCODE), as before.
+ */
+export const ScanResultSchema = CartSchema.extend({ member: AttachedMemberSchema.optional() });
+export type ScanResult = z.infer<typeof ScanResultSchema>;
+
 export const api = {
-  'app.info': { input: empty, output: AppInfoSchema },
-  'app.setLocale': { input: z.object({ locale: z.enum(LOCALES) }).strict(), output: AppInfoSchema },
-  'session.get': { input: empty, output: SessionStateSchema },
-  'session.login': { input: z.object({ pin: z.string().regex(/^\d{4,8}$/, 'A PIN is 4 to 8 digits') }).strict(), output: z.object({ user: UserSchema }) },
-  'session.logout': { input: empty, output: z.object({ user: z.null() }) },
-  'catalog.lookup': { input: z.object({ code: scanText }).strict(), output: z.object({ product: ProductSchema }) },
+  'app.info': { input: empty, output: AppInfoSchema, access: 'anyone', whileLocked: true, passive: true },
+  'app.setLocale': { input: z.object({ locale: z.enum(LOCALES) }).strict(), output: AppInfoSchema, access: 'anyone' },
+  'session.get': { input: empty, output: SessionStateSchema, access: 'anyone', whileLocked: true, passive: true },
+  'session.login': { input: z.object({ pin: z.string().regex(/^\d{4,8}$/, 'A PIN is 4 to 8 digits') }).strict(), output: z.object({ user: UserSchema }), access: 'anyone', whileLocked: true },
+  'session.logout': { input: empty, output: z.object({ user: z.null() }), access: 'anyone', whileLocked: true },
+  'catalog.lookup': { input: z.object({ code: scanText }).strict(), output: z.object({ product: ProductSchema }), access: 'signedIn' },
   /** Price check (F5): the product, its price and the promotions on it, without adding it to the cart. */
-  'catalog.priceCheck': { input: z.object({ code: scanText }).strict(), output: z.object({ product: ProductSchema, promotions: z.array(z.object({ id: z.string(), name: z.string() })) }) },
-  'cart.get': { input: empty, output: CartSchema },
-  /** `quantity`: "n *" typed before the scan makes it n of the item (default 1). */
-  'cart.scan': { input: z.object({ code: scanText, quantity: z.number().int().min(1).max(9999).optional() }).strict(), output: CartSchema },
-  'cart.search': { input: z.object({ query: z.string().trim().min(1).max(64) }).strict(), output: z.object({ products: z.array(ProductSchema) }) },
-  'cart.setQuantity': { input: z.object({ lineId: lineId, quantity: z.number().int() }).strict(), output: CartSchema },
-  'cart.voidLine': { input: z.object({ lineId: lineId }).strict(), output: CartSchema },
+  'catalog.priceCheck': { input: z.object({ code: scanText }).strict(), output: z.object({ product: ProductSchema, promotions: z.array(z.object({ id: z.string(), name: z.string() })) }), access: 'signedIn' },
+  'cart.get': { input: empty, output: CartSchema, access: 'signedIn', passive: true },
+  /**
+   * `quantity`: "n *" typed before the scan makes it n of the item (default 1). A code no product has but a
+   * member's loyalty card does attaches that member to the sale in the same call.
+   */
+  'cart.scan': { input: z.object({ code: scanText, quantity: z.number().int().min(1).max(9999).optional() }).strict(), output: ScanResultSchema, access: 'signedIn' },
+  'cart.search': { input: z.object({ query: z.string().trim().min(1).max(64) }).strict(), output: z.object({ products: z.array(ProductSchema) }), access: 'signedIn' },
+  'cart.setQuantity': { input: z.object({ lineId: lineId, quantity: z.number().int() }).strict(), output: CartSchema, access: 'signedIn' },
+  'cart.voidLine': { input: z.object({ lineId: lineId }).strict(), output: CartSchema, access: 'signedIn' },
   /** Undo of a line void: brings the line back as it was, while the sale is still open and unpaid. */
-  'cart.restoreLine': { input: z.object({ lineId: lineId }).strict(), output: CartSchema },
-  'cart.void': { input: z.object({ reason: z.string().trim().min(1, 'a reason is needed').max(200) }).strict(), output: CartSchema },
-  'cart.overridePrice': { input: z.object({ lineId: lineId, price: z.number().int(), managerPin: managerPin }).strict(), output: CartSchema },
+  'cart.restoreLine': { input: z.object({ lineId: lineId }).strict(), output: CartSchema, access: 'signedIn' },
+  'cart.void': { input: z.object({ reason: z.string().trim().min(1, 'a reason is needed').max(200) }).strict(), output: CartSchema, access: 'signedIn' },
+  'cart.overridePrice': { input: z.object({ lineId: lineId, price: z.number().int(), managerPin: managerPin }).strict(), output: CartSchema, access: 'signedIn' },
   'cart.discount': {
     input: z.object({ lineId: lineId, percent: z.number().int().optional(), amount: z.number().int().optional(), managerPin: managerPin }).strict(),
     output: CartSchema,
+    access: 'signedIn',
   },
-  'cart.hold': { input: z.object({ label: z.string().trim().max(40).optional() }).strict(), output: CartSchema },
-  'cart.held': { input: empty, output: z.object({ carts: z.array(HeldCartSchema) }) },
-  'cart.recall': { input: z.object({ saleId: z.string().max(64) }).strict(), output: CartSchema },
+  'cart.hold': { input: z.object({ label: z.string().trim().max(40).optional() }).strict(), output: CartSchema, access: 'signedIn' },
+  'cart.held': { input: empty, output: z.object({ carts: z.array(HeldCartSchema) }), access: 'signedIn' },
+  'cart.recall': { input: z.object({ saleId: z.string().max(64) }).strict(), output: CartSchema, access: 'signedIn' },
   /**
    * Return lines in the cart (an exchange, or a return without a receipt): they enter as negative lines beside
    * new ones and are settled by the one sale. `receipt`: lines of an earlier order (by index, as `orders.refund` names them), at the price paid, up to what
    * it still has to give back. `noReceipt`: a product at today's price, with a manager's PIN above
    * `orders.noReceiptManagerAbove`.
    */
-  'cart.addReturn': { input: CartReturnRequestSchema, output: CartSchema },
-  'connectivity.get': { input: empty, output: ConnectivityStateSchema },
-  'connectivity.goOffline': { input: empty, output: ConnectivityStateSchema },
-  'connectivity.goOnline': { input: empty, output: ConnectivityStateSchema },
-  'checkout.state': { input: empty, output: TenderStateSchema },
-  'checkout.options': { input: empty, output: TenderOptionsSchema },
-  'checkout.addCash': { input: z.object({ saleId: z.string().max(64), tendered: z.number().int() }).strict(), output: TenderStateSchema },
+  'cart.addReturn': { input: CartReturnRequestSchema, output: CartSchema, access: 'signedIn' },
+  'connectivity.get': { input: empty, output: ConnectivityStateSchema, access: 'anyone', whileLocked: true, passive: true },
+  'connectivity.goOffline': { input: empty, output: ConnectivityStateSchema, access: 'signedIn' },
+  'connectivity.goOnline': { input: empty, output: ConnectivityStateSchema, access: 'signedIn' },
+  'checkout.state': { input: empty, output: TenderStateSchema, access: 'signedIn', passive: true },
+  'checkout.options': { input: empty, output: TenderOptionsSchema, access: 'signedIn', passive: true },
+  'checkout.addCash': { input: z.object({ saleId: z.string().max(64), tendered: z.number().int() }).strict(), output: TenderStateSchema, access: 'signedIn' },
   'checkout.addCard': {
     input: z
       .object({
@@ -104,26 +117,28 @@ export const api = {
       })
       .strict(),
     output: TenderStateSchema,
+    access: 'signedIn',
   },
-  'checkout.complete': { input: z.object({ saleId: z.string().max(64) }).strict(), output: CompletedSaleSchema },
-  'checkout.declinedCardPayments': { input: empty, output: z.object({ payments: z.array(DeclinedCardPaymentSchema) }) },
-  'sales.receipt': { input: z.object({ saleId: z.string().min(1).max(64) }).strict(), output: z.object({ html: z.string() }) },
-  'sales.print': { input: z.object({ saleId: z.string().min(1).max(64) }).strict(), output: ReceiptPrintSchema },
-  'sync.status': { input: empty, output: SyncStatusSchema },
-  'sync.deadLetters': { input: empty, output: z.object({ deadLetters: z.array(DeadLetterSchema) }) },
-  'sync.retry': { input: z.object({ id: z.string().max(64), managerPin: z.string().regex(/^\d{4,8}$/) }).strict(), output: SyncStatusSchema },
-  'sync.discard': { input: z.object({ id: z.string().max(64), managerPin: z.string().regex(/^\d{4,8}$/) }).strict(), output: SyncStatusSchema },
-  'storage.status': { input: empty, output: DiskSpaceSchema },
-  'register.enrol': { input: z.object({ code: z.string().trim().min(1).max(128) }).strict(), output: AppInfoSchema },
+  'checkout.complete': { input: z.object({ saleId: z.string().max(64) }).strict(), output: CompletedSaleSchema, access: 'signedIn' },
+  'checkout.declinedCardPayments': { input: empty, output: z.object({ payments: z.array(DeclinedCardPaymentSchema) }), access: 'signedIn', passive: true },
+  'sales.receipt': { input: z.object({ saleId: z.string().min(1).max(64) }).strict(), output: z.object({ html: z.string() }), access: 'signedIn', passive: true },
+  'sales.print': { input: z.object({ saleId: z.string().min(1).max(64) }).strict(), output: ReceiptPrintSchema, access: 'signedIn' },
+  'sync.status': { input: empty, output: SyncStatusSchema, access: 'anyone', whileLocked: true, passive: true },
+  'sync.deadLetters': { input: empty, output: z.object({ deadLetters: z.array(DeadLetterSchema) }), access: 'signedIn' },
+  'sync.retry': { input: z.object({ id: z.string().max(64), managerPin: z.string().regex(/^\d{4,8}$/) }).strict(), output: SyncStatusSchema, access: 'anyone' },
+  'sync.discard': { input: z.object({ id: z.string().max(64), managerPin: z.string().regex(/^\d{4,8}$/) }).strict(), output: SyncStatusSchema, access: 'anyone' },
+  'storage.status': { input: empty, output: DiskSpaceSchema, access: 'anyone', whileLocked: true, passive: true },
+  'register.enrol': { input: z.object({ code: z.string().trim().min(1).max(128) }).strict(), output: AppInfoSchema, access: 'anyone', whileLocked: true },
   'connectivity.log': {
     input: z.object({ limit: z.number().int().min(1).max(1000).default(200), beforeId: z.number().int().positive().optional() }).strict(),
     output: z.object({ entries: z.array(ConnectivityLogEntrySchema) }),
+    access: 'anyone', whileLocked: true, passive: true,
   },
   ...ordersApi,
   ...membershipApi,
   ...adminApi,
   ...authApi,
-} as const satisfies Record<Channel, { input: z.ZodType; output: z.ZodType }>;
+} as const satisfies Record<Channel, ChannelSpec>;
 
 export type Api = typeof api;
 export type ChannelInput<C extends Channel> = z.input<Api[C]['input']>;

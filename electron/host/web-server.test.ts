@@ -96,15 +96,24 @@ describe('the web host', () => {
 
   it('runs the API over the WebSocket: login, scan, events, and bad messages get a clear refusal', async () => {
     const ws = await connect();
+    const otherWindow = await connect();
     const events: string[] = [];
-    ws.on('message', (data) => {
-      const message = JSON.parse(data.toString()) as { event?: { name: string } };
-      if (message.event) events.push(message.event.name);
-    });
+    const otherEvents: string[] = [];
+    const listen = (socket: WebSocket, into: string[]) =>
+      socket.on('message', (data) => {
+        const message = JSON.parse(data.toString()) as { event?: { name: string } };
+        if (message.event) into.push(message.event.name);
+      });
+    listen(ws, events);
+    listen(otherWindow, otherEvents);
     expect(await call(ws, 1, 'session.login', { pin: '0000' })).toMatchObject({ ok: false, error: { code: 'WRONG_PIN' } });
     expect(await call(ws, 2, 'session.login', { pin: '1234' })).toMatchObject({ ok: true, value: { user: { name: 'Ana', role: 'cashier' } } });
     expect(await call(ws, 3, 'cart.scan', { code: 'SKU-000001' })).toMatchObject({ ok: true, value: { itemCount: 1 } });
-    expect(events).toEqual(expect.arrayContaining(['session.changed', 'cart.changed']));
+    // The scanning window has the cart in its answer; every other window hears the change.
+    await expect.poll(() => otherEvents).toEqual(expect.arrayContaining(['session.changed', 'cart.changed']));
+    expect(events).toContain('session.changed');
+    expect(events).not.toContain('cart.changed');
+    otherWindow.close();
 
     const reply = new Promise((resolve) => ws.once('message', (data) => resolve(JSON.parse(data.toString()))));
     ws.send('{"id": 4, "channel": ');

@@ -91,8 +91,9 @@ export async function startWebServer({ core, log, port, rendererDir, token = new
 }
 
 function serveApi(socket: WebSocket, core: KassaCore, log: Logger): void {
-  const unsubscribe = core.events.subscribe((event) => {
-    if (socket.readyState === socket.OPEN) socket.send(JSON.stringify({ event }));
+  // What this connection's own call changed comes back in the call's answer, not a second time as an event.
+  const unsubscribe = core.events.subscribe((event, answered) => {
+    if (answered !== socket && socket.readyState === socket.OPEN) socket.send(JSON.stringify({ event }));
   });
   socket.on('close', unsubscribe);
   // An oversized or malformed frame closes this connection; it must never take the register down.
@@ -110,7 +111,7 @@ function serveApi(socket: WebSocket, core: KassaCore, log: Logger): void {
       socket.send(JSON.stringify({ id: null, result: { ok: false, error: { code: 'INVALID_INPUT', message: 'The register could not read that request.' } } }));
       return;
     }
-    const result = await core.dispatch(request.data.channel, request.data.input, { host: 'web', trustedSender: true });
+    const result = await core.dispatch(request.data.channel, request.data.input, { host: 'web', trustedSender: true, origin: socket });
     if (socket.readyState === socket.OPEN) socket.send(JSON.stringify({ id: request.data.id, result }));
   });
 }

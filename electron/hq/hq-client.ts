@@ -56,10 +56,16 @@ export class HqClient {
   private readonly base: URL;
   private readonly now: () => number;
   private readonly revokedListeners = new Set<(hqMessage: string) => void>();
+  private readonly faultListeners: ((domain: ServiceDomain, detail: string) => void)[] = [];
 
   constructor(private readonly options: HqClientOptions) {
     this.base = new URL(options.baseUrl.endsWith('/') ? options.baseUrl : `${options.baseUrl}/`);
     this.now = options.now ?? Date.now;
+  }
+
+  /** Told when a whitelisted HQ call fails: the service's domain and what went wrong (connectivity marks the service down). */
+  onServiceFault(listener: (domain: ServiceDomain, detail: string) => void): void {
+    this.faultListeners.push(listener);
   }
 
   /** A JSON call to HQ. Failures of whitelisted endpoints are reported as service faults, then thrown. */
@@ -133,7 +139,9 @@ export class HqClient {
 
   private fault(method: string, path: string, detail: string): void {
     const domain = domainOf(method, `/${path.replace(/^\//, '')}`);
-    if (domain) this.options.onServiceFault?.(domain, detail);
+    if (!domain) return;
+    this.options.onServiceFault?.(domain, detail);
+    for (const listener of this.faultListeners) listener(domain, detail);
   }
 }
 

@@ -38,3 +38,26 @@ export class LocaleChoiceStore {
 export function registerLocale(choice: Locale | null, settingsLocale: Locale | undefined, envLocale: Locale): Locale {
   return choice ?? settingsLocale ?? envLocale;
 }
+
+/** The register's language now, held in one place: receipts and reports read it at each render; the cashier may change it while the register runs. */
+export class RegisterLocaleHolder {
+  private chosen: Locale;
+
+  constructor(
+    private readonly store: LocaleChoiceStore,
+    settingsLocale: Locale | undefined,
+    envLocale: Locale,
+  ) {
+    this.chosen = registerLocale(store.read(), settingsLocale, envLocale);
+  }
+
+  get current(): Locale {
+    return this.chosen;
+  }
+
+  /** Kept across restarts, with who chose it. */
+  choose(locale: Locale, by: string | null): void {
+    this.store.write(locale, by);
+    this.chosen = locale;
+  }
+}

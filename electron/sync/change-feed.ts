@@ -1,4 +1,4 @@
-import type { Change, ChangesResponse, Snapshot } from '../../shared/hq/feed';
+import { CHANGE_KINDS, type Change, type ChangesResponse, type Snapshot } from '../../shared/hq/feed';
 import type { Logger } from '../core/logger';
 import type { KassaDatabase } from '../db/open';
 import { HQ_EPOCH_KEY, RESYNC_DUE_KEY } from './hq-epoch';
@@ -21,6 +21,9 @@ export interface FeedApplier {
   applySnapshot(snapshot: Snapshot, now: number): void;
 }
 
+/** Told after each applied page, event or snapshot: how many changes, and of which kinds (a snapshot: every kind). */
+export type AppliedListener = (applied: number, kinds: ReadonlySet<Change['kind']>) => void;
+
 export const LAST_SEQ_KEY = 'lastSeq';
 const PAGE = 500;
 
@@ -32,7 +35,7 @@ const PAGE = 500;
  */
 export class ChangeFeed {
   private running: Promise<{ applied: number; snapshot: boolean }> | null = null;
-  private readonly listeners = new Set<(applied: number) => void>();
+  private readonly listeners = new Set<AppliedListener>();
 
   constructor(
     private readonly db: KassaDatabase,
@@ -46,8 +49,8 @@ export class ChangeFeed {
     return this.state.get<number>(LAST_SEQ_KEY) ?? 0;
   }
 
-  /** Told after every applied page or event, with how many changes it held. */
-  onApplied(listener: (applied: number) => void): () => void {
+  /** Told after every applied page or event, with how many changes it held and their kinds (what was cached of them is stale). */
+  onApplied(listener: AppliedListener): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
   }
@@ -96,14 +99,19 @@ export class ChangeFeed {
 
   private applyPage(changes: readonly Change[], nextSeq: number): void {
     const now = Date.now();
+    const kinds = new Set<Change['kind']>();
     this.db.transaction(() => {
       // The realtime stream may have got ahead of a pull's page while it was on its way: what is at or
       // below lastSeq is here already, and applying it again would bring back older values.
       const from = this.lastSeq();
-      for (const change of changes) if (change.seq > from) this.applyChange(change, now);
+      for (const change of changes) {
+        if (change.seq <= from) continue;
+        this.applyChange(change, now);
+        kinds.add(change.kind);
+      }
       this.state.set(LAST_SEQ_KEY, Math.max(nextSeq, from));
     })();
-    for (const listener of this.listeners) listener(changes.length);
+    for (const listener of this.listeners) listener(changes.length, kinds);
   }
 
   private applyChange(change: Change, now: number): void {
@@ -124,6 +132,7 @@ export class ChangeFeed {
       if (snapshot.epoch === undefined || snapshot.epoch === this.state.get<string>(HQ_EPOCH_KEY)) this.state.set(RESYNC_DUE_KEY, null);
     })();
     this.log.info({ products: snapshot.products.length, seq: snapshot.seq, ms: Date.now() - started }, 'catalog snapshot applied');
-    for (const listener of this.listeners) listener(snapshot.products.length);
+    const everything = new Set(CHANGE_KINDS);
+    for (const listener of this.listeners) listener(snapshot.products.length, everything);
   }
 }

@@ -45,6 +45,8 @@ export class SyncService {
   readonly epoch: HqEpochWatch;
   private readonly realtime: RealtimeStream | null;
   private readonly listeners = new Set<(status: SyncStatus) => void>();
+  private readonly feedAppliers: FeedApplier[] = [];
+  private readonly acknowledged: NonNullable<DrainerOptions['onAcknowledged']>[] = [];
   private readonly unsubscribers: (() => void)[] = [];
   private puller: NodeJS.Timeout | null = null;
   private stopped = false;
@@ -64,16 +66,19 @@ export class SyncService {
       // A revoked register sends nothing (no retries against a door that stays shut); its outbox waits intact.
       registerId: () => (options.hq && !this.revoked() ? (options.identity.get()?.registerId ?? null) : null),
       log: options.log,
-      onAcknowledged: (op, result) => options.onAcknowledged?.(op, result),
+      onAcknowledged: (op, result) => {
+        options.onAcknowledged?.(op, result);
+        for (const listener of this.acknowledged) listener(op, result);
+      },
       archiveRetentionMs: () => (options.ackRetentionDays?.() ?? 14) * 86_400_000,
     });
     const appliers: FeedApplier[] = [
       {
-        applyChange: (change, now) => options.feedAppliers?.().some((a) => a.applyChange(change, now)) ?? false,
+        applyChange: (change, now) => this.appliers().some((a) => a.applyChange(change, now)),
         stageSnapshot: async (snapshot, now) => {
-          for (const a of options.feedAppliers?.() ?? []) await a.stageSnapshot?.(snapshot, now);
+          for (const a of this.appliers()) await a.stageSnapshot?.(snapshot, now);
         },
-        applySnapshot: (snapshot, now) => options.feedAppliers?.().forEach((a) => a.applySnapshot(snapshot, now)),
+        applySnapshot: (snapshot, now) => this.appliers().forEach((a) => a.applySnapshot(snapshot, now)),
       },
     ];
     this.feed = transport ? new ChangeFeed(options.db, this.state, transport, options.log, appliers) : null;
@@ -90,6 +95,20 @@ export class SyncService {
             log: options.log,
           })
         : null;
+  }
+
+  /** A module keeping its own copy of HQ data (membership, catalog) registers how it applies the feed. */
+  addFeedApplier(applier: FeedApplier): void {
+    this.feedAppliers.push(applier);
+  }
+
+  /** Told of each operation HQ accepted, inside the transaction that removes it from the outbox. */
+  onAcknowledged(listener: NonNullable<DrainerOptions['onAcknowledged']>): void {
+    this.acknowledged.push(listener);
+  }
+
+  private appliers(): readonly FeedApplier[] {
+    return [...(this.options.feedAppliers?.() ?? []), ...this.feedAppliers];
   }
 
   start(): void {

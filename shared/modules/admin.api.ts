@@ -3,6 +3,7 @@
  * `shared/api.ts`; the channel names are listed in `shared/channels.ts`.
  */
 import { z } from 'zod';
+import type { ChannelSpec } from '../channel-spec';
 import { ConnectivityLogEntrySchema, ConnectivityStateSchema } from '../schemas';
 
 /** One reachability probe of HQ, as the diagnostics page charts it. */
@@ -53,7 +54,10 @@ export const SupportBundleSchema = z.object({
 });
 export type SupportBundle = z.infer<typeof SupportBundleSchema>;
 
+/** What a cashier reads when they open a manager's diagnostics call. */
+const MANAGERS_ONLY = 'Diagnostics are for managers: sign in with a manager PIN.';
+
 export const adminApi = {
-  'diagnostics.overview': { input: z.object({ hours: z.number().int().min(1).max(72).default(8) }).strict(), output: DiagnosticsSchema },
-  'diagnostics.bundle': { input: z.object({}).strict(), output: SupportBundleSchema },
-} as const satisfies Record<string, { input: z.ZodType; output: z.ZodType }>;
+  'diagnostics.overview': { input: z.object({ hours: z.number().int().min(1).max(72).default(8) }).strict(), output: DiagnosticsSchema, access: 'manager', refusal: MANAGERS_ONLY, passive: true },
+  'diagnostics.bundle': { input: z.object({}).strict(), output: SupportBundleSchema, access: 'manager', refusal: MANAGERS_ONLY },
+} as const satisfies Record<string, ChannelSpec>;

@@ -4,6 +4,7 @@
  * Joined into `api` in `shared/api.ts`; the channel names are listed in `shared/channels.ts`.
  */
 import { z } from 'zod';
+import type { ChannelSpec } from '../channel-spec';
 import { UserSchema } from '../schemas';
 
 /** A PIN is 4 to 8 digits; anything else is refused before it is checked (and never counts as a guess). */
@@ -19,5 +20,5 @@ export const SessionStateSchema = z.object({
 export type SessionState = z.infer<typeof SessionStateSchema>;
 
 export const authApi = {
-  'session.unlock': { input: z.object({ pin: PinSchema }).strict(), output: z.object({ user: UserSchema }) },
-} as const satisfies Record<string, { input: z.ZodType; output: z.ZodType }>;
+  'session.unlock': { input: z.object({ pin: PinSchema }).strict(), output: z.object({ user: UserSchema }), access: 'anyone', whileLocked: true },
+} as const satisfies Record<string, ChannelSpec>;

@@ -3,6 +3,7 @@
  * `shared/api.ts`; the channel names are listed in `shared/channels.ts`.
  */
 import { z } from 'zod';
+import type { ChannelSpec } from '../channel-spec';
 
 const id = z.string().min(1).max(64);
 const pin = z.string().regex(/^\d{4,8}$/, 'A PIN is 4 to 8 digits');
@@ -143,10 +144,10 @@ export const ZReportSchema = z.object({
 export type ZReport = z.infer<typeof ZReportSchema>;
 
 export const ordersApi = {
-  'orders.search': { input: OrderSearchSchema, output: z.object({ orders: z.array(OrderSummarySchema), notice: SearchNoticeSchema, hqSearched: z.boolean() }) },
-  'orders.detail': { input: z.object({ orderId: id, source: OrderSourceSchema.default('local') }).strict(), output: OrderDetailSchema },
-  'orders.refund': { input: RefundRequestSchema, output: RefundResultSchema },
-  'day.report': { input: z.object({}).strict(), output: ZReportSchema },
-  'day.close': { input: z.object({ managerPin: pin.optional() }).strict(), output: ZReportSchema },
-  'day.reportHtml': { input: z.object({}).strict(), output: z.object({ html: z.string() }) },
-} as const satisfies Record<string, { input: z.ZodType; output: z.ZodType }>;
+  'orders.search': { input: OrderSearchSchema, output: z.object({ orders: z.array(OrderSummarySchema), notice: SearchNoticeSchema, hqSearched: z.boolean() }), access: 'signedIn' },
+  'orders.detail': { input: z.object({ orderId: id, source: OrderSourceSchema.default('local') }).strict(), output: OrderDetailSchema, access: 'signedIn' },
+  'orders.refund': { input: RefundRequestSchema, output: RefundResultSchema, access: 'signedIn' },
+  'day.report': { input: z.object({}).strict(), output: ZReportSchema, access: 'signedIn' },
+  'day.close': { input: z.object({ managerPin: pin.optional() }).strict(), output: ZReportSchema, access: 'signedIn' },
+  'day.reportHtml': { input: z.object({}).strict(), output: z.object({ html: z.string() }), access: 'signedIn' },
+} as const satisfies Record<string, ChannelSpec>;

@@ -1,5 +1,4 @@
-import type { Dispatch, Handlers } from '../../core/handle';
-import { allowedWhileLocked, isCashierActivity, type AutoLock } from './auto-lock';
+import type { Handlers } from '../../core/handle';
 import type { PinLockout } from './lockout';
 import type { SessionService } from './session.service';
 
@@ -13,20 +12,5 @@ export function authHandlers({ session, lockout }: { session: SessionService; lo
       return { user: null };
     },
     'session.unlock': async ({ pin }) => ({ user: await session.unlock(pin) }),
-  };
-}
-
-/**
- * Wraps the register's dispatch: a call the cashier caused restarts the auto-lock's idle time, and while
- * the screen is locked only the status bar, the lock screen and sign-out are answered.
- */
-export function guardSession(dispatch: Dispatch, session: SessionService, autoLock: AutoLock): Dispatch {
-  return async (channel, input, context) => {
-    const name = String(channel);
-    if (session.isLocked() && !allowedWhileLocked(name)) {
-      return { ok: false, error: { code: 'NOT_SIGNED_IN', message: 'The register is locked: unlock it with your PIN.' } };
-    }
-    if (isCashierActivity(name)) autoLock.touch();
-    return dispatch(channel, input, context);
   };
 }

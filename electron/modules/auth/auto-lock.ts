@@ -58,27 +58,5 @@ export class AutoLock {
   }
 }
 
-/** Calls a locked register still answers: the status bar, the lock screen and sign-out (not the offline switch: that needs the cashier). */
-const ALLOWED_WHILE_LOCKED = new Set<string>([
-  'app.info',
-  'session.get',
-  'session.login',
-  'session.logout',
-  'session.unlock',
-  'connectivity.get',
-  'connectivity.log',
-  'sync.status',
-  'storage.status',
-  'register.enrol',
-]);
-
-export function allowedWhileLocked(channel: string): boolean {
-  return ALLOWED_WHILE_LOCKED.has(channel);
-}
-
-/** Reads the renderer makes on its own (status bar, screen refreshes, polling) are not the cashier at work. */
-const PASSIVE = new Set<string>(['app.info', 'session.get', 'cart.get', 'checkout.state', 'checkout.options', 'checkout.declinedCardPayments', 'sales.receipt']);
-
-export function isCashierActivity(channel: string): boolean {
-  return !PASSIVE.has(channel) && !/\.(get|status|log|overview|list)$/.test(channel);
-}
+/** Which calls a locked register answers and which count as the cashier at work: declared per channel in `shared/`, enforced by `handle()`. */
+export { allowedWhileLocked, isCashierActivity } from '../../core/handle';

@@ -11,9 +11,14 @@ interface ProductRow {
   price_by_label: 0 | 1;
 }
 
+/** What a scan needs of a product to put it on a line (not its other barcodes). */
+export type SaleItem = Pick<Product, 'sku' | 'name' | 'price' | 'taxClass' | 'priceByLabel'>;
+
 /** The local catalog: products and their barcodes, read on every scan. */
 export class CatalogRepository {
   private readonly byBarcode;
+  private readonly itemByBarcode;
+  private readonly itemBySku;
   private readonly bySku;
   private readonly countActive;
   private readonly upsertProduct;
@@ -35,6 +40,11 @@ export class CatalogRepository {
       `${select} WHERE p.active = 1 AND p.sku = (SELECT sku FROM product_barcodes WHERE barcode = ?)`,
     );
     this.bySku = db.prepare<[string], ProductRow>(`${select} WHERE p.active = 1 AND p.sku = ? COLLATE NOCASE`);
+    // The scan's lookup: one read of the barcode's row and one of its product, without gathering its other barcodes.
+    this.itemByBarcode = db.prepare<[string], Omit<ProductRow, 'barcodes'>>(
+      'SELECT p.sku, p.name, p.price, p.tax_class, p.price_by_label FROM product_barcodes b JOIN products p ON p.sku = b.sku WHERE b.barcode = ? AND p.active = 1',
+    );
+    this.itemBySku = db.prepare<[string], Omit<ProductRow, 'barcodes'>>('SELECT sku, name, price, tax_class, price_by_label FROM products WHERE active = 1 AND sku = ? COLLATE NOCASE');
     // Name or SKU containing the words typed; names starting with them first. A scan of the table, but only on a search.
     this.searchStatement = db.prepare<{ contains: string; starts: string; limit: number }, ProductRow>(
       `${select} WHERE p.active = 1 AND (p.name LIKE @contains ESCAPE '\\' OR p.sku LIKE @contains ESCAPE '\\')
@@ -66,6 +76,12 @@ export class CatalogRepository {
 
   findBySku(sku: string): Product | undefined {
     return toProduct(this.bySku.get(sku));
+  }
+
+  /** The product a barcode or a typed SKU names, as a scan puts it on a line. */
+  saleItem(code: { barcode: string } | { sku: string }): SaleItem | undefined {
+    const row = 'barcode' in code ? this.itemByBarcode.get(code.barcode) : this.itemBySku.get(code.sku);
+    return row && { sku: row.sku, name: row.name, price: row.price, taxClass: row.tax_class, priceByLabel: row.price_by_label === 1 };
   }
 
   /** Products whose name or SKU contains every typed word in order (case-insensitive), best first. */

@@ -2,8 +2,11 @@ import { v7 as uuidv7 } from 'uuid';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import demoCatalog from '../../../shared/demo/catalog.json' with { type: 'json' };
 import { CatalogFileSchema } from '../../../shared/catalog';
-import type { Promotion } from '../../../shared/hq/feed';
+import type { Change, ChangesResponse, Promotion, Snapshot } from '../../../shared/hq/feed';
 import type { SalePayload } from '../../../shared/hq/ops';
+import { silentLogger } from '../../core/logger';
+import { ChangeFeed, type FeedTransport } from '../../sync/change-feed';
+import { SyncState } from '../../sync/sync-state';
 import { makeDatabase, makeProduct, makeSaleService } from '../../test/factories';
 import { UsersRepository } from '../auth/users.repository';
 import { CatalogRepository } from '../catalog/catalog.repository';
@@ -132,5 +135,60 @@ describe('returned items in the priced cart', () => {
       [-1, -129],
       [1, 129],
     ]);
+  });
+});
+
+describe('rules HQ changes through the feed', () => {
+  function feedOf(db: ReturnType<typeof makeDatabase>['db'], pages: ChangesResponse[], snapshot?: Snapshot): ChangeFeed {
+    const transport: FeedTransport = {
+      changes: async (since) => pages.shift() ?? { changes: [], nextSeq: since, hasMore: false, snapshotRequired: false },
+      snapshot: async () => snapshot!,
+    };
+    return new ChangeFeed(db, new SyncState(db), transport, silentLogger());
+  }
+  const page = (...changes: Change[]): ChangesResponse => ({ changes, nextSeq: Math.max(...changes.map((c) => c.seq)), hasMore: false, snapshotRequired: false });
+  const tenOff: Promotion = { id: 'milk-10', name: 'Milk 10% off', kind: 'percentOff', percent: 10, skus: [milk.sku], active: true };
+
+  it('a promotion, a tax rate and a price the feed brings are what the next scan is priced with', async () => {
+    const pricing = new CartPricing(setup.db, () => store);
+    const fed = new CartService(new CartRepository(setup.db, pricing), new CatalogRepository(setup.db), 'EUR', { newId: uuidv7 });
+    const feed = feedOf(setup.db, [
+      page({ seq: 1, kind: 'promotion', action: 'upsert', entityId: tenOff.id, data: tenOff }),
+      page({ seq: 2, kind: 'taxClass', action: 'upsert', entityId: 'reduced', data: { code: 'reduced', name: 'Reduced', rateBasisPoints: 1000 } }),
+      page({ seq: 3, kind: 'product', action: 'upsert', entityId: milk.sku, data: { ...milk, price: 200 } }, { seq: 4, kind: 'promotion', action: 'delete', entityId: tenOff.id, data: { id: tenOff.id } }),
+    ]);
+    pricing.followFeed(feed);
+    // Priced once with no rules from HQ: the default 7 % and no promotion (what a cache would keep).
+    expect(fed.scan(milk.sku, 'ana')).toMatchObject({ total: 129, discountTotal: 0, tax: [{ taxClass: 'reduced', rateBasisPoints: 700 }] });
+
+    await feed.pull();
+    expect(fed.scan(milk.sku, 'ana')).toMatchObject({ total: 232, discountTotal: 26, lines: [{ quantity: 2, promotion: { id: 'milk-10', saving: 26 } }] });
+    await feed.pull();
+    // 3 × 1.29 less 10 % is 3.48; at HQ's 10 % (not the default 7 %) it includes 0.32 of tax.
+    expect(fed.scan(milk.sku, 'ana').tax).toEqual([{ taxClass: 'reduced', rateBasisPoints: 1000, net: 316, tax: 32, gross: 348 }]);
+    await feed.pull();
+    const priced = fed.scan(milk.sku, 'ana');
+    expect(priced.lines.map((l) => [l.quantity, l.unitPrice, l.lineTotal, l.promotion])).toEqual([
+      [3, 129, 387, undefined],
+      [1, 200, 200, undefined],
+    ]);
+    expect(priced).toMatchObject({ total: 587, discountTotal: 0 });
+  });
+
+  it('a snapshot replaces the rules the next scan is priced with', async () => {
+    const pricing = new CartPricing(setup.db, () => store);
+    const fed = new CartService(new CartRepository(setup.db, pricing), new CatalogRepository(setup.db), 'EUR', { newId: uuidv7 });
+    addPromotion(tenOff);
+    const feed = feedOf(setup.db, [{ changes: [], nextSeq: 0, hasMore: false, snapshotRequired: true }], {
+      seq: 5,
+      taxClasses: [{ code: 'reduced', name: 'Reduced', rateBasisPoints: 1000 }],
+      promotions: [],
+      members: [],
+      products: [milk, water],
+    });
+    pricing.followFeed(feed);
+    expect(fed.scan(milk.sku, 'ana')).toMatchObject({ total: 116, discountTotal: 13 });
+    await feed.pull();
+    expect(fed.scan(milk.sku, 'ana')).toMatchObject({ total: 258, discountTotal: 0, tax: [{ taxClass: 'reduced', rateBasisPoints: 1000 }] });
   });
 });

@@ -1,5 +1,5 @@
 import { TAX_CLASSES, type Cart, type CartLine } from '../../../shared/api';
-import { PromotionSchema, type Promotion } from '../../../shared/hq/feed';
+import { PromotionSchema, type ChangeKind, type Promotion } from '../../../shared/hq/feed';
 import type { KassaDatabase } from '../../db/open';
 import { DEFAULT_TAX_RATES, priceCart, type PricingLine, type TaxClassCode, type TaxRates } from './pricing/price-cart';
 import { mulDivRoundHalfUp, roundCash, type CashRoundingStep } from './pricing/rounding';
@@ -12,15 +12,25 @@ export interface StorePricing {
 /** Lines as the cart operations keep them: a manager's price, discount or a weight label may have set the total. */
 type StoredCartLine = CartLine & { originalPrice?: number; discount?: number; weightGrams?: number };
 
+/** What tells the pricing that HQ's rules changed: the change feed's notice after each applied page or snapshot. */
+export interface RuleChanges {
+  onApplied(listener: (applied: number, kinds: ReadonlySet<ChangeKind>) => void): () => void;
+}
+
+/** Changes after which the cached rules (and what they priced) may be stale. */
+const RULE_KINDS: readonly ChangeKind[] = ['taxClass', 'promotion', 'product'];
+
 /**
  * Prices the open cart with the rules HQ sent (the `tax_classes` and `promotions` tables filled by the change
- * feed), falling back to the default rates for a class HQ has not sent (demo mode has none).
+ * feed), falling back to the default rates for a class HQ has not sent (demo mode has none). The rules are read
+ * once and kept, since the cart is priced on every scan; the change feed is what writes them, and `followFeed`
+ * drops them whenever it applied a change to them.
  */
 export class CartPricing {
   private readonly taxClasses;
   private readonly promotionRows;
   private readonly lineTaxClasses;
-  private parsed = new Map<string, { data: string; promotion: Promotion | null }>();
+  private rules: { rates: TaxRates; promotions: Promotion[] } | null = null;
 
   constructor(
     db: KassaDatabase,
@@ -31,18 +41,20 @@ export class CartPricing {
     this.lineTaxClasses = db.prepare<[string], { id: string; tax_class: TaxClassCode }>('SELECT id, tax_class FROM sale_lines WHERE sale_id = ?');
   }
 
-  price(cart: Cart): Cart {
-    if (!cart.id || cart.lines.length === 0) return { ...cart, subtotal: cart.total, discountTotal: 0, saleDiscount: null, tax: [], cashDue: cart.total };
-    const taxClassOf = new Map(this.lineTaxClasses.all(cart.id).map((row) => [row.id, row.tax_class]));
+  /** `taxClassOf`: the lines' tax classes by line id when the caller read them with the lines; otherwise they are read here. */
+  price(cart: Cart, taxClassOf?: ReadonlyMap<string, TaxClassCode>): Cart {
+    // Object.assign, not `{ ...cart, more }`: Node 20's V8 spends tens of µs on each such spread, and a cart is priced on every scan.
+    if (!cart.id || cart.lines.length === 0) return Object.assign({}, cart, { subtotal: cart.total, discountTotal: 0, saleDiscount: null, tax: [], cashDue: cart.total });
+    taxClassOf ??= new Map(this.lineTaxClasses.all(cart.id).map((row) => [row.id, row.tax_class]));
     const store = this.store();
-    const rates = this.rates();
+    const { rates, promotions } = this.cached();
     // Returned items are priced as they were paid (or at today's price without a receipt): no promotion,
     // no share of a sale-wide discount; their amount comes off the total with the tax it carried.
     const selling = cart.lines.filter((line) => !line.returned);
     const returning = cart.lines.filter((line) => line.returned);
     const priced = priceCart(
       selling.map((line) => toPricingLine(line, taxClassOf.get(line.id) ?? 'standard')),
-      { pricesIncludeTax: store.pricesIncludeTax, cashRoundingMinor: 0, taxRates: rates, promotions: this.promotions() },
+      { pricesIncludeTax: store.pricesIncludeTax, cashRoundingMinor: 0, taxRates: rates, promotions },
     );
     const tax = [...priced.tax];
     for (const line of returning) {
@@ -51,55 +63,63 @@ export class CartPricing {
       const extracted = mulDivRoundHalfUp(line.lineTotal, rate, 10_000 + rate);
       const at = tax.findIndex((t) => t.taxClass === taxClass);
       const before = at >= 0 ? tax[at]! : { taxClass, rateBasisPoints: rate, net: 0, tax: 0, gross: 0 };
-      const after = { ...before, net: before.net + line.lineTotal - extracted, tax: before.tax + extracted, gross: before.gross + line.lineTotal };
+      const after = Object.assign({}, before, { net: before.net + line.lineTotal - extracted, tax: before.tax + extracted, gross: before.gross + line.lineTotal });
       if (at >= 0) tax[at] = after;
       else tax.push(after);
     }
     const returned = returning.reduce((sum, line) => sum + line.lineTotal, 0);
     const total = priced.total + returned;
     const pricedById = new Map(selling.map((line, index) => [line.id, priced.lines[index]!]));
-    return {
-      ...cart,
+    return Object.assign({}, cart, {
       lines: cart.lines.map((line) => {
         const { discount, promotion } = pricedById.get(line.id) ?? { discount: 0, promotion: null };
         if (!promotion || discount === 0) return line;
-        return { ...line, lineTotal: line.lineTotal - discount, promotion: { id: promotion.id, name: promotion.name, saving: discount } };
+        return Object.assign({}, line, { lineTotal: line.lineTotal - discount, promotion: { id: promotion.id, name: promotion.name, saving: discount } });
       }),
       subtotal: priced.subtotal + returned,
       discountTotal: priced.discountTotal,
-      saleDiscount: priced.saleDiscount ? { ...priced.saleDiscount.promotion, amount: priced.saleDiscount.amount } : null,
+      saleDiscount: priced.saleDiscount ? Object.assign({}, priced.saleDiscount.promotion, { amount: priced.saleDiscount.amount }) : null,
       pricesIncludeTax: priced.pricesIncludeTax,
       tax: TAX_CLASSES.flatMap((code) => tax.filter((t) => t.taxClass === code)),
       total,
       cashDue: roundCash(total, store.cashRoundingMinor),
-    };
+    });
   }
 
   /** A returned item's amount at today's price: with the tax added when the store's prices exclude it. */
   grossOf(amount: number, taxClass: TaxClassCode): number {
     if (this.store().pricesIncludeTax) return amount;
-    return amount + mulDivRoundHalfUp(amount, this.rates()[taxClass], 10_000);
+    return amount + mulDivRoundHalfUp(amount, this.cached().rates[taxClass], 10_000);
   }
 
   rates(): TaxRates {
-    const rates = { ...DEFAULT_TAX_RATES };
-    for (const row of this.taxClasses.all()) if (row.code in rates) rates[row.code as TaxClassCode] = row.rate_basis_points;
-    return rates;
+    return { ...this.cached().rates };
   }
 
-  /**
-   * The promotions as HQ sent them; one the register cannot read is skipped rather than guessed at. Parsed
-   * once per version of its row, since the cart is priced on every scan.
-   */
+  /** The promotions as HQ sent them; one the register cannot read is skipped rather than guessed at. */
   promotions(): Promotion[] {
-    const seen = new Map<string, { data: string; promotion: Promotion | null }>();
-    for (const row of this.promotionRows.all()) {
-      const cached = this.parsed.get(row.id);
-      if (cached?.data === row.data) seen.set(row.id, cached);
-      else seen.set(row.id, { data: row.data, promotion: parsePromotion(row.data) });
-    }
-    this.parsed = seen;
-    return [...seen.values()].flatMap((entry) => (entry.promotion ? [entry.promotion] : []));
+    return [...this.cached().promotions];
+  }
+
+  /** Drops the kept rules: the next price reads them again (HQ's feed changed them). */
+  forget(): void {
+    this.rules = null;
+  }
+
+  /** Forgets the kept rules whenever the feed applied a tax class, promotion or product change, or a snapshot. */
+  followFeed(feed: RuleChanges): () => void {
+    return feed.onApplied((_applied, kinds) => {
+      if (RULE_KINDS.some((kind) => kinds.has(kind))) this.forget();
+    });
+  }
+
+  private cached(): { rates: TaxRates; promotions: Promotion[] } {
+    if (this.rules) return this.rules;
+    const rates = { ...DEFAULT_TAX_RATES };
+    for (const row of this.taxClasses.all()) if (row.code in rates) rates[row.code as TaxClassCode] = row.rate_basis_points;
+    const promotions = this.promotionRows.all().flatMap((row) => parsePromotion(row.data) ?? []);
+    this.rules = { rates, promotions };
+    return this.rules;
   }
 }
 

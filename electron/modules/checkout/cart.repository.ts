@@ -1,6 +1,8 @@
 import type { Cart, CartLine, HeldCart, Product } from '../../../shared/api';
 import { draftTransaction, type KassaDatabase } from '../../db/open';
+import type { SaleItem } from '../catalog';
 import type { CartPricing } from './cart-pricing';
+import type { TaxClassCode } from './pricing/price-cart';
 
 interface NewLine {
   id: string;
@@ -27,6 +29,7 @@ interface LineRow {
   return_order_id: string | null;
   return_order_number: string | null;
   original_line_index: number | null;
+  tax_class: TaxClassCode;
 }
 
 /** A returned item entering the cart as a negative line: at the price paid (with a receipt) or today's. */
@@ -62,7 +65,7 @@ export interface StoredLine {
 
 /** A line read from a scale label: its own price, or a weight priced per kilogram. */
 export interface EmbeddedLine {
-  product: Product;
+  product: Pick<Product, 'sku' | 'name' | 'taxClass'>;
   unitPrice: number;
   weightGrams: number | null;
   lineTotal: number;
@@ -161,7 +164,7 @@ export class CartRepository {
     );
     this.lines = db.prepare<[string], LineRow>(
       `SELECT id, sku, name, quantity, unit_price, line_total, original_price, discount, discount_percent, weight_grams,
-         return_reason, return_order_id, return_order_number, original_line_index
+         return_reason, return_order_id, return_order_number, original_line_index, tax_class
        FROM sale_lines WHERE sale_id = ? ORDER BY position`,
     );
     this.sameLine = db.prepare<[string, string, number], { id: string }>(
@@ -185,7 +188,8 @@ export class CartRepository {
   get(currency: string): Cart {
     const sale = this.openSale.get();
     if (!sale) return { id: null, lines: [], total: 0, currency, itemCount: 0 };
-    const lines: CartLine[] = this.lines.all(sale.id).map((row) => ({
+    const rows = this.lines.all(sale.id);
+    const lines: CartLine[] = rows.map((row) => ({
       id: row.id,
       sku: row.sku,
       name: row.name,
@@ -212,11 +216,12 @@ export class CartRepository {
       currency: sale.currency,
       itemCount: lines.reduce((sum, line) => sum + Math.abs(line.quantity), 0),
     };
-    return this.pricing ? this.pricing.price(cart) : cart;
+    // The lines' tax classes come with them: pricing needs no read of its own.
+    return this.pricing ? this.pricing.price(cart, new Map(rows.map((row) => [row.id, row.tax_class]))) : cart;
   }
 
   /** Adds one (or `quantity`) of `product` to the open cart (opening one if needed): the same product again raises the quantity. */
-  addOne(product: Product, ids: { sale: () => string; line: () => string }, cashierId: string, currency: string, now = Date.now(), quantity = 1): void {
+  addOne(product: Pick<SaleItem, 'sku' | 'name' | 'price' | 'taxClass'>, ids: { sale: () => string; line: () => string }, cashierId: string, currency: string, now = Date.now(), quantity = 1): void {
     draftTransaction(this.db, () => {
       let saleId = this.openSale.get()?.id;
       if (!saleId) {

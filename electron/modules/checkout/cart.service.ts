@@ -1,5 +1,5 @@
 import type { Cart, HeldCart, Product, User } from '../../../shared/api';
-import { readEmbeddedBarcode, readScanCode, type EmbeddedBarcodeRule } from '../../../shared/barcode';
+import { readEmbeddedBarcode, readScanCode, type EmbeddedBarcodeRule, type ScanCode } from '../../../shared/barcode';
 import { KassaError } from '../../../shared/errors';
 import { formatMoney } from '../../../shared/money';
 import type { CatalogLookup } from '../catalog';
@@ -26,6 +26,18 @@ const MISREAD: Record<string, string> = {
   empty: 'is empty',
 };
 
+function misread(raw: string, reason: Extract<ScanCode, { kind: 'invalid' }>['reason']): KassaError {
+  return new KassaError('INVALID_BARCODE', `The code ${shown(raw)} ${MISREAD[reason]}. Scan it again or type the SKU.`);
+}
+
+function unknownCode(raw: string, code: ScanCode): KassaError {
+  return new KassaError('UNKNOWN_BARCODE', `No product with ${code.kind === 'gtin' ? 'barcode' : 'SKU'} ${shown(raw)} in this store's catalog. The cart is unchanged.`);
+}
+
+function shown(raw: string): string {
+  return JSON.stringify(raw.trim().slice(0, 32));
+}
+
 /** The cart of the open sale: scanning, looking up, reading it back. */
 export class CartService {
   constructor(
@@ -42,28 +54,30 @@ export class CartService {
   /** Finds the product a scanned barcode or typed SKU names, or says clearly why not. */
   lookup(raw: string): Product {
     const code = readScanCode(raw);
-    const shown = JSON.stringify(raw.trim().slice(0, 32));
-    if (code.kind === 'invalid') {
-      throw new KassaError('INVALID_BARCODE', `The code ${shown} ${MISREAD[code.reason]}. Scan it again or type the SKU.`);
-    }
+    if (code.kind === 'invalid') throw misread(raw, code.reason);
     const product = code.kind === 'gtin' ? this.catalog.findByBarcode(code.gtin) : this.catalog.findBySku(code.sku);
-    if (!product) {
-      throw new KassaError('UNKNOWN_BARCODE', `No product with ${code.kind === 'gtin' ? 'barcode' : 'SKU'} ${shown} in this store's catalog. The cart is unchanged.`);
-    }
+    if (!product) throw unknownCode(raw, code);
     return product;
   }
 
-  /** Adds what `raw` names; `quantity` (from "n *" typed before the scan) makes that line n of the product. */
+  /**
+   * Adds what `raw` names; `quantity` (from "n *" typed before the scan) makes that line n of the product. The
+   * code is read once: a product's own barcode or SKU first, then a scale label for a barcode no product has.
+   */
   scan(raw: string, cashierId: string, quantity = 1): Cart {
-    const label = this.scaleLabel(raw);
-    if (label) {
+    const code = readScanCode(raw);
+    if (code.kind === 'invalid') throw misread(raw, code.reason);
+    const product = this.catalog.saleItem(code.kind === 'gtin' ? { barcode: code.gtin } : { sku: code.sku });
+    const ids = { sale: this.ids.newId, line: this.ids.newId };
+    if (!product) {
+      const label = code.kind === 'gtin' ? this.scaleLabel(code.gtin) : null;
+      if (!label) throw unknownCode(raw, code);
       if (quantity !== 1) throw new KassaError('NOT_ALLOWED', 'A scale label prices one item: scan each label, without a quantity.');
-      this.carts.addEmbedded(label, { sale: this.ids.newId, line: this.ids.newId }, cashierId, this.currency, this.now());
-      return this.get();
+      this.carts.addEmbedded(label, ids, cashierId, this.currency, this.now());
+    } else {
+      if (quantity !== 1) checkQuantity(quantity);
+      this.carts.addOne(product, ids, cashierId, this.currency, this.now(), quantity);
     }
-    const product = this.lookup(raw);
-    if (quantity !== 1) checkQuantity(quantity);
-    this.carts.addOne(product, { sale: this.ids.newId, line: this.ids.newId }, cashierId, this.currency, this.now(), quantity);
     return this.get();
   }
 
@@ -224,14 +238,12 @@ export class CartService {
     return this.get();
   }
 
-  /** A scale label (in-store prefix) priced from its embedded price or weight, or null for any other code. */
-  private scaleLabel(raw: string) {
+  /** A scale label (in-store prefix) for a barcode no product has, priced from its embedded price or weight; null for any other code. */
+  private scaleLabel(gtin: string) {
     const rule = this.ids.embeddedBarcode?.();
-    const code = readScanCode(raw);
-    if (!rule || code.kind !== 'gtin') return null;
-    const label = readEmbeddedBarcode(code.gtin, rule);
-    if (!label || this.catalog.findByBarcode(code.gtin)) return null;
-    const product = this.labelProduct(label.zeroed, label.itemCode, code.gtin);
+    const label = rule ? readEmbeddedBarcode(gtin, rule) : null;
+    if (!label) return null;
+    const product = this.labelProduct(label.zeroed, label.itemCode, gtin);
     if (label.amount === 0) throw new KassaError('INVALID_BARCODE', `The scale label for ${product.name} shows nothing (0). Weigh the item again.`);
     if (label.value === 'price') return { product, unitPrice: label.amount, weightGrams: null, lineTotal: label.amount };
     const lineTotal = grossOf({ quantity: 1, unitPrice: product.price, weightGrams: label.amount });

@@ -57,6 +57,33 @@ const codeOf = async (promise: Promise<unknown> | (() => unknown)) => {
 const operations = () => setup.db.prepare('SELECT entity, type FROM outbox ORDER BY created_at, id').all();
 
 describe('the tender step and completion', () => {
+  it('modules plugged in with onCompleting write their operations inside the completing sale, and the first member named is the sale’s', () => {
+    cart.scan(milk.sku, 'ana');
+    const sales = service();
+    const heard: { saleId: string; payments: readonly { tender: string; amount: number }[] }[] = [];
+    sales.onCompleting({
+      completing: (saleId, payments, currency, now) => {
+        heard.push({ saleId, payments });
+        return {
+          memberId: 'member-1',
+          operations: [{ entity: 'pointLedger', entityId: uuidv7(), type: 'appended', payload: { id: uuidv7(), memberId: 'member-1', delta: 1, reason: 'earn', orderId: saleId, createdAt: new Date(now).toISOString(), currency } as never }],
+        };
+      },
+    });
+    sales.onCompleting({ completing: () => ({ memberId: 'member-2', operations: [] }) });
+    const { saleId } = sales.state();
+    sales.addCash(saleId!, 129);
+    sales.complete(saleId!);
+    expect(heard).toEqual([{ saleId, payments: [expect.objectContaining({ tender: 'cash', amount: 129 })] }]);
+    expect(operations()).toEqual([
+      { entity: 'sale', type: 'completed' },
+      { entity: 'payment', type: 'recorded' },
+      { entity: 'pointLedger', type: 'appended' },
+    ]);
+    const sale = JSON.parse(setup.db.prepare("SELECT payload FROM outbox WHERE entity = 'sale'").pluck().get() as string) as { memberId: string | null };
+    expect(sale.memberId).toBe('member-1');
+  });
+
   it('a cash sale of 2 × 1.29 paid with 5.00 gives 2.42 change and numbers the sale S01-R01-1', () => {
     cart.scan(milk.sku, 'ana');
     cart.scan(milk.sku, 'ana');

@@ -35,8 +35,13 @@ export interface SaleServiceOptions {
   /** `store.cashRoundingMinor`: cash that settles the sale is rounded to this step (0: never). */
   cashRounding?: () => CashRoundingStep;
   /** Membership: the attached member's points entries, written inside the completion transaction. */
-  loyalty?: { completing(saleId: string, payments: readonly { tender: string; amount: number }[], currency: string, now: number): { memberId: string | null; operations: OperationDraft[] } };
+  loyalty?: SaleCompletionHook;
   now?: () => number;
+}
+
+/** What a module adds to a completing sale, inside its transaction: the member it belongs to, and its own operations for HQ. */
+export interface SaleCompletionHook {
+  completing(saleId: string, payments: readonly { tender: string; amount: number }[], currency: string, now: number): { memberId: string | null; operations: OperationDraft[] };
 }
 
 /**
@@ -50,9 +55,27 @@ export class SaleService {
   private readonly cardInFlight = new Set<string>();
   /** Sales whose last online card attempt got no usable answer: store-and-forward is offered even online. */
   private readonly unanswered = new Set<string>();
+  private readonly completionHooks: SaleCompletionHook[] = [];
 
   constructor(private readonly o: SaleServiceOptions) {
     this.now = o.now ?? Date.now;
+  }
+
+  /** A module that writes with each completed sale (membership's points) registers here. */
+  onCompleting(hook: SaleCompletionHook): void {
+    this.completionHooks.push(hook);
+  }
+
+  private completing(saleId: string, payments: readonly { tender: string; amount: number }[], currency: string, now: number): { memberId: string | null; operations: OperationDraft[] } {
+    const hooks = this.o.loyalty ? [this.o.loyalty, ...this.completionHooks] : this.completionHooks;
+    let memberId: string | null = null;
+    const operations: OperationDraft[] = [];
+    for (const hook of hooks) {
+      const added = hook.completing(saleId, payments, currency, now);
+      memberId ??= added.memberId;
+      operations.push(...added.operations);
+    }
+    return { memberId, operations };
   }
 
   state(): TenderState {
@@ -182,7 +205,7 @@ export class SaleService {
         this.o.sales.addPayment({ id: this.o.newId(), saleId, tender: 'cash', amount: -payout, tendered: null, status: 'approved', reference: null, cardLast4: null, cardToken: null, uploadDeadline: null }, now);
       }
       const record = this.o.sales.completeOpenSale(saleId, this.o.numberPrefix(), state.due, now, priced);
-      const loyalty = this.o.loyalty?.completing(saleId, record.payments, state.currency, now) ?? { memberId: null, operations: [] };
+      const loyalty = this.completing(saleId, record.payments, state.currency, now);
       const sale = loyalty.memberId ? { ...record.sale, memberId: loyalty.memberId } : record.sale;
       const abandoned = this.o.sales.abandonUnusedAttempts(saleId, now);
       return {

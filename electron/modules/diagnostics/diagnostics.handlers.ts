@@ -1,5 +1,3 @@
-import type { User } from '../../../shared/api';
-import { KassaError } from '../../../shared/errors';
 import type { Handlers } from '../../core/handle';
 import type { Logger } from '../../core/logger';
 import type { DiagnosticsService } from './diagnostics.service';
@@ -9,27 +7,16 @@ export type SaveFile = (suggestedName: string, bytes: Uint8Array) => Promise<str
 
 export interface DiagnosticsHandlerOptions {
   diagnostics: DiagnosticsService;
-  session: { current(): User | null };
   log: Logger;
   /** Electron's save dialog; without one (browser preview) the page downloads the bytes itself. */
   saveFile?: SaveFile;
 }
 
-/** The diagnostics page's calls: only a signed-in manager may read them or export the support bundle. */
-export function diagnosticsHandlers({ diagnostics, session, log, saveFile }: DiagnosticsHandlerOptions): Pick<Handlers, 'diagnostics.overview' | 'diagnostics.bundle'> {
-  const requireManager = (): User => {
-    const user = session.current();
-    if (!user) throw new KassaError('NOT_SIGNED_IN', 'Sign in first.');
-    if (user.role !== 'manager') throw new KassaError('NOT_A_MANAGER', 'Diagnostics are for managers: sign in with a manager PIN.');
-    return user;
-  };
+/** The diagnostics page's calls: declared for a signed-in manager only, to read them or export the support bundle. */
+export function diagnosticsHandlers({ diagnostics, log, saveFile }: DiagnosticsHandlerOptions): Pick<Handlers, 'diagnostics.overview' | 'diagnostics.bundle'> {
   return {
-    'diagnostics.overview': ({ hours }) => {
-      requireManager();
-      return diagnostics.overview(hours);
-    },
-    'diagnostics.bundle': async () => {
-      const manager = requireManager();
+    'diagnostics.overview': ({ hours }) => diagnostics.overview(hours),
+    'diagnostics.bundle': async (_input, { user: manager }) => {
       const { fileName, bytes } = await diagnostics.bundle();
       log.info({ manager: manager.name, fileName, size: bytes.length }, 'support bundle exported');
       if (saveFile) {

@@ -103,8 +103,8 @@ async function registerWithSecrets(): Promise<Register> {
     registerCode: () => 'R01',
   });
   let user: User | null = null;
-  const handlers = diagnosticsHandlers({ diagnostics, session: { current: () => user }, log: silentLogger() });
-  const dispatch = handle(handlers as Handlers, silentLogger());
+  const handlers = diagnosticsHandlers({ diagnostics, log: silentLogger() });
+  const dispatch = handle(handlers as Handlers, silentLogger(), { session: { current: () => user, isLocked: () => false } });
   return {
     dispatch: async (channel, input) => {
       const result = await dispatch(channel, input, context);

@@ -62,8 +62,9 @@ function till() {
     log: silentLogger(),
   });
   let saleChanges = 0;
-  const handlers = membershipHandlers(membership, () => ({ id: 'ana' }), () => saleChanges++);
-  const context = { host: 'web', trustedSender: true } as const;
+  const handlers = membershipHandlers(membership, () => saleChanges++);
+  // The signed-in cashier, as handle() gives a channel declared for signed-in users.
+  const context = { host: 'web', trustedSender: true, user: { id: 'ana', name: 'Ana', role: 'cashier' } } as const;
   const saleRow = (id: string) =>
     db.prepare<[string], { status: string; member_id: string | null; cashier_id: string; held_at: number | null }>('SELECT status, member_id, cashier_id, held_at FROM sales WHERE id = ?').get(id);
   const earned = (saleId: string) =>

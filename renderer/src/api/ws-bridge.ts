@@ -36,14 +36,18 @@ export function createWebSocketBridge(url = `${location.protocol === 'https:' ? 
   };
   connect();
 
-  return {
-    async invoke(channel, input) {
-      await opened;
+  const send = (channel: string, input: unknown) =>
+    new Promise<ApiResult<unknown>>((resolve) => {
       const id = nextId++;
-      return new Promise((resolve) => {
-        pending.set(id, resolve as Pending);
-        socket.send(JSON.stringify({ id, channel, input }));
-      });
+      pending.set(id, resolve);
+      socket.send(JSON.stringify({ id, channel, input }));
+    });
+
+  return {
+    invoke(channel, input) {
+      // Connected: sent at once, so a scan is on its way before the screen that sent it re-renders.
+      const result = socket.readyState === WebSocket.OPEN ? send(channel, input) : opened.then(() => send(channel, input));
+      return result as never;
     },
     onEvent(listener) {
       listeners.add(listener);

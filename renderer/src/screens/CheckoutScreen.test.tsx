@@ -2,6 +2,7 @@
 import { cleanup, fireEvent, render, screen, waitFor } from '@testing-library/react';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { AppInfo, Cart } from '../../../shared/api';
+import type { AttachedMember } from '../../../shared/modules/membership.api';
 import { installFakeBridge } from '../test/fake-bridge';
 import { CheckoutScreen } from './CheckoutScreen';
 
@@ -141,5 +142,48 @@ describe('the cart’s keyboard', () => {
     await waitFor(() => expect(selectedName()).toBe('Bread'));
     fireEvent.keyDown(screen.getByTestId('scan-input'), { key: '-' });
     await waitFor(() => expect(screen.getByRole('alert').textContent).toMatch(/at least 1/));
+  });
+});
+
+describe('one call per scan', () => {
+  const lena: AttachedMember = {
+    saleId: 's1',
+    member: { id: 'm1', name: 'Lena Fischer', phone: '+4915112345678', card: 'LENA2026', pending: false, balance: 120, source: 'cache', asOf: null },
+    redeemable: 120,
+    tendered: 0,
+    pointValue: 1,
+    mode: 'offline',
+    offlineCap: 5000,
+  };
+  const scan = (code: string) => {
+    const field = screen.getByTestId<HTMLInputElement>('scan-input');
+    fireEvent.change(field, { target: { value: code } });
+    fireEvent.submit(field.closest('form')!);
+  };
+  const base = {
+    'cart.get': () => ({ ok: true as const, value: cart }),
+    'cart.held': () => ({ ok: true as const, value: { carts: [] } }),
+    'membership.attached': () => ({ ok: true as const, value: { ...lena, member: null } }),
+  };
+
+  it('a member’s loyalty card: attached in the scan’s own answer, with no second call', async () => {
+    const fake = installFakeBridge({ ...base, 'cart.scan': () => ({ ok: true, value: { ...cart, member: lena } }) });
+    render(<CheckoutScreen info={info} onPay={() => {}} />);
+    await waitFor(() => expect(selectedName()).toBe('Bread'));
+    scan('LENA2026');
+    await waitFor(() => expect(screen.getByTestId('messages').textContent).toMatch(/Member card: Lena Fischer attached to the sale\./));
+    expect(screen.getByTestId('member-name').textContent).toBe('Lena Fischer');
+    expect(screen.queryByRole('alert')).toBeNull();
+    expect(fake.calls.map((c) => c.channel)).not.toContain('membership.scanCard');
+  });
+
+  it('a code that is neither: the register’s sentence as an alert, with no second call', async () => {
+    const message = 'No product with SKU "NOPE2026" in this store\'s catalog. The cart is unchanged.';
+    const fake = installFakeBridge({ ...base, 'cart.scan': () => ({ ok: false, error: { code: 'UNKNOWN_BARCODE', message } }) });
+    render(<CheckoutScreen info={info} onPay={() => {}} />);
+    await waitFor(() => expect(selectedName()).toBe('Bread'));
+    scan('NOPE2026');
+    await waitFor(() => expect(screen.getByRole('alert').textContent).toBe(message));
+    expect(fake.calls.map((c) => c.channel)).not.toContain('membership.scanCard');
   });
 });

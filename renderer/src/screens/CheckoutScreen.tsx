@@ -1,13 +1,14 @@
 import { Fragment, useCallback, useEffect, useLayoutEffect, useRef, useState, type FormEvent, type KeyboardEvent as ReactKeyboardEvent } from 'react';
 import type { AppInfo, Cart, CartLine, HeldCart, Product } from '../../../shared/api';
-import { call, CallError, errorText } from '../api/client';
+import type { AttachedMember } from '../../../shared/modules/membership.api';
+import { call, errorText } from '../api/client';
 import { money, percent } from '../format';
 import { useTranslation, type TFunction } from '../i18n';
 import { useKassaEvent } from '../hooks/useKassaEvent';
 import { MemberPanel } from '../components/member/MemberPanel';
 import { flashScanField, playError, playTick } from '../feedback/sound';
 import { HoldDialog, ManagerDialog, QuantityDialog, RecallDialog, SearchDialog, VoidSaleDialog } from './cart/CartDialogs';
-import { useReceiptReturn } from './orders/ReceiptReturn';
+import { SALE_NUMBER, useReceiptReturn } from './orders/ReceiptReturn';
 import { CartLineRow } from './cart/CartLineRow';
 import { ReturnItemDialog } from './cart/ReturnItemDialog';
 
@@ -61,8 +62,17 @@ export function CheckoutScreen({
   const [nextQuantity, setNextQuantity] = useState<number | null>(null);
   const [undo, setUndo] = useState<{ lineId: string; name: string; seq: number } | null>(null);
   const [priceCheck, setPriceCheck] = useState<PriceCheck | 'waiting' | null>(null);
+  /** The member a loyalty card scanned in the scan field put on the sale (the scan's answer says so). */
+  const [memberByCard, setMemberByCard] = useState<AttachedMember | null>(null);
   const scan = useRef<HTMLInputElement>(null);
   const focusScan = useCallback(() => scan.current?.focus(), []);
+  const selectLine = useCallback(
+    (lineId: string) => {
+      setSelectedId(lineId);
+      focusScan();
+    },
+    [focusScan],
+  );
   /** A good scan ticks; an error plays the error tone and flashes the scan field (sound per settings `checkout.sound`). */
   const feedback = (kind: 'ok' | 'error') => {
     if (kind === 'ok') playTick();
@@ -227,35 +237,31 @@ export function CheckoutScreen({
   const scanCode = async (typed: string) => {
     if (priceCheck) return checkPrice(typed);
     const quantity = nextQuantity ?? undefined;
-    setNextQuantity(null);
     try {
-      if (await receiptReturn.tryOpen(typed)) return;
-      const updated = await call('cart.scan', quantity ? { code: typed, quantity } : { code: typed });
+      // A sale number (a receipt) opens its refund; anything else is sent at once, before this screen re-renders.
+      if (SALE_NUMBER.test(typed.trim()) && (await receiptReturn.tryOpen(typed))) {
+        setNextQuantity(null);
+        return;
+      }
+      const scanning = call('cart.scan', quantity ? { code: typed, quantity } : { code: typed });
+      setNextQuantity(null);
+      // The register answers once: a product on its line, or a member's loyalty card on the sale; any other code is an error.
+      const updated = await scanning;
       setCart(updated);
       setError(null);
       feedback('ok');
+      if (updated.member) {
+        setMemberByCard(updated.member);
+        setNotice(updated.member.member ? t('membership:cardAttached', { name: updated.member.member.name }) : null);
+        return;
+      }
       const added = updated.lines.find((line) => cart?.lines.find((old) => old.id === line.id)?.quantity !== line.quantity);
       if (added) setSelectedId(added.id);
       setNotice(added ? t('added', { name: added.name }) : null);
     } catch (e) {
       setNotice(null);
       setError(errorText(e));
-      let recognised = false;
-      // Not a product: perhaps a member's loyalty card, which attaches the member to the sale. A card number
-      // need not be a valid EAN (the demo cards' check digits are not), so a code read as a bad barcode is tried too.
-      if (e instanceof CallError && (e.code === 'UNKNOWN_BARCODE' || e.code === 'INVALID_BARCODE')) {
-        await call('membership.scanCard', { code: typed }).then(
-          ({ attached }) => {
-            if (!attached?.member) return;
-            recognised = true;
-            setError(null);
-            setNotice(t('membership:cardAttached', { name: attached.member.name }));
-          },
-          // A member's card that cannot go on this sale (points already tendered): the register's reason, not "unknown barcode".
-          (again: unknown) => again instanceof CallError && setError(errorText(again)),
-        );
-      }
-      feedback(recognised ? 'ok' : 'error');
+      feedback('error');
     } finally {
       focusScan();
     }
@@ -336,12 +342,13 @@ export function CheckoutScreen({
   };
 
   const currency = cart?.currency ?? info.currency;
-  const format = (amount: number) => money(amount, currency, locale);
+  // Kept while the currency and language are: a cart line re-renders only when it changed (a scan adds one row, not every row).
+  const format = useCallback((amount: number) => money(amount, currency, locale), [currency, locale]);
   const heldCount = held?.length ?? 0;
   return (
     <main className="checkout" onClick={onButtonPressed}>
       <section className="checkout__cart" aria-label={t('cart')}>
-        <MemberPanel saleId={cart?.id ?? null} onDialogClosed={focusScan} />
+        <MemberPanel saleId={cart?.id ?? null} attachedByScan={memberByCard} onDialogClosed={focusScan} />
         <div className="checkout__lines">
           <table className="cart">
             <thead>
@@ -365,10 +372,7 @@ export function CheckoutScreen({
                     key={line.id}
                     line={line}
                     selected={line.id === selected?.id}
-                    onSelect={() => {
-                      setSelectedId(line.id);
-                      focusScan();
-                    }}
+                    onSelect={selectLine}
                     format={format}
                     locale={locale}
                   >

@@ -10,7 +10,16 @@ import { MemberSummary } from './MemberSummary';
  * The member on the sale, on the cart screen: F10 (or the button) looks one up or enrols one. The member
  * may come first: attached on an empty cart, they open the sale and the items scanned next join it.
  */
-export function MemberPanel({ saleId, onDialogClosed }: { saleId: string | null; onDialogClosed: () => void }) {
+export function MemberPanel({
+  saleId,
+  attachedByScan = null,
+  onDialogClosed,
+}: {
+  saleId: string | null;
+  /** The member a loyalty card scanned in the cart's field attached: that scan's answer carried them. */
+  attachedByScan?: AttachedMember | null;
+  onDialogClosed: () => void;
+}) {
   const { t } = useTranslation('membership');
   const [attached, setAttached] = useState<AttachedMember | null>(null);
   const [open, setOpen] = useState(false);
@@ -26,7 +35,13 @@ export function MemberPanel({ saleId, onDialogClosed }: { saleId: string | null;
       live = false;
     };
   }, [saleId]);
-  // A member card scanned in the cart's field, or points taken: the sale changed.
+  // A card scanned in the cart's field: its answer is the member on the sale now (set while rendering, not in an effect).
+  const [byScan, setByScan] = useState(attachedByScan);
+  if (attachedByScan !== byScan) {
+    setByScan(attachedByScan);
+    if (attachedByScan) setAttached(attachedByScan);
+  }
+  // Points taken, or a member attached from another window: the sale changed. (This window's own scans answer it directly.)
   useKassaEvent('cart.changed', () => void call('membership.attached', {}).then(setAttached, () => undefined));
 
   useEffect(() => {

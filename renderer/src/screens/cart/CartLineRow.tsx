@@ -1,13 +1,24 @@
-import type { ReactNode } from 'react';
+import { memo, type ReactNode } from 'react';
 import type { CartLine } from '../../../../shared/api';
 import { number } from '../../format';
 import { useTranslation } from '../../i18n';
 
 /**
  * One line of the cart. A returned item (an exchange, or a return without a receipt) is marked "Return"
- * with its reason and the order it came from, and shows its negative quantity and amount.
+ * with its reason and the order it came from, and shows its negative quantity and amount. Re-rendered only
+ * when the line, its selection, the language or the money format changed: a scan or a typed key does not
+ * redraw every line of a long cart.
  */
-export function CartLineRow({
+export const CartLineRow = memo(CartLineRowView, (before, after) =>
+  before.selected === after.selected &&
+  before.locale === after.locale &&
+  before.format === after.format &&
+  before.onSelect === after.onSelect &&
+  // The details under the name (children) are drawn from the line and the format, compared here.
+  (before.line === after.line || JSON.stringify(before.line) === JSON.stringify(after.line)),
+);
+
+function CartLineRowView({
   line,
   selected,
   onSelect,
@@ -17,7 +28,7 @@ export function CartLineRow({
 }: {
   line: CartLine;
   selected: boolean;
-  onSelect: () => void;
+  onSelect: (lineId: string) => void;
   format: (amount: number) => string;
   locale: string;
   /** What changed the line's price, shown under its name. */
@@ -27,7 +38,7 @@ export function CartLineRow({
   const returned = line.returned;
   const className = ['cart__line', selected ? 'is-selected' : '', returned ? 'cart__line--return' : ''].filter(Boolean).join(' ');
   return (
-    <tr id={`line-${line.id}`} className={className} aria-current={selected ? 'true' : undefined} data-returned={returned ? 'true' : undefined} onClick={onSelect}>
+    <tr id={`line-${line.id}`} className={className} aria-current={selected ? 'true' : undefined} data-returned={returned ? 'true' : undefined} onClick={() => onSelect(line.id)}>
       <td>
         {returned ? (
           <span className="cart__return-tag" data-testid="return-tag">
