@@ -24,7 +24,8 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import demoCatalog from '../shared/demo/catalog.json' with { type: 'json' };
 import type { EnrolResponse } from '../shared/hq/auth';
-import type { Operation, OpResult } from '../shared/hq/ops';
+import type { Operation } from '../shared/hq/ops';
+import { HQ_ROUTES } from '../shared/hq/routes';
 import { startHq, type RunningHq } from '../e2e/support/hq-server';
 import { createKassaCore, DATABASE_FILE, type KassaCore } from '../electron/core/kassa-core';
 import { silentLogger } from '../electron/core/logger';
@@ -203,7 +204,7 @@ async function drainNaive(q: Queued): Promise<{ ms: number; requests: number; ap
   for (let row = next.get(); row; row = next.get()) {
     if (performance.now() - t0 > NAIVE_LIMIT_MS) break;
     const op: Operation = { id: row.id, entity: row.entity, entityId: row.entity_id, type: row.type, payload: JSON.parse(row.payload) as Record<string, unknown>, createdAt: new Date(row.created_at).toISOString() };
-    const answer = await q.client.call<{ results: OpResult[] }>('POST', '/sync/push', { registerId, ops: [op] }, { timeoutMs: 30_000 });
+    const answer = await q.client.call(HQ_ROUTES.push, { query: {}, body: { registerId, ops: [op] } }, { timeoutMs: 30_000 });
     requests++;
     if (answer.results[0]?.status === 'applied') applied++;
     q.db.transaction(() => remove.run(row.id))();

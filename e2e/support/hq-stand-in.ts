@@ -9,13 +9,14 @@ import { SERVICE_DOMAINS, type ServiceDomain } from '../../shared/api';
  *
  * - `GET /health` → 200 `{ "status": "ok" }`
  * - `GET /qos?domain=<domain>` → 200 `{ domain, status }` from a per-domain table (all `ok` at first)
- * - `GET /members/lookup` (whitelisted: membership) and `GET /reports/daily` (not whitelisted) → 200 JSON
+ * - `GET /members/lookup` (whitelisted: membership), `GET /reports/daily` and `GET /payments/card-key` (a
+ *   checkout route, not whitelisted) → 200 JSON
  *
  * `setStatus(path, status)` makes any of these answer another status instead (500, 503, …).
  */
 
 export type QosStatus = 'ok' | 'degraded' | 'down';
-export type StandInPath = '/health' | '/qos' | '/members/lookup' | '/reports/daily';
+export type StandInPath = '/health' | '/qos' | '/members/lookup' | '/reports/daily' | '/payments/card-key';
 
 export interface HqStandIn {
   readonly port: number;
@@ -61,6 +62,8 @@ export async function startHqStandIn(options: { port?: number } = {}): Promise<H
         return send(response, 200, { member: null });
       case '/reports/daily':
         return send(response, 200, { sales: 0 });
+      case '/payments/card-key':
+        return send(response, 200, { cardKey: 'stand-in' });
       default:
         return send(response, 404, { error: 'not found' });
     }

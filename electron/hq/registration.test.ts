@@ -4,17 +4,18 @@ import { KassaError } from '../../shared/errors';
 import type { EnrolResponse } from '../../shared/hq/auth';
 import { silentLogger } from '../core/logger';
 import { HqStatusError } from './hq-client';
+import { hqStandInCaller } from './testing/hq-stand-in-caller';
 import { createRegistration, type RegistrationDeps } from './registration';
 
-const ANSWER = { registerId: 'reg-1', registerCode: 'R07', token: 'device-token', store: { code: 'S01' } } as unknown as EnrolResponse;
+const ANSWER: EnrolResponse = { registerId: 'reg-1', registerCode: 'R07', token: 'device-token', store: { id: 'store-1', code: 'S01', name: 'Main Street', currency: 'EUR', pricesIncludeTax: true } };
 const INFO = { storeCode: 'S01', registerCode: 'R07', enrolled: true } as AppInfo;
 
 function registration(call: () => Promise<unknown>, overrides: Partial<RegistrationDeps> = {}) {
   let saved: EnrolResponse | null = null;
   const enrolled = vi.fn();
-  const hqCall = vi.fn(call);
+  const hqCall = vi.fn((_method: string, _path: string, _body: unknown) => call());
   const deps: RegistrationDeps = {
-    hq: { call: hqCall as never },
+    hq: hqStandInCaller(({ method, path, body }) => hqCall(method, path, body)),
     hqUrl: 'https://hq.example',
     identity: { get: () => saved, save: (_url, answer) => (saved = answer) },
     revoked: () => false,

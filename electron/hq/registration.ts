@@ -1,15 +1,16 @@
 import type { AppInfo } from '../../shared/api';
 import { KassaError } from '../../shared/errors';
 import type { EnrolResponse } from '../../shared/hq/auth';
+import { HQ_ROUTES } from '../../shared/hq/routes';
 import type { Handlers } from '../core/handle';
 import type { Logger } from '../core/logger';
 import type { KassaModule } from '../core/module';
-import { HqStatusError, type HqClient } from './hq-client';
+import { HqStatusError, type HqCaller } from './hq-client';
 
 export const ENROL_RETRY_MS = 10_000;
 
 export interface RegistrationDeps {
-  hq: Pick<HqClient, 'call'> | null;
+  hq: HqCaller | null;
   hqUrl: string | null;
   identity: { get(): object | null; save(hqUrl: string, answer: EnrolResponse): unknown };
   /** Whether HQ revoked this register: a revoked register enrols again with a new code. */
@@ -36,9 +37,9 @@ export function createRegistration({ hq, hqUrl, identity, revoked, info, log, en
     if (identity.get() && !revoked()) return info();
     let answer: EnrolResponse;
     try {
-      answer = await hq.call<EnrolResponse>('POST', '/registers/enrol', { code });
+      answer = await hq.call(HQ_ROUTES.enrol, { body: { code } });
     } catch (error) {
-      if (error instanceof HqStatusError && error.status < 500) throw new KassaError('ENROLMENT_FAILED', 'HQ did not accept that enrolment code. Check it with HQ and try again.');
+      if (error instanceof HqStatusError && error.rejected) throw new KassaError('ENROLMENT_FAILED', 'HQ did not accept that enrolment code. Check it with HQ and try again.');
       throw new KassaError('HQ_UNAVAILABLE', 'HQ is not answering, so the register cannot enrol yet. Check the network; sales need an enrolled register.');
     }
     identity.save(hqUrl, answer);

@@ -1,25 +1,19 @@
 import type { ServiceDomain } from '../../shared/api';
+import { HQ_ROUTE_LIST, routeOfPath, type HqRouteSpec } from '../../shared/hq/routes';
 
 /**
- * The core HQ APIs whose failures can take a business domain offline. A failure of any other call (a
- * report upload, a log shipment) never changes the till's state. One table, read top to bottom.
+ * The core HQ APIs whose failures can take a business domain offline: the routes HQ's table marks
+ * `whitelisted`. A failure of any other call (a report upload, a log shipment) never changes the till's state.
  */
-export const SERVICE_WHITELIST: readonly { method: string; pattern: RegExp; domain: ServiceDomain }[] = [
-  { method: 'POST', pattern: /^\/payments\/authorize$/, domain: 'checkout' },
-  { method: 'GET', pattern: /^\/payments\/(?!card-key$)[^/]+$/, domain: 'checkout' },
-  { method: 'GET', pattern: /^\/orders\/search$/, domain: 'orders' },
-  { method: 'POST', pattern: /^\/orders\/[^/]+\/refunds$/, domain: 'orders' },
-  { method: 'POST', pattern: /^\/payments\/refund$/, domain: 'orders' },
-  { method: 'GET', pattern: /^\/members\/lookup$/, domain: 'membership' },
-  { method: 'POST', pattern: /^\/members$/, domain: 'membership' },
-  { method: 'GET', pattern: /^\/members\/[^/]+\/balance$/, domain: 'membership' },
-  { method: 'POST', pattern: /^\/auth\/login$/, domain: 'auth' },
-  { method: 'GET', pattern: /^\/sync\/changes$/, domain: 'catalog' },
-  { method: 'GET', pattern: /^\/sync\/snapshot$/, domain: 'catalog' },
-];
+export const SERVICE_WHITELIST: readonly HqRouteSpec[] = HQ_ROUTE_LIST.filter((route) => route.whitelisted && route.domain !== null);
+
+/** The business domain a whitelisted route belongs to, or null when its failures must not change connectivity. */
+export function domainOfRouteCall(route: HqRouteSpec): ServiceDomain | null {
+  return route.whitelisted ? route.domain : null;
+}
 
 /** The business domain a call belongs to, or null when its failures must not change connectivity. */
 export function domainOf(method: string, path: string): ServiceDomain | null {
-  const pathname = path.split('?')[0]!;
-  return SERVICE_WHITELIST.find((entry) => entry.method === method.toUpperCase() && entry.pattern.test(pathname))?.domain ?? null;
+  const route = routeOfPath(method, path);
+  return route ? domainOfRouteCall(route) : null;
 }

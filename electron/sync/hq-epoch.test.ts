@@ -8,6 +8,7 @@ import { ChangeFeed, type FeedTransport } from './change-feed';
 import { DeadLetters } from './dead-letters';
 import { Drainer, type PushTransport } from './drainer';
 import { HqStatusError } from '../hq/hq-client';
+import { hqStandInCaller } from '../hq/testing/hq-stand-in-caller';
 import { HqEpochWatch, RESYNC_DUE_KEY } from './hq-epoch';
 import { HqSyncTransport } from './hq-transport';
 import { Outbox } from './outbox';
@@ -67,14 +68,12 @@ describe("HqSyncTransport and HQ's epoch", () => {
   it('names the epoch it knows with each push; a refusal for a changed epoch tells the new one and fails the push', async () => {
     const calls: string[] = [];
     let epoch = 'e1';
-    const client = {
-      call: async <T>(_method: string, path: string): Promise<T> => {
-        calls.push(path);
-        const asked = new URL(path, 'http://hq/').searchParams.get('epoch');
-        if (asked && asked !== epoch) throw new HqStatusError(409, JSON.stringify({ error: 'EPOCH_CHANGED', message: 'restored', details: { epoch } }));
-        return { results: [], epoch } as T;
-      },
-    };
+    const client = hqStandInCaller(({ path }) => {
+      calls.push(path);
+      const asked = new URL(path, 'http://hq/').searchParams.get('epoch');
+      if (asked && asked !== epoch) throw new HqStatusError(409, JSON.stringify({ error: 'EPOCH_CHANGED', message: 'restored', details: { epoch } }));
+      return { results: [], epoch };
+    });
     const transport = new HqSyncTransport(client, (e) => epochs.observe(e), () => epochs.current());
     await transport.push('register-1', []);
     expect(epochs.current()).toBe('e1');

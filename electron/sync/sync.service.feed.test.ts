@@ -4,6 +4,7 @@ import type { ChangesResponse, Snapshot } from '../../shared/hq/feed';
 import { silentLogger } from '../core/logger';
 import type { HqClient } from '../hq/hq-client';
 import { IdentityStore } from '../hq/identity';
+import { hqStandInCaller } from '../hq/testing/hq-stand-in-caller';
 import { CatalogRepository } from '../modules/catalog';
 import { makeDatabase, makeFeedAppliers, makeProduct } from '../test/factories';
 import { Outbox } from './outbox';
@@ -21,14 +22,11 @@ it('a snapshot reaches every module that registered for the feed: the catalog st
   const products = [makeProduct({ sku: 'A' }), makeProduct({ sku: 'B' }), makeProduct({ sku: 'C' })];
   const snapshot: Snapshot = { seq: 7, taxClasses: [{ code: 'reduced', name: 'Reduced', rateBasisPoints: 500 }], promotions: [], members: [], products };
   let asked = 0;
-  const hq = {
-    call: async (_method: string, path: string) => {
-      if (path.startsWith('/sync/snapshot')) return snapshot;
-      return { changes: [], nextSeq: 7, hasMore: false, snapshotRequired: asked++ === 0 } satisfies ChangesResponse;
-    },
-    onRevoked: () => () => {},
-    url: (path: string) => `http://127.0.0.1:9/${path}`,
-  } as unknown as HqClient;
+  const caller = hqStandInCaller(({ path }) => {
+    if (path.startsWith('/sync/snapshot')) return snapshot;
+    return { changes: [], nextSeq: 7, hasMore: false, snapshotRequired: asked++ === 0 } satisfies ChangesResponse;
+  });
+  const hq = { call: caller.call, onRevoked: () => () => {}, url: (path: string) => `http://127.0.0.1:9/${path}` } as unknown as HqClient;
   const sync = new SyncService({
     db: setup.db,
     outbox: new Outbox(setup.db),

@@ -1,4 +1,5 @@
 import type { SyncStatus } from '../../shared/api';
+import { HQ_ROUTES } from '../../shared/hq/routes';
 import type { Connectivity } from '../connectivity/connectivity';
 import type { Logger } from '../core/logger';
 import type { KassaDatabase } from '../db/open';
@@ -87,7 +88,7 @@ export class SyncService {
     this.realtime =
       hq && feed
         ? new RealtimeStream({
-            url: () => hq.url('sync/stream'),
+            url: () => hq.urlOf(HQ_ROUTES.stream, { query: {} }),
             token: () => options.identity.get()?.deviceToken ?? null,
             lastSeq: () => feed.lastSeq(),
             apply: (prevSeq, changes, nextSeq) => feed.applyFollowing(prevSeq, changes, nextSeq),

@@ -7,6 +7,7 @@ import Fastify, { LogController, type FastifyBaseLogger } from 'fastify';
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import { domainOfRoute } from '../../shared/hq/domains';
 import { MAX_PUSH_BYTES } from '../../shared/hq/ops';
+import { HQ_TAGS } from '../../shared/hq/routes';
 import { makeGuards } from './auth/guards';
 import { UsersRepository } from './auth/users.repository';
 import { CatalogRepository } from './catalog/catalog.repository';
@@ -17,6 +18,7 @@ import { readEpoch } from './db/epoch';
 import { Writer } from './db/writer';
 import { seedDemo } from './demo/seed';
 import { enforceAccess } from './http/access';
+import { refuseRoutesOutsideContract } from './http/contract';
 import { installErrorHandling } from './http/errors';
 import { healthRoutes } from './http/health.routes';
 import { silentLogger, type Logger } from './logger';
@@ -149,6 +151,8 @@ export async function buildServer(options: HqOptions): Promise<HqApp> {
   app.decorate('hq', ctx);
   app.decorateRequest('caller', null);
   installErrorHandling(app);
+  // HQ serves the routes of its table (shared/hq/routes.ts) and no other.
+  app.addHook('onRoute', refuseRoutesOutsideContract);
   // Every route declares who may call it; its guard and store checks are derived from that declaration.
   app.addHook('onRoute', enforceAccess(ctx.guards, database));
   // Each route reads at most what its calls need, so an unauthenticated caller cannot make HQ hold large bodies.
@@ -164,7 +168,9 @@ export async function buildServer(options: HqOptions): Promise<HqApp> {
 
   await app.register(fastifySwagger, {
     openapi: {
-      info: { title: 'Kassa HQ', version: '1', description: 'The head-office API the Kassa registers sync with.' },
+      info: { title: 'Kassa HQ', version: '1', description: 'The head-office API the Kassa registers sync with.', contact: { name: "Your chain's HQ operator" } },
+      servers: [{ url: '/', description: 'This HQ' }],
+      tags: Object.entries(HQ_TAGS).map(([name, description]) => ({ name, description })),
       components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
       security: [{ bearer: [] }],
     },
@@ -172,15 +178,7 @@ export async function buildServer(options: HqOptions): Promise<HqApp> {
   });
 
   installFaultsAndQos(app, ctx);
-  healthRoutes(app, ctx);
-  faultRoutes(app, ctx);
-  registerRoutes(app, ctx);
-  syncRoutes(app, ctx);
-  catalogRoutes(app, ctx);
-  memberRoutes(app, ctx);
-  orderRoutes(app, ctx);
-  paymentRoutes(app, ctx);
-  chargeRoutes(app, ctx);
+  for (const routes of [healthRoutes, faultRoutes, registerRoutes, syncRoutes, catalogRoutes, memberRoutes, orderRoutes, paymentRoutes, chargeRoutes]) await app.register(routes);
 
   const timers: NodeJS.Timeout[] = [];
   if ((options.pruneEveryMs ?? 60_000) > 0) {

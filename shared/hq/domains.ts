@@ -1,32 +1,19 @@
 /**
- * Which business domain each HQ endpoint belongs to. HQ's QoS windows and fault injection use it; the
- * register's service whitelist can use the same table so both ends agree on what "service:orders" means.
+ * Which business domain each HQ endpoint belongs to, read from HQ's route table (routes.ts). HQ's QoS
+ * windows and fault injection use it; the register's service whitelist is read from the same table so
+ * both ends agree on what "service:orders" means.
  */
 import type { ServiceDomain } from '../api';
+import { HQ_ROUTE_LIST, routeOfPattern } from './routes';
 
-export const HQ_ROUTE_DOMAINS = {
-  'POST /payments/authorize': 'checkout',
-  'GET /payments/:paymentId': 'checkout',
-  'POST /sync/push': 'checkout',
-  'GET /payments/card-key': 'checkout',
-  'GET /orders/search': 'orders',
-  'POST /payments/refund': 'orders',
-  'GET /members/lookup': 'membership',
-  'POST /members': 'membership',
-  'GET /members/:id/balance': 'membership',
-  'POST /auth/login': 'auth',
-  'POST /registers/enrol': 'auth',
-  'GET /sync/changes': 'catalog',
-  'GET /sync/snapshot': 'catalog',
-  'GET /sync/stream': 'catalog',
-  'POST /catalog/import': 'catalog',
-} as const satisfies Record<string, ServiceDomain>;
-
-export type HqRoute = keyof typeof HQ_ROUTE_DOMAINS;
+/** `METHOD /pattern` → domain, for every route that belongs to one. */
+export const HQ_ROUTE_DOMAINS: Readonly<Record<string, ServiceDomain>> = Object.fromEntries(
+  HQ_ROUTE_LIST.flatMap((route) => (route.domain ? [[`${route.method} ${route.path}`, route.domain]] : [])),
+);
 
 /** The domain of a route given as `METHOD /pattern`, or null when it is outside every domain. */
 export function domainOfRoute(method: string, pattern: string): ServiceDomain | null {
-  return (HQ_ROUTE_DOMAINS as Record<string, ServiceDomain>)[`${method.toUpperCase()} ${pattern}`] ?? null;
+  return routeOfPattern(method, pattern)?.domain ?? null;
 }
 
 /**

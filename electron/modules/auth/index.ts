@@ -1,3 +1,4 @@
+import { HQ_ROUTES } from '../../../shared/hq/routes';
 import type { Platform } from '../../core/platform';
 import type { KassaModule } from '../../core/module';
 import { authHandlers } from './auth.handlers';
@@ -41,7 +42,7 @@ export function createAuthModule({ config, db, settings, log, hq, identity, conn
       events.emit({ name: 'session.changed', payload: { ...state, signInLockedUntil: lockout.lockedUntil('login') } });
     },
     online: hq
-      ? { available: () => identity.get() !== null && connectivity.isAvailable('auth'), login: (pin) => hq.call('POST', '/auth/login', { pin }, { timeoutMs: Math.max(settings.connectivity.probeTimeoutMs * 2, MIN_LOGIN_TIMEOUT_MS) }) }
+      ? { available: () => identity.get() !== null && connectivity.isAvailable('auth'), login: (pin) => hq.call(HQ_ROUTES.login, { body: { pin } }, { timeoutMs: Math.max(settings.connectivity.probeTimeoutMs * 2, MIN_LOGIN_TIMEOUT_MS) }) }
       : null,
     offlineLoginDays: () => settings.auth.offlineLoginDays,
     onSwitchUser: (from, to) => switchListeners.forEach((listener) => listener(from, to)),

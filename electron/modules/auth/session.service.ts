@@ -1,7 +1,7 @@
 import { LoginResponseSchema } from '../../../shared/hq/auth';
 import type { User } from '../../../shared/api';
 import { KassaError } from '../../../shared/errors';
-import { HqStatusError } from '../../hq/hq-client';
+import { HqAnswerInvalidError, HqStatusError } from '../../hq/hq-client';
 import type { PinLockout } from './lockout';
 import { verifyPin } from './pin';
 import type { UsersRepository, UserWithPinHash } from './users.repository';
@@ -188,13 +188,15 @@ export class SessionService {
     try {
       answer = await this.o.online.login(pin);
     } catch (error) {
-      if (error instanceof HqStatusError && (error.status === 401 || error.status === 403 || error.status === 404)) {
+      if (error instanceof HqStatusError && (error.kind === 'refused' || error.kind === 'not-found')) {
         throw new KassaError('WRONG_PIN', 'That PIN is not right. Try again.');
       }
       // HQ refuses more guesses from this register: never fall back to the offline cache then.
-      if (error instanceof HqStatusError && error.status === 429) {
+      if (error instanceof HqStatusError && error.kind === 'limited') {
         throw new KassaError('TOO_MANY_ATTEMPTS', 'Too many wrong PINs on this register. Wait a few minutes, then try again.');
       }
+      // An answer that breaks HQ's contract is a fault to show, not a reason to trust the offline cache instead.
+      if (error instanceof HqAnswerInvalidError) throw error;
       return null;
     }
     const { user, pinHash } = LoginResponseSchema.parse(answer);

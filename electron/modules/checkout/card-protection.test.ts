@@ -3,8 +3,8 @@ import { v7 as uuidv7 } from 'uuid';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { KassaError } from '../../../shared/errors';
 import { silentLogger } from '../../core/logger';
-import type { HqClient } from '../../hq/hq-client';
 import type { KassaDatabase } from '../../db/open';
+import { hqStandInCaller } from '../../hq/testing/hq-stand-in-caller';
 import { IdentityStore } from '../../hq/identity';
 import { DeadLetters } from '../../sync/dead-letters';
 import { Outbox } from '../../sync/outbox';
@@ -34,14 +34,12 @@ describe('card protection on the register', () => {
   const key = testCardKey();
   let asked = 0;
   let hqAnswers = true;
-  const hq = {
-    call: async (method: string, path: string) => {
-      asked++;
-      if (!hqAnswers) throw new Error('connect ECONNREFUSED');
-      expect(`${method} ${path}`).toBe('GET /payments/card-key');
-      return { cardKey: key.publicKey };
-    },
-  } as unknown as HqClient;
+  const hq = hqStandInCaller(({ method, path }) => {
+    asked++;
+    if (!hqAnswers) throw new Error('connect ECONNREFUSED');
+    expect(`${method} ${path}`).toBe('GET /payments/card-key');
+    return { cardKey: key.publicKey };
+  });
   /** Card protection wired as the register wires it: card tokens in the ledger, the outbox and the dead letters. */
   const protection = (db: KassaDatabase) =>
     new CardProtection({ db, identity, hq, log: silentLogger(), cardTokens: { holders: [new LedgerRepository(db), new Outbox(db), new DeadLetters(db)], state: new SyncState(db) } });

@@ -1,8 +1,8 @@
 import { KassaError } from '../../../shared/errors';
-import { CardKeyResponseSchema } from '../../../shared/hq/payments';
+import { HQ_ROUTES } from '../../../shared/hq/routes';
 import type { Logger } from '../../core/logger';
 import type { KassaDatabase } from '../../db/open';
-import type { HqClient } from '../../hq/hq-client';
+import type { HqCaller } from '../../hq/hq-client';
 import type { IdentityStore } from '../../hq/identity';
 import { cardSealer, demoCardSealer, type CardSealer } from './card-seal';
 
@@ -20,7 +20,7 @@ export interface CardProtectionOptions {
   cardTokens: CardTokenStores;
   identity: IdentityStore;
   /** Null in demo mode: cards are sealed to a throwaway key. */
-  hq: HqClient | null;
+  hq: HqCaller | null;
   log: Logger;
 }
 
@@ -64,7 +64,7 @@ export class CardProtection {
     const identity = this.o.identity.get();
     if (this.o.hq && !identity) return;
     if (this.o.hq && !identity?.cardKey) {
-      const answer = CardKeyResponseSchema.parse(await this.o.hq.call('GET', '/payments/card-key'));
+      const answer = await this.o.hq.call(HQ_ROUTES.cardKey, {});
       cardSealer(answer.cardKey); // refuses a key it could not seal to before it is kept
       this.o.identity.saveCardKey(answer.cardKey);
       this.o.log.info({}, "HQ's card key received: card payments can be kept for later");

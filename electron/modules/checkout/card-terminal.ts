@@ -1,5 +1,6 @@
-import { AuthorizeResponseSchema, isLuhnValid, PaymentOutcomeSchema, TEST_CARDS, type PaymentOutcome } from '../../../shared/hq/payments';
-import type { HqClient } from '../../hq/hq-client';
+import { isLuhnValid, TEST_CARDS, type PaymentOutcome } from '../../../shared/hq/payments';
+import { HQ_ROUTES } from '../../../shared/hq/routes';
+import type { HqCaller } from '../../hq/hq-client';
 
 export interface CardAuthorization {
   status: 'approved' | 'declined';
@@ -48,17 +49,17 @@ export class SimulatedTerminal implements CardTerminal {
 export class HqCardTerminal implements CardTerminal {
   readonly kind = 'hq' as const;
 
-  constructor(private readonly hq: HqClient) {}
+  constructor(private readonly hq: HqCaller) {}
 
   async authorize(request: CardRequest): Promise<CardAuthorization> {
-    const answer = AuthorizeResponseSchema.parse(await this.hq.call<unknown>('POST', '/payments/authorize', request, { timeoutMs: 15_000 }));
+    const answer = await this.hq.call(HQ_ROUTES.authorizeCard, { body: request }, { timeoutMs: 15_000 });
     return { status: answer.status, authCode: answer.authCode, reason: answer.reason, last4: answer.last4 };
   }
 
   /** `GET /payments/:id`, answered quickly or not at all: the cashier is waiting at the till. */
   async outcome(paymentId: string): Promise<PaymentOutcome | null> {
     try {
-      return PaymentOutcomeSchema.parse(await this.hq.call<unknown>('GET', `/payments/${encodeURIComponent(paymentId)}`, undefined, { timeoutMs: 3_000 }));
+      return await this.hq.call(HQ_ROUTES.cardPayment, { params: { paymentId } }, { timeoutMs: 3_000 });
     } catch {
       return null;
     }

@@ -290,9 +290,9 @@ export class SaleService {
     try {
       answer = await this.o.terminal.authorize({ paymentId, orderId: saleId, amount, currency, cardNumber });
     } catch (error) {
-      if (error instanceof HqStatusError && error.status >= 400 && error.status < 500 && error.status !== 429) {
+      if (error instanceof HqStatusError && error.rejected && error.kind !== 'limited') {
         this.o.sales.closeCardAttempt(paymentId, 'declined', this.now());
-        throw new KassaError('HQ_UNAVAILABLE', `HQ refused this card payment (${error.status}), so the card was not charged. Take another tender, and tell a manager if it happens again.`);
+        throw new KassaError('HQ_UNAVAILABLE', `HQ refused this card payment (${error.code ?? error.kind}), so the card was not charged. Take another tender, and tell a manager if it happens again.`);
       }
       return this.afterNoAnswer(saleId, paymentId);
     }

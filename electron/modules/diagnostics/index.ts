@@ -1,3 +1,4 @@
+import { HQ_ROUTES } from '../../../shared/hq/routes';
 import type { KassaModule } from '../../core/module';
 import { schemaVersion } from '../../db/open';
 import type { Platform } from '../../core/platform';
@@ -33,7 +34,7 @@ export function createDiagnosticsModule({ platform, sync, outbox, sales, appVers
     transitions,
     connectivity,
     sync,
-    hqHealth: hq ? () => hq.call('GET', '/health', undefined, { timeoutMs: settings.connectivity.probeTimeoutMs }) : null,
+    hqHealth: hq ? () => hq.call(HQ_ROUTES.health, {}, { timeoutMs: settings.connectivity.probeTimeoutMs }) : null,
     hqUrl: config.hqUrl ?? null,
     logs: () => {
       const persisted = recentLog.persisted(logDir);

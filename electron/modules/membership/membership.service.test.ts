@@ -5,6 +5,7 @@ import { KassaError } from '../../../shared/errors';
 import type { Member } from '../../../shared/hq/members';
 import { silentLogger } from '../../core/logger';
 import { HqStatusError } from '../../hq/hq-client';
+import { hqStandInCaller } from '../../hq/testing/hq-stand-in-caller';
 import { Outbox } from '../../sync/outbox';
 import { makeDatabase } from '../../test/factories';
 import { LedgerRepository } from '../checkout';
@@ -24,19 +25,19 @@ function fakeHq() {
     members,
     ledger,
     setDown: (d) => (down = d),
-    call: <T>(method: string, path: string, body?: unknown): Promise<T> => {
+    ...hqStandInCaller(({ method, path, body }): Promise<unknown> => {
       if (down) return Promise.reject(new Error('connect ECONNREFUSED'));
       const url = new URL(path, 'http://hq');
       if (method === 'GET' && url.pathname === '/members/lookup') {
         const phone = url.searchParams.get('phone');
         const card = url.searchParams.get('card');
         const m = [...members.values()].find((x) => (phone !== null && x.phone === phone) || (card !== null && x.card === card));
-        return m ? Promise.resolve({ member: m, balance: balance(m.id) } as T) : Promise.reject(new HqStatusError(404, '{"error":"MEMBER_NOT_FOUND"}'));
+        return m ? Promise.resolve({ member: m, balance: balance(m.id) }) : Promise.reject(new HqStatusError(404, '{"error":"MEMBER_NOT_FOUND"}'));
       }
       const balanceMatch = /^\/members\/([^/]+)\/balance$/.exec(url.pathname);
       if (method === 'GET' && balanceMatch) {
         const id = decodeURIComponent(balanceMatch[1]!);
-        return members.has(id) ? Promise.resolve({ memberId: id, balance: balance(id) } as T) : Promise.reject(new HqStatusError(404, '{}'));
+        return members.has(id) ? Promise.resolve({ memberId: id, balance: balance(id) }) : Promise.reject(new HqStatusError(404, '{}'));
       }
       if (method === 'POST' && url.pathname === '/members') {
         const input = body as { id: string; name: string; phone: string; card?: string };
@@ -44,10 +45,10 @@ function fakeHq() {
         if (taken) return Promise.reject(new HqStatusError(409, JSON.stringify({ error: 'DUPLICATE_PHONE', details: { memberId: taken.id } })));
         const m: Member = { id: input.id, name: input.name, phone: input.phone, card: input.card ?? null, createdAt: new Date().toISOString() };
         members.set(m.id, m);
-        return Promise.resolve(m as T);
+        return Promise.resolve(m);
       }
       return Promise.reject(new HqStatusError(404, '{}'));
-    },
+    }),
   };
   return hq;
 }

@@ -3,19 +3,19 @@ import type { TenderState } from '../../../shared/api';
 import { KassaError } from '../../../shared/errors';
 import type { Change, Snapshot } from '../../../shared/hq/feed';
 import { ChangeDataSchemas } from '../../../shared/hq/feed';
-import { MemberCardSchema, MemberSchema, MemberWithBalanceSchema, MemberBalanceSchema, normalizePhone, type Member } from '../../../shared/hq/members';
+import { MemberCardSchema, normalizePhone, type Member } from '../../../shared/hq/members';
+import { HQ_ROUTES } from '../../../shared/hq/routes';
 import type { OpResult, TypedOperation } from '../../../shared/hq/ops';
 import { KeyedLock } from '../../core/keyed-lock';
 import type { Logger } from '../../core/logger';
-import { HqStatusError } from '../../hq/hq-client';
+import { HqStatusError, type HqCaller } from '../../hq/hq-client';
 import type { Outbox, OperationDraft, OutboxOperation } from '../../sync/outbox';
 import type { MemberRepository, MemberRow } from './member.repository';
 import { pointsEarned, redeemablePoints, type PointsRule } from './points';
 
 /** The HQ calls membership makes (the HqClient in the app, a stand-in in tests). */
-export interface MemberHq {
-  call<T>(method: string, path: string, body?: unknown, options?: { timeoutMs?: number }): Promise<T>;
-}
+/** What membership asks of HQ: typed calls of HQ's member routes, answers checked by the client. */
+export type MemberHq = HqCaller;
 
 export interface SaleAccess {
   /** The open sale's id, or null when the cart is empty. */
@@ -99,16 +99,16 @@ export class MembershipService {
     const id = this.o.newId();
     if (this.live()) {
       try {
-        const created = MemberSchema.parse(await this.o.hq!.call('POST', '/members', { id, name, phone, ...(card ? { card } : {}) }, { timeoutMs: this.o.timeoutMs }));
+        const created = await this.o.hq!.call(HQ_ROUTES.enrolMember, { body: { id, name, phone, ...(card ? { card } : {}) } }, { timeoutMs: this.o.timeoutMs });
         this.o.members.saveFromHq(created, 0, this.now());
         return { status: 'enrolled', member: this.view(this.o.members.byId(created.id)!, 'live') };
       } catch (error) {
-        if (error instanceof HqStatusError && error.status === 409) {
+        if (error instanceof HqStatusError && error.kind === 'conflict') {
           const existing = await this.fetch({ phone }).catch(() => null);
           if (existing) return { status: 'duplicate', member: existing };
           throw new KassaError('NOT_ALLOWED', 'HQ says this phone number or card already belongs to a member. Look the member up instead, or use another card.');
         }
-        if (error instanceof HqStatusError && error.status < 500) throw new KassaError('INVALID_INPUT', 'HQ did not accept this enrolment; check the name, phone and card.');
+        if (error instanceof HqStatusError && error.rejected) throw new KassaError('INVALID_INPUT', 'HQ did not accept this enrolment; check the name, phone and card.');
         // HQ is not answering: enrol here; HQ merges by phone when it arrives.
         this.o.log.warn({ err: error }, 'enrolment on HQ failed; enrolling on this register');
       }
@@ -312,7 +312,7 @@ export class MembershipService {
     const row = this.o.members.byId(memberId);
     if (!row || row.pending) return false;
     try {
-      const answer = MemberBalanceSchema.parse(await this.o.hq!.call('GET', `/members/${encodeURIComponent(memberId)}/balance`, undefined, { timeoutMs: this.o.timeoutMs }));
+      const answer = await this.o.hq!.call(HQ_ROUTES.memberBalance, { params: { id: memberId } }, { timeoutMs: this.o.timeoutMs });
       const now = this.now();
       this.o.members.saveFromHq(memberFromRow(row), answer.balance, now);
       return true;
@@ -324,14 +324,13 @@ export class MembershipService {
 
   /** HQ's member and balance (null when HQ knows nobody by this); the cache refreshed. */
   private async fetch(by: { phone: string } | { card: string }): Promise<MemberView | null> {
-    const query = 'phone' in by ? `phone=${encodeURIComponent(by.phone)}` : `card=${encodeURIComponent(by.card)}`;
     try {
-      const answer = MemberWithBalanceSchema.parse(await this.o.hq!.call('GET', `/members/lookup?${query}`, undefined, { timeoutMs: this.o.timeoutMs }));
+      const answer = await this.o.hq!.call(HQ_ROUTES.lookUpMember, { query: 'phone' in by ? { phone: by.phone } : { card: by.card } }, { timeoutMs: this.o.timeoutMs });
       const now = this.now();
       this.o.members.saveFromHq(answer.member, answer.balance, now);
       return this.view(this.o.members.byId(answer.member.id)!, 'live');
     } catch (error) {
-      if (error instanceof HqStatusError && (error.status === 404 || error.status === 400)) return null;
+      if (error instanceof HqStatusError && (error.kind === 'not-found' || error.kind === 'invalid')) return null;
       throw error;
     }
   }

@@ -3,8 +3,9 @@ import { v7 as uuidv7 } from 'uuid';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { User } from '../../../shared/api';
 import { KassaError } from '../../../shared/errors';
-import type { Order } from '../../../shared/hq/feed';
+import type { OrderWithPayments } from '../../../shared/hq/feed';
 import { HqClient, HqStatusError } from '../../hq/hq-client';
+import { hqStandInCaller } from '../../hq/testing/hq-stand-in-caller';
 import { Outbox } from '../../sync/outbox';
 import { makeDatabase, makeProduct, makeSaleService } from '../../test/factories';
 import { UsersRepository } from '../auth/users.repository';
@@ -61,12 +62,10 @@ function makeOrders(hq: OrdersHq | null = fakeHq, extra: Partial<OrdersServiceOp
   });
 }
 
-const fakeHq: OrdersHq = {
-  call: async <T,>(method: string, path: string, body?: unknown) => {
-    hqCalls.push({ method, path, body });
-    return hqAnswer(method, path, body) as T;
-  },
-};
+const fakeHq: OrdersHq = hqStandInCaller(({ method, path, body }) => {
+  hqCalls.push({ method, path, body });
+  return hqAnswer(method, path, body);
+});
 
 /** Sells `items` (sku, quantity) for cash or card as `user`; returns the sale id and number. */
 async function sell(items: [string, number][], tender: 'cash' | 'card' = 'cash', user = ana) {
@@ -135,7 +134,7 @@ describe('order search', () => {
     expect(await orders.search({}, ana)).toMatchObject({ notice: 'offline', hqSearched: false, orders: [{ number: a.number }] });
     expect(hqCalls).toEqual([]);
     online = true;
-    const remote: Order = { id: 'hq-1', number: 'S01-R02-9', registerId: 'reg-2', storeId: 'st', kind: 'sale', total: 500, currency: 'EUR', createdAt: new Date(now).toISOString(), lines: [], originalOrderId: null };
+    const remote: OrderWithPayments = { id: 'hq-1', number: 'S01-R02-9', registerId: 'reg-2', storeId: 'st', kind: 'sale', total: 500, currency: 'EUR', createdAt: new Date(now).toISOString(), lines: [], originalOrderId: null, payments: [] };
     hqAnswer = () => ({ orders: [{ ...remote, id: a.saleId, number: a.number, registerId: 'reg-1' }, remote] });
     const merged = await orders.search({}, ana);
     expect(merged.notice).toBeNull();
@@ -254,9 +253,9 @@ describe('refunds', () => {
   });
 
   it('online: refunds another register’s order in cash, counting the refunds HQ already has', async () => {
-    const hqOrder: Order = {
+    const hqOrder: OrderWithPayments = {
       id: 'hq-1', number: 'S01-R02-4', registerId: 'reg-2', storeId: 'st', kind: 'sale', total: 387, currency: 'EUR', createdAt: new Date(now).toISOString(),
-      lines: [{ sku: milk.sku, name: 'Milk', quantity: 3, unitPrice: 129, taxClass: 'reduced', lineTotal: 387 }], originalOrderId: null,
+      lines: [{ sku: milk.sku, name: 'Milk', quantity: 3, unitPrice: 129, taxClass: 'reduced', lineTotal: 387 }], originalOrderId: null, payments: [],
     };
     const otherRefund = { ...hqOrder, id: 'hq-r', number: 'S01-R02-5', kind: 'refund' as const, total: -258, originalOrderId: 'hq-1', lines: [{ ...hqOrder.lines[0]!, quantity: -2, lineTotal: -258, originalLineIndex: 0 }] };
     hqAnswer = (_m, path) => ({ orders: path.includes('originalOrderId') ? [otherRefund] : [hqOrder] });

@@ -3,7 +3,7 @@ import { KassaError } from '../../../shared/errors';
 import { formatMoney } from '../../../shared/money';
 import type { Order } from '../../../shared/hq/feed';
 import type { RefundLine, RefundPayload } from '../../../shared/hq/ops';
-import type { CardRefundResponse } from '../../../shared/hq/payments';
+import { HQ_ROUTES, type OrderSearchQuery } from '../../../shared/hq/routes';
 import {
   OrderSearchSchema,
   type OrderDetail,
@@ -14,17 +14,14 @@ import {
   type ZReport,
 } from '../../../shared/modules/orders.api';
 import { KeyedLock } from '../../core/keyed-lock';
-import { HqRequestError } from '../../hq/http';
-import { HqStatusError } from '../../hq/hq-client';
+import { HqStatusError, isHqUnavailable, type HqCaller } from '../../hq/hq-client';
 import type { OperationDraft, Outbox } from '../../sync/outbox';
 import type { NewRefund, NewReturnLine, RefundLedger } from '../checkout';
 import { tendersOf, type OrderLineRow, type OrderRow, type OrdersRepository } from './orders.repository';
 import { renderZReport } from './z-report';
 
-/** What the orders module asks of HQ: JSON calls through the register's HQ client (faults reported there). */
-export interface OrdersHq {
-  call<T>(method: string, path: string, body?: unknown, options?: { timeoutMs?: number }): Promise<T>;
-}
+/** What the orders module asks of HQ: typed calls through the register's HQ client (faults reported and answers checked there). */
+export type OrdersHq = HqCaller;
 
 export interface OrdersSettings {
   /** Refunds of one order above this many minor units in all (earlier refunds included) need a manager's PIN. */
@@ -182,16 +179,16 @@ export class OrdersService {
     // The shift is this register's by definition; demo mode has no HQ to ask.
     if (!this.o.hq || q.scope === 'shift' || !this.o.registerId()) return { orders: local, notice: null, hqSearched: false };
     if (!this.o.online()) return { orders: local, notice: 'offline', hqSearched: false };
-    const params = new URLSearchParams({ limit: String(q.limit) });
-    if (number && sequence === undefined) params.set('number', number);
-    if (Number.isFinite(from)) params.set('from', new Date(from).toISOString());
-    if (q.to !== undefined) params.set('to', new Date(q.to).toISOString());
-    if (q.amount !== undefined) params.set('amount', String(q.amount));
-    if (q.tender) params.set('tender', q.tender);
-    if (q.memberId) params.set('memberId', q.memberId);
+    const query: OrderSearchQuery = { limit: q.limit };
+    if (number && sequence === undefined) query.number = number;
+    if (Number.isFinite(from)) query.from = new Date(from).toISOString();
+    if (q.to !== undefined) query.to = new Date(q.to).toISOString();
+    if (q.amount !== undefined) query.amount = q.amount;
+    if (q.tender) query.tender = q.tender;
+    if (q.memberId) query.memberId = q.memberId;
     let remote: Order[];
     try {
-      remote = (await this.o.hq.call<{ orders: Order[] }>('GET', `/orders/search?${params.toString()}`, undefined, { timeoutMs: this.o.hqTimeoutMs })).orders;
+      remote = (await this.o.hq.call(HQ_ROUTES.searchOrders, { query }, { timeoutMs: this.o.hqTimeoutMs })).orders;
     } catch (error) {
       // A timeout or 5xx was already reported to connectivity by the HQ client as a service fault.
       this.o.log.warn({ err: error }, 'HQ order search failed; showing this register’s orders only');
@@ -554,17 +551,16 @@ export class OrdersService {
     for (const payment of this.o.orders.pendingCardRefunds()) {
       if (!payment.refund_of) continue;
       try {
-        const answer = await this.o.hq!.call<CardRefundResponse>(
-          'POST',
-          '/payments/refund',
-          { refundId: payment.id, paymentId: payment.refund_of, amount: -payment.amount, currency: payment.currency },
+        const answer = await this.o.hq!.call(
+          HQ_ROUTES.refundCard,
+          { body: { refundId: payment.id, paymentId: payment.refund_of, amount: -payment.amount, currency: payment.currency } },
           { timeoutMs: this.o.hqTimeoutMs },
         );
         this.o.ledger.settleCardRefund(payment.id, answer.status === 'approved' ? 'settled' : 'declined', answer.reason, answer.reference);
         this.o.log.info({ payment: payment.id, status: answer.status }, 'stored card refund sent');
       } catch (error) {
-        if (error instanceof HqStatusError && error.status >= 400 && error.status < 500) {
-          this.o.ledger.settleCardRefund(payment.id, 'declined', `HQ refused the card refund (${error.status}); refund it another way.`, null);
+        if (error instanceof HqStatusError && error.rejected) {
+          this.o.ledger.settleCardRefund(payment.id, 'declined', `HQ refused the card refund (${error.code ?? error.kind}); refund it another way.`, null);
         } else {
           this.o.log.warn({ err: error, payment: payment.id }, 'a stored card refund could not be sent yet; it stays stored');
           return;
@@ -604,13 +600,13 @@ export class OrdersService {
     if (!this.o.hq) return approved('SIMULATED');
     if (this.o.online()) {
       try {
-        const answer = await this.o.hq.call<CardRefundResponse>('POST', '/payments/refund', { refundId: id, paymentId, amount, currency }, { timeoutMs: this.o.hqTimeoutMs });
+        const answer = await this.o.hq.call(HQ_ROUTES.refundCard, { body: { refundId: id, paymentId, amount, currency } }, { timeoutMs: this.o.hqTimeoutMs });
         if (answer.status === 'declined') throw new KassaError('PAYMENT_DECLINED', `The card refund was declined${answer.reason ? `: ${answer.reason.replace(/\.$/, '')}` : ''}. Refund in cash instead.`);
         return approved(answer.reference);
       } catch (error) {
         if (error instanceof KassaError) throw error;
-        if (error instanceof HqStatusError && error.status < 500) throw new KassaError('PAYMENT_DECLINED', 'HQ did not accept this card refund (the original card payment is not known there yet). Refund in cash instead.');
-        if (!(error instanceof HqStatusError) && !(error instanceof HqRequestError)) throw error;
+        if (error instanceof HqStatusError && error.rejected) throw new KassaError('PAYMENT_DECLINED', 'HQ did not accept this card refund (the original card payment is not known there yet). Refund in cash instead.');
+        if (!isHqUnavailable(error)) throw error;
         this.o.log.warn({ err: error }, 'card refund got no answer from HQ; storing it to send later');
       }
     }
@@ -693,11 +689,10 @@ export class OrdersService {
     return { quantities, money: local.money + remoteMoney, remote, remoteQuantities, remoteMoney, returned };
   }
 
-  private async hqOrders(filter: Record<string, string>): Promise<Order[]> {
+  private async hqOrders(filter: Pick<OrderSearchQuery, 'id' | 'originalOrderId'>): Promise<Order[]> {
     if (!this.o.hq || !this.o.online()) throw new KassaError('NOT_ALLOWED', CROSS_REGISTER_OFFLINE);
     try {
-      const params = new URLSearchParams({ ...filter, limit: '1000' });
-      return (await this.o.hq.call<{ orders: Order[] }>('GET', `/orders/search?${params.toString()}`, undefined, { timeoutMs: this.o.hqTimeoutMs })).orders;
+      return (await this.o.hq.call(HQ_ROUTES.searchOrders, { query: { ...filter, limit: 1000 } }, { timeoutMs: this.o.hqTimeoutMs })).orders;
     } catch {
       throw new KassaError('HQ_UNAVAILABLE', 'HQ did not answer about this order. Try again, or refund orders of this register while HQ is away.');
     }

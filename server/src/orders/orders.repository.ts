@@ -3,7 +3,7 @@ import type { Order, OrderPayment, OrderWithPayments } from '../../../shared/hq/
 import type { OrderLine } from '../../../shared/hq/ops';
 import type { HqSchema, OrdersTable } from '../db/schema';
 
-export const MAX_SEARCH_LIMIT = 10_000;
+export { MAX_SEARCH_LIMIT } from '../../../shared/hq/routes';
 
 export interface OrderSearchFilter {
   /** The caller's store (a register's); null or absent: every store (an admin). */

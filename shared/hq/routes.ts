@@ -1,0 +1,602 @@
+/**
+ * HQ's routes, one table: what HQ serves (server/src registers each route from here), what the register
+ * calls (electron/hq/hq-client.ts builds each call from here and checks the answer against it), the API
+ * description at /docs/json, and which business domain each route belongs to (QoS, fault injection and
+ * the register's service-fault detection).
+ */
+import { z } from 'zod';
+import { SERVICE_DOMAINS, UserSchema, type ServiceDomain } from '../api';
+import { EnrolRequestSchema, EnrolResponseSchema, LoginRequestSchema, LoginResponseSchema, StoreSchema } from './auth';
+import { CurrencySchema, IdSchema } from './common';
+import { FaultSchema } from './faults';
+import { ChangesQuerySchema, ChangesResponseSchema, EpochSchema, OrderWithPaymentsSchema, PromotionSchema, SnapshotSchema } from './feed';
+import { CreateMemberSchema, MemberBalanceSchema, MemberCardSchema, MemberSchema, MemberWithBalanceSchema, PhoneSchema } from './members';
+import { PushRequestSchema, PushResponseSchema } from './ops';
+import {
+  AuthorizeRequestSchema,
+  AuthorizeResponseSchema,
+  CardKeyResponseSchema,
+  CardRefundRequestSchema,
+  CardRefundResponseSchema,
+  ChargesQuerySchema,
+  ChargesResponseSchema,
+  PaymentOutcomeSchema,
+} from './payments';
+
+/** The most orders one search answers. */
+export const MAX_SEARCH_LIMIT = 10_000;
+
+/** The groups HQ's API description lists its routes under. */
+export const HQ_TAGS = {
+  operations: 'Liveness and service quality, for registers and monitoring.',
+  registers: 'Enrolling a register with its store.',
+  auth: "Checking a cashier's PIN online.",
+  sync: 'Uploading outbox operations and following the change feed.',
+  catalog: 'Products and promotions.',
+  membership: 'Members and their points.',
+  orders: 'Orders across registers, and card refunds.',
+  checkout: 'Card payments.',
+  admin: 'Running HQ: stores, registers, users, faults, charges (admin token).',
+} as const;
+export type HqTag = keyof typeof HQ_TAGS;
+
+export type HqMethod = 'GET' | 'POST' | 'DELETE';
+
+/** One route HQ serves. */
+export interface HqRouteSpec {
+  /** Stable name of the operation in the API description (a client generated from it uses this name). */
+  operationId: string;
+  method: HqMethod;
+  /** The route as Fastify declares it: `/members/:id/balance`. */
+  path: string;
+  params?: z.ZodType;
+  query?: z.ZodType;
+  body?: z.ZodType;
+  headers?: z.ZodType;
+  /** The status of a successful answer. */
+  status: 200 | 201 | 204;
+  /** The successful answer. */
+  response: z.ZodType;
+  /** What the answer's body is when it is not JSON (the realtime stream). */
+  produces?: string;
+  /** The error statuses the route declares; each answers HQ's error body ({ error, message, details? }). */
+  errors: readonly number[];
+  /** The business domain whose QoS the route counts towards, or null. */
+  domain: ServiceDomain | null;
+  /** Whether a failure of this call (5xx, timeout, reset) tells the register its domain may be down. */
+  whitelisted: boolean;
+  summary: string;
+  description: string;
+  tag: HqTag;
+  /** Left out of the API description. */
+  hidden?: boolean;
+}
+
+const route = <const R extends HqRouteSpec>(spec: R): R => spec;
+
+const storeCode = z.string().regex(/^[A-Za-z0-9]{1,12}$/, 'must be 1 to 12 letters or digits (no hyphen)');
+/** How many registers a code may enrol (null: any number); one by default, so a code that leaks after use is worthless. */
+const maxUses = z.number().int().min(1).max(10_000).nullable().default(1);
+const ttlSeconds = z.number().int().min(60).max(366 * 86_400);
+
+export const EnrolmentCodeRequestSchema = z
+  .object({ maxUses, ttlSeconds: ttlSeconds.optional(), expiresAt: z.string().datetime({ offset: true }).optional() })
+  .strict()
+  .refine((b) => b.ttlSeconds === undefined || b.expiresAt === undefined, { message: 'give at most one of "ttlSeconds" or "expiresAt"' });
+export const EnrolmentCodeResponseSchema = z.object({ code: z.string(), storeId: z.string(), maxUses: z.number().int().nullable(), expiresAt: z.string().nullable() });
+
+export const StoreUpsertSchema = z
+  .object({
+    code: storeCode,
+    name: z.string().min(1).max(80),
+    currency: CurrencySchema,
+    pricesIncludeTax: z.boolean().default(true),
+    enrolmentCode: z.string().min(4).max(128),
+    enrolmentCodeMaxUses: maxUses,
+    enrolmentCodeTtlSeconds: ttlSeconds.optional(),
+  })
+  .strict();
+
+export const NewUserSchema = z
+  .object({ name: z.string().min(1).max(80), role: z.enum(['cashier', 'manager']), pin: z.string().regex(/^\d{4,8}$/, 'A PIN is 4 to 8 digits'), storeId: z.string().nullable() })
+  .strict();
+
+export const PointsAdjustmentSchema = z
+  .object({
+    id: IdSchema,
+    delta: z.number().int('must be a whole number of points').refine((n) => n !== 0 && Number.isSafeInteger(n), 'must be a non-zero whole number of points'),
+    note: z.string().trim().min(1, 'say why the points are adjusted').max(200),
+  })
+  .strict();
+
+export const OrderSearchQuerySchema = z
+  .object({
+    number: z.string().min(1).max(64).optional(),
+    registerId: z.string().min(1).max(64).optional(),
+    id: z.string().min(1).max(64).optional(),
+    originalOrderId: z.string().min(1).max(64).optional(),
+    kind: z.enum(['sale', 'refund']).optional(),
+    memberId: z.string().min(1).max(64).optional(),
+    from: z.iso.datetime({ message: 'must be an ISO 8601 UTC time' }).optional(),
+    to: z.iso.datetime({ message: 'must be an ISO 8601 UTC time' }).optional(),
+    amount: z.coerce.number().int('must be whole minor units').min(0, 'must not be negative').optional(),
+    tender: z.enum(['cash', 'card', 'points']).optional(),
+    limit: z.coerce.number().int('must be a whole number').min(1, 'must be at least 1').max(MAX_SEARCH_LIMIT, `must be at most ${MAX_SEARCH_LIMIT}`).default(100),
+  })
+  .strict();
+export type OrderSearchQuery = z.input<typeof OrderSearchQuerySchema>;
+
+// database and version are absent from an older HQ; registers show what they get.
+const HealthSchema = z.object({ status: z.literal('ok'), database: z.enum(['sqlite', 'postgres']).optional(), version: z.string().optional() });
+const QosSchema = z.object({ domain: z.enum(SERVICE_DOMAINS), status: z.enum(['ok', 'degraded', 'down']) });
+const ImportReportSchema = z.object({ imported: z.number().int(), rejected: z.array(z.object({ row: z.number().int(), reason: z.string() })) });
+const NoContent = z.null();
+
+export const HQ_ROUTES = {
+  health: route({
+    operationId: 'getHealth',
+    method: 'GET',
+    path: '/health',
+    status: 200,
+    response: HealthSchema,
+    errors: [503],
+    domain: null,
+    whitelisted: false,
+    tag: 'operations',
+    summary: 'Liveness',
+    description: 'Liveness for registers and load balancers: 200 while HQ serves (one database ping), 503 while shutting down or without its database.',
+  }),
+  qos: route({
+    operationId: 'getServiceQuality',
+    method: 'GET',
+    path: '/qos',
+    query: z.object({ domain: z.enum(SERVICE_DOMAINS) }),
+    status: 200,
+    response: QosSchema,
+    errors: [],
+    domain: null,
+    whitelisted: false,
+    tag: 'operations',
+    summary: "A domain's service quality",
+    description: "A domain's service quality from the recent error rate and latency of its handlers, plus any injected fault. No auth.",
+  }),
+  apiDescription: route({
+    operationId: 'getApiDescription',
+    method: 'GET',
+    path: '/docs/json',
+    status: 200,
+    response: z.unknown(),
+    errors: [],
+    domain: null,
+    whitelisted: false,
+    tag: 'operations',
+    summary: 'This API description',
+    description: 'This API description (OpenAPI 3).',
+    hidden: true,
+  }),
+  injectFault: route({
+    operationId: 'injectFault',
+    method: 'POST',
+    path: '/admin/faults',
+    body: FaultSchema,
+    status: 204,
+    response: NoContent,
+    errors: [],
+    domain: null,
+    whitelisted: false,
+    tag: 'admin',
+    summary: 'Inject a fault',
+    description: 'Injects a fault (HQ_FAULTS=1, admin, loopback only): error (503), timeout (held, then 504), slow (delayed), drop (connection reset).',
+  }),
+  clearFaults: route({
+    operationId: 'clearFaults',
+    method: 'DELETE',
+    path: '/admin/faults',
+    status: 204,
+    response: NoContent,
+    errors: [],
+    domain: null,
+    whitelisted: false,
+    tag: 'admin',
+    summary: 'Clear the faults',
+    description: 'Clears every injected fault.',
+  }),
+  listFaults: route({
+    operationId: 'listFaults',
+    method: 'GET',
+    path: '/admin/faults',
+    status: 200,
+    response: z.object({ faults: z.array(z.unknown()) }),
+    errors: [],
+    domain: null,
+    whitelisted: false,
+    tag: 'admin',
+    summary: 'The faults in force',
+    description: 'The faults in force.',
+  }),
+  enrol: route({
+    operationId: 'enrolRegister',
+    method: 'POST',
+    path: '/registers/enrol',
+    body: EnrolRequestSchema,
+    status: 201,
+    response: EnrolResponseSchema,
+    errors: [403, 409, 410, 429],
+    domain: 'auth',
+    whitelisted: false,
+    tag: 'registers',
+    summary: 'Enrol a register',
+    description: "Enrols a register with its store's enrolment code; answers its device token (shown once, stored hashed).",
+  }),
+  login: route({
+    operationId: 'logIn',
+    method: 'POST',
+    path: '/auth/login',
+    body: LoginRequestSchema,
+    status: 200,
+    response: LoginResponseSchema,
+    errors: [401, 429],
+    domain: 'auth',
+    whitelisted: true,
+    tag: 'auth',
+    summary: 'Check a PIN',
+    description: "Checks a PIN online for the register's store; answers the user and the PIN hash the register caches for offline login.",
+  }),
+  listRegisters: route({
+    operationId: 'listRegisters',
+    method: 'GET',
+    path: '/registers',
+    status: 200,
+    response: z.object({ registers: z.array(z.unknown()) }),
+    errors: [],
+    domain: null,
+    whitelisted: false,
+    tag: 'admin',
+    summary: 'The enrolled registers',
+    description: 'The enrolled registers (admin).',
+  }),
+  revokeRegister: route({
+    operationId: 'revokeRegister',
+    method: 'DELETE',
+    path: '/registers/:registerId',
+    params: z.object({ registerId: z.string().min(1).max(64) }),
+    status: 204,
+    response: NoContent,
+    errors: [404],
+    domain: null,
+    whitelisted: false,
+    tag: 'admin',
+    summary: "Revoke a register's device token",
+    description: "Revokes a register's device token (admin): HQ answers it 401 REGISTER_REVOKED from then on, and the register stops syncing until it is enrolled again.",
+  }),
+  issueEnrolmentCode: route({
+    operationId: 'issueEnrolmentCode',
+    method: 'POST',
+    path: '/stores/:storeId/enrolment-codes',
+    params: z.object({ storeId: z.string().min(1).max(64) }),
+    body: EnrolmentCodeRequestSchema,
+    status: 201,
+    response: EnrolmentCodeResponseSchema,
+    errors: [400, 404],
+    domain: null,
+    whitelisted: false,
+    tag: 'admin',
+    summary: 'Make an enrolment code',
+    description:
+      'Makes a new enrolment code for a store (admin): one register by default (maxUses, null for any number), valid until expiresAt or for ttlSeconds (default: no expiry). The code is shown once.',
+  }),
+  upsertStore: route({
+    operationId: 'upsertStore',
+    method: 'POST',
+    path: '/stores',
+    body: StoreUpsertSchema,
+    status: 200,
+    response: StoreSchema,
+    errors: [409],
+    domain: null,
+    whitelisted: false,
+    tag: 'admin',
+    summary: 'Create or update a store',
+    description:
+      'Creates a store, or updates it by code (admin). Its registers enrol with enrolmentCode: one register by default (enrolmentCodeMaxUses, null for any number), for ever unless enrolmentCodeTtlSeconds is given.',
+  }),
+  addUser: route({
+    operationId: 'addUser',
+    method: 'POST',
+    path: '/users',
+    body: NewUserSchema,
+    status: 201,
+    response: UserSchema,
+    errors: [400, 409],
+    domain: null,
+    whitelisted: false,
+    tag: 'admin',
+    summary: 'Add a cashier or manager',
+    description: 'Adds a cashier or manager (admin); storeId null lets them sign in at every store. A PIN another active user of the same store has is refused (409 PIN_TAKEN).',
+  }),
+  push: route({
+    operationId: 'pushOperations',
+    method: 'POST',
+    path: '/sync/push',
+    query: z.object({ epoch: EpochSchema.optional() }),
+    body: PushRequestSchema,
+    status: 200,
+    response: PushResponseSchema,
+    errors: [400, 401, 403, 409, 413],
+    domain: 'checkout',
+    // The outbox retries with its own backoff; one failed upload says nothing about taking card payments.
+    whitelisted: false,
+    tag: 'sync',
+    summary: 'Upload outbox operations',
+    description:
+      "Uploads outbox operations (at most 1000, 2 MiB). Each is applied at most once by its id; one result per operation: applied, duplicate, or rejected with a code. epoch (optional): the HQ epoch the register last saw; another one is refused with 409 EPOCH_CHANGED (details.epoch: HQ's), nothing applied.",
+  }),
+  changes: route({
+    operationId: 'listChanges',
+    method: 'GET',
+    path: '/sync/changes',
+    query: ChangesQuerySchema,
+    status: 200,
+    response: ChangesResponseSchema,
+    errors: [400, 401],
+    domain: 'catalog',
+    whitelisted: true,
+    tag: 'sync',
+    summary: 'Changes since a sequence',
+    description:
+      "Changes after `since` in sequence order (catalog, prices, promotions, members, other registers' orders, points). snapshotRequired: since is outside the kept history; load /sync/snapshot.",
+  }),
+  snapshot: route({
+    operationId: 'getSnapshot',
+    method: 'GET',
+    path: '/sync/snapshot',
+    status: 200,
+    response: SnapshotSchema,
+    errors: [],
+    domain: 'catalog',
+    whitelisted: true,
+    tag: 'sync',
+    summary: 'The full current state',
+    description: 'The full current state, streamed as one JSON document { seq, epoch, taxClasses, promotions, members, products }; continue the feed from seq.',
+  }),
+  stream: route({
+    operationId: 'streamChanges',
+    method: 'GET',
+    path: '/sync/stream',
+    query: z.object({ since: z.coerce.number().int().min(0).optional() }),
+    headers: z.object({ 'last-event-id': z.string().regex(/^\d+$/, 'must be a sequence number').optional() }).passthrough(),
+    status: 200,
+    response: z.string(),
+    produces: 'text/event-stream',
+    errors: [401],
+    domain: 'catalog',
+    // The stream only hurries the feed along; /sync/changes is what the register relies on.
+    whitelisted: false,
+    tag: 'sync',
+    summary: 'Changes as Server-Sent Events',
+    description:
+      'Server-Sent Events: one `change` event per change, its sequence as the event id; resume with Last-Event-ID (or since=). Heartbeat comment every 15 s. A `snapshot-required` event ends the stream when since is too old.',
+  }),
+  importCatalog: route({
+    operationId: 'importCatalog',
+    method: 'POST',
+    path: '/catalog/import',
+    body: z.union([z.object({ products: z.array(z.unknown()) }).strict(), z.string()]),
+    status: 200,
+    response: ImportReportSchema,
+    errors: [400, 401],
+    domain: 'catalog',
+    whitelisted: false,
+    tag: 'catalog',
+    summary: 'Import products',
+    description:
+      'Upserts products by sku (admin): JSON { products: [{ sku, barcodes, name, price, taxClass }] } or CSV (text/csv) with the header sku,barcodes,name,price,taxClass (barcodes separated by |). Each row is checked; rejected rows are reported with their 0-based index.',
+  }),
+  savePromotions: route({
+    operationId: 'savePromotions',
+    method: 'POST',
+    path: '/catalog/promotions',
+    body: z.object({ promotions: z.array(PromotionSchema).min(1).max(1000) }).strict(),
+    status: 200,
+    response: z.object({ saved: z.number().int() }),
+    errors: [400],
+    domain: null,
+    whitelisted: false,
+    tag: 'catalog',
+    summary: 'Create or replace promotions',
+    description: 'Creates or replaces promotions by id (admin); set active: false to end one.',
+  }),
+  lookUpMember: route({
+    operationId: 'lookUpMember',
+    method: 'GET',
+    path: '/members/lookup',
+    query: z
+      .object({ phone: PhoneSchema.optional(), card: MemberCardSchema.optional() })
+      .refine((q) => (q.phone === undefined) !== (q.card === undefined), { message: 'give exactly one of phone or card' }),
+    status: 200,
+    response: MemberWithBalanceSchema,
+    errors: [400, 404],
+    domain: 'membership',
+    whitelisted: true,
+    tag: 'membership',
+    summary: 'Find a member',
+    description: 'Finds a member by phone or loyalty card (exactly one), with their points balance.',
+  }),
+  enrolMember: route({
+    operationId: 'enrolMember',
+    method: 'POST',
+    path: '/members',
+    body: CreateMemberSchema,
+    status: 201,
+    response: MemberSchema,
+    errors: [400, 409],
+    domain: 'membership',
+    whitelisted: true,
+    tag: 'membership',
+    summary: 'Enrol a member',
+    description: 'Enrols a member; 409 DUPLICATE_PHONE (with the existing memberId) when the phone is known.',
+  }),
+  memberBalance: route({
+    operationId: 'getMemberBalance',
+    method: 'GET',
+    path: '/members/:id/balance',
+    params: z.object({ id: z.string().min(1).max(64) }),
+    status: 200,
+    response: MemberBalanceSchema,
+    errors: [404],
+    domain: 'membership',
+    whitelisted: true,
+    tag: 'membership',
+    summary: "A member's points balance",
+    description: "A member's points balance: the sum of their append-only ledger. Accepts a register's local member id after a merge.",
+  }),
+  adjustPoints: route({
+    operationId: 'adjustMemberPoints',
+    method: 'POST',
+    path: '/admin/members/:id/points',
+    params: z.object({ id: z.string().min(1).max(64) }),
+    body: PointsAdjustmentSchema,
+    status: 200,
+    response: MemberBalanceSchema,
+    errors: [400, 401, 404, 409],
+    domain: null,
+    whitelisted: false,
+    tag: 'admin',
+    summary: "Adjust a member's points",
+    description:
+      "Adjusts a member's points (admin): delta (a non-zero whole number) is appended to their ledger with reason adjust, once per entry id; note says why and goes to HQ's log. Registers only earn and redeem on their sales. Answers the balance after it.",
+  }),
+  searchOrders: route({
+    operationId: 'searchOrders',
+    method: 'GET',
+    path: '/orders/search',
+    query: OrderSearchQuerySchema,
+    status: 200,
+    response: z.object({ orders: z.array(OrderWithPaymentsSchema) }),
+    errors: [400, 401],
+    domain: 'orders',
+    whitelisted: true,
+    tag: 'orders',
+    summary: 'Search orders',
+    description:
+      'Orders across registers and stores, newest createdAt first: an admin sees every store, a register its own store only. number matches the sale number exactly; id, originalOrderId (refunds of an order, and sales that took items of it back), kind, memberId, from/to (createdAt, ISO 8601), amount (the total, sign ignored) and tender narrow it; limit 1..10000, default 100. Each order lists its payments in the order taken: tender, amount (minor units, adding up to the total), last4 of a card, and status (for a card, that of its authorisation or offline settlement).',
+  }),
+  authorizeCard: route({
+    operationId: 'authorizeCardPayment',
+    method: 'POST',
+    path: '/payments/authorize',
+    body: AuthorizeRequestSchema,
+    status: 200,
+    response: AuthorizeResponseSchema,
+    errors: [400, 401, 409, 504],
+    domain: 'checkout',
+    whitelisted: true,
+    tag: 'checkout',
+    summary: 'Authorise a card payment',
+    description:
+      'Authorises a card payment through the card gateway (the simulator by default: see the README for its test cards). Idempotent by paymentId; 504 when the acquirer does not answer in time.',
+  }),
+  // Declared before /payments/:paymentId so that the register's matching of paths finds it first, as Fastify does.
+  cardKey: route({
+    operationId: 'getCardKey',
+    method: 'GET',
+    path: '/payments/card-key',
+    status: 200,
+    response: CardKeyResponseSchema,
+    errors: [401],
+    domain: 'checkout',
+    // Sealing keys are fetched in the background; without one the register still takes live card payments.
+    whitelisted: false,
+    tag: 'checkout',
+    summary: "HQ's card-sealing key",
+    description:
+      "HQ's public key (X25519, base64 of its SPKI DER) to which a register seals card numbers it keeps for later (store-and-forward); registers enrolled before it existed fetch it here.",
+  }),
+  cardPayment: route({
+    operationId: 'getCardPayment',
+    method: 'GET',
+    path: '/payments/:paymentId',
+    params: z.object({ paymentId: IdSchema }).strict(),
+    status: 200,
+    response: PaymentOutcomeSchema,
+    errors: [400, 401],
+    domain: 'checkout',
+    whitelisted: true,
+    tag: 'checkout',
+    summary: 'What HQ knows of a card attempt',
+    description:
+      "What HQ knows of a card attempt of the caller's store, for a register whose authorisation got no answer: approved, declined, pending (the acquirer is being asked), voided, or unknown (HQ never received it).",
+  }),
+  refundCard: route({
+    operationId: 'refundCardPayment',
+    method: 'POST',
+    path: '/payments/refund',
+    body: CardRefundRequestSchema,
+    status: 200,
+    response: CardRefundResponseSchema,
+    errors: [400, 401, 404, 409, 504],
+    domain: 'orders',
+    whitelisted: true,
+    tag: 'orders',
+    summary: 'Refund to a card',
+    description:
+      'Gives money back to the card of an earlier approved card payment (live or taken offline), at most what it charged in all. Idempotent by refundId; 404 for an unknown payment, 409 when it would refund more, 504 when the acquirer does not answer in time.',
+  }),
+  charges: route({
+    operationId: 'listCharges',
+    method: 'GET',
+    path: '/admin/charges',
+    query: ChargesQuerySchema,
+    status: 200,
+    response: ChargesResponseSchema,
+    errors: [400, 401],
+    domain: null,
+    whitelisted: false,
+    tag: 'admin',
+    summary: 'Movements of money at the card acquirer',
+    description:
+      'Every movement of money at the card acquirer (admin), oldest first: kind charge, refund or void, amount positive in minor units, last4, at (ISO 8601 UTC), and orderNumber, the HQ order one of whose payments it is (null while no uploaded order references it). Declined attempts move nothing and are not listed. last4 (exactly 4 digits) and orderNumber narrow it. For any card, charges − refunds − voids is what its holder paid.',
+  }),
+} as const;
+
+export type HqRoutes = typeof HQ_ROUTES;
+export type HqRouteName = keyof HqRoutes;
+export type HqRoute = HqRoutes[HqRouteName];
+export const HQ_ROUTE_LIST: readonly HqRouteSpec[] = Object.values(HQ_ROUTES);
+
+type Part<R, K extends 'params' | 'query' | 'body', Name extends string> = R extends { [k in K]: infer S extends z.ZodType } ? { [n in Name]: z.input<S> } : { [n in Name]?: never };
+
+/** What a call of a route sends: its path parameters, query and body, each only where the route takes one. */
+export type RouteInput<R extends HqRouteSpec> = Part<R, 'params', 'params'> & Part<R, 'query', 'query'> & Part<R, 'body', 'body'>;
+/** What a route answers when it succeeds, once checked. */
+export type RouteOutput<R extends HqRouteSpec> = z.output<R['response']>;
+
+/** `GET /members/:id/balance` → `GET /members/m1/balance?…`: the request a call of a route makes. */
+export function requestOf(route: HqRouteSpec, input: { params?: unknown; query?: unknown; body?: unknown } = {}): { method: HqMethod; path: string; body: unknown } {
+  const params = (input.params ?? {}) as Record<string, unknown>;
+  const path = route.path.replace(/:([A-Za-z0-9_]+)/g, (_, name: string) => {
+    const value = params[name];
+    if (value === undefined || value === null || value === '') throw new Error(`HQ route ${route.operationId} needs the path parameter ${name}.`);
+    return encodeURIComponent(String(value));
+  });
+  const query = new URLSearchParams();
+  for (const [name, value] of Object.entries((input.query ?? {}) as Record<string, unknown>)) if (value !== undefined && value !== null) query.append(name, String(value));
+  const search = query.toString();
+  return { method: route.method, path: search ? `${path}?${search}` : path, body: input.body };
+}
+
+const patterns = HQ_ROUTE_LIST.map((r) => ({ route: r, pattern: new RegExp(`^${r.path.replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace(/:[A-Za-z0-9_]+/g, '[^/]+')}$`), dynamic: r.path.includes(':') }));
+
+/** The route a request path belongs to (a static path wins over a parameter, as in Fastify), or null. */
+export function routeOfPath(method: string, path: string): HqRouteSpec | null {
+  const pathname = path.split('?')[0]!;
+  const upper = method.toUpperCase();
+  const matching = patterns.filter((p) => p.route.method === upper && p.pattern.test(pathname));
+  return (matching.find((p) => !p.dynamic) ?? matching[0])?.route ?? null;
+}
+
+/** The route HQ declares as `METHOD /pattern`, or null. */
+export function routeOfPattern(method: string, pattern: string): HqRouteSpec | null {
+  const upper = method.toUpperCase();
+  return HQ_ROUTE_LIST.find((r) => r.method === upper && r.path === pattern) ?? null;
+}
