@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import { builtinModules } from 'node:module';
 import js from '@eslint/js';
 import reactHooks from 'eslint-plugin-react-hooks';
@@ -7,7 +8,7 @@ import tseslint from 'typescript-eslint';
 // Process boundaries (STYLE.md): shared/ is pure; renderer/ talks to the main process only through shared/;
 // only electron/main.ts and electron/preload.ts import electron.
 const nodeBuiltins = ['node:*', ...builtinModules, ...builtinModules.map((m) => `${m}/*`)];
-const restrict = (...groups) => ['error', { patterns: groups.map(([group, message]) => ({ group, message })) }];
+const restrict = (...groups) => ['error', { patterns: groups.map(([group, message]) => (group instanceof RegExp ? { regex: group.source, message } : { group, message })) }];
 const noElectron = [['electron', 'electron/*'], 'Only electron/main.ts and electron/preload.ts may import electron; everything else runs under the web host too.'];
 const noNode = [nodeBuiltins, 'shared/ and renderer/ run in the browser sandbox: no Node built-ins.'];
 // shared/node/ holds the rules the register and HQ share that need Node (PIN hashing): only they import it.
@@ -19,6 +20,15 @@ const noMainProcess = [['**/electron/**', '../electron', '../../electron'], 'The
 const noRenderer = [['**/renderer/**'], 'The main process and HQ never import renderer code.'];
 const noServer = [['**/server/**'], 'The register and HQ share code only through shared/.'];
 const noRegisterCore = [['**/electron/**'], 'HQ and the register share code only through shared/.'];
+// A module plugs in: its folder is private; others reach it only through its index.ts (STYLE.md, "A module plugs in").
+const modules = fs.readdirSync(new URL('electron/modules/', import.meta.url), { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => d.name);
+const internalsOf = (names) => new RegExp(`^(?:\\.\\./)+(?:modules/)?(?:${names.join('|')})/(?!index(?:\\.ts)?$)`);
+const noOtherModuleInternals = (own) => [internalsOf(modules.filter((m) => m !== own)), 'Another module is reached through its index.ts only (electron/modules/<name>/index.ts): its repositories and files are its own.'];
+const noModuleInternals = [internalsOf(modules), 'A module is reached through its index.ts only (electron/modules/<name>/index.ts): its repositories and files are its own.'];
+// The core runs under any host: it never imports the shell (the Electron entry points, the web host and its server).
+const shell = ['electron/main.ts', 'electron/preload.ts', 'electron/web-host.ts', 'electron/host/**'];
+const noShell = [/^(?:\.\.\/)+(?:host(?:\/.*)?|web-host|main|preload)$/, 'The core never imports the shell (electron/main.ts, preload.ts, web-host.ts, host/): the shell hands the core what it needs.'];
+const tests = ['electron/**/*.test.ts', 'electron/**/testing/**', 'electron/test/**'];
 const noDom = ['window', 'document', 'navigator', 'localStorage', 'location'].map((name) => ({ name, message: 'shared/ must not touch the DOM.' }));
 
 export default tseslint.config(
@@ -42,6 +52,17 @@ export default tseslint.config(
     rules: { ...reactHooks.configs.recommended.rules, 'no-restricted-imports': restrict(noNode, noElectron, noMainProcess, noServer, noNodeOnlyShared) },
   },
   { files: ['electron/**/*.ts'], ignores: ['electron/main.ts', 'electron/preload.ts', 'electron/**/*.test.ts'], rules: { 'no-restricted-imports': restrict(noElectron, noRenderer, noServer) } },
+  { files: ['electron/**/*.ts'], ignores: [...shell, ...tests], rules: { 'no-restricted-imports': restrict(noElectron, noRenderer, noServer, noShell) } },
+  ...modules.map((name) => ({
+    files: [`electron/modules/${name}/**/*.ts`],
+    ignores: tests,
+    rules: { 'no-restricted-imports': restrict(noElectron, noRenderer, noServer, noShell, noOtherModuleInternals(name)) },
+  })),
+  {
+    files: ['electron/{sync,hq,connectivity,db,settings,updates,fs}/**/*.ts'],
+    ignores: tests,
+    rules: { 'no-restricted-imports': restrict(noElectron, noRenderer, noServer, noShell, noModuleInternals) },
+  },
   { files: ['electron/**/*.test.ts'], rules: { 'no-restricted-imports': restrict(noRenderer, noServer) } },
   { files: ['server/**/*.ts'], rules: { 'no-restricted-imports': restrict(noElectron, noRenderer, noRegisterCore) } },
 );

@@ -38,7 +38,7 @@ import { SimulatedTerminal } from '../electron/modules/checkout/card-terminal';
 import { CartPricing } from '../electron/modules/checkout/cart-pricing';
 import { CartRepository } from '../electron/modules/checkout/cart.repository';
 import { CartService } from '../electron/modules/checkout/cart.service';
-import { SaleRepository } from '../electron/modules/checkout/sale.repository';
+import { LedgerRepository } from '../electron/modules/checkout/ledger.repository';
 import { SaleService } from '../electron/modules/checkout/sale.service';
 import { Outbox } from '../electron/sync/outbox';
 import { CHROMIUM_ARGS, chromiumExecutable } from '../e2e/support/browser';
@@ -219,7 +219,7 @@ function benchSaleCommit(db: KassaDatabase) {
   const cart = new CartService(carts, catalog, 'EUR', { newId: uuidv7 });
   const sales = new SaleService({
     carts,
-    sales: new SaleRepository(db),
+    sales: new LedgerRepository(db),
     outbox: new Outbox(db),
     numberPrefix: () => 'S01-R01',
     currency: () => 'EUR',

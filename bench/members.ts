@@ -16,6 +16,7 @@ import { performance } from 'node:perf_hooks';
 import { v7 as uuidv7 } from 'uuid';
 import { silentLogger } from '../electron/core/logger';
 import { openDatabase } from '../electron/db/open';
+import { LedgerRepository } from '../electron/modules/checkout/ledger.repository';
 import { MemberRepository } from '../electron/modules/membership/member.repository';
 import { MembershipService } from '../electron/modules/membership/membership.service';
 import { Outbox } from '../electron/sync/outbox';
@@ -43,7 +44,7 @@ db.transaction(() => {
 })();
 const seededMs = performance.now() - started;
 
-const members = new MemberRepository(db);
+const members = new MemberRepository(db, new LedgerRepository(db));
 const service = new MembershipService({
   members,
   outbox: new Outbox(db),

@@ -19,6 +19,7 @@ import { v7 as uuidv7 } from 'uuid';
 import type { User } from '../shared/api';
 import type { OrderSearch } from '../shared/modules/orders.api';
 import { openDatabase } from '../electron/db/open';
+import { LedgerRepository } from '../electron/modules/checkout/ledger.repository';
 import { OrdersRepository } from '../electron/modules/orders/orders.repository';
 import { OrdersService } from '../electron/modules/orders/orders.service';
 import { Outbox } from '../electron/sync/outbox';
@@ -65,6 +66,7 @@ const seededMs = performance.now() - started;
 
 const orders = new OrdersService({
   orders: new OrdersRepository(db),
+  ledger: new LedgerRepository(db),
   outbox: new Outbox(db),
   hq: null,
   online: () => false,

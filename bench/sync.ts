@@ -32,6 +32,7 @@ import { silentLogger } from '../electron/core/logger';
 import { openDatabase, type KassaDatabase } from '../electron/db/open';
 import { HqClient } from '../electron/hq/hq-client';
 import { IdentityStore } from '../electron/hq/identity';
+import { makeFeedAppliers } from '../electron/test/factories';
 import { ChangeFeed } from '../electron/sync/change-feed';
 import { DeadLetters } from '../electron/sync/dead-letters';
 import { Drainer } from '../electron/sync/drainer';
@@ -238,7 +239,7 @@ async function benchSnapshot(): Promise<{ importMs: number; runs: { downloadMs: 
   identity.save(hq!.url, await enrol());
   const client = new HqClient({ baseUrl: hq!.url, deviceToken: () => identity.get()?.deviceToken ?? null });
   const transport = new HqSyncTransport(client);
-  const feed = new ChangeFeed(db, new SyncState(db), transport, silentLogger());
+  const feed = new ChangeFeed(db, new SyncState(db), transport, silentLogger(), makeFeedAppliers(db));
   const count = db.prepare<[], { n: number }>('SELECT count(*) AS n FROM products');
   const runs = [];
   for (let i = 0; i < SNAPSHOT_RUNS; i++) {

@@ -89,7 +89,7 @@ export async function createKassaCore({ config, log, nativeBinding, printReceipt
     });
     const connectivityModule = createConnectivityModule(platform);
     const modules: AnyModule[] = [auth, catalog, checkout, membership, syncModule, orders, app, registration, connectivityModule];
-    const diagnostics = createDiagnosticsModule({ platform, sync, appVersion: APP_VERSION, codes: () => registerCodes(platform), secrets: () => [...(secrets?.() ?? []), ...moduleSecrets(modules)], saveFile });
+    const diagnostics = createDiagnosticsModule({ platform, sync, outbox, sales: () => checkout.saleRecords.saleCounts(), appVersion: APP_VERSION, codes: () => registerCodes(platform), secrets: () => [...(secrets?.() ?? []), ...moduleSecrets(modules)], saveFile });
     modules.push(diagnostics);
     plugIn(modules, { sales: checkout.sales, sync });
     for (const { stop } of modules) if (stop) stops.push(stop);

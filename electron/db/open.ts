@@ -33,7 +33,7 @@ export function openDatabase(path: string, options: OpenDatabaseOptions = {}): K
     throw error;
   }
   try {
-    const version = db.pragma('user_version', { simple: true }) as number;
+    const version = schemaVersion(db);
     const known = migrations.length ? migrations[migrations.length - 1]!.version : 0;
     // Checked before any pragma that writes: a database from the future is never touched.
     if (version > known) throw new DatabaseFromFutureError(path, version, known);
@@ -51,6 +51,11 @@ export function openDatabase(path: string, options: OpenDatabaseOptions = {}): K
     if (isNotADatabase(error)) throw new DatabaseUnreadableError(path, error);
     throw error;
   }
+}
+
+/** The database schema's version: the last migration it ran (`user_version`). */
+export function schemaVersion(db: KassaDatabase): number {
+  return db.pragma('user_version', { simple: true }) as number;
 }
 
 function migrate(db: KassaDatabase, migrations: readonly Migration[], from: number): void {

@@ -68,6 +68,12 @@ export class IdentityStore {
     return 'sealed';
   }
 
+  /** The device token as the database holds it (sealed or in the clear): a secret a support bundle must never hold. */
+  storedTokens(): string[] {
+    const row = this.read.get();
+    return row ? [row.device_token] : [];
+  }
+
   get(): RegisterIdentity | null {
     if (this.cached !== undefined) return this.cached;
     const row = this.read.get();

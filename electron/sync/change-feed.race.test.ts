@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import type { Change, ChangesResponse } from '../../shared/hq/feed';
 import { silentLogger } from '../core/logger';
-import { makeDatabase, makeProduct } from '../test/factories';
+import { makeDatabase, makeFeedAppliers, makeProduct } from '../test/factories';
 import { ChangeFeed, type FeedTransport } from './change-feed';
 import { SyncState } from './sync-state';
 
@@ -17,7 +17,7 @@ it('keeps the newer value when the realtime stream got ahead of a pull whose pag
     changes: () => new Promise((resolve) => (answer = resolve)),
     snapshot: () => Promise.reject(new Error('no snapshot here')),
   };
-  const feed = new ChangeFeed(setup.db, new SyncState(setup.db), transport, silentLogger());
+  const feed = new ChangeFeed(setup.db, new SyncState(setup.db), transport, silentLogger(), makeFeedAppliers(setup.db));
 
   // A periodic pull asks from 0; HQ answers with the one change it has (seq 1, price 100) …
   const pulling = feed.pull();

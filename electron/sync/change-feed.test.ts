@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Change, ChangesResponse, Snapshot } from '../../shared/hq/feed';
 import { silentLogger } from '../core/logger';
 import { CatalogRepository } from '../modules/catalog/catalog.repository';
-import { makeDatabase, makeProduct } from '../test/factories';
+import { makeDatabase, makeFeedAppliers, makeProduct } from '../test/factories';
 import { ChangeFeed, type FeedTransport } from './change-feed';
 import { CONFLICT_POLICY, hqMayOverwrite, mergeAppendOnly, resolve } from './conflict-policy';
 import { SyncState } from './sync-state';
@@ -25,7 +25,7 @@ function feed(pages: ChangesResponse[], snapshot?: Snapshot) {
     },
     snapshot: async () => snapshot!,
   };
-  return { feed: new ChangeFeed(setup.db, new SyncState(setup.db), transport, silentLogger()), asked };
+  return { feed: new ChangeFeed(setup.db, new SyncState(setup.db), transport, silentLogger(), makeFeedAppliers(setup.db)), asked };
 }
 
 describe('the change feed', () => {

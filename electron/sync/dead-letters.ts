@@ -1,5 +1,5 @@
 import type { KassaDatabase } from '../db/open';
-import type { OutboxOperation } from './outbox';
+import { cardTokensIn, resealCardTokensIn, type OutboxOperation } from './outbox';
 
 export interface DeadLetter {
   id: string;
@@ -12,6 +12,9 @@ export interface DeadLetter {
   message: string;
   rejectedAt: number;
 }
+
+/** A dead letter without its payload (it holds customers' and cards' data): what a support bundle shows. */
+export type DeadLetterSummary = Omit<DeadLetter, 'payload'>;
 
 interface Row {
   id: string;
@@ -34,6 +37,9 @@ export class DeadLetters {
   private readonly remove;
   private readonly backToOutbox;
   private readonly decide;
+  private readonly summaryRows;
+  private readonly withCardToken;
+  private readonly setPayload;
 
   constructor(db: KassaDatabase) {
     this.insert = db.prepare<[string, string, string, string, string, number, string, string, number]>(
@@ -49,6 +55,11 @@ export class DeadLetters {
     this.decide = db.prepare<[string, string, string, string, number]>(
       'INSERT INTO dead_letter_decisions (operation_id, decision, manager, payload, at) VALUES (?, ?, ?, ?, ?)',
     );
+    this.summaryRows = db.prepare<[], DeadLetterSummary>(
+      'SELECT id, entity, entity_id AS entityId, type, code, message, created_at AS createdAt, rejected_at AS rejectedAt FROM dead_letters ORDER BY rejected_at',
+    );
+    this.withCardToken = db.prepare<[], { id: string; payload: string }>("SELECT id, payload FROM dead_letters WHERE payload LIKE '%cardToken%'");
+    this.setPayload = db.prepare<[string, string]>('UPDATE dead_letters SET payload = ? WHERE id = ?');
   }
 
   /** Inside the drainer's transaction: the operation leaves the outbox for this list. */
@@ -58,6 +69,21 @@ export class DeadLetters {
 
   list(): DeadLetter[] {
     return this.all.all().map(toDeadLetter);
+  }
+
+  /** Every dead letter without its payload, oldest rejection first. */
+  summaries(): DeadLetterSummary[] {
+    return this.summaryRows.all();
+  }
+
+  /** The card tokens rejected operations carry (secrets a support bundle must never hold). */
+  cardTokens(): string[] {
+    return cardTokensIn(this.withCardToken.all());
+  }
+
+  /** Replaces each card token `reseal` gives a new form for; returns how many it replaced. */
+  resealCardTokens(reseal: (token: string) => string | null): number {
+    return resealCardTokensIn(this.withCardToken.all(), reseal, (payload, id) => this.setPayload.run(payload, id));
   }
 
   /** How many there are (for the status bar, which asks often): counted, never read and redacted. */

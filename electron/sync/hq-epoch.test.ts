@@ -3,7 +3,7 @@ import type { ConnectivityState } from '../../shared/api';
 import type { ChangesResponse, Snapshot } from '../../shared/hq/feed';
 import type { Operation, OpResult } from '../../shared/hq/ops';
 import { silentLogger } from '../core/logger';
-import { makeDatabase, makeProduct } from '../test/factories';
+import { makeDatabase, makeFeedAppliers, makeProduct } from '../test/factories';
 import { ChangeFeed, type FeedTransport } from './change-feed';
 import { DeadLetters } from './dead-letters';
 import { Drainer, type PushTransport } from './drainer';
@@ -172,7 +172,7 @@ describe("HQ's epoch", () => {
         return snapshot(30);
       },
     };
-    const feed = new ChangeFeed(setup.db, state, transport, silentLogger());
+    const feed = new ChangeFeed(setup.db, state, transport, silentLogger(), makeFeedAppliers(setup.db));
     expect(await feed.pull()).toEqual({ applied: 0, snapshot: false });
     expect(feed.lastSeq()).toBe(40);
 

@@ -1,5 +1,6 @@
 import { v7 as uuidv7 } from 'uuid';
 import type { EntityType, TypedOperation } from '../../shared/hq/ops';
+import type { Diagnostics } from '../../shared/modules/admin.api';
 import type Database from 'better-sqlite3';
 import type { KassaDatabase } from '../db/open';
 
@@ -35,6 +36,9 @@ export class Outbox {
   private readonly oldest;
   private readonly count;
   private readonly remove;
+  private readonly byEntity;
+  private readonly withCardToken;
+  private readonly setPayload;
   private readonly listeners = new Set<() => void>();
   /** Prepared on first use. */
   private archiveSql: { copy: Database.Statement<[number, string]>; prune: Database.Statement<[number]>; count: Database.Statement<[], { n: number }> } | null = null;
@@ -46,6 +50,11 @@ export class Outbox {
     this.oldest = db.prepare<[number], Row>('SELECT id, entity, entity_id, type, payload, created_at FROM outbox ORDER BY seq LIMIT ?');
     this.count = db.prepare<[], { n: number; oldest: number | null }>('SELECT count(*) AS n, min(created_at) AS oldest FROM outbox');
     this.remove = db.prepare<[string]>('DELETE FROM outbox WHERE id = ?');
+    this.byEntity = db.prepare<[], { entity: string; count: number; oldestAt: number }>(
+      'SELECT entity, count(*) AS count, min(created_at) AS oldestAt FROM outbox GROUP BY entity ORDER BY oldestAt',
+    );
+    this.withCardToken = db.prepare<[], { id: string; payload: string }>("SELECT id, payload FROM outbox WHERE payload LIKE '%cardToken%'");
+    this.setPayload = db.prepare<[string, string]>('UPDATE outbox SET payload = ? WHERE id = ?');
   }
 
   /**
@@ -132,9 +141,50 @@ export class Outbox {
     return { count: row.n, oldestAt: row.oldest };
   }
 
+  /** The upload queue for diagnostics: what waits, and by entity, oldest first. */
+  figures(): Diagnostics['queue'] {
+    const { count, oldestAt } = this.pending();
+    return { pending: count, oldestAt, byEntity: this.byEntity.all() };
+  }
+
+  /** The card tokens operations waiting to upload carry (secrets a support bundle must never hold). */
+  cardTokens(): string[] {
+    return cardTokensIn(this.withCardToken.all());
+  }
+
+  /** Replaces each card token `reseal` gives a new form for; returns how many it replaced. */
+  resealCardTokens(reseal: (token: string) => string | null): number {
+    return resealCardTokensIn(this.withCardToken.all(), reseal, (payload, id) => this.setPayload.run(payload, id));
+  }
+
   /** Called after every write that added operations (the drainer starts soon after). */
   onWrite(listener: () => void): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
   }
+}
+
+/** Rewrites the payloads whose card token `reseal` gives a new form for; returns how many. */
+export function resealCardTokensIn(rows: readonly { id: string; payload: string }[], reseal: (token: string) => string | null, update: (payload: string, id: string) => void): number {
+  let count = 0;
+  for (const row of rows) {
+    const payload = JSON.parse(row.payload) as { cardToken?: unknown };
+    if (typeof payload.cardToken !== 'string') continue;
+    const resealed = reseal(payload.cardToken);
+    if (resealed === null) continue;
+    payload.cardToken = resealed;
+    update(JSON.stringify(payload), row.id);
+    count++;
+  }
+  return count;
+}
+
+/** The card tokens in operations' payloads (an offline card payment carries its sealed card). */
+export function cardTokensIn(rows: readonly { payload: string }[]): string[] {
+  const tokens: string[] = [];
+  for (const row of rows) {
+    const token = (JSON.parse(row.payload) as { cardToken?: unknown }).cardToken;
+    if (typeof token === 'string') tokens.push(token);
+  }
+  return tokens;
 }

@@ -44,6 +44,8 @@ export function createSyncModule({ platform, outbox, auth, checkout }: { platfor
     name: 'sync',
     sync,
     handlers,
+    // Card tokens in operations waiting to upload and in those HQ refused never go in a support bundle.
+    contributes: { secrets: () => [...outbox.cardTokens(), ...sync.deadLetters.cardTokens()] },
     stop: () => {
       stopPricing();
       sync.stop();

@@ -25,7 +25,7 @@ export interface SyncServiceOptions {
   /** The earliest upload deadline of a card payment taken offline (shown as a countdown). */
   nearestCardDeadline?: () => number | null;
   declinedCardPayments?: () => number;
-  /** Modules keeping their own copy of HQ data (membership), applied with the feed. */
+  /** Modules keeping their own copy of HQ data (catalog, checkout, membership), applied with the feed in this order. */
   feedAppliers?: () => readonly FeedApplier[];
   /** Told of each operation HQ accepted, inside the transaction that removes it from the outbox. */
   onAcknowledged?: DrainerOptions['onAcknowledged'];
@@ -74,7 +74,13 @@ export class SyncService {
       archiveRetentionMs: () => (options.ackRetentionDays?.() ?? 14) * 86_400_000,
     });
     const appliers: FeedApplier[] = [
-      { applyChange: (change, now) => this.appliers().some((a) => a.applyChange(change, now)), applySnapshot: (snapshot, now) => this.appliers().forEach((a) => a.applySnapshot(snapshot, now)) },
+      {
+        applyChange: (change, now) => this.appliers().some((a) => a.applyChange(change, now)),
+        stageSnapshot: async (snapshot, now) => {
+          for (const a of this.appliers()) await a.stageSnapshot?.(snapshot, now);
+        },
+        applySnapshot: (snapshot, now) => this.appliers().forEach((a) => a.applySnapshot(snapshot, now)),
+      },
     ];
     this.feed = transport ? new ChangeFeed(options.db, this.state, transport, options.log, appliers) : null;
     const hq = options.hq;

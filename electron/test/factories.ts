@@ -5,14 +5,22 @@ import type { CatalogProduct } from '../../shared/catalog';
 import { gtinCheckDigit } from '../../shared/barcode';
 import { v7 as uuidv7 } from 'uuid';
 import { openDatabase, type KassaDatabase, type OpenDatabaseOptions } from '../db/open';
+import { catalogFeed, CatalogRepository } from '../modules/catalog';
+import { checkoutFeed, PricingRulesRepository } from '../modules/checkout';
 import { demoCardSealer } from '../modules/checkout/card-seal';
 import { SimulatedTerminal } from '../modules/checkout/card-terminal';
 import { CartRepository } from '../modules/checkout/cart.repository';
-import { SaleRepository } from '../modules/checkout/sale.repository';
+import { LedgerRepository } from '../modules/checkout/ledger.repository';
 import { SaleService, type SaleServiceOptions } from '../modules/checkout/sale.service';
+import type { FeedApplier } from '../sync/change-feed';
 import { Outbox } from '../sync/outbox';
 
 let sequence = 0;
+
+/** The feed appliers of the modules that keep HQ's data (catalog, pricing rules, card settlements), as the register wires them. */
+export function makeFeedAppliers(db: KassaDatabase): FeedApplier[] {
+  return [catalogFeed(new CatalogRepository(db)), checkoutFeed(new PricingRulesRepository(db), new LedgerRepository(db))];
+}
 
 /** A fresh folder under the OS temp dir, removed by the returned cleanup. */
 export function makeTempDir(prefix = 'kassa-test-'): { dir: string; cleanup: () => void } {
@@ -53,7 +61,7 @@ export function makeDatabase(options: OpenDatabaseOptions = {}): { db: KassaData
 export function makeSaleService(db: KassaDatabase, overrides: Partial<SaleServiceOptions> = {}): SaleService {
   return new SaleService({
     carts: new CartRepository(db),
-    sales: new SaleRepository(db),
+    sales: new LedgerRepository(db),
     outbox: new Outbox(db),
     numberPrefix: () => 'S01-R01',
     currency: () => 'EUR',

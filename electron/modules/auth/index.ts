@@ -57,7 +57,7 @@ export function createAuthModule({ config, db, settings, log, hq, identity, conn
     policy,
     onSwitchUser: (listener) => void switchListeners.push(listener),
     handlers: authHandlers({ session, lockout }),
-    contributes: { secrets: () => pinPepper.redactions() },
+    contributes: { secrets: () => [...pinPepper.redactions(), ...users.storedPinHashes()] },
     stop: () => autoLock.stop(),
   };
 }

@@ -25,6 +25,7 @@ export class UsersRepository {
   private readonly count;
   private readonly unusable;
   private readonly setHash;
+  private readonly storedHashes;
   /** The device secret the stored hashes are wrapped with; null where hashes are kept as HQ sent them (tests, tools). */
   readonly pinSecret: Buffer | null;
 
@@ -46,6 +47,7 @@ export class UsersRepository {
     this.count = db.prepare<[], { n: number }>('SELECT count(*) AS n FROM users');
     this.unusable = db.prepare<[string], UserRow>('SELECT id, name, role, pin_hash FROM users WHERE active = 1 AND pin_hash = ? ORDER BY created_at, id');
     this.setHash = db.prepare<[string, string]>('UPDATE users SET pin_hash = ? WHERE id = ?');
+    this.storedHashes = db.prepare<[], { pin_hash: string }>('SELECT pin_hash FROM users');
   }
 
   /** Active users; with `onlineSince`, only those HQ verified on this register since then (offline login). */
@@ -70,6 +72,11 @@ export class UsersRepository {
   /** Gives a user a new PIN hash (in HQ's form; wrapped here). */
   setPinHash(id: string, pinHash: string): void {
     this.setHash.run(this.stored(pinHash), id);
+  }
+
+  /** Every PIN hash as stored, of active and former users (secrets a support bundle must never hold). */
+  storedPinHashes(): string[] {
+    return this.storedHashes.all().map((row) => row.pin_hash);
   }
 
   isEmpty(): boolean {

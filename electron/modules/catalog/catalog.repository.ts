@@ -28,6 +28,9 @@ export class CatalogRepository {
   private readonly byItemCode;
   private readonly countLabelPriced;
   private readonly markLabel;
+  private readonly deactivateStmt;
+  private readonly stageProduct;
+  private readonly stageBarcode;
 
   constructor(private readonly db: KassaDatabase) {
     const select = `SELECT p.sku, p.name, p.price, p.tax_class, p.price_by_label,
@@ -60,6 +63,11 @@ export class CatalogRepository {
     this.insertBarcode = db.prepare<[string, string]>(
       'INSERT INTO product_barcodes (barcode, sku) VALUES (?, ?) ON CONFLICT (barcode) DO UPDATE SET sku = excluded.sku',
     );
+    this.deactivateStmt = db.prepare<[number, string]>('UPDATE products SET active = 0, updated_at = ? WHERE sku = ?');
+    this.stageProduct = db.prepare<[string, string, number, string, number, number]>(
+      'INSERT OR REPLACE INTO products_staging (sku, name, price, tax_class, price_by_label, active, updated_at) VALUES (?, ?, ?, ?, ?, 1, ?)',
+    );
+    this.stageBarcode = db.prepare<[string, string]>('INSERT OR REPLACE INTO product_barcodes_staging (barcode, sku) VALUES (?, ?)');
   }
 
   findByBarcode(barcode: string): Product | undefined {
@@ -121,6 +129,49 @@ export class CatalogRepository {
         for (const barcode of p.barcodes) this.insertBarcode.run(barcode, p.sku);
       }
     })();
+  }
+
+  /** HQ removed a product: it stays for the receipts and orders that name it, but can no longer be sold. */
+  deactivate(sku: string, now: number): void {
+    this.deactivateStmt.run(now, sku);
+  }
+
+  /** Empties the staging tables a catalog snapshot is loaded into. */
+  clearStaging(): void {
+    this.db.exec('DELETE FROM products_staging; DELETE FROM product_barcodes_staging;');
+  }
+
+  /** Adds products of a snapshot to the staging tables, in one transaction. */
+  stage(products: readonly CatalogProduct[], now: number): void {
+    this.db.transaction(() => {
+      for (const p of products) {
+        this.stageProduct.run(p.sku, p.name, p.price, p.taxClass, p.priceByLabel ? 1 : 0, now);
+        for (const barcode of p.barcodes) this.stageBarcode.run(barcode, p.sku);
+      }
+    })();
+  }
+
+  /**
+   * Makes the staged snapshot the catalog (inside the feed's swap transaction). Only the differences are
+   * written: a register re-loading a catalog it mostly has (the usual case after falling behind HQ's feed)
+   * holds the database, and the till's event loop, for a moment only.
+   */
+  swapInStaged(): void {
+    this.db.exec(`
+      DELETE FROM products WHERE sku NOT IN (SELECT sku FROM products_staging);
+      DELETE FROM product_barcodes WHERE barcode NOT IN (SELECT barcode FROM product_barcodes_staging);
+      INSERT INTO products (sku, name, price, tax_class, price_by_label, active, updated_at)
+        SELECT s.sku, s.name, s.price, s.tax_class, s.price_by_label, s.active, s.updated_at FROM products_staging s LEFT JOIN products p ON p.sku = s.sku
+        WHERE p.sku IS NULL OR p.name IS NOT s.name OR p.price IS NOT s.price OR p.tax_class IS NOT s.tax_class OR p.price_by_label IS NOT s.price_by_label OR p.active IS NOT s.active
+        ON CONFLICT (sku) DO UPDATE SET name = excluded.name, price = excluded.price, tax_class = excluded.tax_class, price_by_label = excluded.price_by_label,
+          active = excluded.active, updated_at = excluded.updated_at;
+      INSERT INTO product_barcodes (barcode, sku)
+        SELECT s.barcode, s.sku FROM product_barcodes_staging s LEFT JOIN product_barcodes b ON b.barcode = s.barcode
+        WHERE b.barcode IS NULL OR b.sku IS NOT s.sku
+        ON CONFLICT (barcode) DO UPDATE SET sku = excluded.sku;
+      DELETE FROM product_barcodes_staging;
+      DELETE FROM products_staging;
+    `);
   }
 }
 

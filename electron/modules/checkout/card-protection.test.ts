@@ -3,8 +3,12 @@ import { v7 as uuidv7 } from 'uuid';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { KassaError } from '../../../shared/errors';
 import { silentLogger } from '../../core/logger';
+import type { KassaDatabase } from '../../db/open';
 import { hqStandInCaller } from '../../hq/testing/hq-stand-in-caller';
 import { IdentityStore } from '../../hq/identity';
+import { DeadLetters } from '../../sync/dead-letters';
+import { Outbox } from '../../sync/outbox';
+import { SyncState } from '../../sync/sync-state';
 import { makeDatabase, makeProduct, makeSaleService } from '../../test/factories';
 import { UsersRepository } from '../auth/users.repository';
 import { CatalogRepository } from '../catalog/catalog.repository';
@@ -13,6 +17,7 @@ import { SEALED_CARD } from './card-seal';
 import { openSealedCard, testCardKey } from './card-seal.testing';
 import { CartRepository } from './cart.repository';
 import { CartService } from './cart.service';
+import { LedgerRepository } from './ledger.repository';
 
 const PAN = '4929731852046614';
 const OLD_PAN = '5413339876540016';
@@ -35,6 +40,9 @@ describe('card protection on the register', () => {
     expect(`${method} ${path}`).toBe('GET /payments/card-key');
     return { cardKey: key.publicKey };
   });
+  /** Card protection wired as the register wires it: card tokens in the ledger, the outbox and the dead letters. */
+  const protection = (db: KassaDatabase) =>
+    new CardProtection({ db, identity, hq, log: silentLogger(), cardTokens: { holders: [new LedgerRepository(db), new Outbox(db), new DeadLetters(db)], state: new SyncState(db) } });
 
   beforeEach(() => {
     setup = makeDatabase();
@@ -47,7 +55,7 @@ describe('card protection on the register', () => {
   it('refuses to keep a card for later while HQ’s card key has not arrived, saying what to do, and takes nothing', async () => {
     identity.save('http://hq', enrolment);
     hqAnswers = false;
-    const cards = new CardProtection({ db: setup.db, identity, hq, log: silentLogger() });
+    const cards = protection(setup.db);
     await cards.ensureKey();
     expect(() => cards.seal(PAN)).toThrow(KassaError);
     expect(() => cards.seal(PAN)).toThrow(/has not received HQ's card key yet.*take another tender and go online once/);
@@ -64,7 +72,7 @@ describe('card protection on the register', () => {
 
   it('fetches HQ’s card key once online, then seals with it', async () => {
     identity.save('http://hq', enrolment);
-    const cards = new CardProtection({ db: setup.db, identity, hq, log: silentLogger() });
+    const cards = protection(setup.db);
     await cards.ensureKey();
     expect(identity.get()!.cardKey).toBe(key.publicKey);
     const token = cards.seal(PAN);
@@ -76,7 +84,7 @@ describe('card protection on the register', () => {
 
   it('uses the key HQ gave at enrolment without asking again', async () => {
     identity.save('http://hq', { ...enrolment, cardKey: key.publicKey });
-    const cards = new CardProtection({ db: setup.db, identity, hq, log: silentLogger() });
+    const cards = protection(setup.db);
     await cards.ensureKey();
     expect(asked).toBe(0);
     expect(openSealedCard(cards.seal(PAN), key.privateKey, key.publicKey)).toEqual({ pan: PAN });
@@ -100,7 +108,7 @@ describe('card protection on the register', () => {
     expect(onDisk(file, PAN).length).toBeGreaterThan(0);
     expect(onDisk(file, OLD_PAN).length).toBeGreaterThan(0);
 
-    const cards = new CardProtection({ db, identity, hq, log: silentLogger() });
+    const cards = protection(db);
     await cards.ensureKey();
 
     const token = db.prepare("SELECT card_token FROM payments WHERE id = 'p1'").pluck().get() as string;

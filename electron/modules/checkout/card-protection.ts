@@ -9,8 +9,15 @@ import { cardSealer, demoCardSealer, type CardSealer } from './card-seal';
 /** A card number as a register stored it before sealing existed. */
 const PLAIN_CARD = /^\d{12,19}$/;
 
+/** Where card tokens are kept (the ledger's payments, the outbox's and dead letters' payloads) and the mark that the database was rebuilt since. */
+export interface CardTokenStores {
+  holders: readonly { resealCardTokens(reseal: (token: string) => string | null): number }[];
+  state: { get<T>(key: string): T | null; set(key: string, value: unknown): void };
+}
+
 export interface CardProtectionOptions {
   db: KassaDatabase;
+  cardTokens: CardTokenStores;
   identity: IdentityStore;
   /** Null in demo mode: cards are sealed to a throwaway key. */
   hq: HqCaller | null;
@@ -62,7 +69,7 @@ export class CardProtection {
       this.o.identity.saveCardKey(answer.cardKey);
       this.o.log.info({}, "HQ's card key received: card payments can be kept for later");
     }
-    const sealed = sealStoredCardNumbers(this.o.db, (pan) => this.seal(pan));
+    const sealed = sealStoredCardNumbers(this.o.db, this.o.cardTokens, (pan) => this.seal(pan));
     if (sealed > 0) this.o.log.info({ sealed }, 'card numbers stored before sealing existed are now sealed to HQ\'s card key');
   }
 }
@@ -77,32 +84,14 @@ const REBUILT_KEY = 'cardNumbersSealed';
  * in free pages) and checkpoints the WAL to nothing, so no old bytes remain in kassa.db or its -wal.
  * Returns how many it sealed.
  */
-export function sealStoredCardNumbers(db: KassaDatabase, seal: CardSealer): number {
-  const rebuilt = db.prepare<[string]>('SELECT 1 FROM sync_state WHERE key = ?').get(REBUILT_KEY) !== undefined;
-  const sealed = db.transaction(() => {
-    let count = 0;
-    const setToken = db.prepare<[string, string]>('UPDATE payments SET card_token = ? WHERE id = ?');
-    for (const row of db.prepare<[], { id: string; card_token: string }>('SELECT id, card_token FROM payments WHERE card_token IS NOT NULL').all()) {
-      if (!PLAIN_CARD.test(row.card_token)) continue;
-      setToken.run(seal(row.card_token), row.id);
-      count++;
-    }
-    for (const table of ['outbox', 'dead_letters'] as const) {
-      const setPayload = db.prepare<[string, string]>(`UPDATE ${table} SET payload = ? WHERE id = ?`);
-      for (const row of db.prepare<[], { id: string; payload: string }>(`SELECT id, payload FROM ${table} WHERE payload LIKE '%cardToken%'`).all()) {
-        const payload = JSON.parse(row.payload) as { cardToken?: unknown };
-        if (typeof payload.cardToken !== 'string' || !PLAIN_CARD.test(payload.cardToken)) continue;
-        payload.cardToken = seal(payload.cardToken);
-        setPayload.run(JSON.stringify(payload), row.id);
-        count++;
-      }
-    }
-    return count;
-  })();
+export function sealStoredCardNumbers(db: KassaDatabase, stores: CardTokenStores, seal: CardSealer): number {
+  const rebuilt = stores.state.get<number>(REBUILT_KEY) !== null;
+  const reseal = (token: string) => (PLAIN_CARD.test(token) ? seal(token) : null);
+  const sealed = db.transaction(() => stores.holders.reduce((count, holder) => count + holder.resealCardTokens(reseal), 0))();
   if (sealed > 0 || !rebuilt) {
     db.exec('VACUUM');
     db.pragma('wal_checkpoint(TRUNCATE)');
-    db.prepare<[string, string]>('INSERT INTO sync_state (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value').run(REBUILT_KEY, JSON.stringify(Date.now()));
+    stores.state.set(REBUILT_KEY, Date.now());
   }
   return sealed;
 }

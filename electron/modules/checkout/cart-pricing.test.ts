@@ -7,7 +7,7 @@ import type { SalePayload } from '../../../shared/hq/ops';
 import { silentLogger } from '../../core/logger';
 import { ChangeFeed, type FeedTransport } from '../../sync/change-feed';
 import { SyncState } from '../../sync/sync-state';
-import { makeDatabase, makeProduct, makeSaleService } from '../../test/factories';
+import { makeDatabase, makeFeedAppliers, makeProduct, makeSaleService } from '../../test/factories';
 import { UsersRepository } from '../auth/users.repository';
 import { CatalogRepository } from '../catalog/catalog.repository';
 import { ReceiptRepository } from './receipt/receipt.repository';
@@ -144,7 +144,7 @@ describe('rules HQ changes through the feed', () => {
       changes: async (since) => pages.shift() ?? { changes: [], nextSeq: since, hasMore: false, snapshotRequired: false },
       snapshot: async () => snapshot!,
     };
-    return new ChangeFeed(db, new SyncState(db), transport, silentLogger());
+    return new ChangeFeed(db, new SyncState(db), transport, silentLogger(), makeFeedAppliers(db));
   }
   const page = (...changes: Change[]): ChangesResponse => ({ changes, nextSeq: Math.max(...changes.map((c) => c.seq)), hasMore: false, snapshotRequired: false });
   const tenOff: Promotion = { id: 'milk-10', name: 'Milk 10% off', kind: 'percentOff', percent: 10, skus: [milk.sku], active: true };

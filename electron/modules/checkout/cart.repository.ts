@@ -1,6 +1,6 @@
 import type { Cart, CartLine, HeldCart, Product } from '../../../shared/api';
 import { draftTransaction, type KassaDatabase } from '../../db/open';
-import type { SaleItem } from '../catalog/catalog.repository';
+import type { SaleItem } from '../catalog';
 import type { CartPricing } from './cart-pricing';
 import type { TaxClassCode } from './pricing/price-cart';
 

@@ -2,7 +2,7 @@ import type { Cart, HeldCart, Product, User } from '../../../shared/api';
 import { readEmbeddedBarcode, readScanCode, type EmbeddedBarcodeRule, type ScanCode } from '../../../shared/barcode';
 import { KassaError } from '../../../shared/errors';
 import { formatMoney } from '../../../shared/money';
-import type { CatalogRepository } from '../catalog/catalog.repository';
+import type { CatalogLookup } from '../catalog';
 import { checkPrice, checkQuantity, grossOf, priced } from './cart-line';
 import type { CartRepository, JournalEntry, StoredLine } from './cart.repository';
 
@@ -42,7 +42,7 @@ function shown(raw: string): string {
 export class CartService {
   constructor(
     private readonly carts: CartRepository,
-    private readonly catalog: CatalogRepository,
+    private readonly catalog: CatalogLookup,
     private readonly currencyOf: string | (() => string),
     private readonly ids: CartOptions,
   ) {}

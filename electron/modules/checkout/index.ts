@@ -4,20 +4,36 @@ import type { Handlers } from '../../core/handle';
 import type { KassaModule } from '../../core/module';
 import { registerCodes, type Platform } from '../../core/platform';
 import { storeProfileOf } from '../../core/store-profile';
+import { DeadLetters } from '../../sync/dead-letters';
 import type { Outbox } from '../../sync/outbox';
+import { SyncState } from '../../sync/sync-state';
 import type { AuthModule } from '../auth';
 import { catalogHandlers, type CatalogModule } from '../catalog';
 import { cardOnline } from './card-online';
+import { checkoutFeed } from './checkout.feed';
 import { CardProtection } from './card-protection';
 import { HqCardTerminal, SimulatedTerminal } from './card-terminal';
 import { CartPricing } from './cart-pricing';
 import { CartRepository } from './cart.repository';
 import { CartService } from './cart.service';
+import { LedgerRepository } from './ledger.repository';
+import { PricingRulesRepository } from './pricing/pricing-rules.repository';
 import { ReceiptRepository } from './receipt/receipt.repository';
 import { ReceiptService, type ReceiptPrinter } from './receipt/receipt.service';
-import { SaleRepository } from './sale.repository';
 import { SaleService } from './sale.service';
 import { scanHandler, type MemberCardPort } from './scan.handler';
+
+export { LedgerRepository, type NewRefund, type PaymentRow, type SaleLineRow } from './ledger.repository';
+export type { NewReturnLine } from './cart.repository';
+export { checkoutFeed } from './checkout.feed';
+export { PricingRulesRepository } from './pricing/pricing-rules.repository';
+export { escapeHtml, printedDocument, RECEIPT_STYLE_SOURCE } from './receipt/receipt-style';
+
+/** What orders write through the ledger: refunds under the register's next number, and card refunds' settlements. */
+export type RefundLedger = Pick<LedgerRepository, 'insertRefund' | 'settleCardRefund'>;
+
+/** What membership writes through the ledger: the member a sale belongs to. */
+export type MemberSales = Pick<LedgerRepository, 'attachMember' | 'moveMemberSales'>;
 
 type CheckoutChannels = Exclude<Extract<keyof Handlers, `cart.${string}` | `checkout.${string}` | `sales.${string}` | `catalog.${string}`>, 'cart.addReturn'>;
 
@@ -25,7 +41,8 @@ export type CheckoutModule = KassaModule<CheckoutChannels> & {
   cart: CartService;
   carts: CartRepository;
   sales: SaleService;
-  saleRecords: SaleRepository;
+  /** The ledger: the only writer of the sequence, sales, refunds and payments. */
+  saleRecords: LedgerRepository;
   cards: CardProtection;
   /** Every cart operation answers with the cart and tells every window showing it. */
   cartChanged(updated?: Cart): Cart;
@@ -49,8 +66,9 @@ export interface CheckoutDeps {
 export function createCheckoutModule({ platform, auth, catalog, outbox, locale, printReceipt }: CheckoutDeps): CheckoutModule {
   const { db, settings, identity, hq, log, events, connectivity } = platform;
   const { policy } = auth;
-  const cards = new CardProtection({ db, identity, hq, log });
-  const saleRecords = new SaleRepository(db);
+  const saleRecords = new LedgerRepository(db);
+  // Card tokens are kept in the ledger's payments and in the outbox's and dead letters' payloads.
+  const cards = new CardProtection({ db, identity, hq, log, cardTokens: { holders: [saleRecords, outbox, new DeadLetters(db)], state: new SyncState(db) } });
   const profile = () => storeProfileOf(platform);
   const currency = () => profile().currency;
   const pricing = new CartPricing(db, profile);
@@ -145,5 +163,18 @@ export function createCheckoutModule({ platform, auth, catalog, outbox, locale, 
   const acceptMemberCards = (port: MemberCardPort) => {
     memberCard = port;
   };
-  return { name: 'checkout', cart, carts, sales, saleRecords, cards, cartChanged, pricing, acceptMemberCards, handlers };
+  return {
+    name: 'checkout',
+    cart,
+    carts,
+    sales,
+    saleRecords,
+    cards,
+    cartChanged,
+    pricing,
+    acceptMemberCards,
+    handlers,
+    // HQ's tax classes and promotions, and its verdicts on card payments stored offline; card tokens never go in a support bundle.
+    contributes: { feedAppliers: [checkoutFeed(new PricingRulesRepository(db), saleRecords)], secrets: () => saleRecords.storedCardTokens() },
+  };
 }

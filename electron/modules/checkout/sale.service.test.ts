@@ -11,7 +11,7 @@ import { CatalogRepository } from '../catalog/catalog.repository';
 import { SimulatedTerminal, type CardTerminal } from './card-terminal';
 import { CartRepository } from './cart.repository';
 import { CartService } from './cart.service';
-import { SaleRepository } from './sale.repository';
+import { LedgerRepository } from './ledger.repository';
 import { SaleService } from './sale.service';
 
 let setup: ReturnType<typeof makeDatabase>;
@@ -171,7 +171,7 @@ describe('the tender step and completion', () => {
       { entity: 'payment', type: 'recorded' },
       { entity: 'offlineCardPayment', type: 'captured' },
     ]);
-    expect(new SaleRepository(setup.db).nearestCardDeadline()).toBeGreaterThan(Date.now() + 23 * 3_600_000);
+    expect(new LedgerRepository(setup.db).nearestCardDeadline()).toBeGreaterThan(Date.now() + 23 * 3_600_000);
     // The card token leaves the payments table once the sale is complete; it travels in the outbox only.
     expect(setup.db.prepare('SELECT count(*) FROM payments WHERE card_token IS NOT NULL').pluck().get()).toBe(0);
   });

@@ -7,7 +7,7 @@ import type { OperationDraft, Outbox } from '../../sync/outbox';
 import type { CardAuthorization, CardTerminal } from './card-terminal';
 import type { CartRepository } from './cart.repository';
 import { roundCash, type CashRoundingStep } from './pricing/rounding';
-import type { CardAttemptRow, PaymentRow, SaleRepository } from './sale.repository';
+import type { CardAttemptRow, PaymentRow, LedgerRepository } from './ledger.repository';
 
 export interface CompletedSale {
   saleId: string;
@@ -19,7 +19,7 @@ export interface CompletedSale {
 
 export interface SaleServiceOptions {
   carts: CartRepository;
-  sales: SaleRepository;
+  sales: LedgerRepository;
   outbox: Outbox;
   numberPrefix: () => string;
   currency: () => string;

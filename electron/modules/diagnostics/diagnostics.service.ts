@@ -4,11 +4,25 @@ import path from 'node:path';
 import { strToU8, zipSync } from 'fflate';
 import type { ConnectivityLogEntry, ConnectivityState, SyncStatus } from '../../../shared/api';
 import type { Diagnostics, ProbeRecord } from '../../../shared/modules/admin.api';
-import type { KassaDatabase } from '../../db/open';
+import type { DeadLetterSummary } from '../../sync/dead-letters';
 import { redactLogLine, redactText, redactValue } from './redact';
 
+/** What the modules tell diagnostics, each from its own tables. */
+export interface DiagnosticsFigures {
+  /** Sync: the operations waiting to upload. */
+  queue(): Diagnostics['queue'];
+  /** Sync: the operations HQ rejected, without their payloads. */
+  deadLetters: { count(): number; summaries(): DeadLetterSummary[] };
+  /** Checkout: the sales by state. */
+  sales(): { completed: number; open: number; voided: number };
+  /** Every secret a module keeps (PIN hashes, the device token, card tokens), each module's own list. */
+  secrets: readonly (() => readonly string[])[];
+}
+
 export interface DiagnosticsOptions {
-  db: KassaDatabase;
+  figures: DiagnosticsFigures;
+  /** The database schema's version (`user_version`). */
+  databaseVersion: () => number;
   dataDir: string;
   appVersion: string;
   /** The settings in force (after defaults); the file as written is read from `dataDir`. */
@@ -57,9 +71,9 @@ export class DiagnosticsService {
       connectivity: this.options.connectivity.current(),
       timeline: this.timeline(from),
       probes: this.options.connectivity.recentProbes(),
-      queue: this.queue(),
-      deadLetters: this.count('dead_letters'),
-      sales: this.count('sales', "status = 'completed'"),
+      queue: this.options.figures.queue(),
+      deadLetters: this.options.figures.deadLetters.count(),
+      sales: this.options.figures.sales().completed,
     };
   }
 
@@ -78,15 +92,6 @@ export class DiagnosticsService {
     }
   }
 
-  queue(): Diagnostics['queue'] {
-    const { db } = this.options;
-    const total = db.prepare<[], { n: number; oldest: number | null }>('SELECT count(*) AS n, min(created_at) AS oldest FROM outbox').get()!;
-    const byEntity = db
-      .prepare<[], { entity: string; count: number; oldestAt: number }>('SELECT entity, count(*) AS count, min(created_at) AS oldestAt FROM outbox GROUP BY entity ORDER BY oldestAt')
-      .all();
-    return { pending: total.n, oldestAt: total.oldest, byEntity };
-  }
-
   async versions(): Promise<Diagnostics['versions']> {
     let hq: Diagnostics['versions']['hq'] = null;
     // While probes find HQ unreachable, asking it would only make the page wait for a timeout.
@@ -100,7 +105,7 @@ export class DiagnosticsService {
     }
     return {
       app: this.options.appVersion,
-      database: this.options.db.pragma('user_version', { simple: true }) as number,
+      database: this.options.databaseVersion(),
       hq,
       runtime: process.versions.electron ? `Electron ${process.versions.electron} (Node ${process.versions.node})` : `Node ${process.versions.node}`,
       platform: `${process.platform} ${os.release()} ${process.arch}`,
@@ -123,18 +128,14 @@ export class DiagnosticsService {
       'connectivity-log.json': json(this.options.transitions.list(BUNDLE_TRANSITIONS).reverse()),
       'probes.json': json(overview.probes),
       'counts.json': json({
-        sales: { completed: overview.sales, open: this.count('sales', "status = 'open'"), voided: this.count('sales', "status = 'voided'") },
+        sales: this.options.figures.sales(),
         outbox: overview.queue,
         deadLetters: overview.deadLetters,
         hqUrl: overview.hqUrl,
       }),
       'sync-status.json': json(this.options.sync.status()),
       // What HQ refused and why, without the payloads (they hold customers' and cards' data).
-      'dead-letters.json': json(
-        this.options.db
-          .prepare('SELECT id, entity, entity_id AS entityId, type, code, message, created_at AS createdAt, rejected_at AS rejectedAt FROM dead_letters ORDER BY rejected_at')
-          .all(),
-      ),
+      'dead-letters.json': json(this.options.figures.deadLetters.summaries()),
       'logs/kassa.log': this.options
         .logs()
         .map((line) => redactLogLine(line, secrets))
@@ -150,17 +151,7 @@ export class DiagnosticsService {
 
   /** Every secret this register holds, so none can slip into a bundle under a name no rule expects. */
   secrets(): string[] {
-    const { db } = this.options;
-    const values = [
-      ...db.prepare<[], { v: string }>('SELECT pin_hash AS v FROM users').all(),
-      ...db.prepare<[], { v: string }>('SELECT device_token AS v FROM register_identity').all(),
-      ...db.prepare<[], { v: string }>('SELECT card_token AS v FROM payments WHERE card_token IS NOT NULL').all(),
-    ].map((row) => row.v);
-    for (const row of db.prepare<[], { payload: string }>("SELECT payload FROM outbox WHERE payload LIKE '%cardToken%' UNION ALL SELECT payload FROM dead_letters WHERE payload LIKE '%cardToken%'").all()) {
-      const token = (JSON.parse(row.payload) as { cardToken?: unknown }).cardToken;
-      if (typeof token === 'string') values.push(token);
-    }
-    const all = [...values, ...(this.options.extraSecrets?.() ?? [])];
+    const all = [...this.options.figures.secrets.flatMap((secrets) => secrets()), ...(this.options.extraSecrets?.() ?? [])];
     // Longest first, so a secret that contains another is removed whole.
     return [...new Set(all.filter((v) => v.length > 0))].sort((a, b) => b.length - a.length);
   }
@@ -193,9 +184,6 @@ export class DiagnosticsService {
     };
   }
 
-  private count(table: 'sales' | 'dead_letters' | 'outbox', where = '1 = 1'): number {
-    return this.options.db.prepare<[], { n: number }>(`SELECT count(*) AS n FROM ${table} WHERE ${where}`).get()!.n;
-  }
 }
 
 function freeMb(dir: string): number | null {

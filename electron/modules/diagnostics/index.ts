@@ -1,7 +1,9 @@
 import { HQ_ROUTES } from '../../../shared/hq/routes';
 import type { KassaModule } from '../../core/module';
+import { schemaVersion } from '../../db/open';
 import type { Platform } from '../../core/platform';
 import { recentLog } from '../../core/logger';
+import type { Outbox } from '../../sync/outbox';
 import type { SyncService } from '../../sync/sync.service';
 import { diagnosticsHandlers, type SaveFile } from './diagnostics.handlers';
 import { DiagnosticsService } from './diagnostics.service';
@@ -9,6 +11,9 @@ import { DiagnosticsService } from './diagnostics.service';
 export interface DiagnosticsDeps {
   platform: Platform;
   sync: SyncService;
+  outbox: Outbox;
+  /** Checkout's count of sales by state. */
+  sales: () => { completed: number; open: number; voided: number };
   appVersion: string;
   codes: () => { storeCode: string; registerCode: string };
   /** Every secret the host and the modules name: never in a support bundle. */
@@ -17,10 +22,12 @@ export interface DiagnosticsDeps {
 }
 
 /** The manager's diagnostics page and the support bundle. */
-export function createDiagnosticsModule({ platform, sync, appVersion, codes, secrets, saveFile }: DiagnosticsDeps): KassaModule<'diagnostics.overview' | 'diagnostics.bundle'> {
+export function createDiagnosticsModule({ platform, sync, outbox, sales, appVersion, codes, secrets, saveFile }: DiagnosticsDeps): KassaModule<'diagnostics.overview' | 'diagnostics.bundle'> {
   const { db, config, settings, transitions, connectivity, hq, logDir, identity, tokenStore, log } = platform;
   const diagnostics = new DiagnosticsService({
-    db,
+    databaseVersion: () => schemaVersion(db),
+    // Each module's own figures; the modules' secrets (PIN hashes, card tokens) come with `secrets`.
+    figures: { queue: () => outbox.figures(), deadLetters: sync.deadLetters, sales, secrets: [() => identity.storedTokens()] },
     dataDir: config.dataDir,
     appVersion,
     settings,

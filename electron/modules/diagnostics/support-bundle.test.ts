@@ -9,12 +9,16 @@ import { TransitionLog } from '../../connectivity/transition-log';
 import { handle, type CallContext, type Handlers } from '../../core/handle';
 import { DATABASE_FILE } from '../../core/kassa-core';
 import { LogRing, silentLogger } from '../../core/logger';
-import { openDatabase } from '../../db/open';
+import { openDatabase, schemaVersion } from '../../db/open';
 import { seedDemoData } from '../../demo/seed';
 import { loadSettings } from '../../settings/settings';
 import { makeTempDir } from '../../test/factories';
 import { CatalogRepository } from '../catalog/catalog.repository';
 import { UsersRepository } from '../auth/users.repository';
+import { LedgerRepository } from '../checkout';
+import { IdentityStore } from '../../hq/identity';
+import { DeadLetters } from '../../sync/dead-letters';
+import { Outbox } from '../../sync/outbox';
 import { diagnosticsHandlers } from './diagnostics.handlers';
 import { DiagnosticsService } from './diagnostics.service';
 import { redactLogLine } from './redact';
@@ -74,8 +78,17 @@ async function registerWithSecrets(): Promise<Register> {
   ])
     ring.write(`${JSON.stringify(line)}\n`);
   ring.write(`plain text line with ${pinHashes[1]} and ${WEB_TOKEN}\n`);
+  const deadLetters = new DeadLetters(db);
+  const outbox = new Outbox(db);
+  const ledger = new LedgerRepository(db);
   const diagnostics = new DiagnosticsService({
-    db,
+    databaseVersion: () => schemaVersion(db),
+    figures: {
+      queue: () => outbox.figures(),
+      deadLetters,
+      sales: () => ledger.saleCounts(),
+      secrets: [() => users.storedPinHashes(), () => new IdentityStore(db).storedTokens(), () => ledger.storedCardTokens(), () => outbox.cardTokens(), () => deadLetters.cardTokens()],
+    },
     dataDir: dir,
     appVersion: '0.1.0',
     settings: loadSettings(dir),

@@ -15,7 +15,7 @@ export function createMembershipModule({ platform, checkout, outbox }: { platfor
   const { db, hq, identity, connectivity, settings, log } = platform;
   const { cart, carts, sales, saleRecords } = checkout;
   const membership = new MembershipService({
-    members: new MemberRepository(db),
+    members: new MemberRepository(db, saleRecords),
     outbox,
     hq,
     // Asked of connectivity, never of the network.

@@ -8,7 +8,7 @@ import { UsersRepository } from '../auth/users.repository';
 import { CatalogRepository } from '../catalog/catalog.repository';
 import { CartRepository } from '../checkout/cart.repository';
 import { CartService } from '../checkout/cart.service';
-import { SaleRepository } from '../checkout/sale.repository';
+import { LedgerRepository } from '../checkout/ledger.repository';
 import { MemberRepository } from './member.repository';
 import { membershipHandlers } from './membership.handlers';
 import { MembershipService, type MemberHq } from './membership.service';
@@ -38,9 +38,9 @@ function till() {
   const carts = new CartRepository(db);
   const cart = new CartService(carts, catalog, 'EUR', { newId: uuidv7 });
   const outbox = new Outbox(db);
-  const members = new MemberRepository(db);
+  const saleRows = new LedgerRepository(db);
+  const members = new MemberRepository(db, saleRows);
   members.saveFromHq(LENA, 100, Date.now());
-  const saleRows = new SaleRepository(db);
   let membership: MembershipService | null = null;
   const sales = makeSaleService(db, { carts, sales: saleRows, outbox, loyalty: { completing: (...args) => membership!.completing(...args) } });
   membership = new MembershipService({

@@ -1,5 +1,6 @@
 import type { Member } from '../../../shared/hq/members';
 import type { KassaDatabase } from '../../db/open';
+import type { MemberSales } from '../checkout';
 
 export interface MemberRow {
   id: string;
@@ -51,15 +52,17 @@ export class MemberRepository {
   private readonly insertMember;
   private readonly insertEntry;
   private readonly repoint;
-  private readonly repointSales;
   private readonly dropMember;
   private readonly renameMember;
   private readonly confirm;
-  private readonly attachStmt;
   private readonly attachedStmt;
   private readonly pointsPaid;
 
-  constructor(private readonly db: KassaDatabase) {
+  constructor(
+    private readonly db: KassaDatabase,
+    /** The sales a member is attached to are checkout's: written through its ledger. */
+    private readonly sales: MemberSales,
+  ) {
     this.byIdStmt = db.prepare<[string], MemberRow>('SELECT * FROM members WHERE id = ?');
     // A member HQ confirmed wins over one enrolled here with the same phone or card.
     this.byPhoneStmt = db.prepare<[string], MemberRow>('SELECT * FROM members WHERE phone = ? ORDER BY pending, created_at LIMIT 1');
@@ -86,12 +89,9 @@ export class MemberRepository {
        ON CONFLICT (id) DO NOTHING`,
     );
     this.repoint = db.prepare<[string, string]>('UPDATE point_ledger SET member_id = ? WHERE member_id = ?');
-    // The member reference follows the merge (as the ledger does), so a search by HQ's member finds the sales; amounts never change.
-    this.repointSales = db.prepare<[string, string]>('UPDATE sales SET member_id = ? WHERE member_id = ?');
     this.dropMember = db.prepare<[string]>('DELETE FROM members WHERE id = ?');
     this.renameMember = db.prepare<[string, number, string]>('UPDATE members SET id = ?, pending = 0, updated_at = ? WHERE id = ?');
     this.confirm = db.prepare<[number, string]>('UPDATE members SET pending = 0, updated_at = ? WHERE id = ?');
-    this.attachStmt = db.prepare<[string | null, string]>("UPDATE sales SET member_id = ? WHERE id = ? AND status = 'open'");
     this.attachedStmt = db.prepare<[string], { member_id: string | null }>('SELECT member_id FROM sales WHERE id = ?');
     this.pointsPaid = db.prepare<[string], { amount: number; points: number }>(
       "SELECT coalesce(sum(amount), 0) AS amount, coalesce(sum(CAST(reference AS INTEGER)), 0) AS points FROM payments WHERE sale_id = ? AND tender = 'points'",
@@ -147,14 +147,15 @@ export class MemberRepository {
       return;
     }
     this.repoint.run(hqId, localId);
-    this.repointSales.run(hqId, localId);
+    // The member reference follows the merge (as the points do), so a search by HQ's member finds the sales.
+    this.sales.moveMemberSales(localId, hqId);
     if (this.byIdStmt.get(hqId)) this.dropMember.run(localId);
     else this.renameMember.run(hqId, now, localId);
   }
 
   /** Attaches a member to the open sale (null detaches); false when the sale is not open. */
   attach(saleId: string, memberId: string | null): boolean {
-    return this.attachStmt.run(memberId, saleId).changes === 1;
+    return this.sales.attachMember(saleId, memberId);
   }
 
   attachedTo(saleId: string): string | null {

@@ -8,6 +8,7 @@ import { HqStatusError } from '../../hq/hq-client';
 import { hqStandInCaller } from '../../hq/testing/hq-stand-in-caller';
 import { Outbox } from '../../sync/outbox';
 import { makeDatabase } from '../../test/factories';
+import { LedgerRepository } from '../checkout';
 import { MemberRepository } from './member.repository';
 import { MembershipService, type MemberHq } from './membership.service';
 
@@ -58,7 +59,7 @@ function setup(options: { online?: boolean; hq?: ReturnType<typeof fakeHq> | nul
   const hq = options.hq === undefined ? fakeHq() : options.hq;
   let online = options.online ?? true;
   const outbox = new Outbox(db);
-  const members = new MemberRepository(db);
+  const members = new MemberRepository(db, new LedgerRepository(db));
   db.prepare("INSERT INTO users (id, name, role, pin_hash, created_at) VALUES ('u1', 'Ana', 'cashier', 'scrypt$1$1$1$a$b', 1)").run();
   const saleId = uuidv7();
   db.prepare("INSERT INTO sales (id, status, cashier_id, currency, total, created_at) VALUES (?, 'open', 'u1', 'EUR', 10000, 1)").run(saleId);

@@ -31,6 +31,7 @@ export function createOrdersModule({ platform, auth, checkout, membership, outbo
   const { db, hq, identity, connectivity, settings, log } = platform;
   const orders = new OrdersService({
     orders: new OrdersRepository(db),
+    ledger: checkout.saleRecords,
     outbox,
     hq,
     // Asked of connectivity, never of the network.

@@ -1,7 +1,8 @@
 import type { Statement } from 'better-sqlite3';
 import type { OrderSummary } from '../../../shared/modules/orders.api';
-import { isTender, type MoneyTender, type Tender } from '../../../shared/tender';
+import { isTender, type Tender } from '../../../shared/tender';
 import type { KassaDatabase } from '../../db/open';
+import type { SaleLineRow } from '../checkout';
 
 
 export interface OrderRow {
@@ -21,16 +22,7 @@ export interface OrderRow {
   tenders: string | null;
 }
 
-export interface OrderLineRow {
-  index: number;
-  sku: string;
-  name: string;
-  quantity: number;
-  unit_price: number;
-  tax_class: 'standard' | 'reduced' | 'zero';
-  line_total: number;
-  original_line_index: number | null;
-}
+export type OrderLineRow = Pick<SaleLineRow, 'sku' | 'name' | 'quantity' | 'unit_price' | 'tax_class' | 'line_total' | 'original_line_index'> & { index: number };
 
 export interface OrderPaymentRow {
   id: string;
@@ -59,20 +51,6 @@ export interface LocalSearch {
   limit: number;
 }
 
-export interface NewRefund {
-  id: string;
-  cashierId: string;
-  currency: string;
-  total: number;
-  originalOrderId: string;
-  originalNumber: string;
-  reason: string;
-  approvedBy: string | null;
-  memberId: string | null;
-  lines: { sku: string; name: string; quantity: number; unitPrice: number; taxClass: 'standard' | 'reduced' | 'zero'; lineTotal: number; originalLineIndex: number }[];
-  payments: { id: string; tender: MoneyTender; amount: number; status: 'approved' | 'stored'; reference: string | null; last4: string | null; refundOf: string | null; uploadDeadline: number | null }[];
-}
-
 export interface RefundReservationRow {
   id: string;
   original_order_id: string;
@@ -86,7 +64,10 @@ const SUMMARY_COLUMNS = `s.id, s.number, s.sequence, s.kind, s.total, s.currency
   s.original_order_id, s.original_number,
   (SELECT group_concat(DISTINCT p.tender) FROM payments p WHERE p.sale_id = s.id AND p.status <> 'declined') AS tenders`;
 
-/** Completed orders of this register (sales and refunds), their lines and payments, and the day's closes. */
+/**
+ * Completed orders of this register (sales and refunds), their lines and payments, read; the day's closes
+ * and refund reservations. Refunds are written by checkout's ledger.
+ */
 export class OrdersRepository {
   private readonly searches = new Map<string, Statement<Record<string, unknown>, OrderRow>>();
   private readonly byId;
@@ -94,11 +75,6 @@ export class OrdersRepository {
   private readonly paymentRows;
   private readonly refundsOf;
   private readonly refundedPerLine;
-  private readonly nextSequence;
-  private readonly insertSale;
-  private readonly insertLine;
-  private readonly insertPayment;
-  private readonly settleRefund;
   private readonly storedRefunds;
   private readonly lastClose;
   private readonly insertClose;
@@ -136,22 +112,6 @@ export class OrdersRepository {
     this.returnedMoney = db.prepare<[string], { amount: number }>(
       `SELECT coalesce(-sum(l.line_total), 0) AS amount FROM sale_lines l JOIN sales s ON s.id = l.sale_id
        WHERE l.return_order_id = ? AND s.status IN ('open', 'completed')`,
-    );
-    this.nextSequence = db.prepare<[], { last: number }>('UPDATE register_sequence SET last = last + 1 WHERE singleton = 1 RETURNING last');
-    this.insertSale = db.prepare(
-      `INSERT INTO sales (id, status, kind, cashier_id, currency, sequence, number, total, created_at, completed_at, original_order_id, original_number, refund_reason, approved_by, member_id)
-       VALUES (@id, 'completed', 'refund', @cashierId, @currency, @sequence, @number, @total, @now, @now, @originalOrderId, @originalNumber, @reason, @approvedBy, @memberId)`,
-    );
-    this.insertLine = db.prepare(
-      `INSERT INTO sale_lines (id, sale_id, position, sku, name, quantity, unit_price, tax_class, line_total, created_at, original_line_index)
-       VALUES (@id, @saleId, @position, @sku, @name, @quantity, @unitPrice, @taxClass, @lineTotal, @now, @originalLineIndex)`,
-    );
-    this.insertPayment = db.prepare(
-      `INSERT INTO payments (id, sale_id, tender, amount, tendered, status, reference, card_last4, upload_deadline, refund_of, created_at)
-       VALUES (@id, @saleId, @tender, @amount, NULL, @status, @reference, @last4, @uploadDeadline, @refundOf, @now)`,
-    );
-    this.settleRefund = db.prepare<[{ id: string; settlement: 'settled' | 'declined'; reason: string | null; reference: string | null }]>(
-      "UPDATE payments SET settlement = @settlement, settlement_reason = @reason, reference = coalesce(@reference, reference) WHERE id = @id AND status = 'stored' AND settlement IS NULL",
     );
     this.storedRefunds = db.prepare<[], OrderPaymentRow & { currency: string }>(
       `SELECT p.id, p.tender, p.amount, p.status, p.card_last4, p.card_token, p.reference, p.refund_of, p.settlement, p.created_at, s.currency
@@ -244,23 +204,9 @@ export class OrdersRepository {
     return { quantities: new Map(this.returnedPerLine.all(originalId).map((r) => [r.idx, r.quantity])), money: this.returnedMoney.get(originalId)!.amount };
   }
 
-  /** Writes a refund under the register's next number; runs inside the caller's outbox transaction. */
-  insertRefund(refund: NewRefund, numberPrefix: string, now: number): { number: string; sequence: number } {
-    const { last: sequence } = this.nextSequence.get()!;
-    const number = `${numberPrefix}-${sequence}`;
-    this.insertSale.run({ ...refund, sequence, number, now });
-    refund.lines.forEach((line, position) => this.insertLine.run({ ...line, id: `${refund.id}:${position}`, saleId: refund.id, position, now }));
-    for (const payment of refund.payments) this.insertPayment.run({ ...payment, saleId: refund.id, now });
-    return { number, sequence };
-  }
-
   /** Card refunds taken offline and not yet sent to the card acquirer through HQ. */
   pendingCardRefunds(): (OrderPaymentRow & { currency: string })[] {
     return this.storedRefunds.all();
-  }
-
-  settleCardRefund(id: string, settlement: 'settled' | 'declined', reason: string | null, reference: string | null): boolean {
-    return this.settleRefund.run({ id, settlement, reason, reference }).changes === 1;
   }
 
   lastDayClose() {

@@ -12,7 +12,7 @@ import { UsersRepository } from '../auth/users.repository';
 import { CatalogRepository } from '../catalog/catalog.repository';
 import { CartRepository } from '../checkout/cart.repository';
 import { CartService } from '../checkout/cart.service';
-import { SaleRepository } from '../checkout/sale.repository';
+import { LedgerRepository } from '../checkout/ledger.repository';
 import { SaleService } from '../checkout/sale.service';
 import { ReceiptRepository } from '../checkout/receipt/receipt.repository';
 import { ReceiptService } from '../checkout/receipt/receipt.service';
@@ -40,6 +40,7 @@ let now: number;
 function makeOrders(hq: OrdersHq | null = fakeHq, extra: Partial<OrdersServiceOptions> = {}) {
   return new OrdersService({
     orders: new OrdersRepository(setup.db),
+    ledger: new LedgerRepository(setup.db),
     outbox,
     hq,
     online: () => online,
@@ -273,7 +274,7 @@ describe('refunds', () => {
 
   it('card refunds go back to the card through HQ online, are stored within the offline card limits offline, and are sent later', async () => {
     const sale = await sell([[milk.sku, 10]], 'card');
-    const cardPayment = new SaleRepository(setup.db).paymentsOf(sale.saleId)[0]!;
+    const cardPayment = new LedgerRepository(setup.db).paymentsOf(sale.saleId)[0]!;
     hqAnswer = (_m, path, body) =>
       path === '/payments/refund' ? { refundId: (body as { refundId: string }).refundId, status: 'approved', reference: 'R1', reason: null, last4: '4242' } : { orders: [] };
     const orders = makeOrders();

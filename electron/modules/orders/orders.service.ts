@@ -17,9 +17,9 @@ import {
 import { KeyedLock } from '../../core/keyed-lock';
 import { HqStatusError, isHqUnavailable, type HqCaller } from '../../hq/hq-client';
 import type { OperationDraft, Outbox } from '../../sync/outbox';
-import { tendersOf, type NewRefund, type OrderLineRow, type OrderRow, type OrdersRepository } from './orders.repository';
+import type { NewRefund, NewReturnLine, RefundLedger } from '../checkout';
+import { tendersOf, type OrderLineRow, type OrderRow, type OrdersRepository } from './orders.repository';
 import { renderZReport } from './z-report';
-import type { NewReturnLine } from '../checkout/cart.repository';
 
 /** What the orders module asks of HQ: typed calls through the register's HQ client (faults reported and answers checked there). */
 export type OrdersHq = HqCaller;
@@ -33,6 +33,8 @@ export interface OrdersSettings {
 
 export interface OrdersServiceOptions {
   orders: OrdersRepository;
+  /** Checkout's ledger, which writes every sale, refund and payment. */
+  ledger: RefundLedger;
   outbox: Outbox;
   /** Null in demo mode (no HQ). */
   hq: OrdersHq | null;
@@ -374,7 +376,7 @@ export class OrdersService {
       this.o.orders.release(refundId);
       // The limits were checked where the refund was reserved (money may have left since); what is refunded is checked again.
       this.checkStillRefundable(original, remote, draft.lines.map((l) => ({ index: l.originalLineIndex!, quantity: -l.quantity })), draft.amount, null);
-      const { number } = this.o.orders.insertRefund(record, this.o.numberPrefix(), now);
+      const { number } = this.o.ledger.insertRefund(record, this.o.numberPrefix(), now);
       const iso = new Date(now).toISOString();
       const payload: RefundPayload = {
         id: refundId,
@@ -561,11 +563,11 @@ export class OrdersService {
           { body: { refundId: payment.id, paymentId: payment.refund_of, amount: -payment.amount, currency: payment.currency } },
           { timeoutMs: this.o.hqTimeoutMs },
         );
-        this.o.orders.settleCardRefund(payment.id, answer.status === 'approved' ? 'settled' : 'declined', answer.reason, answer.reference);
+        this.o.ledger.settleCardRefund(payment.id, answer.status === 'approved' ? 'settled' : 'declined', answer.reason, answer.reference);
         this.o.log.info({ payment: payment.id, status: answer.status }, 'stored card refund sent');
       } catch (error) {
         if (error instanceof HqStatusError && error.rejected) {
-          this.o.orders.settleCardRefund(payment.id, 'declined', `HQ refused the card refund (${error.code ?? error.kind}); refund it another way.`, null);
+          this.o.ledger.settleCardRefund(payment.id, 'declined', `HQ refused the card refund (${error.code ?? error.kind}); refund it another way.`, null);
         } else {
           this.o.log.warn({ err: error, payment: payment.id }, 'a stored card refund could not be sent yet; it stays stored');
           return;

@@ -1,8 +1,6 @@
 import type { ZReport } from '../../../shared/modules/orders.api';
 import { formatMoney } from '../../../shared/money';
-import { RECEIPT_CSS, RECEIPT_STYLE_SOURCE } from '../checkout/receipt/receipt-style';
-
-const escape = (text: string) => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+import { escapeHtml as escape, printedDocument } from '../checkout';
 
 /** The printout's words in each language a register speaks; English for any other. */
 const TEXT = {
@@ -69,16 +67,5 @@ export function renderZReport(report: ZReport, issuer: { storeName: string; regi
       : `<p class="center">${text.open}</p>`,
     '</main>',
   ].join('\n');
-  return [
-    '<!doctype html>',
-    `<html lang="${escape(issuer.locale)}">`,
-    '<head>',
-    '<meta charset="utf-8">',
-    `<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src ${RECEIPT_STYLE_SOURCE}">`,
-    `<title>${text.title}</title>`,
-    `<style>${RECEIPT_CSS}</style>`,
-    '</head>',
-    `<body>${body}</body>`,
-    '</html>',
-  ].join('\n');
+  return printedDocument(issuer.locale, text.title, body);
 }

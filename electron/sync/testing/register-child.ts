@@ -46,7 +46,7 @@ import { createLogger, silentLogger } from '../../core/logger';
 import { KassaError } from '../../../shared/errors';
 import { TEST_CARDS } from '../../../shared/hq/payments';
 import { HqCardTerminal } from '../../modules/checkout/card-terminal';
-import { SaleRepository } from '../../modules/checkout/sale.repository';
+import { LedgerRepository } from '../../modules/checkout/ledger.repository';
 import { ChangeFeed, LAST_SEQ_KEY } from '../change-feed';
 import { Drainer } from '../drainer';
 import { HqSyncTransport } from '../hq-transport';
@@ -123,8 +123,8 @@ HqSyncTransport.prototype.push = async function (this: HqSyncTransport, ...args:
   reached('ack');
   return results;
 };
-const recordAttempt = SaleRepository.prototype.recordCardAttempt;
-SaleRepository.prototype.recordCardAttempt = function (this: SaleRepository, ...args: Parameters<typeof recordAttempt>) {
+const recordAttempt = LedgerRepository.prototype.recordCardAttempt;
+LedgerRepository.prototype.recordCardAttempt = function (this: LedgerRepository, ...args: Parameters<typeof recordAttempt>) {
   recordAttempt.apply(this, args);
   reached('card-sent');
 };

@@ -22,3 +22,22 @@ export const RECEIPT_CSS = [
 
 /** The CSP source that allows exactly this stylesheet as an inline `<style>` (hash of its text). */
 export const RECEIPT_STYLE_SOURCE = `'sha256-${crypto.createHash('sha256').update(RECEIPT_CSS, 'utf8').digest('base64')}'`;
+
+/** Text made safe to place in HTML; every piece of a printout's text goes through here. Five characters: a library would cost more than it saves. */
+export const escapeHtml = (text: string) => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+
+/** A printout (a receipt, a Z-report) as a self-contained HTML document on the receipt's paper and style; `title` and `body` are HTML. */
+export function printedDocument(lang: string, title: string, body: string): string {
+  return [
+    '<!doctype html>',
+    `<html lang="${escapeHtml(lang)}">`,
+    '<head>',
+    '<meta charset="utf-8">',
+    `<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src ${RECEIPT_STYLE_SOURCE}">`,
+    `<title>${title}</title>`,
+    `<style>${RECEIPT_CSS}</style>`,
+    '</head>',
+    `<body>${body}</body>`,
+    '</html>',
+  ].join('\n');
+}

@@ -1,7 +1,7 @@
 import { formatMoney } from '../../../../shared/money';
 import type { Tender } from '../../../../shared/tender';
 import { receiptBarcode } from './receipt-barcode';
-import { RECEIPT_CSS, RECEIPT_STYLE_SOURCE } from './receipt-style';
+import { escapeHtml as escape, printedDocument } from './receipt-style';
 
 export interface ReceiptAdjustment {
   /** What the cashier or the promotion calls it: "Manager discount", "3 for 2 on soups". */
@@ -113,9 +113,6 @@ type ReceiptText = (typeof TEXT)[keyof typeof TEXT];
 
 export const STORED_CARD_NOTE = TEXT.en.storedCard;
 
-// Five characters: a library would cost more than it saves. Every piece of text goes through here.
-const escape = (text: string) => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
-
 /**
  * The receipt as one self-contained HTML document for 80 mm paper: no scripts, no external assets, its
  * only stylesheet allowed by hash, every piece of text escaped.
@@ -191,16 +188,5 @@ export function renderReceiptHtml(receipt: Receipt, locale = 'en'): string {
     `</main>`,
   ].join('\n');
 
-  return [
-    '<!doctype html>',
-    `<html lang="${escape(locale)}">`,
-    '<head>',
-    '<meta charset="utf-8">',
-    `<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src ${RECEIPT_STYLE_SOURCE}">`,
-    `<title>${text.title} ${escape(receipt.number)}</title>`,
-    `<style>${RECEIPT_CSS}</style>`,
-    '</head>',
-    `<body>${body}</body>`,
-    '</html>',
-  ].join('\n');
+  return printedDocument(locale, `${text.title} ${escape(receipt.number)}`, body);
 }

@@ -1,6 +1,6 @@
 import type { Cart } from '../../../shared/api';
 import type { OfflineCardPaymentPayload, PaymentPayload, SalePayload } from '../../../shared/hq/ops';
-import type { Tender } from '../../../shared/tender';
+import type { MoneyTender, Tender } from '../../../shared/tender';
 import type { KassaDatabase } from '../../db/open';
 
 export interface PaymentRow {
@@ -41,6 +41,36 @@ export interface CardAttemptRow {
   created_at: number;
 }
 
+/** A line of a sale or a refund as the ledger keeps it. */
+export interface SaleLineRow {
+  id: string;
+  sku: string;
+  name: string;
+  quantity: number;
+  unit_price: number;
+  tax_class: 'standard' | 'reduced' | 'zero';
+  line_total: number;
+  return_reason: string | null;
+  return_order_id: string | null;
+  return_order_number: string | null;
+  original_line_index: number | null;
+}
+
+/** A refund of a completed order, written whole under the register's next number. */
+export interface NewRefund {
+  id: string;
+  cashierId: string;
+  currency: string;
+  total: number;
+  originalOrderId: string;
+  originalNumber: string;
+  reason: string;
+  approvedBy: string | null;
+  memberId: string | null;
+  lines: { sku: string; name: string; quantity: number; unitPrice: number; taxClass: 'standard' | 'reduced' | 'zero'; lineTotal: number; originalLineIndex: number }[];
+  payments: { id: string; tender: MoneyTender; amount: number; status: 'approved' | 'stored'; reference: string | null; last4: string | null; refundOf: string | null; uploadDeadline: number | null }[];
+}
+
 export interface CompletedSaleRecord {
   number: string;
   sequence: number;
@@ -51,8 +81,12 @@ export interface CompletedSaleRecord {
   offlineCards: OfflineCardPaymentPayload[];
 }
 
-/** The open sale's payments and its completion: the gap-free sequence, the number, the change. */
-export class SaleRepository {
+/**
+ * The register's ledger: the only writer of `register_sequence`, `sales`, `sale_lines` and `payments` once
+ * a cart is paid for. The open sale's payments and its completion (the gap-free sequence, the number, the
+ * change), refunds, card settlements and the member a sale belongs to.
+ */
+export class LedgerRepository {
   private readonly nextSequence;
   private readonly complete;
   private readonly insertPayment;
@@ -70,6 +104,16 @@ export class SaleRepository {
   private readonly openAttemptOf;
   private readonly setAttempt;
   private readonly unusedAttempts;
+  private readonly insertRefundSale;
+  private readonly insertRefundLine;
+  private readonly insertRefundPayment;
+  private readonly settleRefund;
+  private readonly settleStored;
+  private readonly attachMemberStmt;
+  private readonly repointSales;
+  private readonly statusCounts;
+  private readonly cardTokens;
+  private readonly setCardToken;
   private readonly inTransaction: <T>(fn: () => T) => T;
 
   constructor(db: KassaDatabase) {
@@ -100,22 +144,7 @@ export class SaleRepository {
       'UPDATE sale_lines SET line_total = @lineTotal, promotion_id = @promotionId, promotion_name = @promotionName, promotion_saving = @saving WHERE id = @id AND sale_id = @saleId',
     );
     this.salePricing = db.prepare<[string | null, number, string, string]>('UPDATE sales SET sale_discount_name = ?, sale_discount = ?, taxes = ? WHERE id = ?');
-    this.lines = db.prepare<
-      [string],
-      {
-        id: string;
-        sku: string;
-        name: string;
-        quantity: number;
-        unit_price: number;
-        tax_class: 'standard' | 'reduced' | 'zero';
-        line_total: number;
-        return_reason: string | null;
-        return_order_id: string | null;
-        return_order_number: string | null;
-        original_line_index: number | null;
-      }
-    >('SELECT id, sku, name, quantity, unit_price, tax_class, line_total, return_reason, return_order_id, return_order_number, original_line_index FROM sale_lines WHERE sale_id = ? ORDER BY position');
+    this.lines = db.prepare<[string], SaleLineRow>('SELECT id, sku, name, quantity, unit_price, tax_class, line_total, return_reason, return_order_id, return_order_number, original_line_index FROM sale_lines WHERE sale_id = ? ORDER BY position');
     this.sale = db.prepare<[string], { status: string; number: string | null; total: number; change_due: number; cashier_id: string; currency: string; created_at: number }>(
       'SELECT status, number, total, change_due, cashier_id, currency, created_at FROM sales WHERE id = ?',
     );
@@ -129,6 +158,27 @@ export class SaleRepository {
     this.nearestDeadline = db.prepare<[], { deadline: number | null }>(
       "SELECT min(p.upload_deadline) AS deadline FROM payments p WHERE p.status = 'stored' AND EXISTS (SELECT 1 FROM outbox o WHERE o.entity = 'offlineCardPayment' AND o.entity_id = p.id)",
     );
+    this.insertRefundSale = db.prepare(
+      `INSERT INTO sales (id, status, kind, cashier_id, currency, sequence, number, total, created_at, completed_at, original_order_id, original_number, refund_reason, approved_by, member_id)
+       VALUES (@id, 'completed', 'refund', @cashierId, @currency, @sequence, @number, @total, @now, @now, @originalOrderId, @originalNumber, @reason, @approvedBy, @memberId)`,
+    );
+    this.insertRefundLine = db.prepare(
+      `INSERT INTO sale_lines (id, sale_id, position, sku, name, quantity, unit_price, tax_class, line_total, created_at, original_line_index)
+       VALUES (@id, @saleId, @position, @sku, @name, @quantity, @unitPrice, @taxClass, @lineTotal, @now, @originalLineIndex)`,
+    );
+    this.insertRefundPayment = db.prepare(
+      `INSERT INTO payments (id, sale_id, tender, amount, tendered, status, reference, card_last4, upload_deadline, refund_of, created_at)
+       VALUES (@id, @saleId, @tender, @amount, NULL, @status, @reference, @last4, @uploadDeadline, @refundOf, @now)`,
+    );
+    this.settleRefund = db.prepare<[{ id: string; settlement: 'settled' | 'declined'; reason: string | null; reference: string | null }]>(
+      "UPDATE payments SET settlement = @settlement, settlement_reason = @reason, reference = coalesce(@reference, reference) WHERE id = @id AND status = 'stored' AND settlement IS NULL",
+    );
+    this.settleStored = db.prepare<[string, string | null, string]>("UPDATE payments SET settlement = ?, settlement_reason = ? WHERE id = ? AND status = 'stored'");
+    this.attachMemberStmt = db.prepare<[string | null, string]>("UPDATE sales SET member_id = ? WHERE id = ? AND status = 'open'");
+    this.repointSales = db.prepare<[string, string]>('UPDATE sales SET member_id = ? WHERE member_id = ?');
+    this.statusCounts = db.prepare<[], { status: string; n: number }>('SELECT status, count(*) AS n FROM sales GROUP BY status');
+    this.cardTokens = db.prepare<[], { id: string; v: string }>('SELECT id, card_token AS v FROM payments WHERE card_token IS NOT NULL');
+    this.setCardToken = db.prepare<[string, string]>('UPDATE payments SET card_token = ? WHERE id = ?');
   }
 
   header(saleId: string) {
@@ -261,6 +311,60 @@ export class SaleRepository {
           ...(p.upload_deadline ? { uploadDeadline: iso(p.upload_deadline) } : {}),
         })),
     };
+  }
+
+  /** Writes a refund under the register's next number; runs inside the caller's outbox transaction. */
+  insertRefund(refund: NewRefund, numberPrefix: string, now: number): { number: string; sequence: number } {
+    const { last: sequence } = this.nextSequence.get()!;
+    const number = `${numberPrefix}-${sequence}`;
+    this.insertRefundSale.run({ ...refund, sequence, number, now });
+    refund.lines.forEach((line, position) => this.insertRefundLine.run({ ...line, id: `${refund.id}:${position}`, saleId: refund.id, position, now }));
+    for (const payment of refund.payments) this.insertRefundPayment.run({ ...payment, saleId: refund.id, now });
+    return { number, sequence };
+  }
+
+  /** The acquirer's answer to a card refund stored offline; false when it was settled already. */
+  settleCardRefund(id: string, settlement: 'settled' | 'declined', reason: string | null, reference: string | null): boolean {
+    return this.settleRefund.run({ id, settlement, reason, reference }).changes === 1;
+  }
+
+  /** HQ's verdict on a card payment this register stored offline (a decline must reach a manager). */
+  settleStoredCard(id: string, settlement: 'settled' | 'declined', reason: string | null): void {
+    this.settleStored.run(settlement, reason, id);
+  }
+
+  /** Attaches a member to the open sale (null detaches); false when the sale is not open. */
+  attachMember(saleId: string, memberId: string | null): boolean {
+    return this.attachMemberStmt.run(memberId, saleId).changes === 1;
+  }
+
+  /** HQ merged member `fromId` into `toId`: the member reference of the sales follows it; amounts never change. */
+  moveMemberSales(fromId: string, toId: string): void {
+    this.repointSales.run(toId, fromId);
+  }
+
+  /** How many sales are open, completed and voided (refunds count as completed). */
+  saleCounts(): { completed: number; open: number; voided: number } {
+    const counts = { completed: 0, open: 0, voided: 0 };
+    for (const row of this.statusCounts.all()) if (row.status in counts) counts[row.status as keyof typeof counts] = row.n;
+    return counts;
+  }
+
+  /** The card tokens of payments this register still holds (secrets a support bundle must never carry). */
+  storedCardTokens(): string[] {
+    return this.cardTokens.all().map((row) => row.v);
+  }
+
+  /** Replaces each card token `reseal` gives a new form for; returns how many it replaced. */
+  resealCardTokens(reseal: (token: string) => string | null): number {
+    let count = 0;
+    for (const row of this.cardTokens.all()) {
+      const resealed = reseal(row.v);
+      if (resealed === null) continue;
+      this.setCardToken.run(resealed, row.id);
+      count++;
+    }
+    return count;
   }
 
   private recordPricing(saleId: string, cart: Cart): void {
