@@ -147,6 +147,18 @@ describe('order search', () => {
     expect(hqCalls[0]!.path).toMatch(/^\/orders\/search\?limit=100/);
   });
 
+  it('an order of another register found at HQ says how it was paid, from HQ’s payments (a declined or voided card is not how it was paid)', async () => {
+    online = true;
+    const paid = (tender: 'cash' | 'card' | 'points', status: OrderWithPayments['payments'][number]['status']) => ({ tender, amount: 100, status });
+    const remote: OrderWithPayments = {
+      id: 'hq-2', number: 'S01-R02-10', registerId: 'reg-2', storeId: 'st', kind: 'sale', total: 500, currency: 'EUR', createdAt: new Date(now).toISOString(), lines: [], originalOrderId: null,
+      payments: [paid('card', 'declined'), paid('points', 'approved'), paid('card', 'settled'), paid('cash', 'voided'), paid('card', 'stored')],
+    };
+    hqAnswer = () => ({ orders: [remote] });
+    const [order] = (await makeOrders().search({}, ana)).orders;
+    expect(order).toMatchObject({ source: 'hq', tenders: ['points', 'card'] });
+  });
+
   it('falls back to local orders with a notice when HQ fails during the search', async () => {
     await sell([[milk.sku, 1]]);
     hqAnswer = () => {

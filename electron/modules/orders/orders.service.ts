@@ -2,7 +2,8 @@ import type { User } from '../../../shared/api';
 import { KassaError } from '../../../shared/errors';
 import { formatMoney } from '../../../shared/money';
 import { effectiveLineTotals, lineRefundAmount, refundChecks, remainingQuantity } from '../../../shared/refund';
-import type { Order } from '../../../shared/hq/feed';
+import type { OrderPayment, OrderWithPayments } from '../../../shared/hq/feed';
+import type { Tender } from '../../../shared/tender';
 import type { RefundLine, RefundPayload } from '../../../shared/hq/ops';
 import { HQ_ROUTES, type OrderSearchQuery } from '../../../shared/hq/routes';
 import {
@@ -191,7 +192,7 @@ export class OrdersService {
     if (q.amount !== undefined) query.amount = q.amount;
     if (q.tender) query.tender = q.tender;
     if (q.memberId) query.memberId = q.memberId;
-    let remote: Order[];
+    let remote: OrderWithPayments[];
     try {
       remote = (await this.o.hq.call(HQ_ROUTES.searchOrders, { query }, { timeoutMs: this.o.hqTimeoutMs })).orders;
     } catch (error) {
@@ -696,7 +697,7 @@ export class OrdersService {
     return { quantities, money: local.money + remoteMoney, remote, remoteQuantities, remoteMoney, returned };
   }
 
-  private async hqOrders(filter: Pick<OrderSearchQuery, 'id' | 'originalOrderId'>): Promise<Order[]> {
+  private async hqOrders(filter: Pick<OrderSearchQuery, 'id' | 'originalOrderId'>): Promise<OrderWithPayments[]> {
     if (!this.o.hq || !this.o.online()) throw new KassaError('NOT_ALLOWED', CROSS_REGISTER_OFFLINE);
     try {
       return (await this.o.hq.call(HQ_ROUTES.searchOrders, { query: { ...filter, limit: 1000 } }, { timeoutMs: this.o.hqTimeoutMs })).orders;
@@ -723,7 +724,7 @@ export class OrdersService {
     };
   }
 
-  private remoteSummary(order: Order): OrderSummary {
+  private remoteSummary(order: OrderWithPayments): OrderSummary {
     return {
       id: order.id,
       number: order.number,
@@ -732,7 +733,7 @@ export class OrdersService {
       currency: order.currency,
       createdAt: Date.parse(order.createdAt),
       cashier: null,
-      tenders: [],
+      tenders: paidBy(order.payments),
       memberId: null,
       originalOrderId: order.originalOrderId,
       source: 'hq',
@@ -740,4 +741,10 @@ export class OrdersService {
       thisRegister: order.registerId === this.o.registerId(),
     };
   }
+}
+
+/** How an order at HQ was paid: each tender once, in the order taken, leaving out payments that moved no money (declined, voided). */
+function paidBy(payments: readonly OrderPayment[]): Tender[] {
+  const tenders = payments.filter((p) => p.status !== 'declined' && p.status !== 'voided').map((p) => p.tender);
+  return [...new Set(tenders)];
 }
