@@ -1,5 +1,6 @@
 import { useEffect, useId, useRef, type KeyboardEventHandler, type ReactNode } from 'react';
 import { useTranslation } from '../i18n';
+import { ErrorAlert } from './ErrorAlert';
 
 /** The first field a cashier types into. */
 const FIRST_FIELD = 'input, [role="listbox"][tabindex]';
@@ -77,11 +78,7 @@ export function Dialog({
           </button>
         ) : null}
       </div>
-      {error ? (
-        <p className="message message--error" role="alert">
-          {error}
-        </p>
-      ) : null}
+      <ErrorAlert error={error} />
       {children}
     </dialog>
   );

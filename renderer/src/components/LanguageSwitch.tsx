@@ -2,6 +2,7 @@ import { useState } from 'react';
 import type { AppInfo, Locale } from '../../../shared/api';
 import { call, errorText } from '../api/client';
 import { useTranslation } from '../i18n';
+import { ErrorAlert } from './ErrorAlert';
 
 /** Each language is named in itself, so a cashier who cannot read the current one still finds theirs. */
 const CHOICES: { locale: Locale; key: 'language.en' | 'language.zh-CN' }[] = [
@@ -25,11 +26,7 @@ export function LanguageSwitch({ info, onChanged }: { info: AppInfo; onChanged: 
           {t(key)}
         </button>
       ))}
-      {error ? (
-        <p className="message message--error" role="alert">
-          {error}
-        </p>
-      ) : null}
+      <ErrorAlert error={error} />
     </div>
   );
 }

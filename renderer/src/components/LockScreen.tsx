@@ -5,6 +5,7 @@ import { useTranslation } from '../i18n';
 import { NumberPad } from './NumberPad';
 import { PinField } from './PinField';
 import { pinErrorText } from './pin-errors';
+import { ErrorAlert } from './ErrorAlert';
 
 /**
  * Drawn over the current work when the register auto-locks: the sale, its tender and everything typed
@@ -71,11 +72,7 @@ export function LockScreen({ user, onSignOut }: { user: User; onSignOut: () => v
               aria-describedby={error ? 'unlock-error' : undefined}
               aria-invalid={error ? true : undefined}
             />
-            {error ? (
-              <p id="unlock-error" className="message message--error" role="alert">
-                {error}
-              </p>
-            ) : null}
+            <ErrorAlert error={error} id="unlock-error" />
             <div className="lock-screen__actions">
               <button type="submit" className="button button--primary" disabled={busy || pin.length < 4}>
                 {busy ? t('locked.unlocking') : t('locked.unlock')}

@@ -2,6 +2,7 @@ import { useState, type FormEvent } from 'react';
 import type { AppInfo } from '../../../shared/api';
 import { call, errorText } from '../api/client';
 import { useTranslation } from '../i18n';
+import { ErrorAlert } from '../components/ErrorAlert';
 
 /** First start in HQ mode: the store's enrolment code connects this register to HQ once. */
 export function EnrolScreen({ onEnrolled }: { onEnrolled: (info: AppInfo) => void }) {
@@ -28,11 +29,7 @@ export function EnrolScreen({ onEnrolled }: { onEnrolled: (info: AppInfo) => voi
         <p>{t('enrol.intro')}</p>
         <label htmlFor="enrolment-code">{t('enrol.code')}</label>
         <input id="enrolment-code" className="login__pin" autoFocus autoComplete="off" value={code} onChange={(e) => setCode(e.target.value)} maxLength={128} />
-        {error ? (
-          <p className="message message--error" role="alert">
-            {error}
-          </p>
-        ) : null}
+        <ErrorAlert error={error} />
         <button type="submit" className="button button--primary" disabled={busy || !code.trim()}>
           {t('enrol.connect')}
         </button>

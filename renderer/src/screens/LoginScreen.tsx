@@ -5,6 +5,7 @@ import { NumberPad } from '../components/NumberPad';
 import { PinField } from '../components/PinField';
 import { pinErrorText } from '../components/pin-errors';
 import { useTranslation } from '../i18n';
+import { ErrorAlert } from '../components/ErrorAlert';
 
 /** PIN sign-in: the field is focused; a PIN and Enter (or the number pad and OK) signs in. A lockout says how long it lasts. */
 export function LoginScreen({ onSignedIn }: { onSignedIn: (user: User) => void }) {
@@ -51,11 +52,7 @@ export function LoginScreen({ onSignedIn }: { onSignedIn: (user: User) => void }
             <p id="login-hint" className="login__hint">
               {t('pinHint')}
             </p>
-            {error ? (
-              <p id="login-error" className="message message--error" role="alert">
-                {error}
-              </p>
-            ) : null}
+            <ErrorAlert error={error} id="login-error" />
             <button type="submit" className="button button--primary" disabled={busy || pin.length < 4}>
               {t('signIn')}
             </button>

@@ -11,6 +11,7 @@ import { useTranslation } from '../i18n';
 import { currencyDigits, parseMoneyInput } from './cart/money-input';
 import { addQuickCash, prefillCash, QUICK_NOTES, typeCash, type CashEntry } from './quick-cash';
 import { BurstDetector } from '../scanner/burst';
+import { ErrorAlert } from '../components/ErrorAlert';
 
 type Tender = MoneyTender;
 
@@ -298,11 +299,7 @@ export function TenderScreen({
           </>
         )}
         <div className="messages">
-          {error ? (
-            <p className="message message--error" role="alert">
-              {error}
-            </p>
-          ) : null}
+          <ErrorAlert error={error} />
           <p className="message message--notice" role="status">
             {notice ?? ''}
           </p>

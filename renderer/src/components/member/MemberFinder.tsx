@@ -4,6 +4,7 @@ import { call, errorText } from '../../api/client';
 import { useConnectivity } from '../../hooks/useConnectivity';
 import { useTranslation } from '../../i18n';
 import { MemberSummary } from './MemberSummary';
+import { ErrorAlert } from '../ErrorAlert';
 
 /**
  * Find a member by phone or card number, or enrol a new one. Offline the lookup answers from this
@@ -61,11 +62,7 @@ export function MemberFinder({ onAttach, canAttach = false }: { onAttach?: (memb
 
   return (
     <div className="member-finder">
-      {error ? (
-        <p className="message message--error" role="alert">
-          {error}
-        </p>
-      ) : null}
+      <ErrorAlert error={error} />
       {offline ? (
         <p className="member-dialog__offline" role="status">
           {t('offlineNotice')}

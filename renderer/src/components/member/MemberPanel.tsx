@@ -5,6 +5,7 @@ import { useKassaEvent } from '../../hooks/useKassaEvent';
 import { useTranslation } from '../../i18n';
 import { MemberDialog } from './MemberDialog';
 import { MemberSummary } from './MemberSummary';
+import { ErrorAlert } from '../ErrorAlert';
 
 /**
  * The member on the sale, on the cart screen: F10 (or the button) looks one up or enrols one. The member
@@ -91,11 +92,7 @@ export function MemberPanel({
           </button>
         </>
       )}
-      {error ? (
-        <p className="message message--error" role="alert">
-          {error}
-        </p>
-      ) : null}
+      <ErrorAlert error={error} />
       {open ? (
         <MemberDialog
           onClose={close}

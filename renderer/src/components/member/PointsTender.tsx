@@ -6,6 +6,7 @@ import { useSelectOnFocus } from '../../hooks/useSelectOnFocus';
 import { useTranslation } from '../../i18n';
 import { formatPoints } from './format-points';
 import { MemberSummary } from './MemberSummary';
+import { ErrorAlert } from '../ErrorAlert';
 
 /** Points as tender on the tender screen, when a member is attached: what may be redeemed now and why, and a field to redeem. */
 export function PointsTender({ state, format, onPaid }: { state: TenderState; format: (amount: number) => string; onPaid: (state: TenderState) => void }) {
@@ -65,11 +66,7 @@ export function PointsTender({ state, format, onPaid }: { state: TenderState; fo
           </button>
         </div>
       ) : null}
-      {error ? (
-        <p className="message message--error" role="alert">
-          {error}
-        </p>
-      ) : null}
+      <ErrorAlert error={error} />
     </form>
   );
 }

@@ -10,6 +10,7 @@ import { Dialog } from '../../components/Dialog';
 import { PinField } from '../../components/PinField';
 import { ConnectivityTimeline, LatencyChart } from './Charts';
 import { latencySummary } from './timeline';
+import { ErrorAlert } from '../../components/ErrorAlert';
 
 type DeadLetter = z.infer<typeof DeadLetterSchema>;
 const HOURS = 8;
@@ -96,11 +97,7 @@ export function DiagnosticsScreen({ info }: { info: AppInfo }) {
           {exporting ? t('bundle.exporting') : t('bundle.export')}
         </button>
       </div>
-      {error ? (
-        <p className="message message--error" role="alert">
-          {error}
-        </p>
-      ) : null}
+      <ErrorAlert error={error} />
       {notice ? (
         <p className="message message--notice" role="status">
           {notice}
