@@ -7,6 +7,7 @@ import { useKassaEvent } from '../../hooks/useKassaEvent';
 import { dateTime, money } from '../../format';
 import { useTranslation } from '../../i18n';
 import { PaperPrint, printCopyOf, type PrintCopy } from '../../components/PaperPrint';
+import { ErrorAlert } from '../../components/ErrorAlert';
 
 /**
  * End of day (Alt+E): the Z-report of the open day (totals by tender, refunds, offline card payments
@@ -145,11 +146,7 @@ export function DayScreen({ info }: { info: AppInfo }) {
           </table>
         </section>
       ) : null}
-      {error ? (
-        <p role="alert" className="message message--error">
-          {error}
-        </p>
-      ) : null}
+      <ErrorAlert error={error} />
       <form className="order-detail__actions" onSubmit={(e) => void close(e)}>
         {needsManager ? (
           <label className="field">

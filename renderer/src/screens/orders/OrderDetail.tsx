@@ -6,6 +6,7 @@ import { ReceiptView } from '../../components/ReceiptView';
 import { dateTime, money } from '../../format';
 import { useTranslation } from '../../i18n';
 import { RefundDialog } from './RefundDialog';
+import { ErrorAlert } from '../../components/ErrorAlert';
 
 /** One order: its lines with what was refunded of each, its payments, the refunds made against it; Reprint and Refund. */
 export function OrderDetailView({
@@ -57,11 +58,7 @@ export function OrderDetailView({
           {detail ? (detail.order.kind === 'refund' ? t('detail.refundTitle', { number: detail.order.number }) : t('detail.title', { number: detail.order.number })) : t('detail.loading')}
         </h1>
       </div>
-      {error ? (
-        <p role="alert" className="message message--error">
-          {error}
-        </p>
-      ) : null}
+      <ErrorAlert error={error} />
       {notice ? (
         <p role="status" className="message message--notice">
           {notice}

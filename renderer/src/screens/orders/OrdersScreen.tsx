@@ -7,6 +7,7 @@ import { dateTime, money } from '../../format';
 import { useTranslation } from '../../i18n';
 import { OrderDetailView } from './OrderDetail';
 import { parseMoneyInput } from '../cart/money-input';
+import { ErrorAlert } from '../../components/ErrorAlert';
 
 type Scope = 'shift' | 'day' | 'all';
 type TenderFilter = '' | Tender;
@@ -132,11 +133,7 @@ export function OrdersScreen({ info }: { info: AppInfo }) {
           {t('search')}
         </button>
       </form>
-      {error ? (
-        <p role="alert" className="message message--error">
-          {error}
-        </p>
-      ) : null}
+      <ErrorAlert error={error} />
       {answer?.notice ? (
         <p role="status" className="message orders__notice" data-testid="orders-notice" data-notice={answer.notice}>
           {answer.notice === 'offline' ? t('notice.offline') : answer.notice === 'hq-failed' ? t('notice.hqFailed') : t('notice.demo')}
