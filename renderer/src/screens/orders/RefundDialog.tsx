@@ -11,6 +11,7 @@ import { isPin } from '../../../../shared/pin';
 import { money } from '../../format';
 import { useSelectOnFocus } from '../../hooks/useSelectOnFocus';
 import { useTranslation } from '../../i18n';
+import { ErrorAlert } from '../../components/ErrorAlert';
 
 /** The chosen lines, the reason and the manager's PIN (when needed) of a refund or an exchange. */
 export interface ReturnChoice {
@@ -157,6 +158,10 @@ export function RefundDialog({
                 <PinField value={pin} onChange={setPin} />
               </label>
             ) : null}
+          </div>
+          <div className="refund-dialog__side">
+            <NumberPad target={pad.target} disabled={busy} />
+            {/* The amount and what it needs stay in view beside the Refund button, however far the form scrolls. */}
             <p className="dialog__context" data-testid="refund-amount">
               {t('dialog.amount', { amount: money(amount, detail.order.currency, locale) })}
             </p>
@@ -166,14 +171,7 @@ export function RefundDialog({
                 {t('dialog.offlineLimit', { limit: money(detail.policy.offlineLimit ?? 0, detail.order.currency, locale) })}
               </p>
             ) : null}
-            {error ? (
-              <p role="alert" className="message message--error">
-                {error}
-              </p>
-            ) : null}
-          </div>
-          <div className="refund-dialog__side">
-            <NumberPad target={pad.target} disabled={busy} />
+            <ErrorAlert error={error} />
             <div className="order-detail__actions">
               <button type="button" className="button button--secondary button--large" onClick={onClose}>
                 {t('dialog.cancel')}
