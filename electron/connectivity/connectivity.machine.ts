@@ -1,6 +1,6 @@
 import { assertEvent, assign, fromPromise, raise, setup, type SnapshotFrom } from 'xstate';
 import { SERVICE_DOMAINS, type ConnectivityReason, type ServiceDomain } from '../../shared/api';
-import { FLAP_WINDOW_MS, MAX_DAMPING, type ConnectivityTimings, type ProbeResult, type QosResult } from './probe-result';
+import { FLAP_WINDOW_MS, MAX_DAMPING, type ConnectivityTimings, type ProbeResult, type QosResult, type TrafficSource } from './probe-result';
 
 /**
  * The connectivity machine: three independent factors in parallel regions — the cashier's `manual`
@@ -54,6 +54,10 @@ export type ConnectivityEvent =
   | { type: 'hint.network' }
   /** A whitelisted HQ call failed (5xx, timeout, reset); HQ's QoS endpoint decides whether it counts. */
   | { type: 'service.faultReported'; domain: ServiceDomain }
+  /** Live traffic with HQ got an answer (a heartbeat, a sync request, a whitelisted call): HQ is reachable now. */
+  | { type: 'traffic.ok'; source: TrafficSource }
+  /** Live traffic with HQ failed (a missed heartbeat, a sync request or whitelisted call without an answer): probe now. */
+  | { type: 'traffic.failed'; source: TrafficSource; detail: string | null }
   /** Something other than a probe (the QoS endpoint) could not reach HQ. */
   | { type: 'network.evidence'; result: ProbeResult & { ok: false } };
 

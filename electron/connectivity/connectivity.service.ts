@@ -6,7 +6,7 @@ import type { HqClient } from '../hq/hq-client';
 import type { Connectivity } from './connectivity';
 import { connectivityMachine, reasonsOf, type ConnectivitySnapshot } from './connectivity.machine';
 import type { ManualFlagStore } from './manual-flag';
-import type { ConnectivityTimings, ProbeResult, QosResult } from './probe-result';
+import type { ConnectivityTimings, ProbeResult, QosResult, TrafficEvidence } from './probe-result';
 import type { TransitionLog } from './transition-log';
 
 export interface ConnectivityServiceOptions {
@@ -89,6 +89,15 @@ export class ConnectivityService implements Connectivity {
   reportServiceFault(domain: ServiceDomain, detail: string): void {
     this.options.log.info({ domain, detail }, 'service fault reported; asking HQ QoS');
     this.actor.send({ type: 'service.faultReported', domain });
+  }
+
+  /**
+   * Live traffic with HQ (the realtime stream's heartbeat, a sync request, a whitelisted call): a failure
+   * makes the till probe now, a success pushes the next scheduled probe back. Evidence, never a verdict.
+   */
+  reportTraffic(evidence: TrafficEvidence): void {
+    if (!evidence.ok) this.options.log.debug({ source: evidence.source, detail: evidence.detail }, 'traffic with HQ failed; probing');
+    this.actor.send(evidence.ok ? { type: 'traffic.ok', source: evidence.source } : { type: 'traffic.failed', source: evidence.source, detail: evidence.detail ?? null });
   }
 
   /** An OS hint (interface change, resume from sleep): probe now. */

@@ -24,3 +24,16 @@ export interface ConnectivityTimings {
 export const FLAP_WINDOW_MS = 60_000;
 /** The stable period needed to come back grows up to this many times T1 on a flapping link. */
 export const MAX_DAMPING = 8;
+
+/**
+ * Live traffic with HQ, as evidence: a heartbeat of the realtime stream that came (or did not come in
+ * time), a sync request or whitelisted call that got an answer (or timed out, was reset or refused).
+ * A failure makes the machine probe now; a success pushes the next scheduled probe back. Never a verdict.
+ */
+export type TrafficSource = 'stream' | 'sync' | 'call';
+export interface TrafficEvidence {
+  ok: boolean;
+  source: TrafficSource;
+  /** What failed, in words for the log (failures only). */
+  detail?: string;
+}
