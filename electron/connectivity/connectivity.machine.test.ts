@@ -97,14 +97,36 @@ describe('the connectivity machine', () => {
     expect(s.reasons()).not.toContain('service:checkout');
   });
 
-  it('damps a flapping link: offline once, back once when steady', async () => {
-    // The link flips every 370 ms for two minutes, then stays up; the offline probe jitter is seeded.
-    const steadyAt = 120_000;
-    let seed = 7;
-    const random = () => ((seed = (seed * 16807) % 2147483647) / 2147483647);
-    const s = sim({ random, link: (t) => (t >= steadyAt || Math.floor(t / 370) % 2 === 0 ? 'up' : 'refused'), timings: { t2Ms: 3000 } });
-    await s.advance(steadyAt + 60_000, 10);
-    expect(s.changes.map((c) => c.state)).toEqual(['online', 'offline', 'online']);
-    expect(s.changes[2]!.at).toBeGreaterThanOrEqual(steadyAt);
+  it('damps a flapping link: each fall within a minute of recovering doubles the stable period needed to come back', async () => {
+    // Outages of 6 s; between them the link is up for 1.5, 1.5, 2.5 and 3 × T1, then for good.
+    const downMs = 6000;
+    const ups = [1.5, 1.5, 2.5, 3].map((x) => x * t1Ms);
+    const periods: { from: number; to: number }[] = [];
+    let at = 10_000;
+    for (const up of ups) {
+      periods.push({ from: at, to: at + downMs });
+      at += downMs + up;
+    }
+    periods.push({ from: at, to: at + downMs });
+    const steadyAt = at + downMs;
+    // Probes every 3 s online and 0.5 s offline, so each outage is seen and each up period starts counting at once.
+    const s = sim({ timings: { t2Ms: 3000, t2OfflineMs: 500 }, link: (t) => (periods.some((p) => t >= p.from && t < p.to) ? 'refused' : 'up') });
+    await s.advance(steadyAt + 8 * t1Ms + 5000, 10);
+    const changes = s.changes.map((c) => ({ state: c.state, at: c.at }));
+    // Down 1: back after 1.5 × T1 (damping 1 needs T1). Down 2 (within a minute): damping 2 needs 2 × T1,
+    // so 1.5 × T1 is not enough, nor is the rest of the up period; 2.5 × T1 is. Down 4: damping 4 needs
+    // 4 × T1, so 3 × T1 is not enough; back only 4 × T1 into the steady link.
+    expect(changes.map((c) => c.state)).toEqual(['online', 'offline', 'online', 'offline', 'online', 'offline', 'online']);
+    const [, down1, back1, down2, back2, down3, back3] = changes;
+    expect(down1!.at).toBeLessThan(periods[0]!.to);
+    expect(back1!.at).toBeGreaterThanOrEqual(periods[0]!.to + t1Ms);
+    expect(back1!.at).toBeLessThan(periods[1]!.from);
+    expect(down2!.at).toBeLessThan(periods[1]!.to);
+    // Skipped over the second up period (1.5 × T1 < 2 × T1), back in the third (2.5 × T1).
+    expect(back2!.at).toBeGreaterThanOrEqual(periods[2]!.to + 2 * t1Ms);
+    expect(back2!.at).toBeLessThan(periods[3]!.from);
+    expect(down3!.at).toBeLessThan(periods[3]!.to);
+    expect(back3!.at).toBeGreaterThanOrEqual(steadyAt + 4 * t1Ms);
+    expect(s.actor.getSnapshot().context.network.damping).toBe(4);
   });
 });

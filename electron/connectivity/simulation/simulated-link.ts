@@ -7,7 +7,7 @@ import type { ConnectivityTimings, ProbeResult, QosResult } from '../probe-resul
 export type LinkState = 'up' | 'refused' | 'stall';
 export type QosState = 'ok' | 'degraded' | 'down' | 'unreachable';
 
-export const DEFAULT_TIMINGS: ConnectivityTimings = { t1Ms: 2000, t2Ms: 15000, t2OfflineMs: 3000, probeTimeoutMs: 2000, recoverSuccesses: 2, qosPollMs: 5000 };
+export const DEFAULT_TIMINGS: ConnectivityTimings = { t1Ms: 2000, t2Ms: 15000, t2OfflineMs: 3000, probeTimeoutMs: 2000, probeHedging: 4, recoverSuccesses: 2, qosPollMs: 5000 };
 
 export interface SimulationOptions {
   timings?: Partial<ConnectivityTimings>;
