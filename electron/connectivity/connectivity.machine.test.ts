@@ -1,4 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { decisiveAttempt, maxAttempts } from './connectivity.machine';
+import { HEARTBEAT_GRACE_MS } from './heartbeat-watch';
 import { DEFAULT_TIMINGS, simulate } from './simulation/simulated-link';
 
 const { t1Ms, t2Ms, probeTimeoutMs } = DEFAULT_TIMINGS;
@@ -39,6 +41,76 @@ describe('the connectivity machine', () => {
     expect(took).not.toBeNull();
     expect(took!).toBeLessThanOrEqual(t2Ms + t1Ms + probeTimeoutMs);
     expect(s.actor.getSnapshot().context.network.evidence).toMatchObject({ ok: false, kind: 'timeout' });
+  });
+
+  it('hedges a round: a new attempt every probe timeout / k, and an answer of any of them keeps the till online', async () => {
+    // The scheduled round at 13.48 s (T2 × 0.9 − the first probe's 20 ms): its attempts of the first T1 + 1.5 s are lost.
+    const lostFrom = 13_000;
+    const s = sim({ link: (t) => (t >= lostFrom && t < lostFrom + t1Ms + 1500 ? 'stall' : 'up') });
+    await s.advance(60_000, 10);
+    expect(s.changes.map((c) => c.state)).toEqual(['online']);
+    // The decisive attempt (the first at or after T1) failed, but an attempt started after it answered first.
+    expect(s.probes()).toBeGreaterThanOrEqual(decisiveAttempt(DEFAULT_TIMINGS) + 2);
+  });
+
+  it('goes offline when every attempt started over T1 fails, within T1 + probe timeout of the round’s start, and starts no more than decisive + k attempts', async () => {
+    // After the first probe's answer is one probe timeout old, so the failure probes at once.
+    const s = sim({ link: (t) => (t >= 3000 ? 'stall' : 'up') });
+    await s.advance(3000);
+    const before = s.probes();
+    s.actor.send({ type: 'traffic.failed', source: 'sync', detail: 'timeout' });
+    const took = await s.until(() => s.reasons().includes('network'), t1Ms + probeTimeoutMs + 100, 1);
+    expect(took).toBe(t1Ms + probeTimeoutMs);
+    expect(s.probes() - before).toBe(maxAttempts(DEFAULT_TIMINGS));
+    expect(maxAttempts(DEFAULT_TIMINGS)).toBe(8);
+  });
+
+  it('reads a slow but working link as online (every answer within its own timeout), and a slower one as offline', async () => {
+    const slow = sim({ latencyMs: probeTimeoutMs - 200 });
+    await slow.advance(120_000, 50);
+    expect(slow.changes.map((c) => c.state)).toEqual(['online']);
+    const tooSlow = sim({ latencyMs: probeTimeoutMs + 200, link: () => 'stall' });
+    await tooSlow.advance(60_000, 50);
+    expect(tooSlow.reasons()).toEqual(['network']);
+  });
+
+  it('probes at once when live traffic fails, and lets traffic that gets answers push the scheduled probe back', async () => {
+    const s = sim();
+    await s.advance(100);
+    const first = s.probes();
+    // Traffic answered every 10 s for a minute: no scheduled probe (T2 = 15 s) is needed.
+    for (let i = 0; i < 6; i++) {
+      await s.advance(10_000, 50);
+      s.actor.send({ type: 'traffic.ok', source: 'stream' });
+    }
+    expect(s.probes()).toBe(first);
+    // A failure right after an answer waits until the answer is one probe timeout old, then probes.
+    s.actor.send({ type: 'traffic.failed', source: 'call', detail: 'timeout' });
+    await s.advance(probeTimeoutMs - 50, 10);
+    expect(s.probes()).toBe(first);
+    await s.advance(100, 10);
+    expect(s.probes()).toBe(first + 1);
+    // Once settled, a failure probes at once.
+    await s.advance(probeTimeoutMs + 100, 10);
+    s.actor.send({ type: 'traffic.failed', source: 'sync', detail: 'reset' });
+    await s.advance(10, 10);
+    expect(s.probes()).toBe(first + 2);
+    // Without traffic, the schedule resumes T2 after the last evidence.
+    await s.advance(t2Ms, 50);
+    expect(s.probes()).toBe(first + 3);
+  });
+
+  it('with the realtime stream connected, detects an outage within heartbeat + T1 + probe timeout, probing only when a heartbeat is missed', async () => {
+    const heartbeatMs = 5000;
+    const outageAt = 32_345;
+    const s = sim({ stream: { heartbeatMs }, link: (t) => (t >= outageAt ? 'stall' : 'up') });
+    await s.advance(outageAt, 10);
+    // Heartbeats pushed every scheduled probe back: only the probe at start-up ran.
+    expect(s.heartbeats()).toBe(Math.floor(outageAt / heartbeatMs));
+    expect(s.probes()).toBe(1);
+    const took = await s.until(() => s.reasons().includes('network'), heartbeatMs + t1Ms + probeTimeoutMs + 200, 5);
+    expect(took).not.toBeNull();
+    expect(took!).toBeLessThanOrEqual(heartbeatMs + HEARTBEAT_GRACE_MS + 20 + t1Ms + probeTimeoutMs);
   });
 
   it('needs recoverSuccesses consecutive successes, spanning at least T1, to come back', async () => {
@@ -84,6 +156,16 @@ describe('the connectivity machine', () => {
     degraded = false;
     const took = await s.until(() => s.reasons().length === 0, DEFAULT_TIMINGS.qosPollMs + 500);
     expect(took).not.toBeNull();
+  });
+
+  it('asks QoS only for the domain whose call failed, so a fault degrades that domain alone', async () => {
+    const asked: string[] = [];
+    const s = sim({ qos: (domain) => (asked.push(domain), 'degraded') });
+    await s.advance(100);
+    s.actor.send({ type: 'service.faultReported', domain: 'membership' });
+    await s.advance(200);
+    expect(s.reasons()).toEqual(['service:membership']);
+    expect(asked).toEqual(['membership']);
   });
 
   it('treats a QoS endpoint that does not answer as network evidence, not a service fault', async () => {
