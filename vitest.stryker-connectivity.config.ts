@@ -2,8 +2,7 @@ import { defineConfig } from 'vitest/config';
 
 /**
  * The tests StrykerJS runs against each mutant of the connectivity core (stryker.connectivity.config.mjs):
- * the machine's scenario and model tests, the service's, the heartbeat watch's, and the integration tests
- * against a real HTTP HQ through the fault proxy.
+ * the machine's scenario and model tests (on simulated time), the service's and the heartbeat watch's.
  */
 export default defineConfig({
   test: {
