@@ -117,7 +117,8 @@ describe('the connectivity machine', () => {
     const s = sim({ stream: { heartbeatMs: t2Ms } });
     await s.advance(10 * 60_000, 50);
     expect(s.heartbeats()).toBe(40);
-    expect(s.probes()).toBe(1);
+    // The probe at start-up and the scheduled one before the first heartbeat (T2 after the stream connected); none after.
+    expect(s.probes()).toBe(2);
     expect(s.reasons()).toEqual([]);
   });
 
