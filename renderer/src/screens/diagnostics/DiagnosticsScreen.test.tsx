@@ -59,9 +59,9 @@ describe('the diagnostics page', () => {
     expect((await screen.findByTestId('live-traffic')).textContent).toBe('✓ realtime stream, 3 sec ago');
     expect(screen.getByText("While HQ's realtime stream answers, its heartbeats stand in for probes.")).toBeTruthy();
     cleanup();
-    installFakeBridge({ 'diagnostics.overview': withTraffic({ at: now - 60_000, ok: false, source: 'sync', detail: 'no answer within 30 s' }), 'sync.deadLetters': () => ({ ok: true, value: { deadLetters: [] } }) });
+    installFakeBridge({ 'diagnostics.overview': withTraffic({ at: now - 120_000, ok: false, source: 'sync', detail: 'no answer within 30 s' }), 'sync.deadLetters': () => ({ ok: true, value: { deadLetters: [] } }) });
     render(<DiagnosticsScreen info={info} />);
-    expect((await screen.findByTestId('live-traffic')).textContent).toBe('✕ sync, 1 min ago · no answer within 30 s');
+    expect((await screen.findByTestId('live-traffic')).textContent).toBe('✕ sync, 2 min ago · no answer within 30 s');
     expect(screen.queryByText(/stand in for probes/)).toBeNull();
   });
 
