@@ -61,6 +61,20 @@ export const SettingsSchema = z
       })
       .strict()
       .prefault({}),
+    /** Cash management: the drawer's float, paid in and out, the blind count (see Cash in the README). */
+    cash: z
+      .object({
+        /** The shift starts by counting the float; a cash sale with no open drawer session is refused instead of opening one at 0. */
+        requireCountedFloat: z.boolean().default(false),
+        /** A paid-out above this many minor units needs a manager's PIN. */
+        payOutManagerAbove: z.number().int('must be whole minor units').min(0, 'must not be negative').default(5_000),
+        /** An over or short at the close above this many minor units needs a manager's PIN and note. */
+        varianceManagerAbove: z.number().int('must be whole minor units').min(0, 'must not be negative').default(500),
+        /** Opening the drawer without a sale needs a manager's PIN. */
+        noSaleNeedsManager: z.boolean().default(false),
+      })
+      .strict()
+      .prefault({}),
     /** Loyalty points: earned per whole currency unit paid (not with points), worth `pointValueMinor` each when redeemed; offline a sale redeems at most `offlineRedeemCap`. */
     membership: z
       .object({

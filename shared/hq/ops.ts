@@ -125,6 +125,43 @@ export const CardAttemptPayloadSchema = z.object({
 });
 
 /** Each entity type, the operation types it has, and its payload. */
+/** A register's drawer session opened: with a counted float, or by its first cash sale with a float of 0. */
+export const CashSessionPayloadSchema = z.object({
+  id: IdSchema,
+  currency: z.string().regex(/^[A-Z]{3}$/),
+  openedAt: IsoTimeSchema,
+  openedBy: z.string().min(1).max(64),
+  float: MinorUnitsSchema.refine((n) => n >= 0, 'must be 0 or more'),
+  openedAtFirstSale: z.boolean(),
+});
+
+/** One movement of cash in or out of a session's drawer, signed (into the drawer positive). */
+export const CashMovementPayloadSchema = z.object({
+  id: IdSchema,
+  sessionId: IdSchema,
+  kind: z.enum(['sale', 'change', 'refund', 'paid-in', 'paid-out', 'drop', 'no-sale']),
+  amount: MinorUnitsSchema,
+  orderId: IdSchema.optional(),
+  reason: z.string().max(40).optional(),
+  note: z.string().max(500).optional(),
+  userId: z.string().min(1).max(64),
+  approvedBy: z.string().max(64).optional(),
+  at: IsoTimeSchema,
+});
+
+/** A drawer session closed after its blind count: expected, counted, and the manager's note on a variance. */
+export const CashClosePayloadSchema = z.object({
+  id: IdSchema,
+  countedAt: IsoTimeSchema,
+  countedBy: z.string().min(1).max(64),
+  counted: MinorUnitsSchema.refine((n) => n >= 0, 'must be 0 or more'),
+  expected: MinorUnitsSchema,
+  closedAt: IsoTimeSchema,
+  closedBy: z.string().min(1).max(64),
+  note: z.string().max(500).optional(),
+  approvedBy: z.string().max(64).optional(),
+});
+
 export const ENTITIES = {
   sale: { types: ['completed'], payload: SalePayloadSchema },
   refund: { types: ['completed'], payload: RefundPayloadSchema },
@@ -133,6 +170,9 @@ export const ENTITIES = {
   pointLedger: { types: ['appended'], payload: PointLedgerPayloadSchema },
   offlineCardPayment: { types: ['captured'], payload: OfflineCardPaymentPayloadSchema },
   cardAttempt: { types: ['abandoned'], payload: CardAttemptPayloadSchema },
+  cashSession: { types: ['opened'], payload: CashSessionPayloadSchema },
+  cashMovement: { types: ['recorded'], payload: CashMovementPayloadSchema },
+  cashClose: { types: ['closed'], payload: CashClosePayloadSchema },
 } as const;
 export type EntityType = keyof typeof ENTITIES;
 export const ENTITY_TYPES = Object.keys(ENTITIES) as EntityType[];
@@ -144,6 +184,9 @@ export type MemberPayload = z.infer<typeof MemberPayloadSchema>;
 export type PointLedgerPayload = z.infer<typeof PointLedgerPayloadSchema>;
 export type OfflineCardPaymentPayload = z.infer<typeof OfflineCardPaymentPayloadSchema>;
 export type CardAttemptPayload = z.infer<typeof CardAttemptPayloadSchema>;
+export type CashSessionPayload = z.infer<typeof CashSessionPayloadSchema>;
+export type CashMovementPayload = z.infer<typeof CashMovementPayloadSchema>;
+export type CashClosePayload = z.infer<typeof CashClosePayloadSchema>;
 
 /** The envelope every operation has; `payload` is checked against its entity's schema per operation. */
 export const OperationSchema = z
