@@ -8,6 +8,7 @@ import type { Channel, EventName } from './channels';
 import type { ChannelSpec } from './channel-spec';
 import { AttachedMemberSchema, membershipApi } from './modules/membership.api';
 import { ordersApi } from './modules/orders.api';
+import { cashApi } from './modules/cash.api';
 import { adminApi } from './modules/admin.api';
 import { authApi, SessionStateSchema } from './modules/auth.api';
 import { PinSchema } from './pin';
@@ -136,6 +137,7 @@ export const api = {
     access: 'anyone', whileLocked: true, passive: true,
   },
   ...ordersApi,
+  ...cashApi,
   ...membershipApi,
   ...adminApi,
   ...authApi,

@@ -52,6 +52,13 @@ export const CHANNELS = [
   'day.report',
   'day.close',
   'day.reportHtml',
+  // cash: the drawer session (float, paid in and out, drops, no-sale, X report, blind count, close)
+  'cash.state',
+  'cash.open',
+  'cash.move',
+  'cash.xReport',
+  'cash.count',
+  'cash.close',
   // diagnostics (manager): the page's data and the support bundle
   'diagnostics.overview',
   'diagnostics.bundle',

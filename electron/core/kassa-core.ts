@@ -11,6 +11,7 @@ import type { SaleService } from '../modules/checkout/sale.service';
 import { createDiagnosticsModule } from '../modules/diagnostics';
 import type { SaveFile } from '../modules/diagnostics/diagnostics.handlers';
 import { createMembershipModule } from '../modules/membership';
+import { createCashModule } from '../modules/cash';
 import { createOrdersModule } from '../modules/orders';
 import type { Settings } from '../settings/settings';
 import { LocaleChoiceStore, RegisterLocaleHolder } from '../settings/locale-choice';
@@ -73,6 +74,7 @@ export async function createKassaCore({ config, log, nativeBinding, printReceipt
     const syncModule = createSyncModule({ platform, outbox, auth, checkout });
     const { sync } = syncModule;
     const orders = createOrdersModule({ platform, auth, checkout, membership, outbox, sync, locale });
+    const cash = createCashModule({ platform, auth, outbox });
     const app = createAppModule({ platform, sync, locale });
     const registration = createRegistration({
       hq,
@@ -88,10 +90,10 @@ export async function createKassaCore({ config, log, nativeBinding, printReceipt
       },
     });
     const connectivityModule = createConnectivityModule(platform);
-    const modules: AnyModule[] = [auth, catalog, checkout, membership, syncModule, orders, app, registration, connectivityModule];
+    const modules: AnyModule[] = [auth, catalog, checkout, membership, syncModule, orders, cash, app, registration, connectivityModule];
     const diagnostics = createDiagnosticsModule({ platform, sync, outbox, sales: () => checkout.saleRecords.saleCounts(), appVersion: APP_VERSION, codes: () => registerCodes(platform), secrets: () => [...(secrets?.() ?? []), ...moduleSecrets(modules)], saveFile });
     modules.push(diagnostics);
-    plugIn(modules, { sales: checkout.sales, sync });
+    plugIn(modules, { sales: checkout.sales, sync, orders: orders.orders });
     for (const { stop } of modules) if (stop) stops.push(stop);
     sync.start();
     registration.autoEnrol(config.enrolmentCode);
@@ -103,6 +105,7 @@ export async function createKassaCore({ config, log, nativeBinding, printReceipt
       ...membership.handlers,
       ...syncModule.handlers,
       ...orders.handlers,
+      ...cash.handlers,
       ...app.handlers,
       ...registration.handlers,
       ...connectivityModule.handlers,

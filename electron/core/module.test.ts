@@ -7,13 +7,19 @@ describe('plugging modules in', () => {
     const applier: FeedApplier = { applyChange: () => false, applySnapshot: () => {} };
     const completing = { completing: () => ({ memberId: null, operations: [] }) };
     const acknowledged = vi.fn();
-    const sales = { onCompleting: vi.fn() };
+    const sales = { onCompleting: vi.fn(), onCashTender: vi.fn() };
     const sync = { addFeedApplier: vi.fn(), onAcknowledged: vi.fn() };
+    const orders = { onRefundWriting: vi.fn() };
+    const refundWriting = { refundWriting: () => [] };
+    const cashTender = () => {};
     const modules: AnyModule[] = [
       { name: 'plain', handlers: {} },
       { name: 'members', handlers: {}, contributes: { feedAppliers: [applier], saleCompleting: completing, acknowledged } },
+      { name: 'cash', handlers: {}, contributes: { refundWriting, cashTender } },
     ];
-    plugIn(modules, { sales, sync });
+    plugIn(modules, { sales, sync, orders });
+    expect(orders.onRefundWriting).toHaveBeenCalledExactlyOnceWith(refundWriting);
+    expect(sales.onCashTender).toHaveBeenCalledExactlyOnceWith(cashTender);
     expect(sync.addFeedApplier).toHaveBeenCalledExactlyOnceWith(applier);
     expect(sales.onCompleting).toHaveBeenCalledExactlyOnceWith(completing);
     expect(sync.onAcknowledged).toHaveBeenCalledExactlyOnceWith(acknowledged);

@@ -1,5 +1,6 @@
 import type { Channel } from '../../shared/channels';
 import type { SaleCompletionHook, SaleService } from '../modules/checkout/sale.service';
+import type { OrdersService, RefundWritingHook } from '../modules/orders/orders.service';
 import type { FeedApplier } from '../sync/change-feed';
 import type { DrainerOptions } from '../sync/drainer';
 import type { SyncService } from '../sync/sync.service';
@@ -29,6 +30,10 @@ export interface ModuleContributions {
   feedAppliers?: readonly FeedApplier[];
   /** Writes with each completed sale, inside its transaction. */
   saleCompleting?: SaleCompletionHook;
+  /** Writes with each refund of a past order, inside its transaction. */
+  refundWriting?: RefundWritingHook;
+  /** May refuse cash before it is taken at the tender screen (throws a KassaError saying why). */
+  cashTender?: () => void;
   /** Told of each operation HQ accepted, inside the transaction that removes it from the outbox. */
   acknowledged?: NonNullable<DrainerOptions['onAcknowledged']>;
   tenders?: readonly TenderKind[];
@@ -51,7 +56,8 @@ export type AnyModule = KassaModule<never>;
 
 /** The registries modules plug into. */
 export interface PlugPoints {
-  sales: Pick<SaleService, 'onCompleting'>;
+  sales: Pick<SaleService, 'onCompleting' | 'onCashTender'>;
+  orders: Pick<OrdersService, 'onRefundWriting'>;
   sync: Pick<SyncService, 'addFeedApplier' | 'onAcknowledged'>;
 }
 
@@ -61,6 +67,8 @@ export function plugIn(modules: readonly AnyModule[], points: PlugPoints): void 
     if (!contributes) continue;
     for (const applier of contributes.feedAppliers ?? []) points.sync.addFeedApplier(applier);
     if (contributes.saleCompleting) points.sales.onCompleting(contributes.saleCompleting);
+    if (contributes.cashTender) points.sales.onCashTender(contributes.cashTender);
+    if (contributes.refundWriting) points.orders.onRefundWriting(contributes.refundWriting);
     if (contributes.acknowledged) points.sync.onAcknowledged(contributes.acknowledged);
   }
 }

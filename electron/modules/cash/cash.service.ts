@@ -82,9 +82,9 @@ export class CashService {
   }
 
   /** The open session, without the expected amount (the count is blind). */
-  state(): { session: SessionView | null; denominations: readonly number[]; currency: string; requireCountedFloat: boolean } {
+  state(): { session: SessionView | null; denominations: number[]; currency: string; requireCountedFloat: boolean } {
     const open = this.o.cash.open();
-    return { session: open ? view(open) : null, denominations: denominationsOf(this.o.currency()), currency: this.o.currency(), requireCountedFloat: this.o.rules().requireCountedFloat };
+    return { session: open ? view(open) : null, denominations: [...denominationsOf(this.o.currency())], currency: this.o.currency(), requireCountedFloat: this.o.rules().requireCountedFloat };
   }
 
   /** Opens the drawer session with its counted float. */

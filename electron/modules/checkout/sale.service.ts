@@ -41,7 +41,14 @@ export interface SaleServiceOptions {
 
 /** What a module adds to a completing sale, inside its transaction: the member it belongs to, and its own operations for HQ. */
 export interface SaleCompletionHook {
-  completing(saleId: string, payments: readonly { tender: string; amount: number }[], currency: string, now: number): { memberId: string | null; operations: OperationDraft[] };
+  completing(
+    saleId: string,
+    payments: readonly { tender: string; amount: number }[],
+    currency: string,
+    now: number,
+    /** The change handed back in cash, and the cashier who took the sale. */
+    sale: { change: number; cashierId: string },
+  ): { memberId: string | null; operations: OperationDraft[] };
 }
 
 /**
@@ -56,9 +63,15 @@ export class SaleService {
   /** Sales whose last online card attempt got no usable answer: store-and-forward is offered even online. */
   private readonly unanswered = new Set<string>();
   private readonly completionHooks: SaleCompletionHook[] = [];
+  private readonly cashChecks: (() => void)[] = [];
 
   constructor(private readonly o: SaleServiceOptions) {
     this.now = o.now ?? Date.now;
+  }
+
+  /** A module that may refuse cash before it is taken (cash management: the float must be counted first) registers here. */
+  onCashTender(check: () => void): void {
+    this.cashChecks.push(check);
   }
 
   /** A module that writes with each completed sale (membership's points) registers here. */
@@ -66,12 +79,12 @@ export class SaleService {
     this.completionHooks.push(hook);
   }
 
-  private completing(saleId: string, payments: readonly { tender: string; amount: number }[], currency: string, now: number): { memberId: string | null; operations: OperationDraft[] } {
+  private completing(saleId: string, payments: readonly { tender: string; amount: number }[], currency: string, now: number, sale: { change: number; cashierId: string }): { memberId: string | null; operations: OperationDraft[] } {
     const hooks = this.o.loyalty ? [this.o.loyalty, ...this.completionHooks] : this.completionHooks;
     let memberId: string | null = null;
     const operations: OperationDraft[] = [];
     for (const hook of hooks) {
-      const added = hook.completing(saleId, payments, currency, now);
+      const added = hook.completing(saleId, payments, currency, now, sale);
       memberId ??= added.memberId;
       operations.push(...added.operations);
     }
@@ -124,6 +137,7 @@ export class SaleService {
       throw new KassaError('INVALID_INPUT', 'Enter the cash received as an amount above zero.');
     }
     if (state.remaining === 0) throw new KassaError('INVALID_INPUT', 'Nothing more is due: complete the sale.');
+    for (const check of this.cashChecks) check();
     if (tendered > state.remaining + 1_000_000) throw new KassaError('INVALID_INPUT', 'That cash amount is far more than the amount due; check it and enter it again.');
     // Cash that settles the rest pays the cash due (rounded per store.cashRoundingMinor); less is a part payment.
     const cashDue = state.cashDue ?? state.remaining;
@@ -205,7 +219,7 @@ export class SaleService {
         this.o.sales.addPayment({ id: this.o.newId(), saleId, tender: 'cash', amount: -payout, tendered: null, status: 'approved', reference: null, cardLast4: null, cardToken: null, uploadDeadline: null }, now);
       }
       const record = this.o.sales.completeOpenSale(saleId, this.o.numberPrefix(), state.due, now, priced);
-      const loyalty = this.completing(saleId, record.payments, state.currency, now);
+      const loyalty = this.completing(saleId, record.payments, state.currency, now, { change: record.change, cashierId: record.sale.cashierId });
       const sale = loyalty.memberId ? { ...record.sale, memberId: loyalty.memberId } : record.sale;
       const abandoned = this.o.sales.abandonUnusedAttempts(saleId, now);
       return {

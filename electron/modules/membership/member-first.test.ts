@@ -42,7 +42,7 @@ function till() {
   const members = new MemberRepository(db, saleRows);
   members.saveFromHq(LENA, 100, Date.now());
   let membership: MembershipService | null = null;
-  const sales = makeSaleService(db, { carts, sales: saleRows, outbox, loyalty: { completing: (...args) => membership!.completing(...args) } });
+  const sales = makeSaleService(db, { carts, sales: saleRows, outbox, loyalty: { completing: (saleId, payments, currency, now) => membership!.completing(saleId, payments, currency, now) } });
   membership = new MembershipService({
     members,
     outbox,

@@ -71,6 +71,11 @@ export interface ReturnToCart {
   managerPin?: string | undefined;
 }
 
+/** What a module adds to a refund, inside its transaction: its own operations for HQ. */
+export interface RefundWritingHook {
+  refundWriting(refundId: string, payments: readonly { tender: string; amount: number }[], cashierId: string, now: number): OperationDraft[];
+}
+
 /** The cart's side of taking items back: no payment taken yet, and the negative lines written (inside the caller's transaction). */
 export interface ReturnCart {
   noPaymentYet(): void;
@@ -152,12 +157,18 @@ export class OrdersService {
   private readonly now: () => number;
   private forwarding: Promise<void> | null = null;
   private readonly refundsOfOrder = new KeyedLock();
+  private readonly refundHooks: RefundWritingHook[] = [];
 
   constructor(private readonly o: OrdersServiceOptions) {
     this.now = o.now ?? Date.now;
     // Reservations from before this start whose refund was in cash only never reached the drawer; those
     // with a card refund are finished by the same ids (the next refund of the order, or once online).
     for (const reservation of o.orders.allRefundReservations()) if (draftOf(reservation.draft).cards.length === 0) o.orders.release(reservation.id);
+  }
+
+  /** A module that writes with each refund, inside its transaction (cash management: the cash paid out of the drawer), registers here. */
+  onRefundWriting(hook: RefundWritingHook): void {
+    this.refundHooks.push(hook);
   }
 
   async search(input: OrderSearch, user: User): Promise<{ orders: OrderSummary[]; notice: 'offline' | 'hq-failed' | null; hqSearched: boolean }> {
@@ -404,6 +415,7 @@ export class OrdersService {
         const moneyRefunded = -payments.reduce((sum, p) => sum + p.amount, 0);
         operations.push(...this.o.refunding({ refundId, memberId: record.memberId, moneyRefunded, currency: draft.currency, now }));
       }
+      for (const hook of this.refundHooks) operations.push(...hook.refundWriting(refundId, payments, draft.cashierId, now));
       return { result: number, operations };
     }, now);
     this.o.log.info({ refund: written, original: original.summary.number, amount: draft.amount, approvedBy: draft.approvedBy, cashier: draft.cashierName }, 'refund recorded');

@@ -1,0 +1,41 @@
+import { v7 as uuidv7 } from 'uuid';
+import type { KassaModule } from '../../core/module';
+import type { Platform } from '../../core/platform';
+import { storeProfileOf } from '../../core/store-profile';
+import type { Outbox } from '../../sync/outbox';
+import type { AuthModule } from '../auth';
+import { cashHandlers, type CashChannels } from './cash.handlers';
+import { CashRepository } from './cash.repository';
+import { CashService, type CashServiceOptions } from './cash.service';
+
+export type CashModule = KassaModule<CashChannels> & { cash: CashService };
+
+/**
+ * Cash management: the drawer session per register (float, paid in and out, drops, no-sale, blind count,
+ * close), with each sale's and refund's cash journalled in their own transactions. Works offline: nothing
+ * in it needs HQ; its operations reach HQ through the outbox.
+ */
+export function createCashModule({ platform, auth, outbox, kick }: { platform: Platform; auth: AuthModule; outbox: Outbox; kick?: CashServiceOptions['kick'] }): CashModule {
+  const { db, settings, log } = platform;
+  const cash = new CashService({
+    cash: new CashRepository(db),
+    outbox,
+    rules: () => settings.cash,
+    currency: () => storeProfileOf(platform).currency,
+    approve: (pin, action, detail) => auth.policy.requireManager(pin, action, detail),
+    // Until a printer that can kick the drawer is set up, the cashier opens it by hand; the movement is journalled either way.
+    kick: kick ?? ((why) => log.debug({ why }, 'no cash drawer to open on this register')),
+    newId: uuidv7,
+    log,
+  });
+  return {
+    name: 'cash',
+    cash,
+    handlers: cashHandlers(cash),
+    contributes: {
+      saleCompleting: { completing: (saleId, payments, _currency, now, sale) => ({ memberId: null, operations: cash.saleCompleting(saleId, payments, sale.change, sale.cashierId, now) }) },
+      refundWriting: cash,
+      cashTender: () => cash.assertCashAllowed(),
+    },
+  };
+}
