@@ -15,6 +15,7 @@ import { SaleService } from '../sale.service';
 import { renderReceiptHtml, STORED_CARD_NOTE, type Receipt } from './receipt';
 import { RECEIPT_STYLE_SOURCE } from './receipt-style';
 import { ReceiptRepository, type ReceiptIssuer } from './receipt.repository';
+import { SystemPrinter } from '../../../hardware/printer';
 import { ReceiptService, type ReceiptPrinter } from './receipt.service';
 
 const euros = (cents: number) => formatMoney(cents, 'EUR', 'en');
@@ -45,7 +46,7 @@ beforeEach(() => {
 afterEach(() => setup.close());
 
 const receipts = (printer: ReceiptPrinter | null = null) =>
-  new ReceiptService({ receipts: new ReceiptRepository(setup.db), issuer: () => issuer, locale: 'en', printer, deviceName: () => 'EPSON TM-T20III' });
+  new ReceiptService({ receipts: new ReceiptRepository(setup.db), issuer: () => issuer, locale: 'en', printer: printer ? new SystemPrinter(printer, 'EPSON TM-T20III') : null });
 const textOf = (html: string) => html.replace(/<style>[\s\S]*?<\/style>/, '').replace(/<[^>]+>/g, ' ').replace(/\s+/g, ' ');
 
 describe('the receipt of a completed sale', () => {
