@@ -49,6 +49,19 @@ const FS = 0x1c;
 const DLE = 0x10;
 const LF = 0x0a;
 
+/** Font A: 12 dots a column. */
+const DOTS_PER_COLUMN = 12;
+
+/** Columns a printed string takes: East Asian wide and full-width characters take two. */
+function columnsOf(text: string): number {
+  let width = 0;
+  for (const char of text) {
+    const code = char.codePointAt(0)!;
+    width += (code >= 0x1100 && code <= 0x115f) || (code >= 0x2e80 && code <= 0xa4cf) || (code >= 0xac00 && code <= 0xd7a3) || (code >= 0xf900 && code <= 0xfaff) || (code >= 0xfe30 && code <= 0xfe4f) || (code >= 0xff00 && code <= 0xff60) || (code >= 0xffe0 && code <= 0xffe6) || code >= 0x20000 ? 2 : 1;
+  }
+  return width;
+}
+
 /** The answer to DLE EOT n in a mode (Epson's bit layout: bits 1 and 4 always set). */
 export function statusByte(mode: PrinterSimMode, n: number): number {
   const fixed = 0x12;
@@ -125,6 +138,30 @@ export class EscPosReader {
     this.carried = '';
   }
 
+  /** The line so far as text, the bytes not yet decoded included. */
+  private lineSoFar(): string {
+    if (this.text.length > 0) {
+      this.carried += this.decode(this.text, this.textChinese);
+      this.text = [];
+    }
+    return this.carried;
+  }
+
+  /** A position command: spaces up to the column (12 dots per column in font A; wide characters take two). */
+  private moveTo(dots: number) {
+    if (!this.printing()) return;
+    const line = this.lineSoFar();
+    const target = Math.round(dots / DOTS_PER_COLUMN);
+    const width = columnsOf(line);
+    if (target > width) this.carried = line + ' '.repeat(target - width);
+  }
+
+  private moveBy(dots: number) {
+    if (!this.printing()) return;
+    const line = this.lineSoFar();
+    this.moveTo((columnsOf(line) * DOTS_PER_COLUMN) + dots);
+  }
+
   /** Keeps the text so far when the mode changes mid-line. */
   private modeChange(chinese: boolean) {
     if (chinese === this.chinese) return;
@@ -178,9 +215,14 @@ export class EscPosReader {
           if (!need(5)) return 0;
           if (this.printing()) this.job.kicks++;
           return 5;
-        case 0x24: // ESC $ nL nH
-        case 0x5c: // ESC \ nL nH
-          return need(4);
+        case 0x24: // ESC $ nL nH: absolute print position, in dots
+          if (!need(4)) return 0;
+          this.moveTo(b[at + 2]! + b[at + 3]! * 256);
+          return 4;
+        case 0x5c: // ESC \ nL nH: relative print position, in dots (signed)
+          if (!need(4)) return 0;
+          this.moveBy(((b[at + 2]! + b[at + 3]! * 256) << 16) >> 16);
+          return 4;
         case 0x2a: {
           // ESC * m nL nH d…: bit image
           if (left < 5) return 0;

@@ -82,7 +82,9 @@ export class EscPosPrinter implements Printer {
         const status = connection.canQuery ? await this.ask(connection) : null;
         // Out of paper or with its cover open, the printer holds ESC p with the queued job; DLE DC4 acts at once.
         await connection.write(status === null || status.state === 'online' ? KICK_DRAWER : KICK_DRAWER_NOW);
+        // As after a receipt: an answer now means the printer has read the kick.
         if (status === null) this.sent();
+        else await this.ask(connection);
         return { ok: true, printer: this.name };
       }),
     );

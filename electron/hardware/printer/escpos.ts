@@ -107,25 +107,23 @@ export function displayWidth(text: string): number {
 /** The document as ReceiptLine markup for a paper width. */
 export function toReceiptline(lines: readonly PrintLine[], layout: EscPosLayout): string {
   const cpl = charactersPerLine(layout.paperWidthMm);
-  const clean = (text: string) => escapeMarkup(forPrinter(text, layout.encoding));
+  // Receiptline trims each line; a leading space kept as "~" (its hard space) indents a detail line.
+  const clean = (text: string) => escapeMarkup(forPrinter(text, layout.encoding)).replace(/^ +/, (spaces) => '~'.repeat(spaces.length));
   const style = (text: string, line: { bold?: boolean; large?: boolean }) => {
     if (text === '') return text;
     let styled = line.bold ? `"${text}"` : text;
     if (line.large) styled = `^^${styled}`;
     return styled;
   };
-  // One width for the right-hand column of every row, so the amounts line up down the receipt.
-  const rightWidth = Math.min(
-    Math.floor(cpl / 2),
-    Math.max(1, ...lines.filter((l): l is Extract<PrintLine, { kind: 'row' }> => l.kind === 'row').map((l) => displayWidth(forPrinter(l.right, layout.encoding)))),
-  );
+  // Each row's right-hand column is as wide as its text: amounts end at the right edge, labels get the rest.
   const out: string[] = [];
-  let widths: 'auto' | 'rows' | null = null;
-  const use = (next: 'auto' | 'rows') => {
+  let widths: string | null = null;
+  const use = (next: string) => {
     if (widths === next) return;
-    out.push(next === 'auto' ? '{width:auto}' : `{width:*,${rightWidth}}`);
+    out.push(`{width:${next}}`);
     widths = next;
   };
+  const rowWidths = (right: string) => `*,${Math.min(cpl - 8, Math.max(1, displayWidth(forPrinter(right, layout.encoding))))}`;
   const aligned = (text: string, align: PrintAlign = 'left') => (align === 'left' ? `${text} |` : align === 'right' ? `| ${text}` : text);
   for (const line of lines) {
     switch (line.kind) {
@@ -134,7 +132,7 @@ export function toReceiptline(lines: readonly PrintLine[], layout: EscPosLayout)
         out.push(aligned(style(clean(line.text), line), line.align));
         break;
       case 'row':
-        use('rows');
+        use(rowWidths(line.right));
         out.push(`${style(clean(line.left), line) || ' '} | ${style(clean(line.right), line) || ' '}`);
         break;
       case 'rule':
