@@ -172,6 +172,7 @@ describe('an ESC/POS printer on a device file', () => {
     const { dir, cleanup } = makeTempDir();
     cleanups.push(cleanup);
     const file = path.join(dir, 'lp0');
+    fs.writeFileSync(file, '');
     const printer = new EscPosPrinter(new DeviceFileTransport(file, FAST), { paperWidthMm: 58, encoding: 'gb18030' });
     expect(await printer.print(document)).toEqual({ ok: true, printer: file });
     const reader = new EscPosReader();
@@ -180,9 +181,18 @@ describe('an ESC/POS printer on a device file', () => {
     expect(reader.job.lines.join('\n')).toContain('谢谢惠顾');
     expect(printer.status()).toMatchObject({ state: 'unknown', message: expect.stringMatching(/does not report paper/) });
     expect(await printer.kickDrawer()).toMatchObject({ ok: true });
-    const kick = new EscPosReader();
-    kick.push(fs.readFileSync(file));
-    expect(kick.job.kicks).toBe(1);
+    const written = new EscPosReader();
+    written.push(fs.readFileSync(file));
+    expect(written.job.kicks).toBe(1);
+  });
+
+  it('an unplugged printer whose device file is gone is not written as a new file', async () => {
+    const { dir, cleanup } = makeTempDir();
+    cleanups.push(cleanup);
+    const file = path.join(dir, 'lp0');
+    const printer = new EscPosPrinter(new DeviceFileTransport(file, FAST), { paperWidthMm: 80, encoding: 'gb18030' });
+    expect(await printer.print(document)).toMatchObject({ ok: false, failure: 'offline', message: expect.stringMatching(/switched off or unplugged/) });
+    expect(fs.existsSync(file)).toBe(false);
   });
 
   it('a device that is not there: a result saying it is off or unplugged', async () => {

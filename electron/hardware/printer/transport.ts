@@ -169,7 +169,8 @@ export class DeviceFileTransport implements PrinterTransport {
           },
         );
       });
-    const handle = await within(this.timeouts.connectTimeoutMs, fs.promises.open(path, 'w'), 'could not be opened');
+    // Write-only and never created: an unplugged printer's device file is missing, and must not become a regular file.
+    const handle = await within(this.timeouts.connectTimeoutMs, fs.promises.open(path, fs.constants.O_WRONLY), 'could not be opened');
     return {
       canQuery: false,
       write: async (bytes) => {
