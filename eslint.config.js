@@ -59,7 +59,7 @@ export default tseslint.config(
     rules: { 'no-restricted-imports': restrict(noElectron, noRenderer, noServer, noShell, noOtherModuleInternals(name)) },
   })),
   {
-    files: ['electron/{sync,hq,connectivity,db,settings,updates,fs}/**/*.ts'],
+    files: ['electron/{sync,hq,connectivity,db,settings,updates,fs,hardware}/**/*.ts'],
     ignores: tests,
     rules: { 'no-restricted-imports': restrict(noElectron, noRenderer, noServer, noShell, noModuleInternals) },
   },

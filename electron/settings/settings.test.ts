@@ -77,6 +77,19 @@ describe('settings.json', () => {
     expect(() => parseSettings({ storage: { checkIntervalMs: 10 } })).toThrow(/storage\.checkIntervalMs: must be at least 1000/);
   });
 
+  it('prints through the system printer on 80 mm paper by default; takes an ESC/POS printer at an address and refuses what names none', () => {
+    expect(defaultSettings().printer).toEqual({ deviceName: '', kind: 'system', address: '', paperWidthMm: 80, encoding: 'gb18030' });
+    for (const address of ['192.168.1.50:9100', 'printer.local', '10.0.0.7', '/dev/usb/lp0', 'COM3', '\\\\.\\COM12']) {
+      expect(parseSettings({ printer: { kind: 'escpos', address, paperWidthMm: 58 } }).printer, address).toMatchObject({ kind: 'escpos', address, paperWidthMm: 58 });
+    }
+    expect(() => parseSettings({ printer: { kind: 'escpos' } })).toThrow(/printer\.address: must name the receipt printer when printer\.kind is "escpos"/);
+    expect(() => parseSettings({ printer: { kind: 'usb' } })).toThrow(/printer\.kind: must be "system" .* or "escpos" .* \(got "usb"\)/);
+    expect(() => parseSettings({ printer: { paperWidthMm: 76 } })).toThrow(/printer\.paperWidthMm: must be 58 or 80 .* \(got 76\)/);
+    expect(() => parseSettings({ printer: { kind: 'escpos', address: 'http://printer:9100/' } })).toThrow(/printer\.address: must be "host:port"/);
+    expect(() => parseSettings({ printer: { kind: 'escpos', address: 'printer:99999' } })).toThrow(/printer\.address/);
+    expect(() => parseSettings({ printer: { encoding: 'utf8' } })).toThrow(/printer\.encoding: must be "gb18030"/);
+  });
+
   it('refuses a file that is not JSON with a message naming the file', () => {
     const dir = dataDir('{ "connectivity": ');
     expect(() => loadSettings(dir)).toThrow(/settings\.json is not valid JSON/);

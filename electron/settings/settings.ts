@@ -5,6 +5,13 @@ import { LOCALES } from '../../shared/schemas';
 import { writeFileAtomic } from '../fs/atomic-write';
 import { isSecureOrLoopback, SECURE_URL_RULE } from './secure-url';
 
+/** A device path (/dev/…, \\.\… on Windows, COMn, LPTn) or a network host with an optional port. */
+function isPrinterAddress(address: string): boolean {
+  if (/^(\/dev\/\S+|\\\\\.\\\S+|(COM|LPT)\d{1,3})$/i.test(address)) return true;
+  const match = /^(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9.-]+)(?::(\d{1,5}))?$/.exec(address);
+  return match !== null && (match[2] === undefined || (Number(match[2]) >= 1 && Number(match[2]) <= 65535));
+}
+
 const ms = (fallback: number) => z.number().int('must be a whole number of milliseconds').min(0, 'must not be negative').default(fallback);
 /** Store and register codes go into sale numbers (`<store>-<register>-<sequence>`), so no hyphen. */
 const code = (fallback: string) =>
@@ -37,11 +44,36 @@ export const SettingsSchema = z
       .object({ code: code('R01') })
       .strict()
       .prefault({}),
-    /** The receipt printer in Electron: its system device name; empty prints to the system's default printer. */
+    /**
+     * The receipt printer (electron/hardware/printer). `kind: "system"`: the operating system's printer named by
+     * `deviceName` (empty: the default printer), through Electron's silent print. `kind: "escpos"`: an ESC/POS
+     * printer at `address`, "host:port" on the network (port 9100 when left out) or a device file such as
+     * /dev/usb/lp0; it opens the cash drawer and reports paper-out. `paperWidthMm`: 58 or 80 mm rolls.
+     * `encoding`: "gb18030" prints Chinese with the printer's own GB18030 font; "multilingual" is for printers
+     * without one (Western code pages; Chinese prints as "?").
+     */
     printer: z
-      .object({ deviceName: z.string().max(256).default('') })
+      .object({
+        deviceName: z.string().max(256).default(''),
+        kind: z.enum(['system', 'escpos'], 'must be "system" (the operating system\'s printer) or "escpos" (a receipt printer at printer.address)').default('system'),
+        address: z
+          .string()
+          .max(256)
+          .refine((a) => a === '' || isPrinterAddress(a), 'must be "host:port" (such as "192.168.1.50:9100"), a host name or IP address (port 9100), or a device path such as /dev/usb/lp0 or COM3')
+          .default(''),
+        paperWidthMm: z
+          .number()
+          .refine((w) => w === 58 || w === 80, 'must be 58 or 80 (the paper roll\'s width in millimetres)')
+          .default(80)
+          .transform((w) => w as 58 | 80),
+        encoding: z.enum(['gb18030', 'multilingual'], 'must be "gb18030" (Chinese with the printer\'s GB18030 font) or "multilingual" (Western code pages)').default('gb18030'),
+      })
       .strict()
-      .prefault({}),
+      .prefault({})
+      .superRefine((p, ctx) => {
+        if (p.kind === 'escpos' && p.address === '')
+          ctx.addIssue({ code: 'custom', path: ['address'], message: 'must name the receipt printer when printer.kind is "escpos": "host:port" or a device path such as /dev/usb/lp0' });
+      }),
     /** Card payments taken while offline (store-and-forward): limits above which a manager must approve. */
     offlineCard: z
       .object({

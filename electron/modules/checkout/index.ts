@@ -19,6 +19,7 @@ import { CartService } from './cart.service';
 import { LedgerRepository } from './ledger.repository';
 import { PricingRulesRepository } from './pricing/pricing-rules.repository';
 import { ReceiptRepository } from './receipt/receipt.repository';
+import { createPrinter, type Printer } from '../../hardware/printer';
 import { ReceiptService, type ReceiptPrinter } from './receipt/receipt.service';
 import { SaleService } from './sale.service';
 import { scanHandler, type MemberCardPort } from './scan.handler';
@@ -50,6 +51,11 @@ export type CheckoutModule = KassaModule<CheckoutChannels> & {
   pricing: CartPricing;
   /** The membership module plugs in here: a code no product has is tried as a loyalty card in the same scan. */
   acceptMemberCards(port: MemberCardPort): void;
+  /**
+   * The receipt printer settings.json chose, with the cash drawer behind it (`kickDrawer()`, ESC/POS only)
+   * and its status (`status()`, `checkStatus()`, `onStatus()`); null in the web host, where the browser prints.
+   */
+  printer: Printer | null;
 };
 
 export interface CheckoutDeps {
@@ -111,6 +117,7 @@ export function createCheckoutModule({ platform, auth, catalog, outbox, locale, 
   // Attempts left unanswered by a sale that was voided or completed before a restart go to HQ now.
   sales.reportAbandonedAttempts();
   outbox.onWrite(() => cartChanged());
+  const printer = createPrinter(settings.printer, printReceipt ?? null);
   const receipts = new ReceiptService({
     receipts: new ReceiptRepository(db),
     issuer: profile,
@@ -118,8 +125,7 @@ export function createCheckoutModule({ platform, auth, catalog, outbox, locale, 
     get locale() {
       return locale.current;
     },
-    printer: printReceipt ?? null,
-    deviceName: () => settings.printer.deviceName,
+    printer,
   });
   // HQ's card key for a register enrolled before HQ gave it (and sealing what it stored in the clear): now, and whenever HQ is back.
   void cards.ensureKey();
@@ -173,6 +179,7 @@ export function createCheckoutModule({ platform, auth, catalog, outbox, locale, 
     cartChanged,
     pricing,
     acceptMemberCards,
+    printer,
     handlers,
     // HQ's tax classes and promotions, and its verdicts on card payments stored offline; card tokens never go in a support bundle.
     contributes: { feedAppliers: [checkoutFeed(new PricingRulesRepository(db), saleRecords)], secrets: () => saleRecords.storedCardTokens() },

@@ -190,7 +190,7 @@ describe('refunds', () => {
     const done = await makeOrders(null).refund({ orderId: sale.saleId, lines: [{ index: 0, quantity: 1 }], tender: 'cash', reason: 'damaged' }, ana);
     const issuer = { storeName: 'Test store', storeCode: 'S01', registerCode: 'R01', pricesIncludeTax: true };
     const text = (locale: string) =>
-      new ReceiptService({ receipts: new ReceiptRepository(setup.db), issuer: () => issuer, locale, printer: null, deviceName: () => '' })
+      new ReceiptService({ receipts: new ReceiptRepository(setup.db), issuer: () => issuer, locale, printer: null })
         .html(done.refund.id)
         .replace(/<style>[\s\S]*?<\/style>/, '')
         .replace(/<[^>]+>/g, ' ')
@@ -206,7 +206,7 @@ describe('refunds', () => {
     expect(zh).toContain(`原交易 ${sale.number}`);
     expect(zh).toContain(`合计 ${formatMoney(-129, 'EUR', 'zh-CN')}`);
     // The sale's own receipt still reads as a sale.
-    expect(new ReceiptService({ receipts: new ReceiptRepository(setup.db), issuer: () => issuer, locale: 'en', printer: null, deviceName: () => '' }).html(sale.saleId)).toContain('<span>Sale</span>');
+    expect(new ReceiptService({ receipts: new ReceiptRepository(setup.db), issuer: () => issuer, locale: 'en', printer: null }).html(sale.saleId)).toContain('<span>Sale</span>');
   });
 
   it("a member's order: the refund carries the member and membership's points entries in the same transaction", async () => {

@@ -15,6 +15,9 @@ import { SaleService } from '../sale.service';
 import { renderReceiptHtml, STORED_CARD_NOTE, type Receipt } from './receipt';
 import { RECEIPT_STYLE_SOURCE } from './receipt-style';
 import { ReceiptRepository, type ReceiptIssuer } from './receipt.repository';
+import { startPrinterSimulator, type PrinterSimulator } from '../../../../e2e/support/printer-simulator';
+import { EscPosPrinter, SystemPrinter, TcpTransport } from '../../../hardware/printer';
+import { receiptDocument } from './receipt-document';
 import { ReceiptService, type ReceiptPrinter } from './receipt.service';
 
 const euros = (cents: number) => formatMoney(cents, 'EUR', 'en');
@@ -45,7 +48,7 @@ beforeEach(() => {
 afterEach(() => setup.close());
 
 const receipts = (printer: ReceiptPrinter | null = null) =>
-  new ReceiptService({ receipts: new ReceiptRepository(setup.db), issuer: () => issuer, locale: 'en', printer, deviceName: () => 'EPSON TM-T20III' });
+  new ReceiptService({ receipts: new ReceiptRepository(setup.db), issuer: () => issuer, locale: 'en', printer: printer ? new SystemPrinter(printer, 'EPSON TM-T20III') : null });
 const textOf = (html: string) => html.replace(/<style>[\s\S]*?<\/style>/, '').replace(/<[^>]+>/g, ' ').replace(/\s+/g, ' ');
 
 describe('the receipt of a completed sale', () => {
@@ -150,6 +153,53 @@ describe('printing a receipt', () => {
     const done = sales.completeWithCash(null);
     const jammed = receipts(async () => Promise.reject(new Error('Printer out of paper')));
     await expect(jammed.print(done.saleId)).rejects.toMatchObject({ code: 'PRINT_FAILED', message: expect.stringContaining('(Printer out of paper)') });
+  });
+});
+
+describe('printing a receipt on an ESC/POS receipt printer (the printer simulator)', () => {
+  let sim: PrinterSimulator;
+  beforeEach(async () => {
+    sim = await startPrinterSimulator();
+  });
+  afterEach(() => sim.close());
+  const escpos = (locale: string) =>
+    new ReceiptService({
+      receipts: new ReceiptRepository(setup.db),
+      issuer: () => issuer,
+      locale,
+      printer: new EscPosPrinter(new TcpTransport(sim.address, { connectTimeoutMs: 500, writeTimeoutMs: 500, replyTimeoutMs: 300 }), { paperWidthMm: 58, encoding: 'gb18030' }),
+    });
+
+  it('prints the sale in Chinese, as the HTML says it, with the sale number as a barcode', async () => {
+    cart.scan(milk.sku, 'ana');
+    const done = sales.completeWithCash(500);
+    expect(await escpos('zh-CN').print(done.saleId)).toEqual({ printed: true, printer: sim.address });
+    const printed = sim.printedText();
+    for (const words of ['Corner Shop & Co', '门店 S01 · 收银机 R01', '交易', '收银员', 'Milk 1L', '合计', '现金', '找零', '谢谢惠顾']) expect(printed).toContain(words);
+    expect(sim.jobs()[0]!.barcodes).toEqual([done.number]);
+    expect(sim.kicks()).toBe(0);
+  });
+
+  it('out of paper: PRINT_FAILED with what to do, and the sale stays completed for a reprint', async () => {
+    cart.scan(milk.sku, 'ana');
+    const done = sales.completeWithCash(null);
+    await sim.set('paperOut');
+    await expect(escpos('en').print(done.saleId)).rejects.toMatchObject({ code: 'PRINT_FAILED', message: expect.stringMatching(/out of paper\. Load a new roll/) });
+    await sim.set('online');
+    expect(await escpos('en').print(done.saleId)).toMatchObject({ printed: true });
+    expect(sim.printedText()).toContain(done.number);
+  });
+
+  it('the document is the HTML receipt and its lines, rendered from the same receipt', () => {
+    cart.scan(wine.sku, 'ana');
+    const done = sales.completeWithCash(10_000);
+    const receipt = new ReceiptRepository(setup.db).find(done.saleId, issuer)!;
+    const document = receiptDocument(receipt, 'en');
+    expect(document.html).toBe(renderReceiptHtml(receipt, 'en'));
+    expect(document.title).toBe(`Receipt ${done.number}`);
+    expect(document.lines).toContainEqual({ kind: 'row', left: 'TOTAL', right: euros(8999), bold: true, large: true });
+    expect(document.lines).toContainEqual({ kind: 'row', left: 'Change', right: euros(1001) });
+    expect(document.lines.at(-1)).toEqual({ kind: 'barcode', value: done.number });
   });
 });
 

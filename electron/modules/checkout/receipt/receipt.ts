@@ -113,15 +113,25 @@ type ReceiptText = (typeof TEXT)[keyof typeof TEXT];
 
 export const STORED_CARD_NOTE = TEXT.en.storedCard;
 
+/** The receipt's words in a language (English for any the receipt does not speak). */
+export function receiptText(locale: string): ReceiptText {
+  return locale in TEXT ? TEXT[locale as keyof typeof TEXT] : TEXT.en;
+}
+
+/** The date and time a receipt shows, in its language. */
+export function receiptTime(completedAt: number, locale: string): string {
+  return new Intl.DateTimeFormat(locale, { year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hour12: false }).format(completedAt);
+}
+
 /**
  * The receipt as one self-contained HTML document for 80 mm paper: no scripts, no external assets, its
  * only stylesheet allowed by hash, every piece of text escaped.
  */
 export function renderReceiptHtml(receipt: Receipt, locale = 'en'): string {
-  const text: ReceiptText = locale in TEXT ? TEXT[locale as keyof typeof TEXT] : TEXT.en;
+  const text = receiptText(locale);
   const money = (amount: number) => escape(formatMoney(amount, receipt.currency, locale));
   const row = (left: string, right: string, className = 'row') => `<div class="${className}"><span>${left}</span><span>${right}</span></div>`;
-  const when = new Intl.DateTimeFormat(locale, { year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hour12: false }).format(receipt.completedAt);
+  const when = receiptTime(receipt.completedAt, locale);
 
   const lines = receipt.lines.map((line) => {
     const adjustments = line.adjustments.map((a) => row(`<span class="detail">${escape(a.label)}</span>`, `-${money(a.amount)}`));
