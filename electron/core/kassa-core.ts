@@ -74,7 +74,7 @@ export async function createKassaCore({ config, log, nativeBinding, printReceipt
     const syncModule = createSyncModule({ platform, outbox, auth, checkout });
     const { sync } = syncModule;
     const orders = createOrdersModule({ platform, auth, checkout, membership, outbox, sync, locale });
-    const cash = createCashModule({ platform, auth, outbox });
+    const cash = createCashModule({ platform, auth, checkout, outbox });
     const app = createAppModule({ platform, sync, locale });
     const registration = createRegistration({
       hq,

@@ -11,6 +11,7 @@ import { useConnectivity } from './hooks/useConnectivity';
 import { useSyncStatus } from './hooks/useSyncStatus';
 import { useDiskSpace } from './hooks/useDiskSpace';
 import { useKassaEvent } from './hooks/useKassaEvent';
+import { CashScreen } from './screens/cash/CashScreen';
 import { CheckoutScreen } from './screens/CheckoutScreen';
 import { DiagnosticsScreen } from './screens/diagnostics/DiagnosticsScreen';
 import { CompletedScreen } from './screens/CompletedScreen';
@@ -26,10 +27,11 @@ import { money } from './format';
 import { configureSound } from './feedback/sound';
 
 /** The screens of a signed-in register besides the sale itself; each module adds its own. */
-type View = 'sale' | 'orders' | 'day' | 'members' | 'diagnostics';
+type View = 'sale' | 'orders' | 'cash' | 'day' | 'members' | 'diagnostics';
 const VIEWS: NavItem<View>[] = [
   { id: 'sale', label: 'Sale', shortcut: 'Alt+s', hint: 'Alt+S' },
   { id: 'orders', label: 'Orders', shortcut: 'Alt+o', hint: 'Alt+O' },
+  { id: 'cash', label: 'Cash', shortcut: 'Alt+c', hint: 'Alt+C' },
   { id: 'day', label: 'End of day', shortcut: 'Alt+e', hint: 'Alt+E' },
   { id: 'members', label: 'Members', shortcut: 'Alt+m', hint: 'Alt+M' },
   { id: 'diagnostics', label: 'Diagnostics', shortcut: 'Alt+d', hint: 'Alt+D' },
@@ -153,6 +155,8 @@ export function App() {
         />
       ) : user && view === 'orders' ? (
         <OrdersScreen info={info} />
+      ) : user && view === 'cash' ? (
+        <CashScreen info={info} user={user} />
       ) : user && view === 'day' ? (
         <DayScreen info={info} />
       ) : user && view === 'members' ? (

@@ -68,6 +68,7 @@ export class CashRepository {
   private readonly recordCount;
   private readonly recordClose;
   private readonly sessionsBetween;
+  private readonly movementExists;
 
   constructor(private readonly db: KassaDatabase) {
     this.openSession = db.prepare<[], CashSessionRow>('SELECT * FROM cash_sessions WHERE closed_at IS NULL');
@@ -91,6 +92,7 @@ export class CashRepository {
       `UPDATE cash_sessions SET closed_at = @at, closed_by = @by, variance_note = @note, variance_approved_by = @approvedBy
        WHERE id = @id AND closed_at IS NULL AND counted_at IS NOT NULL`,
     );
+    this.movementExists = db.prepare<[string], { one: number }>('SELECT 1 AS one FROM cash_movements WHERE id = ?');
     this.sessionsBetween = db.prepare<[number, number], CashSessionRow>('SELECT * FROM cash_sessions WHERE opened_at >= ? AND opened_at < ? ORDER BY opened_at');
   }
 
@@ -116,6 +118,10 @@ export class CashRepository {
 
   addMovement(m: NewMovement): void {
     this.insertMovement.run(m);
+  }
+
+  hasMovement(id: string): boolean {
+    return this.movementExists.get(id) !== undefined;
   }
 
   movements(sessionId: string): CashMovementRow[] {

@@ -123,6 +123,22 @@ describe('the cash drawer', () => {
     expect(strict.cash.state().session).toBeNull();
   });
 
+  it('opens the drawer for a cash sale and a cash payout once they are committed, never for a card-only sale or a sale that rolled back', async () => {
+    const { cash, sale, kicks, db } = drawer();
+    cash.open({ amount: 1000 }, ana);
+    kicks.length = 0;
+    sale([{ tender: 'card', amount: 999 }]);
+    sale([{ tender: 'cash', amount: 500 }, { tender: 'card', amount: 300 }]);
+    sale([{ tender: 'cash', amount: -200 }]);
+    expect(() => db.transaction(() => {
+      cash.saleCompleting('s-rolled-back', [{ tender: 'cash', amount: 700 }], 0, ana.id, Date.now());
+      throw new Error('the sale failed after its cash was journalled');
+    })()).toThrow(/sale failed/);
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(kicks).toEqual(['sale', 'refund']);
+    expect(cash.xReport().expected).toBe(1000 + 500 - 200);
+  });
+
   it('keeps the books: for any sales, refunds and movements, expected = float + cash in − change − cash out, and the operations for HQ add up to it', async () => {
     await fc.assert(
       fc.asyncProperty(

@@ -220,6 +220,7 @@ export class CashService {
     add('sale', kept + change);
     add('change', -change);
     add('refund', paidOut);
+    this.kickOnceCommitted(operations, paidOut < 0 && kept === 0 ? 'refund' : 'sale');
     return operations;
   }
 
@@ -232,7 +233,20 @@ export class CashService {
     const m: NewMovement = { id: this.o.newId(), sessionId: session.id, kind: 'refund', amount: out, saleId: refundId, reason: null, note: null, userId, approvedBy: null, at: now };
     this.o.cash.addMovement(m);
     operations.push(movementOp(m));
+    this.kickOnceCommitted(operations, 'refund');
     return operations;
+  }
+
+  /**
+   * The drawer opens for cash taken or paid out, once the transaction that journalled it has committed (a
+   * sale that rolls back opens nothing). Runs right after the synchronous transaction returns.
+   */
+  private kickOnceCommitted(operations: readonly OperationDraft[], why: CashMovementKind): void {
+    const last = operations.at(-1);
+    if (!last) return;
+    setImmediate(() => {
+      if (this.o.cash.hasMovement(last.entityId) || this.o.cash.session(last.entityId)) this.o.kick(why);
+    });
   }
 
   /** Whether a cash sale may go ahead now (the rules may want the float counted first); checked before taking cash. */

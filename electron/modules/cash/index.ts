@@ -4,9 +4,10 @@ import type { Platform } from '../../core/platform';
 import { storeProfileOf } from '../../core/store-profile';
 import type { Outbox } from '../../sync/outbox';
 import type { AuthModule } from '../auth';
+import type { CheckoutModule } from '../checkout';
 import { cashHandlers, type CashChannels } from './cash.handlers';
 import { CashRepository } from './cash.repository';
-import { CashService, type CashServiceOptions } from './cash.service';
+import { CashService } from './cash.service';
 
 export type CashModule = KassaModule<CashChannels> & { cash: CashService };
 
@@ -15,7 +16,7 @@ export type CashModule = KassaModule<CashChannels> & { cash: CashService };
  * close), with each sale's and refund's cash journalled in their own transactions. Works offline: nothing
  * in it needs HQ; its operations reach HQ through the outbox.
  */
-export function createCashModule({ platform, auth, outbox, kick }: { platform: Platform; auth: AuthModule; outbox: Outbox; kick?: CashServiceOptions['kick'] }): CashModule {
+export function createCashModule({ platform, auth, checkout, outbox }: { platform: Platform; auth: AuthModule; checkout: Pick<CheckoutModule, 'printer'>; outbox: Outbox }): CashModule {
   const { db, settings, log } = platform;
   const cash = new CashService({
     cash: new CashRepository(db),
@@ -23,8 +24,15 @@ export function createCashModule({ platform, auth, outbox, kick }: { platform: P
     rules: () => settings.cash,
     currency: () => storeProfileOf(platform).currency,
     approve: (pin, action, detail) => auth.policy.requireManager(pin, action, detail),
-    // Until a printer that can kick the drawer is set up, the cashier opens it by hand; the movement is journalled either way.
-    kick: kick ?? ((why) => log.debug({ why }, 'no cash drawer to open on this register')),
+    // The drawer hangs off the receipt printer (ESC/POS); with the system printer the cashier opens it by hand.
+    // Either way the movement is journalled; a drawer that does not open is logged, never an error for the sale.
+    kick: (why) => {
+      const printer = checkout.printer;
+      if (!printer?.canKickDrawer) return log.debug({ why }, 'no cash drawer to open on this register');
+      void printer.kickDrawer().then((outcome) => {
+        if (!outcome.ok) log.warn({ why, outcome }, 'the cash drawer did not open');
+      });
+    },
     newId: uuidv7,
     log,
   });
