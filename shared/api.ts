@@ -31,6 +31,18 @@ import {
   UserSchema,
 } from './schemas';
 
+
+/** The receipt printer as the status bar shows it: an ESC/POS printer's state, with a sentence for the cashier. */
+export const PrinterStatusSchema = z.object({
+  kind: z.enum(['system', 'escpos']),
+  name: z.string(),
+  state: z.enum(['online', 'paperOut', 'coverOpen', 'error', 'offline', 'unknown']),
+  paperLow: z.boolean(),
+  message: z.string(),
+  checkedAt: z.number().int(),
+});
+export type PrinterStatusView = z.infer<typeof PrinterStatusSchema>;
+
 export * from './schemas';
 
 const empty = z.object({}).strict();
@@ -130,6 +142,8 @@ export const api = {
   'sync.retry': { input: z.object({ id: z.string().max(64), managerPin: managerPin }).strict(), output: SyncStatusSchema, access: 'anyone' },
   'sync.discard': { input: z.object({ id: z.string().max(64), managerPin: managerPin }).strict(), output: SyncStatusSchema, access: 'anyone' },
   'storage.status': { input: empty, output: DiskSpaceSchema, access: 'anyone', whileLocked: true, passive: true },
+  // the receipt printer's state (the status bar's printer warning); null where the printer cannot say
+  'printer.status': { input: empty, output: PrinterStatusSchema.nullable(), access: 'anyone', whileLocked: true, passive: true },
   'register.enrol': { input: z.object({ code: z.string().trim().min(1).max(128) }).strict(), output: AppInfoSchema, access: 'anyone', whileLocked: true },
   'connectivity.log': {
     input: z.object({ limit: z.number().int().min(1).max(1000).default(200), beforeId: z.number().int().positive().optional() }).strict(),
@@ -154,6 +168,7 @@ export const eventSchemas = {
   'sync.changed': SyncStatusSchema,
   'app.changed': AppInfoSchema,
   'storage.changed': DiskSpaceSchema,
+  'printer.changed': PrinterStatusSchema,
 } as const satisfies Record<EventName, z.ZodType>;
 
 export type EventPayload<E extends EventName> = z.infer<(typeof eventSchemas)[E]>;

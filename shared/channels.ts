@@ -43,6 +43,8 @@ export const CHANNELS = [
   'register.enrol',
   // the data folder's free space (the status bar's disk warning)
   'storage.status',
+  // the receipt printer's state (the status bar's printer warning)
+  'printer.status',
   // auth: unlocking a screen that auto-locked
   'session.unlock',
   // orders: order list and search, refunds, end of day
@@ -74,7 +76,7 @@ export const CHANNELS = [
 
 export type Channel = (typeof CHANNELS)[number];
 
-export const EVENTS = ['connectivity.changed', 'session.changed', 'cart.changed', 'sync.changed', 'app.changed', 'storage.changed'] as const;
+export const EVENTS = ['connectivity.changed', 'session.changed', 'cart.changed', 'sync.changed', 'app.changed', 'storage.changed', 'printer.changed'] as const;
 
 export type EventName = (typeof EVENTS)[number];
 

@@ -10,6 +10,7 @@ import { StatusBar } from './components/StatusBar';
 import { useConnectivity } from './hooks/useConnectivity';
 import { useSyncStatus } from './hooks/useSyncStatus';
 import { useDiskSpace } from './hooks/useDiskSpace';
+import { usePrinterStatus } from './hooks/usePrinterStatus';
 import { useKassaEvent } from './hooks/useKassaEvent';
 import { CashScreen } from './screens/cash/CashScreen';
 import { CheckoutScreen } from './screens/CheckoutScreen';
@@ -49,6 +50,7 @@ export function App() {
   const connectivity = useConnectivity();
   const sync = useSyncStatus();
   const disk = useDiskSpace();
+  const printer = usePrinterStatus();
   const [step, setStep] = useState<'cart' | 'tender'>('cart');
   const [completed, setCompleted] = useState<CompletedSaleView | null>(null);
   const [view, setView] = useState<View>('sale');
@@ -107,7 +109,7 @@ export function App() {
 
   return (
     <div className="app">
-      <StatusBar info={info} connectivity={connectivity} user={user ?? null} locked={locked} sync={sync} disk={disk} />
+      <StatusBar info={info} connectivity={connectivity} user={user ?? null} locked={locked} sync={sync} disk={disk} printer={printer} />
       {user && info ? (
         <NavBar items={views.length > 1 ? views : []} current={view} onSelect={setView}>
           {changeBanner ? (

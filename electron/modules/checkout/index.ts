@@ -36,7 +36,10 @@ export type RefundLedger = Pick<LedgerRepository, 'insertRefund' | 'settleCardRe
 /** What membership writes through the ledger: the member a sale belongs to. */
 export type MemberSales = Pick<LedgerRepository, 'attachMember' | 'moveMemberSales'>;
 
-type CheckoutChannels = Exclude<Extract<keyof Handlers, `cart.${string}` | `checkout.${string}` | `sales.${string}` | `catalog.${string}`>, 'cart.addReturn'>;
+type CheckoutChannels = Exclude<Extract<keyof Handlers, `cart.${string}` | `checkout.${string}` | `sales.${string}` | `catalog.${string}` | `printer.${string}`>, 'cart.addReturn'>;
+
+/** How often an ESC/POS printer is asked for its state (DLE EOT: a few bytes on the printer's own connection). */
+const PRINTER_POLL_MS = 30_000;
 
 export type CheckoutModule = KassaModule<CheckoutChannels> & {
   cart: CartService;
@@ -118,6 +121,12 @@ export function createCheckoutModule({ platform, auth, catalog, outbox, locale, 
   sales.reportAbandonedAttempts();
   outbox.onWrite(() => cartChanged());
   const printer = createPrinter(settings.printer, printReceipt ?? null);
+  const printerView = (status = printer?.status()) => (printer && status ? { kind: printer.kind, name: printer.name, ...status } : null);
+  // An ESC/POS printer is asked how it is now and then, so the status bar says "out of paper" before the next sale does.
+  const unwatchPrinter = printer?.onStatus((status) => events.emit({ name: 'printer.changed', payload: printerView(status)! }));
+  const printerPoll = printer?.kind === 'escpos' ? setInterval(() => void printer.checkStatus(), PRINTER_POLL_MS) : null;
+  printerPoll?.unref();
+  if (printer?.kind === 'escpos') void printer.checkStatus();
   const receipts = new ReceiptService({
     receipts: new ReceiptRepository(db),
     issuer: profile,
@@ -165,6 +174,7 @@ export function createCheckoutModule({ platform, auth, catalog, outbox, locale, 
     'checkout.declinedCardPayments': () => ({ payments: saleRecords.declinedStoredCards() }),
     'sales.receipt': ({ saleId }) => ({ html: receipts.html(saleId) }),
     'sales.print': ({ saleId }) => receipts.print(saleId),
+    'printer.status': () => printerView(),
   };
   const acceptMemberCards = (port: MemberCardPort) => {
     memberCard = port;
@@ -181,6 +191,10 @@ export function createCheckoutModule({ platform, auth, catalog, outbox, locale, 
     acceptMemberCards,
     printer,
     handlers,
+    stop: () => {
+      if (printerPoll) clearInterval(printerPoll);
+      unwatchPrinter?.();
+    },
     // HQ's tax classes and promotions, and its verdicts on card payments stored offline; card tokens never go in a support bundle.
     contributes: { feedAppliers: [checkoutFeed(new PricingRulesRepository(db), saleRecords)], secrets: () => saleRecords.storedCardTokens() },
   };

@@ -63,6 +63,21 @@ describe('the status bar', () => {
     expect(screen.getByTestId('disk-space').textContent).toBe('⚠ 磁盘空间不足：收银机仅剩 8.4 MiB。请在空间用完之前联系 IT。');
   });
 
+  it('warns while the receipt printer is offline, out of paper or open, with what to do as its title; nothing while it is fine or cannot say', () => {
+    const printer = { kind: 'escpos' as const, name: '10.0.0.40:9100', state: 'online' as const, paperLow: false, message: 'Ready.', checkedAt: 1 };
+    const { rerender } = render(<StatusBar info={info} connectivity={online} user={null} printer={printer} />);
+    expect(screen.queryByTestId('printer-status')).toBeNull();
+    rerender(<StatusBar info={info} connectivity={online} user={null} printer={{ ...printer, state: 'unknown' }} />);
+    expect(screen.queryByTestId('printer-status')).toBeNull();
+    rerender(<StatusBar info={info} connectivity={online} user={null} printer={{ ...printer, state: 'paperOut', message: 'The printer is out of paper: load a new roll.' }} />);
+    const warning = screen.getByTestId('printer-status');
+    expect(warning.textContent).toBe('⚠ Printer out of paper');
+    expect(warning.title).toBe('The printer is out of paper: load a new roll.');
+    expect(warning.getAttribute('role')).toBe('alert');
+    rerender(<StatusBar info={info} connectivity={online} user={null} printer={{ ...printer, state: 'offline' }} />);
+    expect(screen.getByTestId('printer-status').dataset.state).toBe('offline');
+  });
+
   it('shows the number of operations waiting to upload, the number alone as its text', () => {
     const sync = { pending: 7, oldestPendingAt: 1, lastSyncAt: null, lastError: { at: 1, message: 'HQ refused the connection' }, deadLetters: 0, lastSeq: 0, realtime: false, hq: true, nearestCardDeadline: null, declinedCardPayments: 0 };
     render(<StatusBar info={info} connectivity={online} user={null} sync={sync} />);

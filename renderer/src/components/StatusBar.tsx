@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useId, useRef, useState, type PointerEvent as ReactPointerEvent } from 'react';
-import type { AppInfo, ConnectivityReason, ConnectivityState, DiskSpace, ServiceDomain, SyncStatus, User } from '../../../shared/api';
+import type { AppInfo, ConnectivityReason, ConnectivityState, DiskSpace, PrinterStatusView, ServiceDomain, SyncStatus, User } from '../../../shared/api';
 import { leavesCheckoutWorking } from '../../../shared/hq/domains';
 import { call, errorText } from '../api/client';
 import { useTranslation, type TFunction } from '../i18n';
@@ -16,6 +16,8 @@ interface Props {
   locked?: boolean;
   sync?: SyncStatus | null;
   disk?: DiskSpace | null;
+  /** The receipt printer (ESC/POS): a warning while it is offline, out of paper or open. */
+  printer?: PrinterStatusView | null;
 }
 
 /** What the pill shows: an outage (orange, striped) only when checkout itself is held; "Limited" when only services checkout does without are degraded. */
@@ -45,7 +47,10 @@ export function connectivityDisplay(state: ConnectivityState | null): Connectivi
  * upload, the nearest card deadline, and the help sheet (F1). Every reason, the backlog and the rest are
  * in the details under the pill: hover it, tap it, or press F11; Escape closes them.
  */
-export function StatusBar({ info, connectivity, user, locked = false, sync = null, disk = null }: Props) {
+/** Printer states the cashier must hear of (a printer that cannot say, or is fine, shows nothing). */
+const PRINTER_WARNINGS: readonly PrinterStatusView['state'][] = ['offline', 'paperOut', 'coverOpen', 'error'];
+
+export function StatusBar({ info, connectivity, user, locked = false, sync = null, disk = null, printer = null }: Props) {
   const { t } = useTranslation('status');
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
@@ -156,6 +161,12 @@ export function StatusBar({ info, connectivity, user, locked = false, sync = nul
           <span className="status-bar__warning status-bar__disk" role="alert" data-testid="disk-space" data-full={disk.full ? 'true' : 'false'} title={t('disk.title', { path: disk.path })}>
             <span aria-hidden="true">⚠ </span>
             {diskText}
+          </span>
+        ) : null}
+        {printer && PRINTER_WARNINGS.includes(printer.state) ? (
+          <span className="status-bar__warning status-bar__printer" role="alert" data-testid="printer-status" data-state={printer.state} title={printer.message}>
+            <span aria-hidden="true">⚠ </span>
+            {t(`printer.${printer.state}`)}
           </span>
         ) : null}
         {error ? (
