@@ -193,6 +193,7 @@ export class PushService {
       ...byEntity('sale').flatMap((o) => o.payload.lines.flatMap((l) => (l.returned?.orderId ? [l.returned.orderId] : []))),
       ...[...byEntity('payment'), ...byEntity('offlineCardPayment'), ...byEntity('cardAttempt')].map((o) => o.payload.orderId),
       ...byEntity('pointLedger').flatMap((o) => (o.payload.orderId ? [o.payload.orderId] : [])),
+      ...byEntity('cashMovement').flatMap((o) => (o.payload.orderId ? [o.payload.orderId] : [])),
     ];
     const orderStores = await SCOPED_KINDS.order.storesOf(trx, orderRefs);
     const cardRefs = [...byEntity('payment').filter((p) => p.payload.tender === 'card'), ...byEntity('offlineCardPayment'), ...byEntity('cardAttempt')].map((o) => o.payload.id);
@@ -479,19 +480,15 @@ async function applyCashOps(
   // from a concurrent push never interleave (SQLite runs one writer at a time).
   if (lockRows) for (const part of chunks(sessionIds)) await trx.selectFrom('cash_sessions').select('id').where('id', 'in', part).orderBy('id').forUpdate().execute();
   const owners = await cashSessionOwners(trx, sessionIds);
-  /** Sessions of this batch HQ refused, and the answer their movements and close get. */
-  const refusedSessions = new Map<string, Held>();
 
   for (const s of ops.sessions) {
     const standing = sessionStandingOf(owners.get(s.payload.id), register);
     if (standing === 'other') {
       answer(s, reject(s.op.id, 'OTHER_STORE', `Drawer session ${s.payload.id} belongs to another store on HQ; a register opens its own sessions with new ids. Nothing was applied.`));
-      refusedSessions.set(s.payload.id, { status: 'rejected', code: 'OTHER_STORE', dependent: `This belongs to drawer session ${s.payload.id}, which HQ rejected: that id belongs to another store.` });
       continue;
     }
     if (standing === 'otherRegister') {
       answer(s, reject(s.op.id, 'CONFLICT', `Drawer session ${s.payload.id} was opened by another register of this store; a session belongs to the drawer that opened it, so open this one with a new id. Nothing was applied.`));
-      refusedSessions.set(s.payload.id, { status: 'rejected', code: 'CONFLICT', dependent: `This belongs to drawer session ${s.payload.id}, which HQ rejected: another register opened a session with that id.` });
       continue;
     }
     // 'own': HQ holds it already (sent again under another operation id); the first one is kept.
@@ -522,10 +519,12 @@ async function applyCashOps(
     owners.set(s.payload.id, { storeId: register.storeId, registerId: register.id });
   }
 
-  /** The answer for a movement or close of a session, or null when it is this register's session on HQ. */
+  /**
+   * The answer for a movement or close of a session, or null when it is this register's session on HQ (or
+   * opened by this batch). A session HQ refused in this batch is another's on HQ, so its movements and close
+   * are refused with the same reason.
+   */
   const sessionAnswer = (op: ValidOp, sessionId: string, what: string): Rejection | Deferral | null => {
-    const hold = refusedSessions.get(sessionId);
-    if (hold) return hold.status === 'rejected' ? reject(op.op.id, hold.code, hold.dependent) : defer(op.op.id, hold.code, hold.dependent);
     switch (sessionStandingOf(owners.get(sessionId), register)) {
       case 'own':
         return null;
