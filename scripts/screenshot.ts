@@ -12,6 +12,7 @@ import { REPO_ROOT, startRegister } from '../e2e/support/web-host';
 import { ordersScreenshots } from './screenshot-orders';
 import { authScreenshots } from './screenshot-auth';
 import { receiptScreenshot } from './screenshot-receipt';
+import { cashScreenshots } from './screenshot-cash';
 
 const OUT = path.join(REPO_ROOT, 'docs');
 const catalog = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, 'shared', 'demo', 'catalog.json'), 'utf8')) as { products: { barcodes: string[] }[] };
@@ -57,6 +58,7 @@ try {
   await ordersScreenshots(browser);
   await authScreenshots(browser);
   await receiptScreenshot(browser);
+  await cashScreenshots(browser);
   console.log(`screenshots written to ${path.relative(REPO_ROOT, OUT)}/`);
 } finally {
   await browser.close();
