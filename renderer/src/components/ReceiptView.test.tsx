@@ -47,14 +47,24 @@ describe('the receipt view', () => {
     await waitFor(() => expect(screen.queryByTestId('receipt-print')).toBeNull());
   });
 
-  it('shows a printer failure as an alert', async () => {
+  it('shows a printer failure as an alert: the receipt did not print, then what the printer says to do', async () => {
     installFakeBridge({
       'sales.receipt': () => ({ ok: true, value: { html: RECEIPT } }),
-      'sales.print': () => ({ ok: false, error: { code: 'PRINT_FAILED', message: 'The receipt did not print (out of paper).' } }),
+      'sales.print': () => ({ ok: false, error: { code: 'PRINT_FAILED', message: "The receipt printer's cover is open. Close it, then print the receipt again." } }),
     });
     render(<ReceiptView saleId="sale-7" />);
     fireEvent.click(await printButtonWhenReady());
-    await waitFor(() => expect(screen.getByRole('alert').textContent).toBe('The receipt did not print (out of paper).'));
+    await waitFor(() => expect(screen.getByRole('alert').textContent).toBe("The receipt did not print. The receipt printer's cover is open. Close it, then print the receipt again."));
+  });
+
+  it('shows any other refusal as it is', async () => {
+    installFakeBridge({
+      'sales.receipt': () => ({ ok: true, value: { html: RECEIPT } }),
+      'sales.print': () => ({ ok: false, error: { code: 'NOT_FOUND', message: 'There is no completed sale with that id on this register.' } }),
+    });
+    render(<ReceiptView saleId="sale-7" />);
+    fireEvent.click(await printButtonWhenReady());
+    await waitFor(() => expect(screen.getByRole('alert').textContent).toBe('There is no completed sale with that id on this register.'));
   });
 });
 

@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useLayoutEffect, useRef, useState } from 'react';
-import { call, errorText } from '../api/client';
+import { call, CallError, errorText } from '../api/client';
 import { useTranslation } from '../i18n';
 import { PaperPrint, printCopyOf, type PrintCopy } from './PaperPrint';
 import './ReceiptView.css';
@@ -43,7 +43,10 @@ export function ReceiptView({ saleId, printRequest = 0 }: { saleId: string; /** 
         setPrintCopy(copy);
       }
     } catch (e) {
-      setError(errorText(e));
+      const text = errorText(e);
+      // The printer's own explanation (what to check) follows the fact: this receipt is not on paper. A
+      // translated message of the code says both already.
+      setError(e instanceof CallError && e.code === 'PRINT_FAILED' && text === e.message ? t('receipt.notPrinted', { reason: text }) : text);
     } finally {
       setPrinting(false);
     }
