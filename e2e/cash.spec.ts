@@ -269,6 +269,7 @@ test.describe('cash drawer with an ESC/POS printer', () => {
     // 开启钱箱：按面额清点备用金。
     await page.keyboard.press('Alt+c');
     await expect(page.getByRole('heading', { name: '钱箱', exact: true })).toBeVisible();
+    await expect(page.getByRole('navigation').getByRole('button', { name: '钱箱' })).toHaveAttribute('aria-current', 'page');
     await expect(page.getByRole('heading', { name: '开启钱箱' })).toBeVisible();
     await enterCount(page, { 5000: 1, 2000: 2, 1000: 5, 100: 10 });
     const float = 5000 + 2 * 2000 + 5 * 1000 + 10 * 100;
@@ -332,7 +333,9 @@ test.describe('cash drawer with an ESC/POS printer', () => {
     // The sale is complete all the same.
     await expect(page.getByRole('heading', { name: 'Sale complete' })).toBeVisible();
     const number = (await page.getByTestId('sale-number').textContent())!;
-    await expect(page.getByRole('alert').filter({ hasText: 'cannot be reached' })).toContainText('then print the receipt again');
+    const told = page.getByRole('alert').filter({ hasText: 'The receipt did not print.' });
+    await expect(told).toContainText(`The receipt printer at ${printer.address} cannot be reached`);
+    await expect(told).toContainText('then print the receipt again');
     const warning = page.getByTestId('printer-status');
     await expect(warning).toHaveAttribute('data-state', 'offline');
     await expect(warning).toHaveText(/Printer offline/);
