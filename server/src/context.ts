@@ -10,6 +10,7 @@ import type { FailureLimiter, KeyedQueue } from './http/failure-limiter';
 import type { MembersRepository } from './members/members.repository';
 import type { OrdersRepository } from './orders/orders.repository';
 import type { ChargesReport } from './payments/charges';
+import type { CashReport } from './cash/cash.report';
 import type { CardKey } from './payments/card-key';
 import type { PaymentsService } from './payments/payments.service';
 import type { FaultInjector } from './qos/fault-injector';
@@ -34,6 +35,8 @@ export interface HqContext {
   payments: PaymentsService;
   /** The card acquirer's movements of money, read from the same gateway PaymentsService uses. */
   charges: ChargesReport;
+  /** The registers' drawer sessions and cash movements as uploaded (GET /admin/cash). */
+  cash: CashReport;
   /** HQ's key pair for sealed card numbers: registers get the public half at enrolment. */
   cardKey: CardKey;
   feed: FeedRepository;

@@ -31,6 +31,8 @@ import { loadCardKey, sealLegacyCardTokens } from './payments/card-key';
 import { CardSimulator } from './payments/card-simulator';
 import { ChargesReport } from './payments/charges';
 import { chargeRoutes } from './payments/charges.routes';
+import { CashReport } from './cash/cash.report';
+import { cashRoutes } from './cash/cash.routes';
 import type { CardGateway } from './payments/gateway';
 import { PaymentsService } from './payments/payments.service';
 import { paymentRoutes } from './payments/payments.routes';
@@ -121,6 +123,7 @@ export async function buildServer(options: HqOptions): Promise<HqApp> {
     orders: new OrdersRepository(database.read),
     payments: new PaymentsService(database.read, writer, { gateway, timeoutMs: options.gatewayTimeoutMs ?? 10_000, abandonedAfterMs: options.cardVoidAfterMs ?? 24 * 3_600_000, cardKey }, log),
     charges: new ChargesReport(gateway, database.read),
+    cash: new CashReport(database.read),
     cardKey,
     feed: new FeedRepository(database.read, writer),
     epoch,
@@ -178,7 +181,7 @@ export async function buildServer(options: HqOptions): Promise<HqApp> {
   });
 
   installFaultsAndQos(app, ctx);
-  for (const routes of [healthRoutes, faultRoutes, registerRoutes, syncRoutes, catalogRoutes, memberRoutes, orderRoutes, paymentRoutes, chargeRoutes]) await app.register(routes);
+  for (const routes of [healthRoutes, faultRoutes, registerRoutes, syncRoutes, catalogRoutes, memberRoutes, orderRoutes, paymentRoutes, chargeRoutes, cashRoutes]) await app.register(routes);
 
   const timers: NodeJS.Timeout[] = [];
   if ((options.pruneEveryMs ?? 60_000) > 0) {

@@ -222,8 +222,8 @@ export const PushRequestSchema = z
 export type PushRequest = z.infer<typeof PushRequestSchema>;
 
 /**
- * `OTHER_STORE`: the operation names an order or card payment of another store (a register acts for its
- * own store only). `NOT_ALLOWED`: a register may not push this (a points `adjust` is an admin's action).
+ * `OTHER_STORE`: the operation names an order, card payment or drawer session of another store (a
+ * register acts for its own store only); a drawer session of another register of the store is a `CONFLICT`. `NOT_ALLOWED`: a register may not push this (a points `adjust` is an admin's action).
  */
 export const REJECTION_CODES = ['UNKNOWN_ENTITY', 'UNKNOWN_TYPE', 'INVALID_PAYLOAD', 'CONFLICT', 'UNKNOWN_MEMBER', 'DUPLICATE_CARD', 'REFUND_EXCEEDS', 'OTHER_STORE', 'NOT_ALLOWED'] as const;
 export type RejectionCode = (typeof REJECTION_CODES)[number];
@@ -232,9 +232,11 @@ export type RejectionCode = (typeof REJECTION_CODES)[number];
  * A deferred operation is neither applied nor rejected: it names an order HQ has not received yet (a
  * refund of another register's sale still on its way, a payment of it). HQ keeps nothing of it; the
  * register keeps it and sends it again later. `ORIGINAL_UNKNOWN`: a refund's original order;
- * `ORDER_UNKNOWN`: the order of a payment or points entry.
+ * `ORDER_UNKNOWN`: the order of a payment, points entry or cash movement; `SESSION_UNKNOWN`: the drawer
+ * session of a cash movement or close; `MOVEMENTS_PENDING`: a close whose session has a movement HQ
+ * deferred in the same batch (the close waits for it, so HQ checks the session's sum with it).
  */
-export const DEFERRAL_CODES = ['ORIGINAL_UNKNOWN', 'ORDER_UNKNOWN'] as const;
+export const DEFERRAL_CODES = ['ORIGINAL_UNKNOWN', 'ORDER_UNKNOWN', 'SESSION_UNKNOWN', 'MOVEMENTS_PENDING'] as const;
 export type DeferralCode = (typeof DEFERRAL_CODES)[number];
 
 export const OpResultSchema = z.discriminatedUnion('status', [

@@ -24,6 +24,7 @@ import {
   ChargesResponseSchema,
   PaymentOutcomeSchema,
 } from './payments';
+import { CashQuerySchema, CashResponseSchema } from './cash';
 
 /** The most orders one search answers. */
 export const MAX_SEARCH_LIMIT = 10_000;
@@ -38,7 +39,7 @@ export const HQ_TAGS = {
   membership: 'Members and their points.',
   orders: 'Orders across registers, and card refunds.',
   checkout: 'Card payments.',
-  admin: 'Running HQ: stores, registers, users, faults, charges (admin token).',
+  admin: 'Running HQ: stores, registers, users, faults, charges, cash (admin token).',
 } as const;
 export type HqTag = keyof typeof HQ_TAGS;
 
@@ -558,6 +559,21 @@ export const HQ_ROUTES = {
     summary: 'Movements of money at the card acquirer',
     description:
       'Every movement of money at the card acquirer (admin), oldest first: kind charge, refund or void, amount positive in minor units, last4, at (ISO 8601 UTC), and orderNumber, the HQ order one of whose payments it is (null while no uploaded order references it). Declined attempts move nothing and are not listed. last4 (exactly 4 digits) and orderNumber narrow it. For any card, charges − refunds − voids is what its holder paid.',
+  }),
+  cash: route({
+    operationId: 'listCashSessions',
+    method: 'GET',
+    path: '/admin/cash',
+    query: CashQuerySchema,
+    status: 200,
+    response: CashResponseSchema,
+    errors: [400, 401],
+    domain: null,
+    whitelisted: false,
+    tag: 'admin',
+    summary: "Registers' cash drawer sessions",
+    description:
+      "The registers' drawer sessions as uploaded (admin), oldest opening first: register, opened and closed (ISO 8601 UTC), float, movement totals by kind (sale, change, refund, paid-in, paid-out, drop, no-sale; signed minor units, into the drawer positive), expected, counted, variance (counted − expected, null before the count), and reconciled: at the close, whether the float plus the movements HQ holds (fromMovements) equals the expected amount the register closed with (null while open). storeId, registerId and from/to (opening time, ISO 8601, from inclusive, to exclusive) narrow it; movements=true lists each session's movements.",
   }),
 } as const;
 

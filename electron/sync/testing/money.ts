@@ -10,6 +10,12 @@
  *   - no card payment is captured more than once.
  * And across the acquirer's whole ledger: no money moved for an order no register completed, and every
  * charge no order references was voided (an approval a sale never used).
+ *
+ * Cash, from `/admin/cash` (the registers' drawer sessions and movements as HQ holds them):
+ *   - each session's float plus the sum of its movements equals its expected amount, and a closed
+ *     session is reconciled;
+ *   - each order's cash payments add up to the cash movements that name it (the cash taken less the
+ *     change, or the cash paid out), and no movement names an order HQ does not have.
  */
 import type { Tender } from '../../../shared/tender';
 
@@ -25,6 +31,7 @@ interface HqPayment {
 }
 
 interface HqOrder {
+  id: string;
   number: string;
   registerId: string;
   total: number;
@@ -39,6 +46,32 @@ interface Charge {
   at: string;
 }
 
+interface CashMovement {
+  kind: string;
+  amount: number;
+  orderId: string | null;
+}
+
+interface CashSession {
+  id: string;
+  registerId: string;
+  float: number;
+  expected: number;
+  closedAt: string | null;
+  reconciled: boolean | null;
+  movements?: CashMovement[];
+}
+
+export interface CashReconciliation {
+  sessions: number;
+  movements: number;
+  /** Sessions whose movements do not add up to their expected amount, or closed and not reconciled. */
+  mismatchedSessions: number;
+  /** Orders whose cash payments differ from the cash movements that name them. */
+  mismatchedOrders: number;
+  problems: string[];
+}
+
 export interface MoneyReconciliation {
   orders: number;
   cardOrders: number;
@@ -49,6 +82,8 @@ export interface MoneyReconciliation {
   underCharged: number;
   /** Stored card payments HQ declined at settlement (not a mismatch: nothing moved; listed for the record). */
   declinedStored: number;
+  /** The drawers' cash: present when HQ answered `/admin/cash`. */
+  cash?: CashReconciliation;
   problems: string[];
 }
 
@@ -64,7 +99,42 @@ export async function reconcileMoney(hq: AdminHq, registerIds?: readonly string[
     orders.push(...found.orders);
   }
   const { charges } = await hq.admin<{ charges: Charge[] }>('GET', '/admin/charges');
-  return compareMoney(orders, charges, registerIds !== undefined);
+  const sessions: CashSession[] = [];
+  for (const id of ids) sessions.push(...(await hq.admin<{ sessions: CashSession[] }>('GET', `/admin/cash?registerId=${encodeURIComponent(id)}&movements=true`)).sessions);
+  const money = compareMoney(orders, charges, registerIds !== undefined);
+  const cash = compareCash(orders, sessions);
+  return { ...money, cash, problems: [...money.problems, ...cash.problems] };
+}
+
+/** The drawers' cash against itself and against the orders' cash payments (exported for its own tests). */
+export function compareCash(orders: readonly HqOrder[], sessions: readonly CashSession[]): CashReconciliation {
+  const problems: string[] = [];
+  const byOrder = new Map<string, number>();
+  let movements = 0;
+  let mismatchedSessions = 0;
+  for (const session of sessions) {
+    const own = session.movements ?? [];
+    movements += own.length;
+    const sum = own.reduce((total, m) => total + m.amount, session.float);
+    const wrong = sum !== session.expected || (session.closedAt !== null && session.reconciled !== true);
+    if (sum !== session.expected) problems.push(`drawer session ${session.id}: float + movements = ${sum}, expected ${session.expected}`);
+    else if (wrong) problems.push(`drawer session ${session.id}: closed and not reconciled`);
+    if (wrong) mismatchedSessions++;
+    for (const m of own) if (m.orderId !== null) byOrder.set(m.orderId, (byOrder.get(m.orderId) ?? 0) + m.amount);
+  }
+  let mismatchedOrders = 0;
+  const known = new Set<string>();
+  for (const order of orders) {
+    known.add(order.id);
+    const cash = order.payments.filter((p) => p.tender === 'cash').reduce((sum, p) => sum + p.amount, 0);
+    const moved = byOrder.get(order.id) ?? 0;
+    if (cash !== moved) {
+      mismatchedOrders++;
+      problems.push(`${order.number}: cash payments add up to ${cash}, the drawer's movements for it to ${moved}`);
+    }
+  }
+  for (const [orderId, moved] of byOrder) if (!known.has(orderId)) problems.push(`the drawer moved ${moved} for order ${orderId}, which HQ does not have`);
+  return { sessions: sessions.length, movements, mismatchedSessions, mismatchedOrders, problems };
 }
 
 /** The comparison itself, on what HQ answered (exported for its own tests). */

@@ -198,6 +198,47 @@ export interface OrderReturnsTable {
   amount: number;
 }
 
+/** A register's drawer session, from its float to its close (the count and close fields null until then). */
+export interface CashSessionsTable {
+  id: string;
+  store_id: string;
+  register_id: string;
+  currency: string;
+  opened_at: number;
+  opened_by: string;
+  float: number;
+  /** 1: opened by the first cash sale with a float of 0 (no counted float). */
+  opened_at_first_sale: number;
+  counted_at: number | null;
+  counted_by: string | null;
+  counted: number | null;
+  /** What the register expected at the count: the float plus its movements. */
+  expected: number | null;
+  closed_at: number | null;
+  closed_by: string | null;
+  note: string | null;
+  approved_by: string | null;
+  /** Set at the close: 1 when the float plus the movements HQ holds equals `expected`, 0 when not; null while open. */
+  reconciled: number | null;
+  received_at: number;
+}
+
+/** One movement of cash in or out of a session's drawer, signed (into the drawer positive). */
+export interface CashMovementsTable {
+  id: string;
+  session_id: string;
+  store_id: string;
+  register_id: string;
+  kind: 'sale' | 'change' | 'refund' | 'paid-in' | 'paid-out' | 'drop' | 'no-sale';
+  amount: number;
+  order_id: string | null;
+  reason: string | null;
+  note: string | null;
+  user_id: string;
+  approved_by: string | null;
+  at: number;
+}
+
 /** One row per operation HQ applied: the unique op id is what makes a push idempotent. */
 export interface AppliedOpsTable {
   op_id: string;
@@ -258,6 +299,8 @@ export interface HqSchema {
   card_keys: CardKeysTable;
   applied_ops: AppliedOpsTable;
   order_returns: OrderReturnsTable;
+  cash_sessions: CashSessionsTable;
+  cash_movements: CashMovementsTable;
   changes: ChangesTable;
   feed_state: FeedStateTable;
   hq_meta: HqMetaTable;

@@ -50,6 +50,14 @@ export const SCOPED_KINDS = {
       return stores;
     },
   },
+  /** A register's drawer session (cash management); `ownersOf` also names the register that opened it. */
+  cashSession: {
+    noun: 'cash drawer session',
+    notFound: 'CASH_SESSION_NOT_FOUND',
+    async storesOf(db: Kysely<HqSchema>, ids: readonly string[]): Promise<Map<string, string>> {
+      return new Map([...(await cashSessionOwners(db, ids))].map(([id, owner]) => [id, owner.storeId]));
+    },
+  },
   register: {
     noun: 'register',
     notFound: 'REGISTER_NOT_FOUND',
@@ -60,6 +68,25 @@ export const SCOPED_KINDS = {
     },
   },
 } as const;
+
+/** The store and register of each drawer session HQ holds (ids it does not hold are absent). */
+export async function cashSessionOwners(db: Kysely<HqSchema>, ids: readonly string[]): Promise<Map<string, { storeId: string; registerId: string }>> {
+  const owners = new Map<string, { storeId: string; registerId: string }>();
+  for (const part of chunks(ids)) {
+    for (const row of await db.selectFrom('cash_sessions').select(['id', 'store_id', 'register_id']).where('id', 'in', part).execute()) owners.set(row.id, { storeId: row.store_id, registerId: row.register_id });
+  }
+  return owners;
+}
+
+/**
+ * Where a drawer session stands for a register: its own, another register's of its store ('otherRegister':
+ * a session belongs to the one drawer that opened it), another store's, or not on HQ (yet).
+ */
+export function sessionStandingOf(owner: { storeId: string; registerId: string } | undefined, register: { id: string; storeId: string }): Standing | 'otherRegister' {
+  if (!owner) return 'unknown';
+  if (owner.storeId !== register.storeId) return 'other';
+  return owner.registerId === register.id ? 'own' : 'otherRegister';
+}
 
 export type ScopedKind = keyof typeof SCOPED_KINDS;
 export const SCOPED_KIND_NAMES = Object.keys(SCOPED_KINDS) as ScopedKind[];

@@ -4,6 +4,9 @@ import {
   type EntityType,
   type MemberPayload,
   type CardAttemptPayload,
+  type CashClosePayload,
+  type CashMovementPayload,
+  type CashSessionPayload,
   type OfflineCardPaymentPayload,
   type OpResult,
   type Operation,
@@ -17,7 +20,7 @@ import type { HqSchema, OrdersTable } from '../db/schema';
 import type { NewChange, WriteTx, Writer } from '../db/writer';
 import { enrolMember, resolveMemberId } from '../members/members.repository';
 import { refundExceeds, returnsOfSale } from '../orders/refund-check';
-import { SCOPED_KINDS, standingOf, type Standing } from '../http/scope';
+import { cashSessionOwners, SCOPED_KINDS, sessionStandingOf, standingOf, type Standing } from '../http/scope';
 import { abandonCardAttempts } from '../payments/card-attempts';
 import type { AuthenticatedRegister } from '../registers/registers.repository';
 import { operationHash } from './payload-hash';
@@ -31,7 +34,10 @@ type ValidOp =
   | { index: number; op: Operation; hash: string; entity: 'member'; payload: MemberPayload }
   | { index: number; op: Operation; hash: string; entity: 'pointLedger'; payload: PointLedgerPayload }
   | { index: number; op: Operation; hash: string; entity: 'offlineCardPayment'; payload: OfflineCardPaymentPayload }
-  | { index: number; op: Operation; hash: string; entity: 'cardAttempt'; payload: CardAttemptPayload };
+  | { index: number; op: Operation; hash: string; entity: 'cardAttempt'; payload: CardAttemptPayload }
+  | { index: number; op: Operation; hash: string; entity: 'cashSession'; payload: CashSessionPayload }
+  | { index: number; op: Operation; hash: string; entity: 'cashMovement'; payload: CashMovementPayload }
+  | { index: number; op: Operation; hash: string; entity: 'cashClose'; payload: CashClosePayload };
 
 type Rejection = Extract<OpResult, { status: 'rejected' }>;
 type Deferral = Extract<OpResult, { status: 'deferred' }>;
@@ -187,6 +193,7 @@ export class PushService {
       ...byEntity('sale').flatMap((o) => o.payload.lines.flatMap((l) => (l.returned?.orderId ? [l.returned.orderId] : []))),
       ...[...byEntity('payment'), ...byEntity('offlineCardPayment'), ...byEntity('cardAttempt')].map((o) => o.payload.orderId),
       ...byEntity('pointLedger').flatMap((o) => (o.payload.orderId ? [o.payload.orderId] : [])),
+      ...byEntity('cashMovement').flatMap((o) => (o.payload.orderId ? [o.payload.orderId] : [])),
     ];
     const orderStores = await SCOPED_KINDS.order.storesOf(trx, orderRefs);
     const cardRefs = [...byEntity('payment').filter((p) => p.payload.tender === 'card'), ...byEntity('offlineCardPayment'), ...byEntity('cardAttempt')].map((o) => o.payload.id);
@@ -429,11 +436,188 @@ export class PushService {
     });
     stored += await abandonCardAttempts(trx, register, attempts.map((a) => a.payload), now);
 
+    await applyCashOps(tx, register, { sessions: byEntity('cashSession'), movements: byEntity('cashMovement'), closes: byEntity('cashClose') }, this.writer.dialect === 'postgres', dependentAnswer, answer);
+
     for (const o of ops) results[o.index] ??= { id: o.op.id, status: 'applied' };
     await trx.updateTable('registers').set({ last_seen_at: now }).where('id', '=', register.id).execute();
     await unclaimOps(trx, unclaim);
     await tx.append(changes);
     return stored;
+  }
+}
+
+type CashOps = {
+  sessions: Extract<ValidOp, { entity: 'cashSession' }>[];
+  movements: Extract<ValidOp, { entity: 'cashMovement' }>[];
+  closes: Extract<ValidOp, { entity: 'cashClose' }>[];
+};
+
+/**
+ * Cash management, inside the batch's transaction: drawer sessions, then their movements, then closes (a
+ * register's outbox sends them in that order, and one batch may hold all three). A session belongs to the
+ * register that opened it: a movement or close of another register's session is refused, one of a session
+ * HQ does not hold yet is deferred.
+ *
+ * A close is checked against the movements HQ holds: float + Σ movements must equal the expected amount
+ * the register closed with. HQ cannot know from the close alone whether a movement is still on its way,
+ * so: a close whose session has a movement deferred in the same batch is deferred with it
+ * (MOVEMENTS_PENDING); otherwise the close is stored, never lost, and flagged `reconciled` = 0 when the sum
+ * differs. A movement of a closed session that arrives later (deferred for its order, say) checks the sum
+ * again, so the flag clears once every movement is on HQ, and stays set for money that really is missing.
+ */
+async function applyCashOps(
+  tx: WriteTx,
+  register: AuthenticatedRegister,
+  ops: CashOps,
+  lockRows: boolean,
+  dependentAnswer: (op: ValidOp, orderId: string, what: string) => Rejection | Deferral | null,
+  answer: (op: ValidOp, result: Rejection | Deferral) => void,
+): Promise<void> {
+  const { trx, now } = tx;
+  if (ops.sessions.length + ops.movements.length + ops.closes.length === 0) return;
+  const sessionIds = [...new Set([...ops.sessions.map((o) => o.payload.id), ...ops.movements.map((o) => o.payload.sessionId), ...ops.closes.map((o) => o.payload.id)])];
+  // On PostgreSQL the sessions' rows are locked first, so a close's sum and a movement of the same session
+  // from a concurrent push never interleave (SQLite runs one writer at a time).
+  if (lockRows) for (const part of chunks(sessionIds)) await trx.selectFrom('cash_sessions').select('id').where('id', 'in', part).orderBy('id').forUpdate().execute();
+  const owners = await cashSessionOwners(trx, sessionIds);
+
+  for (const s of ops.sessions) {
+    const standing = sessionStandingOf(owners.get(s.payload.id), register);
+    if (standing === 'other') {
+      answer(s, reject(s.op.id, 'OTHER_STORE', `Drawer session ${s.payload.id} belongs to another store on HQ; a register opens its own sessions with new ids. Nothing was applied.`));
+      continue;
+    }
+    if (standing === 'otherRegister') {
+      answer(s, reject(s.op.id, 'CONFLICT', `Drawer session ${s.payload.id} was opened by another register of this store; a session belongs to the drawer that opened it, so open this one with a new id. Nothing was applied.`));
+      continue;
+    }
+    // 'own': HQ holds it already (sent again under another operation id); the first one is kept.
+    if (standing === 'own') continue;
+    await trx
+      .insertInto('cash_sessions')
+      .values({
+        id: s.payload.id,
+        store_id: register.storeId,
+        register_id: register.id,
+        currency: s.payload.currency,
+        opened_at: Date.parse(s.payload.openedAt),
+        opened_by: s.payload.openedBy,
+        float: s.payload.float,
+        opened_at_first_sale: s.payload.openedAtFirstSale ? 1 : 0,
+        counted_at: null,
+        counted_by: null,
+        counted: null,
+        expected: null,
+        closed_at: null,
+        closed_by: null,
+        note: null,
+        approved_by: null,
+        reconciled: null,
+        received_at: now,
+      })
+      .execute();
+    owners.set(s.payload.id, { storeId: register.storeId, registerId: register.id });
+  }
+
+  /**
+   * The answer for a movement or close of a session, or null when it is this register's session on HQ (or
+   * opened by this batch). A session HQ refused in this batch is another's on HQ, so its movements and close
+   * are refused with the same reason.
+   */
+  const sessionAnswer = (op: ValidOp, sessionId: string, what: string): Rejection | Deferral | null => {
+    switch (sessionStandingOf(owners.get(sessionId), register)) {
+      case 'own':
+        return null;
+      case 'other':
+        return reject(op.op.id, 'OTHER_STORE', `This ${what} names drawer session ${sessionId}, which belongs to another store; a register acts only on its own drawer's sessions. Nothing was applied.`);
+      case 'otherRegister':
+        return reject(op.op.id, 'NOT_ALLOWED', `This ${what} names drawer session ${sessionId}, which another register of this store opened; a register acts only on its own drawer's sessions. Nothing was applied.`);
+      case 'unknown':
+        return defer(op.op.id, 'SESSION_UNKNOWN', `This ${what} names drawer session ${sessionId}, which HQ has not received yet; the register keeps it and sends it again once the session is on HQ.`);
+    }
+  };
+
+  const movementIds = ops.movements.map((m) => m.payload.id);
+  const storedMovements = new Map<string, string>();
+  for (const part of chunks(movementIds)) for (const row of await trx.selectFrom('cash_movements').select(['id', 'register_id']).where('id', 'in', part).execute()) storedMovements.set(row.id, row.register_id);
+  /** Sessions with a movement HQ deferred in this batch: their close waits for it. */
+  const pending = new Set<string>();
+  /** Sessions that received movements: a closed one checks its sum again. */
+  const moved = new Set<string>();
+  for (const m of ops.movements) {
+    const { sessionId, orderId, id } = m.payload;
+    let refused = sessionAnswer(m, sessionId, 'cash movement') ?? (orderId ? dependentAnswer(m, orderId, 'cash movement') : null);
+    const storedBy = storedMovements.get(id);
+    if (!refused && storedBy !== undefined && storedBy !== register.id) {
+      refused = reject(m.op.id, 'CONFLICT', `Cash movement id ${id} is already another register's on HQ; record this movement with a new id. Nothing was applied.`);
+    }
+    if (refused) {
+      answer(m, refused);
+      if (refused.status === 'deferred') pending.add(sessionId);
+      continue;
+    }
+    // Stored already (sent again under another operation id): the first one is kept.
+    if (storedBy !== undefined) continue;
+    await trx
+      .insertInto('cash_movements')
+      .values({
+        id,
+        session_id: sessionId,
+        store_id: register.storeId,
+        register_id: register.id,
+        kind: m.payload.kind,
+        amount: m.payload.amount,
+        order_id: orderId ?? null,
+        reason: m.payload.reason ?? null,
+        note: m.payload.note ?? null,
+        user_id: m.payload.userId,
+        approved_by: m.payload.approvedBy ?? null,
+        at: Date.parse(m.payload.at),
+      })
+      .execute();
+    storedMovements.set(id, register.id);
+    moved.add(sessionId);
+  }
+
+  const sumOf = async (sessionId: string) => {
+    const session = await trx.selectFrom('cash_sessions').select(['float', 'expected', 'counted', 'counted_at', 'closed_at']).where('id', '=', sessionId).executeTakeFirstOrThrow();
+    const { total } = await trx.selectFrom('cash_movements').select((eb) => eb.fn.coalesce(eb.fn.sum<number>('amount'), eb.lit(0)).as('total')).where('session_id', '=', sessionId).executeTakeFirstOrThrow();
+    return { session, fromMovements: Number(session.float) + Number(total) };
+  };
+  for (const c of ops.closes) {
+    const sessionId = c.payload.id;
+    const refused =
+      sessionAnswer(c, sessionId, 'drawer close') ??
+      (pending.has(sessionId)
+        ? defer(c.op.id, 'MOVEMENTS_PENDING', `Drawer session ${sessionId} has a cash movement HQ deferred in this batch; the register keeps the close and sends it again with that movement, so HQ checks the session's sum with all of them.`)
+        : null);
+    if (refused) {
+      answer(c, refused);
+      continue;
+    }
+    const { session, fromMovements } = await sumOf(sessionId);
+    const close = {
+      counted_at: Date.parse(c.payload.countedAt),
+      counted_by: c.payload.countedBy,
+      counted: c.payload.counted,
+      expected: c.payload.expected,
+      closed_at: Date.parse(c.payload.closedAt),
+      closed_by: c.payload.closedBy,
+      note: c.payload.note ?? null,
+      approved_by: c.payload.approvedBy ?? null,
+    };
+    if (session.closed_at !== null) {
+      // Closed already (sent again under another operation id): the same close is kept; another one is a conflict.
+      if (Number(session.closed_at) === close.closed_at && Number(session.counted) === close.counted && Number(session.expected) === close.expected) continue;
+      answer(c, reject(c.op.id, 'CONFLICT', `Drawer session ${sessionId} is closed on HQ already, with another count; a session closes once. Nothing was applied.`));
+      continue;
+    }
+    await trx.updateTable('cash_sessions').set({ ...close, reconciled: fromMovements === c.payload.expected ? 1 : 0 }).where('id', '=', sessionId).execute();
+    moved.delete(sessionId);
+  }
+  for (const sessionId of moved) {
+    const { session, fromMovements } = await sumOf(sessionId);
+    if (session.closed_at !== null) await trx.updateTable('cash_sessions').set({ reconciled: fromMovements === Number(session.expected) ? 1 : 0 }).where('id', '=', sessionId).execute();
   }
 }
 

@@ -7,6 +7,7 @@ import { epochMigration } from './005-epoch';
 import { enrolmentCodesMigration } from './006-enrolment-codes';
 import { labelPricesMigration } from './007-label-prices';
 import { orderReturnsMigration } from './008-order-returns';
+import { cashMigration } from './009-cash';
 
 /** Numbered, run in order, never edited after they ship (Kysely records each in kysely_migration). */
 export const migrations: Record<string, Migration> = {
@@ -18,6 +19,7 @@ export const migrations: Record<string, Migration> = {
   '006-enrolment-codes': enrolmentCodesMigration,
   '007-label-prices': labelPricesMigration,
   '008-order-returns': orderReturnsMigration,
+  '009-cash': cashMigration,
 };
 
 export const migrationProvider: MigrationProvider = {
