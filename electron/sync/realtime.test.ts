@@ -77,11 +77,15 @@ describe('the realtime stream as evidence of the link to HQ', () => {
     const { stream, traffic, successes } = streamTo(hq.url);
     stream.open();
     await until('HQ answered', () => successes().length === 1);
-    await sleep(1500);
+    await sleep(2500);
     expect(traffic.every((t) => t.ok && t.source === 'stream')).toBe(true);
-    // ~75 heartbeats in 1.5 s: two successes told (the answer, and one a second later), never more.
-    expect(successes().length).toBe(2);
-    expect(successes()[1]!.at - successes()[0]!.at).toBeGreaterThanOrEqual(TRAFFIC_OK_EVERY_MS - 5);
+    // ~125 heartbeats in 2.5 s: the answer, then one a second (2 or 3 in all on a busy machine), never more.
+    expect(successes().length).toBeGreaterThanOrEqual(2);
+    expect(successes().length).toBeLessThanOrEqual(3);
+    const gaps = successes()
+      .slice(1)
+      .map((s, i) => s.at - successes()[i]!.at);
+    for (const gap of gaps) expect(gap).toBeGreaterThanOrEqual(TRAFFIC_OK_EVERY_MS - 5);
   });
 
   it('a heartbeat that does not come within the announced interval is failed traffic, and the stream is opened again', async () => {
