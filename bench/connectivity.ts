@@ -384,7 +384,7 @@ console.log(
 // The clean outage in real time: the register's service and HQ client, a loopback HQ stand-in behind
 // the fault proxy, short timings; beside the simulated figure for the same timings.
 
-const SHORT: ConnectivityTimings = { t1Ms: 300, probeTimeoutMs: 200, t2Ms: 400, t2OfflineMs: 200, recoverSuccesses: 2, qosPollMs: 300 };
+const SHORT: ConnectivityTimings = { t1Ms: 300, probeTimeoutMs: 200, probeHedging: 4, t2Ms: 400, t2OfflineMs: 200, recoverSuccesses: 2, qosPollMs: 300 };
 const REAL_RUNS = 8;
 const SHORT_OUTAGE_MS = 1_500;
 const shortBound = SHORT.t1Ms + SHORT.probeTimeoutMs + SHORT.t2Ms;

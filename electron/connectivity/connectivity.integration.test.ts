@@ -9,6 +9,7 @@ import { HQ_ROUTES } from '../../shared/hq/routes';
 import { HqClient, HqStatusError } from '../hq/hq-client';
 import { makeTempDir } from '../test/factories';
 import { ConnectivityService } from './connectivity.service';
+import { decisiveAttempt, maxAttempts } from './connectivity.machine';
 import { ManualFlagStore } from './manual-flag';
 import type { ConnectivityTimings, ProbeFailureKind, ProbeResult } from './probe-result';
 import { TransitionLog } from './transition-log';
@@ -19,7 +20,7 @@ import { seededRandom } from '../../shared/seeded-random';
  * 127.0.0.1, through a fault-injecting proxy, with real timers and short timings.
  */
 
-const TIMINGS: ConnectivityTimings = { t1Ms: 300, probeTimeoutMs: 200, t2Ms: 400, t2OfflineMs: 200, recoverSuccesses: 2, qosPollMs: 300 };
+const TIMINGS: ConnectivityTimings = { t1Ms: 300, probeTimeoutMs: 200, probeHedging: 4, t2Ms: 400, t2OfflineMs: 200, recoverSuccesses: 2, qosPollMs: 300 };
 /** The detection bound the machine promises: one probe interval, the debounce window, the re-probe's timeout. */
 const BOUND_MS = TIMINGS.t2Ms + TIMINGS.t1Ms + TIMINGS.probeTimeoutMs;
 /** Room for a loaded 2-core CI machine (timers fire late, connections take longer). */
@@ -249,10 +250,10 @@ describe('connectivity against a real HTTP HQ through a fault proxy', { timeout:
     expect(performance.now() - started).toBeLessThan(5000);
     expect(t.reasons()).toEqual(['network']);
     expect(t.hq.requests('/qos')).toBe(0);
-    // The first probe, then the re-probes of the T1 window the evidence opened (one every T1/4 that can
-    // finish inside the window, then the decisive one at its end): no scheduled T2 probe was needed.
-    expect(t.probes.length).toBeGreaterThanOrEqual(2);
-    expect(t.probes.length).toBeLessThanOrEqual(1 + Math.floor((TIMINGS.t1Ms - TIMINGS.probeTimeoutMs) / (TIMINGS.t1Ms / 4)) + 1);
+    // One hedged round, started by the evidence: every attempt from the first to the decisive one at the
+    // end of the T1 window failed, and no more attempts than a round may start; no scheduled T2 probe was needed.
+    expect(t.probes.length).toBeGreaterThanOrEqual(decisiveAttempt(TIMINGS) + 1);
+    expect(t.probes.length).toBeLessThanOrEqual(maxAttempts(TIMINGS));
   });
 
   it('goes offline when HQ itself stops, and back when it starts again on the same port', async () => {

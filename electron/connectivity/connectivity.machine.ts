@@ -1,4 +1,4 @@
-import { assertEvent, assign, fromPromise, raise, setup, type SnapshotFrom } from 'xstate';
+import { assertEvent, assign, enqueueActions, fromPromise, not, raise, setup, stopChild, type SnapshotFrom } from 'xstate';
 import { SERVICE_DOMAINS, type ConnectivityReason, type ServiceDomain } from '../../shared/api';
 import { FLAP_WINDOW_MS, MAX_DAMPING, type ConnectivityTimings, type ProbeResult, type QosResult, type TrafficSource } from './probe-result';
 
@@ -18,8 +18,15 @@ export interface ConnectivityInput {
 }
 
 export interface NetworkContext {
-  /** While suspecting an outage: when the T1 window that started with the first failed probe ends. */
-  suspectWindowEnd: number | null;
+  /**
+   * The hedged probe round in progress while up: its number (answers of earlier rounds are ignored), how
+   * many attempts it has started, and how many of those that started inside its T1 window have failed.
+   */
+  round: number;
+  launched: number;
+  windowFailures: number;
+  /** A traffic failure arrived while the last evidence was still fresh: probe as soon as it is not. */
+  owed: boolean;
   /** Consecutive successful probes while down. */
   successes: number;
   /** When the first probe of the current run of successes finished; recovery needs the run to span a stable period. */
@@ -44,9 +51,6 @@ export interface ConnectivityContext {
   service: Record<ServiceDomain, { since: number | null; status: 'ok' | 'degraded' | 'down'; lastQosError: string | null }>;
 }
 
-/** Timers may fire a few milliseconds early against the wall clock the probes read. */
-const WINDOW_TOLERANCE_MS = 25;
-
 export type ConnectivityEvent =
   | { type: 'manual.goOffline'; by: string | null; at: number }
   | { type: 'manual.goOnline'; by: string | null; at: number }
@@ -61,11 +65,44 @@ export type ConnectivityEvent =
   /** Something other than a probe (the QoS endpoint) could not reach HQ. */
   | { type: 'network.evidence'; result: ProbeResult & { ok: false } };
 
-type ProbeDone = { output: ProbeResult };
+type ProbeDone = { type: string; output: ProbeResult };
+
+/** Attempts of a hedged round are children named `probe.<round>.<attempt>`. */
+const ATTEMPT_PREFIX = 'xstate.done.actor.probe.';
+function attemptOf(event: { type: string }): { round: number; index: number } | null {
+  if (!event.type.startsWith(ATTEMPT_PREFIX)) return null;
+  const [round, index] = event.type.slice(ATTEMPT_PREFIX.length).split('.').map(Number);
+  return round === undefined || index === undefined || Number.isNaN(round) || Number.isNaN(index) ? null : { round, index };
+}
+
+/** The interval between the attempts of a hedged round: the probe timeout over `probeHedging` (k). */
+export function hedgeStepMs(timings: ConnectivityTimings): number {
+  return Math.max(1, Math.round(timings.probeTimeoutMs / timings.probeHedging));
+}
+
+/**
+ * The first attempt that starts at or after the end of the T1 window (attempt 0 starts the window). The
+ * till is offline for the network only when attempts 0 to this one have all failed: every attempt started
+ * over a whole T1 failed, each within its own timeout.
+ */
+export function decisiveAttempt(timings: ConnectivityTimings): number {
+  return Math.ceil(timings.t1Ms / hedgeStepMs(timings));
+}
+
+/**
+ * Attempts keep starting until the decisive one has had its full timeout, so a round has at most the
+ * decisive attempt + k attempts (8 with the defaults), all within T1 + probe timeout.
+ */
+export function maxAttempts(timings: ConnectivityTimings): number {
+  return decisiveAttempt(timings) + timings.probeHedging;
+}
 type QosDone = { output: QosResult };
 
 const initialNetwork = (): NetworkContext => ({
-  suspectWindowEnd: null,
+  round: 0,
+  launched: 0,
+  windowFailures: 0,
+  owed: false,
   successes: 0,
   streakStartedAt: null,
   lastRecoveredAt: null,
@@ -141,17 +178,14 @@ export function createConnectivityMachine(domains: readonly ServiceDomain[] = SE
       probeInterval: ({ context }) => Math.max(0, Math.round(context.timings.t2Ms * (0.8 + 0.2 * context.random()) - (context.network.lastProbe?.durationMs ?? 0))),
       /** While offline: T2offline, ±20 % jitter so registers of a store do not probe in step. */
       offlineProbeInterval: ({ context }) => Math.round(context.timings.t2OfflineMs * (0.8 + 0.4 * context.random())),
+      /** A hedged round starts a new attempt every probe timeout / k while none has answered. */
+      hedgeStep: ({ context }) => hedgeStepMs(context.timings),
       /**
-       * The debounce window T1 counts from the start of the failed probe. Inside it, re-probe every T1/4 as
-       * long as a re-probe can finish before the window ends; the decisive re-probe starts when it ends, so
-       * detection ≤ interval + T1 + probe timeout.
+       * Evidence that HQ answers is fresh for one probe timeout: a traffic failure reported inside it
+       * belongs to a request that started before it, so the probe it owes waits until then. This bounds
+       * probes triggered by traffic to one round per probe timeout.
        */
-      debounce: ({ context }) => {
-        const now = context.network.lastProbe?.at ?? 0;
-        const windowEnd = context.network.suspectWindowEnd ?? now;
-        const step = Math.round(context.timings.t1Ms / 4);
-        return now + step + context.timings.probeTimeoutMs <= windowEnd ? step : Math.max(0, windowEnd - now);
-      },
+      settle: ({ context }) => context.timings.probeTimeoutMs,
       qosPoll: ({ context }) => context.timings.qosPollMs,
       confirmInterval: ({ context }) => Math.max(100, Math.round(context.timings.t1Ms / 4)),
     },
@@ -159,11 +193,15 @@ export function createConnectivityMachine(domains: readonly ServiceDomain[] = SE
       hqConfigured: ({ context }) => context.hqConfigured,
       startsManualOffline: ({ context }) => context.startsManualOffline,
       probeOk: ({ event }) => (event as unknown as ProbeDone).output.ok,
-      /** This failed re-probe started when the T1 window had ended: every probe in the window failed. */
-      windowCovered: ({ context, event }) => {
-        const result = (event as unknown as ProbeDone).output;
-        return result.at - result.durationMs >= (context.network.suspectWindowEnd ?? 0) - WINDOW_TOLERANCE_MS;
+      /** An answer of an attempt of the round in progress (answers of rounds already decided are ignored). */
+      currentRound: ({ context, event }) => attemptOf(event)?.round === context.network.round,
+      mayHedge: ({ context }) => context.network.launched < maxAttempts(context.timings),
+      /** This failure completes the evidence: every attempt from the first to the decisive one has failed. */
+      windowFailed: ({ context, event }) => {
+        const attempt = attemptOf(event);
+        return attempt !== null && attempt.index <= decisiveAttempt(context.timings) && context.network.windowFailures + 1 > decisiveAttempt(context.timings);
       },
+      owed: ({ context }) => context.network.owed,
       /** Back online: enough consecutive successes, spanning at least the (damped) stable period T1 × damping. */
       recovered: ({ context, event }) => {
         const result = (event as unknown as ProbeDone).output;
@@ -184,17 +222,27 @@ export function createConnectivityMachine(domains: readonly ServiceDomain[] = SE
         return { manual: { by: event.by, at: event.at } };
       }),
       recordProbe: assign(({ context, event }) => ({ network: { ...context.network, lastProbe: (event as unknown as ProbeDone).output } })),
-      /** A probe failed while online: the T1 window opens at its start. */
-      openWindow: assign(({ context, event }) => {
-        const result = (event as unknown as ProbeDone).output;
-        return { network: { ...context.network, lastProbe: result, suspectWindowEnd: result.at - result.durationMs + context.timings.t1Ms } };
+      /** A hedged round begins: a new number, so answers of earlier rounds are told apart. */
+      startRound: assign(({ context }) => ({ network: { ...context.network, round: context.network.round + 1, launched: 0, windowFailures: 0, owed: false } })),
+      launchAttempt: enqueueActions(({ context, enqueue }) => {
+        const id = `probe.${context.network.round}.${context.network.launched}`;
+        enqueue.spawnChild('probe', { id, input: { timeoutMs: context.timings.probeTimeoutMs } });
+        enqueue.assign({ network: { ...context.network, launched: context.network.launched + 1 } });
       }),
-      /** Other evidence (QoS did not answer) opens the window now. */
-      openWindowOnEvidence: assign(({ context, event }) => {
-        assertEvent(event, 'network.evidence');
-        return { network: { ...context.network, lastProbe: event.result, suspectWindowEnd: event.result.at + context.timings.t1Ms } };
+      /** An attempt answered: it is done, so it leaves the children. */
+      dropAttempt: stopChild(({ event }) => event.type.slice('xstate.done.actor.'.length)),
+      /** A failed attempt that started inside the T1 window is counted towards the verdict. */
+      countFailure: assign(({ context, event }) => {
+        const attempt = attemptOf(event);
+        const inWindow = attempt !== null && attempt.index <= decisiveAttempt(context.timings);
+        return { network: { ...context.network, lastProbe: (event as unknown as ProbeDone).output, windowFailures: context.network.windowFailures + (inWindow ? 1 : 0) } };
       }),
-      closeWindow: assign(({ context }) => ({ network: { ...context.network, suspectWindowEnd: null } })),
+      /** The round is decided: attempts still in flight are no longer needed. */
+      endRound: enqueueActions(({ context, enqueue }) => {
+        for (let i = 0; i < context.network.launched; i++) enqueue.stopChild(`probe.${context.network.round}.${i}`);
+      }),
+      markOwed: assign(({ context }) => ({ network: { ...context.network, owed: true } })),
+      clearOwed: assign(({ context }) => ({ network: { ...context.network, owed: false } })),
       countSuccess: assign(({ context, event }) => {
         const result = (event as unknown as ProbeDone).output;
         return { network: { ...context.network, successes: context.network.successes + 1, streakStartedAt: context.network.streakStartedAt ?? result.at } };
@@ -267,33 +315,55 @@ export function createConnectivityMachine(domains: readonly ServiceDomain[] = SE
           up: {
             initial: 'probing',
             states: {
+              /**
+               * Between rounds. The next scheduled round starts at most T2 after the last evidence that HQ
+               * answers: a probe or live traffic (a heartbeat, a sync request, a whitelisted call), each of
+               * which re-enters this state and so pushes the schedule back. Traffic that fails, an OS hint
+               * or a QoS call that got no answer starts a round now.
+               */
               waiting: {
+                initial: 'fresh',
+                entry: 'clearOwed',
                 after: { probeInterval: 'probing' },
-                on: { 'hint.network': 'probing', 'network.evidence': { target: 'suspect', actions: 'openWindowOnEvidence' } },
-              },
-              probing: {
-                invoke: {
-                  id: 'probe',
-                  src: 'probe',
-                  input: ({ context }) => ({ timeoutMs: context.timings.probeTimeoutMs }),
-                  onDone: [
-                    { guard: 'probeOk', target: 'waiting', actions: 'recordProbe' },
-                    { target: 'suspect', actions: 'openWindow' },
-                  ],
+                on: {
+                  'hint.network': 'probing',
+                  'traffic.ok': { target: 'waiting', reenter: true },
+                },
+                states: {
+                  fresh: {
+                    after: { settle: 'settled' },
+                    on: { 'traffic.failed': { actions: 'markOwed' }, 'network.evidence': { actions: 'markOwed' } },
+                  },
+                  settled: {
+                    always: { guard: 'owed', target: '#connectivity.network.up.probing' },
+                    on: { 'traffic.failed': '#connectivity.network.up.probing', 'network.evidence': '#connectivity.network.up.probing' },
+                  },
                 },
               },
-              /** One failure seen: the T1 window. The factor is set only if every re-probe through its end fails too. */
-              suspect: { after: { debounce: 'reprobing' } },
-              reprobing: {
-                invoke: {
-                  id: 'reprobe',
-                  src: 'probe',
-                  input: ({ context }) => ({ timeoutMs: context.timings.probeTimeoutMs }),
-                  onDone: [
-                    { guard: 'probeOk', target: 'waiting', actions: ['recordProbe', 'closeWindow'] },
-                    { guard: 'windowCovered', target: '#connectivity.network.down', actions: ['recordProbe', 'closeWindow', 'markDown'] },
-                    { target: 'suspect', actions: 'recordProbe' },
+              /**
+               * A hedged round: attempt 0 starts the T1 window; while none has answered, a new attempt starts
+               * every probe timeout / k without cancelling those in flight. Any answer within its own timeout
+               * is a success and ends the round; the till goes offline only when every attempt started in the
+               * window (0 to the decisive one) has failed.
+               */
+              probing: {
+                entry: 'startRound',
+                exit: 'endRound',
+                initial: 'attempt',
+                states: {
+                  attempt: {
+                    entry: 'launchAttempt',
+                    after: { hedgeStep: { guard: 'mayHedge', target: 'attempt', reenter: true } },
+                  },
+                },
+                on: {
+                  'xstate.done.actor.probe.*': [
+                    { guard: not('currentRound'), actions: 'dropAttempt' },
+                    { guard: 'probeOk', target: 'waiting', actions: ['dropAttempt', 'recordProbe'] },
+                    { guard: 'windowFailed', target: '#connectivity.network.down', actions: ['dropAttempt', 'countFailure', 'markDown'] },
+                    { actions: ['dropAttempt', 'countFailure'] },
                   ],
+                  'traffic.ok': 'waiting',
                 },
               },
             },
@@ -303,7 +373,7 @@ export function createConnectivityMachine(domains: readonly ServiceDomain[] = SE
             states: {
               waiting: {
                 after: { offlineProbeInterval: 'probing' },
-                on: { 'hint.network': 'probing' },
+                on: { 'hint.network': 'probing', 'traffic.ok': 'probing' },
               },
               probing: {
                 invoke: {

@@ -16,6 +16,8 @@ export interface ConnectivityTimings {
   t2Ms: number;
   t2OfflineMs: number;
   probeTimeoutMs: number;
+  /** k: while a probe round has no answer, a new attempt starts every probeTimeoutMs / k (1: no hedging). */
+  probeHedging: number;
   recoverSuccesses: number;
   qosPollMs: number;
 }

@@ -19,7 +19,7 @@ describe('settings.json', () => {
     const settings = loadSettings(dir);
     const written = JSON.parse(fs.readFileSync(path.join(dir, 'settings.json'), 'utf8'));
     expect(written).toEqual(settings);
-    expect(settings.connectivity).toEqual({ t1Ms: 2000, t2Ms: 15000, t2OfflineMs: 3000, probeTimeoutMs: 2000, recoverSuccesses: 2, qosPollMs: 5000 });
+    expect(settings.connectivity).toEqual({ t1Ms: 2000, t2Ms: 15000, t2OfflineMs: 3000, probeTimeoutMs: 2000, probeHedging: 4, recoverSuccesses: 2, qosPollMs: 5000 });
   });
 
   it('takes defaults for every key a partial file leaves out, and leaves the file as written', () => {

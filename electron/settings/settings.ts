@@ -141,6 +141,7 @@ export const SettingsSchema = z
         t2Ms: ms(15000),
         t2OfflineMs: ms(3000),
         probeTimeoutMs: ms(2000),
+        probeHedging: z.number().int('must be a whole number').min(1, 'must be at least 1').max(16, 'must be at most 16').default(4),
         recoverSuccesses: z.number().int('must be a whole number').min(1, 'must be at least 1').max(100).default(2),
         qosPollMs: ms(5000),
       })

@@ -1,13 +1,14 @@
 import { createActor, fromPromise, SimulatedClock, type Actor } from 'xstate';
 import type { ServiceDomain } from '../../../shared/api';
 import { connectivityMachine, reasonsOf, type ConnectivityInput } from '../connectivity.machine';
+import { HeartbeatWatch } from '../heartbeat-watch';
 import type { ConnectivityTimings, ProbeResult, QosResult } from '../probe-result';
 
 /** What a probe started at time t meets: a working link, a refused connection, or silence until the timeout. */
 export type LinkState = 'up' | 'refused' | 'stall';
 export type QosState = 'ok' | 'degraded' | 'down' | 'unreachable';
 
-export const DEFAULT_TIMINGS: ConnectivityTimings = { t1Ms: 2000, t2Ms: 15000, t2OfflineMs: 3000, probeTimeoutMs: 2000, recoverSuccesses: 2, qosPollMs: 5000 };
+export const DEFAULT_TIMINGS: ConnectivityTimings = { t1Ms: 2000, t2Ms: 15000, t2OfflineMs: 3000, probeTimeoutMs: 2000, probeHedging: 4, recoverSuccesses: 2, qosPollMs: 5000 };
 
 export interface SimulationOptions {
   timings?: Partial<ConnectivityTimings>;
@@ -17,6 +18,12 @@ export interface SimulationOptions {
   hqConfigured?: boolean;
   latencyMs?: number;
   random?: () => number;
+  /**
+   * The realtime stream, connected while the till is online: HQ sends a heartbeat every `heartbeatMs`
+   * from the moment it connects; one sent while the link is up arrives `latencyMs` later. The register's
+   * heartbeat watch reports each arrival and each miss to the machine as live traffic.
+   */
+  stream?: { heartbeatMs: number };
 }
 
 /**
@@ -70,11 +77,51 @@ export function simulate(options: SimulationOptions = {}) {
   actor.start();
   record();
 
+  // The realtime stream and the register's heartbeat watch on it.
+  let heartbeats = 0;
+  if (options.stream) {
+    const { heartbeatMs } = options.stream;
+    let connection = 0;
+    let connected = false;
+    const watch = new HeartbeatWatch({
+      intervalMs: heartbeatMs,
+      onBeat: () => actor.send({ type: 'traffic.ok', source: 'stream' }),
+      onMissed: (ms) => actor.send({ type: 'traffic.failed', source: 'stream', detail: `no heartbeat for ${ms} ms` }),
+      setTimer: (fn, ms) => clock.setTimeout(fn, ms),
+      clearTimer: (handle) => clock.clearTimeout(handle as Parameters<typeof clock.clearTimeout>[0]),
+      now: () => clock.now(),
+    });
+    const sendHeartbeat = (of: number) => {
+      if (of !== connection) return;
+      if (link(clock.now()) === 'up') {
+        heartbeats++;
+        clock.setTimeout(() => of === connection && watch.beat(), latency);
+      }
+      clock.setTimeout(() => sendHeartbeat(of), heartbeatMs);
+    };
+    const follow = () => {
+      const online = reasonsOf(actor.getSnapshot()).length === 0;
+      if (online && !connected && link(clock.now()) === 'up') {
+        connected = true;
+        const of = ++connection;
+        watch.start();
+        clock.setTimeout(() => sendHeartbeat(of), heartbeatMs);
+      } else if (!online && connected) {
+        connected = false;
+        connection++;
+        watch.stop();
+      }
+    };
+    actor.subscribe(follow);
+    follow();
+  }
+
   return {
     actor,
     clock,
     changes,
     probes: () => probes,
+    heartbeats: () => heartbeats,
     reasons: () => reasonsOf(actor.getSnapshot()),
     /** Moves simulated time forward in small steps, letting promises settle between them. */
     async advance(ms: number, stepMs = 10): Promise<void> {

@@ -71,7 +71,7 @@ const CHILD = path.join(import.meta.dirname, 'register-child.ts');
  * noticed within T2 + T1 + probe timeout = 700 ms, and even a flapping link (damping up to 8 × T1) lets
  * the till back after 1.6 s of calm.
  */
-export const FAST_TIMINGS: ConnectivityTimings = { t1Ms: 200, t2Ms: 300, t2OfflineMs: 150, probeTimeoutMs: 200, recoverSuccesses: 1, qosPollMs: 500 };
+export const FAST_TIMINGS: ConnectivityTimings = { t1Ms: 200, t2Ms: 300, t2OfflineMs: 150, probeTimeoutMs: 200, probeHedging: 4, recoverSuccesses: 1, qosPollMs: 500 };
 
 export function writeSettings(dataDir: string, timings: ConnectivityTimings = FAST_TIMINGS): void {
   fs.mkdirSync(dataDir, { recursive: true });
