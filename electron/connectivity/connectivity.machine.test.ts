@@ -113,6 +113,15 @@ describe('the connectivity machine', () => {
     expect(took!).toBeLessThanOrEqual(heartbeatMs + HEARTBEAT_GRACE_MS + 20 + t1Ms + probeTimeoutMs);
   });
 
+  it('sends no scheduled probe while the stream’s heartbeats arrive, even when the heartbeat is as long as T2', async () => {
+    const s = sim({ stream: { heartbeatMs: t2Ms } });
+    await s.advance(10 * 60_000, 50);
+    expect(s.heartbeats()).toBe(40);
+    // The probe at start-up and the scheduled one before the first heartbeat (T2 after the stream connected); none after.
+    expect(s.probes()).toBe(2);
+    expect(s.reasons()).toEqual([]);
+  });
+
   it('needs recoverSuccesses consecutive successes, spanning at least T1, to come back', async () => {
     for (const [recoverSuccesses, expectedProbes] of [
       [8, 8], // the count decides: 8 probes, 500 ms apart, span 3.5 s

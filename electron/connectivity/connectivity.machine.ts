@@ -27,6 +27,8 @@ export interface NetworkContext {
   windowFailures: number;
   /** A traffic failure arrived while the last evidence was still fresh: probe as soon as it is not. */
   owed: boolean;
+  /** A source that reports its own silence (the stream's heartbeat) will be heard from, or report a miss, within this long. */
+  quietMs: number | null;
   /** Consecutive successful probes while down. */
   successes: number;
   /** When the first probe of the current run of successes finished; recovery needs the run to span a stable period. */
@@ -59,7 +61,7 @@ export type ConnectivityEvent =
   /** A whitelisted HQ call failed (5xx, timeout, reset); HQ's QoS endpoint decides whether it counts. */
   | { type: 'service.faultReported'; domain: ServiceDomain }
   /** Live traffic with HQ got an answer (a heartbeat, a sync request, a whitelisted call): HQ is reachable now. */
-  | { type: 'traffic.ok'; source: TrafficSource }
+  | { type: 'traffic.ok'; source: TrafficSource; expectNextWithinMs?: number | null }
   /** Live traffic with HQ failed (a missed heartbeat, a sync request or whitelisted call without an answer): probe now. */
   | { type: 'traffic.failed'; source: TrafficSource; detail: string | null }
   /** Something other than a probe (the QoS endpoint) could not reach HQ. */
@@ -103,6 +105,7 @@ const initialNetwork = (): NetworkContext => ({
   launched: 0,
   windowFailures: 0,
   owed: false,
+  quietMs: null,
   successes: 0,
   streakStartedAt: null,
   lastRecoveredAt: null,
@@ -175,7 +178,12 @@ export function createConnectivityMachine(domains: readonly ServiceDomain[] = SE
        * While online: at most T2 from the start of one probe to the start of the next (jittered down to
        * 0.8 × T2 so registers do not probe in step, nor in step with a flapping link).
        */
-      probeInterval: ({ context }) => Math.max(0, Math.round(context.timings.t2Ms * (0.8 + 0.2 * context.random()) - (context.network.lastProbe?.durationMs ?? 0))),
+      probeInterval: ({ context }) => {
+        const scheduled = Math.round(context.timings.t2Ms * (0.8 + 0.2 * context.random()) - (context.network.lastProbe?.durationMs ?? 0));
+        // A connected stream reports its own silence: probe only if it has not, one probe timeout later.
+        const quiet = context.network.quietMs === null ? 0 : context.network.quietMs + context.timings.probeTimeoutMs;
+        return Math.max(0, scheduled, quiet);
+      },
       /** While offline: T2offline, ±20 % jitter so registers of a store do not probe in step. */
       offlineProbeInterval: ({ context }) => Math.round(context.timings.t2OfflineMs * (0.8 + 0.4 * context.random())),
       /** A hedged round starts a new attempt every probe timeout / k while none has answered. */
@@ -223,7 +231,7 @@ export function createConnectivityMachine(domains: readonly ServiceDomain[] = SE
       }),
       recordProbe: assign(({ context, event }) => ({ network: { ...context.network, lastProbe: (event as unknown as ProbeDone).output } })),
       /** A hedged round begins: a new number, so answers of earlier rounds are told apart. */
-      startRound: assign(({ context }) => ({ network: { ...context.network, round: context.network.round + 1, launched: 0, windowFailures: 0, owed: false } })),
+      startRound: assign(({ context }) => ({ network: { ...context.network, round: context.network.round + 1, launched: 0, windowFailures: 0, owed: false, quietMs: null } })),
       launchAttempt: enqueueActions(({ context, enqueue }) => {
         const id = `probe.${context.network.round}.${context.network.launched}`;
         enqueue.spawnChild('probe', { id, input: { timeoutMs: context.timings.probeTimeoutMs } });
@@ -240,6 +248,11 @@ export function createConnectivityMachine(domains: readonly ServiceDomain[] = SE
       /** The round is decided: attempts still in flight are no longer needed. */
       endRound: enqueueActions(({ context, enqueue }) => {
         for (let i = 0; i < context.network.launched; i++) enqueue.stopChild(`probe.${context.network.round}.${i}`);
+      }),
+      /** Traffic answered; a source that reports its own silence says for how long the till may rely on it. */
+      recordQuiet: assign(({ context, event }) => {
+        assertEvent(event, 'traffic.ok');
+        return { network: { ...context.network, quietMs: event.expectNextWithinMs ?? context.network.quietMs } };
       }),
       markOwed: assign(({ context }) => ({ network: { ...context.network, owed: true } })),
       clearOwed: assign(({ context }) => ({ network: { ...context.network, owed: false } })),
@@ -258,6 +271,7 @@ export function createConnectivityMachine(domains: readonly ServiceDomain[] = SE
             streakStartedAt: null,
             downSince: result.at,
             evidence: result,
+            quietMs: null,
             damping: flapped ? Math.min(context.network.damping * 2, MAX_DAMPING) : 1,
           },
         };
@@ -327,7 +341,7 @@ export function createConnectivityMachine(domains: readonly ServiceDomain[] = SE
                 after: { probeInterval: 'probing' },
                 on: {
                   'hint.network': 'probing',
-                  'traffic.ok': { target: 'waiting', reenter: true },
+                  'traffic.ok': { target: 'waiting', reenter: true, actions: 'recordQuiet' },
                 },
                 states: {
                   fresh: {
@@ -363,7 +377,7 @@ export function createConnectivityMachine(domains: readonly ServiceDomain[] = SE
                     { guard: 'windowFailed', target: '#connectivity.network.down', actions: ['dropAttempt', 'countFailure', 'markDown'] },
                     { actions: ['dropAttempt', 'countFailure'] },
                   ],
-                  'traffic.ok': 'waiting',
+                  'traffic.ok': { target: 'waiting', actions: 'recordQuiet' },
                 },
               },
             },

@@ -35,7 +35,8 @@ function eventsFor(snapshot: ConnectivitySnapshot): AnyEvent[] {
     { type: 'manual.goOffline', by: 'Ana', at: t },
     { type: 'manual.goOnline', by: 'Ana', at: t },
     { type: 'hint.network' },
-    { type: 'traffic.ok', source: 'stream' },
+    { type: 'traffic.ok', source: 'stream', expectNextWithinMs: 15_100 },
+    { type: 'traffic.ok', source: 'call' },
     { type: 'traffic.failed', source: 'sync', detail: 'no answer' },
     { type: 'network.evidence', result: failure(t) as ProbeResult & { ok: false } },
     ...DOMAINS.map((domain) => ({ type: 'service.faultReported' as const, domain })),
@@ -77,6 +78,7 @@ function serialize(snapshot: ConnectivitySnapshot): string {
     network.launched,
     network.windowFailures,
     network.owed,
+    network.quietMs,
     // Which attempts of the round in progress are still in flight (rounds are numbered; the model is not).
     Object.keys(snapshot.children).filter((id) => id.startsWith(`probe.${network.round}.`)).map((id) => id.split('.')[2]).sort(),
     network.streakStartedAt !== null,

@@ -97,7 +97,7 @@ export class ConnectivityService implements Connectivity {
    */
   reportTraffic(evidence: TrafficEvidence): void {
     if (!evidence.ok) this.options.log.debug({ source: evidence.source, detail: evidence.detail }, 'traffic with HQ failed; probing');
-    this.actor.send(evidence.ok ? { type: 'traffic.ok', source: evidence.source } : { type: 'traffic.failed', source: evidence.source, detail: evidence.detail ?? null });
+    this.actor.send(evidence.ok ? { type: 'traffic.ok', source: evidence.source, expectNextWithinMs: evidence.expectNextWithinMs ?? null } : { type: 'traffic.failed', source: evidence.source, detail: evidence.detail ?? null });
   }
 
   /** An OS hint (interface change, resume from sleep): probe now. */
@@ -195,5 +195,6 @@ function triggerName(type: string): string {
   if (type === 'network.evidence') return 'qos.unreachable';
   if (type === 'service.faultReported') return 'service.fault';
   if (type === 'hint.network') return 'hint';
+  if (type === 'traffic.failed' || type === 'traffic.ok') return 'traffic';
   return type;
 }

@@ -8,7 +8,8 @@ export interface HeartbeatWatchOptions {
   intervalMs: number;
   /** How late a heartbeat may be before it counts as missed; a late one costs a probe, never a verdict. */
   graceMs?: number;
-  onBeat: () => void;
+  /** A beat, and the time within which the next one comes or a miss is reported. */
+  onBeat: (nextWithinMs: number) => void;
   onMissed: (silentForMs: number) => void;
   setTimer?: (fn: () => void, ms: number) => unknown;
   clearTimer?: (handle: unknown) => void;
@@ -50,7 +51,7 @@ export class HeartbeatWatch {
   beat(): void {
     if (!this.running) return;
     this.lastBeat = this.now();
-    this.options.onBeat();
+    this.options.onBeat(this.options.intervalMs + (this.options.graceMs ?? HEARTBEAT_GRACE_MS));
     this.arm();
   }
 

@@ -38,4 +38,9 @@ export interface TrafficEvidence {
   source: TrafficSource;
   /** What failed, in words for the log (failures only). */
   detail?: string;
+  /**
+   * A source that reports its own silence (the stream's heartbeat watch) says when it will next be heard
+   * from or report a miss; the scheduled probe waits beyond that, so a connected stream replaces it.
+   */
+  expectNextWithinMs?: number;
 }

@@ -85,7 +85,7 @@ export function simulate(options: SimulationOptions = {}) {
     let connected = false;
     const watch = new HeartbeatWatch({
       intervalMs: heartbeatMs,
-      onBeat: () => actor.send({ type: 'traffic.ok', source: 'stream' }),
+      onBeat: (nextWithinMs) => actor.send({ type: 'traffic.ok', source: 'stream', expectNextWithinMs: nextWithinMs }),
       onMissed: (ms) => actor.send({ type: 'traffic.failed', source: 'stream', detail: `no heartbeat for ${ms} ms` }),
       setTimer: (fn, ms) => clock.setTimeout(fn, ms),
       clearTimer: (handle) => clock.clearTimeout(handle as Parameters<typeof clock.clearTimeout>[0]),
