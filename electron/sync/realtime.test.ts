@@ -3,7 +3,8 @@ import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { TrafficEvidence } from '../connectivity/probe-result';
 import { silentLogger } from '../core/logger';
-import { RealtimeStream, TRAFFIC_OK_EVERY_MS } from './realtime';
+import { HEARTBEAT_GRACE_MS } from '../connectivity/heartbeat-watch';
+import { DEFAULT_HEARTBEAT_MS, RealtimeStream, TRAFFIC_OK_EVERY_MS } from './realtime';
 
 /** What a stand-in HQ does with one `/sync/stream` request. */
 type StreamHandler = (req: http.IncomingMessage, res: http.ServerResponse) => void;
@@ -72,7 +73,7 @@ async function until(what: string, predicate: () => boolean, ms = 5000): Promise
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 describe('the realtime stream as evidence of the link to HQ', () => {
-  it('tells one success when HQ answers, then at most one a second however often the heartbeat comes', async () => {
+  it('tells one success when HQ answers, then at most one a second however often the heartbeat comes, each saying when the stream will next be heard from', async () => {
     const hq = await standInHq(() => sse({ announceMs: 100, everyMs: 20 }));
     const { stream, traffic, successes } = streamTo(hq.url);
     stream.open();
@@ -86,6 +87,8 @@ describe('the realtime stream as evidence of the link to HQ', () => {
       .slice(1)
       .map((s, i) => s.at - successes()[i]!.at);
     for (const gap of gaps) expect(gap).toBeGreaterThanOrEqual(TRAFFIC_OK_EVERY_MS - 5);
+    // The announced interval and the grace, and the rate limit (an untold beat still re-arms the watch).
+    for (const success of successes()) expect(success.expectNextWithinMs).toBe(100 + HEARTBEAT_GRACE_MS + TRAFFIC_OK_EVERY_MS);
   });
 
   it('a heartbeat that does not come within the announced interval is failed traffic, and the stream is opened again', async () => {
@@ -107,12 +110,19 @@ describe('the realtime stream as evidence of the link to HQ', () => {
 
   it('without an announcement it waits for the interval it was given (HQ’s 15 s default otherwise)', async () => {
     const hq = await standInHq(() => sse({}));
-    const { stream, failures } = streamTo(hq.url, { heartbeatMs: 150 });
+    const { stream, failures, successes } = streamTo(hq.url, { heartbeatMs: 150 });
     const opened = Date.now();
     stream.open();
     await until('a missed heartbeat', () => failures().length > 0, 2000);
     expect(failures()[0]!.detail).toMatch(/^no heartbeat from HQ for 0\.[23] s$/);
     expect(failures()[0]!.at - opened).toBeGreaterThanOrEqual(240);
+    expect(successes()[0]).toMatchObject({ ok: true, expectNextWithinMs: 150 + HEARTBEAT_GRACE_MS + TRAFFIC_OK_EVERY_MS });
+
+    // And with neither, HQ's default: the stream promises to be heard from within 15 s (and the grace and rate limit).
+    const quiet = streamTo(hq.url);
+    quiet.stream.open();
+    await until('HQ answered', () => quiet.successes().length === 1);
+    expect(quiet.successes()[0]!.expectNextWithinMs).toBe(DEFAULT_HEARTBEAT_MS + HEARTBEAT_GRACE_MS + TRAFFIC_OK_EVERY_MS);
   });
 
   it('an error answer is failed traffic, told with its status', async () => {

@@ -16,9 +16,10 @@ export interface RealtimeOptions {
   onGap: () => void;
   log: Logger;
   /**
-   * Told what the stream says about the link to HQ: something arrived (at most once a second), or a
-   * heartbeat did not come, the connection failed or was cut while the stream was wanted. Never told
-   * about a stream closed on purpose.
+   * Told what the stream says about the link to HQ: something arrived (at most once a second, with the
+   * time within which the stream will next be heard from or report its silence), or a heartbeat did not
+   * come, the connection failed or was cut while the stream was wanted. Never told about a stream closed
+   * on purpose.
    */
   onTraffic?: (evidence: TrafficEvidence) => void;
   /** The heartbeat interval assumed until HQ announces its own (`: heartbeat-ms N`); 15 s. */
@@ -58,7 +59,7 @@ export class RealtimeStream {
     this.heartbeatMs = options.heartbeatMs ?? DEFAULT_HEARTBEAT_MS;
     this.watch = new HeartbeatWatch({
       intervalMs: this.heartbeatMs,
-      onBeat: () => this.reportOk(),
+      onBeat: (nextWithinMs) => this.reportOk(nextWithinMs),
       onMissed: (silentForMs) => this.missed(silentForMs),
       now: this.now,
     });
@@ -103,8 +104,8 @@ export class RealtimeStream {
       }
       this.attempt = 0;
       this.answered = true;
+      // HQ's first bytes (the retry hint and the announced interval) are the first beat, told with that interval.
       this.watch.start(this.heartbeatMs);
-      this.reportOk();
       let buffer = '';
       response.setEncoding('utf8');
       response.on('data', (chunk: string) => {
@@ -167,11 +168,16 @@ export class RealtimeStream {
     this.failed(this.answered ? `no heartbeat from HQ for ${seconds} s` : `HQ's stream did not answer within ${seconds} s`);
   }
 
-  private reportOk(): void {
+  /**
+   * The stream is alive, and the next beat or a miss comes within `nextWithinMs` of this one. Told at most
+   * once a second: a beat left untold still re-arms the watch, so what is told promises the next word
+   * (a told beat or a miss) within the rate limit plus `nextWithinMs`.
+   */
+  private reportOk(nextWithinMs: number): void {
     const now = this.now();
     if (now - this.lastOkAt < TRAFFIC_OK_EVERY_MS) return;
     this.lastOkAt = now;
-    this.report({ ok: true, source: 'stream' });
+    this.report({ ok: true, source: 'stream', expectNextWithinMs: nextWithinMs + TRAFFIC_OK_EVERY_MS });
   }
 
   private report(evidence: TrafficEvidence): void {

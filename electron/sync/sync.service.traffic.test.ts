@@ -55,7 +55,7 @@ it('the realtime stream the sync engine opens tells its traffic to onTraffic, an
   sync.start();
   const deadline = Date.now() + 5000;
   while (!traffic.some((t) => !t.ok) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
-  expect(traffic[0]).toEqual({ ok: true, source: 'stream' });
+  expect(traffic[0]).toEqual({ ok: true, source: 'stream', expectNextWithinMs: 1200 });
   expect(traffic.find((t) => !t.ok)).toMatchObject({ ok: false, source: 'stream', detail: expect.stringMatching(/^no heartbeat from HQ for/) as string });
 
   state = { ...online, state: 'offline', reasons: ['manual'] };
