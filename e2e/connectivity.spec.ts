@@ -5,6 +5,7 @@ import { expect, signIn, test } from './fixtures';
 import { startFaultProxy } from './support/fault-proxy';
 import { startHqStandIn } from './support/hq-stand-in';
 import { startHq } from './support/hq-server';
+import { SHELF, payAndComplete, ringUp, signInOnline } from './support/shop';
 import { startRegister } from './support/web-host';
 
 const FAST = { t1Ms: 1000, t2Ms: 1000, t2OfflineMs: 500, probeTimeoutMs: 500, recoverSuccesses: 2, qosPollMs: 1000 };
@@ -115,13 +116,14 @@ test('the status bar shows on the sign-in screen, and Go offline survives a rest
 /** The lossy-link journey: how long, how lossy, and the seed of the proxy's coin (print it to replay a run). */
 const LOSSY = { durationMs: 120_000, dropProbability: 0.1, seed: 2026, pollMs: 250 };
 
-test('on a lossy link (each connection to HQ lost with p = 0.1, stalled until it times out) the till never shows offline for 2 minutes', async ({ page }, testInfo) => {
-  test.setTimeout(LOSSY.durationMs + 90_000);
-  // The real HQ (an enrolled register keeps its realtime stream open and pulls the feed), through the fault proxy.
+test('a cashier sells for 2 minutes on a lossy link (each connection to HQ lost with p = 0.1, stalled until it times out): the till never shows offline, and every sale reaches HQ', async ({ page }, testInfo) => {
+  test.setTimeout(LOSSY.durationMs + 120_000);
+  // The real HQ (an enrolled register keeps its realtime stream open, pulls the feed and uploads its sales), through the fault proxy.
   const hq = await startHq();
   const proxy = await startFaultProxy({ target: { host: '127.0.0.1', port: Number(new URL(hq.url).port) } });
-  // The short test timings: a probe every second (T2) and 0.5 s probe timeout, so the 2 minutes hold about
-  // as many probes as half an hour at the shop's timings (T2 15 s), and a lost one costs its whole timeout.
+  // The short test timings: probe timeout 0.5 s, T1 1 s, so a lost probe costs little time and a false
+  // verdict would come quickly. A connected stream replaces scheduled probes, so the link's traffic here is
+  // the cashier's: every sale uploads (a new connection), and every upload the link loses starts a probe round.
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'kassa-e2e-lossy-'));
   fs.writeFileSync(path.join(dataDir, 'settings.json'), JSON.stringify({ connectivity: FAST }));
   const register = await startRegister({ dataDir, env: { KASSA_HQ_URL: proxy.url, KASSA_ENROLMENT_CODE: 'DEMO' } });
@@ -129,6 +131,11 @@ test('on a lossy link (each connection to HQ lost with p = 0.1, stalled until it
     await page.goto(register.url);
     const connectivity = page.getByTestId('connectivity');
     await expect(connectivity).toHaveAttribute('data-state', 'online', { timeout: 20_000 });
+    await signInOnline(page);
+    // The first sale waits for HQ's catalog; it uploads on a clean link.
+    await ringUp(page, SHELF.slice(0, 2), { waitForCatalog: true });
+    await payAndComplete(page, 'cash');
+    await expect(page.getByTestId('pending-sync')).toHaveText('0', { timeout: 20_000 });
 
     // Every state the status bar shows, however briefly: a MutationObserver in the page reports each change.
     const shown: { state: string | null; atMs: number }[] = [];
@@ -147,17 +154,29 @@ test('on a lossy link (each connection to HQ lost with p = 0.1, stalled until it
 
     await proxy.lossy({ dropProbability: LOSSY.dropProbability, seed: LOSSY.seed, lostBy: 'stall' });
     started = Date.now();
-    // And a poll besides, in case the page itself were replaced.
+    const over = () => Date.now() - started >= LOSSY.durationMs;
+    // A poll besides the observer, in case the page itself were replaced.
     const polled: { state: string | null; atMs: number }[] = [];
-    while (Date.now() - started < LOSSY.durationMs) {
-      const state = await connectivity.getAttribute('data-state');
-      if (state !== 'online') polled.push({ state, atMs: Date.now() - started });
-      await page.waitForTimeout(LOSSY.pollMs);
+    const polling = (async () => {
+      while (!over()) {
+        const state = await connectivity.getAttribute('data-state');
+        if (state !== 'online') polled.push({ state, atMs: Date.now() - started });
+        await page.waitForTimeout(LOSSY.pollMs);
+      }
+    })();
+    // Meanwhile the cashier sells in cash, two items a sale, as fast as the screen lets her.
+    let sales = 1;
+    while (!over()) {
+      const at = sales % (SHELF.length - 1);
+      await ringUp(page, SHELF.slice(at, at + 2));
+      await payAndComplete(page, 'cash');
+      sales++;
     }
+    await polling;
     const stats = proxy.stats();
     testInfo.annotations.push({
       type: 'lossy link',
-      description: `seed ${LOSSY.seed}: ${stats.lost} of ${stats.accepted.lossy} connections lost (stalled) in ${LOSSY.durationMs / 1000} s; status bar changes: ${JSON.stringify(shown)}`,
+      description: `seed ${LOSSY.seed}: ${stats.lost} of ${stats.accepted.lossy} connections lost (stalled) in ${LOSSY.durationMs / 1000} s, ${sales} sales; status bar changes: ${JSON.stringify(shown)}`,
     });
     // The link really was lossy: the proxy lost connections the till opened.
     expect(stats.accepted.lossy, 'connections the till opened through the lossy link').toBeGreaterThan(0);
@@ -165,6 +184,8 @@ test('on a lossy link (each connection to HQ lost with p = 0.1, stalled until it
     // And the till never said offline.
     expect(shown, 'every change of the status bar during the lossy minutes').toEqual([]);
     expect(polled, 'polled states other than online').toEqual([]);
+    // Every sale reaches HQ (the outbox retries the uploads the link lost).
+    await expect(page.getByTestId('pending-sync')).toHaveText('0', { timeout: 60_000 });
   } finally {
     await register.stop();
     await proxy.close();
