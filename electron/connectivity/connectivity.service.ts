@@ -34,6 +34,8 @@ export class ConnectivityService implements Connectivity {
   private state: ConnectivityState;
   private lastTrigger = 'start';
   private pressedBy: string | null = null;
+  /** The last live traffic with HQ reported as evidence (diagnostics shows it beside the probes). */
+  private traffic: { at: number; ok: boolean; source: TrafficEvidence['source']; detail: string | null } | null = null;
   /** The last probes of HQ, oldest first (the diagnostics page charts their latency). */
   private readonly probes: ProbeRecord[] = [];
 
@@ -96,6 +98,7 @@ export class ConnectivityService implements Connectivity {
    * makes the till probe now, a success pushes the next scheduled probe back. Evidence, never a verdict.
    */
   reportTraffic(evidence: TrafficEvidence): void {
+    this.traffic = { at: this.now(), ok: evidence.ok, source: evidence.source, detail: evidence.ok ? null : (evidence.detail ?? null) };
     if (!evidence.ok) this.options.log.debug({ source: evidence.source, detail: evidence.detail }, 'traffic with HQ failed; probing');
     this.actor.send(evidence.ok ? { type: 'traffic.ok', source: evidence.source, expectNextWithinMs: evidence.expectNextWithinMs ?? null } : { type: 'traffic.failed', source: evidence.source, detail: evidence.detail ?? null });
   }
@@ -108,6 +111,11 @@ export class ConnectivityService implements Connectivity {
 
   stop(): void {
     this.actor.stop();
+  }
+
+  /** The last live traffic with HQ reported as evidence, or null before any. */
+  lastTraffic(): { at: number; ok: boolean; source: TrafficEvidence['source']; detail: string | null } | null {
+    return this.traffic;
   }
 
   /** The most recent probes of HQ (at most `PROBE_HISTORY`), oldest first. */

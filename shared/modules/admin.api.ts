@@ -34,6 +34,8 @@ export const DiagnosticsSchema = z.object({
   /** Transitions of the last `hours`, oldest first, plus the one in force when the window starts. */
   timeline: z.array(ConnectivityLogEntrySchema),
   probes: z.array(ProbeRecordSchema),
+  /** The last live traffic with HQ the connectivity machine heard of (a heartbeat, a sync request, a whitelisted call). */
+  traffic: z.object({ at: z.number().int(), ok: z.boolean(), source: z.enum(['stream', 'sync', 'call']), detail: z.string().nullable() }).nullable().optional(),
   queue: z.object({
     pending: z.number().int(),
     oldestAt: z.number().int().nullable(),

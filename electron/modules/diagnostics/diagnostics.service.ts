@@ -28,7 +28,7 @@ export interface DiagnosticsOptions {
   /** The settings in force (after defaults); the file as written is read from `dataDir`. */
   settings: unknown;
   transitions: { list(limit: number, beforeId?: number): ConnectivityLogEntry[] };
-  connectivity: { current(): ConnectivityState; recentProbes(): ProbeRecord[] };
+  connectivity: { current(): ConnectivityState; recentProbes(): ProbeRecord[]; lastTraffic?(): Diagnostics['traffic'] };
   sync: { status(): SyncStatus };
   /** HQ's `/health` body; null in demo mode. */
   hqHealth: (() => Promise<{ version?: string; database?: string }>) | null;
@@ -71,6 +71,7 @@ export class DiagnosticsService {
       connectivity: this.options.connectivity.current(),
       timeline: this.timeline(from),
       probes: this.options.connectivity.recentProbes(),
+      traffic: this.options.connectivity.lastTraffic?.() ?? null,
       queue: this.options.figures.queue(),
       deadLetters: this.options.figures.deadLetters.count(),
       sales: this.options.figures.sales().completed,

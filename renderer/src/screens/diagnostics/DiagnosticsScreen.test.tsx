@@ -49,6 +49,20 @@ describe('the diagnostics page', () => {
     expect(screen.getByTestId('versions').textContent).toMatch(/HQ0\.1\.0 \(sqlite\)/);
     expect(screen.getByTestId('token-storage').textContent).toBe('In the clear (no keychain on this host)');
     expect(screen.getByTestId('token-storage').getAttribute('title')).toMatch(/no keychain/);
+    expect(screen.getByTestId('live-traffic').textContent).toBe('none yet');
+  });
+
+  it('shows the last live traffic with HQ, and says when the stream’s heartbeats stand in for probes', async () => {
+    const withTraffic = (traffic: Diagnostics['traffic']) => () => ({ ok: true as const, value: { ...overview, traffic } });
+    installFakeBridge({ 'diagnostics.overview': withTraffic({ at: now - 3000, ok: true, source: 'stream', detail: null }), 'sync.deadLetters': () => ({ ok: true, value: { deadLetters: [] } }) });
+    render(<DiagnosticsScreen info={info} />);
+    expect((await screen.findByTestId('live-traffic')).textContent).toBe('✓ realtime stream, 3 sec ago');
+    expect(screen.getByText("While HQ's realtime stream answers, its heartbeats stand in for probes.")).toBeTruthy();
+    cleanup();
+    installFakeBridge({ 'diagnostics.overview': withTraffic({ at: now - 120_000, ok: false, source: 'sync', detail: 'no answer within 30 s' }), 'sync.deadLetters': () => ({ ok: true, value: { deadLetters: [] } }) });
+    render(<DiagnosticsScreen info={info} />);
+    expect((await screen.findByTestId('live-traffic')).textContent).toBe('✕ sync, 2 min ago · no answer within 30 s');
+    expect(screen.queryByText(/stand in for probes/)).toBeNull();
   });
 
   it('retries a refused operation with a manager PIN', async () => {

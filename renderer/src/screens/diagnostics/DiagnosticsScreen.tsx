@@ -152,7 +152,14 @@ export function DiagnosticsScreen({ info }: { info: AppInfo }) {
                   <dd>{summary ? `${summary.p90} ms` : '—'}</dd>
                   <dt>{t('latency.failures')}</dt>
                   <dd>{`${data.probes.length - answered.length} / ${data.probes.length}`}</dd>
+                  <dt>{t('latency.traffic')}</dt>
+                  <dd data-testid="live-traffic">
+                    {data.traffic
+                      ? `${data.traffic.ok ? '✓' : '✕'} ${t('latency.trafficAgo', { source: t(`latency.trafficSource.${data.traffic.source}`), ago: duration(now - data.traffic.at, locale) })}${data.traffic.detail ? ` · ${data.traffic.detail}` : ''}`
+                      : t('latency.trafficNone')}
+                  </dd>
                 </dl>
+                {data.traffic?.ok && data.traffic.source === 'stream' ? <p className="diag-muted">{t('latency.probesPaused')}</p> : null}
               </>
             ) : (
               <p className="diag-empty">{t('demo')}</p>
