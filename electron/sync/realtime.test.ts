@@ -48,6 +48,7 @@ function sse(options: { announceMs?: number; everyMs?: number }): StreamHandler 
 
 function streamTo(url: URL, extra: { heartbeatMs?: number } = {}) {
   const traffic: (TrafficEvidence & { at: number })[] = [];
+  const watchEnded = { count: 0 };
   const stream = new RealtimeStream({
     url: () => new URL(url),
     token: () => 'device-token',
@@ -56,10 +57,11 @@ function streamTo(url: URL, extra: { heartbeatMs?: number } = {}) {
     onGap: () => {},
     log: silentLogger(),
     onTraffic: (evidence) => traffic.push({ ...evidence, at: Date.now() }),
+    onWatchEnded: () => watchEnded.count++,
     ...extra,
   });
   streams.push(stream);
-  return { stream, traffic, failures: () => traffic.filter((t) => !t.ok), successes: () => traffic.filter((t) => t.ok) };
+  return { stream, traffic, watchEnded, failures: () => traffic.filter((t) => !t.ok), successes: () => traffic.filter((t) => t.ok) };
 }
 
 async function until(what: string, predicate: () => boolean, ms = 5000): Promise<void> {
@@ -179,25 +181,45 @@ describe('the realtime stream as evidence of the link to HQ', () => {
     expect(failures()).toEqual([]);
   });
 
-  it('close() (going offline on purpose) stops the watch: the silence that follows tells nothing', async () => {
+  it('close() (going offline on purpose) stops the watch: the silence that follows tells no traffic, only that the watch ended', async () => {
     const hq = await standInHq(() => sse({ announceMs: 100, everyMs: 30 }));
-    const { stream, traffic } = streamTo(hq.url);
+    const { stream, traffic, watchEnded } = streamTo(hq.url);
     stream.open();
     await until('HQ answered', () => traffic.length === 1);
     stream.close();
+    // Its successes promised word of any silence: the promise is withdrawn, once.
+    expect(watchEnded.count).toBe(1);
+    stream.close();
     await sleep(600);
     expect(traffic).toHaveLength(1);
+    expect(watchEnded.count).toBe(1);
     expect(hq.connections()).toBe(1);
     expect(stream.isOpen()).toBe(false);
+
+    // Opened again, it promises again, and closing withdraws it again.
+    stream.open();
+    await until('HQ answered again', () => traffic.length === 2);
+    stream.close();
+    expect(watchEnded.count).toBe(2);
   });
 
-  it('close() while a connection is still being answered tells nothing either', async () => {
+  it('close() while a connection is still being answered tells nothing either: nothing was promised', async () => {
     const hq = await standInHq(() => () => {});
-    const { stream, traffic } = streamTo(hq.url, { heartbeatMs: 100 });
+    const { stream, traffic, watchEnded } = streamTo(hq.url, { heartbeatMs: 100 });
     stream.open();
     await until('HQ has the request', () => hq.connections() === 1);
     stream.close();
     await sleep(400);
     expect(traffic).toEqual([]);
+    expect(watchEnded.count).toBe(0);
+  });
+
+  it('close() after a failure withdraws nothing: the failure already ended the promise', async () => {
+    const hq = await standInHq(() => (_req, res) => res.writeHead(503).end());
+    const { stream, failures, watchEnded } = streamTo(hq.url);
+    stream.open();
+    await until('a failure', () => failures().length > 0);
+    stream.close();
+    expect(watchEnded.count).toBe(0);
   });
 });

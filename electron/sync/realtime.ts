@@ -22,6 +22,12 @@ export interface RealtimeOptions {
    * on purpose.
    */
   onTraffic?: (evidence: TrafficEvidence) => void;
+  /**
+   * Told when the stream is closed on purpose while its successes still promise that it reports HQ's
+   * silence (`expectNextWithinMs`): from now on nobody watches the heartbeat, so the till must check HQ
+   * itself (connectivity probes now, and on its own schedule after that). Nothing else is told on close.
+   */
+  onWatchEnded?: () => void;
   /** The heartbeat interval assumed until HQ announces its own (`: heartbeat-ms N`); 15 s. */
   heartbeatMs?: number;
   now?: () => number;
@@ -70,14 +76,18 @@ export class RealtimeStream {
     if (!this.request && !this.retry) this.connect();
   }
 
-  /** Going offline on purpose: the silence that follows is expected, and nothing is told. */
+  /** Going offline on purpose: the silence that follows is expected, and no traffic is told. */
   close(): void {
+    // A success told since the last failure promised word of any silence; the watch stops keeping it.
+    const promised = this.lastOkAt !== Number.NEGATIVE_INFINITY;
     this.wanted = false;
     this.watch.stop();
     if (this.retry) clearTimeout(this.retry);
     this.retry = null;
     this.request?.destroy();
     this.request = null;
+    this.lastOkAt = Number.NEGATIVE_INFINITY;
+    if (promised) this.options.onWatchEnded?.();
   }
 
   isOpen(): boolean {

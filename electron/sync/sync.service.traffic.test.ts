@@ -26,7 +26,7 @@ afterEach(async () => {
 
 const online: ConnectivityState = { state: 'online', reasons: [], since: 0, manualBy: null, warning: null, hq: { configured: true, reachable: true, lastProbeAt: null, latencyMs: null, evidence: null, lastError: null } };
 
-it('the realtime stream the sync engine opens tells its traffic to onTraffic, and closing it (offline) tells nothing more', async () => {
+it('the realtime stream the sync engine opens tells its traffic to onTraffic; closed when the till goes offline, it tells no more, only that its watch ended', async () => {
   // HQ's stream: the announced interval, then silence after 300 ms (the heartbeat stops).
   server = http.createServer((_req, res) => {
     res.writeHead(200, { 'content-type': 'text/event-stream' });
@@ -43,6 +43,7 @@ it('the realtime stream the sync engine opens tells its traffic to onTraffic, an
   let state = online;
   const listeners = new Set<(s: ConnectivityState) => void>();
   const traffic: TrafficEvidence[] = [];
+  let watchEnded = 0;
   sync = new SyncService({
     db: setup.db,
     outbox: new Outbox(setup.db),
@@ -51,6 +52,7 @@ it('the realtime stream the sync engine opens tells its traffic to onTraffic, an
     connectivity: { current: () => state, subscribe: (l) => (listeners.add(l), () => listeners.delete(l)) },
     log: silentLogger(),
     onTraffic: (evidence) => traffic.push(evidence),
+    onStreamWatchEnded: () => watchEnded++,
   });
   sync.start();
   const deadline = Date.now() + 5000;
@@ -58,8 +60,13 @@ it('the realtime stream the sync engine opens tells its traffic to onTraffic, an
   expect(traffic[0]).toEqual({ ok: true, source: 'stream', expectNextWithinMs: 1200 });
   expect(traffic.find((t) => !t.ok)).toMatchObject({ ok: false, source: 'stream', detail: expect.stringMatching(/^no heartbeat from HQ for/) as string });
 
+  // The stream opens again and beats (for 300 ms); then the till goes offline, and the stream stops standing in for probes.
+  const deadline2 = Date.now() + 5000;
+  while (!(traffic.at(-1)?.ok ?? false) && Date.now() < deadline2) await new Promise((resolve) => setTimeout(resolve, 20));
+  expect(traffic.at(-1)).toMatchObject({ ok: true, source: 'stream' });
   state = { ...online, state: 'offline', reasons: ['manual'] };
   for (const listener of listeners) listener(state);
+  expect(watchEnded).toBe(1);
   const told = traffic.length;
   await new Promise((resolve) => setTimeout(resolve, 600));
   expect(traffic).toHaveLength(told);

@@ -34,6 +34,8 @@ export interface SyncServiceOptions {
   ackRetentionDays?: () => number;
   /** Told what the realtime stream says about the link to HQ (heartbeats that came or did not), as connectivity evidence. */
   onTraffic?: (evidence: TrafficEvidence) => void;
+  /** Told when the realtime stream, closed on purpose, stops standing in for probes (see RealtimeOptions.onWatchEnded). */
+  onStreamWatchEnded?: () => void;
 }
 
 /**
@@ -98,6 +100,7 @@ export class SyncService {
             onGap: () => void this.pull(),
             log: options.log,
             onTraffic: options.onTraffic,
+            onWatchEnded: options.onStreamWatchEnded,
           })
         : null;
   }
