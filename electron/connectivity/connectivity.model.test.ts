@@ -2,7 +2,7 @@ import { getAdjacencyMap } from 'xstate/graph';
 import { describe, expect, it } from 'vitest';
 import type { ServiceDomain } from '../../shared/api';
 import { createConnectivityMachine, decisiveAttempt, reasonsOf, type ConnectivityEvent, type ConnectivitySnapshot } from './connectivity.machine';
-import { FLAP_WINDOW_MS, MAX_DAMPING, type ProbeResult, type QosResult } from './probe-result';
+import { FLAP_WINDOW_MS, type ProbeResult, type QosResult } from './probe-result';
 import { DEFAULT_TIMINGS } from './simulation/simulated-link';
 
 /*
