@@ -73,8 +73,8 @@ export async function createKassaCore({ config, log, nativeBinding, printReceipt
     const membership = createMembershipModule({ platform, checkout, outbox });
     const syncModule = createSyncModule({ platform, outbox, auth, checkout });
     const { sync } = syncModule;
-    const orders = createOrdersModule({ platform, auth, checkout, membership, outbox, sync, locale });
     const cash = createCashModule({ platform, auth, checkout, outbox });
+    const orders = createOrdersModule({ platform, auth, checkout, membership, outbox, sync, locale, cash: cash.cash });
     const app = createAppModule({ platform, sync, locale });
     const registration = createRegistration({
       hq,

@@ -32,7 +32,8 @@ type View = 'sale' | 'orders' | 'cash' | 'day' | 'members' | 'diagnostics';
 const VIEWS: NavItem<View>[] = [
   { id: 'sale', label: 'Sale', shortcut: 'Alt+s', hint: 'Alt+S' },
   { id: 'orders', label: 'Orders', shortcut: 'Alt+o', hint: 'Alt+O' },
-  { id: 'cash', label: 'Cash', shortcut: 'Alt+c', hint: 'Alt+C' },
+  // Not "Cash": the tender screen's Cash button is the contract's, and a nav button must not share its name.
+  { id: 'cash', label: 'Drawer', shortcut: 'Alt+w', hint: 'Alt+W' },
   { id: 'day', label: 'End of day', shortcut: 'Alt+e', hint: 'Alt+E' },
   { id: 'members', label: 'Members', shortcut: 'Alt+m', hint: 'Alt+M' },
   { id: 'diagnostics', label: 'Diagnostics', shortcut: 'Alt+d', hint: 'Alt+D' },

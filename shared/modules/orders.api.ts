@@ -140,6 +140,24 @@ export const ZReportSchema = z.object({
   deadLetters: z.number().int(),
   /** Set once the day is closed. */
   closed: z.object({ at: z.number().int(), by: z.string(), unsyncedOperations: z.number().int(), managerConfirmed: z.boolean() }).nullable(),
+  /**
+   * The day's drawer sessions (cash management): a closed one with expected, counted and over/short; the
+   * open one with its float only (its count is blind until it is made).
+   */
+  drawers: z
+    .array(
+      z.object({
+        id: z.string(),
+        openedAt: z.number().int(),
+        float: minor,
+        openedAtFirstSale: z.boolean(),
+        closedAt: z.number().int().nullable(),
+        expected: minor.nullable(),
+        counted: minor.nullable(),
+        variance: minor.nullable(),
+      }),
+    )
+    .optional(),
 });
 export type ZReport = z.infer<typeof ZReportSchema>;
 

@@ -139,6 +139,19 @@ describe('the cash drawer', () => {
     expect(cash.xReport().expected).toBe(1000 + 500 - 200);
   });
 
+  it('gives the day’s Z-report its drawer sessions: a closed one with its figures, the open one blind', async () => {
+    const { cash, sale } = drawer();
+    cash.open({ amount: 10_000 }, ana);
+    sale([{ tender: 'cash', amount: 2500 }]);
+    await cash.count({ amount: 12_400 }, ana);
+    await cash.close({}, ana);
+    sale([{ tender: 'cash', amount: 700 }]);
+    const [closed, open] = cash.drawers(0);
+    expect(closed).toMatchObject({ float: 10_000, expected: 12_500, counted: 12_400, variance: -100, openedAtFirstSale: false });
+    expect(open).toMatchObject({ float: 0, openedAtFirstSale: true, closedAt: null, expected: null, counted: null, variance: null });
+    expect(cash.drawers(Date.now() * 2)).toHaveLength(1);
+  });
+
   it('keeps the books: for any sales, refunds and movements, expected = float + cash in − change − cash out, and the operations for HQ add up to it', async () => {
     await fc.assert(
       fc.asyncProperty(

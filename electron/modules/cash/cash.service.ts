@@ -1,6 +1,7 @@
 import { countedAmount, denominationsOf, expectedCash, totalsByKind, type CashMovementKind, type DenominationCounts } from '../../../shared/cash';
 import { KassaError } from '../../../shared/errors';
 import type { CashClosePayload, CashMovementPayload, CashSessionPayload } from '../../../shared/hq/ops';
+import type { ZReport } from '../../../shared/modules/orders.api';
 import type { User } from '../../../shared/schemas';
 import type { Logger } from '../../core/logger';
 import type { OperationDraft, Outbox } from '../../sync/outbox';
@@ -246,6 +247,26 @@ export class CashService {
     if (!last) return;
     setImmediate(() => {
       if (this.o.cash.hasMovement(last.entityId) || this.o.cash.session(last.entityId)) this.o.kick(why);
+    });
+  }
+
+  /** The drawer sessions opened since `from` (and the one open now): closed ones with their figures, the open one blind. */
+  drawers(from: number): NonNullable<ZReport['drawers']> {
+    const open = this.o.cash.open();
+    const sessions = this.o.cash.sessions(from, Number.MAX_SAFE_INTEGER);
+    if (open && !sessions.some((s) => s.id === open.id)) sessions.unshift(open);
+    return sessions.map((s) => {
+      const closed = s.closed_at !== null;
+      return {
+        id: s.id,
+        openedAt: s.opened_at,
+        float: s.float_amount,
+        openedAtFirstSale: s.opened_at_first_sale === 1,
+        closedAt: s.closed_at,
+        expected: closed ? s.expected_amount : null,
+        counted: closed ? s.counted_amount : null,
+        variance: closed ? s.counted_amount! - s.expected_amount! : null,
+      };
     });
   }
 

@@ -6,6 +6,7 @@ import { storeProfileOf } from '../../core/store-profile';
 import type { Outbox } from '../../sync/outbox';
 import type { SyncService } from '../../sync/sync.service';
 import type { AuthModule } from '../auth';
+import type { CashModule } from '../cash';
 import type { CheckoutModule } from '../checkout';
 import type { MembershipModule } from '../membership';
 import { ordersHandlers } from './orders.handlers';
@@ -24,13 +25,16 @@ export interface OrdersDeps {
   outbox: Outbox;
   sync: SyncService;
   locale: { readonly current: string };
+  /** Cash management's drawer sessions, for the Z-report. */
+  cash?: Pick<CashModule['cash'], 'drawers'>;
 }
 
 /** Past orders (here and at HQ), refunds and returns against them, and the end of the day. */
-export function createOrdersModule({ platform, auth, checkout, membership, outbox, sync, locale }: OrdersDeps): OrdersModule {
+export function createOrdersModule({ platform, auth, checkout, membership, outbox, sync, locale, cash }: OrdersDeps): OrdersModule {
   const { db, hq, identity, connectivity, settings, log } = platform;
   const orders = new OrdersService({
     orders: new OrdersRepository(db),
+    ...(cash ? { drawers: (from: number) => cash.drawers(from) } : {}),
     ledger: checkout.saleRecords,
     outbox,
     hq,

@@ -34,6 +34,8 @@ export interface OrdersSettings {
 
 export interface OrdersServiceOptions {
   orders: OrdersRepository;
+  /** The day's drawer sessions for the Z-report (cash management), since the previous day close. */
+  drawers?: (from: number) => NonNullable<ZReport['drawers']>;
   /** Checkout's ledger, which writes every sale, refund and payment. */
   ledger: RefundLedger;
   outbox: Outbox;
@@ -561,6 +563,7 @@ export class OrdersService {
       pendingSync: this.o.pendingSync(),
       deadLetters: this.o.deadLetters(),
       closed,
+      ...(this.o.drawers ? { drawers: this.o.drawers(after) } : {}),
     };
   }
 

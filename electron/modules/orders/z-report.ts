@@ -19,6 +19,9 @@ const TEXT = {
     closedBy: (by: string) => `Day closed by ${by}`,
     unsynced: (n: number) => ` with ${n} unsynced operations (manager confirmed; all kept)`,
     open: 'Day still open',
+    drawer: (at: string) => `Drawer from ${at}`,
+    drawerOpen: 'open, not yet counted',
+    drawerFigures: (expected: string, counted: string, variance: string) => `expected ${expected}, counted ${counted}, over/short ${variance}`,
   },
   'zh-CN': {
     title: '日结报表（Z 报表）',
@@ -35,6 +38,9 @@ const TEXT = {
     closedBy: (by: string) => `日结人：${by}`,
     unsynced: (n: number) => `，尚有 ${n} 个操作未上传（经理已确认，全部保留）`,
     open: '本日尚未日结',
+    drawer: (at: string) => `钱箱（${at} 起）`,
+    drawerOpen: '未结班，尚未清点',
+    drawerFigures: (expected: string, counted: string, variance: string) => `应有 ${expected}，清点 ${counted}，长短款 ${variance}`,
   },
 } as const;
 
@@ -61,6 +67,9 @@ export function renderZReport(report: ZReport, issuer: { storeName: string; regi
     row(text.offlineCards, money(report.offlineCardOutstanding)),
     row(text.pending, String(report.pendingSync)),
     row(text.deadLetters, String(report.deadLetters)),
+    ...(report.drawers ?? []).map((d) =>
+      row(escape(text.drawer(when(d.openedAt))), d.closedAt === null ? text.drawerOpen : text.drawerFigures(money(d.expected!), money(d.counted!), money(d.variance!))),
+    ),
     '<hr>',
     report.closed
       ? `<p class="center">${escape(text.closedBy(report.closed.by))}${report.closed.unsyncedOperations > 0 ? escape(text.unsynced(report.closed.unsyncedOperations)) : ''}</p>`

@@ -181,6 +181,15 @@ describeEachStorage('cash drawer sessions on HQ', (kind) => {
     expect((await one(open.entityId)).counted).toBe(10_300);
   });
 
+  it('applies a batch pushed several times at once exactly once: one session, its movements once, reconciled', async () => {
+    const open = sessionOp();
+    const ops = [open, ...[1, 2, 3].map((n) => movementOp(open.entityId, 'paid-in', n * 100, { reason: 'other' })), closeOp(open.entityId, 10_600, 10_600)];
+    const answers = await Promise.all([1, 2, 3, 4].map(() => push(hq.app, s01, ops)));
+    for (const [i] of ops.entries()) expect(answers.map((a) => a[i]!.status).sort()).toEqual(['applied', 'duplicate', 'duplicate', 'duplicate']);
+    expect(await rowCounts()).toEqual({ sessions: 1, movements: 3 });
+    expect(await one(open.entityId)).toMatchObject({ expected: 10_600, fromMovements: 10_600, counted: 10_600, reconciled: true });
+  });
+
   it('answers sessions opened in [from, to), of a store or a register, for the admin token only', async () => {
     const early = sessionOp({ openedAt: at(0) });
     const late = sessionOp({ openedAt: at(120) });

@@ -73,6 +73,28 @@ describeEachStorage('HQ database', (kind) => {
     await again.close();
   });
 
+  it('migrates an HQ of schema 008 to cash: its orders stay, the drawer tables start empty and hold money beyond 32 bits', async () => {
+    storage = makeStorage(kind);
+    const first = await openHqDatabase(storage.storage);
+    const schema = first.dialect === 'postgres' ? (await sql<{ s: string }>`SELECT current_schema() AS s`.execute(first.db)).rows[0]!.s : undefined;
+    const migrator = new Migrator({ db: first.db, provider: migrationProvider, ...(schema ? { migrationTableSchema: schema } : {}) });
+    expect((await migrator.migrateTo('008-order-returns')).error).toBeUndefined();
+    await sql`INSERT INTO orders (id, kind, number, store_id, register_id, total, currency, created_at, lines, cashier_id, received_at) VALUES ('o1', 'sale', 'S01-R01-1', 'st', 'r1', 258, 'EUR', 0, '[]', 'c1', 0)`.execute(first.db);
+    await first.close();
+    const again = await openHqDatabase(storage.storage);
+    expect(await again.read.selectFrom('orders').select('id').execute()).toEqual([{ id: 'o1' }]);
+    expect(await again.read.selectFrom('cash_sessions').selectAll().execute()).toEqual([]);
+    const big = 2 ** 40;
+    await again.db
+      .insertInto('cash_sessions')
+      .values({ id: 's1', store_id: 'st', register_id: 'r1', currency: 'EUR', opened_at: Date.UTC(2025, 0, 1), opened_by: 'u1', float: big, opened_at_first_sale: 0, counted_at: null, counted_by: null, counted: null, expected: null, closed_at: null, closed_by: null, note: null, approved_by: null, reconciled: null, received_at: 0 })
+      .execute();
+    await again.db.insertInto('cash_movements').values({ id: 'm1', session_id: 's1', store_id: 'st', register_id: 'r1', kind: 'drop', amount: -big, order_id: null, reason: null, note: null, user_id: 'u1', approved_by: null, at: 0 }).execute();
+    expect(await again.read.selectFrom('cash_sessions').select(['float', 'opened_at']).execute()).toEqual([{ float: big, opened_at: Date.UTC(2025, 0, 1) }]);
+    expect(await again.read.selectFrom('cash_movements').select('amount').execute()).toEqual([{ amount: -big }]);
+    await again.close();
+  });
+
   it('refuses to start on a database migrated by a newer HQ, with a clear error', async () => {
     storage = makeStorage(kind);
     const current = await openHqDatabase(storage.storage);

@@ -15,7 +15,7 @@ const MANUAL_KINDS: readonly ManualKind[] = ['paid-in', 'paid-out', 'drop', 'no-
 type Mode = { kind: 'idle' } | { kind: 'move'; what: ManualKind } | { kind: 'count' } | { kind: 'report'; report: DrawerReport; title: 'x' | 'z' | 'closed' };
 
 /**
- * Cash (Alt+C): the drawer session of this register. Open it with a counted float; paid in and out (with a
+ * Drawer (Alt+W): the drawer session of this register. Open it with a counted float; paid in and out (with a
  * reason, a manager above the limit), safe drops and no-sales; the X report (managers); the blind count —
  * entered before the expected amount is shown — then the Z report with over/short, and the close.
  */

@@ -142,6 +142,19 @@ export function DayScreen({ info }: { info: AppInfo }) {
                 <th scope="row">{t('deadLetters')}</th>
                 <td className="num">{shown.deadLetters}</td>
               </tr>
+              {(shown.drawers ?? []).map((d) => (
+                <tr key={d.id} data-testid="z-drawer">
+                  <th scope="row">
+                    {t('drawer', { at: dateTime(d.openedAt, locale), float: money(d.float, shown.currency, locale) })}
+                    {d.openedAtFirstSale ? ` · ${t('drawerFirstSale')}` : ''}
+                  </th>
+                  <td className="num">
+                    {d.closedAt === null
+                      ? t('drawerOpen')
+                      : t('drawerFigures', { expected: money(d.expected!, shown.currency, locale), counted: money(d.counted!, shown.currency, locale), variance: money(d.variance!, shown.currency, locale) })}
+                  </td>
+                </tr>
+              ))}
             </tbody>
           </table>
         </section>
