@@ -20,7 +20,7 @@ async function payInCash(page: Page) {
   await scan(page, bread.barcodes[0]!);
   await expect(page.getByTestId('cart-total')).toHaveText(euros(due));
   await page.getByRole('button', { name: 'Pay' }).click();
-  await page.getByRole('main').getByRole('button', { name: 'Cash' }).click();
+  await page.getByRole('button', { name: 'Cash' }).click();
   const cash = page.getByLabel('Cash received');
   await expect(cash).toBeFocused();
   await expect(cash).toHaveValue((due / 100).toFixed(2));

@@ -98,7 +98,7 @@ test('auto-lock over a sale at the tender step: the lock screen covers it, the P
     await scan(page, bread!.barcodes[0]!);
     await expect(page.getByTestId('cart-total')).toHaveText(euros(milk!.price + bread!.price));
     await page.getByRole('button', { name: 'Pay' }).click();
-    await page.getByRole('main').getByRole('button', { name: 'Cash' }).click();
+    await page.getByRole('button', { name: 'Cash' }).click();
     await page.getByLabel('Cash received').fill('20.00');
 
     const lock = page.getByRole('dialog', { name: 'Register locked' });
@@ -133,7 +133,7 @@ test('cash rounding to 0.05: 3.67 is due as 3.65 in cash, the tender screen and 
     expect(total).toBe(367);
     await expect(page.getByTestId('cart-total')).toHaveText(euros(367));
     await page.getByRole('button', { name: 'Pay' }).click();
-    await page.getByRole('main').getByRole('button', { name: 'Cash' }).click();
+    await page.getByRole('button', { name: 'Cash' }).click();
     await expect(page.getByTestId('cash-due')).toHaveText(`Due in cash: ${euros(365)} (rounded from ${euros(367)})`);
     await expect(page.getByLabel('Cash received')).toHaveValue('3.65');
     await page.getByLabel('Cash received').fill('5.00');

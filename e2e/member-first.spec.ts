@@ -47,7 +47,7 @@ async function openTill(page: Page): Promise<void> {
 /** Pay → Cash → Complete sale → New sale; the sale's number as shown. */
 async function payCash(page: Page): Promise<string> {
   await page.getByRole('button', { name: 'Pay' }).click();
-  await page.getByRole('main').getByRole('button', { name: 'Cash' }).click();
+  await page.getByRole('button', { name: 'Cash' }).click();
   await page.getByRole('button', { name: 'Complete sale' }).click();
   const number = (await page.getByTestId('sale-number').textContent())!;
   await page.getByRole('button', { name: 'New sale' }).click();

@@ -25,7 +25,7 @@ const openTill = (page: Page) => journeys.open(page);
 async function sellCash(page: Page, items = [SHELF[0]!, SHELF[1]!]): Promise<string> {
   await ringUp(page, items, { waitForCatalog: true });
   await page.getByRole('button', { name: 'Pay' }).click();
-  await page.getByRole('main').getByRole('button', { name: 'Cash' }).click();
+  await page.getByRole('button', { name: 'Cash' }).click();
   await page.getByRole('button', { name: 'Complete sale' }).click();
   return finishSale(page);
 }

@@ -22,7 +22,7 @@ export async function authScreenshots(browser: Browser): Promise<void> {
     // Milk 1.29 + bread 1.89 + water 0.49 = 3.67: 3.65 in cash.
     await scanAll(page, [0, 1, 6]);
     await page.getByRole('button', { name: 'Pay' }).click();
-    await page.getByRole('main').getByRole('button', { name: 'Cash' }).click();
+    await page.getByRole('button', { name: 'Cash' }).click();
     await page.getByTestId('cash-due').waitFor();
     await page.screenshot({ path: path.join(OUT, 'tender-rounding.png') });
     await page.getByRole('dialog', { name: 'Register locked' }).waitFor({ timeout: 10_000 });

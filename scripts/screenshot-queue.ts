@@ -29,7 +29,7 @@ try {
   for (const i of [0, 1, 2]) await burst(page, code(i));
   await page.getByText('3 items').waitFor();
   await page.keyboard.press('Enter');
-  await page.getByRole('main').getByRole('button', { name: 'Cash' }).click();
+  await page.getByRole('button', { name: 'Cash' }).click();
   await page.getByLabel('Cash received').fill('20.00');
   await page.getByRole('button', { name: 'Complete sale' }).click();
   await page.getByTestId('sale-number').waitFor();

@@ -20,7 +20,7 @@ export async function receiptScreenshot(browser: Browser): Promise<void> {
       await page.getByRole('status').filter({ hasText: 'Added' }).waitFor();
     }
     await page.getByRole('button', { name: 'Pay' }).click();
-    await page.getByRole('main').getByRole('button', { name: 'Cash' }).click();
+    await page.getByRole('button', { name: 'Cash' }).click();
     await page.getByLabel('Cash received').fill('20.00');
     await page.getByRole('button', { name: 'Complete sale' }).click();
     await page.getByTestId('sale-number').waitFor();

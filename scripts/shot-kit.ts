@@ -39,7 +39,7 @@ export async function scanAll(page: Page, indexes: number[]): Promise<void> {
 export async function sellCash(page: Page, indexes: number[]): Promise<void> {
   await scanAll(page, indexes);
   await page.getByRole('button', { name: 'Pay' }).click();
-  await page.getByRole('main').getByRole('button', { name: 'Cash' }).click();
+  await page.getByRole('button', { name: 'Cash' }).click();
   await page.getByRole('button', { name: 'Complete sale' }).click();
   await page.getByTestId('sale-number').waitFor();
   await page.getByRole('button', { name: 'New sale' }).click();

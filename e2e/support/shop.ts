@@ -79,7 +79,7 @@ export async function ringUp(page: Page, items: ShelfItem[], options: { waitForC
 /** Pays the open cart in cash (the exact amount) or by card (an approving card unless given) and returns the sale number. */
 export async function payAndComplete(page: Page, tender: 'cash' | 'card', cardNumber?: string): Promise<string> {
   await page.getByRole('button', { name: 'Pay' }).click();
-  await page.getByRole('main').getByRole('button', { name: tender === 'cash' ? 'Cash' : 'Card' }).click();
+  await page.getByRole('button', { name: tender === 'cash' ? 'Cash' : 'Card' }).click();
   if (cardNumber) await page.getByLabel('Card number').fill(cardNumber);
   await page.getByRole('button', { name: 'Complete sale' }).click();
   return finishSale(page);
