@@ -60,6 +60,8 @@ export interface DrainerOptions {
   maxBytes?: number;
   /** How soon after a new operation the drainer runs, so a burst of scans goes in one batch. */
   debounceMs?: number;
+  /** Told once HQ's answers to a batch are settled (committed): fewer operations wait now. */
+  onSettled?: () => void;
   periodMs?: number;
   /** Whether the process holding a drain lease still runs (a crashed one leaves its lease behind). */
   isAlive?: (pid: number) => boolean;
@@ -254,6 +256,7 @@ export class Drainer {
       this.options.state.set('lastError', null);
     })();
     outcome.sent += batch.length;
+    this.options.onSettled?.();
   }
 
   /** The held operations not due yet. */

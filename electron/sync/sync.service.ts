@@ -77,6 +77,8 @@ export class SyncService {
         for (const listener of this.acknowledged) listener(op, result);
       },
       archiveRetentionMs: () => (options.ackRetentionDays?.() ?? 14) * 86_400_000,
+      // The drainer uploads on its own (after each write, every 30 s): whoever shows the pending count hears of each batch HQ took.
+      onSettled: () => this.changed(),
     });
     const appliers: FeedApplier[] = [
       {
