@@ -1,5 +1,5 @@
 /**
- * `docs/screenshots/cash-*.png`: the Cash screen through a shift, at a store register's screen (1366×768)
+ * `docs/screenshots/cash-*.png`: the Drawer screen (Alt+W) through a shift, at a store register's screen (1366×768)
  * and a 1024×768 touch screen: the drawer opened with a float counted by note and coin, the X report, the
  * blind count, and the Z report with a shortage. Called by `scripts/screenshot.ts`; alone:
  * `npx tsx scripts/screenshot-cash.ts` (the renderer built first: `npm run build:renderer`).
@@ -76,7 +76,7 @@ export async function cashScreenshots(browser: Browser): Promise<string[]> {
     };
     try {
       await signIn(page, register.url);
-      await page.keyboard.press('Alt+c');
+      await page.keyboard.press('Alt+w');
       await page.getByTestId('drawer-count').waitFor();
       await enterCount(page, FLOAT_COUNT);
       await page.getByTestId('count-sum').filter({ hasText: '130.00' }).waitFor();
@@ -89,7 +89,7 @@ export async function cashScreenshots(browser: Browser): Promise<string[]> {
       await page.getByTestId('scan-input').waitFor();
       await sellCash(page, [0, 1, 3]);
       await sellCash(page, [4, 5]);
-      await page.keyboard.press('Alt+c');
+      await page.keyboard.press('Alt+w');
       await page.getByTestId('cash-paid-out').click();
       await page.getByTestId('cash-amount').fill('12.50');
       await page.getByTestId('cash-reason').selectOption('supplier');
@@ -104,7 +104,7 @@ export async function cashScreenshots(browser: Browser): Promise<string[]> {
       // The X report is a manager's.
       await page.getByRole('button', { name: 'Sign out' }).click();
       await signInWith(page, '9999', 'Max');
-      await page.keyboard.press('Alt+c');
+      await page.keyboard.press('Alt+w');
       await page.getByTestId('cash-x').click();
       await page.getByTestId('cash-report').waitFor();
       await shot('cash-x-report');
@@ -113,7 +113,7 @@ export async function cashScreenshots(browser: Browser): Promise<string[]> {
       await signInWith(page, '1234', 'Ana');
 
       // The blind count: nothing shows what the drawer should hold. It comes to 3.00 short.
-      await page.keyboard.press('Alt+c');
+      await page.keyboard.press('Alt+w');
       await page.getByTestId('cash-count').click();
       await page.getByTestId('drawer-count').waitFor();
       await enterCount(page, breakDown(FLOAT + priceOf([0, 1, 3, 4, 5]) - PAID_OUT - DROP - SHORT));
