@@ -232,6 +232,9 @@ test.describe('cash drawer with an ESC/POS printer', () => {
     await expect(page.getByTestId('cash-notice')).toHaveText('The drawer is closed; the session goes to HQ.');
     await expect(report.getByRole('heading', { name: 'Z report: drawer closed' })).toBeVisible();
     await expect(page.getByTestId('cash-session')).toContainText('The drawer is closed');
+    // The day's Z report lists the drawer session with its shortage.
+    await page.keyboard.press('Alt+e');
+    await expect(page.getByTestId('z-drawer')).toContainText(`expected ${euros(expected)} · counted ${euros(counted)} · over/short ${euros(-200)}`);
 
     // HQ has the session: its float, its movements, what it should have held, and the shortage.
     await expect(page.getByTestId('pending-sync')).toHaveText('0', { timeout: 30_000 });

@@ -1,7 +1,7 @@
 /**
  * `docs/screenshots/cash-*.png`: the Drawer screen (Alt+W) through a shift, at a store register's screen (1366×768)
  * and a 1024×768 touch screen: the drawer opened with a float counted by note and coin, the X report, the
- * blind count, and the Z report with a shortage. Called by `scripts/screenshot.ts`; alone:
+ * blind count, the Z report with a shortage, and the day's Z report listing the drawer. Called by `scripts/screenshot.ts`; alone:
  * `npx tsx scripts/screenshot-cash.ts` (the renderer built first: `npm run build:renderer`).
  */
 import fs from 'node:fs';
@@ -122,6 +122,14 @@ export async function cashScreenshots(browser: Browser): Promise<string[]> {
       await page.getByTestId('cash-variance').waitFor();
       await page.getByTestId('cash-close-note').fill('Change given twice at the rush');
       await shot('cash-z-report');
+      // 3.00 short is more than a cashier closes alone: a manager's PIN with the note; then the day's Z report lists the drawer.
+      await page.getByTestId('cash-close').click();
+      await page.getByTestId('cash-manager-pin').fill('9999');
+      await page.getByTestId('cash-close').click();
+      await page.getByTestId('cash-notice').waitFor();
+      await page.keyboard.press('Alt+e');
+      await page.getByTestId('z-drawer').waitFor();
+      await shot('cash-day-z-report');
     } finally {
       await context.close();
       await register.stop();
