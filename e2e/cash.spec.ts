@@ -7,7 +7,7 @@ import { expect, scan, signIn, test } from './fixtures';
 import { startHq, type RunningHq } from './support/hq-server';
 import { setOffline, startEnrolledRegister } from './support/hq-till';
 import { startPrinterSimulator, type PrinterSimulator } from './support/printer-simulator';
-import { euros, FAST_CONNECTIVITY, finishSale, payAndComplete, ringUp, SHELF, signInOnline } from './support/shop';
+import { callRegister, euros, FAST_CONNECTIVITY, finishSale, payAndComplete, ringUp, SHELF, signInOnline } from './support/shop';
 import { startRegister } from './support/web-host';
 
 /*
@@ -80,6 +80,7 @@ async function signInAs(page: Page, pin: string, name: string): Promise<void> {
 
 interface HqCashSession {
   id: string;
+  registerId: string;
   registerCode: string | null;
   float: number;
   totals: Record<string, number>;
@@ -222,6 +223,10 @@ test.describe('cash drawer with an ESC/POS printer', () => {
     await expect(report.getByTestId('cash-counted')).toHaveText(euros(counted));
     await expect(report.getByRole('row', { name: /^Short/ })).toContainText(euros(-200));
 
+    const state = await callRegister<{ session: { id: string } | null }>(page, 'cash.state', {});
+    const sessionId = state.ok ? state.value.session?.id : undefined;
+    expect(sessionId).toBeTruthy();
+
     // The close: 2.00 short is above what a cashier closes alone, so a manager enters their PIN and a note.
     await page.getByTestId('cash-close').click();
     await expect(page.getByRole('alert')).toContainText('a manager enters their PIN and a note');
@@ -238,12 +243,15 @@ test.describe('cash drawer with an ESC/POS printer', () => {
 
     // HQ has the session: its float, its movements, what it should have held, and the shortage.
     await expect(page.getByTestId('pending-sync')).toHaveText('0', { timeout: 30_000 });
-    const { registers } = await hq.admin<{ registers: { storeId?: string; store_id?: string }[] }>('GET', '/registers');
-    const storeId = registers[0]!.storeId ?? registers[0]!.store_id;
-    const query = new URLSearchParams({ ...(storeId ? { storeId } : {}), from: startedAt, to: new Date(Date.now() + 60_000).toISOString() });
+    const { registers } = await hq.admin<{ registers: { id: string; storeId: string }[] }>('GET', '/registers');
+    expect(registers).toHaveLength(1);
+    const query = new URLSearchParams({ storeId: registers[0]!.storeId, from: startedAt, to: new Date(Date.now() + 60_000).toISOString() });
     const { sessions } = await hq.admin<{ sessions: HqCashSession[] }>('GET', `/admin/cash?${query}`);
     expect(sessions).toHaveLength(1);
     expect(sessions[0]).toMatchObject({
+      id: sessionId,
+      registerId: registers[0]!.id,
+      registerCode: 'R01',
       float,
       expected,
       counted,
@@ -253,7 +261,7 @@ test.describe('cash drawer with an ESC/POS printer', () => {
       totals: { sale: cashTotal, refund: -cashTotal, 'paid-out': -paidOut },
     });
     expect(sessions[0]!.closedAt).not.toBeNull();
-    expect(sessions[0]!.approvedBy).toBeTruthy();
+    expect(sessions[0]!.approvedBy).toBe('Max');
   });
 
   test('收银班次（中文）：清点备用金开启钱箱，现金销售打印中文小票并弹开钱箱，盲点短款后关闭钱箱', async ({ page }) => {
