@@ -62,7 +62,7 @@ describe('a register with HQ', () => {
     await call('cart.scan', { code: 'SKU-000002' });
     const offline = core.sales.completeWithCash(null).number;
     await new Promise((resolve) => setTimeout(resolve, 800));
-    expect(core.sync.status().pending).toBe(2); // the sale and its payment wait
+    expect(core.sync.status().pending).toBe(3); // the sale, its payment and the cash it put in the drawer wait
     await call('connectivity.goOnline');
     await waitFor('the upload after going online', () => core.sync.status().pending === 0);
 

@@ -16,7 +16,7 @@ export interface CashRules {
 
 export interface CashServiceOptions {
   cash: CashRepository;
-  outbox: Pick<Outbox, 'write'>;
+  outbox: Pick<Outbox, 'write' | 'onWrite'>;
   rules: () => CashRules;
   currency: () => string;
   /** A manager's PIN for an action (with the register's lockout); resolves with the manager or throws. */
@@ -77,9 +77,12 @@ const iso = (ms: number) => new Date(ms).toISOString();
  */
 export class CashService {
   private readonly now: () => number;
+  /** Drawer kicks owed by movements journalled inside another module's transaction, until it commits. */
+  private readonly pendingKicks: { id: string; why: CashMovementKind }[] = [];
 
   constructor(private readonly o: CashServiceOptions) {
     this.now = o.now ?? Date.now;
+    o.outbox.onWrite(() => this.flushKicks());
   }
 
   /** The open session, without the expected amount (the count is blind). */
@@ -239,15 +242,19 @@ export class CashService {
   }
 
   /**
-   * The drawer opens for cash taken or paid out, once the transaction that journalled it has committed (a
-   * sale that rolls back opens nothing). Runs right after the synchronous transaction returns.
+   * The drawer opens for cash taken or paid out, once the transaction that journalled it has committed: the
+   * kick waits for the outbox's after-commit notice, and a sale that rolled back (its movement is not
+   * there) opens nothing.
    */
   private kickOnceCommitted(operations: readonly OperationDraft[], why: CashMovementKind): void {
     const last = operations.at(-1);
-    if (!last) return;
-    setImmediate(() => {
-      if (this.o.cash.hasMovement(last.entityId) || this.o.cash.session(last.entityId)) this.o.kick(why);
-    });
+    if (last) this.pendingKicks.push({ id: last.entityId, why });
+  }
+
+  /** After a write commits: open the drawer for each journalled movement that made it. */
+  private flushKicks(): void {
+    const pending = this.pendingKicks.splice(0);
+    for (const { id, why } of pending) if (this.o.cash.hasMovement(id) || this.o.cash.session(id)) this.o.kick(why);
   }
 
   /** The drawer sessions opened since `from` (and the one open now): closed ones with their figures, the open one blind. */

@@ -455,8 +455,10 @@ type CashOps = {
 /**
  * Cash management, inside the batch's transaction: drawer sessions, then their movements, then closes (a
  * register's outbox sends them in that order, and one batch may hold all three). A session belongs to the
- * register that opened it: a movement or close of another register's session is refused, one of a session
- * HQ does not hold yet is deferred.
+ * store of the register that opened it, and is checked against the caller's store like every other id: a
+ * movement or close from another register of the store is applied and recorded with the register that sent
+ * it (the till enrolled again keeps its open drawer; HQ cannot tell it is the same till), one of another
+ * store's session is refused, one of a session HQ does not hold yet is deferred.
  *
  * A close is checked against the movements HQ holds: float + Σ movements must equal the expected amount
  * the register closed with. HQ cannot know from the close alone whether a movement is still on its way,
@@ -531,7 +533,8 @@ async function applyCashOps(
       case 'other':
         return reject(op.op.id, 'OTHER_STORE', `This ${what} names drawer session ${sessionId}, which belongs to another store; a register acts only on its own drawer's sessions. Nothing was applied.`);
       case 'otherRegister':
-        return reject(op.op.id, 'NOT_ALLOWED', `This ${what} names drawer session ${sessionId}, which another register of this store opened; a register acts only on its own drawer's sessions. Nothing was applied.`);
+        // The store's: a register enrolled again (a new register on HQ) goes on with the drawer it had open.
+        return null;
       case 'unknown':
         return defer(op.op.id, 'SESSION_UNKNOWN', `This ${what} names drawer session ${sessionId}, which HQ has not received yet; the register keeps it and sends it again once the session is on HQ.`);
     }
