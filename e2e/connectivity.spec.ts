@@ -2,8 +2,10 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { expect, signIn, test } from './fixtures';
+import { startFaultProxy } from './support/fault-proxy';
 import { startHqStandIn } from './support/hq-stand-in';
 import { startHq } from './support/hq-server';
+import { SHELF, payAndComplete, ringUp, signInOnline } from './support/shop';
 import { startRegister } from './support/web-host';
 
 const FAST = { t1Ms: 1000, t2Ms: 1000, t2OfflineMs: 500, probeTimeoutMs: 500, recoverSuccesses: 2, qosPollMs: 1000 };
@@ -108,5 +110,86 @@ test('the status bar shows on the sign-in screen, and Go offline survives a rest
     await expect(page.getByTestId('connectivity')).toHaveAttribute('data-state', 'online');
   } finally {
     await restarted.stop();
+  }
+});
+
+/** The lossy-link journey: how long, how lossy, and the seed of the proxy's coin (print it to replay a run). */
+const LOSSY = { durationMs: 120_000, dropProbability: 0.1, seed: 2026, pollMs: 250 };
+
+test('a cashier sells for 2 minutes on a lossy link (each connection to HQ lost with p = 0.1, stalled until it times out): the till never shows offline, and every sale reaches HQ', async ({ page }, testInfo) => {
+  test.setTimeout(LOSSY.durationMs + 120_000);
+  // The real HQ (an enrolled register keeps its realtime stream open, pulls the feed and uploads its sales), through the fault proxy.
+  const hq = await startHq();
+  const proxy = await startFaultProxy({ target: { host: '127.0.0.1', port: Number(new URL(hq.url).port) } });
+  // The short test timings: probe timeout 0.5 s, T1 1 s, so a lost probe costs little time and a false
+  // verdict would come quickly. A connected stream replaces scheduled probes, so the link's traffic here is
+  // the cashier's: every sale uploads (a new connection), and every upload the link loses starts a probe round.
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'kassa-e2e-lossy-'));
+  fs.writeFileSync(path.join(dataDir, 'settings.json'), JSON.stringify({ connectivity: FAST }));
+  const register = await startRegister({ dataDir, env: { KASSA_HQ_URL: proxy.url, KASSA_ENROLMENT_CODE: 'DEMO' } });
+  try {
+    await page.goto(register.url);
+    const connectivity = page.getByTestId('connectivity');
+    await expect(connectivity).toHaveAttribute('data-state', 'online', { timeout: 20_000 });
+    await signInOnline(page);
+    // The first sale waits for HQ's catalog; it uploads on a clean link.
+    await ringUp(page, SHELF.slice(0, 2), { waitForCatalog: true });
+    await payAndComplete(page, 'cash');
+    await expect(page.getByTestId('pending-sync')).toHaveText('0', { timeout: 20_000 });
+
+    // Every state the status bar shows, however briefly: a MutationObserver in the page reports each change.
+    const shown: { state: string | null; atMs: number }[] = [];
+    let started = Date.now();
+    await page.exposeFunction('kassaConnectivityShown', (state: string | null) => shown.push({ state, atMs: Date.now() - started }));
+    await page.evaluate(() => {
+      const read = () => document.querySelector('[data-testid="connectivity"]')?.getAttribute('data-state') ?? null;
+      let last = read();
+      new MutationObserver(() => {
+        const now = read();
+        if (now === last) return;
+        last = now;
+        (window as unknown as { kassaConnectivityShown: (state: string | null) => void }).kassaConnectivityShown(now);
+      }).observe(document.body, { subtree: true, childList: true, attributes: true, attributeFilter: ['data-state'] });
+    });
+
+    await proxy.lossy({ dropProbability: LOSSY.dropProbability, seed: LOSSY.seed, lostBy: 'stall' });
+    started = Date.now();
+    const over = () => Date.now() - started >= LOSSY.durationMs;
+    // A poll besides the observer, in case the page itself were replaced.
+    const polled: { state: string | null; atMs: number }[] = [];
+    const polling = (async () => {
+      while (!over()) {
+        const state = await connectivity.getAttribute('data-state');
+        if (state !== 'online') polled.push({ state, atMs: Date.now() - started });
+        await page.waitForTimeout(LOSSY.pollMs);
+      }
+    })();
+    // Meanwhile the cashier sells in cash, two items a sale, as fast as the screen lets her.
+    let sales = 1;
+    while (!over()) {
+      const at = sales % (SHELF.length - 1);
+      await ringUp(page, SHELF.slice(at, at + 2));
+      await payAndComplete(page, 'cash');
+      sales++;
+    }
+    await polling;
+    const stats = proxy.stats();
+    testInfo.annotations.push({
+      type: 'lossy link',
+      description: `seed ${LOSSY.seed}: ${stats.lost} of ${stats.accepted.lossy} connections lost (stalled) in ${LOSSY.durationMs / 1000} s, ${sales} sales; status bar changes: ${JSON.stringify(shown)}`,
+    });
+    // The link really was lossy: the proxy lost connections the till opened.
+    expect(stats.accepted.lossy, 'connections the till opened through the lossy link').toBeGreaterThan(0);
+    expect(stats.lost, 'connections the lossy link lost').toBeGreaterThan(0);
+    // And the till never said offline.
+    expect(shown, 'every change of the status bar during the lossy minutes').toEqual([]);
+    expect(polled, 'polled states other than online').toEqual([]);
+    // Every sale reaches HQ (the outbox retries the uploads the link lost).
+    await expect(page.getByTestId('pending-sync')).toHaveText('0', { timeout: 60_000 });
+  } finally {
+    await register.stop();
+    await proxy.close();
+    await hq.stop();
+    fs.rmSync(dataDir, { recursive: true, force: true });
   }
 });

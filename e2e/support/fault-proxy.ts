@@ -1,4 +1,5 @@
 import net from 'node:net';
+import { seededRandom } from '../../shared/seeded-random';
 
 /**
  * A fault-injecting TCP proxy for the register's connectivity tests and benchmark: it sits on 127.0.0.1
@@ -16,8 +17,22 @@ import net from 'node:net';
  * - `lose-reply`: forward the request to the target, then reset the connection as its answer starts to
  *   come back: HQ did the work, the register never hears about it (a lost acknowledgement). With
  *   `only`, just the requests whose first bytes match lose their answer; the others pass.
+ * - `lossy`: a lossy link: each new connection is lost with probability `dropProbability` (seeded, so a
+ *   run can be replayed), the others pass. A lost connection is stalled by default (accepted and never
+ *   answered, so the request times out: the harder case for a prober, which waits its whole timeout) or,
+ *   with `lostBy: 'drop'`, reset at once. Connections already open are left alone.
  */
-export type FaultMode = 'pass' | 'drop' | 'refuse' | 'stall' | 'http503' | 'lose-reply';
+export type FaultMode = 'pass' | 'drop' | 'refuse' | 'stall' | 'http503' | 'lose-reply' | 'lossy';
+
+/** How `lossy` loses connections. */
+export interface LossOptions {
+  /** The chance that a new connection is lost, 0 to 1. */
+  dropProbability: number;
+  /** The seed of the coin tossed for each connection (the same seed loses the same connections in order). */
+  seed?: number;
+  /** `stall` (the default): accepted and never answered; `drop`: reset at once. */
+  lostBy?: 'stall' | 'drop';
+}
 
 export interface FaultProxyOptions {
   target: { host: string; port: number };
@@ -34,6 +49,8 @@ export interface FaultProxyOptions {
 export interface FaultProxyStats {
   /** Connections accepted, by the mode that handled them. */
   accepted: Record<Exclude<FaultMode, 'refuse'>, number>;
+  /** Of the connections `lossy` accepted, those it lost (stalled or reset). */
+  lost: number;
   open: number;
 }
 
@@ -43,8 +60,10 @@ export interface FaultProxy {
   readonly url: string;
   /** The mode new connections meet now (while flapping, the current half of the cycle). */
   mode(): FaultMode;
-  /** Switches mode (and stops flapping). `drop` and `refuse` also cut the connections already open. */
-  set(mode: FaultMode, options?: { only?: RegExp }): Promise<void>;
+  /** Switches mode (and stops flapping). `drop` and `refuse` also cut the connections already open; `lossy` needs `loss`. */
+  set(mode: FaultMode, options?: { only?: RegExp; loss?: LossOptions }): Promise<void>;
+  /** `set('lossy', { loss })`: each new connection is lost with probability `dropProbability`. */
+  lossy(loss: LossOptions): Promise<void>;
   /** Alternates drop and pass every `periodMs`, starting with drop, until the next `set`. */
   flap(options: { periodMs: number }): Promise<void>;
   stats(): FaultProxyStats;
@@ -56,7 +75,9 @@ const HTTP_503 = 'HTTP/1.1 503 Service Unavailable\r\ncontent-type: text/plain\r
 
 export async function startFaultProxy(options: FaultProxyOptions): Promise<FaultProxy> {
   const sockets = new Set<net.Socket>();
-  const accepted: FaultProxyStats['accepted'] = { pass: 0, drop: 0, stall: 0, http503: 0, 'lose-reply': 0 };
+  const accepted: FaultProxyStats['accepted'] = { pass: 0, drop: 0, stall: 0, http503: 0, 'lose-reply': 0, lossy: 0 };
+  let lost = 0;
+  let loss: { dropProbability: number; lostBy: 'stall' | 'drop'; random: () => number } | null = null;
   const host = options.host ?? '127.0.0.1';
   const stallLimitMs = options.stallLimitMs ?? 60_000;
   let current: FaultMode = 'pass';
@@ -84,7 +105,14 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Fault
       return;
     }
     accepted[mode]++;
-    switch (mode) {
+    let meets: Exclude<FaultMode, 'refuse' | 'lossy'>;
+    if (mode === 'lossy') {
+      const { dropProbability, lostBy, random } = loss!;
+      const isLost = random() < dropProbability;
+      if (isLost) lost++;
+      meets = isLost ? lostBy : 'pass';
+    } else meets = mode;
+    switch (meets) {
       case 'drop':
         client.resetAndDestroy();
         return;
@@ -162,22 +190,31 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Fault
     flapTimer = null;
   };
 
+  const set: FaultProxy['set'] = async (mode, { only, loss: lossOptions } = {}) => {
+    if (mode === 'lossy') {
+      if (!lossOptions) throw new Error('the lossy mode needs { loss: { dropProbability } }');
+      const { dropProbability, seed = 1, lostBy = 'stall' } = lossOptions;
+      if (!(dropProbability >= 0 && dropProbability <= 1)) throw new Error(`the drop probability must be between 0 and 1, got ${dropProbability}`);
+      loss = { dropProbability, lostBy, random: seededRandom(seed) };
+    }
+    stopFlapping();
+    loseOnly = only ?? null;
+    await apply(mode);
+  };
+
   return {
     port,
     url: `http://${host}:${port}`,
     mode: () => current,
-    set: async (mode, { only } = {}) => {
-      stopFlapping();
-      loseOnly = only ?? null;
-      await apply(mode);
-    },
+    set,
+    lossy: (lossOptions) => set('lossy', { loss: lossOptions }),
     flap: async ({ periodMs }) => {
       if (!(periodMs > 0)) throw new Error(`the flap period must be positive, got ${periodMs}`);
       stopFlapping();
       await apply('drop');
       flapTimer = setInterval(() => void apply(current === 'drop' ? 'pass' : 'drop'), periodMs);
     },
-    stats: () => ({ accepted: { ...accepted }, open: sockets.size }),
+    stats: () => ({ accepted: { ...accepted }, lost, open: sockets.size }),
     close: async () => {
       if (closed) return;
       closed = true;

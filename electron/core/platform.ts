@@ -86,6 +86,8 @@ export function openPlatform(config: RegisterConfig, log: Logger, nativeBinding:
     const connectivity = new ConnectivityService({ store: new ManualFlagStore(config.dataDir), log, transitions, timings: settings.connectivity, hq });
     stops.push(() => connectivity.stop());
     hq?.onServiceFault((domain, detail) => connectivity.reportServiceFault(domain, detail));
+    // HQ answering (or not) a sync request or a whitelisted call is live evidence of the link; the realtime stream's is wired in the sync module.
+    hq?.onTraffic((evidence) => connectivity.reportTraffic(evidence));
     // Interface changes are hints for an immediate probe (Electron adds its own: resume from sleep).
     if (hq) stops.push(watchInterfaces((usable) => connectivity.hint(usable ? 'a network interface came up' : 'the last network interface went down')));
     connectivity.subscribe((state) => events.emit({ name: 'connectivity.changed', payload: state }));

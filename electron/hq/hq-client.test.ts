@@ -2,7 +2,9 @@ import http from 'node:http';
 import type net from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { HQ_ROUTES } from '../../shared/hq/routes';
-import { HqAnswerInvalidError, HqClient, HqStatusError, isHqUnavailable } from './hq-client';
+import type { TrafficEvidence } from '../connectivity/probe-result';
+import { HqAnswerInvalidError, HqClient, HqStatusError, isHqUnavailable, trafficSourceOf } from './hq-client';
+import { HqRequestError } from './http';
 
 interface Seen {
   method: string;
@@ -101,6 +103,105 @@ describe('the HQ client’s service faults', () => {
     const heard: string[] = [];
     client.onServiceFault((domain) => heard.push(domain));
     await expect(client.call(HQ_ROUTES.searchOrders, { query: {} })).rejects.toBeInstanceOf(HqStatusError);
+    expect(heard).toEqual([]);
+  });
+});
+
+/** An HQ that accepts connections and does with each request what `handle` says (never answer, cut it). */
+async function hqThat(handle: (request: http.IncomingMessage, response: http.ServerResponse) => void) {
+  const server = http.createServer(handle);
+  servers.push(server);
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const client = new HqClient({ baseUrl: `http://127.0.0.1:${(server.address() as net.AddressInfo).port}/`, deviceToken: () => 'tok', requestTimeoutMs: 200 });
+  const heard: TrafficEvidence[] = [];
+  client.onTraffic((evidence) => heard.push(evidence));
+  return { client, heard, server };
+}
+
+describe('the HQ client’s traffic evidence', () => {
+  const emptyPush = { query: {}, body: { registerId: 'r1', ops: [] } };
+
+  it('the sync requests (push, changes, snapshot) are sync traffic, whitelisted calls are call traffic, other routes are not evidence', () => {
+    expect([HQ_ROUTES.push, HQ_ROUTES.changes, HQ_ROUTES.snapshot].map(trafficSourceOf)).toEqual(['sync', 'sync', 'sync']);
+    expect([HQ_ROUTES.lookUpMember, HQ_ROUTES.searchOrders, HQ_ROUTES.authorizeCard, HQ_ROUTES.login].map(trafficSourceOf)).toEqual(['call', 'call', 'call', 'call']);
+    expect([HQ_ROUTES.cardKey, HQ_ROUTES.listRegisters, HQ_ROUTES.health, HQ_ROUTES.qos, HQ_ROUTES.stream].map(trafficSourceOf)).toEqual([null, null, null, null, null]);
+  });
+
+  it('any answer of HQ, whatever its status, is working traffic, told to every listener', async () => {
+    let status = 200;
+    const { client } = await hqAnswering(() => ({ status, body: status === 200 ? { results: [], epoch: 'e1' } : { error: 'X', message: 'x' } }));
+    const heard: [string, TrafficEvidence][] = [];
+    client.onTraffic((evidence) => heard.push(['first', evidence]));
+    client.onTraffic((evidence) => heard.push(['second', evidence]));
+    await client.call(HQ_ROUTES.push, emptyPush);
+    status = 409;
+    await expect(client.call(HQ_ROUTES.push, emptyPush)).rejects.toBeInstanceOf(HqStatusError);
+    status = 503;
+    await expect(client.call(HQ_ROUTES.lookUpMember, { query: { phone: member.phone } })).rejects.toBeInstanceOf(HqStatusError);
+    status = 404;
+    await expect(client.call(HQ_ROUTES.searchOrders, { query: {} })).rejects.toBeInstanceOf(HqStatusError);
+    expect(heard).toEqual([
+      ['first', { ok: true, source: 'sync' }],
+      ['second', { ok: true, source: 'sync' }],
+      ['first', { ok: true, source: 'sync' }],
+      ['second', { ok: true, source: 'sync' }],
+      ['first', { ok: true, source: 'call' }],
+      ['second', { ok: true, source: 'call' }],
+      ['first', { ok: true, source: 'call' }],
+      ['second', { ok: true, source: 'call' }],
+    ]);
+  });
+
+  it('an answer that breaks the route’s contract is still an answer: working traffic', async () => {
+    const { client } = await hqAnswering(() => ({ status: 200, body: '<html>proxy login</html>' }));
+    const heard: TrafficEvidence[] = [];
+    client.onTraffic((evidence) => heard.push(evidence));
+    await expect(client.call(HQ_ROUTES.changes, { query: {} })).rejects.toBeInstanceOf(HqAnswerInvalidError);
+    expect(heard).toEqual([{ ok: true, source: 'sync' }]);
+  });
+
+  it('routes outside the whitelist and the sync requests, and the probes, are never told', async () => {
+    const { client } = await hqAnswering(() => ({ status: 200, body: { status: 'ok', domain: 'catalog' } }));
+    const heard: TrafficEvidence[] = [];
+    client.onTraffic((evidence) => heard.push(evidence));
+    await expect(client.call(HQ_ROUTES.listRegisters, {})).rejects.toBeInstanceOf(HqAnswerInvalidError);
+    expect(await client.probe(1000)).toMatchObject({ ok: true });
+    expect(await client.qos('catalog', 1000)).toMatchObject({ status: 'ok' });
+    expect(heard).toEqual([]);
+  });
+
+  it('a request HQ never answers is failed traffic, with what failed', async () => {
+    const { client, heard } = await hqThat(() => {});
+    await expect(client.call(HQ_ROUTES.changes, { query: {} })).rejects.toMatchObject({ kind: 'timeout' });
+    await expect(client.call(HQ_ROUTES.memberBalance, { params: { id: 'm1' } })).rejects.toMatchObject({ kind: 'timeout' });
+    expect(heard).toEqual([
+      { ok: false, source: 'sync', detail: 'listChanges: HQ did not answer within 200 ms' },
+      { ok: false, source: 'call', detail: 'getMemberBalance: HQ did not answer within 200 ms' },
+    ]);
+  });
+
+  it('a connection cut before the answer is failed traffic', async () => {
+    const { client, heard } = await hqThat((request) => request.socket.resetAndDestroy());
+    await expect(client.call(HQ_ROUTES.push, emptyPush)).rejects.toBeInstanceOf(HqRequestError);
+    expect(heard).toHaveLength(1);
+    expect(heard[0]).toMatchObject({ ok: false, source: 'sync' });
+    expect(heard[0]!.detail).toMatch(/^pushOperations: /);
+  });
+
+  it('a refused connection is failed traffic', async () => {
+    const { client, heard, server } = await hqThat(() => {});
+    await new Promise((resolve) => server.close(resolve));
+    servers.splice(servers.indexOf(server), 1);
+    await expect(client.call(HQ_ROUTES.searchOrders, { query: {} })).rejects.toMatchObject({ kind: 'refused' });
+    expect(heard).toEqual([{ ok: false, source: 'call', detail: expect.stringMatching(/^searchOrders: HQ refused the connection/) as string }]);
+  });
+
+  it('a request the caller cancelled says nothing about the link', async () => {
+    const { client, heard } = await hqThat(() => {});
+    const controller = new AbortController();
+    const call = client.call(HQ_ROUTES.snapshot, {}, { signal: controller.signal, timeoutMs: 5000 });
+    setTimeout(() => controller.abort(), 50);
+    await expect(call).rejects.toBeInstanceOf(HqRequestError);
     expect(heard).toEqual([]);
   });
 });

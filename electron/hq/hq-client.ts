@@ -1,6 +1,6 @@
 import type { ServiceDomain } from '../../shared/api';
 import { HQ_ROUTES, requestOf, type HqRouteSpec, type RouteInput, type RouteOutput } from '../../shared/hq/routes';
-import type { ProbeResult, QosResult } from '../connectivity/probe-result';
+import type { ProbeResult, QosResult, TrafficEvidence, TrafficSource } from '../connectivity/probe-result';
 import { HqRequestError, hasUsableInterface, requestOnce, type HttpAnswer } from './http';
 import { domainOfRouteCall } from './whitelist';
 
@@ -139,6 +139,7 @@ export class HqClient implements HqCaller {
   private readonly now: () => number;
   private readonly revokedListeners = new Set<(hqMessage: string) => void>();
   private readonly faultListeners: ((domain: ServiceDomain, detail: string) => void)[] = [];
+  private readonly trafficListeners: ((evidence: TrafficEvidence) => void)[] = [];
 
   constructor(private readonly options: HqClientOptions) {
     this.base = new URL(options.baseUrl.endsWith('/') ? options.baseUrl : `${options.baseUrl}/`);
@@ -148,6 +149,16 @@ export class HqClient implements HqCaller {
   /** Told when a whitelisted HQ call fails: the service's domain and what went wrong (connectivity marks the service down). */
   onServiceFault(listener: (domain: ServiceDomain, detail: string) => void): void {
     this.faultListeners.push(listener);
+  }
+
+  /**
+   * Told whether HQ answered a sync request (`sync`) or a whitelisted call (`call`): any answer, whatever
+   * its status, shows the link works; no answer (timeout, reset, refused, unresolved) is failed traffic.
+   * A call the caller cancelled says nothing about the link, and neither do other routes. The probes
+   * (`probe()`, `qos()`) are the connectivity machine's own and never told here.
+   */
+  onTraffic(listener: (evidence: TrafficEvidence) => void): void {
+    this.trafficListeners.push(listener);
   }
 
   /**
@@ -187,8 +198,11 @@ export class HqClient implements HqCaller {
     } catch (error) {
       const kind = error instanceof HqRequestError ? error.kind : 'other';
       if (kind === 'timeout' || kind === 'reset') this.fault(route, (error as Error).message);
+      // Cancelled by the caller (the till went offline, the cashier gave up): no evidence either way.
+      if (error instanceof HqRequestError && !options.signal?.aborted) this.traffic(route, false, `${route.operationId}: ${error.message}`);
       throw error;
     }
+    this.traffic(route, true);
     if (answer.status >= 500) this.fault(route, `HQ answered ${answer.status}`);
     const revoked = revokedMessage(answer.status, answer.body);
     if (revoked !== null) {
@@ -247,12 +261,28 @@ export class HqClient implements HqCaller {
     return new URL(path.replace(/^\//, ''), this.base);
   }
 
+  private traffic(route: HqRouteSpec, ok: boolean, detail?: string): void {
+    const source = trafficSourceOf(route);
+    if (!source || this.trafficListeners.length === 0) return;
+    const evidence: TrafficEvidence = ok ? { ok, source } : { ok, source, detail };
+    for (const listener of this.trafficListeners) listener(evidence);
+  }
+
   private fault(route: HqRouteSpec, detail: string): void {
     const domain = domainOfRouteCall(route);
     if (!domain) return;
     this.options.onServiceFault?.(domain, detail);
     for (const listener of this.faultListeners) listener(domain, detail);
   }
+}
+
+/** The sync engine's requests: the outbox upload, the change feed and the snapshot. */
+const SYNC_OPERATIONS: ReadonlySet<string> = new Set([HQ_ROUTES.push.operationId, HQ_ROUTES.changes.operationId, HQ_ROUTES.snapshot.operationId]);
+
+/** Whether a call of `route` is evidence of the link to HQ, and as what: a sync request, a whitelisted call, or neither. */
+export function trafficSourceOf(route: HqRouteSpec): TrafficSource | null {
+  if (SYNC_OPERATIONS.has(route.operationId)) return 'sync';
+  return route.whitelisted ? 'call' : null;
 }
 
 function isLoopback(url: URL): boolean {

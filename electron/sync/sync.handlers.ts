@@ -24,6 +24,10 @@ export function createSyncModule({ platform, outbox, auth, checkout }: { platfor
     nearestCardDeadline: () => checkout.saleRecords.nearestCardDeadline(),
     declinedCardPayments: () => checkout.saleRecords.declinedStoredCardCount(),
     ackRetentionDays: () => settings.sync.ackRetentionDays,
+    // The realtime stream's heartbeats are live evidence of the link to HQ.
+    onTraffic: (evidence) => connectivity.reportTraffic(evidence),
+    // Closed on purpose, the stream no longer reports HQ's silence: the till probes for itself again.
+    onStreamWatchEnded: () => connectivity.hint('the realtime stream was closed; probes take over from its heartbeats'),
   });
   sync.onChange((status) => events.emit({ name: 'sync.changed', payload: status }));
   // The cart's pricing keeps HQ's tax classes and promotions in memory: a change the feed applies to them drops that copy.

@@ -1,6 +1,7 @@
 import type { SyncStatus } from '../../shared/api';
 import { HQ_ROUTES } from '../../shared/hq/routes';
 import type { Connectivity } from '../connectivity/connectivity';
+import type { TrafficEvidence } from '../connectivity/probe-result';
 import type { Logger } from '../core/logger';
 import type { KassaDatabase } from '../db/open';
 import { REVOKED_MESSAGE, type HqClient } from '../hq/hq-client';
@@ -31,6 +32,10 @@ export interface SyncServiceOptions {
   onAcknowledged?: DrainerOptions['onAcknowledged'];
   /** Days acknowledged operations are kept, to upload again if HQ is restored from a backup (settings sync.ackRetentionDays). */
   ackRetentionDays?: () => number;
+  /** Told what the realtime stream says about the link to HQ (heartbeats that came or did not), as connectivity evidence. */
+  onTraffic?: (evidence: TrafficEvidence) => void;
+  /** Told when the realtime stream, closed on purpose, stops standing in for probes (see RealtimeOptions.onWatchEnded). */
+  onStreamWatchEnded?: () => void;
 }
 
 /**
@@ -94,6 +99,8 @@ export class SyncService {
             apply: (prevSeq, changes, nextSeq) => feed.applyFollowing(prevSeq, changes, nextSeq),
             onGap: () => void this.pull(),
             log: options.log,
+            onTraffic: options.onTraffic,
+            onWatchEnded: options.onStreamWatchEnded,
           })
         : null;
   }

@@ -377,7 +377,7 @@ export const HQ_ROUTES = {
     tag: 'sync',
     summary: 'Changes as Server-Sent Events',
     description:
-      'Server-Sent Events: one `change` event per change, its sequence as the event id; resume with Last-Event-ID (or since=). Heartbeat comment every 15 s. A `snapshot-required` event ends the stream when since is too old.',
+      'Server-Sent Events: one `change` event per change, its sequence as the event id; resume with Last-Event-ID (or since=). Heartbeat comment every 15 s; at open, a `: heartbeat-ms N` comment announces the interval. A `snapshot-required` event ends the stream when since is too old.',
   }),
   importCatalog: route({
     operationId: 'importCatalog',

@@ -17,7 +17,9 @@ export async function openChangeStream(ctx: HqContext, res: ServerResponse, read
     connection: 'keep-alive',
     'x-accel-buffering': 'no',
   });
-  res.write('retry: 1000\n\n');
+  // A comment (invisible to SSE consumers) announcing the heartbeat interval: a register can tell a
+  // silent stream from a quiet one without assuming HQ's setting.
+  res.write(`retry: 1000\n\n: heartbeat-ms ${ctx.settings.heartbeatMs}\n\n`);
   ctx.streams.add(res);
   let last = since ?? (await ctx.feed.state()).headSeq;
   let closed = false;

@@ -149,6 +149,9 @@ describeEachStorage('change feed, snapshot and realtime stream', (kind) => {
     await stream.until(() => stream.events.length >= 2);
     expect(stream.events.map((e) => Number(e.id))).toEqual([headSeq + 2, headSeq + 3]);
     await stream.until(() => stream.comments.includes('heartbeat'), 2000);
+    // The interval is announced at open, before any heartbeat, as a comment SSE consumers never see.
+    expect(stream.comments[0]).toBe('heartbeat-ms 200');
+    expect(stream.comments.indexOf('heartbeat-ms 200')).toBeLessThan(stream.comments.indexOf('heartbeat'));
     stream.close();
 
     await hq.app.hq.feed.prune(hq.app.hq.settings.retention);
