@@ -1,5 +1,6 @@
 import { createActor, fromPromise, SimulatedClock } from 'xstate';
 import { afterEach, describe, expect, it } from 'vitest';
+import type { ServiceDomain } from '../../shared/api';
 import { createConnectivityMachine, reasonsOf } from './connectivity.machine';
 import { FLAP_WINDOW_MS, type ProbeResult, type QosResult } from './probe-result';
 import { DEFAULT_TIMINGS, simulate, type LinkState } from './simulation/simulated-link';
@@ -199,7 +200,7 @@ function scripted(results: ProbeResult[]) {
         const result = results.shift();
         return result ?? new Promise<ProbeResult>(() => {});
       }),
-      qos: fromPromise<QosResult, { domain: 'checkout' }>(async () => ({ domain: 'checkout', status: 'ok', at: clock.now() })),
+      qos: fromPromise<QosResult, { domain: ServiceDomain }>(async ({ input }) => ({ domain: input.domain, status: 'ok', at: clock.now() })),
     },
   });
   const actor = createActor(machine, { clock, input: { timings: DEFAULT_TIMINGS, hqConfigured: true, manual: { on: false, by: null, at: 0 }, random: () => 0.5 } });
