@@ -9,7 +9,7 @@ describe('the connectivity machine diagram', () => {
 
   it('draws the three factors and the transitions that set and clear them', () => {
     const diagram = connectivityDiagram();
-    for (const part of ['state "manual"', 'state "network"', 'state "service"', 'reprobe answer', 'recovery-probe answer [recovered]', 'after debounce', 'QoS answer [qosDegraded]']) {
+    for (const part of ['state "manual"', 'state "network"', 'state "service"', 'probe.* answer [windowFailed]', 'after hedgeStep [mayHedge]', 'traffic.failed', 'recovery-probe answer [recovered]', 'QoS answer [qosDegraded]']) {
       expect(diagram).toContain(part);
     }
   });
