@@ -122,6 +122,14 @@ describe('the connectivity machine', () => {
     expect(s.reasons()).toEqual([]);
   });
 
+  it('keeps its own schedule when set to probe more often than the stream’s heartbeat comes', async () => {
+    const s = sim({ timings: { t2Ms: 3000 }, stream: { heartbeatMs: t2Ms } });
+    await s.advance(60_000, 50);
+    expect(s.heartbeats()).toBe(4);
+    // A round every 2.4–3 s (T2 × 0.8–1), not one per heartbeat: the heartbeat (15 s) is more than 1.5 × T2 apart.
+    expect(s.probes()).toBeGreaterThanOrEqual(20);
+  });
+
   it('needs recoverSuccesses consecutive successes, spanning at least T1, to come back', async () => {
     for (const [recoverSuccesses, expectedProbes] of [
       [8, 8], // the count decides: 8 probes, 500 ms apart, span 3.5 s

@@ -71,6 +71,9 @@ type ProbeDone = { type: string; output: ProbeResult };
 
 /** Attempts of a hedged round are children named `probe.<round>.<attempt>`. */
 const ATTEMPT_PREFIX = 'xstate.done.actor.probe.';
+
+/** The realtime stream's heartbeats stand in for scheduled probes when they come at most this many × T2 apart. */
+export const STREAM_STANDS_IN = 1.5;
 function attemptOf(event: { type: string }): { round: number; index: number } | null {
   if (!event.type.startsWith(ATTEMPT_PREFIX)) return null;
   const [round, index] = event.type.slice(ATTEMPT_PREFIX.length).split('.').map(Number);
@@ -180,8 +183,11 @@ export function createConnectivityMachine(domains: readonly ServiceDomain[] = SE
        */
       probeInterval: ({ context }) => {
         const scheduled = Math.round(context.timings.t2Ms * (0.8 + 0.2 * context.random()) - (context.network.lastProbe?.durationMs ?? 0));
-        // A connected stream reports its own silence: probe only if it has not, one probe timeout later.
-        const quiet = context.network.quietMs === null ? 0 : context.network.quietMs + context.timings.probeTimeoutMs;
+        // A connected stream reports its own silence: probe only if it has not, one probe timeout later. It
+        // stands in for the schedule only when it promises about as often (within 1.5 × T2): a till set to
+        // probe more often than HQ's heartbeat keeps its schedule.
+        const quietMs = context.network.quietMs;
+        const quiet = quietMs === null || quietMs > STREAM_STANDS_IN * context.timings.t2Ms ? 0 : quietMs + context.timings.probeTimeoutMs;
         return Math.max(0, scheduled, quiet);
       },
       /** While offline: T2offline, ±20 % jitter so registers of a store do not probe in step. */
