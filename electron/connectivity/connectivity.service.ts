@@ -33,6 +33,7 @@ export class ConnectivityService implements Connectivity {
   private readonly warning: string | null;
   private state: ConnectivityState;
   private lastTrigger = 'start';
+  private stopped = false;
   private pressedBy: string | null = null;
   /** The last live traffic with HQ reported as evidence (diagnostics shows it beside the probes). */
   private traffic: { at: number; ok: boolean; source: TrafficEvidence['source']; detail: string | null } | null = null;
@@ -98,6 +99,8 @@ export class ConnectivityService implements Connectivity {
    * makes the till probe now, a success pushes the next scheduled probe back. Evidence, never a verdict.
    */
   reportTraffic(evidence: TrafficEvidence): void {
+    // A request that ends while the register shuts down reports to a machine that is no longer running.
+    if (this.stopped) return;
     this.traffic = { at: this.now(), ok: evidence.ok, source: evidence.source, detail: evidence.ok ? null : (evidence.detail ?? null) };
     if (!evidence.ok) this.options.log.debug({ source: evidence.source, detail: evidence.detail }, 'traffic with HQ failed; probing');
     this.actor.send(evidence.ok ? { type: 'traffic.ok', source: evidence.source, expectNextWithinMs: evidence.expectNextWithinMs ?? null } : { type: 'traffic.failed', source: evidence.source, detail: evidence.detail ?? null });
@@ -110,6 +113,7 @@ export class ConnectivityService implements Connectivity {
   }
 
   stop(): void {
+    this.stopped = true;
     this.actor.stop();
   }
 

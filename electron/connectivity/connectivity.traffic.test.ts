@@ -59,6 +59,17 @@ describe('live traffic with HQ as connectivity evidence', () => {
     expect(transitions.list(1)[0]).toMatchObject({ to: 'offline', trigger: 'probe' });
   });
 
+  it('takes no report once stopped (a request that ends while the register shuts down)', async () => {
+    const { service, link, advance } = register();
+    await advance(100);
+    service.stop();
+    const probes = link.probes;
+    service.reportTraffic({ ok: false, source: 'sync', detail: 'the connection to HQ was cut (reset)' });
+    await advance(100);
+    expect(link.probes).toBe(probes);
+    expect(service.lastTraffic()).toBeNull();
+  });
+
   it('lets the stream’s heartbeats stand in for scheduled probes, and remembers the last one for diagnostics', async () => {
     const { service, link, clock, advance } = register();
     await advance(100);
