@@ -90,8 +90,8 @@ test('offline (the cashier’s switch): a cash sale and a stored card sale, uplo
     await page.getByRole('button', { name: 'Complete sale' }).click();
     const cardSale = (await page.getByTestId('sale-number').textContent())!;
     await page.getByRole('button', { name: 'New sale' }).click();
-    // Two sales, two payments and one stored card payment wait; nothing went to HQ.
-    await expect(page.getByTestId('pending-sync')).toHaveText('5');
+    // Two sales, two payments, one stored card payment, and the drawer the cash sale opened with its cash wait; nothing went to HQ.
+    await expect(page.getByTestId('pending-sync')).toHaveText('7');
     expect((await hq.admin<{ orders: unknown[] }>('GET', '/orders/search')).orders).toHaveLength(0);
 
     await page.getByTestId('offline-toggle').click();
