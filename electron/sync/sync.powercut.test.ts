@@ -84,7 +84,9 @@ function inspect(dataDir: string): AfterCut {
   const db = new Database(file);
   try {
     const integrity = String(db.pragma('integrity_check', { simple: true }));
-    const hasSales = db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'sales'").get();
+    // Each migration commits on its own: a cut during the first start's migrations leaves an earlier schema
+    // (no sales yet), which the next start migrates on. What is read below exists from schema 7.
+    const hasSales = db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'sales'").get() && Number(db.pragma('user_version', { simple: true })) >= 7;
     if (!hasSales) return { exists: true, integrity, products: 0, openItems: 0, completed: new Set(), sequences: [], registerId: null };
     const rows = db.prepare<[], { number: string; sequence: number }>("SELECT number, sequence FROM sales WHERE status = 'completed' ORDER BY sequence").all();
     const identity = db.prepare<[], { register_id: string }>('SELECT register_id FROM register_identity WHERE singleton = 1').get();
