@@ -279,6 +279,83 @@ export interface HqMetaTable {
   epoch_since: number;
 }
 
+export type ConsoleRole = 'owner' | 'area-manager' | 'store-manager';
+
+export interface ConsoleUsersTable {
+  id: string;
+  email: string;
+  name: string;
+  role: ConsoleRole;
+  /** JSON array of the store ids an area or store manager works for ('[]' for an owner: every store). */
+  store_ids: string;
+  password_hash: string;
+  active: number;
+  created_at: number;
+  updated_at: number;
+}
+
+/** A signed-in console session: the cookie carries the secret, HQ keeps its hash. */
+export interface ConsoleSessionsTable {
+  id_hash: string;
+  user_id: string;
+  csrf: string;
+  address: string;
+  created_at: number;
+  expires_at: number;
+}
+
+/** A single row (id = 1) while no owner exists: the hash of the one-time setup link's token. */
+export interface ConsoleSetupTable {
+  id: number;
+  token_hash: string;
+  created_at: number;
+  used_at: number | null;
+}
+
+export interface AuditLogTable {
+  id: string;
+  at: number;
+  user_id: string | null;
+  user_email: string | null;
+  /** What was done: 'store.create', 'person.pin', 'product.price', … */
+  action: string;
+  target: string | null;
+  store_id: string | null;
+  /** JSON of what changed (never a PIN or a password). */
+  detail: string;
+  address: string;
+}
+
+/** One connectivity transition a register logged and uploaded through its outbox. */
+export interface RegisterTransitionsTable {
+  id: string;
+  register_id: string;
+  store_id: string;
+  at: number;
+  from_state: string;
+  to_state: 'online' | 'offline';
+  /** JSON array: 'manual', 'network', 'service:<domain>'. */
+  reasons: string;
+  trigger: string;
+  user_name: string | null;
+  received_at: number;
+}
+
+/** A register's latest status report. */
+export interface RegisterStatusTable {
+  register_id: string;
+  store_id: string;
+  state: 'online' | 'offline';
+  reasons: string;
+  user_name: string | null;
+  since: number;
+  version: string;
+  backlog: number;
+  oldest_pending_at: number | null;
+  dead_letters: number;
+  reported_at: number;
+}
+
 export interface HqSchema {
   stores: StoresTable;
   registers: RegistersTable;
@@ -304,6 +381,12 @@ export interface HqSchema {
   changes: ChangesTable;
   feed_state: FeedStateTable;
   hq_meta: HqMetaTable;
+  console_users: ConsoleUsersTable;
+  console_sessions: ConsoleSessionsTable;
+  console_setup: ConsoleSetupTable;
+  audit_log: AuditLogTable;
+  register_transitions: RegisterTransitionsTable;
+  register_status: RegisterStatusTable;
 }
 
 export type { Generated };

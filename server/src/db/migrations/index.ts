@@ -8,6 +8,8 @@ import { enrolmentCodesMigration } from './006-enrolment-codes';
 import { labelPricesMigration } from './007-label-prices';
 import { orderReturnsMigration } from './008-order-returns';
 import { cashMigration } from './009-cash';
+import { consoleMigration } from './010-console';
+import { fleetMigration } from './011-fleet';
 
 /** Numbered, run in order, never edited after they ship (Kysely records each in kysely_migration). */
 export const migrations: Record<string, Migration> = {
@@ -20,6 +22,8 @@ export const migrations: Record<string, Migration> = {
   '007-label-prices': labelPricesMigration,
   '008-order-returns': orderReturnsMigration,
   '009-cash': cashMigration,
+  '010-console': consoleMigration,
+  '011-fleet': fleetMigration,
 };
 
 export const migrationProvider: MigrationProvider = {
