@@ -17,6 +17,8 @@ import { CONSOLE_FAILURE_LIMIT, prepareFirstOwner } from './console/first-owner'
 import { ConsoleUsersRepository } from './console/console-users.repository';
 import { consoleAuthRoutes } from './console/auth.routes';
 import { consoleStoreRoutes } from './console/stores.routes';
+import { consolePeopleRoutes } from './console/people.routes';
+import { consoleCatalogRoutes } from './console/catalog.routes';
 import { openHqDatabase, type StorageOptions } from './db/database';
 import { readEpoch } from './db/epoch';
 import { Writer } from './db/writer';
@@ -97,6 +99,7 @@ export const DEFAULT_BODY_LIMIT = 64 * 1024;
 export const ROUTE_BODY_LIMITS: Readonly<Record<string, number>> = {
   'POST /sync/push': MAX_PUSH_BYTES,
   'POST /catalog/import': 64 * 1024 * 1024,
+  'POST /console/api/catalog/import': 64 * 1024 * 1024,
   'POST /catalog/promotions': 1024 * 1024,
 };
 
@@ -194,7 +197,7 @@ export async function buildServer(options: HqOptions): Promise<HqApp> {
   });
 
   installFaultsAndQos(app, ctx);
-  for (const routes of [healthRoutes, faultRoutes, registerRoutes, syncRoutes, catalogRoutes, memberRoutes, orderRoutes, paymentRoutes, chargeRoutes, cashRoutes, consoleAuthRoutes, consoleStoreRoutes]) await app.register(routes);
+  for (const routes of [healthRoutes, faultRoutes, registerRoutes, syncRoutes, catalogRoutes, memberRoutes, orderRoutes, paymentRoutes, chargeRoutes, cashRoutes, consoleAuthRoutes, consoleStoreRoutes, consolePeopleRoutes, consoleCatalogRoutes]) await app.register(routes);
 
   const timers: NodeJS.Timeout[] = [];
   if ((options.pruneEveryMs ?? 60_000) > 0) {
