@@ -2,6 +2,7 @@ import { afterEach, beforeEach, expect, it } from 'vitest';
 import type { Person } from '../../../shared/hq/console';
 import type { ChangesResponse, FeedUser } from '../../../shared/hq/feed';
 import { verifyPin } from '../auth/pin';
+import { makeProduct } from '../test/factories';
 import { describeEachStorage, enrolInTwoStores, makeHq, type TestHq, type TestRegister } from '../test/harness';
 import { DEMO_OWNER } from './first-owner';
 
@@ -36,7 +37,7 @@ describeEachStorage('console people', (kind) => {
   const addPerson = (session: Session, payload: object) => hq.app.inject({ method: 'POST', url: '/console/api/people', headers: session.headers, payload });
   const changePerson = (session: Session, id: string, payload: object) => hq.app.inject({ method: 'POST', url: `/console/api/people/${id}`, headers: session.headers, payload });
   const list = (session: Session, query = '') => hq.app.inject({ url: `/console/api/people${query}`, headers: session.headers });
-  const feedOf = async (register: TestRegister, since: number) => (await hq.app.inject({ url: `/sync/changes?since=${since}`, headers: register.auth })).json<ChangesResponse>().changes;
+  const feedOf = async (register: TestRegister, since: number, kinds = 'user') => (await hq.app.inject({ url: `/sync/changes?since=${since}&kinds=${kinds}`, headers: register.auth })).json<ChangesResponse>().changes;
   const audit = async () => (await hq.app.inject({ url: '/console/api/audit', headers: owner.headers })).json<{ entries: { action: string; target: string | null; storeId: string | null; detail: Record<string, unknown> }[] }>().entries;
 
   it("adds a cashier to the store manager's store: listed without a PIN, audited, and fed to that store's registers only", async () => {
@@ -62,6 +63,16 @@ describeEachStorage('console people', (kind) => {
     expect(await verifyPin('4321', data.pinHash)).toBe(true);
     // Another store's registers never see this store's people.
     expect((await feedOf(s01, headSeq)).filter((c) => c.kind === 'user')).toEqual([]);
+  });
+
+  it('keeps people changes from a register that does not ask for them (one older than them), and moves it past them', async () => {
+    const { headSeq } = await hq.app.hq.feed.state();
+    await addPerson(manager, { storeId: s02.storeId, name: 'Chen', role: 'cashier', pin: '4321' });
+    await hq.app.inject({ method: 'POST', url: '/catalog/import', headers: hq.admin, payload: { products: [makeProduct()] } });
+    const older = await hq.app.inject({ url: `/sync/changes?since=${headSeq}`, headers: s02.auth });
+    expect(older.json<ChangesResponse>().changes.map((c) => c.kind)).toEqual(['product']);
+    expect(older.json<ChangesResponse>().nextSeq).toBe((await hq.app.hq.feed.state()).headSeq);
+    expect((await feedOf(s02, headSeq)).map((c) => c.kind)).toEqual(['user', 'product']);
   });
 
   it("keeps a store manager to their stores: another store's people are neither listed, added nor changed", async () => {
