@@ -12,6 +12,8 @@ import { makeGuards } from './auth/guards';
 import { UsersRepository } from './auth/users.repository';
 import { CatalogRepository } from './catalog/catalog.repository';
 import { catalogRoutes } from './catalog/catalog.routes';
+import { FleetEvents } from './console/fleet-events';
+import { statusRoutes } from './console/status.routes';
 import { InFlight, type HqApp, type HqContext } from './context';
 import { openHqDatabase, type StorageOptions } from './db/database';
 import { readEpoch } from './db/epoch';
@@ -128,6 +130,7 @@ export async function buildServer(options: HqOptions): Promise<HqApp> {
     feed: new FeedRepository(database.read, writer),
     epoch,
     push: new PushService(writer),
+    fleet: new FleetEvents(),
     faults,
     qos: new QosMonitor(faults, { ...DEFAULT_QOS, ...options.qos }),
     settings: { faultsEnabled: options.faultsEnabled ?? false, heartbeatMs: options.heartbeatMs ?? 15_000, retention },
@@ -181,7 +184,7 @@ export async function buildServer(options: HqOptions): Promise<HqApp> {
   });
 
   installFaultsAndQos(app, ctx);
-  for (const routes of [healthRoutes, faultRoutes, registerRoutes, syncRoutes, catalogRoutes, memberRoutes, orderRoutes, paymentRoutes, chargeRoutes, cashRoutes]) await app.register(routes);
+  for (const routes of [healthRoutes, faultRoutes, registerRoutes, syncRoutes, catalogRoutes, memberRoutes, orderRoutes, paymentRoutes, chargeRoutes, cashRoutes, statusRoutes]) await app.register(routes);
 
   const timers: NodeJS.Timeout[] = [];
   if ((options.pruneEveryMs ?? 60_000) > 0) {
