@@ -13,6 +13,7 @@ import { UsersRepository } from './auth/users.repository';
 import { CatalogRepository } from './catalog/catalog.repository';
 import { catalogRoutes } from './catalog/catalog.routes';
 import { FleetEvents } from './console/fleet-events';
+import { fleetStreamRoutes } from './console/fleet-stream.routes';
 import { statusRoutes } from './console/status.routes';
 import { InFlight, type HqApp, type HqContext } from './context';
 import { CONSOLE_FAILURE_LIMIT, prepareFirstOwner } from './console/first-owner';
@@ -197,7 +198,7 @@ export async function buildServer(options: HqOptions): Promise<HqApp> {
   });
 
   installFaultsAndQos(app, ctx);
-  for (const routes of [healthRoutes, faultRoutes, registerRoutes, syncRoutes, catalogRoutes, memberRoutes, orderRoutes, paymentRoutes, chargeRoutes, cashRoutes, consoleAuthRoutes, consoleStoreRoutes, statusRoutes]) await app.register(routes);
+  for (const routes of [healthRoutes, faultRoutes, registerRoutes, syncRoutes, catalogRoutes, memberRoutes, orderRoutes, paymentRoutes, chargeRoutes, cashRoutes, consoleAuthRoutes, consoleStoreRoutes, statusRoutes, fleetStreamRoutes]) await app.register(routes);
 
   const timers: NodeJS.Timeout[] = [];
   if ((options.pruneEveryMs ?? 60_000) > 0) {
