@@ -21,6 +21,8 @@ import { ConsoleUsersRepository } from './console/console-users.repository';
 import { consoleAuthRoutes } from './console/auth.routes';
 import { consoleStoreRoutes } from './console/stores.routes';
 import { consoleRegisterRoutes } from './console/registers.routes';
+import { consolePeopleRoutes } from './console/people.routes';
+import { consoleCatalogRoutes } from './console/catalog.routes';
 import { openHqDatabase, type StorageOptions } from './db/database';
 import { readEpoch } from './db/epoch';
 import { Writer } from './db/writer';
@@ -101,6 +103,7 @@ export const DEFAULT_BODY_LIMIT = 64 * 1024;
 export const ROUTE_BODY_LIMITS: Readonly<Record<string, number>> = {
   'POST /sync/push': MAX_PUSH_BYTES,
   'POST /catalog/import': 64 * 1024 * 1024,
+  'POST /console/api/catalog/import': 64 * 1024 * 1024,
   'POST /catalog/promotions': 1024 * 1024,
 };
 
@@ -199,7 +202,27 @@ export async function buildServer(options: HqOptions): Promise<HqApp> {
   });
 
   installFaultsAndQos(app, ctx);
-  for (const routes of [healthRoutes, faultRoutes, registerRoutes, syncRoutes, catalogRoutes, memberRoutes, orderRoutes, paymentRoutes, chargeRoutes, cashRoutes, consoleAuthRoutes, consoleStoreRoutes, consoleRegisterRoutes, statusRoutes, fleetStreamRoutes]) await app.register(routes);
+  const routeGroups = [
+    healthRoutes,
+    faultRoutes,
+    registerRoutes,
+    syncRoutes,
+    catalogRoutes,
+    memberRoutes,
+    orderRoutes,
+    paymentRoutes,
+    chargeRoutes,
+    cashRoutes,
+    statusRoutes,
+    // The back-office console's API (console/).
+    consoleAuthRoutes,
+    consoleStoreRoutes,
+    consoleRegisterRoutes,
+    consolePeopleRoutes,
+    consoleCatalogRoutes,
+    fleetStreamRoutes,
+  ];
+  for (const routes of routeGroups) await app.register(routes);
 
   const timers: NodeJS.Timeout[] = [];
   if ((options.pruneEveryMs ?? 60_000) > 0) {
