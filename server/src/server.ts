@@ -16,6 +16,8 @@ import { InFlight, type HqApp, type HqContext } from './context';
 import { CONSOLE_FAILURE_LIMIT, prepareFirstOwner } from './console/first-owner';
 import { ConsoleUsersRepository } from './console/console-users.repository';
 import { consoleAuthRoutes } from './console/auth.routes';
+import { consoleFleetRoutes } from './console/fleet.routes';
+import { consoleMoneyRoutes } from './console/money.routes';
 import { consoleStoreRoutes } from './console/stores.routes';
 import { openHqDatabase, type StorageOptions } from './db/database';
 import { readEpoch } from './db/epoch';
@@ -194,7 +196,7 @@ export async function buildServer(options: HqOptions): Promise<HqApp> {
   });
 
   installFaultsAndQos(app, ctx);
-  for (const routes of [healthRoutes, faultRoutes, registerRoutes, syncRoutes, catalogRoutes, memberRoutes, orderRoutes, paymentRoutes, chargeRoutes, cashRoutes, consoleAuthRoutes, consoleStoreRoutes]) await app.register(routes);
+  for (const routes of [healthRoutes, faultRoutes, registerRoutes, syncRoutes, catalogRoutes, memberRoutes, orderRoutes, paymentRoutes, chargeRoutes, cashRoutes, consoleAuthRoutes, consoleStoreRoutes, consoleMoneyRoutes, consoleFleetRoutes]) await app.register(routes);
 
   const timers: NodeJS.Timeout[] = [];
   if ((options.pruneEveryMs ?? 60_000) > 0) {
