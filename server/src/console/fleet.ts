@@ -8,6 +8,7 @@
 import { sql, type Kysely, type RawBuilder } from 'kysely';
 import type { z } from 'zod';
 import type { FleetDaySchema, FleetRegisterTimelineSchema, FleetSegmentSchema, FleetStoreSummarySchema } from '../../../shared/hq/console';
+import type { DialectName } from '../db/database';
 import type { HqSchema, RegisterTransitionsTable } from '../db/schema';
 import { DAY_MS, isoDay } from './money';
 
@@ -94,7 +95,8 @@ export function offlineMinutesByDay(stretches: readonly Stretch[], start: number
 
 const round1 = (n: number) => Math.round(n * 10) / 10;
 
-interface Scope {
+export interface FleetScope {
+  dialect: DialectName;
   stores: string[] | null;
   registerId?: string | undefined;
 }
@@ -111,8 +113,26 @@ function registerFilter(column: string, registerId: string | undefined): RawBuil
 
 type TransitionRow = Transition & { register_id: string };
 
+/**
+ * The registers in scope joined with the last transition of each before `start`: one probe of
+ * register_transitions_by_register_time per register. PostgreSQL says so with LATERAL (its planner
+ * would otherwise hash every transition ever logged); SQLite runs the correlated lookup per register.
+ */
+function lastBeforeJoin(scope: FleetScope, start: number): RawBuilder<unknown> {
+  const registers = sql`r.revoked_at IS NULL AND ${storeFilter('r.store_id', scope.stores)} AND ${registerFilter('r.id', scope.registerId)}`;
+  if (scope.dialect === 'postgres') {
+    return sql`registers r CROSS JOIN LATERAL (
+      SELECT x.register_id, x.at, x.to_state, x.reasons, x.user_name FROM register_transitions x
+      WHERE x.register_id = r.id AND x.at < ${start} ORDER BY x.at DESC, x.id DESC LIMIT 1) t
+    WHERE ${registers}`;
+  }
+  return sql`registers r JOIN register_transitions t ON t.id = (
+      SELECT x.id FROM register_transitions x WHERE x.register_id = r.id AND x.at < ${start} ORDER BY x.at DESC, x.id DESC LIMIT 1)
+    WHERE ${registers}`;
+}
+
 /** The registers in scope (enrolled, not revoked), with their store. */
-async function registersOf(db: Kysely<HqSchema>, scope: Scope) {
+async function registersOf(db: Kysely<HqSchema>, scope: FleetScope) {
   const { rows } = await sql<{ id: string; store_id: string; code: string; name: string }>`
     SELECT r.id, r.store_id, r.code, r.name FROM registers r
     WHERE r.revoked_at IS NULL AND ${storeFilter('r.store_id', scope.stores)} AND ${registerFilter('r.id', scope.registerId)}
@@ -122,18 +142,16 @@ async function registersOf(db: Kysely<HqSchema>, scope: Scope) {
 
 /**
  * Each register's stretches over [start, end), in two queries: the last transition before the window of
- * every register in scope (an index probe each, by register and time), and every transition inside it.
+ * every register in scope (an index probe each, by register and time), and every transition inside it
+ * (by time: the window's slice of register_transitions_by_time or _by_store_time, not every register's history).
  */
-async function stretchesOf(db: Kysely<HqSchema>, scope: Scope, start: number, end: number): Promise<Map<string, Stretch[]>> {
+async function stretchesOf(db: Kysely<HqSchema>, scope: FleetScope, start: number, end: number): Promise<Map<string, Stretch[]>> {
   const before = await sql<TransitionRow>`
-    SELECT t.register_id, t.at, t.to_state, t.reasons, t.user_name FROM registers r
-    JOIN register_transitions t ON t.id = (
-      SELECT x.id FROM register_transitions x WHERE x.register_id = r.id AND x.at < ${start} ORDER BY x.at DESC, x.id DESC LIMIT 1)
-    WHERE r.revoked_at IS NULL AND ${storeFilter('r.store_id', scope.stores)} AND ${registerFilter('r.id', scope.registerId)}`.execute(db);
+    SELECT t.register_id, t.at, t.to_state, t.reasons, t.user_name FROM ${lastBeforeJoin(scope, start)}`.execute(db);
   const inside = await sql<TransitionRow>`
     SELECT t.register_id, t.at, t.to_state, t.reasons, t.user_name FROM register_transitions t
     WHERE t.at >= ${start} AND t.at < ${end} AND ${storeFilter('t.store_id', scope.stores)} AND ${registerFilter('t.register_id', scope.registerId)}
-    ORDER BY t.register_id, t.at, t.id`.execute(db);
+    ORDER BY t.at, t.id`.execute(db);
   const lastBefore = new Map(before.rows.map((t) => [t.register_id, t]));
   const byRegister = new Map<string, TransitionRow[]>();
   for (const t of inside.rows) {
@@ -151,13 +169,10 @@ async function stretchesOf(db: Kysely<HqSchema>, scope: Scope, start: number, en
  * the window, then each one inside it, each lasting until the next) and counts each stretch's orders
  * through orders_by_register.
  */
-async function offlineSales(db: Kysely<HqSchema>, scope: Scope, start: number, end: number): Promise<{ register_id: string; store_id: string; day: number; n: number }[]> {
+async function offlineSales(db: Kysely<HqSchema>, scope: FleetScope, start: number, end: number): Promise<{ register_id: string; store_id: string; day: number; n: number }[]> {
   const { rows } = await sql<{ register_id: string; store_id: string; day: number; n: number }>`
     WITH marks AS (
-      SELECT r.id AS register_id, CAST(${start} AS BIGINT) AS at, t.to_state AS state, '' AS id FROM registers r
-      JOIN register_transitions t ON t.id = (
-        SELECT x.id FROM register_transitions x WHERE x.register_id = r.id AND x.at < ${start} ORDER BY x.at DESC, x.id DESC LIMIT 1)
-      WHERE r.revoked_at IS NULL AND ${storeFilter('r.store_id', scope.stores)} AND ${registerFilter('r.id', scope.registerId)}
+      SELECT t.register_id, CAST(${start} AS BIGINT) AS at, t.to_state AS state, '' AS id FROM ${lastBeforeJoin(scope, start)}
       UNION ALL
       SELECT t.register_id, t.at, t.to_state, t.id FROM register_transitions t
       WHERE t.at >= ${start} AND t.at < ${end} AND ${storeFilter('t.store_id', scope.stores)} AND ${registerFilter('t.register_id', scope.registerId)}
@@ -172,7 +187,7 @@ async function offlineSales(db: Kysely<HqSchema>, scope: Scope, start: number, e
 }
 
 /** Sale orders per register and UTC day over [start, end). */
-async function salesByDay(db: Kysely<HqSchema>, scope: Scope, start: number, end: number) {
+async function salesByDay(db: Kysely<HqSchema>, scope: FleetScope, start: number, end: number) {
   const { rows } = await sql<{ register_id: string; day: number; n: number }>`
     SELECT o.register_id, o.created_at / ${sql.lit(DAY_MS)} AS day, COUNT(*) AS n FROM orders o
     WHERE o.created_at >= ${start} AND o.created_at < ${end} AND o.kind = 'sale'
@@ -184,7 +199,7 @@ async function salesByDay(db: Kysely<HqSchema>, scope: Scope, start: number, end
 const dayKey = (registerId: string, day: number) => `${registerId} ${day}`;
 
 /** Each register's timeline over [start, end): its stretches, and per UTC day its minutes offline, sales and sales taken offline. */
-export async function fleetTimeline(db: Kysely<HqSchema>, scope: Scope, start: number, end: number): Promise<FleetRegisterTimeline[]> {
+export async function fleetTimeline(db: Kysely<HqSchema>, scope: FleetScope, start: number, end: number): Promise<FleetRegisterTimeline[]> {
   const [registers, stretches, sales, offline] = await Promise.all([registersOf(db, scope), stretchesOf(db, scope, start, end), salesByDay(db, scope, start, end), offlineSales(db, scope, start, end)]);
   const salesOf = new Map(sales.map((s) => [dayKey(s.register_id, s.day), s.n]));
   const offlineOf = new Map(offline.map((s) => [dayKey(s.register_id, s.day), s.n]));
@@ -202,41 +217,102 @@ export async function fleetTimeline(db: Kysely<HqSchema>, scope: Scope, start: n
   });
 }
 
+/** Per register, over [start, end): minutes offline and sales taken offline. */
+export type RegisterWeek = Map<string, { minutes: number; sales: number }>;
+
+export async function registerWeek(db: Kysely<HqSchema>, scope: FleetScope, start: number, end: number): Promise<RegisterWeek> {
+  const [stretches, offline] = await Promise.all([stretchesOf(db, scope, start, end), offlineSales(db, scope, start, end)]);
+  const week: RegisterWeek = new Map();
+  for (const [registerId, own] of stretches) {
+    let minutes = 0;
+    for (const stretch of own) if (stretch.state === 'offline') minutes += (stretch.to - stretch.from) / 60_000;
+    week.set(registerId, { minutes, sales: 0 });
+  }
+  for (const row of offline) {
+    const entry = week.get(row.register_id) ?? { minutes: 0, sales: 0 };
+    entry.sales += row.n;
+    week.set(row.register_id, entry);
+  }
+  return week;
+}
+
+/** Up to this many stores, the 7 days are read for the request itself (a few registers: milliseconds). */
+const DIRECT_STORES = 50;
+/** The chain's 7 days are read again when older than this, in the background while the last reading answers. */
+const WEEK_FRESH_MS = 15_000;
+/** …and never answered when older than this: the request then waits for a new reading. */
+const WEEK_MAX_AGE_MS = 120_000;
+
+/**
+ * The whole chain's 7 days per register, for owners and large areas: at thousands of registers reading
+ * them takes the database most of a second, so one reading serves every such request for WEEK_FRESH_MS
+ * and is renewed in the background (minutes offline over 7 days hardly move in 15 seconds). The state of
+ * each register now is never cached.
+ */
+export class FleetWeekCache {
+  private reading: { at: number; week: RegisterWeek } | null = null;
+  private renewing: Promise<{ at: number; week: RegisterWeek }> | null = null;
+
+  constructor(
+    private readonly db: Kysely<HqSchema>,
+    private readonly dialect: DialectName,
+    private readonly clock: () => number = Date.now,
+  ) {}
+
+  async week(stores: string[] | null): Promise<RegisterWeek> {
+    const now = this.clock();
+    if (stores !== null && stores.length <= DIRECT_STORES) {
+      const { start, end } = fleetWindow(now, 7);
+      return registerWeek(this.db, { dialect: this.dialect, stores }, start, end);
+    }
+    const reading = this.reading;
+    if (reading && now - reading.at < WEEK_MAX_AGE_MS) {
+      if (now - reading.at >= WEEK_FRESH_MS) void this.renew().catch(() => {});
+      return reading.week;
+    }
+    return (await this.renew()).week;
+  }
+
+  private renew(): Promise<{ at: number; week: RegisterWeek }> {
+    this.renewing ??= (async () => {
+      const at = this.clock();
+      const { start, end } = fleetWindow(at, 7);
+      try {
+        this.reading = { at, week: await registerWeek(this.db, { dialect: this.dialect, stores: null }, start, end) };
+        return this.reading;
+      } finally {
+        this.renewing = null;
+      }
+    })();
+    return this.renewing;
+  }
+}
+
 /**
  * Per store in scope: its registers online, offline and not reporting now (no report yet, or none for
- * REPORT_STALE_MS), and over [start, end) its minutes offline and its sales taken offline.
+ * REPORT_STALE_MS), and from `week` its minutes offline and its sales taken offline over 7 days.
  */
-export async function fleetSummary(db: Kysely<HqSchema>, stores: string[] | null, start: number, end: number, now: number): Promise<FleetStoreSummary[]> {
-  const scope = { stores };
-  const [storeRows, status, stretches, offline] = await Promise.all([
+export async function fleetSummary(db: Kysely<HqSchema>, stores: string[] | null, week: RegisterWeek, now: number): Promise<FleetStoreSummary[]> {
+  const [storeRows, status] = await Promise.all([
     sql<{ id: string; code: string; name: string }>`SELECT s.id, s.code, s.name FROM stores s WHERE ${storeFilter('s.id', stores)} ORDER BY s.code`.execute(db),
     sql<{ id: string; store_id: string; state: string | null; reported_at: number | null }>`
       SELECT r.id, r.store_id, st.state, st.reported_at FROM registers r LEFT JOIN register_status st ON st.register_id = r.id
       WHERE r.revoked_at IS NULL AND ${storeFilter('r.store_id', stores)}`.execute(db),
-    stretchesOf(db, scope, start, end),
-    offlineSales(db, scope, start, end),
   ]);
   const summary = new Map<string, FleetStoreSummary>(storeRows.rows.map((s) => [s.id, { storeId: s.id, code: s.code, name: s.name, registers: 0, online: 0, offline: 0, unknown: 0, offlineMinutes7d: 0, offlineSales7d: 0 }]));
-  const storeOf = new Map<string, string>();
+  // Registers enrolled now only: a revoked register's history is not the store's fleet any more.
   for (const r of status.rows) {
-    storeOf.set(r.id, r.store_id);
     const s = summary.get(r.store_id);
     if (!s) continue;
     s.registers += 1;
     const fresh = r.reported_at !== null && now - Number(r.reported_at) <= REPORT_STALE_MS;
     if (!fresh || (r.state !== 'online' && r.state !== 'offline')) s.unknown += 1;
     else s[r.state] += 1;
-  }
-  for (const [registerId, own] of stretches) {
-    const s = summary.get(storeOf.get(registerId) ?? '');
-    if (!s) continue;
-    for (const stretch of own) if (stretch.state === 'offline') s.offlineMinutes7d += (stretch.to - stretch.from) / 60_000;
-  }
-  for (const row of offline) {
-    // A revoked register's history is not the store's fleet any more, as for its minutes offline.
-    if (!storeOf.has(row.register_id)) continue;
-    const s = summary.get(row.store_id);
-    if (s) s.offlineSales7d += row.n;
+    const own = week.get(r.id);
+    if (own) {
+      s.offlineMinutes7d += own.minutes;
+      s.offlineSales7d += own.sales;
+    }
   }
   return [...summary.values()].map((s) => ({ ...s, offlineMinutes7d: round1(s.offlineMinutes7d) }));
 }

@@ -61,7 +61,7 @@ export async function consoleMoneyRoutes(app: HqApp): Promise<void> {
         // The days asked for, up to now: a timeline does not run into the future.
         const end = Math.min(scope.end, Date.now());
         header = ['storeId', 'registerId', 'registerCode', 'registerName', 'from', 'to', 'state', 'reasons', 'switchedBy'];
-        rows = end <= scope.start ? [] : (await fleetTimeline(db, scope, scope.start, end)).flatMap((r) => r.segments.map((s) => [r.storeId, r.registerId, r.code, r.name, s.from, s.to, s.state, s.reasons.join(' '), s.switchedBy]));
+        rows = end <= scope.start ? [] : (await fleetTimeline(db, { dialect: app.hq.database.dialect, ...scope }, scope.start, end)).flatMap((r) => r.segments.map((s) => [r.storeId, r.registerId, r.code, r.name, s.from, s.to, s.state, s.reasons.join(' '), s.switchedBy]));
         break;
       }
       case 'audit': {
