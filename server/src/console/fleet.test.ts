@@ -1,7 +1,7 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { signedInConsoleUser } from '../test/console';
 import { describeEachStorage, enrolInTwoStores, enrolRegister, makeHq, type TestHq, type TestRegister } from '../test/harness';
-import { buildSegments, fleetWindow, offlineMinutesByDay, type Transition } from './fleet';
+import { buildSegments, FleetWeekCache, fleetWindow, offlineMinutesByDay, type Transition } from './fleet';
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
@@ -139,6 +139,28 @@ describeEachStorage('console fleet routes', (kind) => {
     const store = (await get(`/console/api/fleet/timeline?storeId=${s01.storeId}&days=1`, owner)).json();
     expect(store.registers.map((r: { registerId: string }) => r.registerId).sort()).toEqual([s01.registerId, spare].sort());
     expect(store.registers.find((r: { registerId: string }) => r.registerId === spare).segments).toEqual([{ from: store.from, to: store.to, state: 'unknown', reasons: [], switchedBy: null }]);
+  });
+
+  it("answers owners from a reading of the chain's 7 days renewed in the background, a few stores from a fresh one", async () => {
+    let clock = now;
+    const cache = new FleetWeekCache(db(), hq.app.hq.database.dialect, () => clock);
+    expect((await cache.week(null)).get(s01.registerId)).toEqual({ minutes: 60, sales: 1 });
+    // Another hour offline, with a sale in it.
+    await transition('a3', s01, now - 6 * HOUR, 'offline', ['network']);
+    await transition('a4', s01, now - 5 * HOUR, 'online');
+    await sale('sa4', s01, now - 5.5 * HOUR);
+    expect((await cache.week([s01.storeId])).get(s01.registerId)).toEqual({ minutes: 120, sales: 2 });
+    clock = now + 1_000;
+    expect((await cache.week(null)).get(s01.registerId)).toEqual({ minutes: 60, sales: 1 });
+    // Past 15 s the old reading still answers at once, while a new one is read.
+    clock = now + 20_000;
+    expect((await cache.week(null)).get(s01.registerId)).toEqual({ minutes: 60, sales: 1 });
+    await vi.waitFor(async () => expect((await cache.week(null)).get(s01.registerId)).toEqual({ minutes: 120, sales: 2 }));
+    // Past 2 minutes a request waits for a new reading rather than answer an old one.
+    await transition('a5', s01, now - 8 * HOUR, 'offline', ['network']);
+    await transition('a6', s01, now - 7 * HOUR, 'online');
+    clock = now + 200_000;
+    expect((await cache.week(null)).get(s01.registerId)).toMatchObject({ minutes: 180 });
   });
 
   it("keeps a store manager to their stores' registers", async () => {

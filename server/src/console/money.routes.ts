@@ -25,8 +25,9 @@ function scopeOf(request: FastifyRequest, query: { from: string; to: string; sto
 
 export async function consoleMoneyRoutes(app: HqApp): Promise<void> {
   const db = app.hq.database.read;
+  const dialect = app.hq.database.dialect;
 
-  serve(app, HQ_ROUTES.consoleTakings, { access: ACCESS }, async (request) => ({ rows: await takings(db, scopeOf(request, request.query)) }));
+  serve(app, HQ_ROUTES.consoleTakings, { access: ACCESS }, async (request) => ({ rows: await takings(db, { dialect, ...scopeOf(request, request.query) }) }));
 
   serve(app, HQ_ROUTES.consoleRefunds, { access: ACCESS }, async (request) => ({ refunds: await refunds(db, scopeOf(request, request.query)) }));
 
@@ -43,7 +44,7 @@ export async function consoleMoneyRoutes(app: HqApp): Promise<void> {
     switch (report) {
       case 'takings':
         header = ['day', 'storeId', 'registerId', 'tender', 'currency', 'sales', 'refunds', 'net', 'orders'];
-        rows = (await takings(db, scope)).map((r) => [r.day, r.storeId, r.registerId, r.tender, r.currency, r.sales, r.refunds, r.net, r.orders]);
+        rows = (await takings(db, { dialect, ...scope })).map((r) => [r.day, r.storeId, r.registerId, r.tender, r.currency, r.sales, r.refunds, r.net, r.orders]);
         break;
       case 'refunds':
         header = ['id', 'number', 'storeId', 'registerId', 'cashierId', 'originalOrderId', 'total', 'currency', 'createdAt'];
@@ -61,7 +62,7 @@ export async function consoleMoneyRoutes(app: HqApp): Promise<void> {
         // The days asked for, up to now: a timeline does not run into the future.
         const end = Math.min(scope.end, Date.now());
         header = ['storeId', 'registerId', 'registerCode', 'registerName', 'from', 'to', 'state', 'reasons', 'switchedBy'];
-        rows = end <= scope.start ? [] : (await fleetTimeline(db, { dialect: app.hq.database.dialect, ...scope }, scope.start, end)).flatMap((r) => r.segments.map((s) => [r.storeId, r.registerId, r.code, r.name, s.from, s.to, s.state, s.reasons.join(' '), s.switchedBy]));
+        rows = end <= scope.start ? [] : (await fleetTimeline(db, { dialect, ...scope }, scope.start, end)).flatMap((r) => r.segments.map((s) => [r.storeId, r.registerId, r.code, r.name, s.from, s.to, s.state, s.reasons.join(' '), s.switchedBy]));
         break;
       }
       case 'audit': {

@@ -8,6 +8,7 @@ import { sql, type Kysely, type RawBuilder } from 'kysely';
 import type { z } from 'zod';
 import type { CashSessionRowSchema, OfflineCardRowSchema, RefundRowSchema, TakingsRowSchema } from '../../../shared/hq/console';
 import { CashReport } from '../cash/cash.report';
+import type { DialectName } from '../db/database';
 import type { HqSchema } from '../db/schema';
 import { HqError } from '../http/errors';
 
@@ -68,22 +69,42 @@ const MOVED_MONEY = sql`p.status IN ('approved', 'stored')
  * Takings per store, register, UTC day and tender: the payments of sales, of refunds (positive: the money
  * given back) and the net, with the number of orders paid (partly) by that tender. One aggregate query:
  * the orders of the days by store and time (orders_by_store_time), each order's payments by its id.
+ * PostgreSQL gets each order's payments as a LATERAL subquery, summed per tender: its planner would
+ * otherwise hash-join every payment ever taken once the days hold more than a few thousand orders, and
+ * the outer count needs no DISTINCT. SQLite reads the plain join the same way by itself.
  */
-export async function takings(db: Kysely<HqSchema>, scope: ReportScope): Promise<TakingsRow[]> {
-  const { rows } = await sql<{ day: number; store_id: string; register_id: string; tender: string; currency: string; sales: number; refunds: number; orders: number }>`
-    SELECT o.created_at / ${sql.lit(DAY_MS)} AS day, o.store_id, o.register_id, p.tender, o.currency,
-           SUM(CASE WHEN o.kind = 'sale' THEN p.amount ELSE 0 END) AS sales,
-           SUM(CASE WHEN o.kind = 'refund' THEN -p.amount ELSE 0 END) AS refunds,
-           COUNT(DISTINCT o.id) AS orders
-    FROM orders o
-    JOIN payments p ON p.order_id = o.id
-    LEFT JOIN card_authorizations ca ON ca.payment_id = p.id
-    LEFT JOIN offline_card_payments oc ON oc.id = p.id
-    WHERE o.created_at >= ${scope.start} AND o.created_at < ${scope.end}
-      AND ${storeFilter('o.store_id', scope.stores)} AND ${registerFilter('o.register_id', scope.registerId)}
-      AND ${MOVED_MONEY}
-    GROUP BY o.created_at / ${sql.lit(DAY_MS)}, o.store_id, o.register_id, p.tender, o.currency
-    ORDER BY 1, 2, 3, 4`.execute(db);
+export async function takings(db: Kysely<HqSchema>, scope: ReportScope & { dialect: DialectName }): Promise<TakingsRow[]> {
+  const where = sql`o.created_at >= ${scope.start} AND o.created_at < ${scope.end} AND ${storeFilter('o.store_id', scope.stores)} AND ${registerFilter('o.register_id', scope.registerId)}`;
+  type Row = { day: number; store_id: string; register_id: string; tender: string; currency: string; sales: number; refunds: number; orders: number };
+  const { rows } =
+    scope.dialect === 'postgres'
+      ? await sql<Row>`
+          SELECT o.created_at / ${sql.lit(DAY_MS)} AS day, o.store_id, o.register_id, p.tender, o.currency,
+                 SUM(CASE WHEN o.kind = 'sale' THEN p.amount ELSE 0 END) AS sales,
+                 SUM(CASE WHEN o.kind = 'refund' THEN -p.amount ELSE 0 END) AS refunds,
+                 COUNT(*) AS orders
+          FROM orders o
+          CROSS JOIN LATERAL (
+            SELECT p.tender, SUM(p.amount) AS amount FROM payments p
+            LEFT JOIN card_authorizations ca ON ca.payment_id = p.id
+            LEFT JOIN offline_card_payments oc ON oc.id = p.id
+            WHERE p.order_id = o.id AND ${MOVED_MONEY}
+            GROUP BY p.tender) p
+          WHERE ${where}
+          GROUP BY o.created_at / ${sql.lit(DAY_MS)}, o.store_id, o.register_id, p.tender, o.currency
+          ORDER BY 1, 2, 3, 4`.execute(db)
+      : await sql<Row>`
+          SELECT o.created_at / ${sql.lit(DAY_MS)} AS day, o.store_id, o.register_id, p.tender, o.currency,
+                 SUM(CASE WHEN o.kind = 'sale' THEN p.amount ELSE 0 END) AS sales,
+                 SUM(CASE WHEN o.kind = 'refund' THEN -p.amount ELSE 0 END) AS refunds,
+                 COUNT(DISTINCT o.id) AS orders
+          FROM orders o
+          JOIN payments p ON p.order_id = o.id
+          LEFT JOIN card_authorizations ca ON ca.payment_id = p.id
+          LEFT JOIN offline_card_payments oc ON oc.id = p.id
+          WHERE ${where} AND ${MOVED_MONEY}
+          GROUP BY o.created_at / ${sql.lit(DAY_MS)}, o.store_id, o.register_id, p.tender, o.currency
+          ORDER BY 1, 2, 3, 4`.execute(db);
   return rows.map((r) => {
     const sales = Number(r.sales);
     const refunds = Number(r.refunds);
