@@ -19,6 +19,8 @@ import { InFlight, type HqApp, type HqContext } from './context';
 import { CONSOLE_FAILURE_LIMIT, prepareFirstOwner } from './console/first-owner';
 import { ConsoleUsersRepository } from './console/console-users.repository';
 import { consoleAuthRoutes } from './console/auth.routes';
+import { consoleFleetRoutes } from './console/fleet.routes';
+import { consoleMoneyRoutes } from './console/money.routes';
 import { consoleStoreRoutes } from './console/stores.routes';
 import { consoleRegisterRoutes } from './console/registers.routes';
 import { consolePeopleRoutes } from './console/people.routes';
@@ -220,6 +222,8 @@ export async function buildServer(options: HqOptions): Promise<HqApp> {
     consoleRegisterRoutes,
     consolePeopleRoutes,
     consoleCatalogRoutes,
+    consoleMoneyRoutes,
+    consoleFleetRoutes,
     fleetStreamRoutes,
   ];
   for (const routes of routeGroups) await app.register(routes);
