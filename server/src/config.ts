@@ -1,6 +1,7 @@
 import os from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
+import { EmailSchema, PasswordSchema } from '../../shared/hq/console';
 import type { HqOptions } from './server';
 
 export class ConfigError extends Error {
@@ -16,7 +17,7 @@ const flag = z.enum(['0', '1', 'true', 'false', '']).transform((v) => v === '1' 
 export const MIN_ADMIN_TOKEN_LENGTH = 32;
 
 /** Values never echoed in a start-up error. */
-const SECRETS = new Set(['HQ_ADMIN_TOKEN', 'DATABASE_URL']);
+const SECRETS = new Set(['HQ_ADMIN_TOKEN', 'DATABASE_URL', 'HQ_OWNER_PASSWORD']);
 
 /** HQ_TRUST_PROXY: off (0, false), any proxy (1, true), or the proxies' addresses / CIDR ranges, comma-separated. */
 const trustProxy = z
@@ -46,7 +47,12 @@ const EnvSchema = z.object({
   HQ_ADMIN_TOKEN: z.string().optional(),
   HQ_FAULTS: flag.default(false),
   HQ_TRUST_PROXY: trustProxy.default(false),
+  HQ_OWNER_EMAIL: EmailSchema.optional(),
+  HQ_OWNER_PASSWORD: PasswordSchema.optional(),
 }).superRefine((e, ctx) => {
+  if ((e.HQ_OWNER_EMAIL === undefined) !== (e.HQ_OWNER_PASSWORD === undefined)) {
+    ctx.addIssue({ code: 'custom', path: [e.HQ_OWNER_EMAIL === undefined ? 'HQ_OWNER_EMAIL' : 'HQ_OWNER_PASSWORD'], message: 'set both HQ_OWNER_EMAIL and HQ_OWNER_PASSWORD (the console\'s first owner), or neither' });
+  }
   if (!e.HQ_DEMO && e.HQ_ADMIN_TOKEN !== undefined && e.HQ_ADMIN_TOKEN.length < MIN_ADMIN_TOKEN_LENGTH) {
     ctx.addIssue({ code: 'custom', path: ['HQ_ADMIN_TOKEN'], message: `must be at least ${MIN_ADMIN_TOKEN_LENGTH} characters outside the demo (HQ_DEMO=1); make one with: openssl rand -hex 32` });
   }
@@ -84,6 +90,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): HqConfig {
       demo: e.HQ_DEMO,
       enrolmentCode: e.HQ_ENROLMENT_CODE,
       trustProxy: e.HQ_TRUST_PROXY,
+      ...(e.HQ_OWNER_EMAIL && e.HQ_OWNER_PASSWORD ? { ownerEmail: e.HQ_OWNER_EMAIL, ownerPassword: e.HQ_OWNER_PASSWORD } : {}),
     },
   };
 }

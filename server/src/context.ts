@@ -3,6 +3,7 @@ import type { FastifyBaseLogger, FastifyInstance, RawReplyDefaultExpression, Raw
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { Guards } from './auth/guards';
 import type { UsersRepository } from './auth/users.repository';
+import type { ConsoleUsersRepository } from './console/console-users.repository';
 import type { CatalogRepository } from './catalog/catalog.repository';
 import type { HqDatabase } from './db/database';
 import type { Writer } from './db/writer';
@@ -29,6 +30,10 @@ export interface HqContext {
   guards: Guards;
   registers: RegistersRepository;
   users: UsersRepository;
+  /** The back-office console's users and sessions. */
+  consoleUsers: ConsoleUsersRepository;
+  /** The first owner's one-time setup token while HQ has no owner (printed as a link at start-up), else null. */
+  console: { setupToken: string | null };
   catalog: CatalogRepository;
   members: MembersRepository;
   orders: OrdersRepository;
@@ -52,7 +57,7 @@ export interface HqContext {
     retention: FeedRetention;
   };
   /** Guessing limits for enrolment codes (per client address) and PINs (per register and user); PIN checks run one at a time per register and user. */
-  limits: { enrol: FailureLimiter; login: FailureLimiter; pinChecks: KeyedQueue };
+  limits: { enrol: FailureLimiter; login: FailureLimiter; pinChecks: KeyedQueue; consoleSignIn: FailureLimiter };
   /** Requests that write (pushes, imports) and must finish before shutdown closes the database. */
   inFlight: InFlight;
   /** Open realtime streams, which shutdown ends. */

@@ -32,6 +32,11 @@ async function main(): Promise<void> {
   const port = typeof address === 'object' && address ? address.port : config.port;
   const host = config.host.includes(':') ? `[${config.host}]` : config.host;
   process.stdout.write(`HQ listening on http://${host}:${port}\n`);
+  process.stdout.write(`Back-office console: http://${host}:${port}/console\n`);
+  if (app.hq.console.setupToken) {
+    // Printed, never logged: whoever opens it first becomes the owner, and each start makes a new one.
+    process.stdout.write(`No console owner yet. Open this one-time link to create one: http://${host}:${port}/console/setup#${app.hq.console.setupToken}\n`);
+  }
   log.info({ storage: config.options.storage.kind, demo: config.options.demo, faults: config.options.faultsEnabled }, 'HQ ready');
 }
 

@@ -13,6 +13,10 @@ import { UsersRepository } from './auth/users.repository';
 import { CatalogRepository } from './catalog/catalog.repository';
 import { catalogRoutes } from './catalog/catalog.routes';
 import { InFlight, type HqApp, type HqContext } from './context';
+import { CONSOLE_FAILURE_LIMIT, prepareFirstOwner } from './console/first-owner';
+import { ConsoleUsersRepository } from './console/console-users.repository';
+import { consoleAuthRoutes } from './console/auth.routes';
+import { consoleStoreRoutes } from './console/stores.routes';
 import { openHqDatabase, type StorageOptions } from './db/database';
 import { readEpoch } from './db/epoch';
 import { Writer } from './db/writer';
@@ -73,6 +77,11 @@ export interface HqOptions {
   shutdownGraceMs?: number;
   /** Wrong enrolment codes (per client address) and wrong PINs (per register) allowed per window. */
   failureLimit?: FailureLimit;
+  /** Wrong console passwords allowed per window, per client address and per email. */
+  consoleFailureLimit?: FailureLimit;
+  /** HQ_OWNER_EMAIL / HQ_OWNER_PASSWORD: the console's first owner, created at start when HQ has none. */
+  ownerEmail?: string;
+  ownerPassword?: string;
   /**
    * HQ_TRUST_PROXY: the proxy in front of HQ whose X-Forwarded-For names the client (true: any; addresses
    * or CIDR ranges: only those). Off by default: the client is the connection's own address, so a client
@@ -107,6 +116,7 @@ export async function buildServer(options: HqOptions): Promise<HqApp> {
   const epoch = await readEpoch(database.read);
   const resealed = await sealLegacyCardTokens(database.read, writer, cardKey);
   if (resealed > 0) log.info({ resealed }, 'card numbers stored in the clear by an earlier HQ are now sealed');
+  const consoleUsers = new ConsoleUsersRepository(database.read, writer);
   const faults = new FaultInjector();
   const retention = { ...DEFAULT_RETENTION, ...options.retention };
   // One gateway for paying and for reporting, so /admin/charges shows what PaymentsService moved.
@@ -116,8 +126,10 @@ export async function buildServer(options: HqOptions): Promise<HqApp> {
     writer,
     notifier,
     registers,
-    guards: makeGuards(registers, options.adminToken ?? null),
+    guards: makeGuards(registers, options.adminToken ?? null, consoleUsers),
     users: new UsersRepository(database.read, writer),
+    consoleUsers,
+    console: { setupToken: null },
     catalog: new CatalogRepository(database.read, writer),
     members: new MembersRepository(database.read, writer),
     orders: new OrdersRepository(database.read),
@@ -131,13 +143,14 @@ export async function buildServer(options: HqOptions): Promise<HqApp> {
     faults,
     qos: new QosMonitor(faults, { ...DEFAULT_QOS, ...options.qos }),
     settings: { faultsEnabled: options.faultsEnabled ?? false, heartbeatMs: options.heartbeatMs ?? 15_000, retention },
-    limits: { enrol: new FailureLimiter(options.failureLimit), login: new FailureLimiter(options.failureLimit), pinChecks: new KeyedQueue() },
+    limits: { enrol: new FailureLimiter(options.failureLimit), login: new FailureLimiter(options.failureLimit), pinChecks: new KeyedQueue(), consoleSignIn: new FailureLimiter(options.consoleFailureLimit ?? CONSOLE_FAILURE_LIMIT) },
     inFlight: new InFlight(),
     streams: new Set(),
     closing: false,
   };
   if (database.listenClient) await notifier.listen(database.listenClient, log);
   if (options.demo) await seedDemo(ctx, { enrolmentCode: options.enrolmentCode ?? 'DEMO', log });
+  ctx.console.setupToken = await prepareFirstOwner(ctx, { email: options.ownerEmail, password: options.ownerPassword, demo: options.demo ?? false }, log);
 
   const app = Fastify({
     loggerInstance: log as FastifyBaseLogger,
@@ -181,7 +194,7 @@ export async function buildServer(options: HqOptions): Promise<HqApp> {
   });
 
   installFaultsAndQos(app, ctx);
-  for (const routes of [healthRoutes, faultRoutes, registerRoutes, syncRoutes, catalogRoutes, memberRoutes, orderRoutes, paymentRoutes, chargeRoutes, cashRoutes]) await app.register(routes);
+  for (const routes of [healthRoutes, faultRoutes, registerRoutes, syncRoutes, catalogRoutes, memberRoutes, orderRoutes, paymentRoutes, chargeRoutes, cashRoutes, consoleAuthRoutes, consoleStoreRoutes]) await app.register(routes);
 
   const timers: NodeJS.Timeout[] = [];
   if ((options.pruneEveryMs ?? 60_000) > 0) {

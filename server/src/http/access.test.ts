@@ -95,7 +95,7 @@ describe("HQ's route table", () => {
   });
 
   it('stops a server whose route declares nothing, or an id of a kind nobody resolves, from starting', async () => {
-    const guards = { register: async () => {}, admin: async () => {}, registerOrAdmin: async () => {} } as Guards;
+    const guards = { register: async () => {}, admin: async () => {}, registerOrAdmin: async () => {}, console: () => async () => {} } as Guards;
     const { enforceAccess } = await vi.importActual<typeof import('./access')>('./access');
     const build = async (config: Record<string, unknown>) => {
       const app = Fastify();

@@ -11,6 +11,7 @@
  *   the route takes no store-scoped id.
  */
 import type { FastifyReply, FastifyRequest, RouteOptions } from 'fastify';
+import { CONSOLE_ROLES, type ConsoleRole } from '../../../shared/hq/console';
 import type { Guards } from '../auth/guards';
 import type { HqDatabase } from '../db/database';
 import { HqError } from './errors';
@@ -33,7 +34,9 @@ export interface ScopedId {
 export type RouteAccess =
   | { public: string }
   | { caller: 'admin' }
-  | { caller: 'register' | 'registerOrAdmin'; ids: readonly ScopedId[] };
+  | { caller: 'register' | 'registerOrAdmin'; ids: readonly ScopedId[] }
+  /** A signed-in console user of one of `roles`; each id in `ids` must be in a store the user works for. */
+  | { caller: 'console'; roles: readonly ConsoleRole[]; ids: readonly ScopedId[] };
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -47,8 +50,10 @@ export function accessProblem(access: unknown): string | null {
   const a = access as Record<string, unknown>;
   if ('public' in a) return typeof a.public === 'string' && a.public.length > 0 && !('caller' in a) ? null : 'a public route says why it is public, and names no caller';
   if (a.caller === 'admin') return null;
-  if (a.caller !== 'register' && a.caller !== 'registerOrAdmin') return `names an unknown caller kind ${JSON.stringify(a.caller)}`;
-  if (!Array.isArray(a.ids)) return 'names a register caller but not its store-scoped ids (ids: [] when it takes none)';
+  if (a.caller === 'console') {
+    if (!Array.isArray(a.roles) || a.roles.length === 0 || !a.roles.every((r) => (CONSOLE_ROLES as readonly unknown[]).includes(r))) return 'names a console caller without the console roles that may call it';
+  } else if (a.caller !== 'register' && a.caller !== 'registerOrAdmin') return `names an unknown caller kind ${JSON.stringify(a.caller)}`;
+  if (!Array.isArray(a.ids)) return 'names a caller but not its store-scoped ids (ids: [] when it takes none)';
   for (const id of a.ids as ScopedId[]) {
     if (!Object.hasOwn(SCOPED_KINDS, id?.kind)) return `declares an id ${JSON.stringify(id?.name)} of a kind HQ cannot resolve to a store (${JSON.stringify(id?.kind)})`;
     if (!['params', 'query', 'body'].includes(id.in) || typeof id.name !== 'string' || !['pass', 'refuse'].includes(id.unknown)) return `declares an id ${JSON.stringify(id.name)} without where it is and how an unknown one is treated`;
@@ -67,7 +72,7 @@ export function enforceAccess(guards: Guards, database: HqDatabase) {
     const problem = accessProblem(access);
     if (problem) throw new Error(`HQ route ${String(route.method)} ${route.url} ${problem}.`);
     if (!access || 'public' in access) return;
-    route.onRequest = [...asList(route.onRequest), guards[access.caller]];
+    route.onRequest = [...asList(route.onRequest), access.caller === 'console' ? guards.console(access.roles) : guards[access.caller]];
     if (access.caller === 'admin' || access.ids.length === 0) return;
     const ids = access.ids;
     route.preHandler = [

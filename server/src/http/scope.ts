@@ -13,6 +13,9 @@ import { HqError } from './errors';
 
 const IDS_PER_QUERY = 500;
 
+/** The "store" of what belongs to the whole chain (a person who signs in at every store): no store manager's. */
+export const CHAIN = '*';
+
 function chunks(ids: readonly string[]): string[][] {
   const unique = [...new Set(ids)];
   const out: string[][] = [];
@@ -58,6 +61,26 @@ export const SCOPED_KINDS = {
       return new Map([...(await cashSessionOwners(db, ids))].map(([id, owner]) => [id, owner.storeId]));
     },
   },
+  /** A store itself (console routes that name one). */
+  store: {
+    noun: 'store',
+    notFound: 'STORE_NOT_FOUND',
+    async storesOf(db: Kysely<HqSchema>, ids: readonly string[]): Promise<Map<string, string>> {
+      const stores = new Map<string, string>();
+      for (const part of chunks(ids)) for (const row of await db.selectFrom('stores').select('id').where('id', 'in', part).execute()) stores.set(row.id, row.id);
+      return stores;
+    },
+  },
+  /** A cashier or manager of the registers; one who signs in at every store belongs to the chain ('*': owners only). */
+  person: {
+    noun: 'person',
+    notFound: 'PERSON_NOT_FOUND',
+    async storesOf(db: Kysely<HqSchema>, ids: readonly string[]): Promise<Map<string, string>> {
+      const stores = new Map<string, string>();
+      for (const part of chunks(ids)) for (const row of await db.selectFrom('users').select(['id', 'store_id']).where('id', 'in', part).execute()) stores.set(row.id, row.store_id ?? CHAIN);
+      return stores;
+    },
+  },
   register: {
     noun: 'register',
     notFound: 'REGISTER_NOT_FOUND',
@@ -94,10 +117,22 @@ export const SCOPED_KIND_NAMES = Object.keys(SCOPED_KINDS) as ScopedKind[];
 /** Where an id stands for a store: its own, another's, or not on HQ (yet). */
 export type Standing = 'own' | 'other' | 'unknown';
 
-/** The caller's store, or null for an admin (every store). */
+/** The caller's store, or null for an admin (every store). For a register's calls (a console user may work for several: callerStores). */
 export function callerStoreId(caller: Caller | null): string | null {
   if (!caller) throw new HqError(401, 'UNAUTHORIZED', 'This call needs a device token or the admin token: send Authorization: Bearer <token>.');
+  if (caller.kind === 'console') throw new HqError(403, 'REGISTER_ONLY', 'Only an enrolled register or the admin token can make this call.');
   return caller.kind === 'admin' ? null : caller.register.storeId;
+}
+
+/**
+ * The stores a caller acts for: a register its own, a console owner and the admin token every store
+ * (null), an area or store manager the stores they work for.
+ */
+export function callerStores(caller: Caller | null): ReadonlySet<string> | null {
+  if (!caller) throw new HqError(401, 'UNAUTHORIZED', 'This call needs a device token, the admin token or a console session.');
+  if (caller.kind === 'admin') return null;
+  if (caller.kind === 'register') return new Set([caller.register.storeId]);
+  return caller.user.role === 'owner' ? null : new Set(caller.user.storeIds);
 }
 
 /** Where each id of a kind stands for a store. Read inside the transaction that acts on them. */
@@ -115,10 +150,11 @@ export function standingOf(owner: string | undefined, storeId: string): Standing
  * not-found code. Admins pass.
  */
 export async function assertInStore(db: Kysely<HqSchema>, caller: Caller | null, kind: ScopedKind, id: string, unknown: 'pass' | 'refuse'): Promise<void> {
-  const storeId = callerStoreId(caller);
-  if (storeId === null) return;
-  const found = (await standings(db, storeId, kind, [id])).get(id);
-  if (found === 'own' || (found === 'unknown' && unknown === 'pass')) return;
+  const stores = callerStores(caller);
+  if (stores === null) return;
+  const owner = (await SCOPED_KINDS[kind].storesOf(db, [id])).get(id);
+  if ((owner !== undefined && stores.has(owner)) || (owner === undefined && unknown === 'pass')) return;
   const { noun, notFound } = SCOPED_KINDS[kind];
+  if (caller?.kind === 'console') throw new HqError(404, notFound, `HQ knows no ${noun} ${id} in the stores you work for. Check the id, or ask an owner for access to its store.`);
   throw new HqError(404, notFound, `HQ knows no ${noun} ${id} in this register's store. Check the id; a register acts only on its own store's ${noun}s.`);
 }

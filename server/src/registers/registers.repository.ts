@@ -2,7 +2,7 @@ import crypto from 'node:crypto';
 import { v7 as uuidv7 } from 'uuid';
 import { sql, type Kysely } from 'kysely';
 import type { HqSchema } from '../db/schema';
-import type { Writer } from '../db/writer';
+import type { Writer, WriteTx } from '../db/writer';
 import { HqError } from '../http/errors';
 import { hashSecret, newDeviceToken } from '../auth/tokens';
 
@@ -97,9 +97,9 @@ export class RegistersRepository {
   }
 
   /** A new enrolment code for a store, made by HQ; shown once, only its hash kept. Null when the store does not exist. */
-  async issueEnrolmentCode(storeId: string, limits: EnrolmentCodeLimits): Promise<IssuedEnrolmentCode | null> {
+  async issueEnrolmentCode(storeId: string, limits: EnrolmentCodeLimits, inTx?: WriteTx): Promise<IssuedEnrolmentCode | null> {
     const code = newEnrolmentCode();
-    return this.writer.transaction(async ({ trx, now }) => {
+    return this.within(inTx, async ({ trx, now }) => {
       const store = await trx.selectFrom('stores').select('id').where('id', '=', storeId).executeTakeFirst();
       if (!store) return null;
       await trx.insertInto('enrolment_codes').values({ code_hash: hashSecret(code), store_id: storeId, max_uses: limits.maxUses, expires_at: limits.expiresAt, created_at: now }).execute();
@@ -175,8 +175,8 @@ export class RegistersRepository {
    * hash (to end what the token still holds open), or null when HQ has no such register; revoking twice
    * keeps the first time.
    */
-  async revoke(registerId: string): Promise<{ tokenHash: string } | null> {
-    const found = await this.writer.transaction(async ({ trx, now }) => {
+  async revoke(registerId: string, inTx?: WriteTx): Promise<{ tokenHash: string } | null> {
+    const found = await this.within(inTx, async ({ trx, now }) => {
       const row = await trx.selectFrom('registers').select('token_hash').where('id', '=', registerId).executeTakeFirst();
       if (!row) return null;
       await trx.updateTable('registers').set({ revoked_at: now }).where('id', '=', registerId).where('revoked_at', 'is', null).execute();
@@ -184,6 +184,11 @@ export class RegistersRepository {
     });
     for (const [hash, entry] of this.tokenCache) if (entry.register.id === registerId) this.tokenCache.delete(hash);
     return found;
+  }
+
+  /** Runs in the caller's write (the console writes its audit entry in the same one), or in a write of its own. */
+  private within<T>(tx: WriteTx | undefined, fn: (tx: WriteTx) => Promise<T>): Promise<T> {
+    return tx ? fn(tx) : this.writer.transaction(fn);
   }
 
   async list(): Promise<{ id: string; code: string; name: string; storeId: string; enrolledAt: string; lastSeenAt: string | null; revokedAt: string | null }[]> {
