@@ -17,6 +17,7 @@ import { CONSOLE_FAILURE_LIMIT, prepareFirstOwner } from './console/first-owner'
 import { ConsoleUsersRepository } from './console/console-users.repository';
 import { consoleAuthRoutes } from './console/auth.routes';
 import { consoleStoreRoutes } from './console/stores.routes';
+import { consoleAppRoutes } from './console/app.routes';
 import { openHqDatabase, type StorageOptions } from './db/database';
 import { readEpoch } from './db/epoch';
 import { Writer } from './db/writer';
@@ -194,7 +195,7 @@ export async function buildServer(options: HqOptions): Promise<HqApp> {
   });
 
   installFaultsAndQos(app, ctx);
-  for (const routes of [healthRoutes, faultRoutes, registerRoutes, syncRoutes, catalogRoutes, memberRoutes, orderRoutes, paymentRoutes, chargeRoutes, cashRoutes, consoleAuthRoutes, consoleStoreRoutes]) await app.register(routes);
+  for (const routes of [healthRoutes, faultRoutes, registerRoutes, syncRoutes, catalogRoutes, memberRoutes, orderRoutes, paymentRoutes, chargeRoutes, cashRoutes, consoleAuthRoutes, consoleStoreRoutes, consoleAppRoutes]) await app.register(routes);
 
   const timers: NodeJS.Timeout[] = [];
   if ((options.pruneEveryMs ?? 60_000) > 0) {
