@@ -97,7 +97,7 @@ test('the first owner opens the setup link, sets up a store, a cashier and a reg
   await newStore.getByLabel('Name').fill('Harbour Street');
   await newStore.getByLabel('Currency').fill('EUR');
   await newStore.getByRole('button', { name: 'Create store' }).click();
-  await expect(page.getByRole('cell', { name: 'Harbour Street' })).toBeVisible();
+  await expect(page.getByRole('cell', { name: 'Harbour Street', exact: true })).toBeVisible();
 
   // A cashier with a PIN, which the page does not keep.
   await goTo(page, 'People');
@@ -105,7 +105,7 @@ test('the first owner opens the setup link, sets up a store, a cashier and a reg
   await addPerson.getByLabel('Name').fill('Lena Lund');
   await addPerson.getByLabel('PIN').fill('4321');
   await addPerson.getByRole('button', { name: 'Add' }).click();
-  await expect(page.getByRole('cell', { name: 'Lena Lund' })).toBeVisible();
+  await expect(page.getByRole('cell', { name: 'Lena Lund', exact: true })).toBeVisible();
   await expect(addPerson.getByLabel('PIN')).toHaveValue('');
 
   // An enrolment code, shown once.

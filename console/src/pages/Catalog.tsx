@@ -45,7 +45,7 @@ export function CatalogPage() {
       <ErrorMessage error={page.error ?? taxClasses.error} />
       {notice ? <Notice>{notice}</Notice> : null}
       <p className="muted" aria-live="polite">
-        {page.data ? (count === 0 ? t('catalog.noMatch') : t('catalog.showing', { first: number(first, i18n.language), last: number(first + count - 1, i18n.language), total: number(page.data.total, i18n.language) })) : t('common.loading')}
+        {page.data ? (count === 0 ? t('catalog.noMatch') : t('catalog.showing', { first: number(first, i18n.language), last: number(first + count - 1, i18n.language), total: number(page.data.total, i18n.language) })) : page.loading ? t('common.loading') : null}
       </p>
       <table className="table">
         <caption className="sr-only">{t('catalog.title')}</caption>
