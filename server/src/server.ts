@@ -25,6 +25,7 @@ import { consoleStoreRoutes } from './console/stores.routes';
 import { consoleRegisterRoutes } from './console/registers.routes';
 import { consolePeopleRoutes } from './console/people.routes';
 import { consoleCatalogRoutes } from './console/catalog.routes';
+import { consoleAppRoutes } from './console/app.routes';
 import { openHqDatabase, type StorageOptions } from './db/database';
 import { readEpoch } from './db/epoch';
 import { Writer } from './db/writer';
@@ -225,6 +226,7 @@ export async function buildServer(options: HqOptions): Promise<HqApp> {
     consoleMoneyRoutes,
     consoleFleetRoutes,
     fleetStreamRoutes,
+    consoleAppRoutes,
   ];
   for (const routes of routeGroups) await app.register(routes);
 
