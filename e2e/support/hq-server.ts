@@ -13,16 +13,23 @@ export interface RunningHq {
   dataDir: string;
   /** An admin call (JSON in, JSON out). */
   admin<T>(method: string, pathname: string, body?: unknown): Promise<T>;
+  /** Everything HQ wrote to stdout and stderr so far (the setup link it prints at a first start, say). */
+  output(): string;
   stop(options?: { keepData?: boolean; signal?: NodeJS.Signals }): Promise<void>;
 }
 
-/** The real HQ server (`server/src/main.ts`) as a child process on 127.0.0.1, demo store seeded, its own data folder. */
-export async function startHq(options: { dataDir?: string; env?: Record<string, string> } = {}): Promise<RunningHq> {
+/**
+ * The real HQ server (`server/src/main.ts`) as a child process on 127.0.0.1, its own data folder, the demo
+ * store seeded unless `demo: false` (an empty HQ with no console owner, which prints its setup link).
+ */
+export async function startHq(options: { dataDir?: string; env?: Record<string, string>; demo?: boolean } = {}): Promise<RunningHq> {
   const dataDir = options.dataDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'kassa-hq-'));
   const adminToken = crypto.randomBytes(16).toString('hex');
+  const inherited: NodeJS.ProcessEnv = { ...process.env };
+  if (options.demo === false) for (const name of ['HQ_DEMO', 'HQ_OWNER_EMAIL', 'HQ_OWNER_PASSWORD']) delete inherited[name];
   const child = spawn(process.execPath, ['--import', 'tsx', 'server/src/main.ts'], {
     cwd: REPO_ROOT,
-    env: { ...process.env, PORT: '0', HOST: '127.0.0.1', HQ_DATA_DIR: dataDir, HQ_DEMO: '1', HQ_ADMIN_TOKEN: adminToken, HQ_FAULTS: '1', HQ_LOG_LEVEL: 'warn', ...options.env },
+    env: { ...inherited, PORT: '0', HOST: '127.0.0.1', HQ_DATA_DIR: dataDir, ...(options.demo === false ? {} : { HQ_DEMO: '1' }), HQ_ADMIN_TOKEN: adminToken, HQ_FAULTS: '1', HQ_LOG_LEVEL: 'warn', ...options.env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
@@ -46,6 +53,7 @@ export async function startHq(options: { dataDir?: string; env?: Record<string, 
     url,
     adminToken,
     dataDir,
+    output: () => output,
     admin: async <T>(method: string, pathname: string, body?: unknown) => {
       const response = await fetch(`${url}${pathname}`, {
         method,

@@ -16,13 +16,14 @@ export interface EnrolledRegister {
 }
 
 /**
- * A register that enrols with this HQ on its first start (the demo store's code), in a fresh data folder
- * whose settings.json holds `settings` (short connectivity timings unless given).
+ * A register that enrols with this HQ on its first start (with `enrolmentCode`, the demo store's code
+ * unless given), in a fresh data folder whose settings.json holds `settings` (short connectivity timings
+ * unless given).
  */
-export async function startEnrolledRegister(hq: RunningHq, settings: object = { connectivity: FAST_CONNECTIVITY }): Promise<EnrolledRegister> {
+export async function startEnrolledRegister(hq: RunningHq, settings: object = { connectivity: FAST_CONNECTIVITY }, enrolmentCode = 'DEMO'): Promise<EnrolledRegister> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'kassa-e2e-till-'));
   fs.writeFileSync(path.join(dataDir, 'settings.json'), JSON.stringify(settings));
-  const register = await startRegister({ dataDir, env: { KASSA_HQ_URL: hq.url, KASSA_ENROLMENT_CODE: 'DEMO' } });
+  const register = await startRegister({ dataDir, env: { KASSA_HQ_URL: hq.url, KASSA_ENROLMENT_CODE: enrolmentCode } });
   return {
     register,
     dataDir,

@@ -32,6 +32,8 @@ export const syncRoutes: FastifyPluginAsync = async (instance) => {
     }
     const outcome = await ctx.inFlight.run(() => ctx.push.push(register, request.body.ops));
     if (outcome.storedCardPayments > 0) void ctx.payments.settlePending();
+    // After the commit: the console's live view reads what the push stored.
+    if (outcome.transitions > 0) ctx.fleet.emit('register', register.id, register.storeId);
     return { results: outcome.results, epoch: ctx.epoch };
   });
 

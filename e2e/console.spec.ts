@@ -1,0 +1,246 @@
+/// <reference lib="dom" />
+import fs from 'node:fs';
+import path from 'node:path';
+import AxeBuilder from '@axe-core/playwright';
+import type { Page, TestInfo } from '@playwright/test';
+import { expect, scan, test } from './fixtures';
+import { startHq, type RunningHq } from './support/hq-server';
+import { setOffline, startEnrolledRegister, type EnrolledRegister } from './support/hq-till';
+import { euros, FAST_CONNECTIVITY, payAndComplete, ringUp, SHELF, signInOnline, callRegister } from './support/shop';
+import { REPO_ROOT } from './support/web-host';
+
+/**
+ * The HQ back-office console at /console, driven as an owner would: the first owner from HQ's setup link
+ * sets up a store, a cashier and a register that then signs in; a price changed in the console reaches a
+ * register's sale; a till switched offline shows in the fleet view with who switched it; a sale shows in
+ * the takings. Every page passes axe and is photographed for docs/.
+ */
+
+const DEMO_OWNER = { email: 'owner@kassa.demo', password: 'kassa-demo-owner' };
+const SCREENSHOTS = path.join(REPO_ROOT, 'docs', 'screenshots');
+const CATALOG = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, 'shared', 'demo', 'catalog.json'), 'utf8')) as { products: { sku: string; barcodes: string[]; name: string; price: number }[] };
+
+let hq: RunningHq | null = null;
+const tills: EnrolledRegister[] = [];
+test.afterEach(async () => {
+  for (const till of tills.splice(0)) await till.stop();
+  await hq?.stop();
+  hq = null;
+});
+
+async function signInToConsole(page: Page, url: string, { email, password } = DEMO_OWNER): Promise<void> {
+  await page.goto(`${url}/console`);
+  await page.getByLabel('Email').fill(email);
+  await page.getByLabel('Password').fill(password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await expect(page.getByRole('navigation', { name: 'Console' })).toBeVisible();
+}
+
+async function goTo(page: Page, name: string, heading = name): Promise<void> {
+  await page.getByRole('navigation', { name: 'Console' }).getByRole('link', { name, exact: true }).click();
+  await expect(page.getByRole('heading', { level: 1, name: heading })).toBeVisible();
+}
+
+/** A register enrolled with this HQ, open on its own page, signed in (online, so HQ checks the PIN). */
+async function openTill(page: Page, running: RunningHq, { code = 'DEMO', pin = '1234' } = {}): Promise<EnrolledRegister> {
+  const till = await startEnrolledRegister(running, { connectivity: FAST_CONNECTIVITY }, code);
+  tills.push(till);
+  await page.goto(till.register.url);
+  await expect(page.getByTestId('connectivity')).toHaveAttribute('data-state', 'online', { timeout: 20_000 });
+  await signInOnline(page, pin);
+  return till;
+}
+
+async function expectAccessible(page: Page, screen: string, testInfo: TestInfo): Promise<void> {
+  const results = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice']).analyze();
+  if (results.violations.length) await testInfo.attach(`axe ${screen}`, { body: JSON.stringify(results.violations, null, 2), contentType: 'application/json' });
+  const serious = results.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+  expect(
+    serious.map((v) => `${v.impact} ${v.id}: ${v.help} — ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`),
+    `${screen}: serious or critical accessibility violations`,
+  ).toEqual([]);
+}
+
+async function photograph(page: Page, name: string): Promise<void> {
+  fs.mkdirSync(SCREENSHOTS, { recursive: true });
+  await page.screenshot({ path: path.join(SCREENSHOTS, `console-${name}.png`) });
+}
+
+test('the first owner opens the setup link, sets up a store, a cashier and a register, and the register signs in with that PIN', async ({ page, context }, testInfo) => {
+  test.setTimeout(120_000);
+  hq = await startHq({ demo: false });
+  const running = hq;
+  await expect.poll(() => running.output(), { message: 'HQ prints its one-time setup link' }).toMatch(/\/console\/setup#\S+/);
+  const link = /(http:\/\/\S+\/console\/setup#\S+)/.exec(running.output())![1]!;
+
+  // Signing in first says where to start.
+  await page.goto(`${running.url}/console`);
+  await expect(page.getByText('HQ has no owner yet')).toBeVisible();
+  await expectAccessible(page, 'sign-in', testInfo);
+  await photograph(page, 'sign-in');
+
+  await page.goto(link);
+  await expect(page.getByRole('heading', { name: 'Create the first owner' })).toBeVisible();
+  await expectAccessible(page, 'setup', testInfo);
+  await photograph(page, 'setup');
+  await page.getByLabel('Your name').fill('Olga Owner');
+  await page.getByLabel('Email').fill('olga@shop.test');
+  await page.getByLabel('Password', { exact: true }).fill('correct horse battery');
+  await page.getByLabel('Repeat the password').fill('correct horse battery');
+  await page.getByRole('button', { name: 'Create owner and sign in' }).click();
+  await expect(page.getByRole('heading', { level: 1, name: 'Stores' })).toBeVisible();
+  await expect(page.getByRole('navigation', { name: 'Console' })).toContainText('Olga Owner');
+
+  // A store.
+  const newStore = page.getByRole('form', { name: 'New store' });
+  await newStore.getByLabel('Code').fill('HARBOUR');
+  await newStore.getByLabel('Name').fill('Harbour Street');
+  await newStore.getByLabel('Currency').fill('EUR');
+  await newStore.getByRole('button', { name: 'Create store' }).click();
+  await expect(page.getByRole('cell', { name: 'Harbour Street', exact: true })).toBeVisible();
+
+  // A cashier with a PIN, which the page does not keep.
+  await goTo(page, 'People');
+  const addPerson = page.getByRole('form', { name: 'Add a cashier or manager' });
+  await addPerson.getByLabel('Name').fill('Lena Lund');
+  await addPerson.getByLabel('PIN').fill('4321');
+  await addPerson.getByRole('button', { name: 'Add' }).click();
+  await expect(page.getByRole('cell', { name: 'Lena Lund', exact: true })).toBeVisible();
+  await expect(addPerson.getByLabel('PIN')).toHaveValue('');
+
+  // An enrolment code, shown once.
+  await goTo(page, 'Stores');
+  await page.getByRole('button', { name: 'Issue an enrolment code for Harbour Street' }).click();
+  await page.getByRole('button', { name: 'Issue code' }).click();
+  const code = (await page.getByTestId('enrolment-code').textContent())!.trim();
+  expect(code.length).toBeGreaterThan(4);
+
+  // The register enrols with that code and Lena signs in with her PIN.
+  const till = await context.newPage();
+  await openTill(till, running, { code, pin: '4321' });
+  await expect(till.getByTestId('scan-input')).toBeVisible();
+  await expect(till.getByText('Lena Lund')).toBeVisible();
+
+  // The console lists the register under the new store.
+  await goTo(page, 'Registers');
+  await expect(page.locator('tbody tr')).toHaveCount(1);
+  await expect(page.locator('tbody')).toContainText('Harbour Street');
+});
+
+test.describe('with the demo HQ', () => {
+  test.beforeEach(async () => {
+    hq = await startHq();
+  });
+
+  test('a price changed in the console is the price the register sells at within 5 s', async ({ page, context }) => {
+    test.setTimeout(90_000);
+    const running = hq!;
+    const item = SHELF[0]!;
+    const product = CATALOG.products.find((p) => p.barcodes.includes(item.barcode))!;
+    const till = await context.newPage();
+    await openTill(till, running);
+    await ringUp(till, [item], { waitForCatalog: true });
+    await payAndComplete(till, 'cash');
+
+    await signInToConsole(page, running.url);
+    await goTo(page, 'Catalog');
+    await page.getByLabel('Search products').fill(product.sku);
+    await page.getByRole('button', { name: 'Search', exact: true }).click();
+    await page.getByRole('button', { name: `Edit ${product.name}` }).click();
+    const newPrice = product.price + 111;
+    await page.getByLabel('Price (EUR)').fill((newPrice / 100).toFixed(2));
+    await page.getByRole('button', { name: 'Save' }).click();
+    const saved = Date.now();
+    await expect(page.getByRole('status')).toContainText(`now costs ${euros(newPrice)}`);
+
+    await expect
+      .poll(async () => {
+        const found = await callRegister<{ product: { price: number } }>(till, 'catalog.lookup', { code: item.barcode });
+        return found.ok ? found.value.product.price : null;
+      }, { timeout: 5000, intervals: [100] })
+      .toBe(newPrice);
+    expect(Date.now() - saved).toBeLessThan(5000);
+    await till.getByTestId('scan-input').focus();
+    await scan(till, item.barcode);
+    await expect(till.getByTestId('cart-total')).toHaveText(euros(newPrice));
+    await payAndComplete(till, 'cash');
+  });
+
+  test('a till switched offline shows offline, switched by its cashier, in the fleet view within 5 s', async ({ page, context }) => {
+    test.setTimeout(90_000);
+    const running = hq!;
+    const till = await context.newPage();
+    await openTill(till, running);
+    await signInToConsole(page, running.url);
+    await goTo(page, 'Fleet', 'Fleet connectivity');
+    const row = page.locator('table.fleet tbody tr').first();
+    await expect(row.getByTestId('register-state')).toContainText('Online', { timeout: 20_000 });
+
+    await setOffline(till, true);
+    const switched = Date.now();
+    await expect(row.getByTestId('register-state')).toContainText('Offline — switched by Ana', { timeout: 5000 });
+    expect(Date.now() - switched).toBeLessThan(5000);
+  });
+
+  test('a sale shows in the takings', async ({ page, context }) => {
+    test.setTimeout(90_000);
+    const running = hq!;
+    const till = await context.newPage();
+    await openTill(till, running);
+    const total = await ringUp(till, SHELF.slice(0, 3), { waitForCatalog: true });
+    await payAndComplete(till, 'cash');
+
+    await signInToConsole(page, running.url);
+    await goTo(page, 'Money');
+    const takings = page.getByTestId('takings');
+    await expect(async () => {
+      await page.reload();
+      await expect(takings.locator('tbody tr').filter({ hasText: 'Cash' })).toHaveCount(1, { timeout: 1000 });
+    }).toPass({ timeout: 20_000 });
+    await expect(takings.locator('tbody tr').filter({ hasText: 'Cash' })).toContainText(euros(total));
+    await expect(page.getByTestId('takings-net')).toHaveText(euros(total));
+  });
+
+  test('every console page passes axe, and is photographed', async ({ page, context }, testInfo) => {
+    test.setTimeout(120_000);
+    const running = hq!;
+    // A register with a sale and a stretch offline, so the pages show what they are for.
+    const till = await context.newPage();
+    await openTill(till, running);
+    await ringUp(till, SHELF.slice(0, 2), { waitForCatalog: true });
+    await payAndComplete(till, 'cash');
+    await setOffline(till, true);
+
+    await signInToConsole(page, running.url);
+    const pages: [string, string, string][] = [
+      ['Stores', 'Stores', 'stores'],
+      ['Registers', 'Registers', 'registers'],
+      ['People', 'People', 'people'],
+      ['Catalog', 'Catalog', 'catalog'],
+      ['Promotions', 'Promotions', 'promotions'],
+      ['Money', 'Money', 'money'],
+      ['Fleet', 'Fleet connectivity', 'fleet'],
+      ['Audit log', 'Audit log', 'audit'],
+      ['Console users', 'Console users', 'users'],
+    ];
+    for (const [link, heading, name] of pages) {
+      await goTo(page, link, heading);
+      await expect(page.getByText('Loading…')).toHaveCount(0);
+      await expectAccessible(page, name, testInfo);
+      await photograph(page, name);
+    }
+
+    // The revoke confirmation is a page of its own for the keyboard.
+    await goTo(page, 'Registers');
+    await page.getByRole('button', { name: /^Revoke / }).first().click();
+    await expect(page.getByRole('dialog')).toBeVisible();
+    await expectAccessible(page, 'revoke dialog', testInfo);
+    await page.keyboard.press('Escape');
+    await expect(page.getByRole('dialog')).toBeHidden();
+
+    // In Chinese too.
+    await page.getByLabel('Language').selectOption('zh-CN');
+    await expect(page.getByRole('heading', { level: 1, name: '收银机' })).toBeVisible();
+    await expectAccessible(page, 'registers (zh-CN)', testInfo);
+  });
+});
