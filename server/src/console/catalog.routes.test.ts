@@ -1,18 +1,16 @@
 import { afterEach, beforeEach, expect, it } from 'vitest';
+import type { ConsoleRole } from '../../../shared/hq/console';
 import type { ChangesResponse, Promotion } from '../../../shared/hq/feed';
 import { makeProduct } from '../test/factories';
 import { describeEachStorage, enrolInTwoStores, makeHq, type TestHq, type TestRegister } from '../test/harness';
-import { DEMO_OWNER } from './first-owner';
+import { consoleSession } from '../test/console';
 
+/** A signed-in console user: the cookie and the CSRF token, sent with every call. */
 interface Session {
-  headers: { cookie: string; 'x-csrf-token': string };
+  headers: Record<string, string>;
 }
 
-async function signIn(hq: TestHq, email: string, password: string): Promise<Session> {
-  const res = await hq.app.inject({ method: 'POST', url: '/console/api/sign-in', payload: { email, password } });
-  if (res.statusCode !== 200) throw new Error(`sign-in failed: ${res.statusCode} ${res.body}`);
-  return { headers: { cookie: String(res.headers['set-cookie']).split(';')[0]!, 'x-csrf-token': res.json<{ csrf: string }>().csrf } };
-}
+const as = async (app: TestHq['app'], role: ConsoleRole, storeIds: string[] = []): Promise<Session> => ({ headers: (await consoleSession(app, role, storeIds)).write });
 
 interface Page {
   products: { sku: string; name: string; price: number; taxClass: string; barcodes: string[] }[];
@@ -29,9 +27,8 @@ describeEachStorage('console catalog and promotions', (kind) => {
   beforeEach(async () => {
     hq = await makeHq(kind);
     ({ s01 } = await enrolInTwoStores(hq));
-    owner = await signIn(hq, DEMO_OWNER.email, DEMO_OWNER.password);
-    await hq.app.inject({ method: 'POST', url: '/console/api/users', headers: owner.headers, payload: { email: 'sm@kassa.test', name: 'Store Manager', role: 'store-manager', storeIds: [s01.storeId], password: 'manager-password-1' } });
-    manager = await signIn(hq, 'sm@kassa.test', 'manager-password-1');
+    owner = await as(hq.app, 'owner');
+    manager = await as(hq.app, 'store-manager', [s01.storeId]);
   });
   afterEach(() => hq.close());
 

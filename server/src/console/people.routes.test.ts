@@ -1,21 +1,17 @@
 import { afterEach, beforeEach, expect, it } from 'vitest';
-import type { Person } from '../../../shared/hq/console';
+import type { ConsoleRole, Person } from '../../../shared/hq/console';
 import type { ChangesResponse, FeedUser } from '../../../shared/hq/feed';
 import { verifyPin } from '../auth/pin';
 import { makeProduct } from '../test/factories';
 import { describeEachStorage, enrolInTwoStores, makeHq, type TestHq, type TestRegister } from '../test/harness';
-import { DEMO_OWNER } from './first-owner';
+import { consoleSession } from '../test/console';
 
+/** A signed-in console user: the cookie and the CSRF token, sent with every call. */
 interface Session {
-  headers: { cookie: string; 'x-csrf-token': string };
+  headers: Record<string, string>;
 }
 
-async function signIn(hq: TestHq, email: string, password: string): Promise<Session> {
-  const res = await hq.app.inject({ method: 'POST', url: '/console/api/sign-in', payload: { email, password } });
-  if (res.statusCode !== 200) throw new Error(`sign-in failed: ${res.statusCode} ${res.body}`);
-  const cookie = String(res.headers['set-cookie']).split(';')[0]!;
-  return { headers: { cookie, 'x-csrf-token': res.json<{ csrf: string }>().csrf } };
-}
+const as = async (app: TestHq['app'], role: ConsoleRole, storeIds: string[] = []): Promise<Session> => ({ headers: (await consoleSession(app, role, storeIds)).write });
 
 describeEachStorage('console people', (kind) => {
   let hq: TestHq;
@@ -27,10 +23,8 @@ describeEachStorage('console people', (kind) => {
   beforeEach(async () => {
     hq = await makeHq(kind);
     ({ s01, s02 } = await enrolInTwoStores(hq));
-    owner = await signIn(hq, DEMO_OWNER.email, DEMO_OWNER.password);
-    const added = await hq.app.inject({ method: 'POST', url: '/console/api/users', headers: owner.headers, payload: { email: 'sm@kassa.test', name: 'Store Manager', role: 'store-manager', storeIds: [s02.storeId], password: 'manager-password-1' } });
-    expect(added.statusCode).toBe(201);
-    manager = await signIn(hq, 'sm@kassa.test', 'manager-password-1');
+    owner = await as(hq.app, 'owner');
+    manager = await as(hq.app, 'store-manager', [s02.storeId]);
   });
   afterEach(() => hq.close());
 
