@@ -1,7 +1,7 @@
 /** Catalog: search the chain's products a page at a time, change a price or tax class, import a CSV or JSON file. */
 import { useState, type FormEvent } from 'react';
 import { z } from 'zod';
-import { ConsoleProductSchema, ImportReportSchema, ProductPageSchema, TaxClassListSchema } from '../../../shared/hq/console';
+import { ConsoleProductSchema, ImportReportSchema, PRODUCT_SEARCH_TOTAL_CAP, ProductPageSchema, TaxClassListSchema } from '../../../shared/hq/console';
 import { call } from '../api';
 import { canChangeChain, Empty, ErrorMessage, Field, Notice, PageHeader, useConsole, useLoad } from '../components';
 import { dateTime, money, number, parseMoney, toDecimal } from '../format';
@@ -45,7 +45,7 @@ export function CatalogPage() {
       <ErrorMessage error={page.error ?? taxClasses.error} />
       {notice ? <Notice>{notice}</Notice> : null}
       <p className="muted" aria-live="polite">
-        {page.data ? (count === 0 ? t('catalog.noMatch') : t('catalog.showing', { first: number(first, i18n.language), last: number(first + count - 1, i18n.language), total: number(page.data.total, i18n.language) })) : page.loading ? t('common.loading') : null}
+        {page.data ? (count === 0 ? t('catalog.noMatch') : t('catalog.showing', { first: number(first, i18n.language), last: number(first + count - 1, i18n.language), total: `${number(page.data.total, i18n.language)}${page.data.total >= PRODUCT_SEARCH_TOTAL_CAP ? '+' : ''}` })) : page.loading ? t('common.loading') : null}
       </p>
       <table className="table">
         <caption className="sr-only">{t('catalog.title')}</caption>

@@ -1,5 +1,6 @@
 import { sql, type Kysely } from 'kysely';
 import { CatalogProductSchema, type CatalogProduct } from '../../../shared/catalog';
+import { PRODUCT_SEARCH_TOTAL_CAP } from '../../../shared/hq/console';
 import { PromotionSchema, type Promotion, type TaxClass } from '../../../shared/hq/feed';
 import type { HqSchema } from '../db/schema';
 import type { NewChange, WriteTx, Writer } from '../db/writer';
@@ -12,8 +13,6 @@ export interface ImportReport {
 
 const ROWS_PER_STATEMENT = 500;
 
-/** A search counts its matches up to this many and says so beyond it (`total` is then this cap): counting all of 100k names costs a scan. */
-export const SEARCH_TOTAL_CAP = 10_000;
 
 export interface ProductRow {
   sku: string;
@@ -169,7 +168,7 @@ export class CatalogRepository {
 
   /**
    * Products matching `q` (empty: all): SKU starting with it, name containing it (both ignoring case), or a
-   * barcode equal to it; a page in SKU order after `after`. `total` counts matches up to SEARCH_TOTAL_CAP.
+   * barcode equal to it; a page in SKU order after `after`. `total` counts matches up to PRODUCT_SEARCH_TOTAL_CAP.
    */
   async searchProducts(q: string, limit: number, after: string | undefined): Promise<{ rows: ProductRow[]; total: number; next: string | null }> {
     const text = q.trim();
@@ -193,7 +192,7 @@ export class CatalogRepository {
     if (after !== undefined) page = page.where('sku', '>', after);
     const rows = await page.orderBy('sku').limit(limit + 1).execute();
     const counted = await this.read
-      .selectFrom(base().select('sku').limit(SEARCH_TOTAL_CAP).as('m'))
+      .selectFrom(base().select('sku').limit(PRODUCT_SEARCH_TOTAL_CAP).as('m'))
       .select((eb) => eb.fn.countAll<number>().as('n'))
       .executeTakeFirstOrThrow();
     const more = rows.length > limit;

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, expect, it } from 'vitest';
-import type { ConsoleRole } from '../../../shared/hq/console';
+import { PRODUCT_SEARCH_TOTAL_CAP, type ConsoleRole } from '../../../shared/hq/console';
 import type { ChangesResponse, Promotion } from '../../../shared/hq/feed';
 import { makeProduct } from '../test/factories';
 import { describeEachStorage, enrolInTwoStores, makeHq, type TestHq, type TestRegister } from '../test/harness';
@@ -55,6 +55,16 @@ describeEachStorage('console catalog and promotions', (kind) => {
     expect(second.products.map((p) => p.sku)).toEqual(['ZZ-300']);
     expect(second.next).toBeNull();
   });
+
+  it('counts matches up to the cap: beyond it, total is the cap and the pages go on', async () => {
+    const many = Array.from({ length: PRODUCT_SEARCH_TOTAL_CAP + 5 }, (_, i) => makeProduct({ sku: `CAP-${String(i).padStart(6, '0')}`, name: `Capped ${i}` }));
+    expect((await hq.app.inject({ method: 'POST', url: '/catalog/import', headers: hq.admin, payload: { products: many } })).json()).toMatchObject({ imported: many.length });
+    const first = await search(manager, 'q=cap-&limit=200');
+    expect(first).toMatchObject({ total: PRODUCT_SEARCH_TOTAL_CAP, next: 'CAP-000199' });
+    const last = await search(manager, `q=cap-&limit=200&after=CAP-${String(PRODUCT_SEARCH_TOTAL_CAP - 1).padStart(6, '0')}`);
+    expect(last.products.map((p) => p.sku)).toEqual(many.slice(PRODUCT_SEARCH_TOTAL_CAP).map((p) => p.sku));
+    expect(last.next).toBeNull();
+  }, 60_000);
 
   it('changes a price and a tax class for owners and area managers only: audited, fed to registers', async () => {
     const product = makeProduct({ sku: 'PRICE-1', price: 199, taxClass: 'standard' });
