@@ -34,7 +34,8 @@ export const fleetStreamRoutes: FastifyPluginAsync = async (instance) => {
 
 function sameScope(a: string[] | null, b: string[] | null): boolean {
   if (a === null || b === null) return a === b;
-  return a.length === b.length && [...a].sort().every((id, i) => id === [...b].sort()[i]);
+  const want = new Set(b);
+  return a.length === want.size && a.every((id) => want.has(id));
 }
 
 export async function openFleetStream(ctx: HqContext, res: ServerResponse, storeIds: string[] | null, log: FastifyBaseLogger, stillValid: () => Promise<boolean> = async () => true): Promise<void> {
