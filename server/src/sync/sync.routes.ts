@@ -44,9 +44,9 @@ export const syncRoutes: FastifyPluginAsync = async (instance) => {
     epoch: ctx.epoch,
   }));
 
-  serve(app, HQ_ROUTES.snapshot, { access: { caller: 'registerOrAdmin', ids: [] } }, async (_request, reply) => {
+  serve(app, HQ_ROUTES.snapshot, { access: { caller: 'registerOrAdmin', ids: [] } }, async (request, reply) => {
     reply.type('application/json; charset=utf-8').header('cache-control', 'no-store');
-    return reply.send(Readable.from(snapshotChunks(ctx.database), { objectMode: false }));
+    return reply.send(Readable.from(snapshotChunks(ctx.database, reader(request).storeId), { objectMode: false }));
   });
 
   serve(app, HQ_ROUTES.stream, { access: { caller: 'registerOrAdmin', ids: [] } }, async (request, reply) => {
