@@ -1,7 +1,8 @@
 import type { ServerResponse } from 'node:http';
 import type { FastifyBaseLogger, FastifyPluginAsync } from 'fastify';
-import type { ConsoleRegister } from '../../../shared/hq/console';
+import { CONSOLE_COOKIE, type ConsoleRegister } from '../../../shared/hq/console';
 import { HQ_ROUTES } from '../../../shared/hq/routes';
+import { cookieValue } from '../auth/guards';
 import type { HqApp, HqContext } from '../context';
 import { serve } from '../http/contract';
 import { registerViews } from './register-view';
@@ -19,12 +20,25 @@ export const fleetStreamRoutes: FastifyPluginAsync = async (instance) => {
   const ctx = app.hq;
   serve(app, HQ_ROUTES.consoleFleetStream, { access: { caller: 'console', roles: ['owner', 'area-manager', 'store-manager'], ids: [] } }, async (request, reply) => {
     const storeIds = consoleStoreIds(request);
+    const secret = cookieValue(request.headers.cookie, CONSOLE_COOKIE);
+    // The stream outlives the request that opened it: at each heartbeat the session must still stand, for the
+    // same stores (signed out, deactivated or given other stores: it ends, and the console opens it anew).
+    const stillValid = async () => {
+      const session = secret ? await ctx.consoleUsers.session(secret) : null;
+      return session !== null && sameScope(session.user.role === 'owner' ? null : session.user.storeIds, storeIds);
+    };
     reply.hijack();
-    await openFleetStream(ctx, reply.raw, storeIds, request.log);
+    await openFleetStream(ctx, reply.raw, storeIds, request.log, stillValid);
   });
 };
 
-export async function openFleetStream(ctx: HqContext, res: ServerResponse, storeIds: string[] | null, log: FastifyBaseLogger): Promise<void> {
+function sameScope(a: string[] | null, b: string[] | null): boolean {
+  if (a === null || b === null) return a === b;
+  const want = new Set(b);
+  return a.length === want.size && a.every((id) => want.has(id));
+}
+
+export async function openFleetStream(ctx: HqContext, res: ServerResponse, storeIds: string[] | null, log: FastifyBaseLogger, stillValid: () => Promise<boolean> = async () => true): Promise<void> {
   res.writeHead(200, {
     'content-type': 'text/event-stream; charset=utf-8',
     'cache-control': 'no-store',
@@ -88,7 +102,18 @@ export async function openFleetStream(ctx: HqContext, res: ServerResponse, store
 
   // Listening before the first read: a report committed meanwhile is sent again after it, never lost.
   ctx.fleet.on('register', heard);
-  const heartbeat = setInterval(() => res.write(': heartbeat\n\n'), ctx.settings.heartbeatMs);
+  const heartbeat = setInterval(() => {
+    void stillValid().then(
+      (valid) => {
+        if (!valid) close();
+        else if (!closed) res.write(': heartbeat\n\n');
+      },
+      (error: unknown) => {
+        log.warn({ err: error }, "the console's fleet stream could not check its session; closing it so the console reconnects");
+        close();
+      },
+    );
+  }, ctx.settings.heartbeatMs);
   res.on('close', close);
   res.on('error', close);
   kick();

@@ -109,6 +109,23 @@ describeEachStorage("the console's live fleet stream", (kind) => {
     expect(stream.registers[2]).toMatchObject({ id: late.registerId, storeId: s01.storeId, state: 'offline', reasons: ['service:orders'] });
   });
 
+  it('ends when its session ends (signed out), or when the user is given other stores', async () => {
+    const manager = await consoleSession(hq.app, 'store-manager', [s01.storeId]);
+    const stream = open(manager.read);
+    await stream.until(() => stream.registers.length === 1);
+    expect((await hq.app.inject({ method: 'POST', url: '/console/api/sign-out', headers: manager.write })).statusCode).toBeLessThan(300);
+    await stream.until(() => stream.ended(), 2000);
+
+    const moved = await consoleSession(hq.app, 'store-manager', [s01.storeId], 'moved@example.test');
+    const second = open(moved.read);
+    await second.until(() => second.registers.length === 1);
+    await new Promise((resolve) => setTimeout(resolve, 400));
+    expect(second.ended()).toBe(false);
+    await hq.app.hq.database.db.updateTable('console_users').set({ store_ids: JSON.stringify([s02.storeId]) }).where('id', '=', moved.user.id).execute();
+    await second.until(() => second.ended(), 2000);
+    expect(second.registers.map((r) => r.id)).toEqual([s01.registerId]);
+  });
+
   it('refuses a caller without a console session, and ends open streams when HQ shuts down', async () => {
     const anonymous = await hq.app.inject({ url: '/console/api/fleet/stream' });
     expect(anonymous.statusCode).toBe(401);
