@@ -191,13 +191,18 @@ export class CatalogRepository {
     let page = base().selectAll();
     if (after !== undefined) page = page.where('sku', '>', after);
     const rows = await page.orderBy('sku').limit(limit + 1).execute();
-    const counted = await this.read
-      .selectFrom(base().select('sku').limit(PRODUCT_SEARCH_TOTAL_CAP).as('m'))
-      .select((eb) => eb.fn.countAll<number>().as('n'))
-      .executeTakeFirstOrThrow();
     const more = rows.length > limit;
     const shown = rows.slice(0, limit);
-    return { rows: shown, total: Number(counted.n), next: more ? shown[shown.length - 1]!.sku : null };
+    // A first page that holds every match has counted them already: the count's second read is skipped.
+    let total = shown.length;
+    if (after !== undefined || more) {
+      const counted = await this.read
+        .selectFrom(base().select('sku').limit(PRODUCT_SEARCH_TOTAL_CAP).as('m'))
+        .select((eb) => eb.fn.countAll<number>().as('n'))
+        .executeTakeFirstOrThrow();
+      total = Number(counted.n);
+    }
+    return { rows: shown, total, next: more ? shown[shown.length - 1]!.sku : null };
   }
 
   /**
