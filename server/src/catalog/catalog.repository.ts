@@ -100,17 +100,19 @@ export class CatalogRepository {
       for (const b of product.barcodes) barcodeRow.set(b, row);
       accepted.push({ row, product });
     });
-    let imported = 0;
-    await this.writer.transaction(async (tx) => {
+    // Counted afresh in each attempt: the writer runs the transaction again after a deadlock or a conflict.
+    const report = await this.writer.transaction(async (tx) => {
+      const attempt: ImportReport = { imported: 0, rejected: [...rejected] };
       const changes: NewChange[] = [];
       for (let i = 0; i < accepted.length; i += ROWS_PER_STATEMENT) {
-        imported += await this.upsertChunk(tx, accepted.slice(i, i + ROWS_PER_STATEMENT), rejected, changes);
+        attempt.imported += await this.upsertChunk(tx, accepted.slice(i, i + ROWS_PER_STATEMENT), attempt.rejected, changes);
       }
-      await alsoWrite?.(tx, { imported, rejected });
+      await alsoWrite?.(tx, attempt);
       await tx.append(changes);
+      return attempt;
     });
-    rejected.sort((a, b) => a.row - b.row);
-    return { imported, rejected };
+    report.rejected.sort((a, b) => a.row - b.row);
+    return report;
   }
 
   private async upsertChunk(tx: WriteTx, chunk: { row: number; product: CatalogProduct }[], rejected: ImportReport['rejected'], changes: NewChange[]): Promise<number> {

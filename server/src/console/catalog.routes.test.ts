@@ -103,6 +103,23 @@ describeEachStorage('console catalog and promotions', (kind) => {
     expect((await hq.app.hq.catalog.product(p.sku))!.price).toBe(130);
   });
 
+  it("counts an import once when HQ's writer runs its write again (a conflict on PostgreSQL)", async () => {
+    const good = makeProduct();
+    const taken = { ...makeProduct(), barcodes: ['8707682801940'] };
+    let attempts = 0;
+    const seen: { imported: number; rejected: number }[] = [];
+    const report = await hq.app.hq.catalog.importProducts([good, {}, taken], async (_tx, counts) => {
+      seen.push({ imported: counts.imported, rejected: counts.rejected.length });
+      if (++attempts === 1) throw Object.assign(new Error('could not serialize access'), { code: '40001' });
+    });
+    expect(attempts).toBe(2);
+    expect(seen).toEqual([
+      { imported: 1, rejected: 2 },
+      { imported: 1, rejected: 2 },
+    ]);
+    expect(report).toEqual({ imported: 1, rejected: [{ row: 1, reason: expect.any(String) }, { row: 2, reason: 'barcode 8707682801940 belongs to sku SKU-000001' }] });
+  });
+
   it('creates a scheduled promotion, lists it, ends it now: each audited and fed with its schedule', async () => {
     const promotion: Promotion = { id: 'winter-10', name: 'Winter 10%', kind: 'percentOff', percent: 10, skus: ['SKU-000001'], active: true };
     const { headSeq } = await hq.app.hq.feed.state();
