@@ -79,7 +79,7 @@ export function CatalogPage() {
                 <td className="num">{money(p.price, currency, i18n.language)}</td>
                 <td>{p.taxClass}</td>
                 <td className="muted">{p.barcodes.join(', ')}</td>
-                <td>{dateTime(p.updatedAt, i18n.language)}</td>
+                <td className="nowrap">{dateTime(p.updatedAt, i18n.language)}</td>
                 {chain ? (
                   <td className="actions">
                     <button type="button" className="button button--secondary button--small" onClick={() => setEditing(p.sku)} aria-label={t('catalog.editOne', { name: p.name })}>

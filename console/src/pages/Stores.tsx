@@ -39,13 +39,11 @@ export function StoresPage() {
               <td>{s.currency}</td>
               <td>{s.pricesIncludeTax ? t('common.yes') : t('common.no')}</td>
               <td className="num">{s.registers}</td>
-              <td>{dateTime(s.createdAt, i18n.language)}</td>
+              <td className="nowrap">{dateTime(s.createdAt, i18n.language)}</td>
               <td className="actions">
-                {chain ? (
-                  <button type="button" className="button button--secondary button--small" onClick={() => setPanel({ kind: 'edit', store: s })} aria-label={t('stores.editOne', { name: s.name })}>
-                    {t('common.edit')}
-                  </button>
-                ) : null}
+                <button type="button" className="button button--secondary button--small" onClick={() => setPanel({ kind: 'edit', store: s })} aria-label={t('stores.editOne', { name: s.name })}>
+                  {t('common.edit')}
+                </button>
                 <button type="button" className="button button--secondary button--small" onClick={() => setPanel({ kind: 'code', store: s })} aria-label={t('stores.codeFor', { name: s.name })}>
                   {t('stores.issueCode')}
                 </button>
