@@ -7,7 +7,8 @@ import tseslint from 'typescript-eslint';
 
 // Process boundaries (STYLE.md): shared/ is pure; renderer/ talks to the main process only through shared/;
 // only electron/main.ts and electron/preload.ts import electron.
-const nodeBuiltins = ['node:*', ...builtinModules, ...builtinModules.map((m) => `${m}/*`)];
+// Anchored: a bare built-in name ('fs', 'console/x') or node:*, never a relative path that happens to end in one ('./console').
+const nodeBuiltins = new RegExp(`^(?:node:.*|(?:${builtinModules.map((m) => m.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')).join('|')})(?:/.*)?)$`);
 const restrict = (...groups) => ['error', { patterns: groups.map(([group, message]) => (group instanceof RegExp ? { regex: group.source, message } : { group, message })) }];
 const noElectron = [['electron', 'electron/*'], 'Only electron/main.ts and electron/preload.ts may import electron; everything else runs under the web host too.'];
 const noNode = [nodeBuiltins, 'shared/ and renderer/ run in the browser sandbox: no Node built-ins.'];

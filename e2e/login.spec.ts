@@ -9,9 +9,10 @@ import { startHq } from './support/hq-server';
 import { REPO_ROOT, startRegister } from './support/web-host';
 
 /*
- * Sign-in journeys: offline sign-in of a cashier who signed in online on this register before, and the
- * refusal of one who never did (HQ knows both: Ana 1234 and Ben 2468); the lockout after wrong PINs; the
- * auto-lock over a sale in progress; cash rounding at the tender step.
+ * Sign-in journeys: offline sign-in of a cashier who signed in online on this register before, and of one
+ * who never did but whom HQ sent through the change feed (Ana 1234 and Ben 2468), and the refusal of a PIN
+ * nobody has; the lockout after wrong PINs; the auto-lock over a sale in progress; cash rounding at the
+ * tender step.
  */
 
 const FAST = { t1Ms: 500, t2Ms: 1000, t2OfflineMs: 300, probeTimeoutMs: 400, recoverSuccesses: 1, qosPollMs: 500 };
@@ -30,7 +31,7 @@ async function signOut(page: Page) {
   await expect(page.getByLabel('PIN')).toBeFocused();
 }
 
-test('offline, a cashier who signed in online here before signs in; one who never did is refused with the reason', async ({ page }) => {
+test('offline, a cashier who signed in online here signs in, so does one HQ sent through the feed; a PIN nobody has is refused with the reason', async ({ page }) => {
   const hq = await startHq();
   const register = await startRegister({ dataDir: dataDirWith({}), env: { KASSA_HQ_URL: hq.url, KASSA_ENROLMENT_CODE: 'DEMO' } });
   try {
@@ -49,21 +50,27 @@ test('offline, a cashier who signed in online here before signs in; one who neve
     await expect(page.getByTestId('signed-in-user')).toContainText('Ana');
     await signOut(page);
 
-    // Ben is a real cashier on HQ but never signed in on this register: offline he is refused, and told why.
+    // Ben never signed in on this register, but HQ's change feed brought him with his PIN: offline he signs in.
     await signIn(page, '2468');
+    await expect(page.getByTestId('scan-input')).toBeFocused();
+    await expect(page.getByTestId('signed-in-user')).toContainText('Ben');
+    await signOut(page);
+
+    // A PIN nobody at the store has is refused, and the cashier is told why it may be.
+    await signIn(page, '7777');
     await expect(page.getByRole('alert')).toContainText('has not signed in on this register while it was online in the last 14 days');
     await expect(page.getByLabel('PIN')).toHaveValue('');
 
-    // Ana (offline from the cache) switches the till back online and signs out; HQ checks Ben's PIN and he signs in.
+    // Ana (offline from the cache) switches the till back online; HQ checks her PIN again.
     await page.getByLabel('PIN').focus();
     await signIn(page, '1234');
     await expect(page.getByTestId('scan-input')).toBeFocused();
     await page.getByTestId('offline-toggle').click();
     await expect(page.getByTestId('connectivity')).toHaveAttribute('data-state', 'online', { timeout: 15_000 });
     await signOut(page);
-    await signIn(page, '2468');
+    await signIn(page, '1234');
     await expect(page.getByTestId('scan-input')).toBeFocused();
-    await expect(page.getByTestId('signed-in-user')).toContainText('Ben');
+    await expect(page.getByTestId('signed-in-user')).toContainText('Ana');
   } finally {
     await register.stop();
     await hq.stop();

@@ -1,5 +1,6 @@
 import type { ConnectivityService } from '../connectivity/connectivity.service';
 import { createConnectivityModule } from '../connectivity/connectivity.handlers';
+import { StatusReporter } from '../connectivity/status-reporter';
 import { seedDemoData } from '../demo/seed';
 import { createRegistration } from '../hq/registration';
 import type { SecretStore } from '../hq/secret-store';
@@ -15,7 +16,6 @@ import { createCashModule } from '../modules/cash';
 import { createOrdersModule } from '../modules/orders';
 import type { Settings } from '../settings/settings';
 import { LocaleChoiceStore, RegisterLocaleHolder } from '../settings/locale-choice';
-import { Outbox } from '../sync/outbox';
 import { createSyncModule } from '../sync/sync.handlers';
 import type { SyncService } from '../sync/sync.service';
 import type { RegisterActivity } from '../updates/update-policy';
@@ -62,10 +62,9 @@ export interface CoreOptions {
  */
 export async function createKassaCore({ config, log, nativeBinding, printReceipt, saveFile, secrets, secretStore }: CoreOptions): Promise<KassaCore> {
   const platform = openPlatform(config, log, nativeBinding, secretStore);
-  const { settings, db, events, hq, connectivity, disk, identity, stops } = platform;
+  const { settings, events, hq, connectivity, disk, identity, outbox, stops } = platform;
   try {
     const locale = new RegisterLocaleHolder(new LocaleChoiceStore(config.dataDir), settings.ui.locale, config.locale);
-    const outbox = new Outbox(db);
     const auth = createAuthModule(platform);
     const catalog = createCatalogModule(platform);
     if (!hq) await seedDemoData(catalog.repository, auth.users);
@@ -97,6 +96,22 @@ export async function createKassaCore({ config, log, nativeBinding, printReceipt
     for (const { stop } of modules) if (stop) stops.push(stop);
     sync.start();
     registration.autoEnrol(config.enrolmentCode);
+    // The console's fleet view: this register's state, reported to HQ (never through the outbox).
+    if (hq) {
+      const reporter = new StatusReporter({
+        hq,
+        connectivity,
+        enrolled: () => identity.get() !== null && sync.revoked() === null,
+        figures: () => {
+          const { count, oldestAt } = outbox.pending();
+          return { backlog: count, oldestPendingAt: oldestAt, deadLetters: sync.deadLetters.count() };
+        },
+        version: APP_VERSION,
+        log,
+      });
+      reporter.start();
+      stops.push(() => reporter.stop());
+    }
 
     const handlers: Handlers = {
       ...auth.handlers,

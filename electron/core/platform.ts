@@ -9,6 +9,7 @@ import { HqClient } from '../hq/hq-client';
 import { IdentityStore } from '../hq/identity';
 import { clearSecretStore, type SecretStore } from '../hq/secret-store';
 import { loadSettings, type Settings } from '../settings/settings';
+import { Outbox } from '../sync/outbox';
 import type { RegisterConfig } from './config';
 import { lockDataFolder } from './data-lock';
 import { DiskSpaceMonitor, MIB } from './disk-space';
@@ -32,6 +33,8 @@ export interface Platform {
   hq: HqClient | null;
   connectivity: ConnectivityService;
   transitions: TransitionLog;
+  /** Operations waiting for HQ: the modules' writes, and the connectivity log's transitions. */
+  outbox: Outbox;
   /** Run in reverse on close. */
   stops: (() => void)[];
   close(): void;
@@ -80,7 +83,9 @@ export function openPlatform(config: RegisterConfig, log: Logger, nativeBinding:
     const identity = new IdentityStore(db, tokenStore);
     if (identity.sealStoredToken() === 'sealed') log.info({}, "the device token is now sealed with the operating system's keychain");
     if (tokenStore.storage.protection === 'clear') log.warn({ tokenStorage: 'clear', reason: tokenStore.storage.detail }, `the device token is kept in the clear in the register database: ${tokenStore.storage.detail}`);
-    const transitions = new TransitionLog(db);
+    const outbox = new Outbox(db);
+    // With an HQ, every logged transition also goes to HQ's fleet timeline, through the outbox (demo mode has no HQ to tell).
+    const transitions = new TransitionLog(db, config.hqUrl ? outbox : null);
     const hq = config.hqUrl ? new HqClient({ baseUrl: config.hqUrl, deviceToken: () => identity.get()?.deviceToken ?? null }) : null;
     // The service reads the saved offline switch first; its probes start only after that.
     const connectivity = new ConnectivityService({ store: new ManualFlagStore(config.dataDir), log, transitions, timings: settings.connectivity, hq });
@@ -91,7 +96,7 @@ export function openPlatform(config: RegisterConfig, log: Logger, nativeBinding:
     // Interface changes are hints for an immediate probe (Electron adds its own: resume from sleep).
     if (hq) stops.push(watchInterfaces((usable) => connectivity.hint(usable ? 'a network interface came up' : 'the last network interface went down')));
     connectivity.subscribe((state) => events.emit({ name: 'connectivity.changed', payload: state }));
-    return { config, log, settings, db, events, disk, logDir, tokenStore, identity, hq, connectivity, transitions, stops, close };
+    return { config, log, settings, db, events, disk, logDir, tokenStore, identity, hq, connectivity, transitions, outbox, stops, close };
   } catch (error) {
     close();
     throw error;

@@ -6,7 +6,7 @@ import type { Logger } from '../core/logger';
 import type { KassaDatabase } from '../db/open';
 import { backoffDelay } from './backoff';
 import type { DeadLetters } from './dead-letters';
-import type { Outbox, OutboxOperation } from './outbox';
+import { isTelemetry, type Outbox, type OutboxOperation } from './outbox';
 import type { SyncState } from './sync-state';
 
 export interface PushTransport {
@@ -235,7 +235,13 @@ export class Drainer {
           continue;
         }
         this.held.delete(op.id);
-        if (result.status === 'rejected') {
+        if (result.status === 'rejected' && isTelemetry(op.entity)) {
+          // Telemetry HQ refuses (an older HQ that does not know it) is dropped, never a dead letter: it would
+          // ask a manager's decision and hold the day close for what the register's own log still keeps.
+          acknowledged.push(op.id);
+          outcome.rejected++;
+          this.options.log.info({ op: op.id, entity: op.entity, code: result.code }, `HQ refused a telemetry operation; dropped: ${result.message}`);
+        } else if (result.status === 'rejected') {
           this.options.deadLetters.add(op, result.code, result.message, now);
           acknowledged.push(op.id);
           outcome.rejected++;

@@ -1,5 +1,5 @@
 import { v7 as uuidv7 } from 'uuid';
-import type { EntityType, TypedOperation } from '../../shared/hq/ops';
+import { TELEMETRY_ENTITIES, type EntityType, type TypedOperation } from '../../shared/hq/ops';
 import type { Diagnostics } from '../../shared/modules/admin.api';
 import type Database from 'better-sqlite3';
 import type { KassaDatabase } from '../db/open';
@@ -15,6 +15,18 @@ export interface OutboxOperation {
   payload: string;
   createdAt: number;
   bytes: number;
+}
+
+/**
+ * The outbox's work: every operation but telemetry (connectivity transitions for HQ's fleet view). Telemetry
+ * uploads with the rest, but a cashier's "waiting to sync", the day close, the update policy and the
+ * diagnostics queue count only what the register's business waits on.
+ */
+const WORK = `entity NOT IN (${TELEMETRY_ENTITIES.map((e) => `'${e}'`).join(', ')})`;
+
+/** Whether an operation of this entity is telemetry: uploaded, never counted as waiting, never a dead letter. */
+export function isTelemetry(entity: string): boolean {
+  return (TELEMETRY_ENTITIES as readonly string[]).includes(entity);
 }
 
 interface Row {
@@ -48,10 +60,10 @@ export class Outbox {
       'INSERT INTO outbox (id, entity, entity_id, type, payload, created_at) VALUES (?, ?, ?, ?, ?, ?)',
     );
     this.oldest = db.prepare<[number], Row>('SELECT id, entity, entity_id, type, payload, created_at FROM outbox ORDER BY seq LIMIT ?');
-    this.count = db.prepare<[], { n: number; oldest: number | null }>('SELECT count(*) AS n, min(created_at) AS oldest FROM outbox');
+    this.count = db.prepare<[], { n: number; oldest: number | null }>(`SELECT count(*) AS n, min(created_at) AS oldest FROM outbox WHERE ${WORK}`);
     this.remove = db.prepare<[string]>('DELETE FROM outbox WHERE id = ?');
     this.byEntity = db.prepare<[], { entity: string; count: number; oldestAt: number }>(
-      'SELECT entity, count(*) AS count, min(created_at) AS oldestAt FROM outbox GROUP BY entity ORDER BY oldestAt',
+      `SELECT entity, count(*) AS count, min(created_at) AS oldestAt FROM outbox WHERE ${WORK} GROUP BY entity ORDER BY oldestAt`,
     );
     this.withCardToken = db.prepare<[], { id: string; payload: string }>("SELECT id, payload FROM outbox WHERE payload LIKE '%cardToken%'");
     this.setPayload = db.prepare<[string, string]>('UPDATE outbox SET payload = ? WHERE id = ?');
@@ -136,6 +148,7 @@ export class Outbox {
     for (const id of ids) this.remove.run(id);
   }
 
+  /** The operations waiting to upload, telemetry aside (see WORK), and when the oldest of them was written. */
   pending(): { count: number; oldestAt: number | null } {
     const row = this.count.get()!;
     return { count: row.n, oldestAt: row.oldest };

@@ -12,6 +12,7 @@ import type { MembersRepository } from './members/members.repository';
 import type { OrdersRepository } from './orders/orders.repository';
 import type { ChargesReport } from './payments/charges';
 import type { CashReport } from './cash/cash.report';
+import type { FleetEvents } from './console/fleet-events';
 import type { CardKey } from './payments/card-key';
 import type { PaymentsService } from './payments/payments.service';
 import type { FaultInjector } from './qos/fault-injector';
@@ -49,6 +50,8 @@ export interface HqContext {
   epoch: string;
   notifier: FeedNotifier;
   push: PushService;
+  /** Registers whose state HQ just stored (status reports, uploaded transitions), for the console's live view. */
+  fleet: FleetEvents;
   faults: FaultInjector;
   qos: QosMonitor;
   settings: {

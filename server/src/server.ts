@@ -12,11 +12,19 @@ import { makeGuards } from './auth/guards';
 import { UsersRepository } from './auth/users.repository';
 import { CatalogRepository } from './catalog/catalog.repository';
 import { catalogRoutes } from './catalog/catalog.routes';
+import { FleetEvents } from './console/fleet-events';
+import { fleetStreamRoutes } from './console/fleet-stream.routes';
+import { statusRoutes } from './console/status.routes';
 import { InFlight, type HqApp, type HqContext } from './context';
 import { CONSOLE_FAILURE_LIMIT, prepareFirstOwner } from './console/first-owner';
 import { ConsoleUsersRepository } from './console/console-users.repository';
 import { consoleAuthRoutes } from './console/auth.routes';
+import { consoleFleetRoutes } from './console/fleet.routes';
+import { consoleMoneyRoutes } from './console/money.routes';
 import { consoleStoreRoutes } from './console/stores.routes';
+import { consoleRegisterRoutes } from './console/registers.routes';
+import { consolePeopleRoutes } from './console/people.routes';
+import { consoleCatalogRoutes } from './console/catalog.routes';
 import { consoleAppRoutes } from './console/app.routes';
 import { openHqDatabase, type StorageOptions } from './db/database';
 import { readEpoch } from './db/epoch';
@@ -98,6 +106,7 @@ export const DEFAULT_BODY_LIMIT = 64 * 1024;
 export const ROUTE_BODY_LIMITS: Readonly<Record<string, number>> = {
   'POST /sync/push': MAX_PUSH_BYTES,
   'POST /catalog/import': 64 * 1024 * 1024,
+  'POST /console/api/catalog/import': 64 * 1024 * 1024,
   'POST /catalog/promotions': 1024 * 1024,
 };
 
@@ -141,6 +150,7 @@ export async function buildServer(options: HqOptions): Promise<HqApp> {
     feed: new FeedRepository(database.read, writer),
     epoch,
     push: new PushService(writer),
+    fleet: new FleetEvents(),
     faults,
     qos: new QosMonitor(faults, { ...DEFAULT_QOS, ...options.qos }),
     settings: { faultsEnabled: options.faultsEnabled ?? false, heartbeatMs: options.heartbeatMs ?? 15_000, retention },
@@ -195,7 +205,30 @@ export async function buildServer(options: HqOptions): Promise<HqApp> {
   });
 
   installFaultsAndQos(app, ctx);
-  for (const routes of [healthRoutes, faultRoutes, registerRoutes, syncRoutes, catalogRoutes, memberRoutes, orderRoutes, paymentRoutes, chargeRoutes, cashRoutes, consoleAuthRoutes, consoleStoreRoutes, consoleAppRoutes]) await app.register(routes);
+  const routeGroups = [
+    healthRoutes,
+    faultRoutes,
+    registerRoutes,
+    syncRoutes,
+    catalogRoutes,
+    memberRoutes,
+    orderRoutes,
+    paymentRoutes,
+    chargeRoutes,
+    cashRoutes,
+    statusRoutes,
+    // The back-office console's API (console/).
+    consoleAuthRoutes,
+    consoleStoreRoutes,
+    consoleRegisterRoutes,
+    consolePeopleRoutes,
+    consoleCatalogRoutes,
+    consoleMoneyRoutes,
+    consoleFleetRoutes,
+    fleetStreamRoutes,
+    consoleAppRoutes,
+  ];
+  for (const routes of routeGroups) await app.register(routes);
 
   const timers: NodeJS.Timeout[] = [];
   if ((options.pruneEveryMs ?? 60_000) > 0) {

@@ -10,7 +10,7 @@ import { IdSchema } from './common';
 import { MemberSchema } from './members';
 import { OrderLineSchema, ReturnedSchema } from './ops';
 
-export const CHANGE_KINDS = ['product', 'taxClass', 'promotion', 'member', 'order', 'pointLedger', 'cardSettlement'] as const;
+export const CHANGE_KINDS = ['product', 'taxClass', 'promotion', 'member', 'order', 'pointLedger', 'cardSettlement', 'user'] as const;
 export type ChangeKind = (typeof CHANGE_KINDS)[number];
 
 export const TaxClassSchema = z.object({ code: z.enum(TAX_CLASSES), name: z.string(), rateBasisPoints: z.number().int().min(0).max(10000) });
@@ -23,17 +23,40 @@ export const DEFAULT_TAX_CLASSES: readonly TaxClass[] = [
   { code: 'zero', name: 'Zero rate', rateBasisPoints: 0 },
 ];
 
+const isoTime = z.iso.datetime({ message: 'must be an ISO 8601 UTC time', offset: true });
+
+/**
+ * When a promotion applies: from `startsAt` (absent or null: already) until `endsAt` (absent or null: until
+ * ended), and only while `active`. Optional, so a register older than schedules reads the promotion as before.
+ */
+const schedule = { startsAt: isoTime.nullable().optional(), endsAt: isoTime.nullable().optional() };
+
 /** A promotion the register's pricing applies; HQ only stores and distributes it. */
 export const PromotionSchema = z.discriminatedUnion('kind', [
-  z.object({ id: IdSchema, name: z.string().min(1).max(120), kind: z.literal('percentOff'), percent: z.number().int().min(1).max(100), skus: z.array(z.string()).min(1), active: z.boolean() }),
+  z.object({ id: IdSchema, name: z.string().min(1).max(120), kind: z.literal('percentOff'), percent: z.number().int().min(1).max(100), skus: z.array(z.string()).min(1), active: z.boolean(), ...schedule }),
   /** Buy `quantity` of the listed products (mixed freely), pay for the `payFor` dearest of each set; the rest of the set is free. */
-  z.object({ id: IdSchema, name: z.string().min(1).max(120), kind: z.literal('multiBuy'), quantity: z.number().int().min(2).max(100), payFor: z.number().int().min(1).max(99), skus: z.array(z.string()).min(1), active: z.boolean() }),
+  z.object({ id: IdSchema, name: z.string().min(1).max(120), kind: z.literal('multiBuy'), quantity: z.number().int().min(2).max(100), payFor: z.number().int().min(1).max(99), skus: z.array(z.string()).min(1), active: z.boolean(), ...schedule }),
   /** `amountOff` minor units off each unit of the listed products (never below zero). */
-  z.object({ id: IdSchema, name: z.string().min(1).max(120), kind: z.literal('fixedOff'), amountOff: z.number().int().min(1), skus: z.array(z.string()).min(1), active: z.boolean() }),
+  z.object({ id: IdSchema, name: z.string().min(1).max(120), kind: z.literal('fixedOff'), amountOff: z.number().int().min(1), skus: z.array(z.string()).min(1), active: z.boolean(), ...schedule }),
   /** Spend at least `minSpend` (after the lines' own promotions) and `amountOff` comes off the whole sale. */
-  z.object({ id: IdSchema, name: z.string().min(1).max(120), kind: z.literal('threshold'), minSpend: z.number().int().min(1), amountOff: z.number().int().min(1), active: z.boolean() }),
+  z.object({ id: IdSchema, name: z.string().min(1).max(120), kind: z.literal('threshold'), minSpend: z.number().int().min(1), amountOff: z.number().int().min(1), active: z.boolean(), ...schedule }),
 ]);
 export type Promotion = z.infer<typeof PromotionSchema>;
+
+/** Whether a promotion applies at `now` (ms): active, and now within [startsAt, endsAt). */
+export function promotionInEffect(promotion: Pick<Promotion, 'active' | 'startsAt' | 'endsAt'>, now: number): boolean {
+  if (!promotion.active) return false;
+  if (promotion.startsAt && now < Date.parse(promotion.startsAt)) return false;
+  if (promotion.endsAt && now >= Date.parse(promotion.endsAt)) return false;
+  return true;
+}
+
+/**
+ * A cashier or manager as registers cache them for sign-in: the PIN's scrypt hash as HQ keeps it, and the
+ * store they sign in at (null: every store). A change of kind `user` goes only to that store's registers.
+ */
+export const FeedUserSchema = z.object({ id: z.string(), name: z.string(), role: z.enum(['cashier', 'manager']), active: z.boolean(), pinHash: z.string(), storeId: z.string().nullable() });
+export type FeedUser = z.infer<typeof FeedUserSchema>;
 
 export const OrderSchema = z.object({
   id: z.string(),
@@ -85,6 +108,7 @@ export const ChangeDataSchemas = {
   order: OrderSchema,
   pointLedger: z.object({ id: z.string(), memberId: z.string(), delta: z.number().int(), reason: z.string(), orderId: z.string().nullable(), createdAt: z.string() }),
   cardSettlement: CardSettlementSchema,
+  user: FeedUserSchema,
 } as const satisfies Record<ChangeKind, z.ZodType>;
 
 export const ChangeSchema = z.object({
@@ -129,6 +153,8 @@ export const SnapshotSchema = z.object({
   taxClasses: z.array(TaxClassSchema),
   promotions: z.array(PromotionSchema),
   members: z.array(MemberSchema.extend({ balance: z.number().int() })),
+  /** The cashiers and managers of the reader's store and of every store (absent from an older HQ). */
+  users: z.array(FeedUserSchema).optional(),
   products: z.array(CatalogProductSchema),
 });
 export type Snapshot = z.infer<typeof SnapshotSchema>;

@@ -162,6 +162,28 @@ export const CashClosePayloadSchema = z.object({
   approvedBy: z.string().max(64).optional(),
 });
 
+/**
+ * One change of a register's connectivity, as its local log recorded it: telemetry for HQ's fleet view
+ * (the timeline of each register), uploaded through the outbox like every operation so HQ keeps each once.
+ * `id` is the log row's own id (a UUID, unique per register); `switchedBy` the cashier's display name when
+ * the switch was pressed.
+ */
+export const ConnectivityTransitionPayloadSchema = z.object({
+  id: z.uuid({ message: 'must be a UUID' }),
+  at: IsoTimeSchema,
+  from: z.enum(['online', 'offline', 'starting']),
+  to: z.enum(['online', 'offline']),
+  reasons: z.array(z.string().regex(/^(manual|network|service:[a-z-]+)$/, "must be 'manual', 'network' or 'service:<domain>'")).max(10),
+  trigger: z.string().min(1).max(64),
+  switchedBy: z.string().max(80).nullable(),
+});
+
+/**
+ * Entities whose operations are telemetry, not the register's business: they upload like every operation
+ * but never count as work waiting (the cashier's "waiting to sync", the day close, the update policy).
+ */
+export const TELEMETRY_ENTITIES = ['connectivityTransition'] as const;
+
 export const ENTITIES = {
   sale: { types: ['completed'], payload: SalePayloadSchema },
   refund: { types: ['completed'], payload: RefundPayloadSchema },
@@ -173,6 +195,7 @@ export const ENTITIES = {
   cashSession: { types: ['opened'], payload: CashSessionPayloadSchema },
   cashMovement: { types: ['recorded'], payload: CashMovementPayloadSchema },
   cashClose: { types: ['closed'], payload: CashClosePayloadSchema },
+  connectivityTransition: { types: ['recorded'], payload: ConnectivityTransitionPayloadSchema },
 } as const;
 export type EntityType = keyof typeof ENTITIES;
 export const ENTITY_TYPES = Object.keys(ENTITIES) as EntityType[];
@@ -187,6 +210,7 @@ export type CardAttemptPayload = z.infer<typeof CardAttemptPayloadSchema>;
 export type CashSessionPayload = z.infer<typeof CashSessionPayloadSchema>;
 export type CashMovementPayload = z.infer<typeof CashMovementPayloadSchema>;
 export type CashClosePayload = z.infer<typeof CashClosePayloadSchema>;
+export type ConnectivityTransitionPayload = z.infer<typeof ConnectivityTransitionPayloadSchema>;
 
 /** The envelope every operation has; `payload` is checked against its entity's schema per operation. */
 export const OperationSchema = z

@@ -19,9 +19,10 @@ import { pinPepperMigration } from './018-pin-pepper';
 import { lineRestoreMigration } from './019-line-restore';
 import { returnLinesMigration } from './020-return-lines';
 import { cashMigration } from './021-cash';
+import { connectivityUidMigration } from './022-connectivity-uid';
 import type { Migration } from './types';
 
 /** Every migration in order; `version` is the `user_version` the database has after it ran. */
-export const migrations: readonly Migration[] = [productsMigration, usersMigration, salesMigration, paymentsMigration, outboxMigration, connectivityLogMigration, syncMigration, tendersMigration, cartOperationsMigration, pricingMigration, ordersMigration, membershipMigration, cardAttemptsMigration, cardKeyMigration, registerOrderMigration, outboxArchiveMigration, labelPricesAndRefundReservationsMigration, pinPepperMigration, lineRestoreMigration, returnLinesMigration, cashMigration];
+export const migrations: readonly Migration[] = [productsMigration, usersMigration, salesMigration, paymentsMigration, outboxMigration, connectivityLogMigration, syncMigration, tendersMigration, cartOperationsMigration, pricingMigration, ordersMigration, membershipMigration, cardAttemptsMigration, cardKeyMigration, registerOrderMigration, outboxArchiveMigration, labelPricesAndRefundReservationsMigration, pinPepperMigration, lineRestoreMigration, returnLinesMigration, cashMigration, connectivityUidMigration];
 
 export const LATEST_SCHEMA_VERSION = migrations[migrations.length - 1]!.version;

@@ -7,6 +7,7 @@ import { PinLockout } from './lockout';
 import { PinPepper } from './pin-pepper';
 import { Policy } from './policy';
 import { SessionService } from './session.service';
+import { usersFeed } from './users.feed';
 import { UsersRepository } from './users.repository';
 
 /**
@@ -57,7 +58,17 @@ export function createAuthModule({ config, db, settings, log, hq, identity, conn
     policy,
     onSwitchUser: (listener) => void switchListeners.push(listener),
     handlers: authHandlers({ session, lockout }),
-    contributes: { secrets: () => [...pinPepper.redactions(), ...users.storedPinHashes()] },
+    contributes: {
+      secrets: () => [...pinPepper.redactions(), ...users.storedPinHashes()],
+      // HQ's people reach the register through the feed; one deactivated while signed in here is signed out.
+      feedAppliers: [
+        usersFeed(users, (userId) => {
+          if (session.current()?.id !== userId) return;
+          log.info({ userId }, 'the signed-in user was deactivated at HQ: signed out');
+          session.logout();
+        }),
+      ],
+    },
     stop: () => autoLock.stop(),
   };
 }

@@ -26,6 +26,7 @@ export class UsersRepository {
   private readonly unusable;
   private readonly setHash;
   private readonly storedHashes;
+  private readonly fromHq;
   /** The device secret the stored hashes are wrapped with; null where hashes are kept as HQ sent them (tests, tools). */
   readonly pinSecret: Buffer | null;
 
@@ -48,6 +49,11 @@ export class UsersRepository {
     this.unusable = db.prepare<[string], UserRow>('SELECT id, name, role, pin_hash FROM users WHERE active = 1 AND pin_hash = ? ORDER BY created_at, id');
     this.setHash = db.prepare<[string, string]>('UPDATE users SET pin_hash = ? WHERE id = ?');
     this.storedHashes = db.prepare<[], { pin_hash: string }>('SELECT pin_hash FROM users');
+    this.fromHq = db.prepare<[{ id: string; name: string; role: string; pinHash: string; active: number; now: number }]>(
+      `INSERT INTO users (id, name, role, pin_hash, active, created_at, last_online_login_at) VALUES (@id, @name, @role, @pinHash, @active, @now, CASE WHEN @active = 1 THEN @now END)
+       ON CONFLICT (id) DO UPDATE SET name = excluded.name, role = excluded.role, pin_hash = excluded.pin_hash, active = excluded.active,
+         last_online_login_at = CASE WHEN excluded.active = 1 THEN excluded.last_online_login_at ELSE users.last_online_login_at END`,
+    );
   }
 
   /** Active users; with `onlineSince`, only those HQ verified on this register since then (offline login). */
@@ -62,6 +68,15 @@ export class UsersRepository {
   /** Caches a user HQ just verified, with the PIN hash HQ sent, for offline sign-in later. */
   cacheOnlineLogin(user: UserWithPinHash, now: number): void {
     this.cache.run(user.id, user.name, user.role, this.stored(user.pinHash), now, now);
+  }
+
+  /**
+   * A user as HQ's change feed or snapshot sends them (HQ's hash, wrapped here like any other). An active
+   * one counts as verified by HQ now, so a cashier added or given a new PIN at HQ signs in offline at once;
+   * an inactive one stays cached (their sales name them) but no longer signs in or approves.
+   */
+  applyFromHq(user: UserWithPinHash & { active: boolean }, now: number): void {
+    this.fromHq.run({ id: user.id, name: user.name, role: user.role, pinHash: this.stored(user.pinHash), active: user.active ? 1 : 0, now });
   }
 
   /** Active users whose cached PIN can no longer be checked here (the device secret was lost): they sign in online once. */

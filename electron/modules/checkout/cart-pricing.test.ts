@@ -175,6 +175,48 @@ describe('rules HQ changes through the feed', () => {
     expect(priced).toMatchObject({ total: 587, discountTotal: 0 });
   });
 
+  it('a scheduled promotion applies only from its start until its end, by the register clock, with no feed change between', async () => {
+    let clock = Date.parse('2026-12-07T08:00:00Z');
+    const pricing = new CartPricing(setup.db, () => store, () => clock);
+    const fed = new CartService(new CartRepository(setup.db, pricing), new CatalogRepository(setup.db), 'EUR', { newId: uuidv7 });
+    const scheduled: Promotion = { ...tenOff, startsAt: '2026-12-07T09:00:00.000Z', endsAt: '2026-12-07T17:00:00.000Z' };
+    const feed = feedOf(setup.db, [page({ seq: 1, kind: 'promotion', action: 'upsert', entityId: tenOff.id, data: scheduled })]);
+    pricing.followFeed(feed);
+    await feed.pull();
+    const saving = () => fed.scan(milk.sku, 'ana').discountTotal;
+    // 1 × 1.29 before the start: no promotion.
+    expect(saving()).toBe(0);
+    expect(pricing.promotions()).toEqual([]);
+    clock = Date.parse('2026-12-07T09:00:00Z');
+    // 2 × 1.29 from the start on: 10 % off.
+    expect(saving()).toBe(26);
+    expect(pricing.promotions().map((p) => p.id)).toEqual(['milk-10']);
+    clock = Date.parse('2026-12-07T16:59:59.999Z');
+    expect(saving()).toBe(39);
+    // At the end it stops (the end is not included).
+    clock = Date.parse('2026-12-07T17:00:00Z');
+    expect(saving()).toBe(0);
+  });
+
+  it('an ended promotion from the feed stops at once; an inactive one never applies inside its schedule', async () => {
+    let clock = Date.parse('2026-12-07T10:00:00Z');
+    const pricing = new CartPricing(setup.db, () => store, () => clock);
+    const fed = new CartService(new CartRepository(setup.db, pricing), new CatalogRepository(setup.db), 'EUR', { newId: uuidv7 });
+    const feed = feedOf(setup.db, [
+      page({ seq: 1, kind: 'promotion', action: 'upsert', entityId: tenOff.id, data: { ...tenOff, startsAt: null, endsAt: null } }),
+      page({ seq: 2, kind: 'promotion', action: 'upsert', entityId: tenOff.id, data: { ...tenOff, startsAt: null, endsAt: '2026-12-07T10:00:00.000Z' } }),
+      page({ seq: 3, kind: 'promotion', action: 'upsert', entityId: tenOff.id, data: { ...tenOff, active: false, endsAt: null } }),
+    ]);
+    pricing.followFeed(feed);
+    await feed.pull();
+    expect(fed.scan(milk.sku, 'ana').discountTotal).toBe(13);
+    await feed.pull();
+    expect(fed.scan(milk.sku, 'ana').discountTotal).toBe(0);
+    await feed.pull();
+    clock += 60_000;
+    expect(fed.scan(milk.sku, 'ana').discountTotal).toBe(0);
+  });
+
   it('a snapshot replaces the rules the next scan is priced with', async () => {
     const pricing = new CartPricing(setup.db, () => store);
     const fed = new CartService(new CartRepository(setup.db, pricing), new CatalogRepository(setup.db), 'EUR', { newId: uuidv7 });

@@ -1,5 +1,5 @@
 import { TAX_CLASSES, type Cart, type CartLine } from '../../../shared/api';
-import { PromotionSchema, type ChangeKind, type Promotion } from '../../../shared/hq/feed';
+import { promotionInEffect, PromotionSchema, type ChangeKind, type Promotion } from '../../../shared/hq/feed';
 import type { KassaDatabase } from '../../db/open';
 import { DEFAULT_TAX_RATES, priceCart, type PricingLine, type TaxClassCode, type TaxRates } from './pricing/price-cart';
 import { mulDivRoundHalfUp, roundCash, type CashRoundingStep } from './pricing/rounding';
@@ -35,6 +35,8 @@ export class CartPricing {
   constructor(
     db: KassaDatabase,
     private readonly store: () => StorePricing,
+    /** The register's clock: a promotion applies only inside its schedule, which starts and ends with no feed change. */
+    private readonly now: () => number = Date.now,
   ) {
     this.taxClasses = db.prepare<[], { code: string; rate_basis_points: number }>('SELECT code, rate_basis_points FROM tax_classes');
     this.promotionRows = db.prepare<[], { id: string; data: string }>('SELECT id, data FROM promotions');
@@ -47,7 +49,8 @@ export class CartPricing {
     if (!cart.id || cart.lines.length === 0) return Object.assign({}, cart, { subtotal: cart.total, discountTotal: 0, saleDiscount: null, tax: [], cashDue: cart.total });
     taxClassOf ??= new Map(this.lineTaxClasses.all(cart.id).map((row) => [row.id, row.tax_class]));
     const store = this.store();
-    const { rates, promotions } = this.cached();
+    const { rates } = this.cached();
+    const promotions = this.promotions();
     // Returned items are priced as they were paid (or at today's price without a receipt): no promotion,
     // no share of a sale-wide discount; their amount comes off the total with the tax it carried.
     const selling = cart.lines.filter((line) => !line.returned);
@@ -96,9 +99,13 @@ export class CartPricing {
     return { ...this.cached().rates };
   }
 
-  /** The promotions as HQ sent them; one the register cannot read is skipped rather than guessed at. */
+  /**
+   * The promotions HQ sent that apply now: active and inside their schedule (checked at each call, since the
+   * rules are kept between feed changes). One the register cannot read is skipped rather than guessed at.
+   */
   promotions(): Promotion[] {
-    return [...this.cached().promotions];
+    const now = this.now();
+    return this.cached().promotions.filter((promotion) => promotionInEffect(promotion, now));
   }
 
   /** Drops the kept rules: the next price reads them again (HQ's feed changed them). */

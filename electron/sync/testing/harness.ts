@@ -9,6 +9,7 @@ import Database from 'better-sqlite3';
 import type { ConnectivityTimings } from '../../connectivity/probe-result';
 import { DATABASE_FILE } from '../../core/kassa-core';
 import { seededRandom } from '../../../shared/seeded-random';
+import { TELEMETRY_ENTITIES } from '../../../shared/hq/ops';
 
 /** Where register-child.ts can kill itself (see there). */
 export const KILL_POINTS = ['write', 'committed', 'send', 'ack', 'delete', 'deleted'] as const;
@@ -232,7 +233,8 @@ export function readRegisterBook(dataDir: string): RegisterBook {
       registerId: identity?.register_id ?? null,
       completed: rows.map((r) => r.number),
       sequences: rows.map((r) => r.sequence),
-      outbox: db.prepare<[], { n: number }>('SELECT count(*) AS n FROM outbox').get()!.n,
+      // The register's work still waiting: telemetry (connectivity transitions) may still be on its way, as on any register.
+      outbox: db.prepare<[], { n: number }>(`SELECT count(*) AS n FROM outbox WHERE entity NOT IN (${TELEMETRY_ENTITIES.map((e) => `'${e}'`).join(', ')})`).get()!.n,
       deadLetters: db.prepare<[], { n: number }>('SELECT count(*) AS n FROM dead_letters').get()!.n,
     };
   } finally {

@@ -50,7 +50,7 @@ import { LedgerRepository } from '../../modules/checkout/ledger.repository';
 import { ChangeFeed, LAST_SEQ_KEY } from '../change-feed';
 import { Drainer } from '../drainer';
 import { HqSyncTransport } from '../hq-transport';
-import { Outbox } from '../outbox';
+import { isTelemetry, Outbox } from '../outbox';
 import { SyncState } from '../sync-state';
 import { seeded, type ChildConfig, type KillPoint } from './harness';
 
@@ -91,28 +91,35 @@ function reached(point: KillPoint): void {
   else process.kill(process.pid, 'SIGKILL');
 }
 
-// The kill points, wrapped around the engine's own methods.
+// The kill points, wrapped around the engine's own methods. They count the register's work: a write or an
+// upload of telemetry alone (connectivity transitions) is no point of the sale path and is not counted.
 const write = Outbox.prototype.write;
 Outbox.prototype.write = function <T>(this: Outbox, change: Parameters<typeof write<T>>[0], now?: number): T {
+  let work = true;
   const result = write.call(
     this,
     () => {
       const done = change();
-      reached('write');
+      work = !done.operations.every((op) => isTelemetry(op.entity));
+      if (work) reached('write');
       return done;
     },
     now,
   ) as T;
-  reached('committed');
+  if (work) reached('committed');
   return result;
 };
+/** Whether the upload HQ is answering now carries telemetry alone (its acknowledgement is not counted either). */
+let telemetryUpload = false;
 const acknowledge = Outbox.prototype.acknowledge;
 Outbox.prototype.acknowledge = function (this: Outbox, ids: readonly string[]): void {
   acknowledge.call(this, ids);
-  reached('delete');
+  if (!telemetryUpload) reached('delete');
 };
 const push = HqSyncTransport.prototype.push;
 HqSyncTransport.prototype.push = async function (this: HqSyncTransport, ...args: Parameters<typeof push>) {
+  telemetryUpload = args[1].every((op) => isTelemetry(op.entity));
+  if (telemetryUpload) return push.apply(this, args);
   const answer = push.apply(this, args);
   reached('send');
   const results = await answer.catch((error: unknown) => {

@@ -16,10 +16,11 @@ const iso = (ms: number | null) => (ms === null ? null : new Date(Number(ms)).to
 export class CashReport {
   constructor(private readonly read: Kysely<HqSchema>) {}
 
-  /** Sessions opened in [from, to), oldest first. */
-  async list(query: CashQuery): Promise<CashSessionReport[]> {
+  /** Sessions opened in [from, to), oldest first; `scope.stores` keeps those of these stores (the console's user's). */
+  async list(query: CashQuery, scope: { stores: readonly string[] | null } = { stores: null }): Promise<CashSessionReport[]> {
     let sessions = this.read.selectFrom('cash_sessions').leftJoin('registers', 'registers.id', 'cash_sessions.register_id').selectAll('cash_sessions').select('registers.code as register_code');
     if (query.storeId !== undefined) sessions = sessions.where('cash_sessions.store_id', '=', query.storeId);
+    if (scope.stores !== null) sessions = sessions.where('cash_sessions.store_id', 'in', scope.stores.length === 0 ? [''] : [...scope.stores]);
     if (query.registerId !== undefined) sessions = sessions.where('cash_sessions.register_id', '=', query.registerId);
     if (query.from !== undefined) sessions = sessions.where('cash_sessions.opened_at', '>=', Date.parse(query.from));
     if (query.to !== undefined) sessions = sessions.where('cash_sessions.opened_at', '<', Date.parse(query.to));

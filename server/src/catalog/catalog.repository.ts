@@ -1,8 +1,9 @@
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import { CatalogProductSchema, type CatalogProduct } from '../../../shared/catalog';
-import type { Promotion, TaxClass } from '../../../shared/hq/feed';
+import { PromotionSchema, type Promotion, type TaxClass } from '../../../shared/hq/feed';
 import type { HqSchema } from '../db/schema';
 import type { NewChange, WriteTx, Writer } from '../db/writer';
+import { HqError } from '../http/errors';
 
 export interface ImportReport {
   imported: number;
@@ -10,6 +11,32 @@ export interface ImportReport {
 }
 
 const ROWS_PER_STATEMENT = 500;
+
+/** A search counts its matches up to this many and says so beyond it (`total` is then this cap): counting all of 100k names costs a scan. */
+export const SEARCH_TOTAL_CAP = 10_000;
+
+export interface ProductRow {
+  sku: string;
+  barcodes: string;
+  name: string;
+  price: number;
+  tax_class: string;
+  price_by_label: number;
+  updated_at: number;
+}
+
+/** A promotion as HQ stores it: the promotion with its schedule, and when it last changed. */
+export interface StoredPromotion {
+  promotion: Promotion;
+  startsAt: string | null;
+  endsAt: string | null;
+  updatedAt: number;
+}
+
+/** `%` and `_` in what a person types are letters, not wildcards. */
+function likeEscaped(text: string): string {
+  return text.replace(/[\\%_]/g, (c) => `\\${c}`);
+}
 
 /** Turns zod's issues for one row into one sentence naming the fields. */
 export function describeRowIssues(issues: { path: PropertyKey[]; message: string }[]): string {
@@ -35,6 +62,12 @@ export function productOf(row: { sku: string; barcodes: string; name: string; pr
   return Number(row.price_by_label) === 1 ? { ...product, priceByLabel: true } : product;
 }
 
+function storedPromotion(row: { data: string; updated_at: number }): StoredPromotion | null {
+  const parsed = PromotionSchema.safeParse(JSON.parse(row.data));
+  if (!parsed.success) return null;
+  return { promotion: parsed.data, startsAt: parsed.data.startsAt ?? null, endsAt: parsed.data.endsAt ?? null, updatedAt: Number(row.updated_at) };
+}
+
 function withoutMark(product: CatalogProduct): CatalogProduct {
   const { priceByLabel: _mark, ...rest } = product;
   return rest;
@@ -51,7 +84,7 @@ export class CatalogRepository {
    * earlier row, or uses a barcode another product owns is rejected and reported; the others are stored
    * in one transaction. Unchanged products are counted as imported but add no change to the feed.
    */
-  async importProducts(rows: readonly unknown[]): Promise<ImportReport> {
+  async importProducts(rows: readonly unknown[], alsoWrite?: (tx: WriteTx, report: ImportReport) => Promise<void>): Promise<ImportReport> {
     const rejected: ImportReport['rejected'] = [];
     const accepted: { row: number; product: CatalogProduct }[] = [];
     const skuRow = new Map<string, number>();
@@ -74,6 +107,7 @@ export class CatalogRepository {
       for (let i = 0; i < accepted.length; i += ROWS_PER_STATEMENT) {
         imported += await this.upsertChunk(tx, accepted.slice(i, i + ROWS_PER_STATEMENT), rejected, changes);
       }
+      await alsoWrite?.(tx, { imported, rejected });
       await tx.append(changes);
     });
     rejected.sort((a, b) => a.row - b.row);
@@ -131,6 +165,86 @@ export class CatalogRepository {
   async product(sku: string): Promise<CatalogProduct | null> {
     const row = await this.read.selectFrom('products').selectAll().where('sku', '=', sku).executeTakeFirst();
     return row ? productOf(row) : null;
+  }
+
+  /**
+   * Products matching `q` (empty: all): SKU starting with it, name containing it (both ignoring case), or a
+   * barcode equal to it; a page in SKU order after `after`. `total` counts matches up to SEARCH_TOTAL_CAP.
+   */
+  async searchProducts(q: string, limit: number, after: string | undefined): Promise<{ rows: ProductRow[]; total: number; next: string | null }> {
+    const text = q.trim();
+    // SQLite's LIKE ignores the case of ASCII letters already; PostgreSQL's needs ILIKE.
+    const like = sql.raw(this.writer.dialect === 'postgres' ? 'ILIKE' : 'LIKE');
+    const base = () => {
+      let query = this.read.selectFrom('products');
+      if (text !== '') {
+        const escaped = likeEscaped(text);
+        query = query.where((eb) =>
+          eb.or([
+            sql<boolean>`${eb.ref('sku')} ${like} ${`${escaped}%`} ESCAPE '\\'`,
+            sql<boolean>`${eb.ref('name')} ${like} ${`%${escaped}%`} ESCAPE '\\'`,
+            eb('sku', 'in', eb.selectFrom('product_barcodes').select('sku').where('barcode', '=', text)),
+          ]),
+        );
+      }
+      return query;
+    };
+    let page = base().selectAll();
+    if (after !== undefined) page = page.where('sku', '>', after);
+    const rows = await page.orderBy('sku').limit(limit + 1).execute();
+    const counted = await this.read
+      .selectFrom(base().select('sku').limit(SEARCH_TOTAL_CAP).as('m'))
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .executeTakeFirstOrThrow();
+    const more = rows.length > limit;
+    const shown = rows.slice(0, limit);
+    return { rows: shown, total: Number(counted.n), next: more ? shown[shown.length - 1]!.sku : null };
+  }
+
+  /**
+   * Changes a product's price or tax class inside the caller's write and sends registers the product as it
+   * now is. Null when HQ has no such product; 400 UNKNOWN_TAX_CLASS for a class HQ does not have.
+   */
+  async changeProductIn(tx: WriteTx, sku: string, change: { price?: number; taxClass?: string }): Promise<{ before: ProductRow; after: ProductRow } | null> {
+    const before = await tx.trx.selectFrom('products').selectAll().where('sku', '=', sku).executeTakeFirst();
+    if (!before) return null;
+    if (change.taxClass !== undefined) {
+      const known = await tx.trx.selectFrom('tax_classes').select('code').where('code', '=', change.taxClass).executeTakeFirst();
+      const parsed = CatalogProductSchema.shape.taxClass.safeParse(change.taxClass);
+      if (!known || !parsed.success) throw new HqError(400, 'UNKNOWN_TAX_CLASS', `HQ has no tax class "${change.taxClass}". Choose one of the tax classes listed. Nothing was saved.`);
+    }
+    const after: ProductRow = { ...before, price: change.price ?? Number(before.price), tax_class: change.taxClass ?? before.tax_class, updated_at: tx.now };
+    await tx.trx.updateTable('products').set({ price: after.price, tax_class: after.tax_class, updated_at: after.updated_at }).where('sku', '=', sku).execute();
+    await tx.append([{ kind: 'product', entityId: sku, data: productOf(after) }]);
+    return { before, after };
+  }
+
+  async taxClasses(): Promise<TaxClass[]> {
+    const rows = await this.read.selectFrom('tax_classes').selectAll().orderBy('code').execute();
+    return rows.map((r) => ({ code: r.code as TaxClass['code'], name: r.name, rateBasisPoints: r.rate_bp }));
+  }
+
+  /** Every promotion with its schedule, by id; one HQ cannot read (stored by an older version) is left out. */
+  async promotions(): Promise<StoredPromotion[]> {
+    const rows = await this.read.selectFrom('promotions').selectAll().orderBy('id').execute();
+    return rows.flatMap((row) => storedPromotion(row) ?? []);
+  }
+
+  /** Creates or replaces one promotion with its schedule inside the caller's write, and sends it to the registers. */
+  async savePromotionIn(tx: WriteTx, promotion: Promotion): Promise<StoredPromotion> {
+    const data = JSON.stringify(promotion);
+    await tx.trx
+      .insertInto('promotions')
+      .values({ id: promotion.id, data, updated_at: tx.now })
+      .onConflict((oc) => oc.column('id').doUpdateSet({ data, updated_at: tx.now }))
+      .execute();
+    await tx.append([{ kind: 'promotion', entityId: promotion.id, data: promotion }]);
+    return { promotion, startsAt: promotion.startsAt ?? null, endsAt: promotion.endsAt ?? null, updatedAt: tx.now };
+  }
+
+  async promotionIn(tx: WriteTx, id: string): Promise<StoredPromotion | null> {
+    const row = await tx.trx.selectFrom('promotions').selectAll().where('id', '=', id).executeTakeFirst();
+    return row ? storedPromotion(row) : null;
   }
 
   async upsertTaxClasses(taxClasses: TaxClass[]): Promise<void> {

@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { EXPORTS } from '../../../shared/hq/console';
-import { HQ_ROUTE_LIST } from '../../../shared/hq/routes';
+import { HQ_ROUTES } from '../../../shared/hq/routes';
 import { describeEachStorage, enrolInTwoStores, makeHq, type TestHq, type TestRegister } from '../test/harness';
 import { consoleSession, type ConsoleSession } from '../test/console';
 import { makeSaleOp, push } from '../test/factories';
@@ -68,11 +68,12 @@ const PROBES: Record<string, Probe> = {
   consoleAudit: { kind: 'list', url: '/console/api/audit' },
 };
 
-/** The same list narrowed to the other store, or to its register: refused as unknown. */
-function narrowed(url: string, o: Other): string[] {
+/** The same list narrowed to the other store, or to its register, where its query takes them: refused as unknown. */
+function narrowed(name: string, url: string, o: Other): string[] {
+  const query = (HQ_ROUTES[name as keyof typeof HQ_ROUTES] as { query?: { shape?: Record<string, unknown> } }).query;
+  const shape = query?.shape ?? (query as { def?: { schema?: { shape?: Record<string, unknown> } } } | undefined)?.def?.schema?.shape ?? {};
   const join = url.includes('?') ? '&' : '?';
-  const byRegister = ['/money/', '/export/', '/fleet/timeline'].some((part) => url.includes(part));
-  return [`${url}${join}storeId=${o.storeId}`, ...(byRegister ? [`${url}${join}registerId=${o.registerId}`] : [])];
+  return [...('storeId' in shape ? [`${url}${join}storeId=${o.storeId}`] : []), ...('registerId' in shape ? [`${url}${join}registerId=${o.registerId}`] : [])];
 }
 
 describeEachStorage('console store scope', (kind) => {
@@ -87,9 +88,10 @@ describeEachStorage('console store scope', (kind) => {
     const owner = await consoleSession(hq.app, 'owner');
     const person = await hq.app.inject({ method: 'POST', url: '/console/api/people', headers: owner.write, payload: { storeId: registers.s02.storeId, name: 'Other Store Cashier', role: 'cashier', pin: '5555' } });
     expect(person.statusCode, person.body).toBe(201);
-    const sale = makeSaleOp({ number: 'S02-R01-000777', createdAt: new Date().toISOString() });
-    expect((await push(hq.app, registers.s02, [sale]))[0]!.status).toBe('applied');
-    other = { storeId: registers.s02.storeId, registerId: registers.s02.registerId, personId: person.json().id, saleNumber: 'S02-R01-000777' };
+    const sale = makeSaleOp({ number: 'S02-R01-777', createdAt: new Date().toISOString() });
+    const pushed = (await push(hq.app, registers.s02, [sale]))[0]!;
+    expect(pushed, JSON.stringify(pushed)).toMatchObject({ status: 'applied' });
+    other = { storeId: registers.s02.storeId, registerId: registers.s02.registerId, personId: person.json().id, saleNumber: 'S02-R01-777' };
     managers['store manager'] = await consoleSession(hq.app, 'store-manager', [registers.s01.storeId]);
     managers['area manager'] = await consoleSession(hq.app, 'area-manager', [registers.s01.storeId]);
   });
@@ -98,6 +100,7 @@ describeEachStorage('console store scope', (kind) => {
   for (const who of ['store manager', 'area manager']) {
     it(`keeps a ${who} of S01 out of S02 on every console route`, async () => {
       const manager = managers[who]!;
+      let narrowedLists = 0;
       const leaks = (body: string) => [other.storeId, other.registerId, other.personId, other.saleNumber].filter((id) => body.includes(id));
       for (const [name, probe] of Object.entries(PROBES)) {
         if (probe.kind === 'refused') {
@@ -109,7 +112,8 @@ describeEachStorage('console store scope', (kind) => {
           const own = await hq.app.inject({ method: 'GET', url: probe.url, headers: manager.read });
           expect(own.statusCode, `${name}: ${own.body}`).toBe(200);
           expect(leaks(own.body), `${name} lists another store's data`).toEqual([]);
-          for (const url of narrowed(probe.url, other)) {
+          for (const url of narrowed(name, probe.url, other)) {
+            narrowedLists++;
             const res = await hq.app.inject({ method: 'GET', url, headers: manager.read });
             expect(res.statusCode, `${name}: ${url}`).toBe(404);
           }
@@ -122,6 +126,8 @@ describeEachStorage('console store scope', (kind) => {
           expect(leaks(res.body), name).toEqual([]);
         }
       }
+      // Registers, people, audit, the four money lists, export and timeline by store; the money lists, export and timeline by register too.
+      expect(narrowedLists).toBe(15);
       // Nothing of S02 changed: its register still works, its person keeps the PIN, its name is its own.
       const stores = await hq.app.hq.database.read.selectFrom('stores').select('name').where('id', '=', other.storeId).executeTakeFirstOrThrow();
       expect(stores.name).toBe('Second Street');
@@ -144,7 +150,7 @@ describeEachStorage('console store scope', (kind) => {
   });
 
   it('has a probe for every console route, so a new one cannot skip the store check', () => {
-    const consoleRoutes = HQ_ROUTE_LIST.filter((r) => r.tag === 'console').map((r) => r.operationId);
+    const consoleRoutes = Object.entries(HQ_ROUTES).filter(([, r]) => r.tag === 'console').map(([name]) => name);
     expect(consoleRoutes.filter((id) => !(id in PROBES))).toEqual([]);
     expect(Object.keys(PROBES).filter((id) => !consoleRoutes.includes(id))).toEqual([]);
   });

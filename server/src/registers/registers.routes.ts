@@ -2,7 +2,7 @@ import type { FastifyPluginAsync } from 'fastify';
 import { HQ_ROUTES } from '../../../shared/hq/routes';
 import { callerRegister } from '../auth/guards';
 import { bearerToken, hashSecret } from '../auth/tokens';
-import type { HqApp } from '../context';
+import type { HqApp, HqContext } from '../context';
 import { serve } from '../http/contract';
 import { HqError } from '../http/errors';
 
@@ -12,6 +12,14 @@ function expiryOf(body: { ttlSeconds?: number; expiresAt?: string }, now: number
   const at = Date.parse(body.expiresAt);
   if (at <= now) throw new HqError(400, 'INVALID_INPUT', `expiresAt ${body.expiresAt} is already past; give a time in the future. Nothing was changed.`);
   return at;
+}
+
+/** A revoked register's open realtime streams end too: they were authenticated when they opened, not per change. */
+export function endStreamsOf(ctx: HqContext, tokenHash: string): void {
+  for (const stream of ctx.streams) {
+    const token = bearerToken(stream.req?.headers.authorization);
+    if (token && hashSecret(token) === tokenHash) stream.end();
+  }
 }
 
 export const registerRoutes: FastifyPluginAsync = async (instance) => {
@@ -44,11 +52,7 @@ export const registerRoutes: FastifyPluginAsync = async (instance) => {
   serve(app, HQ_ROUTES.revokeRegister, { access: { caller: 'admin' } }, async (request, reply) => {
     const revoked = await ctx.registers.revoke(request.params.registerId);
     if (!revoked) throw new HqError(404, 'UNKNOWN_REGISTER', `HQ has no register ${request.params.registerId}.`);
-    // Its open realtime streams end too: they were authenticated when they opened, not per change.
-    for (const stream of ctx.streams) {
-      const token = bearerToken(stream.req?.headers.authorization);
-      if (token && hashSecret(token) === revoked.tokenHash) stream.end();
-    }
+    endStreamsOf(ctx, revoked.tokenHash);
     request.log.info({ registerId: request.params.registerId }, 'register revoked');
     return reply.code(204).send(null);
   });

@@ -7,6 +7,7 @@ import {
   type CashClosePayload,
   type CashMovementPayload,
   type CashSessionPayload,
+  type ConnectivityTransitionPayload,
   type OfflineCardPaymentPayload,
   type OpResult,
   type Operation,
@@ -37,7 +38,8 @@ type ValidOp =
   | { index: number; op: Operation; hash: string; entity: 'cardAttempt'; payload: CardAttemptPayload }
   | { index: number; op: Operation; hash: string; entity: 'cashSession'; payload: CashSessionPayload }
   | { index: number; op: Operation; hash: string; entity: 'cashMovement'; payload: CashMovementPayload }
-  | { index: number; op: Operation; hash: string; entity: 'cashClose'; payload: CashClosePayload };
+  | { index: number; op: Operation; hash: string; entity: 'cashClose'; payload: CashClosePayload }
+  | { index: number; op: Operation; hash: string; entity: 'connectivityTransition'; payload: ConnectivityTransitionPayload };
 
 type Rejection = Extract<OpResult, { status: 'rejected' }>;
 type Deferral = Extract<OpResult, { status: 'deferred' }>;
@@ -77,6 +79,8 @@ export interface PushOutcome {
   results: OpResult[];
   /** Offline card payments stored by this push, waiting for settlement, plus approvals it marked for a void. */
   storedCardPayments: number;
+  /** Connectivity transitions this push stored (the console's live view hears of them after the commit). */
+  transitions: number;
 }
 
 /**
@@ -105,9 +109,9 @@ export class PushService {
       else candidates.push(checked);
     });
 
-    let storedCardPayments = 0;
+    let applied = { stored: 0, transitions: 0 };
     if (candidates.length > 0) {
-      storedCardPayments = await this.writer.transaction(async (tx) => {
+      applied = await this.writer.transaction(async (tx) => {
         // The writer may run this again after a PostgreSQL deadlock: start from no answers each time.
         candidates.forEach((c) => (results[c.index] = undefined));
         const claimed = await this.claim(tx, register, candidates);
@@ -135,7 +139,7 @@ export class PushService {
             ? { id: ops[repeat.index]!.id, status: 'duplicate', ...('memberId' in first && first.memberId ? { memberId: first.memberId } : {}) }
             : conflict(ops[repeat.index]!.id);
     }
-    return { results: results as OpResult[], storedCardPayments };
+    return { results: results as OpResult[], storedCardPayments: applied.stored, transitions: applied.transitions };
   }
 
   /** Inserts the claims in id order (so concurrent pushes lock in one order); returns the ids this push claimed. */
@@ -165,8 +169,8 @@ export class PushService {
     return claimed;
   }
 
-  /** Runs the effects of newly claimed operations; returns how many offline card payments it stored. */
-  private async apply(tx: WriteTx, register: AuthenticatedRegister, ops: ValidOp[], results: (OpResult | undefined)[]): Promise<number> {
+  /** Runs the effects of newly claimed operations; returns how many offline card payments and connectivity transitions it stored. */
+  private async apply(tx: WriteTx, register: AuthenticatedRegister, ops: ValidOp[], results: (OpResult | undefined)[]): Promise<{ stored: number; transitions: number }> {
     const { trx, now } = tx;
     const changes: NewChange[] = [];
     const unclaim: string[] = [];
@@ -437,12 +441,13 @@ export class PushService {
     stored += await abandonCardAttempts(trx, register, attempts.map((a) => a.payload), now);
 
     await applyCashOps(tx, register, { sessions: byEntity('cashSession'), movements: byEntity('cashMovement'), closes: byEntity('cashClose') }, this.writer.dialect === 'postgres', dependentAnswer, answer);
+    const transitions = await applyTransitions(tx, register, byEntity('connectivityTransition'), answer);
 
     for (const o of ops) results[o.index] ??= { id: o.op.id, status: 'applied' };
     await trx.updateTable('registers').set({ last_seen_at: now }).where('id', '=', register.id).execute();
     await unclaimOps(trx, unclaim);
     await tx.append(changes);
-    return stored;
+    return { stored, transitions };
   }
 }
 
@@ -622,6 +627,52 @@ async function applyCashOps(
     const { session, fromMovements } = await sumOf(sessionId);
     if (session.closed_at !== null) await trx.updateTable('cash_sessions').set({ reconciled: fromMovements === Number(session.expected) ? 1 : 0 }).where('id', '=', sessionId).execute();
   }
+}
+
+/**
+ * The register's connectivity transitions (telemetry for the fleet's timeline), recorded with the store of
+ * the register that sent them: a register speaks only of itself. Never refused for their age (a till offline
+ * for a week uploads its week). Kept once by their id: one sent again under another operation id is the
+ * first one kept; an id that is already another register's is a conflict. Returns how many it stored.
+ */
+async function applyTransitions(
+  tx: WriteTx,
+  register: AuthenticatedRegister,
+  ops: Extract<ValidOp, { entity: 'connectivityTransition' }>[],
+  answer: (op: ValidOp, result: Rejection | Deferral) => void,
+): Promise<number> {
+  if (ops.length === 0) return 0;
+  const { trx, now } = tx;
+  const owners = new Map<string, string>();
+  for (const part of chunks(ops.map((o) => o.payload.id))) {
+    for (const row of await trx.selectFrom('register_transitions').select(['id', 'register_id']).where('id', 'in', part).execute()) owners.set(row.id, row.register_id);
+  }
+  let stored = 0;
+  for (const t of ops) {
+    const owner = owners.get(t.payload.id);
+    if (owner !== undefined) {
+      if (owner !== register.id) answer(t, reject(t.op.id, 'CONFLICT', `Connectivity transition ${t.payload.id} is already another register's on HQ; a register records its transitions with ids of its own. Nothing was applied.`));
+      continue;
+    }
+    await trx
+      .insertInto('register_transitions')
+      .values({
+        id: t.payload.id,
+        register_id: register.id,
+        store_id: register.storeId,
+        at: Date.parse(t.payload.at),
+        from_state: t.payload.from,
+        to_state: t.payload.to,
+        reasons: JSON.stringify(t.payload.reasons),
+        trigger: t.payload.trigger,
+        user_name: t.payload.switchedBy,
+        received_at: now,
+      })
+      .execute();
+    owners.set(t.payload.id, register.id);
+    stored++;
+  }
+  return stored;
 }
 
 /**

@@ -1,4 +1,5 @@
 import type { HqDatabase } from '../db/database';
+import { feedUserOf } from '../auth/users.repository';
 import { readEpoch } from '../db/epoch';
 
 const PAGE = 2000;
@@ -8,7 +9,7 @@ const PAGE = 2000;
  * repeatable-read transaction on PostgreSQL, a read transaction on SQLite's reader connection), so 100k
  * products never sit in memory as one string. Products come last; `seq` is where the feed continues.
  */
-export async function* snapshotChunks(database: HqDatabase): AsyncGenerator<string> {
+export async function* snapshotChunks(database: HqDatabase, storeId: string | null = null): AsyncGenerator<string> {
   const trx = await database.read.startTransaction().setIsolationLevel('repeatable read').setAccessMode('read only').execute();
   let done = false;
   try {
@@ -36,7 +37,11 @@ export async function* snapshotChunks(database: HqDatabase): AsyncGenerator<stri
       yield out;
       lastId = rows[rows.length - 1]!.id;
     }
-    yield '],"products":[';
+    // The store's people (and those of every store; storeId null: everyone's), deactivated ones too: a
+    // register that missed their feed changes (history pruned, HQ restored) must still stop them signing in.
+    let people = trx.selectFrom('users').select(['id', 'name', 'role', 'pin_hash', 'active', 'store_id']).orderBy('id');
+    if (storeId !== null) people = people.where((eb) => eb.or([eb('store_id', 'is', null), eb('store_id', '=', storeId)]));
+    yield `],"users":${JSON.stringify((await people.execute()).map(feedUserOf))},"products":[`;
     let lastSku: string | null = null;
     first = true;
     for (;;) {

@@ -31,6 +31,8 @@ export const syncRoutes: FastifyPluginAsync = async (instance) => {
     }
     const outcome = await ctx.inFlight.run(() => ctx.push.push(register, request.body.ops));
     if (outcome.storedCardPayments > 0) void ctx.payments.settlePending();
+    // After the commit: the console's live view reads what the push stored.
+    if (outcome.transitions > 0) ctx.fleet.emit('register', register.id, register.storeId);
     return { results: outcome.results, epoch: ctx.epoch };
   });
 
@@ -42,9 +44,9 @@ export const syncRoutes: FastifyPluginAsync = async (instance) => {
     epoch: ctx.epoch,
   }));
 
-  serve(app, HQ_ROUTES.snapshot, { access: { caller: 'registerOrAdmin', ids: [] } }, async (_request, reply) => {
+  serve(app, HQ_ROUTES.snapshot, { access: { caller: 'registerOrAdmin', ids: [] } }, async (request, reply) => {
     reply.type('application/json; charset=utf-8').header('cache-control', 'no-store');
-    return reply.send(Readable.from(snapshotChunks(ctx.database), { objectMode: false }));
+    return reply.send(Readable.from(snapshotChunks(ctx.database, reader(request).storeId), { objectMode: false }));
   });
 
   serve(app, HQ_ROUTES.stream, { access: { caller: 'registerOrAdmin', ids: [] } }, async (request, reply) => {

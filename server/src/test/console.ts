@@ -33,3 +33,11 @@ export async function consoleSession(app: HqApp, role: ConsoleRole, storeIds: st
   await addConsoleUser(app, { email, role, storeIds });
   return signIn(app, email);
 }
+
+export const CONSOLE_PASSWORD = TEST_PASSWORD;
+
+/** The same, as the cookie, the CSRF token and the headers of a read. */
+export async function signedInConsoleUser(app: HqApp, role: ConsoleRole, storeIds: string[], email = `${role}-${storeIds.join('-') || 'all'}@example.com`): Promise<{ cookie: string; csrf: string; headers: Record<string, string> }> {
+  const session = await consoleSession(app, role, storeIds, email);
+  return { cookie: session.read.cookie!, csrf: session.write[CSRF_HEADER]!, headers: session.read };
+}

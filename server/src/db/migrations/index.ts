@@ -10,6 +10,8 @@ import { orderReturnsMigration } from './008-order-returns';
 import { cashMigration } from './009-cash';
 import { consoleMigration } from './010-console';
 import { fleetMigration } from './011-fleet';
+import { consoleCatalogMigration } from './012-console-catalog';
+import { consoleReportsMigration } from './013-console-reports';
 
 /** Numbered, run in order, never edited after they ship (Kysely records each in kysely_migration). */
 export const migrations: Record<string, Migration> = {
@@ -24,6 +26,8 @@ export const migrations: Record<string, Migration> = {
   '009-cash': cashMigration,
   '010-console': consoleMigration,
   '011-fleet': fleetMigration,
+  '012-console-catalog': consoleCatalogMigration,
+  '013-console-reports': consoleReportsMigration,
 };
 
 export const migrationProvider: MigrationProvider = {
