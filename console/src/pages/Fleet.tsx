@@ -156,7 +156,8 @@ function Bar({ from, to, segments, name }: { from: string; to: string; segments:
     <div className="bar" role="img" aria-label={offline.length === 0 ? t('fleet.barNoOutage', { name }) : t('fleet.barOutages', { name, count: offline.length })}>
       {segments.map((s) => {
         const left = ((Date.parse(s.from) - start) / span) * 100;
-        const width = Math.max(0.25, ((Date.parse(s.to) - Date.parse(s.from)) / span) * 100);
+        // A 20-minute outage is 0.2 % of a week: offline stretches get at least a few pixels, so none hides.
+        const width = Math.max(s.state === 'offline' ? 0.5 : 0.1, ((Date.parse(s.to) - Date.parse(s.from)) / span) * 100);
         return <span key={`${s.from}-${s.state}`} className={segmentClass(s)} style={{ left: `${left}%`, width: `${width}%` }} title={describe(s)} />;
       })}
     </div>

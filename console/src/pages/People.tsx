@@ -74,6 +74,7 @@ function PinInput({ id, value, onChange, describedBy }: { id: string; value: str
   return (
     <input
       id={id}
+      className="pin"
       type="password"
       inputMode="numeric"
       autoComplete="off"
