@@ -144,6 +144,12 @@ test('the first owner opens the setup link, sets up a store, a cashier and a reg
   await addPerson.getByRole('button', { name: 'Add' }).click();
   await expect(page.getByRole('cell', { name: 'Lena Lund', exact: true })).toBeVisible();
   await expect(addPerson.getByLabel('PIN')).toHaveValue('');
+  // A PIN is unique in the store: HQ's sentence says so, and nobody is added.
+  await addPerson.getByLabel('Name').fill('Mats Berg');
+  await addPerson.getByLabel('PIN').fill('4321');
+  await addPerson.getByRole('button', { name: 'Add' }).click();
+  await expect(addPerson.getByRole('alert')).toHaveText(/already has this PIN/);
+  await expect(page.getByRole('cell', { name: 'Mats Berg', exact: true })).toHaveCount(0);
 
   // An enrolment code, shown once.
   await goTo(page, 'Stores');
