@@ -247,6 +247,39 @@ test.describe('with the demo HQ', () => {
     await expect(page.getByTestId('takings-net')).toHaveText(euros(total));
   });
 
+  test('an owner adds a store manager, who after signing in sees only their store and no console users', async ({ page }) => {
+    const running = hq!;
+    await signInToConsole(page, running.url);
+    const newStore = page.getByRole('form', { name: 'New store' });
+    await newStore.getByLabel('Code').fill('S02');
+    await newStore.getByLabel('Name').fill('Riverside');
+    await newStore.getByRole('button', { name: 'Create store' }).click();
+    await expect(page.getByRole('cell', { name: 'Riverside', exact: true })).toBeVisible();
+
+    await goTo(page, 'Console users');
+    const add = page.getByRole('form', { name: 'Add a console user' });
+    await add.getByLabel('Name').fill('Sam Store');
+    await add.getByLabel('Email').fill('sam@shop.test');
+    await add.getByLabel('Role').selectOption('store-manager');
+    await add.getByLabel('Password').fill('sam-is-the-manager');
+    await add.getByRole('button', { name: 'Add user' }).click();
+    await expect(add.getByRole('alert')).toHaveText('Choose the stores this manager works for.');
+    await add.getByLabel('Kassa Demo Store (S01)').check();
+    await add.getByRole('button', { name: 'Add user' }).click();
+    await expect(page.getByRole('cell', { name: 'sam@shop.test', exact: true })).toBeVisible();
+
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await expect(page.getByRole('heading', { name: 'Sign in' })).toBeVisible();
+    await page.getByLabel('Email').fill('sam@shop.test');
+    await page.getByLabel('Password').fill('sam-is-the-manager');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await expect(page.getByRole('heading', { level: 1, name: 'Stores' })).toBeVisible();
+    await expect(page.getByRole('cell', { name: 'Kassa Demo Store', exact: true })).toBeVisible();
+    await expect(page.getByRole('cell', { name: 'Riverside', exact: true })).toHaveCount(0);
+    await expect(page.getByRole('navigation', { name: 'Console' }).getByRole('link', { name: 'Console users' })).toHaveCount(0);
+    await expect(page.getByRole('form', { name: 'New store' })).toHaveCount(0);
+  });
+
   test('every console page passes axe, and is photographed', async ({ page, context }, testInfo) => {
     test.setTimeout(120_000);
     const running = hq!;
