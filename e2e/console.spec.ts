@@ -322,5 +322,9 @@ test.describe('with the demo HQ', () => {
     await page.getByLabel('Language').selectOption('zh-CN');
     await expect(page.getByRole('heading', { level: 1, name: '收银机' })).toBeVisible();
     await expectAccessible(page, 'registers (zh-CN)', testInfo);
+    await page.getByRole('navigation', { name: '控制台' }).getByRole('link', { name: '设备联网', exact: true }).click();
+    await expect(page.getByRole('heading', { level: 1, name: '设备联网' })).toBeVisible();
+    await expectAccessible(page, 'fleet (zh-CN)', testInfo);
+    await photograph(page, 'fleet-zh-CN');
   });
 });
