@@ -157,6 +157,8 @@ test('the first owner opens the setup link, sets up a store, a cashier and a reg
   await page.getByRole('button', { name: 'Issue code' }).click();
   const code = (await page.getByTestId('enrolment-code').textContent())!.trim();
   expect(code.length).toBeGreaterThan(4);
+  await expectAccessible(page, 'enrolment code', testInfo);
+  await photograph(page, 'enrolment-code');
 
   // The register enrols with that code and Lena signs in with her PIN.
   const till = await context.newPage();

@@ -144,7 +144,7 @@ function IssueCode({ store, onClose }: { store: ConsoleStore; onClose: () => voi
     call(EnrolmentCodeIssuedSchema, 'POST', `/stores/${encodeURIComponent(store.id)}/enrolment-codes`, { body }).then(setIssued, setError);
   };
   return (
-    <section className="panel" aria-labelledby="code-title">
+    <section className="panel" aria-labelledby="code-title" aria-live="polite">
       <h2 id="code-title">{t('stores.codeTitle', { name: store.name })}</h2>
       {issued ? (
         <div className="issued">
