@@ -209,6 +209,15 @@ test.describe('with the demo HQ', () => {
     await scan(till, item.barcode);
     await expect(till.getByTestId('cart-total')).toHaveText(euros(newPrice));
     await payAndComplete(till, 'cash');
+
+    // An import answers with its row report: what was taken, and each refused row with why.
+    const csv = ['sku,barcodes,name,price,taxClass', 'SKU-E2E-1,2000000000015,Harbour Lemonade 330 ml,149,standard', 'SKU-E2E-2,2000000000022,Broken Row,not-a-price,standard'].join('\n');
+    await page.getByLabel('CSV or JSON file').setInputFiles({ name: 'products.csv', mimeType: 'text/csv', buffer: Buffer.from(csv) });
+    await page.getByRole('button', { name: 'Import', exact: true }).click();
+    await expect(page.getByRole('status').filter({ hasText: 'Imported' })).toHaveText('Imported 1 product. Rows refused: 1.');
+    const rejected = page.getByRole('table', { name: 'Refused rows' });
+    await expect(rejected.locator('tbody tr')).toHaveCount(1);
+    await expect(rejected.locator('tbody tr')).toContainText('price');
   });
 
   test('a till switched offline shows offline, switched by its cashier, in the fleet view within 5 s', async ({ page, context }) => {
