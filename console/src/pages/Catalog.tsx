@@ -79,7 +79,7 @@ export function CatalogPage() {
                 <td className="num">{money(p.price, currency, i18n.language)}</td>
                 <td>{p.taxClass}</td>
                 <td className="muted">{p.barcodes.join(', ')}</td>
-                <td>{dateTime(p.updatedAt, i18n.language)}</td>
+                <td className="nowrap">{dateTime(p.updatedAt, i18n.language)}</td>
                 {chain ? (
                   <td className="actions">
                     <button type="button" className="button button--secondary button--small" onClick={() => setEditing(p.sku)} aria-label={t('catalog.editOne', { name: p.name })}>
@@ -127,7 +127,7 @@ function EditRow({ product, currency, taxClasses, onDone, onCancel }: { product:
     <tr className="row--editing" data-sku={product.sku}>
       <td><code>{product.sku}</code></td>
       <td colSpan={5}>
-        <form className="form-row" onSubmit={save} aria-label={t('catalog.editOne', { name: product.name })}>
+        <form className="form-row" onSubmit={save} onKeyDown={(e) => e.key === 'Escape' && onCancel()} aria-label={t('catalog.editOne', { name: product.name })}>
           <strong>{product.name}</strong>
           <Field label={t('catalog.priceIn', { currency })}>{(id) => <input id={id} inputMode="decimal" required size={10} value={price} onChange={(e) => setPrice(e.target.value)} autoFocus />}</Field>
           <Field label={t('catalog.taxClass')}>

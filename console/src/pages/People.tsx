@@ -49,7 +49,7 @@ export function PeoplePage() {
               <td>{p.name}</td>
               <td>{t(`people.roles.${p.role}`)}</td>
               <td>{p.active ? t('people.active') : t('people.inactive')}</td>
-              <td>{dateTime(p.createdAt, i18n.language)}</td>
+              <td className="nowrap">{dateTime(p.createdAt, i18n.language)}</td>
               <td className="actions">
                 <button type="button" className="button button--secondary button--small" onClick={() => setResetting({ person: p, reactivate: false })} aria-label={t('people.resetOne', { name: p.name })}>
                   {t('people.resetPin')}
@@ -80,6 +80,7 @@ function PinInput({ id, value, onChange, describedBy }: { id: string; value: str
   return (
     <input
       id={id}
+      className="pin"
       type="password"
       inputMode="numeric"
       autoComplete="off"
