@@ -4,7 +4,7 @@
  * caller may see (`stores` null: every store) and only the days asked for, through the indexes of
  * migration 013, so a chain of millions of orders answers a store's month as fast as a small shop's.
  */
-import { sql, type Kysely, type RawBuilder } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import type { z } from 'zod';
 import type { CashSessionRowSchema, OfflineCardRowSchema, RefundRowSchema, TakingsRowSchema } from '../../../shared/hq/console';
 import { CashReport } from '../cash/cash.report';
@@ -43,17 +43,6 @@ export function dayRange(from: string, to: string, maxDays = MAX_REPORT_DAYS): {
 export const isoDay = (ms: number) => new Date(ms).toISOString().slice(0, 10);
 const iso = (ms: number) => new Date(Number(ms)).toISOString();
 
-/** `column IN (stores)`, or nothing for every store; an empty list matches nothing. */
-function storeFilter(column: string, stores: string[] | null): RawBuilder<unknown> {
-  if (stores === null) return sql`1 = 1`;
-  if (stores.length === 0) return sql`1 = 0`;
-  return sql`${sql.ref(column)} IN (${sql.join(stores)})`;
-}
-
-function registerFilter(column: string, registerId: string | undefined): RawBuilder<unknown> {
-  return registerId === undefined ? sql`1 = 1` : sql`${sql.ref(column)} = ${registerId}`;
-}
-
 /**
  * The payments that moved money: the register recorded them as taken (approved, or a card stored to be
  * sent later), and what HQ learnt of the card since does not say otherwise (an authorisation declined or
@@ -67,7 +56,7 @@ export const MOVED_MONEY = sql`p.status IN ('approved', 'stored')
 /**
  * Takings per store, register, UTC day and tender: the payments of sales, of refunds (positive: the money
  * given back) and the net, with the number of orders paid (partly) by that tender. Read from takings_daily,
- * which HQ rewrites for a store's day whenever its money changes (takings-rollup.ts): a chain's week is
+ * which HQ rewrites for a register's day whenever its money changes (takings-rollup.ts): a chain's week is
  * thousands of rows there instead of hundreds of thousands of orders with their payments.
  */
 export async function takings(db: Kysely<HqSchema>, scope: ReportScope): Promise<TakingsRow[]> {

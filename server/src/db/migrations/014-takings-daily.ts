@@ -3,7 +3,7 @@ import { sql, type Kysely, type Migration } from 'kysely';
 /**
  * The console's takings, kept per store, UTC day (days since the epoch), register, tender and currency:
  * a chain's week is thousands of these rows instead of hundreds of thousands of orders, each with its
- * payments and card outcomes. HQ rewrites a store's day in the transaction that changes its money (a push
+ * payments and card outcomes. HQ rewrites a register's day in the transaction that changes its money (a push
  * of payments, a card settled or declined, an authorisation declined or voided), from the orders and
  * payments themselves (console/takings-rollup.ts). Filled here from the orders HQ already holds.
  */
