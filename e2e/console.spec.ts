@@ -2,6 +2,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import AxeBuilder from '@axe-core/playwright';
+import Database from 'better-sqlite3';
 import type { Page, TestInfo } from '@playwright/test';
 import { expect, scan, test } from './fixtures';
 import { startHq, type RunningHq } from './support/hq-server';
@@ -61,6 +62,42 @@ async function expectAccessible(page: Page, screen: string, testInfo: TestInfo):
   ).toEqual([]);
 }
 
+/**
+ * A week of connectivity history for the demo HQ's registers, as their outboxes would have delivered it:
+ * outages of each kind, so the fleet view shows what it is for. Written straight into HQ's SQLite file (HQ
+ * reads it with its own connection); the till's own transitions from this test follow after it.
+ */
+function seedFleetWeek(running: RunningHq): void {
+  const db = new Database(path.join(running.dataDir, 'hq.db'));
+  try {
+    const registers = db.prepare('SELECT id, store_id FROM registers').all() as { id: string; store_id: string }[];
+    const day = 86_400_000;
+    const start = Date.now() - 7 * day;
+    const midnight = start - (start % day);
+    const insert = db.prepare('INSERT INTO register_transitions (id, register_id, store_id, at, from_state, to_state, reasons, trigger, user_name, received_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)');
+    const outages: [number, number, number, string[], string | null][] = [
+      // [day, hour, minutes offline, reasons, who switched]
+      [1, 9.5, 45, ['network'], null],
+      [2, 14, 25, ['service:payments'], null],
+      [3, 12, 20, ['manual'], 'Ana'],
+      [4, 8, 150, ['network'], null],
+      [5, 17, 35, ['service:catalog'], null],
+      [6, 11, 60, ['network'], null],
+    ];
+    for (const register of registers) {
+      let n = 0;
+      const at = (d: number, hour: number) => midnight + d * day + hour * 3_600_000;
+      insert.run(`seed-${register.id}-${n++}`, register.id, register.store_id, at(0, 7), 'offline', 'online', '[]', 'probe', null, Date.now());
+      for (const [d, hour, minutes, reasons, who] of outages) {
+        insert.run(`seed-${register.id}-${n++}`, register.id, register.store_id, at(d, hour), 'online', 'offline', JSON.stringify(reasons), reasons.includes('manual') ? 'manual' : 'probe', who, Date.now());
+        insert.run(`seed-${register.id}-${n++}`, register.id, register.store_id, at(d, hour) + minutes * 60_000, 'offline', 'online', '[]', 'probe', null, Date.now());
+      }
+    }
+  } finally {
+    db.close();
+  }
+}
+
 async function photograph(page: Page, name: string): Promise<void> {
   fs.mkdirSync(SCREENSHOTS, { recursive: true });
   await page.screenshot({ path: path.join(SCREENSHOTS, `console-${name}.png`) });
@@ -107,6 +144,12 @@ test('the first owner opens the setup link, sets up a store, a cashier and a reg
   await addPerson.getByRole('button', { name: 'Add' }).click();
   await expect(page.getByRole('cell', { name: 'Lena Lund', exact: true })).toBeVisible();
   await expect(addPerson.getByLabel('PIN')).toHaveValue('');
+  // A PIN is unique in the store: HQ's sentence says so, and nobody is added.
+  await addPerson.getByLabel('Name').fill('Mats Berg');
+  await addPerson.getByLabel('PIN').fill('4321');
+  await addPerson.getByRole('button', { name: 'Add' }).click();
+  await expect(addPerson.getByRole('alert')).toHaveText(/already has this PIN/);
+  await expect(page.getByRole('cell', { name: 'Mats Berg', exact: true })).toHaveCount(0);
 
   // An enrolment code, shown once.
   await goTo(page, 'Stores');
@@ -114,6 +157,8 @@ test('the first owner opens the setup link, sets up a store, a cashier and a reg
   await page.getByRole('button', { name: 'Issue code' }).click();
   const code = (await page.getByTestId('enrolment-code').textContent())!.trim();
   expect(code.length).toBeGreaterThan(4);
+  await expectAccessible(page, 'enrolment code', testInfo);
+  await photograph(page, 'enrolment-code');
 
   // The register enrols with that code and Lena signs in with her PIN.
   const till = await context.newPage();
@@ -164,6 +209,15 @@ test.describe('with the demo HQ', () => {
     await scan(till, item.barcode);
     await expect(till.getByTestId('cart-total')).toHaveText(euros(newPrice));
     await payAndComplete(till, 'cash');
+
+    // An import answers with its row report: what was taken, and each refused row with why.
+    const csv = ['sku,barcodes,name,price,taxClass', 'SKU-E2E-1,2000000000015,Harbour Lemonade 330 ml,149,standard', 'SKU-E2E-2,2000000000022,Broken Row,not-a-price,standard'].join('\n');
+    await page.getByLabel('CSV or JSON file').setInputFiles({ name: 'products.csv', mimeType: 'text/csv', buffer: Buffer.from(csv) });
+    await page.getByRole('button', { name: 'Import', exact: true }).click();
+    await expect(page.getByRole('status').filter({ hasText: 'Imported' })).toHaveText('Imported 1 product. Rows refused: 1.');
+    const rejected = page.getByRole('table', { name: 'Refused rows' });
+    await expect(rejected.locator('tbody tr')).toHaveCount(1);
+    await expect(rejected.locator('tbody tr')).toContainText('price');
   });
 
   test('a till switched offline shows offline, switched by its cashier, in the fleet view within 5 s', async ({ page, context }) => {
@@ -174,11 +228,14 @@ test.describe('with the demo HQ', () => {
     await signInToConsole(page, running.url);
     await goTo(page, 'Fleet', 'Fleet connectivity');
     const row = page.locator('table.fleet tbody tr').first();
-    await expect(row.getByTestId('register-state')).toContainText('Online', { timeout: 20_000 });
+    // Online, or not reported yet: a register that enrolled after it came online first reports on its
+    // minute tick. Either way not offline, so what follows is the switch's doing.
+    await expect(row.getByTestId('register-state')).toHaveAttribute('data-state', /^(online|unknown)$/);
 
     await setOffline(till, true);
     const switched = Date.now();
     await expect(row.getByTestId('register-state')).toContainText('Offline — switched by Ana', { timeout: 5000 });
+    await expect(row.getByTestId('register-state')).toHaveAttribute('data-state', 'offline');
     expect(Date.now() - switched).toBeLessThan(5000);
   });
 
@@ -201,6 +258,39 @@ test.describe('with the demo HQ', () => {
     await expect(page.getByTestId('takings-net')).toHaveText(euros(total));
   });
 
+  test('an owner adds a store manager, who after signing in sees only their store and no console users', async ({ page }) => {
+    const running = hq!;
+    await signInToConsole(page, running.url);
+    const newStore = page.getByRole('form', { name: 'New store' });
+    await newStore.getByLabel('Code').fill('S02');
+    await newStore.getByLabel('Name').fill('Riverside');
+    await newStore.getByRole('button', { name: 'Create store' }).click();
+    await expect(page.getByRole('cell', { name: 'Riverside', exact: true })).toBeVisible();
+
+    await goTo(page, 'Console users');
+    const add = page.getByRole('form', { name: 'Add a console user' });
+    await add.getByLabel('Name').fill('Sam Store');
+    await add.getByLabel('Email').fill('sam@shop.test');
+    await add.getByLabel('Role').selectOption('store-manager');
+    await add.getByLabel('Password').fill('sam-is-the-manager');
+    await add.getByRole('button', { name: 'Add user' }).click();
+    await expect(add.getByRole('alert')).toHaveText('Choose the stores this manager works for.');
+    await add.getByLabel('Kassa Demo Store (S01)').check();
+    await add.getByRole('button', { name: 'Add user' }).click();
+    await expect(page.getByRole('cell', { name: 'sam@shop.test', exact: true })).toBeVisible();
+
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await expect(page.getByRole('heading', { name: 'Sign in' })).toBeVisible();
+    await page.getByLabel('Email').fill('sam@shop.test');
+    await page.getByLabel('Password').fill('sam-is-the-manager');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await expect(page.getByRole('heading', { level: 1, name: 'Stores' })).toBeVisible();
+    await expect(page.getByRole('cell', { name: 'Kassa Demo Store', exact: true })).toBeVisible();
+    await expect(page.getByRole('cell', { name: 'Riverside', exact: true })).toHaveCount(0);
+    await expect(page.getByRole('navigation', { name: 'Console' }).getByRole('link', { name: 'Console users' })).toHaveCount(0);
+    await expect(page.getByRole('form', { name: 'New store' })).toHaveCount(0);
+  });
+
   test('every console page passes axe, and is photographed', async ({ page, context }, testInfo) => {
     test.setTimeout(120_000);
     const running = hq!;
@@ -210,6 +300,7 @@ test.describe('with the demo HQ', () => {
     await ringUp(till, SHELF.slice(0, 2), { waitForCatalog: true });
     await payAndComplete(till, 'cash');
     await setOffline(till, true);
+    seedFleetWeek(running);
 
     await signInToConsole(page, running.url);
     const pages: [string, string, string][] = [
@@ -242,5 +333,9 @@ test.describe('with the demo HQ', () => {
     await page.getByLabel('Language').selectOption('zh-CN');
     await expect(page.getByRole('heading', { level: 1, name: '收银机' })).toBeVisible();
     await expectAccessible(page, 'registers (zh-CN)', testInfo);
+    await page.getByRole('navigation', { name: '控制台' }).getByRole('link', { name: '设备联网', exact: true }).click();
+    await expect(page.getByRole('heading', { level: 1, name: '设备联网' })).toBeVisible();
+    await expectAccessible(page, 'fleet (zh-CN)', testInfo);
+    await photograph(page, 'fleet-zh-CN');
   });
 });

@@ -1,4 +1,4 @@
-import { EpochSchema, type ChangesResponse, type Snapshot } from '../../shared/hq/feed';
+import { EpochSchema, OPT_IN_KINDS, type ChangesResponse, type Snapshot } from '../../shared/hq/feed';
 import type { Operation, OpResult, PushResponse } from '../../shared/hq/ops';
 import { HQ_ROUTES } from '../../shared/hq/routes';
 import { HqStatusError, type HqCaller } from '../hq/hq-client';
@@ -44,7 +44,7 @@ export class HqSyncTransport implements PushTransport, FeedTransport {
   }
 
   async changes(since: number, limit: number): Promise<ChangesResponse> {
-    const page = await this.hq.call(HQ_ROUTES.changes, { query: { since, limit } });
+    const page = await this.hq.call(HQ_ROUTES.changes, { query: { since, limit, kinds: OPT_IN_KINDS.join(',') } });
     if (page.epoch) this.onEpoch(page.epoch);
     return page;
   }

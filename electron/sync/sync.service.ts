@@ -1,4 +1,5 @@
 import type { SyncStatus } from '../../shared/api';
+import { OPT_IN_KINDS } from '../../shared/hq/feed';
 import { HQ_ROUTES } from '../../shared/hq/routes';
 import type { Connectivity } from '../connectivity/connectivity';
 import type { TrafficEvidence } from '../connectivity/probe-result';
@@ -95,7 +96,8 @@ export class SyncService {
     this.realtime =
       hq && feed
         ? new RealtimeStream({
-            url: () => hq.urlOf(HQ_ROUTES.stream, { query: {} }),
+            // This register knows every kind HQ keeps from older ones (OPT_IN_KINDS): it asks for them.
+            url: () => hq.urlOf(HQ_ROUTES.stream, { query: { kinds: OPT_IN_KINDS.join(',') } }),
             token: () => options.identity.get()?.deviceToken ?? null,
             lastSeq: () => feed.lastSeq(),
             apply: (prevSeq, changes, nextSeq) => feed.applyFollowing(prevSeq, changes, nextSeq),

@@ -106,6 +106,8 @@ export const ProductSearchQuerySchema = z
   .object({ q: z.string().max(100).default(''), limit: z.coerce.number().int().min(1).max(200).default(50), after: z.string().max(64).optional() })
   .strict();
 export const ConsoleProductSchema = z.object({ sku: z.string(), name: z.string(), price: z.number().int(), taxClass: z.string(), barcodes: z.array(z.string()), priceByLabel: z.boolean(), updatedAt: z.string() });
+/** A search counts its matches up to this many: `total` equal to it means at least that many (counting all of 100k costs a scan). */
+export const PRODUCT_SEARCH_TOTAL_CAP = 10_000;
 export const ProductPageSchema = z.object({ products: z.array(ConsoleProductSchema), total: z.number().int(), next: z.string().nullable() });
 export const ProductChangeSchema = z
   .object({ price: MinorUnitsSchema.refine((n) => n >= 0, 'must be 0 or more').optional(), taxClass: z.string().min(1).max(32).optional() })

@@ -120,9 +120,24 @@ export const ChangeSchema = z.object({
 });
 export type Change = z.infer<typeof ChangeSchema>;
 
+/**
+ * Kinds HQ sends a register only when it names them in `kinds`: a register older than a kind refuses a feed
+ * page that holds one (its schema does not know the kind), so HQ keeps them from registers that did not ask.
+ */
+export const OPT_IN_KINDS = ['user'] as const satisfies readonly ChangeKind[];
+export type OptInKind = (typeof OPT_IN_KINDS)[number];
+/** `kinds`: the opt-in kinds a register understands, comma-separated (unknown names are ignored). */
+export const OptInKindsSchema = z.string().regex(/^[A-Za-z,]*$/, 'must be change kinds separated by commas').max(200).optional();
+/** The opt-in kinds a `kinds` query names. */
+export function optInKindsOf(kinds: string | undefined): OptInKind[] {
+  const named = new Set((kinds ?? '').split(','));
+  return OPT_IN_KINDS.filter((kind) => named.has(kind));
+}
+
 export const ChangesQuerySchema = z.object({
   since: z.coerce.number().int().min(0).default(0),
   limit: z.coerce.number().int().min(1).max(5000).default(500),
+  kinds: OptInKindsSchema,
 });
 
 /**

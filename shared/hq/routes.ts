@@ -9,7 +9,7 @@ import { SERVICE_DOMAINS, UserSchema, type ServiceDomain } from '../api';
 import { EnrolRequestSchema, EnrolResponseSchema, LoginRequestSchema, LoginResponseSchema, StoreSchema } from './auth';
 import { CurrencySchema, IdSchema } from './common';
 import { FaultSchema } from './faults';
-import { ChangesQuerySchema, ChangesResponseSchema, EpochSchema, OrderWithPaymentsSchema, PromotionSchema, SnapshotSchema } from './feed';
+import { ChangesQuerySchema, ChangesResponseSchema, EpochSchema, OptInKindsSchema, OrderWithPaymentsSchema, PromotionSchema, SnapshotSchema } from './feed';
 import { CreateMemberSchema, MemberBalanceSchema, MemberCardSchema, MemberSchema, MemberWithBalanceSchema, PhoneSchema } from './members';
 import { PushRequestSchema, PushResponseSchema } from './ops';
 import { PinSchema } from '../pin';
@@ -370,7 +370,7 @@ export const HQ_ROUTES = {
     operationId: 'streamChanges',
     method: 'GET',
     path: '/sync/stream',
-    query: z.object({ since: z.coerce.number().int().min(0).optional() }),
+    query: z.object({ since: z.coerce.number().int().min(0).optional(), kinds: OptInKindsSchema }),
     headers: z.object({ 'last-event-id': z.string().regex(/^\d+$/, 'must be a sequence number').optional() }).passthrough(),
     status: 200,
     response: z.string(),

@@ -1,7 +1,7 @@
 /** Catalog: search the chain's products a page at a time, change a price or tax class, import a CSV or JSON file. */
 import { useState, type FormEvent } from 'react';
 import { z } from 'zod';
-import { ConsoleProductSchema, ImportReportSchema, ProductPageSchema, TaxClassListSchema } from '../../../shared/hq/console';
+import { ConsoleProductSchema, ImportReportSchema, PRODUCT_SEARCH_TOTAL_CAP, ProductPageSchema, TaxClassListSchema } from '../../../shared/hq/console';
 import { call } from '../api';
 import { canChangeChain, Empty, ErrorMessage, Field, Notice, PageHeader, useConsole, useLoad } from '../components';
 import { dateTime, money, number, parseMoney, toDecimal } from '../format';
@@ -45,7 +45,7 @@ export function CatalogPage() {
       <ErrorMessage error={page.error ?? taxClasses.error} />
       {notice ? <Notice>{notice}</Notice> : null}
       <p className="muted" aria-live="polite">
-        {page.data ? (count === 0 ? t('catalog.noMatch') : t('catalog.showing', { first: number(first, i18n.language), last: number(first + count - 1, i18n.language), total: number(page.data.total, i18n.language) })) : page.loading ? t('common.loading') : null}
+        {page.data ? (count === 0 ? t('catalog.noMatch') : t('catalog.showing', { first: number(first, i18n.language), last: number(first + count - 1, i18n.language), total: `${number(page.data.total, i18n.language)}${page.data.total >= PRODUCT_SEARCH_TOTAL_CAP ? '+' : ''}` })) : page.loading ? t('common.loading') : null}
       </p>
       <table className="table">
         <caption className="sr-only">{t('catalog.title')}</caption>
@@ -79,7 +79,7 @@ export function CatalogPage() {
                 <td className="num">{money(p.price, currency, i18n.language)}</td>
                 <td>{p.taxClass}</td>
                 <td className="muted">{p.barcodes.join(', ')}</td>
-                <td>{dateTime(p.updatedAt, i18n.language)}</td>
+                <td className="nowrap">{dateTime(p.updatedAt, i18n.language)}</td>
                 {chain ? (
                   <td className="actions">
                     <button type="button" className="button button--secondary button--small" onClick={() => setEditing(p.sku)} aria-label={t('catalog.editOne', { name: p.name })}>
@@ -127,7 +127,7 @@ function EditRow({ product, currency, taxClasses, onDone, onCancel }: { product:
     <tr className="row--editing" data-sku={product.sku}>
       <td><code>{product.sku}</code></td>
       <td colSpan={5}>
-        <form className="form-row" onSubmit={save} aria-label={t('catalog.editOne', { name: product.name })}>
+        <form className="form-row" onSubmit={save} onKeyDown={(e) => e.key === 'Escape' && onCancel()} aria-label={t('catalog.editOne', { name: product.name })}>
           <strong>{product.name}</strong>
           <Field label={t('catalog.priceIn', { currency })}>{(id) => <input id={id} inputMode="decimal" required size={10} value={price} onChange={(e) => setPrice(e.target.value)} autoFocus />}</Field>
           <Field label={t('catalog.taxClass')}>

@@ -100,7 +100,7 @@ export function FleetPage() {
                 </th>
                 <td>{current ? <StateCell register={current} /> : '—'}</td>
                 <td>
-                  <Bar from={timeline.data!.from} to={timeline.data!.to} segments={r.segments} name={r.name || r.code} />
+                  <Bar from={timeline.data!.from} to={timeline.data!.to} segments={withLiveState(r.segments, current, timeline.data!.to)} name={r.name || r.code} />
                 </td>
               </tr>
             );
@@ -137,6 +137,19 @@ export function FleetPage() {
   );
 }
 
+/**
+ * The timeline as HQ's transitions draw it, and the till's live state on top: a till switched offline
+ * reports at once, but its transition reaches HQ through the outbox only when it is back online.
+ */
+function withLiveState(segments: Segment[], current: ConsoleRegister | null, to: string): Segment[] {
+  if (!current || current.state !== 'offline' || !current.stateSince || current.revokedAt) return segments;
+  const last = segments[segments.length - 1];
+  if (last && last.state === 'offline' && Date.parse(last.from) <= Date.parse(current.stateSince)) return segments;
+  const end = Math.max(Date.parse(to), Date.parse(current.stateSince));
+  const since = new Date(Math.min(Date.parse(current.stateSince), end)).toISOString();
+  return [...segments, { from: since, to: new Date(end).toISOString(), state: 'offline', reasons: current.reasons, switchedBy: current.switchedBy }];
+}
+
 function segmentClass(s: Segment): string {
   if (s.state !== 'offline') return `seg seg--${s.state}`;
   return `seg seg--${reasonKind(s.reasons)}`;
@@ -155,8 +168,9 @@ function Bar({ from, to, segments, name }: { from: string; to: string; segments:
   return (
     <div className="bar" role="img" aria-label={offline.length === 0 ? t('fleet.barNoOutage', { name }) : t('fleet.barOutages', { name, count: offline.length })}>
       {segments.map((s) => {
-        const left = ((Date.parse(s.from) - start) / span) * 100;
-        const width = Math.max(0.25, ((Date.parse(s.to) - Date.parse(s.from)) / span) * 100);
+        const left = Math.min(100 - (s.state === 'offline' ? 0.5 : 0.1), ((Date.parse(s.from) - start) / span) * 100);
+        // A 20-minute outage is 0.2 % of a week: offline stretches get at least a few pixels, so none hides.
+        const width = Math.max(s.state === 'offline' ? 0.5 : 0.1, ((Date.parse(s.to) - Date.parse(s.from)) / span) * 100);
         return <span key={`${s.from}-${s.state}`} className={segmentClass(s)} style={{ left: `${left}%`, width: `${width}%` }} title={describe(s)} />;
       })}
     </div>

@@ -99,7 +99,7 @@ export function MoneyPage() {
             {takings.data?.rows.length === 0 ? <Empty colSpan={8}>{t('money.noTakings')}</Empty> : null}
             {takings.data?.rows.map((r) => (
               <tr key={`${r.day}-${r.storeId}-${r.registerId}-${r.tender}-${r.currency}`}>
-                <td>{r.day}</td>
+                <td className="nowrap">{r.day}</td>
                 <td>{storeName(r.storeId)}</td>
                 <td>{registerName(r.registerId)}</td>
                 <td>{t(`tenders.${r.tender}`)}</td>
@@ -171,7 +171,7 @@ export function MoneyPage() {
             {cards.data?.payments.length === 0 ? <Empty colSpan={8}>{t('money.noCards')}</Empty> : null}
             {cards.data?.payments.map((p) => (
               <tr key={p.id} className={p.status === 'declined' ? 'row--declined' : undefined}>
-                <td>{dateTime(p.capturedAt, i18n.language)}</td>
+                <td className="nowrap">{dateTime(p.capturedAt, i18n.language)}</td>
                 <td>{p.orderNumber ?? p.orderId}</td>
                 <td>{storeName(p.storeId)}</td>
                 <td>{registerName(p.registerId)}</td>
@@ -209,7 +209,7 @@ export function MoneyPage() {
             {refunds.data?.refunds.length === 0 ? <Empty colSpan={6}>{t('money.noRefunds')}</Empty> : null}
             {refunds.data?.refunds.map((r) => (
               <tr key={r.id}>
-                <td>{dateTime(r.createdAt, i18n.language)}</td>
+                <td className="nowrap">{dateTime(r.createdAt, i18n.language)}</td>
                 <td>{r.number}</td>
                 <td>{storeName(r.storeId)}</td>
                 <td>{registerName(r.registerId)}</td>
@@ -245,8 +245,8 @@ export function MoneyPage() {
             {sessions.data?.sessions.length === 0 ? <Empty colSpan={9}>{t('money.noSessions')}</Empty> : null}
             {sessions.data?.sessions.map((s) => (
               <tr key={s.id}>
-                <td>{dateTime(s.openedAt, i18n.language)}</td>
-                <td>{s.closedAt ? dateTime(s.closedAt, i18n.language) : t('money.stillOpen')}</td>
+                <td className="nowrap">{dateTime(s.openedAt, i18n.language)}</td>
+                <td className="nowrap">{s.closedAt ? dateTime(s.closedAt, i18n.language) : t('money.stillOpen')}</td>
                 <td>{storeName(s.storeId)}</td>
                 <td>{registerName(s.registerId)}</td>
                 <td className="num">{m(s.float, s.currency)}</td>

@@ -14,16 +14,14 @@ export function PeoplePage() {
   const { t, i18n } = useTranslation();
   const [storeId, setStoreId] = useChosenStore();
   const list = useLoad(() => (storeId ? call(PeopleSchema, 'GET', '/people', { query: { storeId } }) : Promise.resolve({ people: [] })), [storeId]);
-  const [resetting, setResetting] = useState<Person | null>(null);
+  // A new PIN for someone, or a deactivated person coming back: HQ reactivates only with a new PIN (their old one may be someone else's by now).
+  const [resetting, setResetting] = useState<{ person: Person; reactivate: boolean } | null>(null);
   const [error, setError] = useState<unknown>(null);
   const [notice, setNotice] = useState<string | null>(null);
 
-  const setActive = (person: Person, active: boolean) => {
+  const deactivate = (person: Person) => {
     setError(null);
-    call(PersonSchema, 'POST', `/people/${encodeURIComponent(person.id)}`, { body: { active } }).then(
-      (p) => (setNotice(active ? t('people.reactivated', { name: p.name }) : t('people.deactivated', { name: p.name })), list.reload()),
-      setError,
-    );
+    call(PersonSchema, 'POST', `/people/${encodeURIComponent(person.id)}`, { body: { active: false } }).then((p) => (setNotice(t('people.deactivated', { name: p.name })), list.reload()), setError);
   };
 
   return (
@@ -51,12 +49,12 @@ export function PeoplePage() {
               <td>{p.name}</td>
               <td>{t(`people.roles.${p.role}`)}</td>
               <td>{p.active ? t('people.active') : t('people.inactive')}</td>
-              <td>{dateTime(p.createdAt, i18n.language)}</td>
+              <td className="nowrap">{dateTime(p.createdAt, i18n.language)}</td>
               <td className="actions">
-                <button type="button" className="button button--secondary button--small" onClick={() => setResetting(p)} aria-label={t('people.resetOne', { name: p.name })}>
+                <button type="button" className="button button--secondary button--small" onClick={() => setResetting({ person: p, reactivate: false })} aria-label={t('people.resetOne', { name: p.name })}>
                   {t('people.resetPin')}
                 </button>
-                <button type="button" className="button button--secondary button--small" onClick={() => setActive(p, !p.active)} aria-label={p.active ? t('people.deactivateOne', { name: p.name }) : t('people.reactivateOne', { name: p.name })}>
+                <button type="button" className="button button--secondary button--small" onClick={() => (p.active ? deactivate(p) : setResetting({ person: p, reactivate: true }))} aria-label={p.active ? t('people.deactivateOne', { name: p.name }) : t('people.reactivateOne', { name: p.name })}>
                   {p.active ? t('people.deactivate') : t('people.reactivate')}
                 </button>
               </td>
@@ -64,7 +62,15 @@ export function PeoplePage() {
           ))}
         </tbody>
       </table>
-      {resetting ? <ResetPin key={resetting.id} person={resetting} onDone={(name) => (setResetting(null), setNotice(t('people.pinReset', { name })))} onCancel={() => setResetting(null)} /> : null}
+      {resetting ? (
+        <ResetPin
+          key={resetting.person.id}
+          person={resetting.person}
+          reactivate={resetting.reactivate}
+          onDone={(name) => (setResetting(null), setNotice(t(resetting.reactivate ? 'people.reactivated' : 'people.pinReset', { name })), list.reload())}
+          onCancel={() => setResetting(null)}
+        />
+      ) : null}
       {storeId ? <NewPerson storeId={storeId} onAdded={(name) => (setNotice(t('people.added', { name })), list.reload())} /> : null}
     </section>
   );
@@ -74,6 +80,7 @@ function PinInput({ id, value, onChange, describedBy }: { id: string; value: str
   return (
     <input
       id={id}
+      className="pin"
       type="password"
       inputMode="numeric"
       autoComplete="off"
@@ -133,21 +140,21 @@ function NewPerson({ storeId, onAdded }: { storeId: string; onAdded: (name: stri
   );
 }
 
-function ResetPin({ person, onDone, onCancel }: { person: Person; onDone: (name: string) => void; onCancel: () => void }) {
+function ResetPin({ person, reactivate, onDone, onCancel }: { person: Person; reactivate: boolean; onDone: (name: string) => void; onCancel: () => void }) {
   const { t } = useTranslation();
   const [pin, setPin] = useState('');
   const [error, setError] = useState<unknown>(null);
   const submit = (e: FormEvent) => {
     e.preventDefault();
     setError(null);
-    call(PersonSchema, 'POST', `/people/${encodeURIComponent(person.id)}`, { body: { pin } }).then(
+    call(PersonSchema, 'POST', `/people/${encodeURIComponent(person.id)}`, { body: reactivate ? { pin, active: true } : { pin } }).then(
       (p) => onDone(p.name),
       (err: unknown) => (setError(err), setPin('')),
     );
   };
   return (
     <form className="panel" onSubmit={submit} aria-labelledby="reset-pin-title">
-      <h2 id="reset-pin-title">{t('people.resetTitle', { name: person.name })}</h2>
+      <h2 id="reset-pin-title">{t(reactivate ? 'people.reactivateTitle' : 'people.resetTitle', { name: person.name })}</h2>
       <div className="form-row">
         <Field label={t('people.newPin')} hint={t('people.pinHint')}>{(id, hint) => <PinInput id={id} value={pin} onChange={setPin} describedBy={hint} />}</Field>
         <button type="submit" className="button button--primary">{t('people.setPin')}</button>

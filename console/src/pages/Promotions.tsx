@@ -76,8 +76,8 @@ export function PromotionsPage() {
                 <td>{p.promotion.name}</td>
                 <td>{describe(p.promotion)}</td>
                 <td className="muted">{'skus' in p.promotion ? p.promotion.skus.join(', ') : t('promotions.wholeSale')}</td>
-                <td>{p.startsAt ? dateTime(p.startsAt, i18n.language) : t('promotions.now')}</td>
-                <td>{p.endsAt ? dateTime(p.endsAt, i18n.language) : t('promotions.untilEnded')}</td>
+                <td className="nowrap">{p.startsAt ? dateTime(p.startsAt, i18n.language) : t('promotions.now')}</td>
+                <td className="nowrap">{p.endsAt ? dateTime(p.endsAt, i18n.language) : t('promotions.untilEnded')}</td>
                 <td>
                   <span className={`pill pill--${s}`}>{t(`promotions.statuses.${s}`)}</span>
                 </td>

@@ -72,7 +72,7 @@ export function RegistersPage() {
               <td>
                 <StateCell register={r} />
               </td>
-              <td>{dateTime(r.lastSeenAt, i18n.language)}</td>
+              <td className="nowrap">{dateTime(r.lastSeenAt, i18n.language)}</td>
               <td>{r.version ?? '—'}</td>
               <td className="num">{r.backlog ?? '—'}</td>
               <td>{r.oldestPendingAt ? duration(now - Date.parse(r.oldestPendingAt), i18n.language) : '—'}</td>
@@ -106,11 +106,11 @@ export function RegistersPage() {
 /** "Online" or "Offline — switched by Ana, network", with since when. */
 export function StateCell({ register: r }: { register: ConsoleRegister }) {
   const { t, i18n } = useTranslation();
-  if (r.revokedAt) return <span className="state state--revoked">{t('registers.revokedState')}</span>;
-  if (!r.state) return <span className="state state--unknown">{t('registers.noReport')}</span>;
+  if (r.revokedAt) return <span className="state state--revoked" data-testid="register-state" data-state="revoked">{t('registers.revokedState')}</span>;
+  if (!r.state) return <span className="state state--unknown" data-testid="register-state" data-state="unknown">{t('registers.noReport')}</span>;
   const reasons = r.reasons.map((reason) => reasonText(t, reason, r.switchedBy)).join(', ');
   return (
-    <span className={`state state--${r.state}`} data-testid="register-state">
+    <span className={`state state--${r.state}`} data-testid="register-state" data-state={r.state}>
       {r.state === 'online' ? t('registers.online') : t('registers.offline')}
       {r.state === 'offline' && reasons ? ` — ${reasons}` : ''}
       {r.stateSince ? <small className="muted"> {t('registers.since', { at: dateTime(r.stateSince, i18n.language) })}</small> : null}

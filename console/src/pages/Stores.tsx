@@ -39,13 +39,11 @@ export function StoresPage() {
               <td>{s.currency}</td>
               <td>{s.pricesIncludeTax ? t('common.yes') : t('common.no')}</td>
               <td className="num">{s.registers}</td>
-              <td>{dateTime(s.createdAt, i18n.language)}</td>
+              <td className="nowrap">{dateTime(s.createdAt, i18n.language)}</td>
               <td className="actions">
-                {chain ? (
-                  <button type="button" className="button button--secondary button--small" onClick={() => setPanel({ kind: 'edit', store: s })} aria-label={t('stores.editOne', { name: s.name })}>
-                    {t('common.edit')}
-                  </button>
-                ) : null}
+                <button type="button" className="button button--secondary button--small" onClick={() => setPanel({ kind: 'edit', store: s })} aria-label={t('stores.editOne', { name: s.name })}>
+                  {t('common.edit')}
+                </button>
                 <button type="button" className="button button--secondary button--small" onClick={() => setPanel({ kind: 'code', store: s })} aria-label={t('stores.codeFor', { name: s.name })}>
                   {t('stores.issueCode')}
                 </button>
@@ -146,7 +144,7 @@ function IssueCode({ store, onClose }: { store: ConsoleStore; onClose: () => voi
     call(EnrolmentCodeIssuedSchema, 'POST', `/stores/${encodeURIComponent(store.id)}/enrolment-codes`, { body }).then(setIssued, setError);
   };
   return (
-    <section className="panel" aria-labelledby="code-title">
+    <section className="panel" aria-labelledby="code-title" aria-live="polite">
       <h2 id="code-title">{t('stores.codeTitle', { name: store.name })}</h2>
       {issued ? (
         <div className="issued">

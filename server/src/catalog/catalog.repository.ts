@@ -1,5 +1,6 @@
 import { sql, type Kysely } from 'kysely';
 import { CatalogProductSchema, type CatalogProduct } from '../../../shared/catalog';
+import { PRODUCT_SEARCH_TOTAL_CAP } from '../../../shared/hq/console';
 import { PromotionSchema, type Promotion, type TaxClass } from '../../../shared/hq/feed';
 import type { HqSchema } from '../db/schema';
 import type { NewChange, WriteTx, Writer } from '../db/writer';
@@ -12,8 +13,6 @@ export interface ImportReport {
 
 const ROWS_PER_STATEMENT = 500;
 
-/** A search counts its matches up to this many and says so beyond it (`total` is then this cap): counting all of 100k names costs a scan. */
-export const SEARCH_TOTAL_CAP = 10_000;
 
 export interface ProductRow {
   sku: string;
@@ -101,17 +100,19 @@ export class CatalogRepository {
       for (const b of product.barcodes) barcodeRow.set(b, row);
       accepted.push({ row, product });
     });
-    let imported = 0;
-    await this.writer.transaction(async (tx) => {
+    // Counted afresh in each attempt: the writer runs the transaction again after a deadlock or a conflict.
+    const report = await this.writer.transaction(async (tx) => {
+      const attempt: ImportReport = { imported: 0, rejected: [...rejected] };
       const changes: NewChange[] = [];
       for (let i = 0; i < accepted.length; i += ROWS_PER_STATEMENT) {
-        imported += await this.upsertChunk(tx, accepted.slice(i, i + ROWS_PER_STATEMENT), rejected, changes);
+        attempt.imported += await this.upsertChunk(tx, accepted.slice(i, i + ROWS_PER_STATEMENT), attempt.rejected, changes);
       }
-      await alsoWrite?.(tx, { imported, rejected });
+      await alsoWrite?.(tx, attempt);
       await tx.append(changes);
+      return attempt;
     });
-    rejected.sort((a, b) => a.row - b.row);
-    return { imported, rejected };
+    report.rejected.sort((a, b) => a.row - b.row);
+    return report;
   }
 
   private async upsertChunk(tx: WriteTx, chunk: { row: number; product: CatalogProduct }[], rejected: ImportReport['rejected'], changes: NewChange[]): Promise<number> {
@@ -169,7 +170,7 @@ export class CatalogRepository {
 
   /**
    * Products matching `q` (empty: all): SKU starting with it, name containing it (both ignoring case), or a
-   * barcode equal to it; a page in SKU order after `after`. `total` counts matches up to SEARCH_TOTAL_CAP.
+   * barcode equal to it; a page in SKU order after `after`. `total` counts matches up to PRODUCT_SEARCH_TOTAL_CAP.
    */
   async searchProducts(q: string, limit: number, after: string | undefined): Promise<{ rows: ProductRow[]; total: number; next: string | null }> {
     const text = q.trim();
@@ -192,13 +193,18 @@ export class CatalogRepository {
     let page = base().selectAll();
     if (after !== undefined) page = page.where('sku', '>', after);
     const rows = await page.orderBy('sku').limit(limit + 1).execute();
-    const counted = await this.read
-      .selectFrom(base().select('sku').limit(SEARCH_TOTAL_CAP).as('m'))
-      .select((eb) => eb.fn.countAll<number>().as('n'))
-      .executeTakeFirstOrThrow();
     const more = rows.length > limit;
     const shown = rows.slice(0, limit);
-    return { rows: shown, total: Number(counted.n), next: more ? shown[shown.length - 1]!.sku : null };
+    // A first page that holds every match has counted them already: the count's second read is skipped.
+    let total = shown.length;
+    if (after !== undefined || more) {
+      const counted = await this.read
+        .selectFrom(base().select('sku').limit(PRODUCT_SEARCH_TOTAL_CAP).as('m'))
+        .select((eb) => eb.fn.countAll<number>().as('n'))
+        .executeTakeFirstOrThrow();
+      total = Number(counted.n);
+    }
+    return { rows: shown, total, next: more ? shown[shown.length - 1]!.sku : null };
   }
 
   /**

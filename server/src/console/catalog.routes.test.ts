@@ -1,18 +1,16 @@
 import { afterEach, beforeEach, expect, it } from 'vitest';
+import { PRODUCT_SEARCH_TOTAL_CAP, type ConsoleRole } from '../../../shared/hq/console';
 import type { ChangesResponse, Promotion } from '../../../shared/hq/feed';
 import { makeProduct } from '../test/factories';
 import { describeEachStorage, enrolInTwoStores, makeHq, type TestHq, type TestRegister } from '../test/harness';
-import { DEMO_OWNER } from './first-owner';
+import { consoleSession } from '../test/console';
 
+/** A signed-in console user: the cookie and the CSRF token, sent with every call. */
 interface Session {
-  headers: { cookie: string; 'x-csrf-token': string };
+  headers: Record<string, string>;
 }
 
-async function signIn(hq: TestHq, email: string, password: string): Promise<Session> {
-  const res = await hq.app.inject({ method: 'POST', url: '/console/api/sign-in', payload: { email, password } });
-  if (res.statusCode !== 200) throw new Error(`sign-in failed: ${res.statusCode} ${res.body}`);
-  return { headers: { cookie: String(res.headers['set-cookie']).split(';')[0]!, 'x-csrf-token': res.json<{ csrf: string }>().csrf } };
-}
+const as = async (app: TestHq['app'], role: ConsoleRole, storeIds: string[] = []): Promise<Session> => ({ headers: (await consoleSession(app, role, storeIds)).write });
 
 interface Page {
   products: { sku: string; name: string; price: number; taxClass: string; barcodes: string[] }[];
@@ -29,9 +27,8 @@ describeEachStorage('console catalog and promotions', (kind) => {
   beforeEach(async () => {
     hq = await makeHq(kind);
     ({ s01 } = await enrolInTwoStores(hq));
-    owner = await signIn(hq, DEMO_OWNER.email, DEMO_OWNER.password);
-    await hq.app.inject({ method: 'POST', url: '/console/api/users', headers: owner.headers, payload: { email: 'sm@kassa.test', name: 'Store Manager', role: 'store-manager', storeIds: [s01.storeId], password: 'manager-password-1' } });
-    manager = await signIn(hq, 'sm@kassa.test', 'manager-password-1');
+    owner = await as(hq.app, 'owner');
+    manager = await as(hq.app, 'store-manager', [s01.storeId]);
   });
   afterEach(() => hq.close());
 
@@ -58,6 +55,16 @@ describeEachStorage('console catalog and promotions', (kind) => {
     expect(second.products.map((p) => p.sku)).toEqual(['ZZ-300']);
     expect(second.next).toBeNull();
   });
+
+  it('counts matches up to the cap: beyond it, total is the cap and the pages go on', async () => {
+    const many = Array.from({ length: PRODUCT_SEARCH_TOTAL_CAP + 5 }, (_, i) => makeProduct({ sku: `CAP-${String(i).padStart(6, '0')}`, name: `Capped ${i}` }));
+    expect((await hq.app.inject({ method: 'POST', url: '/catalog/import', headers: hq.admin, payload: { products: many } })).json()).toMatchObject({ imported: many.length });
+    const first = await search(manager, 'q=cap-&limit=200');
+    expect(first).toMatchObject({ total: PRODUCT_SEARCH_TOTAL_CAP, next: 'CAP-000199' });
+    const last = await search(manager, `q=cap-&limit=200&after=CAP-${String(PRODUCT_SEARCH_TOTAL_CAP - 1).padStart(6, '0')}`);
+    expect(last.products.map((p) => p.sku)).toEqual(many.slice(PRODUCT_SEARCH_TOTAL_CAP).map((p) => p.sku));
+    expect(last.next).toBeNull();
+  }, 60_000);
 
   it('changes a price and a tax class for owners and area managers only: audited, fed to registers', async () => {
     const product = makeProduct({ sku: 'PRICE-1', price: 199, taxClass: 'standard' });
@@ -94,6 +101,23 @@ describeEachStorage('console catalog and promotions', (kind) => {
     const json = await hq.app.inject({ method: 'POST', url: '/console/api/catalog/import', headers: owner.headers, payload: { products: [{ ...p, price: 130 }] } });
     expect(json.json()).toEqual({ imported: 1, rejected: [] });
     expect((await hq.app.hq.catalog.product(p.sku))!.price).toBe(130);
+  });
+
+  it("counts an import once when HQ's writer runs its write again (a conflict on PostgreSQL)", async () => {
+    const good = makeProduct();
+    const taken = { ...makeProduct(), barcodes: ['8707682801940'] };
+    let attempts = 0;
+    const seen: { imported: number; rejected: number }[] = [];
+    const report = await hq.app.hq.catalog.importProducts([good, {}, taken], async (_tx, counts) => {
+      seen.push({ imported: counts.imported, rejected: counts.rejected.length });
+      if (++attempts === 1) throw Object.assign(new Error('could not serialize access'), { code: '40001' });
+    });
+    expect(attempts).toBe(2);
+    expect(seen).toEqual([
+      { imported: 1, rejected: 2 },
+      { imported: 1, rejected: 2 },
+    ]);
+    expect(report).toEqual({ imported: 1, rejected: [{ row: 1, reason: expect.any(String) }, { row: 2, reason: 'barcode 8707682801940 belongs to sku SKU-000001' }] });
   });
 
   it('creates a scheduled promotion, lists it, ends it now: each audited and fed with its schedule', async () => {

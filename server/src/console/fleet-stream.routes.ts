@@ -7,6 +7,7 @@ import type { HqApp, HqContext } from '../context';
 import { serve } from '../http/contract';
 import { registerViews } from './register-view';
 import { consoleStoreIds } from './scope';
+import { startEventStream } from '../http/sse';
 
 /**
  * `GET /console/api/fleet/stream`: the console's live view of the user's registers (Server-Sent Events,
@@ -39,14 +40,7 @@ function sameScope(a: string[] | null, b: string[] | null): boolean {
 }
 
 export async function openFleetStream(ctx: HqContext, res: ServerResponse, storeIds: string[] | null, log: FastifyBaseLogger, stillValid: () => Promise<boolean> = async () => true): Promise<void> {
-  res.writeHead(200, {
-    'content-type': 'text/event-stream; charset=utf-8',
-    'cache-control': 'no-store',
-    connection: 'keep-alive',
-    'x-accel-buffering': 'no',
-  });
-  res.write(`retry: 1000\n\n: heartbeat-ms ${ctx.settings.heartbeatMs}\n\n`);
-  ctx.streams.add(res);
+  startEventStream(ctx, res);
   const mine = storeIds === null ? null : new Set(storeIds);
   let closed = false;
   /** Registers heard of and not sent yet: several reports of one register while a read runs become one event. */

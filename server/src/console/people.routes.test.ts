@@ -1,20 +1,17 @@
 import { afterEach, beforeEach, expect, it } from 'vitest';
-import type { Person } from '../../../shared/hq/console';
+import type { ConsoleRole, Person } from '../../../shared/hq/console';
 import type { ChangesResponse, FeedUser } from '../../../shared/hq/feed';
 import { verifyPin } from '../auth/pin';
+import { makeProduct } from '../test/factories';
 import { describeEachStorage, enrolInTwoStores, makeHq, type TestHq, type TestRegister } from '../test/harness';
-import { DEMO_OWNER } from './first-owner';
+import { consoleSession } from '../test/console';
 
+/** A signed-in console user: the cookie and the CSRF token, sent with every call. */
 interface Session {
-  headers: { cookie: string; 'x-csrf-token': string };
+  headers: Record<string, string>;
 }
 
-async function signIn(hq: TestHq, email: string, password: string): Promise<Session> {
-  const res = await hq.app.inject({ method: 'POST', url: '/console/api/sign-in', payload: { email, password } });
-  if (res.statusCode !== 200) throw new Error(`sign-in failed: ${res.statusCode} ${res.body}`);
-  const cookie = String(res.headers['set-cookie']).split(';')[0]!;
-  return { headers: { cookie, 'x-csrf-token': res.json<{ csrf: string }>().csrf } };
-}
+const as = async (app: TestHq['app'], role: ConsoleRole, storeIds: string[] = []): Promise<Session> => ({ headers: (await consoleSession(app, role, storeIds)).write });
 
 describeEachStorage('console people', (kind) => {
   let hq: TestHq;
@@ -26,17 +23,15 @@ describeEachStorage('console people', (kind) => {
   beforeEach(async () => {
     hq = await makeHq(kind);
     ({ s01, s02 } = await enrolInTwoStores(hq));
-    owner = await signIn(hq, DEMO_OWNER.email, DEMO_OWNER.password);
-    const added = await hq.app.inject({ method: 'POST', url: '/console/api/users', headers: owner.headers, payload: { email: 'sm@kassa.test', name: 'Store Manager', role: 'store-manager', storeIds: [s02.storeId], password: 'manager-password-1' } });
-    expect(added.statusCode).toBe(201);
-    manager = await signIn(hq, 'sm@kassa.test', 'manager-password-1');
+    owner = await as(hq.app, 'owner');
+    manager = await as(hq.app, 'store-manager', [s02.storeId]);
   });
   afterEach(() => hq.close());
 
   const addPerson = (session: Session, payload: object) => hq.app.inject({ method: 'POST', url: '/console/api/people', headers: session.headers, payload });
   const changePerson = (session: Session, id: string, payload: object) => hq.app.inject({ method: 'POST', url: `/console/api/people/${id}`, headers: session.headers, payload });
   const list = (session: Session, query = '') => hq.app.inject({ url: `/console/api/people${query}`, headers: session.headers });
-  const feedOf = async (register: TestRegister, since: number) => (await hq.app.inject({ url: `/sync/changes?since=${since}`, headers: register.auth })).json<ChangesResponse>().changes;
+  const feedOf = async (register: TestRegister, since: number, kinds = 'user') => (await hq.app.inject({ url: `/sync/changes?since=${since}&kinds=${kinds}`, headers: register.auth })).json<ChangesResponse>().changes;
   const audit = async () => (await hq.app.inject({ url: '/console/api/audit', headers: owner.headers })).json<{ entries: { action: string; target: string | null; storeId: string | null; detail: Record<string, unknown> }[] }>().entries;
 
   it("adds a cashier to the store manager's store: listed without a PIN, audited, and fed to that store's registers only", async () => {
@@ -62,6 +57,16 @@ describeEachStorage('console people', (kind) => {
     expect(await verifyPin('4321', data.pinHash)).toBe(true);
     // Another store's registers never see this store's people.
     expect((await feedOf(s01, headSeq)).filter((c) => c.kind === 'user')).toEqual([]);
+  });
+
+  it('keeps people changes from a register that does not ask for them (one older than them), and moves it past them', async () => {
+    const { headSeq } = await hq.app.hq.feed.state();
+    await addPerson(manager, { storeId: s02.storeId, name: 'Chen', role: 'cashier', pin: '4321' });
+    await hq.app.inject({ method: 'POST', url: '/catalog/import', headers: hq.admin, payload: { products: [makeProduct()] } });
+    const older = await hq.app.inject({ url: `/sync/changes?since=${headSeq}`, headers: s02.auth });
+    expect(older.json<ChangesResponse>().changes.map((c) => c.kind)).toEqual(['product']);
+    expect(older.json<ChangesResponse>().nextSeq).toBe((await hq.app.hq.feed.state()).headSeq);
+    expect((await feedOf(s02, headSeq)).map((c) => c.kind)).toEqual(['user', 'product']);
   });
 
   it("keeps a store manager to their stores: another store's people are neither listed, added nor changed", async () => {

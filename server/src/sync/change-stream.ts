@@ -2,6 +2,7 @@ import type { ServerResponse } from 'node:http';
 import type { FastifyBaseLogger } from 'fastify';
 import type { HqContext } from '../context';
 import type { FeedReader } from './feed.repository';
+import { startEventStream } from '../http/sse';
 
 const PAGE = 500;
 
@@ -11,16 +12,7 @@ const PAGE = 500;
  * heartbeat also re-reads the feed, so a missed wake-up costs at most one heartbeat.
  */
 export async function openChangeStream(ctx: HqContext, res: ServerResponse, reader: FeedReader, since: number | undefined, log: FastifyBaseLogger): Promise<void> {
-  res.writeHead(200, {
-    'content-type': 'text/event-stream; charset=utf-8',
-    'cache-control': 'no-store',
-    connection: 'keep-alive',
-    'x-accel-buffering': 'no',
-  });
-  // A comment (invisible to SSE consumers) announcing the heartbeat interval: a register can tell a
-  // silent stream from a quiet one without assuming HQ's setting.
-  res.write(`retry: 1000\n\n: heartbeat-ms ${ctx.settings.heartbeatMs}\n\n`);
-  ctx.streams.add(res);
+  startEventStream(ctx, res);
   let last = since ?? (await ctx.feed.state()).headSeq;
   let closed = false;
   let pumping = false;

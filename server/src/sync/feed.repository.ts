@@ -1,11 +1,13 @@
 import type { Kysely } from 'kysely';
-import type { Change, ChangesResponse } from '../../../shared/hq/feed';
+import { OPT_IN_KINDS, type Change, type ChangesResponse, type OptInKind } from '../../../shared/hq/feed';
 import type { HqSchema } from '../db/schema';
 import type { Writer } from '../db/writer';
 
 export interface FeedReader {
   storeId: string | null;
   registerId: string | null;
+  /** The opt-in kinds (OPT_IN_KINDS) this reader asked for; absent: every kind (an admin). */
+  optIn?: readonly OptInKind[];
 }
 
 export interface FeedRetention {
@@ -48,6 +50,10 @@ export class FeedRepository {
     if (reader.registerId !== null) {
       const registerId = reader.registerId;
       query = query.where((eb) => eb.or([eb('origin_register_id', 'is', null), eb('origin_register_id', '<>', registerId)]));
+    }
+    if (reader.optIn !== undefined) {
+      const withheld = OPT_IN_KINDS.filter((kind) => !reader.optIn!.includes(kind));
+      if (withheld.length > 0) query = query.where('kind', 'not in', withheld);
     }
     const rows = await query.orderBy('seq').limit(limit + 1).execute();
     // History pruned while we read: what we have may have holes.

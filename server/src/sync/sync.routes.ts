@@ -1,5 +1,6 @@
 import { Readable } from 'node:stream';
 import type { FastifyPluginAsync } from 'fastify';
+import { optInKindsOf } from '../../../shared/hq/feed';
 import { MAX_PUSH_BYTES } from '../../../shared/hq/ops';
 import { HQ_ROUTES } from '../../../shared/hq/routes';
 import { callerRegister } from '../auth/guards';
@@ -36,11 +37,12 @@ export const syncRoutes: FastifyPluginAsync = async (instance) => {
     return { results: outcome.results, epoch: ctx.epoch };
   });
 
-  const reader = (request: Parameters<typeof callerRegister>[0]): FeedReader =>
-    request.caller?.kind === 'register' ? { storeId: request.caller.register.storeId, registerId: request.caller.register.id } : { storeId: null, registerId: null };
+  // A register gets the opt-in kinds it names (an older one names none); an admin gets every kind.
+  const reader = (request: Parameters<typeof callerRegister>[0], kinds?: string): FeedReader =>
+    request.caller?.kind === 'register' ? { storeId: request.caller.register.storeId, registerId: request.caller.register.id, optIn: optInKindsOf(kinds) } : { storeId: null, registerId: null };
 
   serve(app, HQ_ROUTES.changes, { access: { caller: 'registerOrAdmin', ids: [] } }, async (request) => ({
-    ...(await ctx.feed.changes(request.query.since, request.query.limit, reader(request))),
+    ...(await ctx.feed.changes(request.query.since, request.query.limit, reader(request, request.query.kinds))),
     epoch: ctx.epoch,
   }));
 
@@ -53,6 +55,6 @@ export const syncRoutes: FastifyPluginAsync = async (instance) => {
     const header = request.headers['last-event-id'];
     const since = typeof header === 'string' ? Number(header) : request.query.since;
     reply.hijack();
-    await openChangeStream(ctx, reply.raw, reader(request), since, request.log);
+    await openChangeStream(ctx, reply.raw, reader(request, request.query.kinds), since, request.log);
   });
 };
