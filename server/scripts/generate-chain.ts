@@ -2,7 +2,7 @@
  * A chain at scale on PostgreSQL, for the console's bench: 1,000 stores with 5 registers each, `orders`
  * orders (10 million by default) over the last 90 days with their payments (cash, card online, card taken
  * offline with its settlement, points), refunds, and 8 days of the registers' connectivity transitions
- * with their latest status reports. Everything is generated inside PostgreSQL (generate_series, one
+ * with their latest status reports, and the console's takings per store and day. Everything is generated inside PostgreSQL (generate_series, one
  * INSERT … SELECT per million rows) with the secondary indexes dropped while loading and built again
  * after, which is several times faster than inserting through HQ.
  *
@@ -25,7 +25,7 @@ export const DEFAULT_SCALE: ChainScale = { stores: 1_000, registersPerStore: 5, 
 const DAY = 86_400_000;
 const CHUNK = 1_000_000;
 /** HQ's tables the generator fills (and empties first). */
-const TABLES = ['stores', 'registers', 'orders', 'payments', 'card_authorizations', 'offline_card_payments', 'register_transitions', 'register_status', 'cash_sessions', 'cash_movements', 'users'];
+const TABLES = ['stores', 'registers', 'orders', 'payments', 'card_authorizations', 'offline_card_payments', 'register_transitions', 'register_status', 'cash_sessions', 'cash_movements', 'users', 'takings_daily'];
 
 /** Ids as HQ's tests and bench address them. */
 export const storeId = (i: number) => `st-${String(i).padStart(5, '0')}`;
@@ -137,6 +137,20 @@ export async function generateChain(connectionString: string, scale: ChainScale 
       [now],
     );
     log(`register transitions and status (${transitionsMs} ms)`);
+    // The console's takings per store and day, as HQ keeps them when payments arrive (console/takings-rollup.ts).
+    const { ms: takingsMs } = await q(
+      `INSERT INTO takings_daily (store_id, day, register_id, tender, currency, sales, refunds, orders)
+       SELECT o.store_id, o.created_at / ${DAY}, o.register_id, p.tender, o.currency,
+              SUM(CASE WHEN o.kind = 'sale' THEN p.amount ELSE 0 END), SUM(CASE WHEN o.kind = 'refund' THEN -p.amount ELSE 0 END), COUNT(DISTINCT o.id)
+       FROM orders o JOIN payments p ON p.order_id = o.id
+       LEFT JOIN card_authorizations ca ON ca.payment_id = p.id
+       LEFT JOIN offline_card_payments oc ON oc.id = p.id
+       WHERE p.status IN ('approved', 'stored')
+         AND (ca.status IS NULL OR (ca.status NOT IN ('declined', 'voided') AND ca.void_requested_at IS NULL))
+         AND (oc.status IS NULL OR oc.status <> 'declined')
+       GROUP BY o.store_id, o.created_at / ${DAY}, o.register_id, p.tender, o.currency`,
+    );
+    log(`takings per store and day (${takingsMs} ms)`);
 
     for (const row of indexes.rows as { indexname: string; indexdef: string }[]) {
       const { ms } = await q(row.indexdef);

@@ -1,6 +1,11 @@
+import { v4 as uuidv4 } from 'uuid';
 import { afterEach, beforeEach, expect, it } from 'vitest';
+import { TEST_CARDS } from '../../../shared/hq/payments';
+import { sealCard } from '../test/card-seal';
 import { signedInConsoleUser } from '../test/console';
+import { cardPaymentOps, makeOp, makeSale, push } from '../test/factories';
 import { describeEachStorage, enrolInTwoStores, makeHq, type TestHq, type TestRegister } from '../test/harness';
+import { refreshTakings } from './takings-rollup';
 
 const at = (iso: string) => Date.parse(iso);
 
@@ -85,6 +90,8 @@ describeEachStorage('console money reports', (kind) => {
         { id: 'm3', session_id: 'cs2', store_id: s02.storeId, register_id: s02.registerId, kind: 'sale', amount: 999, order_id: 'x1', reason: null, note: null, user_id: 'u2', approved_by: null, at: at('2025-05-01T09:30:00.000Z') },
       ])
       .execute();
+    // Written straight into the tables above, so their days' takings are rewritten as a push would.
+    await refreshTakings(db(), hq.app.hq.database.dialect, ['o1', 'o2', 'o3', 'o4', 'o5', 'r1', 'o6', 'o7', 'x1', 'xr1', 'x2']);
   });
   afterEach(() => hq.close());
 
@@ -104,6 +111,26 @@ describeEachStorage('console money reports', (kind) => {
     const all = (await get('/console/api/money/takings?from=2025-05-01&to=2025-05-01', owner)).json().rows as { storeId: string; tender: string; net: number }[];
     expect(all.filter((r) => r.storeId === s02.storeId)).toEqual([expect.objectContaining({ tender: 'cash', sales: 999, refunds: 99, net: 900, orders: 2 })]);
     expect((await get(`/console/api/money/takings?from=2025-05-03&to=2025-05-03&registerId=${s01.registerId}`, owner)).json().rows).toEqual([expect.objectContaining({ day: '2025-05-03', net: 800 })]);
+  });
+
+  it('takes a pushed sale into its day at once, and a card taken offline out of it when HQ declines it at settlement', async () => {
+    const createdAt = '2025-05-04T10:00:00.000Z';
+    const sale = makeSale({ total: 516, createdAt, lines: [{ sku: 'SKU-000001', name: 'Meadowmere Whole Milk 1 L', quantity: 4, unitPrice: 129, taxClass: 'reduced', lineTotal: 516 }] });
+    const card = (cardNumber: string) => makeOp('offlineCardPayment', 'captured', { id: uuidv4(), orderId: sale.id, amount: 200, currency: 'EUR', cardToken: sealCard(hq.app, cardNumber), last4: cardNumber.slice(-4), capturedAt: createdAt });
+    const good = card(TEST_CARDS.approved);
+    const bad = card(TEST_CARDS.declined);
+    const cash = makeOp('payment', 'recorded', { id: uuidv4(), orderId: sale.id, tender: 'cash', amount: 116, status: 'approved', createdAt });
+    const results = await push(hq.app, s01, [makeOp('sale', 'completed', sale), ...cardPaymentOps(sale, [good, bad]), good, bad, cash]);
+    expect(results.every((r) => r.status === 'applied'), JSON.stringify(results)).toBe(true);
+    const day = async () => (await get(`/console/api/money/takings?from=2025-05-04&to=2025-05-04&storeId=${s01.storeId}`, owner)).json().rows.map((r: { tender: string; sales: number; orders: number }) => [r.tender, r.sales, r.orders]);
+    // The push counted both cards (pending settlement is money taken); HQ settles them once the push has
+    // committed, so only the settlement's own rewrite of the day can take the declined one out.
+    await hq.app.hq.payments.settlePending();
+    expect(await hq.app.hq.payments.offlinePayment(bad.entityId)).toMatchObject({ status: 'declined' });
+    expect(await day()).toEqual([
+      ['card', 200, 1],
+      ['cash', 116, 1],
+    ]);
   });
 
   it('lists refunds newest first, offline card payments with their sale and cashier, and drawer sessions with their variance', async () => {

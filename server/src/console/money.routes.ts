@@ -27,7 +27,7 @@ export async function consoleMoneyRoutes(app: HqApp): Promise<void> {
   const db = app.hq.database.read;
   const dialect = app.hq.database.dialect;
 
-  serve(app, HQ_ROUTES.consoleTakings, { access: ACCESS }, async (request) => ({ rows: await takings(db, { dialect, ...scopeOf(request, request.query) }) }));
+  serve(app, HQ_ROUTES.consoleTakings, { access: ACCESS }, async (request) => ({ rows: await takings(db, scopeOf(request, request.query)) }));
 
   serve(app, HQ_ROUTES.consoleRefunds, { access: ACCESS }, async (request) => ({ refunds: await refunds(db, scopeOf(request, request.query)) }));
 
@@ -44,7 +44,7 @@ export async function consoleMoneyRoutes(app: HqApp): Promise<void> {
     switch (report) {
       case 'takings':
         header = ['day', 'storeId', 'registerId', 'tender', 'currency', 'sales', 'refunds', 'net', 'orders'];
-        rows = (await takings(db, { dialect, ...scope })).map((r) => [r.day, r.storeId, r.registerId, r.tender, r.currency, r.sales, r.refunds, r.net, r.orders]);
+        rows = (await takings(db, scope)).map((r) => [r.day, r.storeId, r.registerId, r.tender, r.currency, r.sales, r.refunds, r.net, r.orders]);
         break;
       case 'refunds':
         header = ['id', 'number', 'storeId', 'registerId', 'cashierId', 'originalOrderId', 'total', 'currency', 'createdAt'];

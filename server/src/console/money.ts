@@ -4,11 +4,10 @@
  * caller may see (`stores` null: every store) and only the days asked for, through the indexes of
  * migration 013, so a chain of millions of orders answers a store's month as fast as a small shop's.
  */
-import { sql, type Kysely, type RawBuilder } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import type { z } from 'zod';
 import type { CashSessionRowSchema, OfflineCardRowSchema, RefundRowSchema, TakingsRowSchema } from '../../../shared/hq/console';
 import { CashReport } from '../cash/cash.report';
-import type { DialectName } from '../db/database';
 import type { HqSchema } from '../db/schema';
 import { HqError } from '../http/errors';
 
@@ -44,68 +43,36 @@ export function dayRange(from: string, to: string, maxDays = MAX_REPORT_DAYS): {
 export const isoDay = (ms: number) => new Date(ms).toISOString().slice(0, 10);
 const iso = (ms: number) => new Date(Number(ms)).toISOString();
 
-/** `column IN (stores)`, or nothing for every store; an empty list matches nothing. */
-function storeFilter(column: string, stores: string[] | null): RawBuilder<unknown> {
-  if (stores === null) return sql`1 = 1`;
-  if (stores.length === 0) return sql`1 = 0`;
-  return sql`${sql.ref(column)} IN (${sql.join(stores)})`;
-}
-
-function registerFilter(column: string, registerId: string | undefined): RawBuilder<unknown> {
-  return registerId === undefined ? sql`1 = 1` : sql`${sql.ref(column)} = ${registerId}`;
-}
-
 /**
  * The payments that moved money: the register recorded them as taken (approved, or a card stored to be
  * sent later), and what HQ learnt of the card since does not say otherwise (an authorisation declined or
  * voided, an offline card payment the acquirer declined at settlement). Pending offline card payments
  * count: the customer left with the goods, and the store follows up those later declined.
  */
-const MOVED_MONEY = sql`p.status IN ('approved', 'stored')
+export const MOVED_MONEY = sql`p.status IN ('approved', 'stored')
   AND (ca.status IS NULL OR (ca.status NOT IN ('declined', 'voided') AND ca.void_requested_at IS NULL))
   AND (oc.status IS NULL OR oc.status <> 'declined')`;
 
 /**
  * Takings per store, register, UTC day and tender: the payments of sales, of refunds (positive: the money
- * given back) and the net, with the number of orders paid (partly) by that tender. One aggregate query:
- * the orders of the days by store and time (orders_by_store_time), each order's payments by its id.
- * PostgreSQL gets each order's payments as a LATERAL subquery, summed per tender: its planner would
- * otherwise hash-join every payment ever taken once the days hold more than a few thousand orders, and
- * the outer count needs no DISTINCT. SQLite reads the plain join the same way by itself.
+ * given back) and the net, with the number of orders paid (partly) by that tender. Read from takings_daily,
+ * which HQ rewrites for a register's day whenever its money changes (takings-rollup.ts): a chain's week is
+ * thousands of rows there instead of hundreds of thousands of orders with their payments.
  */
-export async function takings(db: Kysely<HqSchema>, scope: ReportScope & { dialect: DialectName }): Promise<TakingsRow[]> {
-  const where = sql`o.created_at >= ${scope.start} AND o.created_at < ${scope.end} AND ${storeFilter('o.store_id', scope.stores)} AND ${registerFilter('o.register_id', scope.registerId)}`;
-  type Row = { day: number; store_id: string; register_id: string; tender: string; currency: string; sales: number; refunds: number; orders: number };
-  const { rows } =
-    scope.dialect === 'postgres'
-      ? await sql<Row>`
-          SELECT o.created_at / ${sql.lit(DAY_MS)} AS day, o.store_id, o.register_id, p.tender, o.currency,
-                 SUM(CASE WHEN o.kind = 'sale' THEN p.amount ELSE 0 END) AS sales,
-                 SUM(CASE WHEN o.kind = 'refund' THEN -p.amount ELSE 0 END) AS refunds,
-                 COUNT(*) AS orders
-          FROM orders o
-          CROSS JOIN LATERAL (
-            SELECT p.tender, SUM(p.amount) AS amount FROM payments p
-            LEFT JOIN card_authorizations ca ON ca.payment_id = p.id
-            LEFT JOIN offline_card_payments oc ON oc.id = p.id
-            WHERE p.order_id = o.id AND ${MOVED_MONEY}
-            GROUP BY p.tender) p
-          WHERE ${where}
-          GROUP BY o.created_at / ${sql.lit(DAY_MS)}, o.store_id, o.register_id, p.tender, o.currency
-          ORDER BY 1, 2, 3, 4`.execute(db)
-      : await sql<Row>`
-          SELECT o.created_at / ${sql.lit(DAY_MS)} AS day, o.store_id, o.register_id, p.tender, o.currency,
-                 SUM(CASE WHEN o.kind = 'sale' THEN p.amount ELSE 0 END) AS sales,
-                 SUM(CASE WHEN o.kind = 'refund' THEN -p.amount ELSE 0 END) AS refunds,
-                 COUNT(DISTINCT o.id) AS orders
-          FROM orders o
-          JOIN payments p ON p.order_id = o.id
-          LEFT JOIN card_authorizations ca ON ca.payment_id = p.id
-          LEFT JOIN offline_card_payments oc ON oc.id = p.id
-          WHERE ${where} AND ${MOVED_MONEY}
-          GROUP BY o.created_at / ${sql.lit(DAY_MS)}, o.store_id, o.register_id, p.tender, o.currency
-          ORDER BY 1, 2, 3, 4`.execute(db);
-  return rows.map((r) => {
+export async function takings(db: Kysely<HqSchema>, scope: ReportScope): Promise<TakingsRow[]> {
+  let query = db
+    .selectFrom('takings_daily')
+    .select(['day', 'store_id', 'register_id', 'tender', 'currency', 'sales', 'refunds', 'orders'])
+    .where('day', '>=', Math.floor(scope.start / DAY_MS))
+    .where('day', '<', Math.ceil(scope.end / DAY_MS))
+    .orderBy('day')
+    .orderBy('store_id')
+    .orderBy('register_id')
+    .orderBy('tender')
+    .orderBy('currency');
+  if (scope.stores !== null) query = query.where('store_id', 'in', scope.stores.length === 0 ? [''] : scope.stores);
+  if (scope.registerId !== undefined) query = query.where('register_id', '=', scope.registerId);
+  return (await query.execute()).map((r) => {
     const sales = Number(r.sales);
     const refunds = Number(r.refunds);
     return { day: isoDay(Number(r.day) * DAY_MS), storeId: r.store_id, registerId: r.register_id, tender: r.tender as TakingsRow['tender'], currency: r.currency, sales, refunds, net: sales - refunds, orders: Number(r.orders) };

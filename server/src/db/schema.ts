@@ -356,6 +356,18 @@ export interface RegisterStatusTable {
   reported_at: number;
 }
 
+/** The console's takings per store, UTC day (days since the epoch), register, tender and currency (console/takings-rollup.ts). */
+export interface TakingsDailyTable {
+  store_id: string;
+  day: number;
+  register_id: string;
+  tender: string;
+  currency: string;
+  sales: number;
+  refunds: number;
+  orders: number;
+}
+
 export interface HqSchema {
   stores: StoresTable;
   registers: RegistersTable;
@@ -387,6 +399,7 @@ export interface HqSchema {
   audit_log: AuditLogTable;
   register_transitions: RegisterTransitionsTable;
   register_status: RegisterStatusTable;
+  takings_daily: TakingsDailyTable;
 }
 
 export type { Generated };

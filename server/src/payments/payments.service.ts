@@ -3,6 +3,7 @@ import type { AuthorizeRequest, AuthorizeResponse, CardRefundRequest, CardRefund
 import type { Selectable } from 'kysely';
 import type { CardAuthorizationsTable, HqSchema } from '../db/schema';
 import type { Writer } from '../db/writer';
+import { refreshTakings, refreshTakingsOfPayments } from '../console/takings-rollup';
 import { HqError } from '../http/errors';
 import { assertInStore } from '../http/scope';
 import type { AuthenticatedRegister } from '../registers/registers.repository';
@@ -105,14 +106,16 @@ export class PaymentsService {
       }
       throw error;
     }
-    await this.writer.transaction(({ trx }) =>
-      trx
+    await this.writer.transaction(async ({ trx }) => {
+      await trx
         .updateTable('card_authorizations')
         .set({ status: answer.status, auth_code: answer.status === 'approved' ? answer.authCode : null, reason: answer.status === 'declined' ? answer.reason : null })
         .where('payment_id', '=', request.paymentId)
         .where('status', '=', 'pending')
-        .execute(),
-    );
+        .execute();
+      // Nothing to do unless a sale already recorded this payment (its takings follow the outcome).
+      await refreshTakingsOfPayments(trx, this.writer.dialect, [request.paymentId]);
+    });
     // An abandonment that arrived meanwhile has asked for a void: the voider reverses this approval.
     const stored = await this.read.selectFrom('card_authorizations').selectAll().where('payment_id', '=', request.paymentId).executeTakeFirstOrThrow();
     if (stored.void_requested_at !== null) void this.settlePending();
@@ -190,13 +193,14 @@ export class PaymentsService {
       if (error instanceof GatewayTimeoutError) throw new HqError(504, 'GATEWAY_TIMEOUT', 'The card acquirer did not answer in time; nothing was refunded. Try again or refund in cash.');
       throw error;
     }
-    await this.writer.transaction(({ trx }) =>
-      trx
+    await this.writer.transaction(async ({ trx }) => {
+      await trx
         .updateTable('card_authorizations')
         .set({ status: answer.status, auth_code: answer.status === 'approved' ? answer.authCode : null, reason: answer.status === 'declined' ? answer.reason : null })
         .where('payment_id', '=', request.refundId)
-        .execute(),
-    );
+        .execute();
+      await refreshTakingsOfPayments(trx, this.writer.dialect, [request.refundId]);
+    });
     const stored = await this.read.selectFrom('card_authorizations').selectAll().where('payment_id', '=', request.refundId).executeTakeFirstOrThrow();
     return refundAnswer(stored);
   }
@@ -308,9 +312,10 @@ export class PaymentsService {
         this.log.warn({ err: error, payment: reference }, 'a card payment could not be voided yet; will retry');
         continue;
       }
-      await this.writer.transaction(({ trx, now }) =>
-        trx.updateTable('card_authorizations').set({ status: 'voided', voided_at: now }).where('payment_id', '=', reference).where('voided_at', 'is', null).execute(),
-      );
+      await this.writer.transaction(async ({ trx, now }) => {
+        await trx.updateTable('card_authorizations').set({ status: 'voided', voided_at: now }).where('payment_id', '=', reference).where('voided_at', 'is', null).execute();
+        await refreshTakingsOfPayments(trx, this.writer.dialect, [reference]);
+      });
     }
   }
 
@@ -365,6 +370,8 @@ export class PaymentsService {
         const reason = answer.status === 'declined' ? answer.reason : null;
         await this.writer.transaction(async (tx) => {
           await tx.trx.updateTable('offline_card_payments').set({ status, reason, card_token: null, claimed_at: null, updated_at: tx.now }).where('id', '=', payment.id).execute();
+          // A declined settlement takes the payment out of its day's takings.
+          await refreshTakings(tx.trx, this.writer.dialect, [payment.order_id]);
           await tx.append([
             {
               kind: 'cardSettlement',

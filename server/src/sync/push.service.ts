@@ -19,6 +19,7 @@ import {
 import type { Order } from '../../../shared/hq/feed';
 import type { HqSchema, OrdersTable } from '../db/schema';
 import type { NewChange, WriteTx, Writer } from '../db/writer';
+import { refreshTakings, refreshTakingsOfPayments } from '../console/takings-rollup';
 import { enrolMember, resolveMemberId } from '../members/members.repository';
 import { refundExceeds, returnsOfSale } from '../orders/refund-check';
 import { cashSessionOwners, SCOPED_KINDS, sessionStandingOf, standingOf, type Standing } from '../http/scope';
@@ -347,8 +348,9 @@ export class PushService {
       if (refused) answer(p, refused);
       return !refused;
     });
+    const paidOrders: string[] = [];
     for (const part of chunks(payments)) {
-      await trx
+      const inserted = await trx
         .insertInto('payments')
         .values(
           part.map((p) => ({
@@ -363,7 +365,9 @@ export class PushService {
           })),
         )
         .onConflict((oc) => oc.column('id').doNothing())
+        .returning('order_id')
         .execute();
+      for (const row of inserted) paidOrders.push(row.order_id);
     }
 
     for (const entry of byEntity('pointLedger')) {
@@ -439,6 +443,9 @@ export class PushService {
       return !refused;
     });
     stored += await abandonCardAttempts(trx, register, attempts.map((a) => a.payload), now);
+    // The console's takings of the days these payments (and card outcomes) belong to, in this same write.
+    await refreshTakings(trx, this.writer.dialect, paidOrders);
+    await refreshTakingsOfPayments(trx, this.writer.dialect, attempts.map((a) => a.payload.id));
 
     await applyCashOps(tx, register, { sessions: byEntity('cashSession'), movements: byEntity('cashMovement'), closes: byEntity('cashClose') }, this.writer.dialect === 'postgres', dependentAnswer, answer);
     const transitions = await applyTransitions(tx, register, byEntity('connectivityTransition'), answer);

@@ -12,6 +12,7 @@ import { consoleMigration } from './010-console';
 import { fleetMigration } from './011-fleet';
 import { consoleCatalogMigration } from './012-console-catalog';
 import { consoleReportsMigration } from './013-console-reports';
+import { takingsDailyMigration } from './014-takings-daily';
 
 /** Numbered, run in order, never edited after they ship (Kysely records each in kysely_migration). */
 export const migrations: Record<string, Migration> = {
@@ -28,6 +29,7 @@ export const migrations: Record<string, Migration> = {
   '011-fleet': fleetMigration,
   '012-console-catalog': consoleCatalogMigration,
   '013-console-reports': consoleReportsMigration,
+  '014-takings-daily': takingsDailyMigration,
 };
 
 export const migrationProvider: MigrationProvider = {
