@@ -105,6 +105,19 @@ describe('the status reporter', () => {
     expect(calls).toHaveLength(0);
   });
 
+  it('reports as soon as the register enrols, not a minute later', async () => {
+    const { hq, calls } = fakeHq();
+    let enrolled = false;
+    const r = reporter(hq, fakeConnectivity(ONLINE), { enrolled: () => enrolled });
+    r.start();
+    await vi.advanceTimersByTimeAsync(1_000);
+    expect(calls).toHaveLength(0);
+    enrolled = true;
+    r.reportNow();
+    await vi.advanceTimersByTimeAsync(0);
+    expect(calls.map((c) => c.body.state)).toEqual(['online']);
+  });
+
   it('keeps one periodic report at a time when HQ is slow, and gives up without throwing', async () => {
     const { hq, calls } = fakeHq({ hang: true });
     const connectivity = fakeConnectivity(ONLINE);

@@ -112,6 +112,11 @@ export class StatusReporter {
     if (state.state === 'online' && before.state !== 'online') void this.send(state, this.options.timeoutMs);
   }
 
+  /** Reports now if online (the register has just enrolled): the periodic report, brought forward. */
+  reportNow(): void {
+    this.tick();
+  }
+
   private tick(): void {
     const state = this.options.connectivity.current();
     // One periodic report at a time: a slow HQ does not pile them up.

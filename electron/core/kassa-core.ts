@@ -75,6 +75,8 @@ export async function createKassaCore({ config, log, nativeBinding, printReceipt
     const cash = createCashModule({ platform, auth, checkout, outbox });
     const orders = createOrdersModule({ platform, auth, checkout, membership, outbox, sync, locale, cash: cash.cash });
     const app = createAppModule({ platform, sync, locale });
+    // Declared before registration, so a register that enrols tells HQ its state at once rather than at the next minute.
+    let reporter: StatusReporter | null = null;
     const registration = createRegistration({
       hq,
       hqUrl: config.hqUrl ?? null,
@@ -86,6 +88,7 @@ export async function createKassaCore({ config, log, nativeBinding, printReceipt
         events.emit({ name: 'app.changed', payload: info });
         sync.kick();
         void checkout.cards.ensureKey();
+        reporter?.reportNow();
       },
     });
     const connectivityModule = createConnectivityModule(platform);
@@ -98,7 +101,7 @@ export async function createKassaCore({ config, log, nativeBinding, printReceipt
     registration.autoEnrol(config.enrolmentCode);
     // The console's fleet view: this register's state, reported to HQ (never through the outbox).
     if (hq) {
-      const reporter = new StatusReporter({
+      reporter = new StatusReporter({
         hq,
         connectivity,
         enrolled: () => identity.get() !== null && sync.revoked() === null,
@@ -109,8 +112,9 @@ export async function createKassaCore({ config, log, nativeBinding, printReceipt
         version: APP_VERSION,
         log,
       });
-      reporter.start();
-      stops.push(() => reporter.stop());
+      const started = reporter;
+      started.start();
+      stops.push(() => started.stop());
     }
 
     const handlers: Handlers = {
