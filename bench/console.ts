@@ -122,8 +122,10 @@ async function main(): Promise<void> {
       { page: "takings: a store's 7 days", who: 'owner', runs: RUNS, url: () => `/console/api/money/takings?${week}&storeId=${nextStore()}`, session: owner },
       { page: "takings: a store's 7 days", who: 'store manager', runs: RUNS, url: () => `/console/api/money/takings?${week}`, session: manager },
       { page: "takings: the chain's yesterday", who: 'owner', runs: CHAIN_RUNS, url: () => `/console/api/money/takings?${yesterday}`, session: owner },
-      // The console's Money page as an owner first opens it: every store, the last 7 days.
-      { page: "takings: the chain's 7 days", who: 'owner', runs: WEEK_RUNS, url: () => `/console/api/money/takings?${week}`, session: owner },
+      // The console's Money page as an owner first opens it: every store, the last 7 days, a row per store.
+      { page: "takings: the chain's 7 days, per store", who: 'owner', runs: CHAIN_RUNS, url: () => `/console/api/money/takings?${week}&by=store`, session: owner },
+      // The same per register (what the CSV export holds): a row per register, day and tender.
+      { page: "takings: the chain's 7 days, per register", who: 'owner', runs: WEEK_RUNS, url: () => `/console/api/money/takings?${week}`, session: owner },
       { page: 'fleet: every store', who: 'owner', runs: CHAIN_RUNS * 2, url: () => '/console/api/fleet', session: owner },
       { page: 'fleet: every store', who: 'store manager', runs: RUNS, url: () => '/console/api/fleet', session: manager },
       { page: "fleet: a store's 7-day timeline", who: 'owner', runs: RUNS, url: () => `/console/api/fleet/timeline?storeId=${nextStore()}`, session: owner },

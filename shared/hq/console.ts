@@ -129,11 +129,24 @@ export const MoneyQuerySchema = z
   .refine((q) => q.from <= q.to, { message: '"from" must not be after "to"' });
 export type MoneyQuery = z.infer<typeof MoneyQuerySchema>;
 
-/** One row of takings: per store, register, day and tender. `sales` and `refunds` are positive; `net` = sales − refunds. */
+/**
+ * The takings' query: the days, store and register, and `by`: `register` (a row per register, the default)
+ * or `store` (a row per store, registers summed: what a chain-wide view needs, a fifth of the rows).
+ */
+export const TakingsQuerySchema = z
+  .object({ from: day, to: day, storeId: IdSchema.optional(), registerId: IdSchema.optional(), by: z.enum(['register', 'store']).default('register') })
+  .strict()
+  .refine((q) => q.from <= q.to, { message: '"from" must not be after "to"' })
+  .refine((q) => !(q.by === 'store' && q.registerId !== undefined), { message: 'by=store sums every register of a store: leave registerId out, or ask by=register' });
+
+/**
+ * One row of takings: per store, register (null when summed per store: by=store), day and tender. `sales`
+ * and `refunds` are positive; `net` = sales − refunds.
+ */
 export const TakingsRowSchema = z.object({
   day: z.string(),
   storeId: z.string(),
-  registerId: z.string(),
+  registerId: z.string().nullable(),
   tender: z.enum(TENDERS),
   currency: z.string(),
   sales: z.number().int(),

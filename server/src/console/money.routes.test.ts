@@ -4,7 +4,7 @@ import { TEST_CARDS } from '../../../shared/hq/payments';
 import { sealCard } from '../test/card-seal';
 import { signedInConsoleUser } from '../test/console';
 import { cardPaymentOps, makeOp, makeSale, push } from '../test/factories';
-import { describeEachStorage, enrolInTwoStores, makeHq, type TestHq, type TestRegister } from '../test/harness';
+import { describeEachStorage, enrolInTwoStores, enrolRegister, makeHq, type TestHq, type TestRegister } from '../test/harness';
 import { refreshTakings } from './takings-rollup';
 
 const at = (iso: string) => Date.parse(iso);
@@ -111,6 +111,25 @@ describeEachStorage('console money reports', (kind) => {
     const all = (await get('/console/api/money/takings?from=2025-05-01&to=2025-05-01', owner)).json().rows as { storeId: string; tender: string; net: number }[];
     expect(all.filter((r) => r.storeId === s02.storeId)).toEqual([expect.objectContaining({ tender: 'cash', sales: 999, refunds: 99, net: 900, orders: 2 })]);
     expect((await get(`/console/api/money/takings?from=2025-05-03&to=2025-05-03&registerId=${s01.registerId}`, owner)).json().rows).toEqual([expect.objectContaining({ day: '2025-05-03', net: 800 })]);
+  });
+
+  it('sums the registers of each store with by=store, for a chain-wide view, and keeps a register out of it', async () => {
+    const second = await enrolRegister(hq.app);
+    await order('o9', second, '2025-05-01T15:00:00.000Z', 300);
+    await payment('p9', 'o9', second, 'cash', 300);
+    await refreshTakings(db(), hq.app.hq.database.dialect, ['o9']);
+    const byRegister = (await get(`/console/api/money/takings?from=2025-05-01&to=2025-05-01&storeId=${s01.storeId}`, owner)).json().rows;
+    expect(byRegister.filter((r: { tender: string }) => r.tender === 'cash').map((r: { registerId: string; net: number }) => [r.registerId, r.net]).sort()).toEqual([[s01.registerId, 150], [second.registerId, 300]].sort());
+    const byStore = await get('/console/api/money/takings?from=2025-05-01&to=2025-05-01&by=store', owner);
+    expect(byStore.statusCode, byStore.body).toBe(200);
+    expect(byStore.json().rows.filter((r: { storeId: string }) => r.storeId === s01.storeId)).toEqual([
+      { day: '2025-05-01', storeId: s01.storeId, registerId: null, tender: 'card', currency: 'EUR', sales: 800, refunds: 0, net: 800, orders: 2 },
+      { day: '2025-05-01', storeId: s01.storeId, registerId: null, tender: 'cash', currency: 'EUR', sales: 700, refunds: 250, net: 450, orders: 3 },
+    ]);
+    const mixed = await get(`/console/api/money/takings?from=2025-05-01&to=2025-05-01&by=store&registerId=${s01.registerId}`, owner);
+    expect(mixed.statusCode).toBe(400);
+    const scoped = (await get('/console/api/money/takings?from=2025-05-01&to=2025-05-01&by=store', manager)).json().rows;
+    expect(scoped.map((r: { storeId: string }) => r.storeId)).not.toContain(s02.storeId);
   });
 
   it('takes a pushed sale into its day at once, and a card taken offline out of it when HQ declines it at settlement', async () => {

@@ -27,7 +27,7 @@ export async function consoleMoneyRoutes(app: HqApp): Promise<void> {
   const db = app.hq.database.read;
   const dialect = app.hq.database.dialect;
 
-  serve(app, HQ_ROUTES.consoleTakings, { access: ACCESS }, async (request) => ({ rows: await takings(db, scopeOf(request, request.query)) }));
+  serve(app, HQ_ROUTES.consoleTakings, { access: ACCESS }, async (request) => ({ rows: await takings(db, scopeOf(request, request.query), request.query.by) }));
 
   serve(app, HQ_ROUTES.consoleRefunds, { access: ACCESS }, async (request) => ({ refunds: await refunds(db, scopeOf(request, request.query)) }));
 

@@ -59,23 +59,27 @@ export const MOVED_MONEY = sql`p.status IN ('approved', 'stored')
  * which HQ rewrites for a register's day whenever its money changes (takings-rollup.ts): a chain's week is
  * thousands of rows there instead of hundreds of thousands of orders with their payments.
  */
-export async function takings(db: Kysely<HqSchema>, scope: ReportScope): Promise<TakingsRow[]> {
-  let query = db
+export async function takings(db: Kysely<HqSchema>, scope: ReportScope, by: 'register' | 'store' = 'register'): Promise<TakingsRow[]> {
+  const rows = await db
     .selectFrom('takings_daily')
-    .select(['day', 'store_id', 'register_id', 'tender', 'currency', 'sales', 'refunds', 'orders'])
+    .select((eb) => ['day', 'store_id', 'tender', 'currency', eb.fn.sum<number>('sales').as('sales'), eb.fn.sum<number>('refunds').as('refunds'), eb.fn.sum<number>('orders').as('orders')])
+    .$if(by === 'register', (q) => q.select('register_id').groupBy('register_id'))
     .where('day', '>=', Math.floor(scope.start / DAY_MS))
     .where('day', '<', Math.ceil(scope.end / DAY_MS))
+    .$if(scope.stores !== null, (q) => q.where('store_id', 'in', scope.stores!.length === 0 ? [''] : scope.stores!))
+    .$if(scope.registerId !== undefined, (q) => q.where('register_id', '=', scope.registerId!))
+    .groupBy(['day', 'store_id', 'tender', 'currency'])
     .orderBy('day')
     .orderBy('store_id')
-    .orderBy('register_id')
+    .$if(by === 'register', (q) => q.orderBy('register_id'))
     .orderBy('tender')
-    .orderBy('currency');
-  if (scope.stores !== null) query = query.where('store_id', 'in', scope.stores.length === 0 ? [''] : scope.stores);
-  if (scope.registerId !== undefined) query = query.where('register_id', '=', scope.registerId);
-  return (await query.execute()).map((r) => {
+    .orderBy('currency')
+    .execute();
+  return rows.map((r) => {
     const sales = Number(r.sales);
     const refunds = Number(r.refunds);
-    return { day: isoDay(Number(r.day) * DAY_MS), storeId: r.store_id, registerId: r.register_id, tender: r.tender as TakingsRow['tender'], currency: r.currency, sales, refunds, net: sales - refunds, orders: Number(r.orders) };
+    const registerId = by === 'register' ? (r as { register_id?: string }).register_id! : null;
+    return { day: isoDay(Number(r.day) * DAY_MS), storeId: r.store_id, registerId, tender: r.tender as TakingsRow['tender'], currency: r.currency, sales, refunds, net: sales - refunds, orders: Number(r.orders) };
   });
 }
 
