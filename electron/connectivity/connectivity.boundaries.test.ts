@@ -4,6 +4,7 @@ import type { ServiceDomain } from '../../shared/api';
 import { connectivityMachine, reasonsOf } from './connectivity.machine';
 import { FLAP_WINDOW_MS, type ProbeResult, type QosResult } from './probe-result';
 import { DEFAULT_TIMINGS, simulate, type LinkState } from './simulation/simulated-link';
+import { advanceInSteps } from './simulation/advance';
 
 /*
  * The machine's guards, delays and actions at their boundaries: the exact times of the jittered schedules,
@@ -211,12 +212,7 @@ function scripted(results: ProbeResult[]) {
   return {
     actor,
     reasons: () => reasonsOf(actor.getSnapshot()),
-    async advance(ms: number) {
-      for (let t = 0; t < ms; t += 10) {
-        clock.increment(10);
-        for (let i = 0; i < 4; i++) await Promise.resolve();
-      }
-    },
+    advance: (ms: number) => advanceInSteps(clock, ms),
   };
 }
 

@@ -11,6 +11,7 @@ import { ManualFlagStore } from './manual-flag';
 import type { ConnectivityTimings, ProbeResult, QosResult } from './probe-result';
 import { DEFAULT_TIMINGS } from './simulation/simulated-link';
 import { TransitionLog } from './transition-log';
+import { advanceInSteps } from './simulation/advance';
 
 /*
  * What the register's service makes of the machine: the state modules and the status bar read (since when,
@@ -56,12 +57,7 @@ function register(options: { dir?: string; timings?: Partial<ConnectivityTimings
     service.stop();
     db.close();
   });
-  const advance = async (ms: number) => {
-    for (let t = 0; t < ms; t += 10) {
-      clock.increment(10);
-      for (let i = 0; i < 4; i++) await Promise.resolve();
-    }
-  };
+  const advance = (ms: number) => advanceInSteps(clock, ms);
   return { service, transitions, clock, advance, probes: () => probes };
 }
 

@@ -9,6 +9,7 @@ import { ManualFlagStore } from './manual-flag';
 import type { ProbeResult } from './probe-result';
 import { DEFAULT_TIMINGS } from './simulation/simulated-link';
 import { TransitionLog } from './transition-log';
+import { advanceInSteps } from './simulation/advance';
 
 const cleanups: (() => void)[] = [];
 afterEach(() => cleanups.splice(0).forEach((fn) => fn()));
@@ -35,12 +36,7 @@ function register() {
     db.close();
     cleanup();
   });
-  const advance = async (ms: number) => {
-    for (let t = 0; t < ms; t += 10) {
-      clock.increment(10);
-      for (let i = 0; i < 4; i++) await Promise.resolve();
-    }
-  };
+  const advance = (ms: number) => advanceInSteps(clock, ms);
   return { service, transitions, link, clock, advance };
 }
 
