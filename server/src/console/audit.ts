@@ -16,12 +16,16 @@ export interface AuditEntry {
   detail?: Record<string, unknown>;
 }
 
-/** Writes one entry inside the change's own transaction, so a change and its entry commit together. */
+/** Writes one entry of a request inside the change's own transaction, so a change and its entry commit together. */
 export async function recordAudit(tx: WriteTx, request: FastifyRequest, entry: AuditEntry, who?: { id: string; email: string }): Promise<void> {
-  const user = who ?? (request.caller?.kind === 'console' ? request.caller.user : null);
+  await writeAudit(tx, entry, who ?? (request.caller?.kind === 'console' ? request.caller.user : null), request.ip);
+}
+
+/** The same for a change no request made (the first owner from HQ's environment at start-up). */
+export async function writeAudit(tx: WriteTx, entry: AuditEntry, who: { id: string; email: string } | null, address: string): Promise<void> {
   await tx.trx
     .insertInto('audit_log')
-    .values({ id: uuidv7(), at: tx.now, user_id: user?.id ?? null, user_email: user?.email ?? null, action: entry.action, target: entry.target ?? null, store_id: entry.storeId ?? null, detail: JSON.stringify(entry.detail ?? {}), address: request.ip })
+    .values({ id: uuidv7(), at: tx.now, user_id: who?.id ?? null, user_email: who?.email ?? null, action: entry.action, target: entry.target ?? null, store_id: entry.storeId ?? null, detail: JSON.stringify(entry.detail ?? {}), address })
     .execute();
 }
 

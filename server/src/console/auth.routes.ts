@@ -11,6 +11,7 @@ import { cookieValue } from '../auth/guards';
 import type { HqApp } from '../context';
 import { serve } from '../http/contract';
 import { HqError } from '../http/errors';
+import { SCOPED_KINDS } from '../http/scope';
 import { recordAudit } from './audit';
 import { SESSION_TTL_MS } from './console-users.repository';
 import { consoleCaller } from './scope';
@@ -112,8 +113,7 @@ export async function consoleAuthRoutes(instance: HqApp): Promise<void> {
 }
 
 async function assertStoresExist(app: HqApp, storeIds: readonly string[]): Promise<void> {
-  if (storeIds.length === 0) return;
-  const found = await app.hq.database.read.selectFrom('stores').select('id').where('id', 'in', [...storeIds]).execute();
-  const missing = storeIds.filter((id) => !found.some((row) => row.id === id));
+  const found = await SCOPED_KINDS.store.storesOf(app.hq.database.read, storeIds);
+  const missing = storeIds.filter((id) => !found.has(id));
   if (missing.length > 0) throw new HqError(400, 'UNKNOWN_STORE', `HQ has no store ${missing.join(', ')}. Nothing was changed.`);
 }

@@ -2,11 +2,11 @@
  * The console's first owner: from HQ_OWNER_EMAIL / HQ_OWNER_PASSWORD when set, the demo's owner with
  * HQ_DEMO=1, or else a one-time setup link HQ prints at start (main.ts) while no owner exists.
  */
-import { v7 as uuidv7 } from 'uuid';
 import { EmailSchema, PasswordSchema } from '../../../shared/hq/console';
 import type { HqContext } from '../context';
 import type { FailureLimit } from '../http/failure-limiter';
 import type { Logger } from '../logger';
+import { writeAudit } from './audit';
 
 /** Ten wrong passwords in fifteen minutes per address and per email, then 429 until the oldest ages out. */
 export const CONSOLE_FAILURE_LIMIT: FailureLimit = { failures: 10, windowMs: 15 * 60_000 };
@@ -22,7 +22,7 @@ export async function prepareFirstOwner(ctx: HqContext, options: { email?: strin
     const hash = await ctx.consoleUsers.hashPassword(configured.password);
     await ctx.writer.transaction(async (tx) => {
       await ctx.consoleUsers.insert(tx, { email: configured.email, name: configured.name, role: 'owner', storeIds: [], password: configured.password }, hash);
-      await tx.trx.insertInto('audit_log').values({ id: uuidv7(), at: tx.now, user_id: null, user_email: null, action: 'console-user.first-owner', target: configured.email, store_id: null, detail: JSON.stringify({ from: options.demo && !options.email ? 'demo' : 'HQ_OWNER_EMAIL' }), address: 'start-up' }).execute();
+      await writeAudit(tx, { action: 'console-user.first-owner', target: configured.email, detail: { from: options.demo && !options.email ? 'demo' : 'HQ_OWNER_EMAIL' } }, null, 'start-up');
     });
     log.info({ email: configured.email }, 'console owner created');
     return null;
