@@ -1,43 +1,20 @@
-import http from 'node:http';
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import { v4 as uuidv4 } from 'uuid';
 import { FleetLiveEventSchema, type ConsoleRegister, type RegisterStatusReport } from '../../../shared/hq/console';
 import { describeEachStorage, enrolInTwoStores, enrolRegister, makeHq, type TestHq, type TestRegister } from '../test/harness';
 import { consoleSession } from '../test/console';
 import { makeOp, push } from '../test/factories';
+import { openStream } from '../test/sse';
 
-/** A minimal SSE client over real HTTP: the `register` events as they arrive, and whether the stream ended. */
-function openStream(port: number, headers: Record<string, string>) {
-  const registers: ConsoleRegister[] = [];
-  const comments: string[] = [];
-  let status = 0;
-  let ended = false;
-  let buffer = '';
-  const req = http.get({ host: '127.0.0.1', port, path: '/console/api/fleet/stream', headers, agent: false }, (res) => {
-    status = res.statusCode ?? 0;
-    res.setEncoding('utf8');
-    res.on('data', (chunk: string) => {
-      buffer += chunk;
-      let end;
-      while ((end = buffer.indexOf('\n\n')) >= 0) {
-        const block = buffer.slice(0, end);
-        buffer = buffer.slice(end + 2);
-        const lines = block.split('\n');
-        for (const line of lines) if (line.startsWith(':')) comments.push(line.slice(1).trim());
-        if (lines.includes('event: register')) registers.push(FleetLiveEventSchema.parse(JSON.parse(lines.find((l) => l.startsWith('data: '))!.slice(6))));
-      }
-    });
-    res.on('end', () => (ended = true));
-  });
-  req.on('error', () => (ended = true));
-  const until = async (predicate: () => boolean, ms = 5000) => {
-    const deadline = Date.now() + ms;
-    while (!predicate()) {
-      if (Date.now() > deadline) throw new Error(`stream condition not met within ${ms} ms; events: ${JSON.stringify(registers.slice(-3))}`);
-      await new Promise((resolve) => setTimeout(resolve, 20));
-    }
+/** The console's live stream: its `register` events, parsed, as they arrive. */
+function openFleetStream(port: number, headers: Record<string, string>) {
+  const stream = openStream(port, '/console/api/fleet/stream', headers);
+  return {
+    ...stream,
+    get registers(): ConsoleRegister[] {
+      return stream.events.filter((e) => e.event === 'register').map((e) => FleetLiveEventSchema.parse(JSON.parse(e.data!)));
+    },
   };
-  return { registers, comments, status: () => status, ended: () => ended, until, close: () => req.destroy() };
 }
 
 const report = (overrides: Partial<RegisterStatusReport> = {}): RegisterStatusReport => ({
@@ -69,7 +46,7 @@ describeEachStorage("the console's live fleet stream", (kind) => {
     await hq.close();
   });
   const open = (headers: Record<string, string>) => {
-    const stream = openStream(port, headers);
+    const stream = openFleetStream(port, headers);
     streams.push(stream);
     return stream;
   };

@@ -1,56 +1,9 @@
-import http from 'node:http';
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import type { Change, ChangesResponse, Snapshot } from '../../../shared/hq/feed';
 import { buildServer } from '../server';
 import { ADMIN_TOKEN, describeEachStorage, enrolRegister, makeHq, type TestHq, type TestRegister } from '../test/harness';
 import { makeProduct, makeSaleOp, push } from '../test/factories';
-
-interface SseEvent {
-  id?: string;
-  event?: string;
-  data?: string;
-}
-
-/** A minimal SSE client over real HTTP that records events and comments as they arrive. */
-function openStream(port: number, path: string, headers: Record<string, string>) {
-  const events: (SseEvent & { at: number })[] = [];
-  const comments: string[] = [];
-  let status = 0;
-  let buffer = '';
-  const waiters: (() => void)[] = [];
-  const req = http.get({ host: '127.0.0.1', port, path, headers, agent: false }, (res) => {
-    status = res.statusCode ?? 0;
-    res.setEncoding('utf8');
-    res.on('data', (chunk: string) => {
-      buffer += chunk;
-      let end;
-      while ((end = buffer.indexOf('\n\n')) >= 0) {
-        const block = buffer.slice(0, end);
-        buffer = buffer.slice(end + 2);
-        const event: SseEvent = {};
-        for (const line of block.split('\n')) {
-          if (line.startsWith(':')) comments.push(line.slice(1).trim());
-          const m = /^(id|event|data): ?(.*)$/.exec(line);
-          if (m) event[m[1] as keyof SseEvent] = m[2];
-        }
-        if (event.event) events.push({ ...event, at: Date.now() });
-      }
-      waiters.splice(0).forEach((fn) => fn());
-    });
-    res.on('end', () => waiters.splice(0).forEach((fn) => fn()));
-  });
-  const until = async (predicate: () => boolean, ms = 5000) => {
-    const deadline = Date.now() + ms;
-    while (!predicate()) {
-      if (Date.now() > deadline) throw new Error(`stream condition not met within ${ms} ms; events: ${JSON.stringify(events.slice(-3))}`);
-      await new Promise<void>((resolve) => {
-        waiters.push(resolve);
-        setTimeout(resolve, 50);
-      });
-    }
-  };
-  return { events, comments, status: () => status, until, close: () => req.destroy() };
-}
+import { openStream } from '../test/sse';
 
 describeEachStorage('change feed, snapshot and realtime stream', (kind) => {
   let hq: TestHq;
