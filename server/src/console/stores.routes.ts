@@ -19,8 +19,15 @@ export async function consoleStoreRoutes(app: HqApp): Promise<void> {
   const ctx = app.hq;
   const db = ctx.database.read;
 
-  async function registerCounts(): Promise<Map<string, number>> {
-    const rows = await db.selectFrom('registers').select((eb) => ['store_id', eb.fn.countAll<number>().as('n')]).where('revoked_at', 'is', null).groupBy('store_id').execute();
+  /** Registers in service per store (of one store when given). */
+  async function registerCounts(storeId?: string): Promise<Map<string, number>> {
+    const rows = await db
+      .selectFrom('registers')
+      .select((eb) => ['store_id', eb.fn.countAll<number>().as('n')])
+      .where('revoked_at', 'is', null)
+      .$if(storeId !== undefined, (q) => q.where('store_id', '=', storeId!))
+      .groupBy('store_id')
+      .execute();
     return new Map(rows.map((r) => [r.store_id, Number(r.n)]));
   }
 
@@ -59,7 +66,7 @@ export async function consoleStoreRoutes(app: HqApp): Promise<void> {
       const next = { ...row, name: change.name ?? row.name, prices_include_tax: change.pricesIncludeTax === undefined ? row.prices_include_tax : change.pricesIncludeTax ? 1 : 0 };
       await tx.trx.updateTable('stores').set({ name: next.name, prices_include_tax: next.prices_include_tax }).where('id', '=', row.id).execute();
       await recordAudit(tx, request, { action: 'store.change', target: row.code, storeId: row.id, detail: change });
-      const counts = await registerCounts();
+      const counts = await registerCounts(row.id);
       return storeOf(next, counts.get(row.id) ?? 0);
     });
   });
