@@ -106,6 +106,21 @@ describeEachStorage('console sign-in', (kind) => {
     expect(audit).toHaveLength(1);
   });
 
+  it('keeps one owner when two owners remove each other at the same moment', async () => {
+    const a = await consoleSession(hq.app, 'owner', [], 'a@shop.test');
+    const b = await consoleSession(hq.app, 'owner', [], 'b@shop.test');
+    const [byA, byB] = await Promise.all([
+      hq.app.inject({ method: 'POST', url: `/console/api/users/${b.user.id}`, headers: a.write, payload: { active: false } }),
+      hq.app.inject({ method: 'POST', url: `/console/api/users/${a.user.id}`, headers: b.write, payload: { active: false } }),
+    ]);
+    // The second is refused: as the last owner (409), or, when the first has already ended its sessions, as signed out (401).
+    const statuses = [byA.statusCode, byB.statusCode].sort();
+    expect(statuses[0]).toBe(200);
+    expect([401, 409]).toContain(statuses[1]);
+    const owners = await hq.app.hq.database.read.selectFrom('console_users').select('id').where('role', '=', 'owner').where('active', '=', 1).execute();
+    expect(owners).toHaveLength(1);
+  });
+
   it('makes the configured owner at start instead of a setup link, and no link once an owner exists', async () => {
     const again = await prepareFirstOwner(hq.app.hq, { email: 'boss@shop.test', password: 'from the environment', demo: false }, silentLogger());
     expect(again).toBeNull();

@@ -93,8 +93,9 @@ export async function consoleAuthRoutes(instance: HqApp): Promise<void> {
       const role = change.role ?? row.role;
       const active = change.active ?? row.active === 1;
       if (row.role === 'owner' && row.active === 1 && (role !== 'owner' || !active)) {
-        // Counted inside this write, so two owners cannot remove each other at once.
-        const owners = await tx.trx.selectFrom('console_users').select('id').where('role', '=', 'owner').where('active', '=', 1).execute();
+        // Counted inside this write with the owners' rows locked (PostgreSQL; SQLite has one writer), so two
+        // owners removing each other at once are taken in turn and the second finds one owner left.
+        const owners = await tx.trx.selectFrom('console_users').select('id').where('role', '=', 'owner').where('active', '=', 1).$if(ctx.writer.dialect === 'postgres', (q) => q.forUpdate()).execute();
         if (owners.length <= 1) throw new HqError(409, 'LAST_OWNER', 'This is the last active owner. Make another owner first; nothing was changed.');
       }
       const storeIds = role === 'owner' ? [] : (change.storeIds ?? (JSON.parse(row.store_ids) as string[]));

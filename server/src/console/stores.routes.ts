@@ -49,8 +49,8 @@ export async function consoleStoreRoutes(app: HqApp): Promise<void> {
       const row: StoresTable = { id: uuidv7(), code: body.code, name: body.name, currency: body.currency, prices_include_tax: body.pricesIncludeTax ? 1 : 0, enrolment_code_hash: null, created_at: tx.now };
       await tx.trx.insertInto('stores').values(row).execute();
       if (user.role === 'area-manager') {
-        // The area manager who opens a store works for it; read and written in this write, so none is lost.
-        const mine = await tx.trx.selectFrom('console_users').select('store_ids').where('id', '=', user.id).executeTakeFirstOrThrow();
+        // The area manager who opens a store works for it; their row is locked while it is read and written, so two stores opened at once both stay theirs.
+        const mine = await tx.trx.selectFrom('console_users').select('store_ids').where('id', '=', user.id).$if(ctx.writer.dialect === 'postgres', (q) => q.forUpdate()).executeTakeFirstOrThrow();
         await tx.trx.updateTable('console_users').set({ store_ids: JSON.stringify([...(JSON.parse(mine.store_ids) as string[]), row.id]), updated_at: tx.now }).where('id', '=', user.id).execute();
       }
       await recordAudit(tx, request, { action: 'store.create', target: body.code, storeId: row.id, detail: { name: body.name, currency: body.currency, pricesIncludeTax: body.pricesIncludeTax } });
