@@ -46,6 +46,7 @@ const EnvSchema = z.object({
   HQ_ENROLMENT_CODE: z.string().min(1).max(128).default('DEMO'),
   HQ_ADMIN_TOKEN: z.string().optional(),
   HQ_FAULTS: flag.default(false),
+  HQ_PG_PREPARED: flag.default(true),
   HQ_TRUST_PROXY: trustProxy.default(false),
   HQ_OWNER_EMAIL: EmailSchema.optional(),
   HQ_OWNER_PASSWORD: PasswordSchema.optional(),
@@ -84,7 +85,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): HqConfig {
     port: e.PORT,
     host: e.HOST,
     options: {
-      storage: e.DATABASE_URL ? { kind: 'postgres', connectionString: e.DATABASE_URL } : { kind: 'sqlite', dataDir: path.resolve(e.HQ_DATA_DIR ?? defaultDataDir()) },
+      storage: e.DATABASE_URL ? { kind: 'postgres', connectionString: e.DATABASE_URL, preparedStatements: e.HQ_PG_PREPARED } : { kind: 'sqlite', dataDir: path.resolve(e.HQ_DATA_DIR ?? defaultDataDir()) },
       adminToken: e.HQ_ADMIN_TOKEN ?? null,
       faultsEnabled: e.HQ_FAULTS,
       demo: e.HQ_DEMO,
