@@ -194,8 +194,8 @@ describe.skipIf(POSTGRES_SKIP_REASON !== null)('named statements on PostgreSQL',
   it('names at most the set number of statements per connection, and none with a long parameter list', async () => {
     const pool = new pg.Pool({ connectionString: url, max: 1 });
     const wrapped = preparingPool(pool, 3, 4);
+    const client = await wrapped.connect();
     try {
-      const client = await wrapped.connect();
       for (let i = 0; i < 6; i++) {
         const { rows } = await client.query<{ n: number }>(`SELECT $1::int + ${i} AS n`, [1]);
         expect(rows[0]!.n).toBe(1 + i);
@@ -204,15 +204,16 @@ describe.skipIf(POSTGRES_SKIP_REASON !== null)('named statements on PostgreSQL',
       expect((await client.query<{ n: number }>('SELECT $1::int + 0 AS n', [5])).rows[0]!.n).toBe(5);
       const { rows } = await client.query<{ statement: string }>('SELECT statement FROM pg_prepared_statements ORDER BY statement', []);
       expect(rows.map((r) => r.statement)).toEqual(['SELECT $1::int + 0 AS n', 'SELECT $1::int + 1 AS n', 'SELECT $1::int + 2 AS n']);
+    } finally {
       client.release();
-
-      const fresh = preparingPool(pool, 10, 4);
-      const other = await fresh.connect();
+    }
+    const other = await preparingPool(pool, 10, 4).connect();
+    try {
       expect((await other.query<{ n: number }>('SELECT $1::int + $2::int + $3::int + $4::int + $5::int AS n', [1, 2, 3, 4, 5])).rows[0]!.n).toBe(15);
       const { rows: after } = await other.query<{ statement: string }>('SELECT statement FROM pg_prepared_statements', []);
       expect(after.some((r) => r.statement.includes('$5'))).toBe(false);
-      other.release();
     } finally {
+      other.release();
       await pool.end();
     }
   });
