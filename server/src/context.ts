@@ -6,6 +6,7 @@ import type { UsersRepository } from './auth/users.repository';
 import type { ConsoleUsersRepository } from './console/console-users.repository';
 import type { CatalogRepository } from './catalog/catalog.repository';
 import type { HqDatabase } from './db/database';
+import type { PgListener } from './db/pg-listener';
 import type { Writer } from './db/writer';
 import type { FailureLimiter, KeyedQueue } from './http/failure-limiter';
 import type { MembersRepository } from './members/members.repository';
@@ -49,6 +50,8 @@ export interface HqContext {
   /** HQ's epoch (db/epoch.ts), read at start-up: it changes only while HQ is stopped, after a restore. */
   epoch: string;
   notifier: FeedNotifier;
+  /** This instance's one LISTEN connection on PostgreSQL (null on SQLite): `listen(channel, handler)`. */
+  listener: PgListener | null;
   push: PushService;
   /** Registers whose state HQ just stored (status reports, uploaded transitions), for the console's live view. */
   fleet: FleetEvents;

@@ -56,6 +56,7 @@ import { DEFAULT_QOS, QosMonitor, type QosOptions } from './qos/qos-monitor';
 import { RegistersRepository } from './registers/registers.repository';
 import { registerRoutes } from './registers/registers.routes';
 import { FeedNotifier } from './sync/feed-notifier';
+import { PgListener } from './db/pg-listener';
 import { DEFAULT_RETENTION, FeedRepository, type FeedRetention } from './sync/feed.repository';
 import { PushService } from './sync/push.service';
 import { syncRoutes } from './sync/sync.routes';
@@ -120,6 +121,7 @@ export async function buildServer(options: HqOptions): Promise<HqApp> {
   const log = options.logger ?? silentLogger();
   const database = await openHqDatabase(options.storage);
   const notifier = new FeedNotifier();
+  const listener = database.listenClient ? new PgListener(database.listenClient, log) : null;
   const writer = new Writer(database, notifier);
   const registers = new RegistersRepository(database.read, writer);
   const cardKey = await loadCardKey(database.read, writer);
@@ -135,6 +137,7 @@ export async function buildServer(options: HqOptions): Promise<HqApp> {
     database,
     writer,
     notifier,
+    listener,
     registers,
     guards: makeGuards(registers, options.adminToken ?? null, consoleUsers),
     users: new UsersRepository(database.read, writer),
@@ -159,7 +162,8 @@ export async function buildServer(options: HqOptions): Promise<HqApp> {
     streams: new Set(),
     closing: false,
   };
-  if (database.listenClient) await notifier.listen(database.listenClient, log);
+  if (listener) notifier.follow(listener);
+  await listener?.start();
   if (options.demo) await seedDemo(ctx, { enrolmentCode: options.enrolmentCode ?? 'DEMO', log });
   ctx.console.setupToken = await prepareFirstOwner(ctx, { email: options.ownerEmail, password: options.ownerPassword, demo: options.demo ?? false }, log);
 
@@ -250,7 +254,8 @@ export async function buildServer(options: HqOptions): Promise<HqApp> {
       await Promise.race([ctx.inFlight.drained(), new Promise((resolve) => setTimeout(resolve, grace).unref())]);
     }
     await ctx.payments.settlePending().catch(() => {});
-    await notifier.close();
+    notifier.close();
+    await listener?.close();
     await database.close();
   });
   void ctx.payments.settlePending();
