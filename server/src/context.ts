@@ -20,6 +20,7 @@ import type { FaultInjector } from './qos/fault-injector';
 import type { QosMonitor } from './qos/qos-monitor';
 import type { RegistersRepository } from './registers/registers.repository';
 import type { FeedNotifier } from './sync/feed-notifier';
+import type { FeedHub } from './sync/feed-hub';
 import type { FeedRepository, FeedRetention } from './sync/feed.repository';
 import type { PushService } from './sync/push.service';
 
@@ -53,6 +54,8 @@ export interface HqContext {
   /** This instance's one LISTEN connection on PostgreSQL (null on SQLite): `listen(channel, handler)`. */
   listener: PgListener | null;
   push: PushService;
+  /** This instance's realtime fan-out of the feed to its open streams. */
+  hub: FeedHub;
   /** Registers whose state HQ just stored (status reports, uploaded transitions), for the console's live view. */
   fleet: FleetEvents;
   faults: FaultInjector;

@@ -56,6 +56,7 @@ import { DEFAULT_QOS, QosMonitor, type QosOptions } from './qos/qos-monitor';
 import { RegistersRepository } from './registers/registers.repository';
 import { registerRoutes } from './registers/registers.routes';
 import { FeedNotifier } from './sync/feed-notifier';
+import { FeedHub } from './sync/feed-hub';
 import { PgListener } from './db/pg-listener';
 import { DEFAULT_RETENTION, FeedRepository, type FeedRetention } from './sync/feed.repository';
 import { PushService } from './sync/push.service';
@@ -131,6 +132,7 @@ export async function buildServer(options: HqOptions): Promise<HqApp> {
   const consoleUsers = new ConsoleUsersRepository(database.read, writer);
   const faults = new FaultInjector();
   const retention = { ...DEFAULT_RETENTION, ...options.retention };
+  const feed = new FeedRepository(database.read, writer);
   // One gateway for paying and for reporting, so /admin/charges shows what PaymentsService moved.
   const gateway = options.gateway ?? new CardSimulator({ ledger: new DatabaseLedger(database.read, writer) });
   const ctx: HqContext = {
@@ -150,7 +152,8 @@ export async function buildServer(options: HqOptions): Promise<HqApp> {
     charges: new ChargesReport(gateway, database.read),
     cash: new CashReport(database.read),
     cardKey,
-    feed: new FeedRepository(database.read, writer),
+    feed,
+    hub: new FeedHub(feed, notifier, options.heartbeatMs ?? 15_000, log),
     epoch,
     push: new PushService(writer),
     fleet: new FleetEvents(),
@@ -164,6 +167,7 @@ export async function buildServer(options: HqOptions): Promise<HqApp> {
   };
   if (listener) notifier.follow(listener);
   await listener?.start();
+  await ctx.hub.start();
   if (options.demo) await seedDemo(ctx, { enrolmentCode: options.enrolmentCode ?? 'DEMO', log });
   ctx.console.setupToken = await prepareFirstOwner(ctx, { email: options.ownerEmail, password: options.ownerPassword, demo: options.demo ?? false }, log);
 
@@ -254,6 +258,7 @@ export async function buildServer(options: HqOptions): Promise<HqApp> {
       await Promise.race([ctx.inFlight.drained(), new Promise((resolve) => setTimeout(resolve, grace).unref())]);
     }
     await ctx.payments.settlePending().catch(() => {});
+    ctx.hub.stop();
     notifier.close();
     await listener?.close();
     await database.close();
