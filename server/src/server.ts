@@ -12,7 +12,7 @@ import { makeGuards } from './auth/guards';
 import { UsersRepository } from './auth/users.repository';
 import { CatalogRepository } from './catalog/catalog.repository';
 import { catalogRoutes } from './catalog/catalog.routes';
-import { FleetEvents } from './console/fleet-events';
+import { FLEET_CHANNEL, FleetEvents } from './console/fleet-events';
 import { fleetStreamRoutes } from './console/fleet-stream.routes';
 import { statusRoutes } from './console/status.routes';
 import { InFlight, type HqApp, type HqContext } from './context';
@@ -57,7 +57,7 @@ import { RegistersRepository } from './registers/registers.repository';
 import { registerRoutes } from './registers/registers.routes';
 import { FeedNotifier } from './sync/feed-notifier';
 import { FeedHub } from './sync/feed-hub';
-import { PgListener } from './db/pg-listener';
+import { notify, PgListener } from './db/pg-listener';
 import { DEFAULT_RETENTION, FeedRepository, type FeedRetention } from './sync/feed.repository';
 import { PushService } from './sync/push.service';
 import { syncRoutes } from './sync/sync.routes';
@@ -166,6 +166,7 @@ export async function buildServer(options: HqOptions): Promise<HqApp> {
     closing: false,
   };
   if (listener) notifier.follow(listener);
+  if (listener) ctx.fleet.follow(listener, (payload) => notify(database.db, FLEET_CHANNEL, payload), log);
   await listener?.start();
   await ctx.hub.start();
   if (options.demo) await seedDemo(ctx, { enrolmentCode: options.enrolmentCode ?? 'DEMO', log });

@@ -11,12 +11,14 @@
  *   stop();                   // removes that handler (the channel stays LISTENed; harmless)
  *   listener.pid              // the backend's process id while connected (null otherwise)
  *   await listener.close();
+ *   await notify(database.db, 'kassa_feed', payload);   // NOTIFY outside a transaction (inside one: pg_notify in it)
  *
  * Channel names are plain identifiers (lower case letters, digits, underscores). A NOTIFY sent while the
  * connection was down is lost: after a lost connection the listener reconnects (1 s, then backing off to
  * 10 s), LISTENs again on every channel, and calls each handler's `missed()`, so it rereads whatever it
  * follows instead of trusting that it heard everything. A handler that throws is logged, never stops others.
  */
+import { sql, type Kysely } from 'kysely';
 import type pg from 'pg';
 import type { Logger } from 'pino';
 
@@ -139,4 +141,9 @@ export class PgListener {
       this.log.error({ err: error, channel }, 'a notification handler failed');
     }
   }
+}
+
+/** Sends a NOTIFY on `channel` (every instance's listener hears it, this one's too). */
+export async function notify<DB>(db: Kysely<DB>, channel: string, payload: string): Promise<void> {
+  await sql`SELECT pg_notify(${channel}, ${payload})`.execute(db);
 }
