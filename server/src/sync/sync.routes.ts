@@ -55,6 +55,6 @@ export const syncRoutes: FastifyPluginAsync = async (instance) => {
     const header = request.headers['last-event-id'];
     const since = typeof header === 'string' ? Number(header) : request.query.since;
     reply.hijack();
-    await openChangeStream(ctx, reply.raw, reader(request, request.query.kinds), since, request.log);
+    await openChangeStream(ctx, reply.raw, reader(request, request.query.kinds), since);
   });
 };
