@@ -33,7 +33,7 @@ const round = (n: number) => Math.round(n * 100) / 100;
  */
 export class InstanceMetrics {
   readonly startedAt = Date.now();
-  private readonly requests = new Map<string, number>();
+  private readonly requests = new Map<string, { method: string; route: string; status: number; count: number }>();
   private pushes = 0;
   private pushOps = 0;
   private readonly pushMs: number[] = [];
@@ -47,8 +47,10 @@ export class InstanceMetrics {
 
   /** One answered request: `route` is the route's pattern (unmatched paths count under one name). */
   record(method: string, route: string | undefined, status: number, ms: number, pushedOps?: number): void {
-    const key = `${method} ${route ?? '(no route)'} ${status}`;
-    this.requests.set(key, (this.requests.get(key) ?? 0) + 1);
+    const key = `${method} ${route} ${status}`;
+    const counted = this.requests.get(key);
+    if (counted) counted.count++;
+    else this.requests.set(key, { method, route: route ?? '(no route)', status, count: 1 });
     if (pushedOps === undefined) return;
     this.pushes++;
     this.pushOps += pushedOps;
@@ -72,10 +74,7 @@ export class InstanceMetrics {
       instanceId: this.sources.instanceId,
       startedAt: new Date(this.startedAt).toISOString(),
       uptimeSeconds: Math.round((Date.now() - this.startedAt) / 1000),
-      requests: [...this.requests].map(([key, count]) => {
-        const [method, route, status] = key.split(' ');
-        return { method: method!, route: route!, status: Number(status), count };
-      }),
+      requests: [...this.requests.values()].map((r) => ({ ...r })),
       push: { requests: this.pushes, ops: this.pushOps, p50Ms: p50 === null ? null : round(p50), p99Ms: p99 === null ? null : round(p99), sampled: sorted.length },
       streams: this.sources.streams(),
       inFlightWrites: this.sources.inFlightWrites(),
