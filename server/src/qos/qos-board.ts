@@ -12,8 +12,13 @@ export const QOS_SHARE_MS = 1000;
  * QOS_SHARE_MS each instance writes a summary of its own window per domain (samples, failures, p90) while
  * it has samples, removes the rows of domains whose window emptied, and reads the other instances' rows
  * written within PEER_FRESH_MS into its monitor. So a register told by instance A that a call failed hears
- * "degraded" from instance B too, while /qos itself never waits on the database: at most two statements a
- * second per instance, none while an instance sees no traffic.
+ * "degraded" from instance B too, while /qos itself never waits on the database. Each instance runs one
+ * read a second, plus one write while it has samples (and one delete when a domain's window empties).
+ *
+ * Why windows and not only faults: injected faults are the operator's word and must be the same everywhere
+ * (qos/shared-faults.ts); real outcomes belong to the instance that served them, but a register may ask
+ * any instance. Each instance still counts its own live window first, so one cut off from the database
+ * reports its own trouble; the others' rows are summaries of at most 30 s and count while fresh (3 s).
  */
 export class QosBoard {
   private timer: NodeJS.Timeout | null = null;
