@@ -50,6 +50,7 @@ const EnvSchema = z.object({
   HQ_TRUST_PROXY: trustProxy.default(false),
   HQ_OWNER_EMAIL: EmailSchema.optional(),
   HQ_OWNER_PASSWORD: PasswordSchema.optional(),
+  HQ_INSTANCE_ID: z.string().trim().min(1).max(100).optional(),
 }).superRefine((e, ctx) => {
   if ((e.HQ_OWNER_EMAIL === undefined) !== (e.HQ_OWNER_PASSWORD === undefined)) {
     ctx.addIssue({ code: 'custom', path: [e.HQ_OWNER_EMAIL === undefined ? 'HQ_OWNER_EMAIL' : 'HQ_OWNER_PASSWORD'], message: 'set both HQ_OWNER_EMAIL and HQ_OWNER_PASSWORD (the console\'s first owner), or neither' });
@@ -91,6 +92,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): HqConfig {
       demo: e.HQ_DEMO,
       enrolmentCode: e.HQ_ENROLMENT_CODE,
       trustProxy: e.HQ_TRUST_PROXY,
+      ...(e.HQ_INSTANCE_ID ? { instanceId: e.HQ_INSTANCE_ID } : {}),
       ...(e.HQ_OWNER_EMAIL && e.HQ_OWNER_PASSWORD ? { ownerEmail: e.HQ_OWNER_EMAIL, ownerPassword: e.HQ_OWNER_PASSWORD } : {}),
     },
   };
