@@ -53,7 +53,7 @@ import { FaultInjector } from './qos/fault-injector';
 import { faultRoutes } from './qos/faults.routes';
 import { FailureLimiter, KeyedQueue, type FailureLimit } from './http/failure-limiter';
 import { DEFAULT_QOS, QosMonitor, type QosOptions } from './qos/qos-monitor';
-import { RegistersRepository } from './registers/registers.repository';
+import { RegistersRepository, TOKEN_CACHE_MS } from './registers/registers.repository';
 import { registerRoutes } from './registers/registers.routes';
 import { FeedNotifier } from './sync/feed-notifier';
 import { DEFAULT_RETENTION, FeedRepository, type FeedRetention } from './sync/feed.repository';
@@ -121,7 +121,7 @@ export async function buildServer(options: HqOptions): Promise<HqApp> {
   const database = await openHqDatabase(options.storage);
   const notifier = new FeedNotifier();
   const writer = new Writer(database, notifier);
-  const registers = new RegistersRepository(database.read, writer);
+  const registers = new RegistersRepository(database.read, writer, database.dialect === 'postgres' ? 0 : TOKEN_CACHE_MS);
   const cardKey = await loadCardKey(database.read, writer);
   const epoch = await readEpoch(database.read);
   const resealed = await sealLegacyCardTokens(database.read, writer, cardKey);
