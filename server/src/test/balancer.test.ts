@@ -83,6 +83,7 @@ describe('the test load balancer', () => {
     expect(answers.sort()).toEqual(['a', 'a', 'a', 'b', 'b', 'b']);
     expect(lb.connections.get(backends[0]!.key)).toBe(3);
     expect(lb.connections.get(backends[1]!.key)).toBe(3);
+    await expect.poll(() => [...lb.open.values()]).toEqual([0, 0]);
   });
 
   it('skips a backend that refuses the connection, before its health check notices', async () => {
@@ -145,6 +146,7 @@ describe('the test load balancer', () => {
       });
     });
     await expect.poll(() => chunks.join('')).toBe('data: a 1\n\ndata: a 2\n\n');
+    expect(lb.open.get(backends[0]!.key)).toBe(1);
     await lb.close();
     balancer = null;
     await ended;

@@ -26,6 +26,8 @@ export interface Balancer {
   port: number;
   /** Client connections sent to each backend ("host:port") so far. */
   connections: Map<string, number>;
+  /** Client connections open to each backend now. */
+  open: Map<string, number>;
   /** Backends ("host:port") whose last health check passed. */
   healthy(): string[];
   /** Runs one health round now (a test that just changed the backends need not wait for the next one). */
@@ -66,6 +68,7 @@ export async function startBalancer(backends: () => BackendAddress[], options: B
   const healthTimeoutMs = options.healthTimeoutMs ?? 1000;
   const up = new Set<string>();
   const connections = new Map<string, number>();
+  const open = new Map<string, number>();
   const sockets = new Set<net.Socket>();
   let next = 0;
   let closed = false;
@@ -119,6 +122,8 @@ export async function startBalancer(backends: () => BackendAddress[], options: B
       upstream.once('connect', () => {
         upstream.off('error', refused);
         connections.set(key, (connections.get(key) ?? 0) + 1);
+        open.set(key, (open.get(key) ?? 0) + 1);
+        upstream.once('close', () => open.set(key, open.get(key)! - 1));
         upstream.on('error', () => client.destroy());
         client.on('close', () => upstream.destroy());
         upstream.on('close', () => client.destroy());
@@ -137,6 +142,7 @@ export async function startBalancer(backends: () => BackendAddress[], options: B
     url: `http://127.0.0.1:${port}`,
     port,
     connections,
+    open,
     healthy: () => current().filter((key) => up.has(key)),
     checkHealth: () => (round = round.then(checkHealth)),
     close: async () => {
