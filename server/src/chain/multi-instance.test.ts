@@ -16,7 +16,14 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { Order } from '../../../shared/hq/feed';
 import { startBalancer, type Balancer } from '../test/balancer';
 import { POSTGRES_SKIP_REASON, ADMIN_TOKEN } from '../test/harness';
-import { makeProduct } from '../test/factories';
+import { v4 as uuidv4 } from 'uuid';
+import { TEST_CARDS } from '../../../shared/hq/payments';
+import type { Operation } from '../../../shared/hq/ops';
+import { CardSimulator } from '../payments/card-simulator';
+import type { CardGateway } from '../payments/gateway';
+import { sealCard } from '../test/card-seal';
+import { enrolRegister } from '../test/harness';
+import { cardPaymentOps, makeOp, makeProduct, makeSale, push } from '../test/factories';
 import { startHqProcess, type HqProcess } from '../test/hq-process';
 import { buildServer } from '../server';
 import type { HqApp } from '../context';
@@ -204,6 +211,51 @@ describe.skipIf(POSTGRES_SKIP_REASON !== null)(`HQ as several instances on one P
     }
     console.info(`[chain stream] feed ${start} → ${last}; ${cut.length} of ${streams.length} streams cut with A resumed on B; ${streams[0]!.received.length} changes each`);
   }, 45_000);
+
+  it('card payments stored offline are settled once, though every instance settles at the same time', async () => {
+    schema = await chainSchema(PG_URL);
+    // One acquirer behind both instances, counting the settlements it is asked for.
+    const acquirer = new CardSimulator({ latencyMs: 5 });
+    const asked = new Map<string, number>();
+    const gateway: CardGateway = {
+      authorize: (request, signal) => acquirer.authorize(request, signal),
+      settle: (request, signal) => {
+        asked.set(request.reference, (asked.get(request.reference) ?? 0) + 1);
+        return acquirer.settle(request, signal);
+      },
+      refund: (request, signal) => acquirer.refund(request, signal),
+      void: (request, signal) => acquirer.void(request, signal),
+      movements: (filter) => acquirer.movements(filter),
+    };
+    const instance = async () => {
+      const app = await buildServer({ storage: { kind: 'postgres', connectionString: schema!.env.DATABASE_URL!, poolSize: 4 }, adminToken: ADMIN_TOKEN, demo: true, enrolmentCode: 'DEMO', pruneEveryMs: 0, settleEveryMs: 0, gateway });
+      apps.push(app);
+      return app;
+    };
+    const a = await instance();
+    const b = await instance();
+    const register = await enrolRegister(a);
+    const paymentIds: string[] = [];
+    for (let round = 0; round < 5; round++) {
+      const ops: Operation[] = [];
+      for (let i = 0; i < 20; i++) {
+        const sale = makeSale({ total: 500, lines: [{ sku: 'SKU-000001', name: 'Meadowmere Whole Milk 1 L', quantity: 1, unitPrice: 500, taxClass: 'reduced', lineTotal: 500 }] });
+        const card = makeOp('offlineCardPayment', 'captured', { id: uuidv4(), orderId: sale.id, amount: 500, currency: 'EUR', cardToken: sealCard(a, TEST_CARDS.approved), last4: '4242', capturedAt: sale.createdAt });
+        paymentIds.push(card.entityId);
+        ops.push(makeOp('sale', 'completed', sale), ...cardPaymentOps(sale, [card]), card);
+      }
+      // B pushes (and starts settling after it); A and B settle at the same time.
+      await push(b, register, ops);
+      await Promise.all([a.hq.payments.settlePending(), b.hq.payments.settlePending()]);
+    }
+    await Promise.all([a.hq.payments.settlePending(), b.hq.payments.settlePending()]);
+    const twice = paymentIds.filter((id) => (asked.get(id) ?? 0) !== 1);
+    expect(twice.map((id) => asked.get(id) ?? 0), `${twice.length} of ${paymentIds.length} payments asked for other than once`).toEqual([]);
+    const settled = await schema.query<{ n: string }>(`SELECT count(*) AS n FROM offline_card_payments WHERE status = 'settled'`);
+    expect(Number(settled[0]!.n)).toBe(paymentIds.length);
+    const changes = await schema.query<{ n: string }>(`SELECT count(*) AS n FROM changes WHERE kind = 'cardSettlement'`);
+    expect(Number(changes[0]!.n)).toBe(paymentIds.length);
+  });
 
   it('any instance serves any register: enrolled on A, pushing to B, read on A; a revocation on A is refused on B at once and ends its stream on B', async () => {
     schema = await chainSchema(PG_URL);
