@@ -22,6 +22,8 @@ import type { Operation } from '../../../shared/hq/ops';
 import { CardSimulator } from '../payments/card-simulator';
 import type { CardGateway } from '../payments/gateway';
 import { sealCard } from '../test/card-seal';
+import { signIn } from '../test/console';
+import { DEMO_OWNER } from '../console/first-owner';
 import { enrolRegister } from '../test/harness';
 import { cardPaymentOps, makeOp, makeProduct, makeSale, push } from '../test/factories';
 import { startHqProcess, type HqProcess } from '../test/hq-process';
@@ -257,7 +259,7 @@ describe.skipIf(POSTGRES_SKIP_REASON !== null)(`HQ as several instances on one P
     expect(Number(changes[0]!.n)).toBe(paymentIds.length);
   });
 
-  it('any instance serves any register: enrolled on A, pushing to B, read on A; a revocation on A is refused on B at once and ends its stream on B', async () => {
+  it('any instance serves any register: enrolled on A, pushing to B, read on A; a revocation on A is refused on B at once and ends its stream on B; a console session works on both', async () => {
     schema = await chainSchema(PG_URL);
     const listen = async () => {
       const app = await buildServer({ storage: { kind: 'postgres', connectionString: schema!.env.DATABASE_URL!, poolSize: 4 }, adminToken: ADMIN_TOKEN, demo: true, enrolmentCode: 'DEMO', pruneEveryMs: 0, settleEveryMs: 0, heartbeatMs: 300 });
@@ -288,5 +290,14 @@ describe.skipIf(POSTGRES_SKIP_REASON !== null)(`HQ as several instances on one P
     expect(refused.status).toBe(401);
     expect(JSON.parse(refused.body).error).toBe('REGISTER_REVOKED');
     expect((await call(b, 'GET', '/sync/changes?since=0', register.auth)).status).toBe(401);
+
+    // The console: signed in on A, a change through B; signed out on A, refused on B.
+    const [appA, appB] = apps;
+    const session = await signIn(appA!, DEMO_OWNER.email, DEMO_OWNER.password);
+    expect((await appB!.inject({ url: '/console/api/session', headers: session.read })).json().user.email).toBe(DEMO_OWNER.email);
+    const changed = await appB!.inject({ method: 'POST', url: '/console/api/products/SKU-000001', headers: session.write, payload: { price: 139 } });
+    expect(changed.statusCode, changed.body).toBe(200);
+    expect((await appA!.inject({ method: 'POST', url: '/console/api/sign-out', headers: session.write })).statusCode).toBe(204);
+    expect((await appB!.inject({ url: '/console/api/session', headers: session.read })).json().user).toBeNull();
   });
 });
