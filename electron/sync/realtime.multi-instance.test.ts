@@ -24,7 +24,7 @@ const ADMIN_TOKEN = crypto.randomBytes(16).toString('hex');
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-async function until(what: string, predicate: () => boolean | Promise<boolean>, ms = 10_000): Promise<void> {
+async function until(what: string, predicate: () => boolean | Promise<boolean>, ms = 20_000): Promise<void> {
   const deadline = Date.now() + ms;
   while (!(await predicate())) {
     if (Date.now() > deadline) throw new Error(`${what}: not within ${ms} ms`);
@@ -128,5 +128,5 @@ describe.skipIf(PG_SKIP !== null)(`the register's realtime stream across HQ inst
     const feed = await call<{ changes: { seq: number }[]; hasMore: boolean }>(b.url, 'GET', `/sync/changes?since=${start}&limit=5000`, register.token);
     expect(feed.hasMore).toBe(false);
     expect(received).toEqual(feed.changes.map((c) => c.seq));
-  }, 45_000);
+  }, 60_000);
 });

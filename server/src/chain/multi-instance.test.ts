@@ -36,7 +36,9 @@ const REGISTERS = 24;
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-async function until(what: string, predicate: () => boolean | Promise<boolean>, ms = 10_000): Promise<void> {
+// The waits and time limits leave room for a busy CI machine (the whole file takes about 20 s on a quiet one).
+
+async function until(what: string, predicate: () => boolean | Promise<boolean>, ms = 20_000): Promise<void> {
   const deadline = Date.now() + ms;
   while (!(await predicate())) {
     if (Date.now() > deadline) throw new Error(`${what}: not within ${ms} ms`);
@@ -92,7 +94,7 @@ describe.skipIf(POSTGRES_SKIP_REASON !== null)(`HQ as several instances on one P
       registers.forEach((r) => r.startSelling(() => lb));
       const sent = () => registers.reduce((n, r) => n + r.sent.length, 0);
       const cut = () => registers.reduce((n, r) => n + r.stats.cut, 0);
-      await until('registers sold 200 sales', () => sent() >= 200);
+      await until('registers sold 150 sales', () => sent() >= 150);
 
       // Each phase: an instance goes mid-run (SIGTERM: it finishes the pushes it started, then exits;
       // SIGKILL: the pushes in flight are cut), a new one starts and joins the balancer, and takes pushes.
@@ -109,7 +111,7 @@ describe.skipIf(POSTGRES_SKIP_REASON !== null)(`HQ as several instances on one P
         if (signal === 'SIGTERM') expect(exitCode, victim.logTail()).toBe(0);
         backends.splice(backends.indexOf(victim.url), 1);
         await until(`the instance that replaced the one stopped with ${signal} took pushes`, () => (balancer!.connections.get(key(joining)) ?? 0) >= 30);
-        await until('registers sold 200 sales more', () => sent() >= soldBefore + 200);
+        await until('registers sold 150 sales more', () => sent() >= soldBefore + 150);
         phases.push(`${signal}: ${inFlight} pushes in flight to it, ${cut() - cutBefore} requests cut or refused, ${sent() - soldBefore} sales meanwhile`);
       }
       await Promise.all(registers.map((r) => r.stop()));
@@ -152,7 +154,7 @@ describe.skipIf(POSTGRES_SKIP_REASON !== null)(`HQ as several instances on one P
           `${unavailable} answered 503, ${duplicates} applied but unanswered (then duplicate); connections per instance ${JSON.stringify([...balancer.connections.values()])}`,
       );
     },
-    50_000,
+    90_000,
   );
 
   it('a realtime stream cut with its instance resumes on another one and gets every change after its position once', async () => {
@@ -212,7 +214,7 @@ describe.skipIf(POSTGRES_SKIP_REASON !== null)(`HQ as several instances on one P
       expect(stream.received).toEqual(page.changes.map((c) => c.seq));
     }
     console.info(`[chain stream] feed ${start} → ${last}; ${cut.length} of ${streams.length} streams cut with A resumed on B; ${streams[0]!.received.length} changes each`);
-  }, 45_000);
+  }, 60_000);
 
   it('card payments stored offline are settled once, though every instance settles at the same time', async () => {
     schema = await chainSchema(PG_URL);
@@ -257,7 +259,7 @@ describe.skipIf(POSTGRES_SKIP_REASON !== null)(`HQ as several instances on one P
     expect(Number(settled[0]!.n)).toBe(paymentIds.length);
     const changes = await schema.query<{ n: string }>(`SELECT count(*) AS n FROM changes WHERE kind = 'cardSettlement'`);
     expect(Number(changes[0]!.n)).toBe(paymentIds.length);
-  });
+  }, 30_000);
 
   it('any instance serves any register: enrolled on A, pushing to B, read on A; a revocation on A is refused on B at once and ends its stream on B; a console session works on both', async () => {
     schema = await chainSchema(PG_URL);
@@ -299,5 +301,5 @@ describe.skipIf(POSTGRES_SKIP_REASON !== null)(`HQ as several instances on one P
     expect(changed.statusCode, changed.body).toBe(200);
     expect((await appA!.inject({ method: 'POST', url: '/console/api/sign-out', headers: session.write })).statusCode).toBe(204);
     expect((await appB!.inject({ url: '/console/api/session', headers: session.read })).json().user).toBeNull();
-  });
+  }, 30_000);
 });
