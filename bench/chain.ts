@@ -303,7 +303,10 @@ interface RunResult {
   registers: number;
   enrolled: number;
   enrolFailed: number;
+  enrolRetried: number;
   enrolSeconds: number;
+  rampSeconds: number;
+  rampConnected: number;
   balancer: string;
   steady: PhaseResult;
   restart?: PhaseResult & { stoppedAfterMs: number; stopExitCode: number | null; stopMs: number; replacedMs: number };
@@ -448,12 +451,16 @@ async function run(n: number, withRestart: boolean): Promise<RunResult> {
           const code = storeCodes[nextStore++]!;
           const enrolmentCode = `CHAIN-${code}-${crypto.randomBytes(4).toString('hex')}`;
           await admin(base, 'POST', '/stores', { code, name: `Chain store ${code}`, currency: 'EUR', pricesIncludeTax: true, enrolmentCode, enrolmentCodeMaxUses: null });
-          stores.push({ storeCode: code, enrolmentCode });
+          // Each store has its own address, as a chain's stores do (HQ limits enrolment attempts per address).
+          const i = Number(code.slice(1));
+          stores.push({ storeCode: code, enrolmentCode, address: `10.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255}` });
         }
       }),
     );
     stores.sort((a, b) => a.storeCode.localeCompare(b.storeCode));
-    const specs = Array.from({ length: REGISTERS }, (_, i) => stores[Math.floor(i / PER_STORE)]!);
+    // Register k of every store, then register k + 1 of every store: registers enrolling at the same time
+    // belong to different stores, and each store's registers are spread over the start.
+    const specs = Array.from({ length: REGISTERS }, (_, i) => stores[i % storeCount]!);
     let price = 1000;
     const importPrice = (p: number) => admin(base, 'POST', '/catalog/import', { products: [{ sku: PRICE_SKU, barcodes: ['4006381333931'], name: 'Price change probe', price: p, taxClass: 'standard' }] });
     await importPrice(price);
@@ -474,7 +481,8 @@ async function run(n: number, withRestart: boolean): Promise<RunResult> {
     const enrolSeconds = (performance.now() - t0) / 1000;
     const enrolledCount = enrolled.reduce((s, e) => s + e.registers, 0);
     const enrolFailed = enrolled.reduce((s, e) => s + e.failed, 0);
-    say(`${fmt(enrolledCount)} registers enrolled in ${storeCount} stores in ${enrolSeconds.toFixed(1)} s${enrolFailed ? `; ${enrolFailed} failed: ${enrolled.find((e) => e.firstError)?.firstError}` : ''}`);
+    const enrolRetried = enrolled.reduce((s, e) => s + e.retried, 0);
+    say(`${fmt(enrolledCount)} registers enrolled in ${storeCount} stores in ${enrolSeconds.toFixed(1)} s${enrolFailed || enrolRetried ? `; ${enrolFailed} failed, ${enrolRetried} attempts retried, e.g. ${enrolled.find((e) => e.firstError)?.firstError}` : ''}`);
 
     // CPU of each part, sampled every second.
     let pgPids: number[] = [];
@@ -497,8 +505,15 @@ async function run(n: number, withRestart: boolean): Promise<RunResult> {
     };
 
     // Ramp: streams open and first sales spread over one interval.
+    // The ramp lasts until nearly every register streams (or 30 s more than the spread): steady means steady.
     for (const gen of generators) gen.tell({ type: 'start' });
-    await sleep(spreadMs + 3000);
+    await sleep(spreadMs);
+    const rampUntil = performance.now() + 30_000;
+    for (;;) {
+      await sleep(1000);
+      const counts = await Promise.all(generators.map((gen) => gen.ask({ type: 'count' }, 'count')));
+      if (counts.reduce((s, c) => s + c.connected, 0) >= 0.99 * enrolledCount || performance.now() > rampUntil) break;
+    }
     const ramp = await phase('ramp');
     say(`ramp: ${fmt(ramp.connected)} streams open, ${fmt(ramp.salesPerSecond, 1)} sales/s`);
 
@@ -506,12 +521,14 @@ async function run(n: number, withRestart: boolean): Promise<RunResult> {
     const steadyMs = DURATION_S * 1000;
     const steadyStart = performance.now();
     const sentAt = new Map<number, number>();
+    const priceErrors: string[] = [];
     for (let k = 0; k < PRICE_CHANGES; k++) {
       await sleep(Math.max(0, steadyStart + ((k + 0.5) * steadyMs) / PRICE_CHANGES - performance.now()));
       price += 1;
       await Promise.all(generators.map((gen) => gen.ask({ type: 'price-mark', price }, 'marked')));
       sentAt.set(price, now());
-      await importPrice(price);
+      // A refused change is reported (its reach stays "never"), not fatal: the run goes on.
+      await importPrice(price).catch((error: unknown) => priceErrors.push(error instanceof Error ? error.message.slice(0, 200) : String(error)));
     }
     await sleep(Math.max(0, steadyStart + steadyMs - performance.now()));
     const steady = await phase('steady');
@@ -608,14 +625,15 @@ async function run(n: number, withRestart: boolean): Promise<RunResult> {
     if (check.hqAppliedOps !== ledgerSales) problems.push(`${check.hqAppliedOps} applied operations for ${ledgerSales} sales`);
     if (check.hqOrderChanges !== ledgerSales) problems.push(`${check.hqOrderChanges} order entries in the feed for ${ledgerSales} sales`);
     if (atHead !== connectedAtEnd) problems.push(`${connectedAtEnd - atHead} of ${connectedAtEnd} connected registers not at the feed's head (${headSeq}) after the quiet period`);
-    const phases = [steady, ...(restart ? [restart] : [])];
-    const gaps = phases.reduce((s, p) => s + p.gaps + ramp.gaps, 0);
-    const dups = phases.reduce((s, p) => s + p.duplicates + p.priceDuplicates, 0) + ramp.duplicates;
+    const phases = [ramp, steady, ...(restart ? [restart] : [])];
+    const gaps = phases.reduce((s, p) => s + p.gaps, 0);
+    const dups = phases.reduce((s, p) => s + p.duplicates + p.priceDuplicates, 0);
     if (gaps > 0) problems.push(`${gaps} stream events whose prevSeq was not the register's position (a change missed)`);
     if (dups > 0) problems.push(`${dups} stream events delivered twice`);
+    if (priceErrors.length > 0) problems.push(`price changes refused: ${priceErrors.join('; ')}`);
     check.ok = problems.length === 0;
     say(`check: ${check.ok ? 'every sale on HQ once, every stream at the head' : problems.join('; ')}`);
-    return { instances: n, registers: REGISTERS, enrolled: enrolledCount, enrolFailed, enrolSeconds: +enrolSeconds.toFixed(1), balancer: balancer.kind, steady, ...(restart ? { restart } : {}), reach, check };
+    return { instances: n, registers: REGISTERS, enrolled: enrolledCount, enrolFailed, enrolRetried, rampSeconds: ramp.seconds, rampConnected: ramp.connected, enrolSeconds: +enrolSeconds.toFixed(1), balancer: balancer.kind, steady, ...(restart ? { restart } : {}), reach, check };
   } finally {
     if (sampler) clearInterval(sampler);
     await Promise.all(generators.map((gen) => gen.ask({ type: 'close' }, 'closed', 10_000).catch(() => gen.child.kill('SIGKILL'))));

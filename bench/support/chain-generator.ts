@@ -15,6 +15,8 @@ import type { Operation, SalePayload } from '../../shared/hq/ops';
 export interface RegisterSpec {
   storeCode: string;
   enrolmentCode: string;
+  /** The store's address as HAProxy forwards it (X-Forwarded-For): HQ limits enrolment attempts per address. */
+  address: string;
 }
 
 export type ToGenerator =
@@ -26,6 +28,7 @@ export type ToGenerator =
   | { type: 'stop-sales' }
   | { type: 'resume-sales' }
   | { type: 'positions' }
+  | { type: 'count' }
   | { type: 'close' };
 
 export interface PhaseStats {
@@ -56,12 +59,13 @@ export interface PhaseStats {
 }
 
 export type FromGenerator =
-  | { type: 'enrolled'; registers: number; failed: number; firstError: string | null }
+  | { type: 'enrolled'; registers: number; failed: number; firstError: string | null; retried: number }
   | { type: 'phase'; stats: PhaseStats }
   | { type: 'marked' }
   | { type: 'reach'; changes: { price: number; connected: number; arrivals: number[] }[] }
   | { type: 'drained'; pending: number; ledger: { sales: number; money: number; ids: string[] } }
   | { type: 'positions'; connected: number; positions: number[] }
+  | { type: 'count'; connected: number }
   | { type: 'closed' };
 
 const send = (message: FromGenerator) => process.send!(message);
@@ -129,6 +133,15 @@ const errorKind = (error: unknown) => {
   if (code === 'ECONNREFUSED') return 'refused';
   return code ?? 'error';
 };
+/** `503 SHUTTING_DOWN` (HQ's own error code), or `503 balancer` for an answer that is not HQ's JSON. */
+const statusKind = (res: Answer) => {
+  if (!res.body.startsWith('{')) return `${res.status} balancer`;
+  try {
+    return `${res.status} ${(JSON.parse(res.body) as { error?: string }).error ?? ''}`.trim();
+  } catch {
+    return `${res.status}`;
+  }
+};
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 const now = () => performance.timeOrigin + performance.now();
 
@@ -147,6 +160,8 @@ interface PriceChange {
 const priceChanges = new Map<number, PriceChange>();
 const registers: Register[] = [];
 const ledger = { sales: 0, money: 0, ids: [] as string[] };
+/** Every failed enrolment attempt (retried up to five times), for the report. */
+const enrolErrors: string[] = [];
 
 class Register {
   registerId = '';
@@ -165,18 +180,19 @@ class Register {
   constructor(private readonly spec: RegisterSpec) {}
 
   private get auth() {
-    return { authorization: `Bearer ${this.token}` };
+    return { authorization: `Bearer ${this.token}`, 'x-forwarded-for': this.spec.address };
   }
 
   async enrol(): Promise<void> {
     for (let attempt = 0; ; attempt++) {
       try {
-        const res = await request('POST', '/registers/enrol', {}, JSON.stringify({ code: this.spec.enrolmentCode }));
+        const res = await request('POST', '/registers/enrol', { 'x-forwarded-for': this.spec.address }, JSON.stringify({ code: this.spec.enrolmentCode }));
         if (res.status !== 201) throw new Error(`enrolment answered ${res.status}: ${res.body.slice(0, 200)}`);
         const body = JSON.parse(res.body) as { registerId: string; registerCode: string; token: string };
         Object.assign(this, { registerId: body.registerId, registerCode: body.registerCode, token: body.token });
         return;
       } catch (error) {
+        enrolErrors.push(error instanceof Error ? error.message : String(error));
         if (attempt >= 4) throw error;
         await sleep(500 * (attempt + 1));
       }
@@ -208,7 +224,7 @@ class Register {
       const res = await request('GET', `/sync/changes?since=${since}&limit=${limit}`, this.auth);
       stats.pulls++;
       if (res.status !== 200) {
-        fail(`pull ${res.status}`);
+        fail(`pull ${statusKind(res)}`);
         return null;
       }
       return JSON.parse(res.body) as { nextSeq: number; hasMore: boolean };
@@ -285,7 +301,7 @@ class Register {
             this.outbox.splice(0, batch.length);
             answered = true;
             failures = 0;
-          } else fail(`push ${res.status}`);
+          } else fail(`push ${statusKind(res)}`);
         } catch (error) {
           fail(`push ${errorKind(error)}`);
         }
@@ -417,18 +433,19 @@ process.on('message', (message: ToGenerator) => {
         priceSku = message.priceSku;
         let failed = 0;
         let firstError: string | null = null;
+        const record = () => (firstError ??= enrolErrors[0] ?? null);
         const created = message.registers.map((spec) => new Register(spec));
         await runPool(created, message.enrolConcurrency, async (r) => {
           try {
             await r.enrol();
             registers.push(r);
-          } catch (error) {
+          } catch {
             failed++;
-            firstError ??= error instanceof Error ? error.message : String(error);
           }
         });
+        record();
         spreadMs = message.spreadMs;
-        send({ type: 'enrolled', registers: registers.length, failed, firstError });
+        send({ type: 'enrolled', registers: registers.length, failed, firstError, retried: enrolErrors.length });
         break;
       }
       case 'start':
@@ -461,6 +478,9 @@ process.on('message', (message: ToGenerator) => {
         break;
       case 'positions':
         send({ type: 'positions', connected: registers.filter((r) => r.connected).length, positions: registers.filter((r) => r.connected).map((r) => r.position) });
+        break;
+      case 'count':
+        send({ type: 'count', connected: registers.filter((r) => r.connected).length });
         break;
       case 'close':
         closing = true;
