@@ -23,6 +23,7 @@ import { CardSimulator } from '../payments/card-simulator';
 import type { CardGateway } from '../payments/gateway';
 import { sealCard } from '../test/card-seal';
 import { signIn } from '../test/console';
+import { openStream } from '../test/sse';
 import { DEMO_OWNER } from '../console/first-owner';
 import { enrolRegister } from '../test/harness';
 import { cardPaymentOps, makeOp, makeProduct, makeSale, push } from '../test/factories';
@@ -214,6 +215,61 @@ describe.skipIf(POSTGRES_SKIP_REASON !== null)(`HQ as several instances on one P
       expect(stream.received).toEqual(page.changes.map((c) => c.seq));
     }
     console.info(`[chain stream] feed ${start} → ${last}; ${cut.length} of ${streams.length} streams cut with A resumed on B; ${streams[0]!.received.length} changes each`);
+  }, 60_000);
+
+  it('through the balancer every instance acts on a fault injected through one, and the console hears registers reporting to any instance', async () => {
+    schema = await chainSchema(PG_URL);
+    const backends: string[] = [];
+    const a = await startHqProcess({ env: { ...schema.env, HQ_INSTANCE_ID: 'hq-a' } });
+    processes.push(a);
+    const b = await startHqProcess({ env: { ...schema.env, HQ_INSTANCE_ID: 'hq-b' } });
+    processes.push(b);
+    backends.push(a.url, b.url);
+    balancer = await startBalancer(() => backends);
+    const lb = balancer.url;
+    const registers: LightRegister[] = [];
+    for (let i = 0; i < 4; i++) registers.push(await LightRegister.enrol(lb));
+    const lookups = async (n: number) => {
+      const answers = [];
+      for (let i = 0; i < n; i++) answers.push(await call(lb, 'GET', '/members/lookup?phone=%2B4915112345678', registers[0]!.auth));
+      return answers;
+    };
+    const before = await lookups(4);
+    expect(new Set(before.map((r) => r.instance))).toEqual(new Set(['hq-a', 'hq-b']));
+    expect(before.map((r) => r.status)).toEqual([200, 200, 200, 200]);
+
+    // Injected through one instance (the balancer picks it), it reaches the other within half a second:
+    // then every request through the balancer fails, whichever instance answers it.
+    const injected = await call(lb, 'POST', '/admin/faults', ADMIN, { domain: 'membership', mode: 'error', rate: 1 });
+    expect(injected.status, injected.body).toBe(204);
+    await until('the fault reaches both instances', async () => (await lookups(4)).every((r) => r.status === 503), 3_000);
+    const during = await lookups(6);
+    expect(new Set(during.map((r) => r.instance))).toEqual(new Set(['hq-a', 'hq-b']));
+    expect(during.map((r) => JSON.parse(r.body).error)).toEqual(Array(6).fill('FAULT_INJECTED'));
+    const cleared = await call(lb, 'DELETE', '/admin/faults', ADMIN);
+    expect(cleared.status).toBe(204);
+    await until('the fault is gone on both instances', async () => (await lookups(4)).every((r) => r.status === 200), 3_000);
+
+    // The console's live fleet view, open on one instance, hears each register report, whichever instance took it.
+    const signedIn = await fetch(`${lb}/console/api/sign-in`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: DEMO_OWNER.email, password: DEMO_OWNER.password }) });
+    expect(signedIn.status).toBe(200);
+    const cookie = signedIn.headers.get('set-cookie')!.split(';')[0]!;
+    const fleet = openStream(balancer.port, '/console/api/fleet/stream', { cookie, accept: 'text/event-stream' });
+    try {
+      await fleet.until(() => fleet.events.length >= registers.length);
+      const reportedTo: string[] = [];
+      for (const [i, register] of registers.entries()) {
+        const report = { state: 'online', reasons: [], switchedBy: null, since: new Date().toISOString(), version: `chain-${i}`, backlog: 0, oldestPendingAt: null, deadLetters: 0 };
+        const answer = await call(lb, 'POST', '/registers/status', register.auth, report);
+        expect(answer.status, answer.body).toBe(204);
+        reportedTo.push(answer.instance!);
+      }
+      expect(new Set(reportedTo)).toEqual(new Set(['hq-a', 'hq-b']));
+      const heard = () => new Set(fleet.events.map((e) => (JSON.parse(e.data!) as { version: string | null }).version));
+      await fleet.until(() => registers.every((_, i) => heard().has(`chain-${i}`)), 5_000);
+    } finally {
+      fleet.close();
+    }
   }, 60_000);
 
   it('card payments stored offline are settled once, though every instance settles at the same time', async () => {

@@ -45,6 +45,8 @@ export async function chainSchema(databaseUrl: string): Promise<ChainSchema> {
 export interface Answer {
   status: number;
   body: string;
+  /** The instance that answered (X-Kassa-Instance). */
+  instance: string | null;
 }
 
 /** One HTTP call on a connection of its own (HQ's answer, or the error of a refused or cut connection). */
@@ -57,7 +59,7 @@ export function call(base: string, method: string, path: string, headers: Record
       (res) => {
         let text = '';
         res.setEncoding('utf8').on('data', (chunk: string) => (text += chunk));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, body: text }));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body: text, instance: (res.headers['x-kassa-instance'] as string | undefined) ?? null }));
         res.on('error', reject);
       },
     );
