@@ -77,12 +77,14 @@ describe.skipIf(POSTGRES_SKIP_REASON !== null)(`HQ as several instances on one P
   };
 
   it(
-    'registers keep pushing through a rolling restart (one instance stopped with SIGTERM, then one killed with SIGKILL, a new one joining each time): every sale is on HQ exactly once',
+    'registers keep pushing through a rolling restart (one instance stopped with SIGTERM, then one killed with SIGKILL, a new one joining the balancer each time): every sale is on HQ exactly once',
     async () => {
       schema = await chainSchema(PG_URL);
       const backends: string[] = [];
+      // The first instance creates HQ's tables; the others start together. C and D wait outside the
+      // balancer until they replace A and B.
       const a = await startInstance();
-      const b = await startInstance();
+      const [b, c, d] = await Promise.all([startInstance(), startInstance(), startInstance()]);
       backends.push(a.url, b.url);
       balancer = await startBalancer(() => backends);
       const lb = balancer.url;
@@ -98,14 +100,13 @@ describe.skipIf(POSTGRES_SKIP_REASON !== null)(`HQ as several instances on one P
       await until('registers sold 150 sales', () => sent() >= 150);
 
       // Each phase: an instance goes mid-run (SIGTERM: it finishes the pushes it started, then exits;
-      // SIGKILL: the pushes in flight are cut), a new one starts and joins the balancer, and takes pushes.
+      // SIGKILL: the pushes in flight are cut), a new one joins the balancer, and takes pushes.
       const phases: string[] = [];
-      for (const [victim, signal] of [[a, 'SIGTERM'], [b, 'SIGKILL']] as const) {
+      for (const [victim, signal, joining] of [[a, 'SIGTERM', c!], [b, 'SIGKILL', d!]] as const) {
         const soldBefore = sent();
         const cutBefore = cut();
         const inFlight = balancer.open.get(key(victim)) ?? 0;
         const gone = signal === 'SIGTERM' ? victim.stop() : victim.kill().then(() => null);
-        const joining = await startInstance();
         backends.push(joining.url);
         await balancer.checkHealth();
         const exitCode = await gone;
