@@ -92,6 +92,11 @@ describe('configuration from the environment', () => {
     expect(config).toMatchObject({ port: 0, host: '0.0.0.0', options: { storage: { kind: 'postgres', connectionString: 'postgres://u:p@db:5432/kassa' }, demo: true, faultsEnabled: true, enrolmentCode: 'SHOP', adminToken: 's3cret' } });
   });
 
+  it('reads HQ_INSTANCE_ID, else leaves the instance to name itself', () => {
+    expect(configFromEnv({ HQ_INSTANCE_ID: ' hq-2 ' }).options.instanceId).toBe('hq-2');
+    expect(configFromEnv({}).options.instanceId).toBeUndefined();
+  });
+
   it('stops with a message naming the variable for a bad value', () => {
     expect(() => configFromEnv({ PORT: 'eighty' })).toThrow(ConfigError);
     expect(() => configFromEnv({ PORT: '70000' })).toThrow(/PORT/);
