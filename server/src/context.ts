@@ -6,6 +6,7 @@ import type { UsersRepository } from './auth/users.repository';
 import type { ConsoleUsersRepository } from './console/console-users.repository';
 import type { CatalogRepository } from './catalog/catalog.repository';
 import type { HqDatabase } from './db/database';
+import type { PgListener } from './db/pg-listener';
 import type { Writer } from './db/writer';
 import type { AttemptLimiter, KeyedQueue } from './http/failure-limiter';
 import type { MembersRepository } from './members/members.repository';
@@ -20,6 +21,7 @@ import type { FaultInjector } from './qos/fault-injector';
 import type { QosMonitor } from './qos/qos-monitor';
 import type { RegistersRepository } from './registers/registers.repository';
 import type { FeedNotifier } from './sync/feed-notifier';
+import type { FeedHub } from './sync/feed-hub';
 import type { FeedRepository, FeedRetention } from './sync/feed.repository';
 import type { PushService } from './sync/push.service';
 
@@ -50,7 +52,11 @@ export interface HqContext {
   /** HQ's epoch (db/epoch.ts), read at start-up: it changes only while HQ is stopped, after a restore. */
   epoch: string;
   notifier: FeedNotifier;
+  /** This instance's one LISTEN connection on PostgreSQL (null on SQLite): `listen(channel, handler)`. */
+  listener: PgListener | null;
   push: PushService;
+  /** This instance's realtime fan-out of the feed to its open streams. */
+  hub: FeedHub;
   /** Registers whose state HQ just stored (status reports, uploaded transitions), for the console's live view. */
   fleet: FleetEvents;
   faults: FaultInjector;

@@ -13,7 +13,7 @@ import { makeGuards } from './auth/guards';
 import { UsersRepository } from './auth/users.repository';
 import { CatalogRepository } from './catalog/catalog.repository';
 import { catalogRoutes } from './catalog/catalog.routes';
-import { FleetEvents } from './console/fleet-events';
+import { FLEET_CHANNEL, FleetEvents } from './console/fleet-events';
 import { fleetStreamRoutes } from './console/fleet-stream.routes';
 import { statusRoutes } from './console/status.routes';
 import { InFlight, type HqApp, type HqContext } from './context';
@@ -58,9 +58,11 @@ import { metricsRoutes } from './http/metrics.routes';
 import { makeGuessLimits } from './http/shared-failure-limiter';
 import { startSharedState, type SharedStateOptions } from './qos/shared-state';
 import { DEFAULT_QOS, QosMonitor, type QosOptions } from './qos/qos-monitor';
-import { RegistersRepository } from './registers/registers.repository';
+import { RegistersRepository, TOKEN_CACHE_MS } from './registers/registers.repository';
 import { registerRoutes } from './registers/registers.routes';
 import { FeedNotifier } from './sync/feed-notifier';
+import { FeedHub } from './sync/feed-hub';
+import { notify, PgListener } from './db/pg-listener';
 import { DEFAULT_RETENTION, FeedRepository, type FeedRetention } from './sync/feed.repository';
 import { PushService } from './sync/push.service';
 import { syncRoutes } from './sync/sync.routes';
@@ -129,8 +131,9 @@ export async function buildServer(options: HqOptions): Promise<HqApp> {
   const log = options.logger ?? silentLogger();
   const database = await openHqDatabase(options.storage);
   const notifier = new FeedNotifier();
+  const listener = database.listenClient ? new PgListener(database.listenClient, log) : null;
   const writer = new Writer(database, notifier);
-  const registers = new RegistersRepository(database.read, writer);
+  const registers = new RegistersRepository(database.read, writer, database.dialect === 'postgres' ? 0 : TOKEN_CACHE_MS);
   const cardKey = await loadCardKey(database.read, writer);
   const epoch = await readEpoch(database.read);
   const resealed = await sealLegacyCardTokens(database.read, writer, cardKey);
@@ -141,12 +144,14 @@ export async function buildServer(options: HqOptions): Promise<HqApp> {
   const inFlight = new InFlight();
   const streams = new Set<ServerResponse>();
   const retention = { ...DEFAULT_RETENTION, ...options.retention };
+  const feed = new FeedRepository(database.read, writer);
   // One gateway for paying and for reporting, so /admin/charges shows what PaymentsService moved.
   const gateway = options.gateway ?? new CardSimulator({ ledger: new DatabaseLedger(database.read, writer) });
   const ctx: HqContext = {
     database,
     writer,
     notifier,
+    listener,
     registers,
     guards: makeGuards(registers, options.adminToken ?? null, consoleUsers),
     users: new UsersRepository(database.read, writer),
@@ -159,7 +164,8 @@ export async function buildServer(options: HqOptions): Promise<HqApp> {
     charges: new ChargesReport(gateway, database.read),
     cash: new CashReport(database.read),
     cardKey,
-    feed: new FeedRepository(database.read, writer),
+    feed,
+    hub: new FeedHub(feed, notifier, options.heartbeatMs ?? 15_000, log),
     epoch,
     push: new PushService(writer),
     fleet: new FleetEvents(),
@@ -173,7 +179,12 @@ export async function buildServer(options: HqOptions): Promise<HqApp> {
     streams,
     closing: false,
   };
-  if (database.listenClient) await notifier.listen(database.listenClient, log);
+  if (listener) notifier.follow(listener);
+  if (listener) ctx.fleet.follow(listener, (payload) => notify(database.db, FLEET_CHANNEL, payload), log);
+  await listener?.start();
+  await ctx.hub.start();
+  ctx.metrics.provide('realtime', () => ctx.hub.stats());
+  ctx.metrics.provide('groupCommit', () => ctx.push.groups);
   const stopSharedState = await startSharedState(ctx, log, options.sharedState);
   log.info({ instanceId }, 'HQ instance started');
   if (options.demo) await seedDemo(ctx, { enrolmentCode: options.enrolmentCode ?? 'DEMO', log });
@@ -273,7 +284,9 @@ export async function buildServer(options: HqOptions): Promise<HqApp> {
       await Promise.race([ctx.inFlight.drained(), new Promise((resolve) => setTimeout(resolve, grace).unref())]);
     }
     await ctx.payments.settlePending().catch(() => {});
-    await notifier.close();
+    ctx.hub.stop();
+    notifier.close();
+    await listener?.close();
     await database.close();
   });
   void ctx.payments.settlePending();
