@@ -232,7 +232,10 @@ export async function buildServer(options: HqOptions): Promise<HqApp> {
     transform: jsonSchemaTransform,
   });
 
-  app.addHook('onRequest', async (_request, reply) => void reply.raw.setHeader('x-kassa-instance', instanceId));
+  app.addHook('onRequest', (_request, reply, done) => {
+    reply.raw.setHeader('x-kassa-instance', instanceId);
+    done();
+  });
   installFaultsAndQos(app, ctx);
   const routeGroups = [
     healthRoutes,
