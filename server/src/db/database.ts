@@ -34,6 +34,8 @@ export interface HqDatabase {
   read: Kysely<HqSchema>;
   /** PostgreSQL only: a fresh client for LISTEN (the realtime stream across HQ instances). */
   listenClient?: () => pg.Client;
+  /** PostgreSQL only: the connection pool, for its counts in GET /metrics. */
+  pool?: pg.Pool;
   close(): Promise<void>;
 }
 
@@ -155,6 +157,7 @@ function openPostgres(options: Extract<StorageOptions, { kind: 'postgres' }>): H
     db,
     read: db,
     listenClient: () => new pg.Client(config),
+    pool,
     async close() {
       await db.destroy();
     },
