@@ -190,8 +190,8 @@ describeEachStorage('pushes committed in groups', (kind) => {
     await Promise.all(blocked);
     const [first, second] = await Promise.all(both);
     expect(hq.app.hq.push.groups.groups - before.groups).toBe(blockers.length + 1);
-    expect(first.json<PushResponse>().results).toMatchObject([{ id: opId, status: 'deferred', code: 'ORDER_UNKNOWN' }]);
-    expect(second.json<PushResponse>().results.map((r) => r.status)).toEqual(['applied', 'applied']);
+    expect(first!.json<PushResponse>().results).toMatchObject([{ id: opId, status: 'deferred', code: 'ORDER_UNKNOWN' }]);
+    expect(second!.json<PushResponse>().results.map((r) => r.status)).toEqual(['applied', 'applied']);
     const stored = await hq.app.hq.database.read.selectFrom('payments').select(['id', 'order_id']).where('id', '=', later.entityId).executeTakeFirst();
     expect(stored).toEqual({ id: later.entityId, order_id: sale!.entityId });
   });
