@@ -155,6 +155,47 @@ describeEachStorage('pushes committed in groups', (kind) => {
     expect(retry.json<PushResponse>().results.map((r) => r.status)).toEqual(['applied', 'applied']);
   });
 
+  it('an operation one push of a group defers is claimed by the next push of the group that sends it', async () => {
+    const register = await enrolRegister(hq.app);
+    const opId = uuidv7();
+    const [sale, ownPayment] = saleWithPayment(400);
+    // The same operation id twice: first a payment of an order HQ has not received, then one of this sale.
+    const early = makeOp('payment', 'recorded', { id: uuidv7(), orderId: uuidv7(), tender: 'cash', amount: 400, status: 'approved', createdAt: new Date().toISOString() }, { id: opId });
+    const later = makeOp('payment', 'recorded', { ...(ownPayment!.payload as { id: string }), id: ownPayment!.entityId }, { id: opId });
+    // Other registers' pushes hold every group slot, so the two pushes queue and go together in one group.
+    const blockers: TestRegister[] = [];
+    for (let i = 0; i < hq.app.hq.push.limits.inFlight; i++) blockers.push(await enrolRegister(hq.app));
+    const service = hq.app.hq.push as unknown as { apply: (tx: unknown, work: unknown, register: { id: string }, ...rest: unknown[]) => Promise<unknown> };
+    const apply = service.apply.bind(service);
+    let open!: () => void;
+    const gate = new Promise<void>((resolve) => (open = resolve));
+    vi.spyOn(service, 'apply').mockImplementation(async (tx, work, r, ...rest) => {
+      if (blockers.some((b) => b.registerId === r.id)) await gate;
+      return apply(tx, work, r, ...rest);
+    });
+    const before = hq.app.hq.push.groups;
+    const blocked: ReturnType<typeof send>[] = [];
+    let both: ReturnType<typeof send>[] = [];
+    try {
+      for (const [i, blocker] of blockers.entries()) {
+        blocked.push(send(hq, { register: blocker, ops: saleWithPayment(100) }));
+        await vi.waitFor(() => expect(hq.app.hq.push.groups.groups - before.groups).toBe(i + 1));
+      }
+      // The group runs its requests in register and first-operation order: `early`'s request (a time-ordered id, 0…) before the sale's (f…).
+      both = [send(hq, { register, ops: [early] }), send(hq, { register, ops: [{ ...sale!, id: 'ffffffff-ffff-4fff-bfff-ffffffffffff' }, later] })];
+      await vi.waitFor(() => expect(hq.app.hq.push.groups.waiting).toBe(2));
+    } finally {
+      open();
+    }
+    await Promise.all(blocked);
+    const [first, second] = await Promise.all(both);
+    expect(hq.app.hq.push.groups.groups - before.groups).toBe(blockers.length + 1);
+    expect(first!.json<PushResponse>().results).toMatchObject([{ id: opId, status: 'deferred', code: 'ORDER_UNKNOWN' }]);
+    expect(second!.json<PushResponse>().results.map((r) => r.status)).toEqual(['applied', 'applied']);
+    const stored = await hq.app.hq.database.read.selectFrom('payments').select(['id', 'order_id']).where('id', '=', later.entityId).executeTakeFirst();
+    expect(stored).toEqual({ id: later.entityId, order_id: sale!.entityId });
+  });
+
   it('answers a push only once its rows are committed: another connection sees them when the answer arrives', async () => {
     const registers: TestRegister[] = [];
     for (let i = 0; i < 20; i++) registers.push(await enrolRegister(hq.app));

@@ -25,6 +25,8 @@ export interface GroupJob<W, T> {
   order: string;
   /** Operations in the request, to bound a group's size. */
   size: number;
+  /** Before any request runs: tells `work` what this request needs done for the whole group at its start. */
+  prepare?(work: W): void;
   /** Runs the request's writes in the group's transaction; `work` collects what the group writes once at its end. */
   run(tx: WriteTx, work: W): Promise<T>;
 }
@@ -43,6 +45,8 @@ export const DEFAULT_GROUP_LIMITS: GroupLimits = { maxRequests: 64, maxOps: 2_00
 export interface GroupWork<W> {
   /** Fresh, empty collected work for a transaction (and for each retry of it). */
   begin(): W;
+  /** Writes what the requests' `prepare` asked for, once per transaction, before the first request runs. */
+  start?(tx: WriteTx, work: W): Promise<void>;
   /** Writes what the group's requests collected, once per transaction, just before its commit. */
   finish(tx: WriteTx, work: W): Promise<void>;
 }
@@ -140,6 +144,8 @@ export class GroupCommitter<W> {
   private transaction(jobs: GroupJob<W, unknown>[]): Promise<unknown[]> {
     return this.writer.transaction(async (tx) => {
       const work = this.work.begin();
+      for (const job of jobs) job.prepare?.(work);
+      await this.work.start?.(tx, work);
       const results: unknown[] = [];
       for (const job of jobs) results.push(await job.run(tx, work));
       await this.work.finish(tx, work);

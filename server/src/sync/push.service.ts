@@ -28,8 +28,17 @@ import type { AuthenticatedRegister } from '../registers/registers.repository';
 import { DEFAULT_GROUP_LIMITS, GroupCommitter, type GroupLimits, type GroupStats } from './group-commit';
 import { operationHash } from './payload-hash';
 
-/** What a group's requests leave to its end (see PushService.finish). */
+/** A request's operations to claim at the start of its group (see PushService.claimGroup). */
+interface Claim {
+  register: AuthenticatedRegister;
+  candidates: ValidOp[];
+}
+
+/** What a group's requests claim at its start and leave to its end (see PushService.claimGroup and finish). */
 interface PushWork {
+  claims: Claim[];
+  /** Operation id → the request (its Claim) that claimed it in this transaction. */
+  claimedBy: Map<string, Claim>;
   changes: NewChange[];
   registers: Set<string>;
   paidOrders: string[];
@@ -113,12 +122,33 @@ export class PushService {
     limits: GroupLimits = writer.dialect === 'sqlite' ? { ...DEFAULT_GROUP_LIMITS, inFlight: 1 } : DEFAULT_GROUP_LIMITS,
   ) {
     this.limits = limits;
-    this.committer = new GroupCommitter(writer, { begin: () => ({ changes: [], registers: new Set(), paidOrders: [], cardPayments: [] }), finish: (tx, work) => this.finish(tx, work) }, limits);
+    this.committer = new GroupCommitter(writer, { begin: () => ({ claims: [], claimedBy: new Map(), changes: [], registers: new Set(), paidOrders: [], cardPayments: [] }), start: (tx, work) => this.claimGroup(tx, work), finish: (tx, work) => this.finish(tx, work) }, limits);
   }
 
   /** How pushes were grouped into transactions so far, and how many wait for the next group. */
   get groups(): GroupStats & { waiting: number } {
     return { ...this.committer.stats, waiting: this.committer.waiting };
+  }
+
+  /**
+   * Claims every operation of the group's requests in one statement, in operation id order, so concurrent
+   * groups (here or on another HQ instance) take these locks in one order. An id two requests of the group
+   * both send goes to the first of them (in the group's order); the other finds it claimed, as it would
+   * after the first one's commit.
+   */
+  private async claimGroup(tx: WriteTx, work: PushWork): Promise<void> {
+    const owner = new Map<string, { claim: Claim; candidate: ValidOp }>();
+    for (const claim of work.claims) for (const candidate of claim.candidates) if (!owner.has(candidate.op.id)) owner.set(candidate.op.id, { claim, candidate });
+    const rows = [...owner.values()].sort((a, b) => (a.candidate.op.id < b.candidate.op.id ? -1 : 1));
+    for (const part of chunks(rows, 1000)) {
+      const inserted = await tx.trx
+        .insertInto('applied_ops')
+        .values(part.map(({ claim, candidate: c }) => ({ op_id: c.op.id, register_id: claim.register.id, entity: c.op.entity, entity_id: c.op.entityId, type: c.op.type, payload_hash: c.hash, result: null, applied_at: tx.now })))
+        .onConflict((oc) => oc.column('op_id').doNothing())
+        .returning('op_id')
+        .execute();
+      for (const row of inserted) work.claimedBy.set(row.op_id, owner.get(row.op_id)!.claim);
+    }
   }
 
   /**
@@ -155,18 +185,31 @@ export class PushService {
 
     let applied = { stored: 0, transitions: 0 };
     if (candidates.length > 0) {
+      const request: Claim = { register, candidates };
       applied = await this.committer.submit({
         order: `${register.id} ${candidates[0]!.op.id}`,
         size: candidates.length,
+        prepare: (work) => work.claims.push(request),
         run: async (tx, work) => {
           // The group may run again after a PostgreSQL deadlock, or alone after another request failed: start from no answers each time.
           candidates.forEach((c) => (results[c.index] = undefined));
-          const claimed = await this.claim(tx, register, candidates);
-          const unclaimed = candidates.filter((c) => !claimed.has(c.op.id));
+          const claimed = new Set(candidates.filter((c) => work.claimedBy.get(c.op.id) === request).map((c) => c.op.id));
+          let unclaimed = candidates.filter((c) => !claimed.has(c.op.id));
           if (unclaimed.length > 0) {
-            const existing = new Map<string, { payload_hash: string; result: string | null }>();
-            for (const part of chunks(unclaimed.map((c) => c.op.id), 500)) {
-              for (const row of await tx.trx.selectFrom('applied_ops').select(['op_id', 'payload_hash', 'result']).where('op_id', 'in', part).execute()) existing.set(row.op_id, row);
+            const claimsOf = async (pending: ValidOp[]) => {
+              const existing = new Map<string, { payload_hash: string; result: string | null }>();
+              for (const part of chunks(pending.map((c) => c.op.id), 500)) {
+                for (const row of await tx.trx.selectFrom('applied_ops').select(['op_id', 'payload_hash', 'result']).where('op_id', 'in', part).execute()) existing.set(row.op_id, row);
+              }
+              return existing;
+            };
+            let existing = await claimsOf(unclaimed);
+            // An earlier request of this group claimed it, then gave it back (rejected or deferred it): this one claims it now.
+            const released = unclaimed.filter((c) => !existing.has(c.op.id));
+            if (released.length > 0) {
+              for (const id of await this.claim(tx, register, released)) claimed.add(id);
+              unclaimed = unclaimed.filter((c) => !claimed.has(c.op.id));
+              existing = await claimsOf(unclaimed);
             }
             for (const c of unclaimed) {
               const row = existing.get(c.op.id);
