@@ -12,7 +12,7 @@ import { startEventStream } from '../http/sse';
 /**
  * `GET /console/api/fleet/stream`: the console's live view of the user's registers (Server-Sent Events,
  * `event: register` with a ConsoleRegister). It opens with every register of the user's stores, then sends a
- * register again each time HQ commits a status report or uploaded transitions of it (FleetEvents). A register
+ * register again each time HQ (this instance or another) commits a status report or uploaded transitions of it (FleetEvents). A register
  * of a store the user does not work for is never read, let alone sent. Heartbeats as on the registers' own
  * stream (sync/change-stream.ts); shutdown ends it through ctx.streams.
  */
@@ -75,7 +75,7 @@ export async function openFleetStream(ctx: HqContext, res: ServerResponse, store
       })
       .finally(() => {
         pumping = null;
-        if (!closed && due.size > 0) kick();
+        if (!closed && (due.size > 0 || opening)) kick();
       });
   };
 
@@ -85,17 +85,25 @@ export async function openFleetStream(ctx: HqContext, res: ServerResponse, store
     kick();
   };
 
+  // Events from another HQ instance may have been missed: send every register again.
+  const resync = () => {
+    opening = true;
+    kick();
+  };
+
   const close = () => {
     if (closed) return;
     closed = true;
     clearInterval(heartbeat);
     ctx.fleet.off('register', heard);
+    ctx.fleet.off('resync', resync);
     ctx.streams.delete(res);
     if (!res.writableEnded) res.end();
   };
 
   // Listening before the first read: a report committed meanwhile is sent again after it, never lost.
   ctx.fleet.on('register', heard);
+  ctx.fleet.on('resync', resync);
   const heartbeat = setInterval(() => {
     void stillValid().then(
       (valid) => {

@@ -1,18 +1,17 @@
 import { EventEmitter } from 'node:events';
-import type pg from 'pg';
-import type { Logger } from 'pino';
+import type { PgListener } from '../db/pg-listener';
 
 export const FEED_CHANNEL = 'kassa_feed';
 
 /**
- * Tells open realtime streams that the change feed moved. In one process a committed write calls
- * `advanced()` directly; with PostgreSQL every instance also LISTENs for the NOTIFY that a commit on any
- * instance sends, so a register connected to instance B hears about a sale pushed to instance A.
+ * Tells this instance's realtime fan-out that the change feed moved. In one process a committed write calls
+ * `advanced()` directly (SQLite, and this instance's own commits on PostgreSQL); with PostgreSQL the instance
+ * also hears, on its one LISTEN connection (db/pg-listener.ts), the NOTIFY that a commit on any instance
+ * sends, so a register connected to instance B hears about a sale pushed to instance A. After a lost LISTEN
+ * connection it says `advanced(0)`: "reread, something may have been missed".
  */
 export class FeedNotifier {
   private readonly events = new EventEmitter();
-  private listener: pg.Client | null = null;
-  private stopped = false;
 
   constructor() {
     this.events.setMaxListeners(0);
@@ -27,33 +26,12 @@ export class FeedNotifier {
     return () => this.events.off('advanced', fn);
   }
 
-  /** LISTEN on PostgreSQL, reconnecting after a lost connection (and waking every stream then, in case it missed a NOTIFY). */
-  async listen(makeClient: () => pg.Client, log: Logger): Promise<void> {
-    const connect = async (): Promise<void> => {
-      if (this.stopped) return;
-      const client = makeClient();
-      client.on('notification', (message) => this.advanced(Number(message.payload) || 0));
-      client.on('error', (error) => {
-        log.warn({ err: error }, 'the change-feed LISTEN connection failed; reconnecting');
-        client.end().catch(() => {});
-        if (this.listener === client) this.listener = null;
-        setTimeout(() => {
-          connect()
-            .then(() => this.advanced(0))
-            .catch(() => {});
-        }, 1000).unref();
-      });
-      await client.connect();
-      await client.query(`LISTEN ${FEED_CHANNEL}`);
-      this.listener = client;
-    };
-    await connect();
+  /** Hears other instances' commits on PostgreSQL. */
+  follow(listener: PgListener): void {
+    listener.listen(FEED_CHANNEL, { notify: (payload) => this.advanced(Number(payload) || 0), missed: () => this.advanced(0) });
   }
 
-  async close(): Promise<void> {
-    this.stopped = true;
+  close(): void {
     this.events.removeAllListeners();
-    await this.listener?.end().catch(() => {});
-    this.listener = null;
   }
 }
