@@ -38,6 +38,7 @@ import http from 'node:http';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import pg from 'pg';
 import type { FromGenerator, PhaseStats, RegisterSpec, ToGenerator } from './support/chain-generator';
 import { CpuMeter, pidsNamed } from './support/proc-cpu';
@@ -75,6 +76,9 @@ if (INSTANCES.some((n) => !Number.isInteger(n) || n < 1 || n > 8)) {
 }
 const PG_URL = process.env.KASSA_BENCH_DATABASE_URL ?? 'postgres://kassa_ci:kassa_ci@127.0.0.1:5432/kassa_bench_chain';
 const HAPROXY = process.env.KASSA_CHAIN_HAPROXY ?? '/usr/sbin/haproxy';
+/** Without HAProxy, the TCP balancer HQ's tests use stands in (in this process), and the output says so. */
+const TEST_BALANCER = path.join(ROOT, 'server', 'src', 'test', 'balancer.ts');
+const USE_HAPROXY = fs.existsSync(HAPROXY);
 const ADMIN_TOKEN = `bench-${crypto.randomBytes(16).toString('hex')}`;
 const PRICE_SKU = 'CHAIN-PRICE';
 /** PostgreSQL allows 100 connections here: each instance gets a pool of this many (plus one for LISTEN). */
@@ -82,8 +86,10 @@ const POOL_SIZE = (n: number) => Math.max(2, Math.min(10, Math.floor(60 / n)));
 const TARGETS = { registers: 5_000, salesPerSecond: 500, pushP99Ms: 200, reachP99Ms: 1_000 };
 const RESTART_ON = RESTART_S > 0 ? (INSTANCES.includes(2) ? 2 : INSTANCES.find((n) => n > 1)) : undefined;
 /** The whole run stops by itself after this long, whatever happens. */
-const DEADLINE_MS = Number(process.env.KASSA_CHAIN_DEADLINE_S ?? INSTANCES.length * (DURATION_S + INTERVAL_S + 100) + RESTART_S + 60) * 1000;
+const DEADLINE_MS = Number(process.env.KASSA_CHAIN_DEADLINE_S ?? INSTANCES.length * (DURATION_S + INTERVAL_S + 120) + RESTART_S + 60) * 1000;
 
+/** A graceful stop that takes longer than this is cut short with SIGKILL (and reported). */
+const STOP_GRACE_MS = 20_000;
 const started = performance.now();
 const fmt = (n: number, digits = 0) => n.toLocaleString('en', { maximumFractionDigits: digits, minimumFractionDigits: digits });
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
@@ -111,6 +117,8 @@ const deadline = setTimeout(() => {
   console.error(`bench:chain: still running after ${DEADLINE_MS / 1000} s; stopping.`);
   for (const hq of hqs) hq.child.kill('SIGKILL');
   for (const child of others) child.kill('SIGKILL');
+  if (inProgress) results.push(inProgress);
+  report(`still running after ${DEADLINE_MS / 1000} s (the deadline)`);
   const bail = setTimeout(() => process.exit(2), 10_000);
   void dropSchemas().finally(() => {
     clearTimeout(bail);
@@ -118,6 +126,14 @@ const deadline = setTimeout(() => {
   });
 }, DEADLINE_MS);
 deadline.unref();
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(signal, () => {
+    console.error(`bench:chain: ${signal}; stopping HQ, HAProxy and the generators, dropping the schema.`);
+    for (const hq of hqs) hq.child.kill('SIGKILL');
+    for (const child of others) child.kill('SIGKILL');
+    void dropSchemas().finally(() => process.exit(130));
+  });
+}
 
 // ---------------------------------------------------------------------------------------------------
 // Pieces: a free port, HTTP calls, HAProxy, the generators.
@@ -189,7 +205,9 @@ interface Balancer {
 
 async function startHaproxy(servers: number[], tmp: string): Promise<Balancer> {
   const port = await freePort();
-  const maxconn = Math.max(1000, Math.min(Math.ceil(REGISTERS * 1.3) + 500, Math.floor((openFilesLimit() - 200) / 2)));
+  // A stream and a push in flight per register at worst; HAProxy needs two descriptors a connection and
+  // cannot go above this process's hard limit (beyond it, new connections wait in the listen queue).
+  const maxconn = Math.max(1000, Math.min(REGISTERS * 2 + 500, Math.floor((openFilesLimit() - 200) / 2)));
   const file = path.join(tmp, 'haproxy.cfg');
   fs.writeFileSync(file, haproxyConfig(port, servers, maxconn));
   const check = spawnSync(HAPROXY, ['-c', '-q', '-f', file], { encoding: 'utf8' });
@@ -215,6 +233,14 @@ async function startHaproxy(servers: number[], tmp: string): Promise<Balancer> {
       await exited;
     },
   };
+}
+
+async function startTestBalancer(ports: number[]): Promise<Balancer> {
+  const { startBalancer } = (await import(pathToFileURL(TEST_BALANCER).href)) as {
+    startBalancer(backends: () => string[], options?: { healthEveryMs?: number; healthTimeoutMs?: number }): Promise<{ url: string; close(): Promise<void> }>;
+  };
+  const lb = await startBalancer(() => ports.map((p) => `127.0.0.1:${p}`), { healthEveryMs: 1000, healthTimeoutMs: 5000 });
+  return { base: lb.url, pid: process.pid, kind: 'the Node test balancer (server/src/test/balancer.ts: TCP round-robin per connection, in the bench process; HAProxy is not installed)', stop: () => lb.close() };
 }
 
 class Generator {
@@ -291,6 +317,8 @@ interface Check {
   hqOrderChanges: number;
   missingOnHq: number;
   unknownOnHq: number;
+  /** Sales HQ holds that are still in their register's outbox (applied, the answer lost). */
+  appliedUnanswered: number;
   pendingAtEnd: number;
   headSeq: number;
   connectedAtEnd: number;
@@ -309,11 +337,14 @@ interface RunResult {
   rampConnected: number;
   balancer: string;
   steady: PhaseResult;
-  restart?: PhaseResult & { stoppedAfterMs: number; stopExitCode: number | null; stopMs: number; replacedMs: number };
+  restart?: PhaseResult & { stoppedAfterMs: number; stopExitCode: number | null; stopForced: boolean; stopMs: number; replacedMs: number };
   reach: Reach[];
-  check: Check;
-  hqLogTail?: string;
+  /** null: the run was cut short by the deadline before its check. */
+  check: Check | null;
 }
+
+/** The run in progress, so that the deadline can still report the phases it finished. */
+let inProgress: RunResult | null = null;
 
 function percentile(values: number[], p: number): number | null {
   if (values.length === 0) return null;
@@ -358,8 +389,8 @@ interface HqProcess {
   pid: number;
   child: ChildProcess;
   logTail(): string;
-  /** SIGTERM: graceful shutdown (in-flight pushes finish, streams end); resolves with the exit code. */
-  stop(): Promise<number | null>;
+  /** SIGTERM: graceful shutdown (in-flight pushes finish, streams end); SIGKILL after STOP_GRACE_MS. */
+  stop(): Promise<{ code: number | null; forced: boolean }>;
 }
 
 /** One HQ instance as `npm run server` runs it, ready once it prints its ready line. */
@@ -406,8 +437,12 @@ function startInstance(url: string, n: number, port = 0): Promise<HqProcess> {
         child,
         logTail: () => log,
         stop: async () => {
-          if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
-          return exited;
+          if (child.exitCode !== null || child.signalCode !== null) return { code: child.exitCode, forced: false };
+          child.kill('SIGTERM');
+          const force = setTimeout(() => child.kill('SIGKILL'), STOP_GRACE_MS);
+          const code = await exited;
+          clearTimeout(force);
+          return { code, forced: child.signalCode === 'SIGKILL' };
         },
       };
       hqs.add(hq);
@@ -436,7 +471,7 @@ async function run(n: number, withRestart: boolean): Promise<RunResult> {
     instances.push(await startInstance(url.toString(), n));
     instances.push(...(await Promise.all(Array.from({ length: n - 1 }, () => startInstance(url.toString(), n)))));
     const ports = instances.map((hq) => Number(new URL(hq.url).port));
-    balancer = await startHaproxy(ports, tmp);
+    balancer = USE_HAPROXY ? await startHaproxy(ports, tmp) : await startTestBalancer(ports);
     const base = balancer.base;
     say(`${n} instance(s) on ports ${ports.join(', ')}; ${balancer.kind} on ${base}`);
 
@@ -482,6 +517,7 @@ async function run(n: number, withRestart: boolean): Promise<RunResult> {
     const enrolledCount = enrolled.reduce((s, e) => s + e.registers, 0);
     const enrolFailed = enrolled.reduce((s, e) => s + e.failed, 0);
     const enrolRetried = enrolled.reduce((s, e) => s + e.retried, 0);
+    const partial = (): RunResult => ({ instances: n, registers: REGISTERS, enrolled: enrolledCount, enrolFailed, enrolRetried, rampSeconds: 0, rampConnected: 0, enrolSeconds: +enrolSeconds.toFixed(1), balancer: balancer!.kind, steady: null as unknown as PhaseResult, reach: [], check: null });
     say(`${fmt(enrolledCount)} registers enrolled in ${storeCount} stores in ${enrolSeconds.toFixed(1)} s${enrolFailed || enrolRetried ? `; ${enrolFailed} failed, ${enrolRetried} attempts retried, e.g. ${enrolled.find((e) => e.firstError)?.firstError}` : ''}`);
 
     // CPU of each part, sampled every second.
@@ -490,8 +526,9 @@ async function run(n: number, withRestart: boolean): Promise<RunResult> {
       hq: () => [...hqs].map((hq) => hq.pid),
       postgres: () => pgPids,
       postgresAll: () => pidsNamed('postgres'),
-      haproxy: () => (balancer ? [balancer.pid] : []),
-      generator: () => [process.pid, ...generators.map((gen) => gen.child.pid!)],
+      balancer: () => (balancer ? [balancer.pid] : []),
+      // The bench process itself is the balancer's when the test balancer stands in for HAProxy.
+      generator: () => [...(balancer?.pid === process.pid ? [] : [process.pid]), ...generators.map((gen) => gen.child.pid!)],
     });
     const samplePg = async () => {
       const { rows } = await db.query<{ pid: number }>('SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()');
@@ -515,6 +552,7 @@ async function run(n: number, withRestart: boolean): Promise<RunResult> {
       if (counts.reduce((s, c) => s + c.connected, 0) >= 0.99 * enrolledCount || performance.now() > rampUntil) break;
     }
     const ramp = await phase('ramp');
+    inProgress = { ...partial(), rampSeconds: ramp.seconds, rampConnected: ramp.connected, steady: ramp };
     say(`ramp: ${fmt(ramp.connected)} streams open, ${fmt(ramp.salesPerSecond, 1)} sales/s`);
 
     // Steady: the load, with price changes spread over it.
@@ -543,6 +581,7 @@ async function run(n: number, withRestart: boolean): Promise<RunResult> {
       };
       return { price: p, connected, delivered: delays.length, p50Ms: nth(0.5), p99Ms: nth(0.99), maxMs: nth(1), within1sPercent: connected ? +((delays.filter((d) => d <= 1000).length / connected) * 100).toFixed(1) : 0 };
     });
+    inProgress = { ...inProgress, steady, reach };
     say(
       `steady ${steady.seconds} s: ${fmt(steady.connected)} connected, ${fmt(steady.salesPerSecond, 1)} sales/s acknowledged (offered ${fmt(steady.salesOffered, 1)}), push p50 ${steady.pushP50Ms} ms p99 ${steady.pushP99Ms} ms, ${steady.errorCount} errors; price reach p99 ${reach.map((r) => r.p99Ms ?? 'never').join(', ')} ms`,
     );
@@ -555,7 +594,7 @@ async function run(n: number, withRestart: boolean): Promise<RunResult> {
       const victim = instances[0]!;
       const port = Number(new URL(victim.url).port);
       const stopAt = performance.now();
-      const stopExitCode = await victim.stop();
+      const { code: stopExitCode, forced: stopForced } = await victim.stop();
       const stopMs = performance.now() - stopAt;
       let replacement: HqProcess | null = null;
       for (let attempt = 0; attempt < 20 && !replacement; attempt++) {
@@ -567,9 +606,10 @@ async function run(n: number, withRestart: boolean): Promise<RunResult> {
       }
       instances[0] = replacement!;
       const replacedMs = performance.now() - stopAt;
-      say(`restart: instance on port ${port} stopped (exit ${stopExitCode}) in ${Math.round(stopMs)} ms, replaced after ${Math.round(replacedMs)} ms`);
+      say(`restart: instance on port ${port} ${stopForced ? `killed: no graceful stop within ${STOP_GRACE_MS / 1000} s` : `stopped (exit ${stopExitCode})`} in ${Math.round(stopMs)} ms, replaced after ${Math.round(replacedMs)} ms`);
       await sleep(Math.max(0, windowStart + RESTART_S * 1000 - performance.now()));
-      restart = { ...(await phase('restart')), stoppedAfterMs: Math.round(stopAt - windowStart), stopExitCode, stopMs: Math.round(stopMs), replacedMs: Math.round(replacedMs) };
+      restart = { ...(await phase('restart')), stoppedAfterMs: Math.round(stopAt - windowStart), stopExitCode, stopForced, stopMs: Math.round(stopMs), replacedMs: Math.round(replacedMs) };
+      inProgress = { ...inProgress, restart };
       say(`restart window ${restart.seconds} s: ${restart.reconnects} reconnects, ${restart.errorCount} errors, push max ${restart.pushMaxMs} ms, sale max ${restart.saleMaxMs} ms`);
     }
 
@@ -577,6 +617,8 @@ async function run(n: number, withRestart: boolean): Promise<RunResult> {
     const drained = await Promise.all(generators.map((gen) => gen.ask({ type: 'stop-sales' }, 'drained')));
     const pendingAtEnd = drained.reduce((s, d) => s + d.pending, 0);
     const ids = drained.flatMap((d) => d.ledger.ids);
+    const pendingSales = drained.flatMap((d) => d.pendingSales);
+    const pendingIds = new Set(pendingSales.map((p) => p.id));
     const ledgerSales = drained.reduce((s, d) => s + d.ledger.sales, 0);
     const ledgerMoney = drained.reduce((s, d) => s + d.ledger.money, 0);
     let headSeq = 0;
@@ -597,7 +639,10 @@ async function run(n: number, withRestart: boolean): Promise<RunResult> {
     const hqIds = new Set((await db.query<{ id: string }>(`SELECT id FROM ${schema}.orders`)).rows.map((r) => r.id));
     const ledgerIds = new Set(ids);
     const missingOnHq = [...ledgerIds].filter((id) => !hqIds.has(id)).length;
-    const unknownOnHq = [...hqIds].filter((id) => !ledgerIds.has(id)).length;
+    // A sale HQ applied whose answer never came back is still in its register's outbox: not unknown, and
+    // the next push of it would be answered "duplicate".
+    const unknownOnHq = [...hqIds].filter((id) => !ledgerIds.has(id) && !pendingIds.has(id)).length;
+    const appliedUnanswered = [...hqIds].filter((id) => pendingIds.has(id)).length;
     const check: Check = {
       ok: false,
       ledgerSales,
@@ -609,6 +654,7 @@ async function run(n: number, withRestart: boolean): Promise<RunResult> {
       hqOrderChanges: Number(orderChanges.n),
       missingOnHq,
       unknownOnHq,
+      appliedUnanswered,
       pendingAtEnd,
       headSeq,
       connectedAtEnd,
@@ -616,14 +662,15 @@ async function run(n: number, withRestart: boolean): Promise<RunResult> {
       problems: [],
     };
     const problems = check.problems;
-    if (pendingAtEnd > 0) problems.push(`${pendingAtEnd} sales still unacknowledged after 30 s of draining`);
+    if (pendingAtEnd > 0) problems.push(`${pendingAtEnd} sales still unacknowledged after 30 s of draining (${appliedUnanswered} of them applied on HQ, the answer lost)`);
     if (check.ledgerDuplicateIds > 0) problems.push(`${check.ledgerDuplicateIds} sales acknowledged twice`);
     if (missingOnHq > 0) problems.push(`${missingOnHq} acknowledged sales missing on HQ`);
     if (unknownOnHq > 0) problems.push(`${unknownOnHq} orders on HQ the registers never had acknowledged`);
-    if (check.hqOrders !== ledgerSales) problems.push(`HQ holds ${check.hqOrders} orders, the registers had ${ledgerSales} acknowledged`);
-    if (check.hqMoney !== ledgerMoney) problems.push(`HQ's orders total ${check.hqMoney}, the registers' ${ledgerMoney}`);
-    if (check.hqAppliedOps !== ledgerSales) problems.push(`${check.hqAppliedOps} applied operations for ${ledgerSales} sales`);
-    if (check.hqOrderChanges !== ledgerSales) problems.push(`${check.hqOrderChanges} order entries in the feed for ${ledgerSales} sales`);
+    if (check.hqOrders !== ledgerSales + appliedUnanswered) problems.push(`HQ holds ${check.hqOrders} orders, the registers had ${ledgerSales} acknowledged (and ${appliedUnanswered} applied unanswered)`);
+    const pendingMoney = pendingSales.filter((p) => hqIds.has(p.id)).reduce((sum, p) => sum + p.total, 0);
+    if (check.hqMoney !== ledgerMoney + pendingMoney) problems.push(`HQ's orders total ${check.hqMoney}, the registers' acknowledged ${ledgerMoney} (+ ${pendingMoney} applied unanswered)`);
+    if (check.hqAppliedOps !== check.hqOrders) problems.push(`${check.hqAppliedOps} applied operations for ${check.hqOrders} orders`);
+    if (check.hqOrderChanges !== check.hqOrders) problems.push(`${check.hqOrderChanges} order entries in the feed for ${check.hqOrders} orders`);
     if (atHead !== connectedAtEnd) problems.push(`${connectedAtEnd - atHead} of ${connectedAtEnd} connected registers not at the feed's head (${headSeq}) after the quiet period`);
     const phases = [ramp, steady, ...(restart ? [restart] : [])];
     const gaps = phases.reduce((s, p) => s + p.gaps, 0);
@@ -632,6 +679,7 @@ async function run(n: number, withRestart: boolean): Promise<RunResult> {
     if (dups > 0) problems.push(`${dups} stream events delivered twice`);
     if (priceErrors.length > 0) problems.push(`price changes refused: ${priceErrors.join('; ')}`);
     check.ok = problems.length === 0;
+    inProgress = null;
     say(`check: ${check.ok ? 'every sale on HQ once, every stream at the head' : problems.join('; ')}`);
     return { instances: n, registers: REGISTERS, enrolled: enrolledCount, enrolFailed, enrolRetried, rampSeconds: ramp.seconds, rampConnected: ramp.connected, enrolSeconds: +enrolSeconds.toFixed(1), balancer: balancer.kind, steady, ...(restart ? { restart } : {}), reach, check };
   } finally {
@@ -649,7 +697,8 @@ async function run(n: number, withRestart: boolean): Promise<RunResult> {
 // Run, print, check, write.
 
 function preflight(): string | null {
-  if (!fs.existsSync(HAPROXY)) return `HAProxy is not installed (${HAPROXY} is missing): apt-get install haproxy (Debian), or set KASSA_CHAIN_HAPROXY to its path`;
+  if (!USE_HAPROXY && !fs.existsSync(TEST_BALANCER)) return `HAProxy is not installed (${HAPROXY} is missing): apt-get install haproxy (Debian), or set KASSA_CHAIN_HAPROXY to its path`;
+  if (!USE_HAPROXY) console.log(`bench:chain: HAProxy is not installed (${HAPROXY}; apt-get install haproxy): using the Node test balancer instead, which balances connections, not requests`);
   let host: string;
   try {
     host = new URL(PG_URL).hostname;
@@ -682,72 +731,78 @@ try {
   for (const hq of hqs) console.error(`HQ ${hq.url} log:\n${hq.logTail()}`);
 }
 adminAgent.destroy();
-
-const ms = (n: number | null) => (n === null ? 'never' : `${fmt(n)}`);
-const pct = (p: PhaseResult, group: string) => `${fmt(p.cpu.groups[group]?.machinePercent ?? 0)}`;
-const header = ['instances', 'connected', 'sales/s', 'offered', 'push p50', 'p99', 'max', 'errors', 'reconn.', 'reach p99', 'reach max', 'HQ %', 'PG %', 'all PG %', 'haproxy %', 'gen. %', 'busy %', 'once'];
-const rowOf = (label: string, r: RunResult, p: PhaseResult, reach: Reach[]) => [
-  label,
-  fmt(p.connected),
-  fmt(p.salesPerSecond, 1),
-  fmt(p.salesOffered, 1),
-  ms(p.pushP50Ms),
-  ms(p.pushP99Ms),
-  ms(p.pushMaxMs),
-  fmt(p.errorCount),
-  fmt(p.reconnects),
-  reach.length ? reach.map((x) => ms(x.p99Ms)).join('/') : '-',
-  reach.length ? reach.map((x) => ms(x.maxMs)).join('/') : '-',
-  pct(p, 'hq'),
-  pct(p, 'postgres'),
-  pct(p, 'postgresAll'),
-  pct(p, 'haproxy'),
-  pct(p, 'generator'),
-  fmt(p.cpu.machineBusyPercent),
-  r.check.ok ? 'yes' : 'NO',
-];
-const table = results.flatMap((r) => [rowOf(String(r.instances), r, r.steady, r.reach), ...(r.restart ? [rowOf(`${r.instances} restart`, r, r.restart, [])] : [])]);
-const widths = header.map((h, c) => Math.max(h.length, ...table.map((row) => row[c]!.length)));
-const line = (cells: string[]) => cells.map((s, c) => (c === 0 ? s.padEnd(widths[c]!) : s.padStart(widths[c]!))).join('  ');
-console.log(`\n${line(header)}\n${widths.map((w) => '-'.repeat(w)).join('  ')}\n${table.map(line).join('\n')}`);
-console.log('ms: push latency per request; reach: time from the admin call until each change reached 99 % / all registers connected when it was made (one figure per change).');
-console.log(`CPU: share of the whole machine (${os.cpus().length} cores = 100 %) over the phase; PG: this database's backends; all PG: every postgres process of the machine; busy: the machine as a whole.`);
-console.log(`machine: ${limits}.`);
-for (const r of results) {
-  for (const p of [r.steady, ...(r.restart ? [r.restart] : [])]) {
-    if (p.errorCount > 0) console.log(`${r.instances} instance(s), ${p.name}: errors ${Object.entries(p.errors).map(([k, v]) => `${k} ×${v}`).join(', ')}`);
-  }
-  if (r.restart) console.log(`${r.instances} instance(s), restart: SIGTERM at +${fmt(r.restart.stoppedAfterMs / 1000, 1)} s (exit ${r.restart.stopExitCode} after ${fmt(r.restart.stopMs)} ms), replaced after ${fmt(r.restart.replacedMs)} ms; ${r.restart.reconnects} reconnects, sale latency max ${ms(r.restart.saleMaxMs)} ms`);
-  if (!r.check.ok) console.log(`${r.instances} instance(s), check: ${r.check.problems.join('; ')}`);
-}
-
-const twoPlus = results.filter((r) => r.instances >= 2);
-const offered = REGISTERS / INTERVAL_S;
-const targets = [
-  ...twoPlus.map((r) => ({ target: `${r.instances} instances: every register connected (${fmt(REGISTERS)}; the goal is ${fmt(TARGETS.registers)} on 2)`, met: r.steady.connected >= REGISTERS && REGISTERS >= Math.min(TARGETS.registers, REGISTERS), value: r.steady.connected })),
-  ...twoPlus.map((r) => ({ target: `${r.instances} instances: ≥ 95 % of the ${fmt(offered, 1)} sales/s offered acknowledged (the goal is ${TARGETS.salesPerSecond} sales/s)`, met: r.steady.salesPerSecond >= 0.95 * offered, value: r.steady.salesPerSecond })),
-  ...twoPlus.map((r) => ({ target: `${r.instances} instances: push p99 ≤ ${TARGETS.pushP99Ms} ms`, met: r.steady.pushP99Ms !== null && r.steady.pushP99Ms <= TARGETS.pushP99Ms, value: r.steady.pushP99Ms })),
-  ...twoPlus.map((r) => ({ target: `${r.instances} instances: every price change reaches 99 % of connected registers within ${TARGETS.reachP99Ms} ms`, met: r.reach.every((x) => x.p99Ms !== null && x.p99Ms <= TARGETS.reachP99Ms), value: Math.max(...r.reach.map((x) => x.p99Ms ?? Infinity), 0) })),
-  ...results.map((r) => ({ target: `${r.instances} instance(s)${r.restart ? ' with a restart' : ''}: every sale on HQ once, every stream at the head, no event missed or twice`, met: r.check.ok, value: r.check.ok ? 1 : 0 })),
-];
-if (REGISTERS < TARGETS.registers || offered < TARGETS.salesPerSecond) console.log(`\nscaled down: ${fmt(REGISTERS)} registers and ${fmt(offered, 1)} sales/s offered, below the goals (${fmt(TARGETS.registers)}, ${TARGETS.salesPerSecond}/s).`);
-console.log('\ntargets:');
-for (const t of targets) console.log(`  ${t.met ? 'met    ' : 'NOT MET'}  ${t.target}: ${t.value === Infinity ? 'never' : fmt(Number(t.value))}`);
-if (failure) console.log(`  FAILED   the run: ${failure.split('\n')[0]}`);
-
-const out = writeBenchResults('chain', {
-  machine: limits,
-  options: { registers: REGISTERS, perStore: PER_STORE, intervalSeconds: INTERVAL_S, durationSeconds: DURATION_S, instances: INSTANCES, generators: GENERATORS, priceChanges: PRICE_CHANGES, pullSeconds: PULL_S, restartSeconds: RESTART_S, quick: QUICK },
-  runs: results.map((r) => ({
-    ...r,
-    steady: { ...r.steady },
-    ...(r.restart ? { restart: { ...r.restart } } : {}),
-  })),
-  targets,
-  ...(failure ? { failed: failure } : {}),
-  seconds: Math.round((performance.now() - started) / 1000),
-});
-console.log(`\nwrote ${path.relative(process.cwd(), out)} in ${Math.round((performance.now() - started) / 1000)} s`);
 clearTimeout(deadline);
-if (failure || (STRICT && targets.some((t) => !t.met))) process.exit(1);
+const missed = report(null);
+if (failure || (STRICT && missed)) process.exit(1);
 process.exit(0);
+
+/** Prints the table and the targets, writes bench/results/chain.json; true when a target was missed. */
+function report(cut: string | null): boolean {
+  if (cut) failure = cut;
+  const ms = (n: number | null) => (n === null ? 'never' : `${fmt(n)}`);
+  const pct = (p: PhaseResult, group: string) => `${fmt(p.cpu.groups[group]?.machinePercent ?? 0)}`;
+  const header = ['instances', 'connected', 'sales/s', 'offered', 'push p50', 'p99', 'max', 'errors', 'reconn.', 'reach p99', 'reach max', 'HQ %', 'PG %', 'all PG %', 'LB %', 'gen. %', 'busy %', 'once'];
+  const rowOf = (label: string, r: RunResult, p: PhaseResult, reach: Reach[]) => [
+    label,
+    fmt(p.connected),
+    fmt(p.salesPerSecond, 1),
+    fmt(p.salesOffered, 1),
+    ms(p.pushP50Ms),
+    ms(p.pushP99Ms),
+    ms(p.pushMaxMs),
+    fmt(p.errorCount),
+    fmt(p.reconnects),
+    reach.length ? reach.map((x) => ms(x.p99Ms)).join('/') : '-',
+    reach.length ? reach.map((x) => ms(x.maxMs)).join('/') : '-',
+    pct(p, 'hq'),
+    pct(p, 'postgres'),
+    pct(p, 'postgresAll'),
+    pct(p, 'balancer'),
+    pct(p, 'generator'),
+    fmt(p.cpu.machineBusyPercent),
+    r.check === null ? 'cut' : r.check.ok ? 'yes' : 'NO',
+  ];
+  const table = results.flatMap((r) => [rowOf(String(r.instances), r, r.steady, r.reach), ...(r.restart ? [rowOf(`${r.instances} restart`, r, r.restart, [])] : [])]);
+  const widths = header.map((h, c) => Math.max(h.length, ...table.map((row) => row[c]!.length)));
+  const line = (cells: string[]) => cells.map((s, c) => (c === 0 ? s.padEnd(widths[c]!) : s.padStart(widths[c]!))).join('  ');
+  console.log(`\n${line(header)}\n${widths.map((w) => '-'.repeat(w)).join('  ')}\n${table.map(line).join('\n')}`);
+  console.log('ms: push latency per request; reach: time from the admin call until each change reached 99 % / all registers connected when it was made (one figure per change).');
+  console.log(`CPU: share of the whole machine (${os.cpus().length} cores = 100 %) over the phase; PG: this database's backends; all PG: every postgres process of the machine; LB: the balancer; busy: the machine as a whole.`);
+  console.log(`machine: ${limits}.`);
+  for (const r of results) {
+    for (const p of [r.steady, ...(r.restart ? [r.restart] : [])]) {
+      if (p.errorCount > 0) console.log(`${r.instances} instance(s), ${p.name}: errors ${Object.entries(p.errors).map(([k, v]) => `${k} ×${v}`).join(', ')}`);
+    }
+    if (r.restart) console.log(`${r.instances} instance(s), restart: SIGTERM at +${fmt(r.restart.stoppedAfterMs / 1000, 1)} s (${r.restart.stopForced ? `no graceful stop within ${STOP_GRACE_MS / 1000} s: killed` : `exit ${r.restart.stopExitCode}`} after ${fmt(r.restart.stopMs)} ms), replaced after ${fmt(r.restart.replacedMs)} ms; ${r.restart.reconnects} reconnects, sale latency max ${ms(r.restart.saleMaxMs)} ms`);
+    if (r.check && !r.check.ok) console.log(`${r.instances} instance(s), check: ${r.check.problems.join('; ')}`);
+  }
+
+  const twoPlus = results.filter((r) => r.instances >= 2);
+  const offered = REGISTERS / INTERVAL_S;
+  const targets = [
+    ...twoPlus.map((r) => ({ target: `${r.instances} instances: every register connected (${fmt(REGISTERS)}; the goal is ${fmt(TARGETS.registers)} on 2)`, met: r.steady.connected >= REGISTERS && REGISTERS >= Math.min(TARGETS.registers, REGISTERS), value: r.steady.connected })),
+    ...twoPlus.map((r) => ({ target: `${r.instances} instances: ≥ 95 % of the ${fmt(offered, 1)} sales/s offered acknowledged (the goal is ${TARGETS.salesPerSecond} sales/s)`, met: r.steady.salesPerSecond >= 0.95 * offered, value: r.steady.salesPerSecond })),
+    ...twoPlus.map((r) => ({ target: `${r.instances} instances: push p99 ≤ ${TARGETS.pushP99Ms} ms`, met: r.steady.pushP99Ms !== null && r.steady.pushP99Ms <= TARGETS.pushP99Ms, value: r.steady.pushP99Ms })),
+    ...twoPlus.map((r) => ({ target: `${r.instances} instances: every price change reaches 99 % of connected registers within ${TARGETS.reachP99Ms} ms`, met: r.reach.length === PRICE_CHANGES && r.reach.every((x) => x.p99Ms !== null && x.p99Ms <= TARGETS.reachP99Ms), value: Math.max(...r.reach.map((x) => x.p99Ms ?? Infinity), 0) })),
+    ...results.map((r) => ({ target: `${r.instances} instance(s)${r.restart ? ' with a restart' : ''}: every sale on HQ once, every stream at the head, no event missed or twice`, met: r.check?.ok === true, value: r.check?.ok ? 1 : 0 })),
+  ];
+  if (REGISTERS < TARGETS.registers || offered < TARGETS.salesPerSecond) console.log(`\nscaled down: ${fmt(REGISTERS)} registers and ${fmt(offered, 1)} sales/s offered, below the goals (${fmt(TARGETS.registers)}, ${TARGETS.salesPerSecond}/s).`);
+  console.log('\ntargets:');
+  for (const t of targets) console.log(`  ${t.met ? 'met    ' : 'NOT MET'}  ${t.target}: ${t.value === Infinity ? 'never' : fmt(Number(t.value))}`);
+  if (failure) console.log(`  FAILED   the run: ${failure.split('\n')[0]}`);
+
+  const out = writeBenchResults('chain', {
+    machine: limits,
+    options: { registers: REGISTERS, perStore: PER_STORE, intervalSeconds: INTERVAL_S, durationSeconds: DURATION_S, instances: INSTANCES, generators: GENERATORS, priceChanges: PRICE_CHANGES, pullSeconds: PULL_S, restartSeconds: RESTART_S, quick: QUICK },
+    runs: results.map((r) => ({
+      ...r,
+      steady: { ...r.steady },
+      ...(r.restart ? { restart: { ...r.restart } } : {}),
+    })),
+    targets,
+    ...(failure ? { failed: failure } : {}),
+    seconds: Math.round((performance.now() - started) / 1000),
+  });
+  console.log(`\nwrote ${path.relative(process.cwd(), out)} in ${Math.round((performance.now() - started) / 1000)} s`);
+  return targets.some((t) => !t.met);
+}

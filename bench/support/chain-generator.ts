@@ -63,7 +63,7 @@ export type FromGenerator =
   | { type: 'phase'; stats: PhaseStats }
   | { type: 'marked' }
   | { type: 'reach'; changes: { price: number; connected: number; arrivals: number[] }[] }
-  | { type: 'drained'; pending: number; ledger: { sales: number; money: number; ids: string[] } }
+  | { type: 'drained'; pending: number; pendingSales: { id: string; total: number }[]; ledger: { sales: number; money: number; ids: string[] } }
   | { type: 'positions'; connected: number; positions: number[] }
   | { type: 'count'; connected: number }
   | { type: 'closed' };
@@ -100,8 +100,12 @@ let priceSku = '';
 let spreadMs = 0;
 let salesOn = false;
 let closing = false;
-/** Keep-alive connections for pushes, pulls and enrolment, shared by this process's registers. */
-const agent = new http.Agent({ keepAlive: true, maxSockets: 64, keepAliveMsecs: 1000 });
+/**
+ * Keep-alive connections for pushes, pulls and enrolment. No cap on their number: each register has its
+ * own connection while it waits for HQ, as a real one does, so a slow HQ shows as latency at HQ and never
+ * as a queue inside the generator.
+ */
+const agent = new http.Agent({ keepAlive: true, maxSockets: Infinity, maxFreeSockets: 1024, keepAliveMsecs: 1000 });
 
 interface Answer {
   status: number;
@@ -316,6 +320,10 @@ class Register {
     return this.outbox.length;
   }
 
+  pendingSales(): { id: string; total: number }[] {
+    return this.outbox.map((s) => ({ id: s.op.entityId, total: s.total }));
+  }
+
   private openStream(): void {
     if (closing) return;
     const headers: Record<string, string> = { ...this.auth, accept: 'text/event-stream', 'last-event-id': String(this.position) };
@@ -470,7 +478,7 @@ process.on('message', (message: ToGenerator) => {
       case 'stop-sales': {
         salesOn = false;
         const pending = await drain();
-        send({ type: 'drained', pending, ledger });
+        send({ type: 'drained', pending, pendingSales: registers.flatMap((r) => r.pendingSales()), ledger });
         break;
       }
       case 'resume-sales':
