@@ -101,7 +101,10 @@ export class FeedHub {
     const state = await this.feed.state();
     this.head = this.ringStart = state.headSeq;
     this.prunedThrough = state.prunedThrough;
-    this.unsubscribe = this.notifier.subscribe(() => this.wake());
+    // A NOTIFY of a change this instance has already read (its own commits arrive both ways) costs nothing.
+    this.unsubscribe = this.notifier.subscribe((seq) => {
+      if (seq === 0 || seq > this.head) this.wake();
+    });
     this.timer = setInterval(() => this.beat(), this.heartbeatMs);
     this.timer.unref();
     // A commit between the read above and the subscription.
