@@ -3,6 +3,10 @@
  * KASSA_BENCH_DATABASE_URL names a PostgreSQL database on this machine) PostgreSQL side by side:
  *
  * - push throughput: one register pushing sale operations back to back in batches of 1, 100 and 1000;
+ * - concurrent pushes: CONCURRENT_CLIENTS registers at once, each on its own keep-alive connection, one sale
+ *   per request (HQ commits concurrent pushes in groups); req/s, p50/p99, against raw inserts of the same
+ *   rows with the same concurrency and one transaction per sale, and (PostgreSQL) with the commits HQ made;
+ *   on PostgreSQL once more with named statements off (HQ_PG_PREPARED=0), for comparison;
  * - change-feed read rate: an admin paging through the whole feed with `GET /sync/changes` (limit 5000);
  * - snapshot: `GET /sync/snapshot` of a 100k-product catalog, to the last byte (median of 3).
  *
@@ -37,6 +41,10 @@ const PUSH_RUNS = [
   { batch: 1000, ops: 20_000 },
 ];
 const PUSH_ROUNDS = 3;
+/** Registers pushing at once, one sale per request, and the sales they push (a run also stops after CONCURRENT_MAX_MS). */
+const CONCURRENT_CLIENTS = 48;
+const CONCURRENT_SALES = 4_800;
+const CONCURRENT_MAX_MS = 8_000;
 const PUSH_ROUND_MAX_MS = 5_000;
 const FEED_PAGE = 5_000;
 const SNAPSHOT_RUNS = 3;
@@ -91,7 +99,7 @@ function startHq(env: Record<string, string>): Promise<Hq> {
   });
 }
 
-const agent = new http.Agent({ keepAlive: true, maxSockets: 8 });
+const agent = new http.Agent({ keepAlive: true, maxSockets: CONCURRENT_CLIENTS + 8 });
 
 interface Answer {
   status: number;
@@ -137,6 +145,11 @@ type Table = keyof typeof COLUMNS;
 interface Raw {
   /** Inserts `rows` per table, one transaction per `perCommit` rows of the first table; returns ms. */
   insert(tables: Partial<Record<Table, unknown[][]>>, perCommit: number): Promise<number>;
+  /**
+   * Inserts each part on a connection of its own, all parts at once, one transaction per `perCommit` rows
+   * of a part's first table; returns ms (SQLite has one writer: the parts go one after the other).
+   */
+  insertConcurrent(parts: Partial<Record<Table, unknown[][]>>[], perCommit: number): Promise<number>;
   /** Empties a raw table (untimed), to insert the same rows again. */
   clear(table: Table): Promise<void>;
   /** Reads every row of HQ's `changes` in pages like the feed, or all products like the snapshot; returns [ms, rows]. */
@@ -172,6 +185,11 @@ function sqliteRaw(hqFile: string, rawFile: string): Raw {
         })();
       }
       return performance.now() - t0;
+    },
+    async insertConcurrent(parts, perCommit) {
+      let ms = 0;
+      for (const part of parts) if (Object.values(part)[0]!.length > 0) ms += await this.insert(part, perCommit);
+      return ms;
     },
     async clear(table) {
       db.exec(`DELETE FROM ${table}`);
@@ -210,12 +228,12 @@ async function postgresRaw(url: string, hqSchema: string, rawSchema: string): Pr
   await client.query(`CREATE SCHEMA ${rawSchema}`);
   for (const t of Object.keys(COLUMNS)) await client.query(`CREATE TABLE ${rawSchema}.${t} (LIKE ${hqSchema}.${t} INCLUDING ALL)`);
   const ROWS_PER_STATEMENT = 500;
-  const insertRows = async (table: Table, rows: unknown[][]) => {
+  const insertRows = async (table: Table, rows: unknown[][], on: pg.Client = client) => {
     const cols = COLUMNS[table];
     for (let i = 0; i < rows.length; i += ROWS_PER_STATEMENT) {
       const part = rows.slice(i, i + ROWS_PER_STATEMENT);
       const values = part.map((_, r) => `(${cols.map((_c, c) => `$${r * cols.length + c + 1}`).join(', ')})`).join(', ');
-      await client.query(`INSERT INTO ${rawSchema}.${table} (${cols.join(', ')}) VALUES ${values}`, part.flat());
+      await on.query(`INSERT INTO ${rawSchema}.${table} (${cols.join(', ')}) VALUES ${values}`, part.flat());
     }
   };
   return {
@@ -228,6 +246,27 @@ async function postgresRaw(url: string, hqSchema: string, rawSchema: string): Pr
         await client.query('COMMIT');
       }
       return performance.now() - t0;
+    },
+    async insertConcurrent(parts, perCommit) {
+      const clients = parts.map(() => new pg.Client({ connectionString: url }));
+      await Promise.all(clients.map((c) => c.connect()));
+      try {
+        const t0 = performance.now();
+        await Promise.all(
+          parts.map(async (tables, p) => {
+            const on = clients[p]!;
+            const total = Object.values(tables)[0]!.length;
+            for (let i = 0; i < total; i += perCommit) {
+              await on.query('BEGIN');
+              for (const [table, rows] of sliceRows(tables, i, i + perCommit)) await insertRows(table, rows, on);
+              await on.query('COMMIT');
+            }
+          }),
+        );
+        return performance.now() - t0;
+      } finally {
+        await Promise.all(clients.map((c) => c.end()));
+      }
     },
     async clear(table) {
       await client.query(`DELETE FROM ${rawSchema}.${table}`);
@@ -300,9 +339,117 @@ interface Figure {
   note?: string;
 }
 
+/**
+ * CONCURRENT_CLIENTS registers of the store push one sale per request, all at once, each on its own
+ * keep-alive connection. Raw: the same rows with the same concurrency, one transaction per sale (what each
+ * request needs without group commit); on PostgreSQL also with the commits HQ made (`transactionsOf` counts
+ * the transactions that wrote the orders), over as many connections as HQ runs groups at once.
+ */
+async function concurrentPush(
+  hq: Hq,
+  store: { id: string; code: string },
+  raw: Raw,
+  say: (line: string) => void,
+  transactionsOf?: (orderIds: string[]) => Promise<number>,
+): Promise<Figure> {
+  const registers: { registerId: string; registerCode: string; token: string }[] = [];
+  for (let i = 0; i < CONCURRENT_CLIENTS; i++) registers.push(await json<{ registerId: string; registerCode: string; token: string }>(hq, 'POST', '/registers/enrol', {}, { code: 'BENCH-CODE' }, 201));
+  const pushOne = async (register: (typeof registers)[number], body: string) => {
+    const res = await request(hq, 'POST', '/sync/push', { authorization: `Bearer ${register.token}`, 'content-type': 'application/json' }, body);
+    if (res.status !== 200) throw new Error(`push answered ${res.status}: ${res.body.toString().slice(0, 300)}`);
+    const [result] = (JSON.parse(res.body.toString()) as { results: OpResult[] }).results;
+    if (result?.status !== 'applied') throw new Error(`push: the sale was not applied: ${JSON.stringify(result)}`);
+  };
+  const body = (register: (typeof registers)[number], rows: Rows) => JSON.stringify({ registerId: register.registerId, ops: [saleOp(register.registerId, store.code, register.registerCode, store.id, rows)] });
+  const discard: Rows = { applied_ops: [], orders: [], changes: [] };
+  for (let w = 0; w < 3; w++) await Promise.all(registers.map((r) => pushOne(r, body(r, discard))));
+
+  const rows = registers.map((): Rows => ({ applied_ops: [], orders: [], changes: [] }));
+  const bodies = registers.map((r, c) => Array.from({ length: CONCURRENT_SALES / CONCURRENT_CLIENTS }, () => body(r, rows[c]!)));
+  const pushed = registers.map(() => 0);
+  const latencies: number[] = [];
+  const t0 = performance.now();
+  await Promise.all(
+    registers.map(async (register, c) => {
+      for (const b of bodies[c]!) {
+        const s = performance.now();
+        await pushOne(register, b);
+        latencies.push(performance.now() - s);
+        pushed[c]!++;
+        if (performance.now() - t0 > CONCURRENT_MAX_MS) break;
+      }
+    }),
+  );
+  const ms = performance.now() - t0;
+  const total = pushed.reduce((a, b) => a + b, 0);
+  latencies.sort((a, b) => a - b);
+  const pct = (p: number) => latencies[Math.min(latencies.length - 1, Math.floor(latencies.length * p))]!;
+  const parts = rows.map((r, c) => ({ applied_ops: r.applied_ops.slice(0, pushed[c]), orders: r.orders.slice(0, pushed[c]), changes: r.changes.slice(0, pushed[c]).map((row) => [++rawSeq, ...row.slice(1)]) }));
+  const rawMs = await raw.insertConcurrent(parts, 1);
+  let grouped = '';
+  if (transactionsOf) {
+    const orderIds = parts.flatMap((p) => p.orders.map((o) => String(o[0])));
+    const transactions = await transactionsOf(orderIds);
+    const perCommit = Math.max(1, Math.round(total / transactions));
+    // HQ runs at most two groups at once (DEFAULT_GROUP_LIMITS.inFlight): the same rows over two connections.
+    const all = { applied_ops: parts.flatMap((p) => p.applied_ops), orders: parts.flatMap((p) => p.orders), changes: parts.flatMap((p) => p.changes).map((row) => [++rawSeq, ...row.slice(1)]) };
+    const half = Math.ceil(total / perCommit / 2) * perCommit;
+    // The same rows again: the raw tables let go of the first copy (untimed).
+    await raw.clear('applied_ops');
+    await raw.clear('orders');
+    const sameCommits = await raw.insertConcurrent([0, 1].map((h) => ({ applied_ops: all.applied_ops.slice(h * half, (h + 1) * half), orders: all.orders.slice(h * half, (h + 1) * half), changes: all.changes.slice(h * half, (h + 1) * half) })), perCommit);
+    grouped = `; HQ committed them in ${fmt(transactions)} transactions (${fmt(total / transactions, 1)} sales each); raw with those commits over 2 connections ${fmt(total / (sameCommits / 1000))} sales/s (HQ ${fmt(ms / sameCommits, 1)}× that)`;
+  }
+  say(`concurrent push, ${CONCURRENT_CLIENTS} registers: ${fmt(total / (ms / 1000))} req/s, p50 ${fmt(pct(0.5), 1)} ms, p99 ${fmt(pct(0.99), 1)} ms${grouped}`);
+  return {
+    name: `push, one sale per request, ${CONCURRENT_CLIENTS} registers at once`,
+    unit: 'req/s',
+    value: total / (ms / 1000),
+    items: total,
+    ms,
+    rawInsertMs: rawMs,
+    note: `${fmt(total)} requests; p50 ${fmt(pct(0.5), 1)} ms, p99 ${fmt(pct(0.99), 1)} ms; raw inserts of the same rows, ${CONCURRENT_CLIENTS} connections at once, one transaction per sale: ${fmt(total / (rawMs / 1000))} sales/s${grouped}`,
+  };
+}
+
 interface StorageResult {
   storage: 'sqlite' | 'postgres';
   figures: Figure[];
+}
+
+/** PostgreSQL: how many transactions wrote these orders (rows one transaction wrote share its xmin). */
+function transactionCounter(admin: pg.Client, schema: string): (orderIds: string[]) => Promise<number> {
+  return async (orderIds) => {
+    const { rows } = await admin.query<{ n: number }>(`SELECT COUNT(DISTINCT xmin::text)::int AS n FROM ${schema}.orders WHERE id = ANY($1)`, [orderIds]);
+    return rows[0]!.n;
+  };
+}
+
+/** The concurrent push figure once more on PostgreSQL, with HQ_PG_PREPARED=0 (a fresh HQ and schema): its summary line. */
+async function withoutNamedStatements(): Promise<string> {
+  const suffix = crypto.randomBytes(5).toString('hex');
+  const hqSchema = `kassa_bench_${suffix}`;
+  const rawSchema = `kassa_bench_raw_${suffix}`;
+  const admin = new pg.Client({ connectionString: PG_URL });
+  await admin.connect();
+  let hq: Hq | null = null;
+  let raw: Raw | null = null;
+  try {
+    await admin.query(`CREATE SCHEMA ${hqSchema}`);
+    const url = new URL(PG_URL!);
+    url.searchParams.set('options', `-c search_path=${hqSchema}`);
+    hq = await startHq({ DATABASE_URL: url.toString(), HQ_PG_PREPARED: '0' });
+    const store = await json<{ id: string; code: string }>(hq, 'POST', '/stores', { authorization: `Bearer ${ADMIN_TOKEN}` }, { code: 'B01', name: 'Bench store', currency: 'EUR', pricesIncludeTax: true, enrolmentCode: 'BENCH-CODE', enrolmentCodeMaxUses: null });
+    raw = await postgresRaw(PG_URL!, hqSchema, rawSchema);
+    const f = await concurrentPush(hq, store, raw, () => {}, transactionCounter(admin, hqSchema));
+    return `${fmt(f.value)} req/s (${fmt(f.ms / f.rawInsertMs, 1)}× raw); ${f.note}`;
+  } finally {
+    await raw?.close().catch(() => {});
+    await hq?.stop();
+    await admin.query(`DROP SCHEMA IF EXISTS ${hqSchema} CASCADE`).catch(() => {});
+    await admin.query(`DROP SCHEMA IF EXISTS ${rawSchema} CASCADE`).catch(() => {});
+    await admin.end();
+  }
 }
 
 async function runStorage(kind: 'sqlite' | 'postgres'): Promise<StorageResult> {
@@ -328,7 +475,7 @@ async function runStorage(kind: 'sqlite' | 'postgres'): Promise<StorageResult> {
   try {
     hq = await startHq(env);
     const adminAuth = { authorization: `Bearer ${ADMIN_TOKEN}` };
-    const store = await json<{ id: string; code: string }>(hq, 'POST', '/stores', adminAuth, { code: 'B01', name: 'Bench store', currency: 'EUR', pricesIncludeTax: true, enrolmentCode: 'BENCH-CODE' });
+    const store = await json<{ id: string; code: string }>(hq, 'POST', '/stores', adminAuth, { code: 'B01', name: 'Bench store', currency: 'EUR', pricesIncludeTax: true, enrolmentCode: 'BENCH-CODE', enrolmentCodeMaxUses: null });
     const enrolled = await json<{ registerId: string; registerCode: string; token: string }>(hq, 'POST', '/registers/enrol', {}, { code: 'BENCH-CODE' }, 201);
     const registerAuth = { authorization: `Bearer ${enrolled.token}`, 'content-type': 'application/json' };
     raw = kind === 'sqlite' ? sqliteRaw(path.join(tmp, 'hq.db'), path.join(tmp, 'raw.db')) : await postgresRaw(PG_URL!, hqSchema, rawSchema);
@@ -399,6 +546,10 @@ async function runStorage(kind: 'sqlite' | 'postgres'): Promise<StorageResult> {
       });
       say(`push batch ${run.batch}: ${rates.map((r) => fmt(r)).join(', ')} ops/s`);
     }
+
+    const transactionsOf = admin ? transactionCounter(admin, hqSchema) : undefined;
+    figures.push(await concurrentPush(hq, store, raw, say, transactionsOf));
+    if (kind === 'postgres') say(`named statements off: ${await withoutNamedStatements()}`);
 
     // Change-feed read rate: the whole feed (the catalog's changes and the orders), page by page.
     t0 = performance.now();
@@ -474,7 +625,7 @@ function postgresSkipReason(): string | null {
 }
 
 const loadAtStart = os.loadavg()[0]!;
-console.log(`bench:hq: node ${process.version}, ${os.cpus().length} CPUs, load average ${loadAtStart.toFixed(1)}; HQ over HTTP on 127.0.0.1, one register pushing back to back`);
+console.log(`bench:hq: node ${process.version}, ${os.cpus().length} CPUs, load average ${loadAtStart.toFixed(1)}; HQ over HTTP on 127.0.0.1, one register pushing back to back, then ${CONCURRENT_CLIENTS} at once`);
 const results: StorageResult[] = [await runStorage('sqlite')];
 let skip = postgresSkipReason();
 let failed = false;
@@ -528,7 +679,7 @@ if (skip !== null) console.log(`  ${failed ? 'FAILED ' : 'skipped'}  PostgreSQL 
 
 const out = writeBenchResults('hq', {
   loadAverage: { start: +loadAtStart.toFixed(2), end: +loadAtEnd.toFixed(2) },
-  transport: 'HTTP on 127.0.0.1, one register, sequential requests',
+  transport: `HTTP on 127.0.0.1: one register, sequential requests; and ${CONCURRENT_CLIENTS} registers at once, one keep-alive connection each`,
   baseline: 'raw inserts of the same rows into tables of the same shape with the same commits (better-sqlite3 prepared statements, WAL + synchronous=FULL; pg multi-row INSERT); reads also against a raw SELECT of the same rows',
   storages: Object.fromEntries([
     ...results.map((r) => [r.storage, r.figures.map((f) => ({ ...f, value: Math.round(f.value), ms: Math.round(f.ms), rawInsertMs: Math.round(f.rawInsertMs), rawReadMs: f.rawReadMs === undefined ? undefined : Math.round(f.rawReadMs), xRawInsert: +(f.ms / f.rawInsertMs).toFixed(2), xRawRead: f.rawReadMs === undefined ? undefined : +(f.ms / f.rawReadMs).toFixed(2) }))]),

@@ -42,13 +42,16 @@ const EnvSchema = z.object({
     .string()
     .regex(/^postgres(ql)?:\/\//, 'must be a PostgreSQL connection string (postgres://user:password@host:5432/database)')
     .optional(),
+  HQ_DB_POOL_SIZE: z.coerce.number().int('must be a whole number').min(1).max(1000).default(10),
   HQ_DEMO: flag.default(false),
   HQ_ENROLMENT_CODE: z.string().min(1).max(128).default('DEMO'),
   HQ_ADMIN_TOKEN: z.string().optional(),
   HQ_FAULTS: flag.default(false),
+  HQ_PG_PREPARED: flag.default(true),
   HQ_TRUST_PROXY: trustProxy.default(false),
   HQ_OWNER_EMAIL: EmailSchema.optional(),
   HQ_OWNER_PASSWORD: PasswordSchema.optional(),
+  HQ_INSTANCE_ID: z.string().trim().min(1).max(100).optional(),
 }).superRefine((e, ctx) => {
   if ((e.HQ_OWNER_EMAIL === undefined) !== (e.HQ_OWNER_PASSWORD === undefined)) {
     ctx.addIssue({ code: 'custom', path: [e.HQ_OWNER_EMAIL === undefined ? 'HQ_OWNER_EMAIL' : 'HQ_OWNER_PASSWORD'], message: 'set both HQ_OWNER_EMAIL and HQ_OWNER_PASSWORD (the console\'s first owner), or neither' });
@@ -84,12 +87,13 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): HqConfig {
     port: e.PORT,
     host: e.HOST,
     options: {
-      storage: e.DATABASE_URL ? { kind: 'postgres', connectionString: e.DATABASE_URL } : { kind: 'sqlite', dataDir: path.resolve(e.HQ_DATA_DIR ?? defaultDataDir()) },
+      storage: e.DATABASE_URL ? { kind: 'postgres', connectionString: e.DATABASE_URL, preparedStatements: e.HQ_PG_PREPARED, poolSize: e.HQ_DB_POOL_SIZE } : { kind: 'sqlite', dataDir: path.resolve(e.HQ_DATA_DIR ?? defaultDataDir()) },
       adminToken: e.HQ_ADMIN_TOKEN ?? null,
       faultsEnabled: e.HQ_FAULTS,
       demo: e.HQ_DEMO,
       enrolmentCode: e.HQ_ENROLMENT_CODE,
       trustProxy: e.HQ_TRUST_PROXY,
+      ...(e.HQ_INSTANCE_ID ? { instanceId: e.HQ_INSTANCE_ID } : {}),
       ...(e.HQ_OWNER_EMAIL && e.HQ_OWNER_PASSWORD ? { ownerEmail: e.HQ_OWNER_EMAIL, ownerPassword: e.HQ_OWNER_PASSWORD } : {}),
     },
   };

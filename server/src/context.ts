@@ -8,7 +8,7 @@ import type { CatalogRepository } from './catalog/catalog.repository';
 import type { HqDatabase } from './db/database';
 import type { PgListener } from './db/pg-listener';
 import type { Writer } from './db/writer';
-import type { FailureLimiter, KeyedQueue } from './http/failure-limiter';
+import type { AttemptLimiter, KeyedQueue } from './http/failure-limiter';
 import type { MembersRepository } from './members/members.repository';
 import type { OrdersRepository } from './orders/orders.repository';
 import type { ChargesReport } from './payments/charges';
@@ -16,6 +16,7 @@ import type { CashReport } from './cash/cash.report';
 import type { FleetEvents } from './console/fleet-events';
 import type { CardKey } from './payments/card-key';
 import type { PaymentsService } from './payments/payments.service';
+import type { InstanceMetrics } from './http/instance-metrics';
 import type { FaultInjector } from './qos/fault-injector';
 import type { QosMonitor } from './qos/qos-monitor';
 import type { RegistersRepository } from './registers/registers.repository';
@@ -60,13 +61,16 @@ export interface HqContext {
   fleet: FleetEvents;
   faults: FaultInjector;
   qos: QosMonitor;
+  /** This instance's id among the HQ instances behind a load balancer (HQ_INSTANCE_ID, else host:pid:random), sent as X-Kassa-Instance. */
+  instanceId: string;
+  metrics: InstanceMetrics;
   settings: {
     faultsEnabled: boolean;
     heartbeatMs: number;
     retention: FeedRetention;
   };
   /** Guessing limits for enrolment codes (per client address) and PINs (per register and user); PIN checks run one at a time per register and user. */
-  limits: { enrol: FailureLimiter; login: FailureLimiter; pinChecks: KeyedQueue; consoleSignIn: FailureLimiter };
+  limits: { enrol: AttemptLimiter; login: AttemptLimiter; pinChecks: KeyedQueue; consoleSignIn: AttemptLimiter };
   /** Requests that write (pushes, imports) and must finish before shutdown closes the database. */
   inFlight: InFlight;
   /** Open realtime streams, which shutdown ends. */

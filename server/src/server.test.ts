@@ -92,6 +92,12 @@ describe('configuration from the environment', () => {
     expect(config).toMatchObject({ port: 0, host: '0.0.0.0', options: { storage: { kind: 'postgres', connectionString: 'postgres://u:p@db:5432/kassa' }, demo: true, faultsEnabled: true, enrolmentCode: 'SHOP', adminToken: 's3cret' } });
   });
 
+  it('reads HQ_DB_POOL_SIZE for PostgreSQL (default 10) and refuses a pool of none', () => {
+    expect(configFromEnv({ DATABASE_URL: 'postgres://u:p@db:5432/kassa' }).options.storage).toMatchObject({ poolSize: 10 });
+    expect(configFromEnv({ DATABASE_URL: 'postgres://u:p@db:5432/kassa', HQ_DB_POOL_SIZE: '4' }).options.storage).toMatchObject({ poolSize: 4 });
+    expect(() => configFromEnv({ HQ_DB_POOL_SIZE: '0' })).toThrow(/HQ_DB_POOL_SIZE/);
+  });
+
   it('stops with a message naming the variable for a bad value', () => {
     expect(() => configFromEnv({ PORT: 'eighty' })).toThrow(ConfigError);
     expect(() => configFromEnv({ PORT: '70000' })).toThrow(/PORT/);

@@ -3,6 +3,7 @@
  * Closing it ends realtime streams, waits for in-flight pushes and imports, then closes the database.
  */
 import fastifySwagger from '@fastify/swagger';
+import type { ServerResponse } from 'node:http';
 import Fastify, { LogController, type FastifyBaseLogger } from 'fastify';
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import { domainOfRoute } from '../../shared/hq/domains';
@@ -51,9 +52,13 @@ import { PaymentsService } from './payments/payments.service';
 import { paymentRoutes } from './payments/payments.routes';
 import { FaultInjector } from './qos/fault-injector';
 import { faultRoutes } from './qos/faults.routes';
-import { FailureLimiter, KeyedQueue, type FailureLimit } from './http/failure-limiter';
+import type { FailureLimit } from './http/failure-limiter';
+import { InstanceMetrics, makeInstanceId } from './http/instance-metrics';
+import { metricsRoutes } from './http/metrics.routes';
+import { makeGuessLimits } from './http/shared-failure-limiter';
+import { startSharedState, type SharedStateOptions } from './qos/shared-state';
 import { DEFAULT_QOS, QosMonitor, type QosOptions } from './qos/qos-monitor';
-import { RegistersRepository } from './registers/registers.repository';
+import { RegistersRepository, TOKEN_CACHE_MS } from './registers/registers.repository';
 import { registerRoutes } from './registers/registers.routes';
 import { FeedNotifier } from './sync/feed-notifier';
 import { FeedHub } from './sync/feed-hub';
@@ -99,6 +104,10 @@ export interface HqOptions {
    * cannot pick the address the enrolment limit counts against.
    */
   trustProxy?: boolean | string[];
+  /** HQ_INSTANCE_ID: this instance's name in logs, the X-Kassa-Instance header and /metrics (default host:pid:random). */
+  instanceId?: string;
+  /** PostgreSQL: how often faults and QoS windows are exchanged with the other instances. */
+  sharedState?: SharedStateOptions;
 }
 
 /** What a request body may weigh unless its route is listed below: every other call carries a small JSON object. */
@@ -124,13 +133,16 @@ export async function buildServer(options: HqOptions): Promise<HqApp> {
   const notifier = new FeedNotifier();
   const listener = database.listenClient ? new PgListener(database.listenClient, log) : null;
   const writer = new Writer(database, notifier);
-  const registers = new RegistersRepository(database.read, writer);
+  const registers = new RegistersRepository(database.read, writer, database.dialect === 'postgres' ? 0 : TOKEN_CACHE_MS);
   const cardKey = await loadCardKey(database.read, writer);
   const epoch = await readEpoch(database.read);
   const resealed = await sealLegacyCardTokens(database.read, writer, cardKey);
   if (resealed > 0) log.info({ resealed }, 'card numbers stored in the clear by an earlier HQ are now sealed');
   const consoleUsers = new ConsoleUsersRepository(database.read, writer);
   const faults = new FaultInjector();
+  const instanceId = makeInstanceId(options.instanceId);
+  const inFlight = new InFlight();
+  const streams = new Set<ServerResponse>();
   const retention = { ...DEFAULT_RETENTION, ...options.retention };
   const feed = new FeedRepository(database.read, writer);
   // One gateway for paying and for reporting, so /admin/charges shows what PaymentsService moved.
@@ -160,15 +172,21 @@ export async function buildServer(options: HqOptions): Promise<HqApp> {
     faults,
     qos: new QosMonitor(faults, { ...DEFAULT_QOS, ...options.qos }),
     settings: { faultsEnabled: options.faultsEnabled ?? false, heartbeatMs: options.heartbeatMs ?? 15_000, retention },
-    limits: { enrol: new FailureLimiter(options.failureLimit), login: new FailureLimiter(options.failureLimit), pinChecks: new KeyedQueue(), consoleSignIn: new FailureLimiter(options.consoleFailureLimit ?? CONSOLE_FAILURE_LIMIT) },
-    inFlight: new InFlight(),
-    streams: new Set(),
+    instanceId,
+    metrics: new InstanceMetrics({ instanceId, streams: () => streams.size, inFlightWrites: () => inFlight.size, pool: () => (database.pool ? { total: database.pool.totalCount, idle: database.pool.idleCount, waiting: database.pool.waitingCount } : null) }),
+    limits: makeGuessLimits(database, options.failureLimit, options.consoleFailureLimit ?? CONSOLE_FAILURE_LIMIT),
+    inFlight,
+    streams,
     closing: false,
   };
   if (listener) notifier.follow(listener);
   if (listener) ctx.fleet.follow(listener, (payload) => notify(database.db, FLEET_CHANNEL, payload), log);
   await listener?.start();
   await ctx.hub.start();
+  ctx.metrics.provide('realtime', () => ctx.hub.stats());
+  ctx.metrics.provide('groupCommit', () => ctx.push.groups);
+  const stopSharedState = await startSharedState(ctx, log, options.sharedState);
+  log.info({ instanceId }, 'HQ instance started');
   if (options.demo) await seedDemo(ctx, { enrolmentCode: options.enrolmentCode ?? 'DEMO', log });
   ctx.console.setupToken = await prepareFirstOwner(ctx, { email: options.ownerEmail, password: options.ownerPassword, demo: options.demo ?? false }, log);
 
@@ -213,9 +231,11 @@ export async function buildServer(options: HqOptions): Promise<HqApp> {
     transform: jsonSchemaTransform,
   });
 
+  app.addHook('onRequest', async (_request, reply) => void reply.raw.setHeader('x-kassa-instance', instanceId));
   installFaultsAndQos(app, ctx);
   const routeGroups = [
     healthRoutes,
+    metricsRoutes,
     faultRoutes,
     registerRoutes,
     syncRoutes,
@@ -249,6 +269,8 @@ export async function buildServer(options: HqOptions): Promise<HqApp> {
   app.addHook('preClose', async () => {
     ctx.closing = true;
     timers.forEach(clearInterval);
+    await stopSharedState();
+    ctx.metrics.stop();
     for (const res of ctx.streams) res.end();
     ctx.streams.clear();
   });
@@ -281,6 +303,7 @@ export function countsForQos(caller: unknown, statusCode: number): boolean {
 function installFaultsAndQos(app: HqApp, ctx: HqContext): void {
   app.addHook('onResponse', async (request, reply) => {
     const pattern = request.routeOptions.url;
+    ctx.metrics.record(request.method, pattern, reply.statusCode, reply.elapsedTime, request.method === 'POST' && pattern === '/sync/push' ? pushedOps(request.body) : undefined);
     if (!pattern || pattern === '/sync/stream') return;
     const domain = domainOfRoute(request.method, pattern);
     if (domain && countsForQos(request.caller, reply.statusCode)) ctx.qos.record(domain, reply.statusCode >= 500, reply.elapsedTime);
@@ -312,6 +335,11 @@ function installFaultsAndQos(app: HqApp, ctx: HqContext): void {
         return reply.code(504).send({ error: 'FAULT_TIMEOUT', message: 'HQ held this request as an injected timeout (HQ_FAULTS).' });
     }
   });
+}
+
+function pushedOps(body: unknown): number {
+  const ops = (body as { ops?: unknown } | null | undefined)?.ops;
+  return Array.isArray(ops) ? ops.length : 0;
 }
 
 /** Waits, or less if the client goes away (the response closing before it is sent). */

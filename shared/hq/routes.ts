@@ -136,6 +136,23 @@ export type OrderSearchQuery = z.input<typeof OrderSearchQuerySchema>;
 // database and version are absent from an older HQ; registers show what they get.
 const HealthSchema = z.object({ status: z.literal('ok'), database: z.enum(['sqlite', 'postgres']).optional(), version: z.string().optional() });
 const QosSchema = z.object({ domain: z.enum(SERVICE_DOMAINS), status: z.enum(['ok', 'degraded', 'down']) });
+const ms = z.number().nullable();
+/** One HQ instance's own figures (GET /metrics); sections other parts of HQ add (the realtime fan-out's) come after. */
+export const InstanceMetricsSchema = z
+  .object({
+    instanceId: z.string(),
+    startedAt: z.string(),
+    uptimeSeconds: z.number().int(),
+    requests: z.array(z.object({ method: z.string(), route: z.string(), status: z.number().int(), count: z.number().int() })),
+    push: z.object({ requests: z.number().int(), ops: z.number().int(), p50Ms: ms, p99Ms: ms, sampled: z.number().int() }),
+    streams: z.number().int(),
+    inFlightWrites: z.number().int(),
+    databasePool: z.object({ total: z.number().int(), idle: z.number().int(), waiting: z.number().int() }).nullable(),
+    eventLoopDelayMs: z.object({ p50: z.number(), p99: z.number(), max: z.number() }),
+    cpuSeconds: z.object({ user: z.number(), system: z.number() }),
+    rssBytes: z.number().int(),
+  })
+  .passthrough();
 const ImportReportSchema = z.object({ imported: z.number().int(), rejected: z.array(z.object({ row: z.number().int(), reason: z.string() })) });
 const NoContent = z.null();
 
@@ -166,6 +183,20 @@ export const HQ_ROUTES = {
     tag: 'operations',
     summary: "A domain's service quality",
     description: "A domain's service quality from the recent error rate and latency of its handlers, plus any injected fault. No auth.",
+  }),
+  metrics: route({
+    operationId: 'getInstanceMetrics',
+    method: 'GET',
+    path: '/metrics',
+    status: 200,
+    response: InstanceMetricsSchema,
+    errors: [401],
+    domain: null,
+    whitelisted: false,
+    tag: 'operations',
+    summary: "This instance's metrics",
+    description:
+      "The answering HQ instance's own figures (admin): its id (also in every answer's X-Kassa-Instance header), uptime, requests by route and status, pushes with their operations and latency (p50, p99 of the last 2048), open realtime streams, in-flight writes, the database pool (PostgreSQL), event-loop delay, CPU seconds and resident memory.",
   }),
   apiDescription: route({
     operationId: 'getApiDescription',

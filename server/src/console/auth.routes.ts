@@ -34,7 +34,7 @@ export async function consoleAuthRoutes(instance: HqApp): Promise<void> {
 
   serve(app, HQ_ROUTES.consoleSetup, { access: { public: 'the one-time setup link printed at start-up is the credential' } }, async (request, reply) => {
     const keys = [`ip:${request.ip}`];
-    ctx.limits.consoleSignIn.take(keys, 'setup links');
+    const attempt = await ctx.limits.consoleSignIn.attempt(keys, 'setup links');
     const hash = await users.hashPassword(request.body.password);
     const { user, session } = await ctx.writer.transaction(async (tx) => {
       await users.useSetupToken(tx, request.body.token);
@@ -42,7 +42,7 @@ export async function consoleAuthRoutes(instance: HqApp): Promise<void> {
       await recordAudit(tx, request, { action: 'console-user.first-owner', target: created.email }, created);
       return { user: created, session: await users.startSession(tx, created.id, request.ip) };
     });
-    ctx.limits.consoleSignIn.giveBack(keys);
+    await attempt.giveBack();
     ctx.console.setupToken = null;
     setSessionCookie(request, reply, session.secret, SESSION_TTL_MS / 1000);
     request.log.info({ email: user.email }, 'console owner created from the setup link');
@@ -52,10 +52,10 @@ export async function consoleAuthRoutes(instance: HqApp): Promise<void> {
   serve(app, HQ_ROUTES.consoleSignIn, { access: { public: 'the email and password are the credential' } }, async (request, reply) => {
     const keys = [`ip:${request.ip}`, `email:${request.body.email}`];
     // Taken before the password is checked, so guesses sent at once cannot all pass the limit.
-    ctx.limits.consoleSignIn.take(keys, 'passwords');
+    const attempt = await ctx.limits.consoleSignIn.attempt(keys, 'passwords');
     const user = await users.checkPassword(request.body.email, request.body.password);
     if (!user) throw new HqError(401, 'WRONG_PASSWORD', 'That email and password do not match an active console user. Check both, or ask an owner to reset your password.');
-    ctx.limits.consoleSignIn.giveBack(keys);
+    await attempt.giveBack();
     const session = await ctx.writer.transaction(async (tx) => {
       await recordAudit(tx, request, { action: 'console-user.sign-in', target: user.email }, user);
       return users.startSession(tx, user.id, request.ip);

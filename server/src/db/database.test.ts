@@ -95,6 +95,27 @@ describeEachStorage('HQ database', (kind) => {
     await again.close();
   });
 
+  it('migrates an HQ of schema 014 to shared state: empty fault, QoS and attempt tables, and back down', async () => {
+    storage = makeStorage(kind);
+    const first = await openHqDatabase(storage.storage);
+    const schema = first.dialect === 'postgres' ? (await sql<{ s: string }>`SELECT current_schema() AS s`.execute(first.db)).rows[0]!.s : undefined;
+    const migrator = new Migrator({ db: first.db, provider: migrationProvider, ...(schema ? { migrationTableSchema: schema } : {}) });
+    expect((await migrator.migrateTo('014-takings-daily')).error).toBeUndefined();
+    await first.close();
+    const again = await openHqDatabase(storage.storage);
+    expect(await again.read.selectFrom('hq_faults').selectAll().execute()).toEqual([]);
+    expect(await again.read.selectFrom('hq_qos_windows').selectAll().execute()).toEqual([]);
+    await again.db.insertInto('hq_attempts').values({ attempt_id: 'a1', key: 'login:register:r1', expires_at: 1 }).execute();
+    if (again.dialect === 'postgres') {
+      const taken = await sql<{ wait: number }>`SELECT kassa_take_attempt(ARRAY['login:register:r1'], 'a2', 0, 1000, 1) AS wait`.execute(again.db);
+      expect(Number(taken.rows[0]!.wait)).toBe(1); // the attempt a1 holds the one slot until it expires at 1 ms
+    }
+    const down = new Migrator({ db: again.db, provider: migrationProvider, ...(schema ? { migrationTableSchema: schema } : {}) });
+    expect((await down.migrateDown()).error).toBeUndefined();
+    await expect(again.read.selectFrom('hq_attempts').selectAll().execute()).rejects.toThrow();
+    await again.close();
+  });
+
   it('refuses to start on a database migrated by a newer HQ, with a clear error', async () => {
     storage = makeStorage(kind);
     const current = await openHqDatabase(storage.storage);

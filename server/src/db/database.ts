@@ -3,10 +3,11 @@
  * connection string. Both go through the same Kysely schema, queries and migrations; only the dialect
  * and a few connection settings differ here.
  */
+import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import { Kysely, Migrator, PostgresDialect, SqliteDialect, sql } from 'kysely';
+import { Kysely, Migrator, PostgresDialect, SqliteDialect, sql, type PostgresCursor, type PostgresPool, type PostgresPoolClient, type PostgresQueryResult } from 'kysely';
 import pg from 'pg';
 import { migrationProvider } from './migrations';
 import type { HqSchema } from './schema';
@@ -21,6 +22,8 @@ export type StorageOptions =
       /** A schema to work in (created if missing); tests use one per suite so runs never collide. */
       schema?: string;
       poolSize?: number;
+      /** Named (prepared) statements for the queries HQ runs over and over; on unless false. */
+      preparedStatements?: boolean;
     };
 
 export interface HqDatabase {
@@ -31,6 +34,8 @@ export interface HqDatabase {
   read: Kysely<HqSchema>;
   /** PostgreSQL only: a fresh client for LISTEN (the realtime stream across HQ instances). */
   listenClient?: () => pg.Client;
+  /** PostgreSQL only: the connection pool, for its counts in GET /metrics. */
+  pool?: pg.Pool;
   close(): Promise<void>;
 }
 
@@ -100,18 +105,59 @@ const pgTypes = {
   },
 };
 
+/** Statements named per connection at most (each keeps a plan on the server for the connection's life). */
+export const PREPARED_PER_CONNECTION = 500;
+/** Longer parameter lists (a large IN list, a many-row INSERT) run unnamed: their texts vary with the batch. */
+export const PREPARED_MAX_PARAMS = 64;
+
+/**
+ * PostgreSQL parses and plans a named statement once per connection, then only binds and runs it. Kysely
+ * sends every query as text with parameters, so each client it takes from the pool names its query by a
+ * hash of the text: the same SQL is the same name on that connection, and a text that differs can never
+ * reuse another's name. A connection names at most PREPARED_PER_CONNECTION texts, each with at most
+ * PREPARED_MAX_PARAMS parameters; the rest run as before, so variable IN lists cannot make the server keep
+ * plans without bound. The names live as long as the connection (a connection the pool drops takes them).
+ */
+export function preparingPool(pool: pg.Pool, perConnection = PREPARED_PER_CONNECTION, maxParams = PREPARED_MAX_PARAMS): PostgresPool {
+  const wrapped = new WeakMap<pg.PoolClient, PostgresPoolClient>();
+  const wrap = (client: pg.PoolClient): PostgresPoolClient => {
+    const known = new Set<string>();
+    function query<R>(sqlText: string, parameters: ReadonlyArray<unknown>): Promise<PostgresQueryResult<R>>;
+    function query<R>(cursor: PostgresCursor<R>): PostgresCursor<R>;
+    function query<R>(sqlOrCursor: string | PostgresCursor<R>, parameters?: ReadonlyArray<unknown>): Promise<PostgresQueryResult<R>> | PostgresCursor<R> {
+      if (typeof sqlOrCursor !== 'string') return client.query(sqlOrCursor as unknown as pg.Submittable) as unknown as PostgresCursor<R>;
+      const values = [...(parameters ?? [])];
+      const name = `k${crypto.createHash('sha1').update(sqlOrCursor).digest('base64url').slice(0, 22)}`;
+      if (!known.has(name) && (known.size >= perConnection || values.length > maxParams)) return client.query(sqlOrCursor, values) as unknown as Promise<PostgresQueryResult<R>>;
+      known.add(name);
+      return client.query({ name, text: sqlOrCursor, values }) as unknown as Promise<PostgresQueryResult<R>>;
+    }
+    return { query, release: () => client.release() };
+  };
+  return {
+    async connect(): Promise<PostgresPoolClient> {
+      const client = await pool.connect();
+      let connection = wrapped.get(client);
+      if (!connection) wrapped.set(client, (connection = wrap(client)));
+      return connection;
+    },
+    end: () => pool.end(),
+  };
+}
+
 function openPostgres(options: Extract<StorageOptions, { kind: 'postgres' }>): HqDatabase {
   const schemaOption = options.schema ? { options: `-c search_path=${options.schema}` } : {};
   const config: pg.ClientConfig = { connectionString: options.connectionString, types: pgTypes, ...schemaOption };
   const pool = new pg.Pool({ ...config, max: options.poolSize ?? 10 });
   // An idle client that loses its server must not crash HQ; the next query gets a new one.
   pool.on('error', () => {});
-  const db = new Kysely<HqSchema>({ dialect: new PostgresDialect({ pool }) });
+  const db = new Kysely<HqSchema>({ dialect: new PostgresDialect({ pool: options.preparedStatements === false ? pool : preparingPool(pool) }) });
   return {
     dialect: 'postgres',
     db,
     read: db,
     listenClient: () => new pg.Client(config),
+    pool,
     async close() {
       await db.destroy();
     },

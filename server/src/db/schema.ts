@@ -368,6 +368,31 @@ export interface TakingsDailyTable {
   orders: number;
 }
 
+/** A fault an operator injected, shared by every HQ instance (spec: the FaultSpec as JSON). */
+export interface HqFaultsTable {
+  fault_key: string;
+  spec: string;
+  until: number | null;
+  created_at: number;
+}
+
+/** One HQ instance's recent outcomes of a domain, for /qos on every instance. */
+export interface HqQosWindowsTable {
+  instance_id: string;
+  domain: string;
+  samples: number;
+  failures: number;
+  p90_ms: number;
+  at: number;
+}
+
+/** One guess of a secret against one key (`enrol:<address>`, `login:register:<id>`, …), counted until it expires. */
+export interface HqAttemptsTable {
+  attempt_id: string;
+  key: string;
+  expires_at: number;
+}
+
 export interface HqSchema {
   stores: StoresTable;
   registers: RegistersTable;
@@ -400,6 +425,9 @@ export interface HqSchema {
   register_transitions: RegisterTransitionsTable;
   register_status: RegisterStatusTable;
   takings_daily: TakingsDailyTable;
+  hq_faults: HqFaultsTable;
+  hq_qos_windows: HqQosWindowsTable;
+  hq_attempts: HqAttemptsTable;
 }
 
 export type { Generated };

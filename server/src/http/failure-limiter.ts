@@ -10,6 +10,22 @@ export interface FailureLimit {
 export const DEFAULT_FAILURE_LIMIT: FailureLimit = { failures: 20, windowMs: 10 * 60_000 };
 const MAX_KEYS = 10_000;
 
+/** An attempt taken on its keys; a right answer gives it back. */
+export interface Attempt {
+  giveBack(): Promise<void>;
+}
+
+/** What the routes use: the in-memory limiter below (one HQ) or the shared one (http/shared-failure-limiter.ts). */
+export interface AttemptLimiter {
+  /** Takes an attempt on every key before the secret is checked, or throws 429 TOO_MANY_ATTEMPTS taking nothing. */
+  attempt(keys: readonly string[], what: string): Promise<Attempt>;
+}
+
+export function tooManyAttempts(waitMs: number, what: string): HqError {
+  const seconds = Math.ceil(waitMs / 1000);
+  return new HqError(429, 'TOO_MANY_ATTEMPTS', `Too many wrong ${what} from here. Try again in ${seconds} s.`, { retryAfterSeconds: seconds });
+}
+
 /**
  * Slows down guessing of secrets HQ checks (enrolment codes per client address, PINs per register and
  * per user). An attempt is taken, and counted as a failure, before the secret is checked, so attempts
@@ -17,10 +33,10 @@ const MAX_KEYS = 10_000;
  * a right answer gives its own attempt back. A right answer never clears earlier wrong ones: they age
  * out with the window, so wrong guesses mixed with a right PIN still reach the limit. After `failures`
  * attempts within `windowMs`, further attempts answer 429 with Retry-After until the oldest ages out.
- * In memory per HQ instance: behind a load balancer each instance limits on its own, which still bounds
- * a guesser to (instances × failures) per window.
+ * In memory, for one HQ on SQLite; HQ instances sharing PostgreSQL count in the database instead
+ * (SharedFailureLimiter), so a guesser gets the same number of tries whichever instance answers.
  */
-export class FailureLimiter {
+export class FailureLimiter implements AttemptLimiter {
   private readonly failures = new Map<string, number[]>();
 
   constructor(
@@ -34,11 +50,13 @@ export class FailureLimiter {
    */
   take(keys: readonly string[], what: string): void {
     const wait = Math.max(0, ...keys.map((key) => this.retryAfterMs(key)));
-    if (wait > 0) {
-      const seconds = Math.ceil(wait / 1000);
-      throw new HqError(429, 'TOO_MANY_ATTEMPTS', `Too many wrong ${what} from here. Try again in ${seconds} s.`, { retryAfterSeconds: seconds });
-    }
+    if (wait > 0) throw tooManyAttempts(wait, what);
     for (const key of keys) this.fail(key);
+  }
+
+  async attempt(keys: readonly string[], what: string): Promise<Attempt> {
+    this.take(keys, what);
+    return { giveBack: async () => this.giveBack(keys) };
   }
 
   /** The secret was right: the attempt taken for it no longer counts (earlier wrong ones still do). */

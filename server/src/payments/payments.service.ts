@@ -331,12 +331,13 @@ export class PaymentsService {
           .execute();
         if (due.length === 0) return [];
         const ids = due.map((d) => d.id);
-        // Claim them so another HQ instance does not settle the same payments.
+        // Claim them so another HQ instance does not settle the same payments: only those still due, so a
+        // payment another instance claimed since it was read here (PostgreSQL rereads the row) is left to it.
         return trx
           .updateTable('offline_card_payments')
           .set((eb) => ({ status: 'settling', claimed_at: now, attempts: eb('attempts', '+', 1) }))
           .where('id', 'in', ids)
-          .where((eb) => eb.or([eb('status', '=', 'pending'), eb('status', '=', 'settling')]))
+          .where((eb) => eb.or([eb('status', '=', 'pending'), eb.and([eb('status', '=', 'settling'), eb('claimed_at', '<', now - STALE_CLAIM_MS)])]))
           .returning(['id', 'order_id', 'register_id', 'store_id', 'amount', 'currency', 'card_token'])
           .execute();
       });

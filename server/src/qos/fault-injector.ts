@@ -19,23 +19,53 @@ function routeMatches(faultRoute: string, method: string, pattern: string, path:
   return wantPath === pattern || wantPath === path;
 }
 
-/** Faults an operator or a test injects (`HQ_FAULTS=1`), per domain or route, with a rate and a lifetime. */
+/** Where faults are kept for every HQ instance to read (qos/shared-faults.ts); without one they live in this process only. */
+export interface FaultStore {
+  save(fault: ActiveFault): Promise<void>;
+  clear(): Promise<void>;
+}
+
+/** One fault per domain or route: a new one on the same target replaces the old. */
+export const faultKey = (f: FaultSpec): string => (f.domain !== undefined ? `domain:${f.domain}` : `route:${f.route!.trim()}`);
+
+/**
+ * Faults an operator or a test injects (`HQ_FAULTS=1`), per domain or route, with a rate and a lifetime.
+ * decide() and strongestFor() read memory only: with a store, the faults of every instance reach this
+ * list by replace(), never by a database read per request.
+ */
 export class FaultInjector {
   private faults: ActiveFault[] = [];
+  private store: FaultStore | null = null;
+  /** Bumped by every local change, so a read of the store begun before it does not undo it. */
+  version = 0;
 
   constructor(
     private readonly now: () => number = Date.now,
     private readonly random: () => number = Math.random,
   ) {}
 
-  add(spec: FaultSpec): void {
-    const until = spec.durationMs === undefined ? null : this.now() + spec.durationMs;
-    this.faults = this.active().filter((f) => f.domain !== spec.domain || f.route !== spec.route);
-    this.faults.push({ ...spec, until });
+  useStore(store: FaultStore): void {
+    this.store = store;
   }
 
-  clear(): void {
+  /** Kept first (when there is a store), then in force here at once. */
+  async add(spec: FaultSpec): Promise<void> {
+    const fault: ActiveFault = { ...spec, until: spec.durationMs === undefined ? null : this.now() + spec.durationMs };
+    if (this.store) await this.store.save(fault);
+    this.version++;
+    this.faults = this.active().filter((f) => faultKey(f) !== faultKey(spec));
+    this.faults.push(fault);
+  }
+
+  async clear(): Promise<void> {
+    if (this.store) await this.store.clear();
+    this.version++;
     this.faults = [];
+  }
+
+  /** The faults as the store has them (all instances' changes), read at `version`; ignored when a local change came since. */
+  replace(faults: ActiveFault[], version: number): void {
+    if (version === this.version) this.faults = faults;
   }
 
   active(): ActiveFault[] {

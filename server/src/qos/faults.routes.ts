@@ -19,13 +19,13 @@ export const faultRoutes: FastifyPluginAsync = async (instance) => {
   const gate = { access: { caller: 'admin' as const }, onRequest: enabled, preValidation: loopback };
 
   serve(app, HQ_ROUTES.injectFault, gate, async (request, reply) => {
-    ctx.faults.add(request.body);
+    await ctx.faults.add(request.body);
     request.log.warn({ fault: request.body }, 'fault injected');
     return reply.code(204).send();
   });
 
   serve(app, HQ_ROUTES.clearFaults, gate, async (request, reply) => {
-    ctx.faults.clear();
+    await ctx.faults.clear();
     request.log.warn('faults cleared');
     return reply.code(204).send();
   });

@@ -1,7 +1,7 @@
 import http from 'node:http';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { FaultInjector } from './fault-injector';
-import { QosMonitor } from './qos-monitor';
+import { PEER_FRESH_MS, QosMonitor, type PeerWindow } from './qos-monitor';
 import { enrolRegister, makeHq, type TestHq, type TestRegister } from '../test/harness';
 
 describe('QoS from a sliding window', () => {
@@ -37,6 +37,49 @@ describe('QoS from a sliding window', () => {
     expect(qos.status('membership')).toBe('ok');
     faults.clear();
     expect(qos.status('orders')).toBe('ok');
+  });
+});
+
+describe('QoS across HQ instances', () => {
+  const make = () => {
+    let now = 1_000_000;
+    const qos = new QosMonitor(new FaultInjector(() => now), { windowMs: 10_000, minSamples: 5, degradedErrorRate: 0.1, downErrorRate: 0.5, slowMs: 1000 }, () => now);
+    const peer = (over: Partial<PeerWindow>): PeerWindow => ({ instanceId: 'other', domain: 'orders', samples: 10, failures: 0, p90Ms: 10, at: now, ...over });
+    return { qos, peer, advance: (ms: number) => (now += ms) };
+  };
+
+  it('adds fresh summaries of the other instances to its own window, and drops them once stale', () => {
+    const { qos, peer, advance } = make();
+    for (let i = 0; i < 10; i++) qos.record('orders', false, 10);
+    qos.setPeers([peer({ samples: 10, failures: 10 })]);
+    expect(qos.status('orders')).toBe('down'); // 10 of 20
+    expect(qos.status('catalog')).toBe('ok');
+    qos.setPeers([peer({ samples: 10, failures: 2 })]);
+    expect(qos.status('orders')).toBe('degraded'); // 2 of 20
+    advance(PEER_FRESH_MS + 1);
+    expect(qos.status('orders')).toBe('ok'); // the peer stopped reporting: this instance's own window alone
+  });
+
+  it("reports its own failures whatever its peers say, and a peer's slow p90 only when it served a tenth of the samples", () => {
+    const { qos, peer } = make();
+    for (let i = 0; i < 5; i++) qos.record('orders', true, 10);
+    qos.setPeers([peer({ samples: 3, failures: 0 })]);
+    expect(qos.status('orders')).toBe('down'); // 5 of 8
+    const calm = make();
+    for (let i = 0; i < 95; i++) calm.qos.record('orders', false, 10);
+    calm.qos.setPeers([calm.peer({ samples: 5, p90Ms: 5000 })]);
+    expect(calm.qos.status('orders')).toBe('ok');
+    calm.qos.setPeers([calm.peer({ samples: 20, p90Ms: 5000 })]);
+    expect(calm.qos.status('orders')).toBe('degraded');
+  });
+
+  it('sums up its own window for the other instances', () => {
+    const { qos, advance } = make();
+    expect(qos.summary('orders')).toEqual({ samples: 0, failures: 0, p90Ms: 0 });
+    for (let i = 0; i < 10; i++) qos.record('orders', i < 3, (i + 1) * 100);
+    expect(qos.summary('orders')).toEqual({ samples: 10, failures: 3, p90Ms: 1000 });
+    advance(10_001);
+    expect(qos.summary('orders').samples).toBe(0);
   });
 });
 

@@ -51,15 +51,21 @@ function newEnrolmentCode(): string {
 const revokedError = () =>
   new HqError(401, 'REGISTER_REVOKED', 'HQ revoked this register\'s device token. It no longer syncs; enrol it again with an enrolment code from HQ (its unsent sales are kept and go up once it is enrolled).');
 
-const TOKEN_CACHE_MS = 30_000;
+export const TOKEN_CACHE_MS = 30_000;
 
 export class RegistersRepository {
   /** Token hash → register, so a busy register's pushes do not each cost a lookup. */
   private readonly tokenCache = new Map<string, { register: AuthenticatedRegister; until: number }>();
 
+  /**
+   * `tokenCacheMs`: how long a device token HQ checked stays trusted without a lookup. Only for a single
+   * HQ (SQLite): with several instances on one PostgreSQL a revocation on one instance must stop the token
+   * on every other at once, and only the database knows, so each request looks the token up (0).
+   */
   constructor(
     private readonly read: Kysely<HqSchema>,
     private readonly writer: Writer,
+    private readonly tokenCacheMs = TOKEN_CACHE_MS,
   ) {}
 
   /**
@@ -165,8 +171,9 @@ export class RegistersRepository {
       throw revokedError();
     }
     const register = { id: row.id, code: row.code, storeId: row.store_id };
+    if (this.tokenCacheMs <= 0) return register;
     if (this.tokenCache.size > 10_000) this.tokenCache.clear();
-    this.tokenCache.set(hash, { register, until: now + TOKEN_CACHE_MS });
+    this.tokenCache.set(hash, { register, until: now + this.tokenCacheMs });
     return register;
   }
 

@@ -28,9 +28,9 @@ export const registerRoutes: FastifyPluginAsync = async (instance) => {
   serve(app, HQ_ROUTES.enrol, { access: { public: "the store's enrolment code is the credential" } }, async (request, reply) => {
     // request.ip is the client's own address unless HQ_TRUST_PROXY declares the proxy in front of HQ.
     const keys = [request.ip];
-    ctx.limits.enrol.take(keys, 'enrolment codes');
+    const attempt = await ctx.limits.enrol.attempt(keys, 'enrolment codes');
     const { register, token, store } = await ctx.registers.enrol(request.body.code, { registerCode: request.body.registerCode, name: request.body.name });
-    ctx.limits.enrol.giveBack(keys);
+    await attempt.giveBack();
     request.log.info({ registerId: register.id, store: store.code, register: register.code }, 'register enrolled');
     return reply.code(201).send({ registerId: register.id, registerCode: register.code, token, store, cardKey: ctx.cardKey.publicKey });
   });
@@ -40,10 +40,10 @@ export const registerRoutes: FastifyPluginAsync = async (instance) => {
     const { userId } = request.body;
     const keys = userId ? [`register:${register.id}`, `user:${userId}`] : [`register:${register.id}`];
     // Taken before the PIN is checked, so PINs sent at the same time cannot all get past the limit.
-    ctx.limits.login.take(keys, 'PINs');
+    const attempt = await ctx.limits.login.attempt(keys, 'PINs');
     const user = await ctx.limits.pinChecks.run(keys, () => ctx.users.checkPin(register.storeId, request.body.pin, userId));
     if (!user) throw new HqError(401, 'WRONG_PIN', 'That PIN is not right. Try again, or ask a manager.');
-    ctx.limits.login.giveBack(keys);
+    await attempt.giveBack();
     return { user: { id: user.id, name: user.name, role: user.role }, pinHash: user.pinHash };
   });
 

@@ -19,13 +19,23 @@ import {
 import type { Order } from '../../../shared/hq/feed';
 import type { HqSchema, OrdersTable } from '../db/schema';
 import type { NewChange, WriteTx, Writer } from '../db/writer';
-import { refreshTakings, refreshTakingsOfPayments } from '../console/takings-rollup';
+import { refreshTakings } from '../console/takings-rollup';
 import { enrolMember, resolveMemberId } from '../members/members.repository';
 import { refundExceeds, returnsOfSale } from '../orders/refund-check';
 import { cashSessionOwners, SCOPED_KINDS, sessionStandingOf, standingOf, type Standing } from '../http/scope';
 import { abandonCardAttempts } from '../payments/card-attempts';
 import type { AuthenticatedRegister } from '../registers/registers.repository';
+import { DEFAULT_GROUP_LIMITS, GroupCommitter, type GroupLimits, type GroupStats } from './group-commit';
 import { operationHash } from './payload-hash';
+
+/** What a group's requests leave to its end (see PushService.finish). */
+interface PushWork {
+  changes: NewChange[];
+  registers: Set<string>;
+  paidOrders: string[];
+  /** Card payments whose outcome changed (abandoned attempts): their orders' days too. */
+  cardPayments: string[];
+}
 
 const ROWS_PER_STATEMENT = 500;
 
@@ -91,7 +101,40 @@ export interface PushOutcome {
  * content differs) without applying anything again.
  */
 export class PushService {
-  constructor(private readonly writer: Writer) {}
+  private readonly committer: GroupCommitter<PushWork>;
+  readonly limits: GroupLimits;
+
+  /**
+   * SQLite runs one transaction at a time, so a second group in flight would only wait for the first
+   * instead of collecting the requests that arrive meanwhile: there, one group at a time.
+   */
+  constructor(
+    private readonly writer: Writer,
+    limits: GroupLimits = writer.dialect === 'sqlite' ? { ...DEFAULT_GROUP_LIMITS, inFlight: 1 } : DEFAULT_GROUP_LIMITS,
+  ) {
+    this.limits = limits;
+    this.committer = new GroupCommitter(writer, { begin: () => ({ changes: [], registers: new Set(), paidOrders: [], cardPayments: [] }), finish: (tx, work) => this.finish(tx, work) }, limits);
+  }
+
+  /** How pushes were grouped into transactions so far, and how many wait for the next group. */
+  get groups(): GroupStats & { waiting: number } {
+    return { ...this.committer.stats, waiting: this.committer.waiting };
+  }
+
+  /**
+   * What every request of a group leaves to its end, written once for all of them: the console's takings of
+   * the days their payments belong to (each register-day's lock taken in one sorted order), the registers'
+   * last contact, and the feed's changes (one sequence range, one notify).
+   */
+  private async finish(tx: WriteTx, work: PushWork): Promise<void> {
+    const orderIds = [...work.paidOrders];
+    for (const part of chunks([...new Set(work.cardPayments)])) {
+      for (const row of await tx.trx.selectFrom('payments').select('order_id').where('id', 'in', part).execute()) orderIds.push(row.order_id);
+    }
+    await refreshTakings(tx.trx, this.writer.dialect, orderIds);
+    if (work.registers.size > 0) await tx.trx.updateTable('registers').set({ last_seen_at: tx.now }).where('id', 'in', [...work.registers].sort()).execute();
+    await tx.append(work.changes);
+  }
 
   async push(register: AuthenticatedRegister, ops: Operation[]): Promise<PushOutcome> {
     const results: (OpResult | undefined)[] = new Array(ops.length);
@@ -112,22 +155,26 @@ export class PushService {
 
     let applied = { stored: 0, transitions: 0 };
     if (candidates.length > 0) {
-      applied = await this.writer.transaction(async (tx) => {
-        // The writer may run this again after a PostgreSQL deadlock: start from no answers each time.
-        candidates.forEach((c) => (results[c.index] = undefined));
-        const claimed = await this.claim(tx, register, candidates);
-        const unclaimed = candidates.filter((c) => !claimed.has(c.op.id));
-        if (unclaimed.length > 0) {
-          const existing = new Map<string, { payload_hash: string; result: string | null }>();
-          for (const part of chunks(unclaimed.map((c) => c.op.id), 500)) {
-            for (const row of await tx.trx.selectFrom('applied_ops').select(['op_id', 'payload_hash', 'result']).where('op_id', 'in', part).execute()) existing.set(row.op_id, row);
+      applied = await this.committer.submit({
+        order: `${register.id} ${candidates[0]!.op.id}`,
+        size: candidates.length,
+        run: async (tx, work) => {
+          // The group may run again after a PostgreSQL deadlock, or alone after another request failed: start from no answers each time.
+          candidates.forEach((c) => (results[c.index] = undefined));
+          const claimed = await this.claim(tx, register, candidates);
+          const unclaimed = candidates.filter((c) => !claimed.has(c.op.id));
+          if (unclaimed.length > 0) {
+            const existing = new Map<string, { payload_hash: string; result: string | null }>();
+            for (const part of chunks(unclaimed.map((c) => c.op.id), 500)) {
+              for (const row of await tx.trx.selectFrom('applied_ops').select(['op_id', 'payload_hash', 'result']).where('op_id', 'in', part).execute()) existing.set(row.op_id, row);
+            }
+            for (const c of unclaimed) {
+              const row = existing.get(c.op.id);
+              results[c.index] = row && row.payload_hash === c.hash ? { id: c.op.id, status: 'duplicate', ...(row.result ? (JSON.parse(row.result) as object) : {}) } : conflict(c.op.id);
+            }
           }
-          for (const c of unclaimed) {
-            const row = existing.get(c.op.id);
-            results[c.index] = row && row.payload_hash === c.hash ? { id: c.op.id, status: 'duplicate', ...(row.result ? (JSON.parse(row.result) as object) : {}) } : conflict(c.op.id);
-          }
-        }
-        return this.apply(tx, register, candidates.filter((c) => claimed.has(c.op.id)), results);
+          return this.apply(tx, work, register, candidates.filter((c) => claimed.has(c.op.id)), results);
+        },
       });
     }
     for (const repeat of repeats) {
@@ -171,9 +218,9 @@ export class PushService {
   }
 
   /** Runs the effects of newly claimed operations; returns how many offline card payments and connectivity transitions it stored. */
-  private async apply(tx: WriteTx, register: AuthenticatedRegister, ops: ValidOp[], results: (OpResult | undefined)[]): Promise<{ stored: number; transitions: number }> {
+  private async apply(tx: WriteTx, work: PushWork, register: AuthenticatedRegister, ops: ValidOp[], results: (OpResult | undefined)[]): Promise<{ stored: number; transitions: number }> {
     const { trx, now } = tx;
-    const changes: NewChange[] = [];
+    const changes = work.changes;
     const unclaim: string[] = [];
     const byEntity = <E extends ValidOp['entity']>(entity: E) => ops.filter((o): o is Extract<ValidOp, { entity: E }> => o.entity === entity);
 
@@ -443,17 +490,16 @@ export class PushService {
       return !refused;
     });
     stored += await abandonCardAttempts(trx, register, attempts.map((a) => a.payload), now);
-    // The console's takings of the days these payments (and card outcomes) belong to, in this same write.
-    await refreshTakings(trx, this.writer.dialect, paidOrders);
-    await refreshTakingsOfPayments(trx, this.writer.dialect, attempts.map((a) => a.payload.id));
+    // The console's takings of the days these payments (and card outcomes) belong to, rewritten at the end of this transaction.
+    work.paidOrders.push(...paidOrders);
+    work.cardPayments.push(...attempts.map((a) => a.payload.id));
 
     await applyCashOps(tx, register, { sessions: byEntity('cashSession'), movements: byEntity('cashMovement'), closes: byEntity('cashClose') }, this.writer.dialect === 'postgres', dependentAnswer, answer);
     const transitions = await applyTransitions(tx, register, byEntity('connectivityTransition'), answer);
 
     for (const o of ops) results[o.index] ??= { id: o.op.id, status: 'applied' };
-    await trx.updateTable('registers').set({ last_seen_at: now }).where('id', '=', register.id).execute();
+    work.registers.add(register.id);
     await unclaimOps(trx, unclaim);
-    await tx.append(changes);
     return { stored, transitions };
   }
 }

@@ -1,10 +1,12 @@
+import type { ServerResponse } from 'node:http';
 import { Readable } from 'node:stream';
 import type { FastifyPluginAsync } from 'fastify';
 import { optInKindsOf } from '../../../shared/hq/feed';
 import { MAX_PUSH_BYTES } from '../../../shared/hq/ops';
 import { HQ_ROUTES } from '../../../shared/hq/routes';
 import { callerRegister } from '../auth/guards';
-import type { HqApp } from '../context';
+import { bearerToken } from '../auth/tokens';
+import type { HqApp, HqContext } from '../context';
 import { serve } from '../http/contract';
 import { HqError } from '../http/errors';
 import type { FeedReader } from './feed.repository';
@@ -55,6 +57,23 @@ export const syncRoutes: FastifyPluginAsync = async (instance) => {
     const header = request.headers['last-event-id'];
     const since = typeof header === 'string' ? Number(header) : request.query.since;
     reply.hijack();
+    if (request.caller?.kind === 'register') endOnRevocation(ctx, reply.raw, bearerToken(request.headers.authorization));
     await openChangeStream(ctx, reply.raw, reader(request, request.query.kinds), since);
   });
 };
+
+/**
+ * A register revoked on another HQ instance: that instance ends the streams it holds, not this one's, so
+ * a register's stream checks its device token again every heartbeat interval and ends once HQ refuses it.
+ */
+function endOnRevocation(ctx: HqContext, res: ServerResponse, token: string | null): void {
+  if (!token) return;
+  const timer = setInterval(() => {
+    ctx.registers.byToken(token).then(
+      (register) => (register ? undefined : res.end()),
+      (error: unknown) => (error instanceof HqError && error.code === 'REGISTER_REVOKED' ? res.end() : undefined),
+    );
+  }, ctx.settings.heartbeatMs);
+  timer.unref();
+  res.on('close', () => clearInterval(timer));
+}

@@ -13,6 +13,7 @@ import { fleetMigration } from './011-fleet';
 import { consoleCatalogMigration } from './012-console-catalog';
 import { consoleReportsMigration } from './013-console-reports';
 import { takingsDailyMigration } from './014-takings-daily';
+import { sharedStateMigration } from './015-shared-state';
 
 /** Numbered, run in order, never edited after they ship (Kysely records each in kysely_migration). */
 export const migrations: Record<string, Migration> = {
@@ -30,6 +31,7 @@ export const migrations: Record<string, Migration> = {
   '012-console-catalog': consoleCatalogMigration,
   '013-console-reports': consoleReportsMigration,
   '014-takings-daily': takingsDailyMigration,
+  '015-shared-state': sharedStateMigration,
 };
 
 export const migrationProvider: MigrationProvider = {
