@@ -209,6 +209,10 @@ describeEachStorage('realtime fan-out of the change feed', (kind) => {
       }
       const missed = makeSaleOp();
       await push(hq.app, s01, [missed]);
+      // A status stored on the first instance around the cut still reaches the second's console (heard, or reread once the connection is back).
+      const fleetCut = fleet.events.length;
+      await hq.app.inject({ method: 'POST', url: '/registers/status', headers: s01.auth, payload: { state: 'online', reasons: [], switchedBy: null, since: new Date().toISOString(), version: '1.4.0', backlog: 0, oldestPendingAt: null, deadLetters: 0 } });
+      await until(() => fleet.events.slice(fleetCut).some((e) => e.event === 'register' && (JSON.parse(e.data!) as { id: string; backlog?: number }).id === s01.registerId), 10_000, 'the status on the other console after its LISTEN connection came back');
       await until(() => received(stream).changes.some((c) => c.entityId === missed.entityId), 10_000, 'the sale after the LISTEN connection came back');
       expect(second.hq.listener!.pid).not.toBe(pid);
       const { headSeq } = await hq.app.hq.feed.state();
