@@ -151,7 +151,7 @@ export class FeedHub {
     for (;;) {
       if (stream.closed) return;
       if (stream.last >= this.ringStart && stream.last >= this.prunedThrough && stream.last <= this.head) {
-        this.deliver(stream, this.ring, this.head);
+        this.deliver(stream, this.ring.slice(this.firstAfter(stream.last)), this.head);
         stream.joined = true;
         return;
       }
@@ -169,6 +169,18 @@ export class FeedHub {
         return;
       }
     }
+  }
+
+  /** The index of the ring's first change after `seq` (the ring is in sequence order). */
+  private firstAfter(seq: number): number {
+    let lo = 0;
+    let hi = this.ring.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (this.ring[mid]!.seq <= seq) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
   }
 
   /** Sends a stream the changes of `entries` after its position that it may see, then moves it to `to`. */
