@@ -37,7 +37,7 @@ async function main(): Promise<void> {
     // Printed, never logged: whoever opens it first becomes the owner, and each start makes a new one.
     process.stdout.write(`No console owner yet. Open this one-time link to create one: http://${host}:${port}/console/setup#${app.hq.console.setupToken}\n`);
   }
-  log.info({ storage: config.options.storage.kind, demo: config.options.demo, faults: config.options.faultsEnabled }, 'HQ ready');
+  log.info({ instanceId: app.hq.instanceId, storage: config.options.storage.kind, demo: config.options.demo, faults: config.options.faultsEnabled }, 'HQ ready');
 }
 
 main().catch((error: unknown) => {

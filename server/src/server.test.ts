@@ -92,6 +92,11 @@ describe('configuration from the environment', () => {
     expect(config).toMatchObject({ port: 0, host: '0.0.0.0', options: { storage: { kind: 'postgres', connectionString: 'postgres://u:p@db:5432/kassa' }, demo: true, faultsEnabled: true, enrolmentCode: 'SHOP', adminToken: 's3cret' } });
   });
 
+  it('reads HQ_INSTANCE_ID, else leaves the instance to name itself', () => {
+    expect(configFromEnv({ HQ_INSTANCE_ID: ' hq-2 ' }).options.instanceId).toBe('hq-2');
+    expect(configFromEnv({}).options.instanceId).toBeUndefined();
+  });
+
   it('reads HQ_DB_POOL_SIZE for PostgreSQL (default 10) and refuses a pool of none', () => {
     expect(configFromEnv({ DATABASE_URL: 'postgres://u:p@db:5432/kassa' }).options.storage).toMatchObject({ poolSize: 10 });
     expect(configFromEnv({ DATABASE_URL: 'postgres://u:p@db:5432/kassa', HQ_DB_POOL_SIZE: '4' }).options.storage).toMatchObject({ poolSize: 4 });

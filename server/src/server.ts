@@ -58,7 +58,7 @@ import { metricsRoutes } from './http/metrics.routes';
 import { makeGuessLimits } from './http/shared-failure-limiter';
 import { startSharedState, type SharedStateOptions } from './qos/shared-state';
 import { DEFAULT_QOS, QosMonitor, type QosOptions } from './qos/qos-monitor';
-import { RegistersRepository, TOKEN_CACHE_MS } from './registers/registers.repository';
+import { RegistersRepository } from './registers/registers.repository';
 import { registerRoutes } from './registers/registers.routes';
 import { FeedNotifier } from './sync/feed-notifier';
 import { FeedHub } from './sync/feed-hub';
@@ -133,7 +133,7 @@ export async function buildServer(options: HqOptions): Promise<HqApp> {
   const notifier = new FeedNotifier();
   const listener = database.listenClient ? new PgListener(database.listenClient, log) : null;
   const writer = new Writer(database, notifier);
-  const registers = new RegistersRepository(database.read, writer, database.dialect === 'postgres' ? 0 : TOKEN_CACHE_MS);
+  const registers = new RegistersRepository(database.read, writer);
   const cardKey = await loadCardKey(database.read, writer);
   const epoch = await readEpoch(database.read);
   const resealed = await sealLegacyCardTokens(database.read, writer, cardKey);
@@ -180,6 +180,7 @@ export async function buildServer(options: HqOptions): Promise<HqApp> {
     closing: false,
   };
   if (listener) notifier.follow(listener);
+  if (listener) registers.follow(listener);
   if (listener) ctx.fleet.follow(listener, (payload) => notify(database.db, FLEET_CHANNEL, payload), log);
   await listener?.start();
   await ctx.hub.start();
@@ -231,7 +232,10 @@ export async function buildServer(options: HqOptions): Promise<HqApp> {
     transform: jsonSchemaTransform,
   });
 
-  app.addHook('onRequest', async (_request, reply) => void reply.raw.setHeader('x-kassa-instance', instanceId));
+  app.addHook('onRequest', (_request, reply, done) => {
+    reply.raw.setHeader('x-kassa-instance', instanceId);
+    done();
+  });
   installFaultsAndQos(app, ctx);
   const routeGroups = [
     healthRoutes,

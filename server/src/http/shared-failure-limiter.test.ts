@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { HqApp } from '../context';
 import { openHqDatabase } from '../db/database';
+import { addConsoleUser, TEST_PASSWORD } from '../test/console';
 import { enrolRegister, makeStorage, POSTGRES_SKIP_REASON, type TestRegister } from '../test/harness';
 import { twoInstances } from '../test/shared-database';
 import type { HqError } from './errors';
@@ -52,6 +53,18 @@ describe.skipIf(POSTGRES_SKIP_REASON !== null)('guessing limits shared by HQ ins
     expect(answers).toEqual([403, 403, 403, 403, 429, 429]);
     expect((await enrol(hq.a, 'DEMO')).statusCode).toBe(429);
     expect((await hq.a.inject({ method: 'POST', url: '/registers/enrol', remoteAddress: '198.51.100.8', payload: { code: 'DEMO' } })).statusCode).toBe(201);
+  });
+
+  it('wrong console passwords for one email from many addresses, spread over two instances, stop at the one limit', async () => {
+    const hq = await twoInstances({ consoleFailureLimit: { failures: 3, windowMs: 60_000 } });
+    close = hq.close;
+    await addConsoleUser(hq.a, { email: 'owner@example.test', role: 'owner' });
+    const signIn = (app: HqApp, i: number, password: string) =>
+      app.inject({ method: 'POST', url: '/console/api/sign-in', remoteAddress: `203.0.113.${i}`, payload: { email: 'owner@example.test', password } });
+    const answers: number[] = [];
+    for (let i = 0; i < 6; i++) answers.push((await signIn(i % 2 === 0 ? hq.a : hq.b, i, 'wrong password!')).statusCode);
+    expect(answers).toEqual([401, 401, 401, 429, 429, 429]);
+    expect((await signIn(hq.b, 99, TEST_PASSWORD)).statusCode).toBe(429);
   });
 
   it('PINs sent at once to two instances cannot get more tries than the limit between them', async () => {

@@ -6,6 +6,7 @@ import { PEER_FRESH_MS, type QosMonitor } from './qos-monitor';
 
 /** How often an instance writes its windows and reads the others'. */
 export const QOS_SHARE_MS = 1000;
+const SWEEP_EVERY_MS = 60_000;
 
 /**
  * Shares QoS windows between HQ instances on one PostgreSQL database (table `hq_qos_windows`). Every
@@ -25,6 +26,7 @@ export class QosBoard {
   private readonly written = new Set<ServiceDomain>();
   private busy = false;
   private failing = false;
+  private lastSweep = 0;
 
   constructor(
     private readonly db: Kysely<HqSchema>,
@@ -55,6 +57,11 @@ export class QosBoard {
     if (emptied.length > 0) await this.db.deleteFrom('hq_qos_windows').where('instance_id', '=', this.instanceId).where('domain', 'in', emptied).execute();
     this.written.clear();
     for (const r of rows) this.written.add(r.domain);
+    if (at - this.lastSweep >= SWEEP_EVERY_MS) {
+      // Rows of instances that stopped without taking theirs away (a crash, a kill).
+      this.lastSweep = at;
+      await this.db.deleteFrom('hq_qos_windows').where('at', '<', at - SWEEP_EVERY_MS).execute();
+    }
     const peers = await this.db
       .selectFrom('hq_qos_windows')
       .selectAll()

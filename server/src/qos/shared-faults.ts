@@ -1,16 +1,20 @@
 import type { Kysely } from 'kysely';
+import { notify, type PgListener } from '../db/pg-listener';
 import type { HqSchema } from '../db/schema';
 import type { Logger } from '../logger';
 import { faultKey, type ActiveFault, type FaultInjector, type FaultStore } from './fault-injector';
 
 /** How often each instance re-reads the faults: a fault injected through one instance is in force on all within this. */
 export const FAULT_REFRESH_MS = 250;
+/** Sent after each change, so the other instances re-read at once instead of at their next refresh. */
+export const FAULTS_CHANNEL = 'kassa_faults';
 
 /**
  * Injected faults shared by every HQ instance on one PostgreSQL database (table `hq_faults`): an operator's
  * POST or DELETE /admin/faults through the load balancer reaches one instance, which writes the table and
- * applies the change at once; the others re-read the table every FAULT_REFRESH_MS into their injector's
- * memory. Requests never wait on the database for a fault decision, and without HQ_FAULTS nothing runs.
+ * applies the change at once, then NOTIFYs `kassa_faults`; the others re-read the table into their
+ * injector's memory when they hear it, and every FAULT_REFRESH_MS in any case (a NOTIFY lost with a
+ * connection is not waited for). Requests never wait on the database for a fault decision, and without HQ_FAULTS nothing runs.
  */
 export class SharedFaults implements FaultStore {
   private timer: NodeJS.Timeout | null = null;
@@ -31,10 +35,23 @@ export class SharedFaults implements FaultStore {
       .values(row)
       .onConflict((oc) => oc.column('fault_key').doUpdateSet({ spec: row.spec, until: row.until, created_at: row.created_at }))
       .execute();
+    await this.announce();
   }
 
   async clear(): Promise<void> {
     await this.db.deleteFrom('hq_faults').execute();
+    await this.announce();
+  }
+
+  /** Re-reads whenever another instance announces a change (and after the LISTEN connection comes back). */
+  follow(listener: PgListener): void {
+    const reread = () => void this.tick();
+    listener.listen(FAULTS_CHANNEL, { notify: reread, missed: reread });
+  }
+
+  private async announce(): Promise<void> {
+    // The change is stored: a lost NOTIFY only means the others see it at their next refresh.
+    await notify(this.db, FAULTS_CHANNEL, '').catch(() => {});
   }
 
   async refresh(): Promise<void> {
@@ -50,22 +67,23 @@ export class SharedFaults implements FaultStore {
   }
 
   start(everyMs = FAULT_REFRESH_MS): void {
-    const tick = async () => {
-      if (this.reading) return;
-      this.reading = true;
-      try {
-        await this.refresh();
-        this.failing = false;
-      } catch (error) {
-        // Keeps the faults it last read; says so once, not four times a second.
-        if (!this.failing) this.log.warn({ err: error }, 'reading the injected faults failed; keeping the last ones read');
-        this.failing = true;
-      } finally {
-        this.reading = false;
-      }
-    };
-    this.timer = setInterval(() => void tick(), everyMs);
+    this.timer = setInterval(() => void this.tick(), everyMs);
     this.timer.unref();
+  }
+
+  private async tick(): Promise<void> {
+    if (this.reading || !this.timer) return;
+    this.reading = true;
+    try {
+      await this.refresh();
+      this.failing = false;
+    } catch (error) {
+      // Keeps the faults it last read; says so once, not four times a second.
+      if (!this.failing) this.log.warn({ err: error }, 'reading the injected faults failed; keeping the last ones read');
+      this.failing = true;
+    } finally {
+      this.reading = false;
+    }
   }
 
   stop(): void {

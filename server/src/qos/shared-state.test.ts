@@ -32,6 +32,16 @@ describe.skipIf(POSTGRES_SKIP_REASON !== null)('HQ instances on one PostgreSQL d
     expect((await hq.a.inject({ url: '/admin/faults', headers: admin })).json().faults).toEqual([]);
   });
 
+  it('a fault change is announced on kassa_faults: the other instance applies it without waiting for its refresh', async () => {
+    const hq = await twoInstances({ sharedState: { faultRefreshMs: 60_000 } });
+    close = hq.close;
+    const register = await enrolRegister(hq.a);
+    await hq.a.inject({ method: 'POST', url: '/admin/faults', headers: admin, payload: { domain: 'membership', mode: 'error', rate: 1 } });
+    await within(1000, async () => (await lookup(hq.b, register)).statusCode === 503);
+    await hq.b.inject({ method: 'DELETE', url: '/admin/faults', headers: admin });
+    await within(1000, async () => (await lookup(hq.a, register)).statusCode === 200);
+  });
+
   it('failures seen on instance A make B answer /qos degraded or down, and B forgets them when A stops', async () => {
     const hq = await twoInstances({ sharedState: { qosShareMs: 50 } });
     close = hq.close;

@@ -23,6 +23,7 @@ export async function startSharedState(ctx: HqContext, log: Logger, options: Sha
     ctx.faults.useStore(faults);
     await faults.refresh().catch((error: unknown) => log.warn({ err: error }, 'reading the injected faults failed'));
     faults.start(options.faultRefreshMs ?? FAULT_REFRESH_MS);
+    if (ctx.listener) faults.follow(ctx.listener);
   }
   const board = new QosBoard(ctx.database.db, ctx.qos, ctx.instanceId, log);
   board.start(options.qosShareMs ?? QOS_SHARE_MS);

@@ -2,6 +2,7 @@ import crypto from 'node:crypto';
 import { v7 as uuidv7 } from 'uuid';
 import { sql, type Kysely } from 'kysely';
 import type { HqSchema } from '../db/schema';
+import type { PgListener } from '../db/pg-listener';
 import type { Writer, WriteTx } from '../db/writer';
 import { HqError } from '../http/errors';
 import { hashSecret, newDeviceToken } from '../auth/tokens';
@@ -53,14 +54,25 @@ const revokedError = () =>
 
 export const TOKEN_CACHE_MS = 30_000;
 
+/** The channel on which HQ instances sharing a PostgreSQL database tell each other of a revoked device token (payload: its hash). */
+export const REVOKED_CHANNEL = 'kassa_revoked';
+
+/** A register's open realtime stream, told when its device token was revoked on another instance, or may have been. */
+export interface TokenWatcher {
+  revoked(): void;
+  /** A revocation may have been missed (the LISTEN connection was lost): check the token again. */
+  recheck(): void;
+}
+
 export class RegistersRepository {
   /** Token hash → register, so a busy register's pushes do not each cost a lookup. */
   private readonly tokenCache = new Map<string, { register: AuthenticatedRegister; until: number }>();
+  private readonly watchers = new Map<string, Set<TokenWatcher>>();
 
   /**
-   * `tokenCacheMs`: how long a device token HQ checked stays trusted without a lookup. Only for a single
-   * HQ (SQLite): with several instances on one PostgreSQL a revocation on one instance must stop the token
-   * on every other at once, and only the database knows, so each request looks the token up (0).
+   * `tokenCacheMs`: how long a device token HQ checked stays trusted without a lookup. A revocation drops
+   * it at once here and, on PostgreSQL, on every other instance (follow()); the time bounds only a
+   * revocation missed while an instance's LISTEN connection was down.
    */
   constructor(
     private readonly read: Kysely<HqSchema>,
@@ -172,7 +184,7 @@ export class RegistersRepository {
     }
     const register = { id: row.id, code: row.code, storeId: row.store_id };
     if (this.tokenCacheMs <= 0) return register;
-    if (this.tokenCache.size > 10_000) this.tokenCache.clear();
+    if (this.tokenCache.size > 200_000) this.tokenCache.clear();
     this.tokenCache.set(hash, { register, until: now + this.tokenCacheMs });
     return register;
   }
@@ -187,10 +199,42 @@ export class RegistersRepository {
       const row = await trx.selectFrom('registers').select('token_hash').where('id', '=', registerId).executeTakeFirst();
       if (!row) return null;
       await trx.updateTable('registers').set({ revoked_at: now }).where('id', '=', registerId).where('revoked_at', 'is', null).execute();
+      // Every HQ instance hears of it when this commits (PostgreSQL): each drops the token and ends its streams.
+      if (this.writer.dialect === 'postgres') await sql`SELECT pg_notify(${REVOKED_CHANNEL}, ${row.token_hash})`.execute(trx);
       return { tokenHash: row.token_hash };
     });
     for (const [hash, entry] of this.tokenCache) if (entry.register.id === registerId) this.tokenCache.delete(hash);
     return found;
+  }
+
+  /**
+   * Follows revocations made on other HQ instances (one NOTIFY per revoked token on `kassa_revoked`): the
+   * token leaves this instance's cache at once and its watchers (the register's open realtime streams)
+   * hear it. After a lost LISTEN connection the whole cache is dropped and every watcher checks its token
+   * again, since a revocation may have been missed meanwhile.
+   */
+  follow(listener: PgListener): void {
+    listener.listen(REVOKED_CHANNEL, {
+      notify: (tokenHash) => {
+        this.tokenCache.delete(tokenHash);
+        for (const watcher of this.watchers.get(tokenHash) ?? []) watcher.revoked();
+      },
+      missed: () => {
+        this.tokenCache.clear();
+        for (const set of this.watchers.values()) for (const watcher of set) watcher.recheck();
+      },
+    });
+  }
+
+  /** Watches a device token for a revocation heard from another instance; returns the unwatch. */
+  watch(tokenHash: string, watcher: TokenWatcher): () => void {
+    let set = this.watchers.get(tokenHash);
+    if (!set) this.watchers.set(tokenHash, (set = new Set()));
+    set.add(watcher);
+    return () => {
+      set.delete(watcher);
+      if (set.size === 0) this.watchers.delete(tokenHash);
+    };
   }
 
   /** Runs in the caller's write (the console writes its audit entry in the same one), or in a write of its own. */

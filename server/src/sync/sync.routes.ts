@@ -5,7 +5,7 @@ import { optInKindsOf } from '../../../shared/hq/feed';
 import { MAX_PUSH_BYTES } from '../../../shared/hq/ops';
 import { HQ_ROUTES } from '../../../shared/hq/routes';
 import { callerRegister } from '../auth/guards';
-import { bearerToken } from '../auth/tokens';
+import { bearerToken, hashSecret } from '../auth/tokens';
 import type { HqApp, HqContext } from '../context';
 import { serve } from '../http/contract';
 import { HqError } from '../http/errors';
@@ -63,17 +63,20 @@ export const syncRoutes: FastifyPluginAsync = async (instance) => {
 };
 
 /**
- * A register revoked on another HQ instance: that instance ends the streams it holds, not this one's, so
- * a register's stream checks its device token again every heartbeat interval and ends once HQ refuses it.
+ * A register revoked on another HQ instance: that instance ends the streams it holds, and this one hears
+ * of it through PostgreSQL (RegistersRepository.follow) and ends this register's streams here. After a lost
+ * LISTEN connection each stream checks its token once again.
  */
 function endOnRevocation(ctx: HqContext, res: ServerResponse, token: string | null): void {
   if (!token) return;
-  const timer = setInterval(() => {
-    ctx.registers.byToken(token).then(
-      (register) => (register ? undefined : res.end()),
-      (error: unknown) => (error instanceof HqError && error.code === 'REGISTER_REVOKED' ? res.end() : undefined),
-    );
-  }, ctx.settings.heartbeatMs);
-  timer.unref();
-  res.on('close', () => clearInterval(timer));
+  const unwatch = ctx.registers.watch(hashSecret(token), {
+    revoked: () => res.end(),
+    recheck: () => {
+      ctx.registers.byToken(token).then(
+        (register) => (register ? undefined : res.end()),
+        (error: unknown) => (error instanceof HqError && error.code === 'REGISTER_REVOKED' ? res.end() : undefined),
+      );
+    },
+  });
+  res.on('close', unwatch);
 }
