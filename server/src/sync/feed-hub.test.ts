@@ -172,6 +172,26 @@ describeEachStorage('realtime fan-out of the change feed', (kind) => {
     expect(seqs).toEqual(expected.changes.map((c) => c.seq));
   }, 180_000);
 
+  it('catches a stream up from the database when its position is older than the changes kept in memory, then hands it what commits meanwhile', async () => {
+    const register = await enrolRegister(hq.app);
+    hq.app.hq.hub.limits.ringChanges = 50;
+    const { headSeq: start } = await hq.app.hq.feed.state();
+    await importProducts(Array.from({ length: 1200 }, () => makeProduct()));
+    const { headSeq: imported } = await hq.app.hq.feed.state();
+    await until(() => hq.app.hq.hub.stats().lastSeq === imported, 5_000, 'the fan-out at the head');
+    expect(hq.app.hq.hub.stats().ringSize).toBeLessThanOrEqual(50);
+    const stream = openStream(port, `/sync/stream?since=${start}`, register.auth);
+    closers.push(stream.close);
+    // Commits while it pages through the backlog.
+    const imports = [importProducts([makeProduct()]), importProducts([makeProduct()])];
+    await Promise.all(imports);
+    const { headSeq: head } = await hq.app.hq.feed.state();
+    await until(() => received(stream).position === head, 15_000, 'the stream at the head');
+    const expected = await hq.app.hq.feed.changes(start, 5000, { storeId: register.storeId, registerId: register.registerId, optIn: [] });
+    expect(received(stream).changes).toEqual(expected.changes);
+    expect(expected.changes).toHaveLength(1202);
+  }, 60_000);
+
   if (kind === 'postgres') {
     it("reaches streams and consoles on another HQ instance, and rereads after that instance's LISTEN connection is cut", async () => {
       const second = await buildServer({ storage: hq.storage.storage, adminToken: ADMIN_TOKEN, pruneEveryMs: 0, settleEveryMs: 0, heartbeatMs: 60_000 });
@@ -209,6 +229,10 @@ describeEachStorage('realtime fan-out of the change feed', (kind) => {
       }
       const missed = makeSaleOp();
       await push(hq.app, s01, [missed]);
+      // A status stored on the first instance around the cut still reaches the second's console (heard, or reread once the connection is back).
+      const fleetCut = fleet.events.length;
+      await hq.app.inject({ method: 'POST', url: '/registers/status', headers: s01.auth, payload: { state: 'online', reasons: [], switchedBy: null, since: new Date().toISOString(), version: '1.4.0', backlog: 0, oldestPendingAt: null, deadLetters: 0 } });
+      await until(() => fleet.events.slice(fleetCut).some((e) => e.event === 'register' && (JSON.parse(e.data!) as { id: string; backlog?: number }).id === s01.registerId), 10_000, 'the status on the other console after its LISTEN connection came back');
       await until(() => received(stream).changes.some((c) => c.entityId === missed.entityId), 10_000, 'the sale after the LISTEN connection came back');
       expect(second.hq.listener!.pid).not.toBe(pid);
       const { headSeq } = await hq.app.hq.feed.state();

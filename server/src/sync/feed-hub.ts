@@ -101,7 +101,10 @@ export class FeedHub {
     const state = await this.feed.state();
     this.head = this.ringStart = state.headSeq;
     this.prunedThrough = state.prunedThrough;
-    this.unsubscribe = this.notifier.subscribe(() => this.wake());
+    // A NOTIFY of a change this instance has already read (its own commits arrive both ways) costs nothing.
+    this.unsubscribe = this.notifier.subscribe((seq) => {
+      if (seq === 0 || seq > this.head) this.wake();
+    });
     this.timer = setInterval(() => this.beat(), this.heartbeatMs);
     this.timer.unref();
     // A commit between the read above and the subscription.
@@ -148,7 +151,7 @@ export class FeedHub {
     for (;;) {
       if (stream.closed) return;
       if (stream.last >= this.ringStart && stream.last >= this.prunedThrough && stream.last <= this.head) {
-        this.deliver(stream, this.ring, this.head);
+        this.deliver(stream, this.ring.slice(this.firstAfter(stream.last)), this.head);
         stream.joined = true;
         return;
       }
@@ -166,6 +169,18 @@ export class FeedHub {
         return;
       }
     }
+  }
+
+  /** The index of the ring's first change after `seq` (the ring is in sequence order). */
+  private firstAfter(seq: number): number {
+    let lo = 0;
+    let hi = this.ring.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (this.ring[mid]!.seq <= seq) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
   }
 
   /** Sends a stream the changes of `entries` after its position that it may see, then moves it to `to`. */
