@@ -7,7 +7,7 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import { Kysely, Migrator, PostgresDialect, SqliteDialect, sql, type PostgresCursor, type PostgresPool, type PostgresPoolClient, type PostgresQueryResult } from 'kysely';
+import { Kysely, Migrator, PostgresDialect, type DatabaseIntrospector, type DatabaseMetadata, type SchemaMetadata, type TableMetadata, SqliteDialect, sql, type PostgresCursor, type PostgresPool, type PostgresPoolClient, type PostgresQueryResult } from 'kysely';
 import pg from 'pg';
 import { migrationProvider } from './migrations';
 import type { HqSchema } from './schema';
@@ -145,13 +145,45 @@ export function preparingPool(pool: pg.Pool, perConnection = PREPARED_PER_CONNEC
   };
 }
 
+/**
+ * Kysely's PostgreSQL introspection (which its migrator uses to see whether its own tables exist) reads
+ * every table of every schema of the database, and fails when another schema is dropped while it reads.
+ * HQ only ever asks about its own schema, the first of the search_path, so it reads that one alone.
+ */
+class OwnSchemaIntrospector implements DatabaseIntrospector {
+  constructor(private readonly db: Kysely<unknown>) {}
+
+  async getSchemas(): Promise<SchemaMetadata[]> {
+    const { rows } = await sql<{ name: string }>`SELECT current_schema() AS name`.execute(this.db);
+    return rows;
+  }
+
+  async getTables(): Promise<TableMetadata[]> {
+    const { rows } = await sql<{ name: string; schema: string; kind: string }>`
+      SELECT c.relname AS name, n.nspname AS schema, c.relkind AS kind FROM pg_catalog.pg_class c
+      JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+      WHERE n.nspname = current_schema() AND c.relkind IN ('r', 'v', 'p')`.execute(this.db);
+    return rows.map((r) => ({ name: r.name, schema: r.schema, isView: r.kind === 'v', columns: [] }));
+  }
+
+  async getMetadata(): Promise<DatabaseMetadata> {
+    return { tables: await this.getTables() };
+  }
+}
+
+class OwnSchemaPostgresDialect extends PostgresDialect {
+  override createIntrospector(db: Kysely<unknown>): DatabaseIntrospector {
+    return new OwnSchemaIntrospector(db);
+  }
+}
+
 function openPostgres(options: Extract<StorageOptions, { kind: 'postgres' }>): HqDatabase {
   const schemaOption = options.schema ? { options: `-c search_path=${options.schema}` } : {};
   const config: pg.ClientConfig = { connectionString: options.connectionString, types: pgTypes, ...schemaOption };
   const pool = new pg.Pool({ ...config, max: options.poolSize ?? 10 });
   // An idle client that loses its server must not crash HQ; the next query gets a new one.
   pool.on('error', () => {});
-  const db = new Kysely<HqSchema>({ dialect: new PostgresDialect({ pool: options.preparedStatements === false ? pool : preparingPool(pool) }) });
+  const db = new Kysely<HqSchema>({ dialect: new OwnSchemaPostgresDialect({ pool: options.preparedStatements === false ? pool : preparingPool(pool) }) });
   return {
     dialect: 'postgres',
     db,
