@@ -101,11 +101,11 @@ let spreadMs = 0;
 let salesOn = false;
 let closing = false;
 /**
- * Keep-alive connections for pushes, pulls and enrolment. No cap on their number: each register has its
- * own connection while it waits for HQ, as a real one does, so a slow HQ shows as latency at HQ and never
- * as a queue inside the generator.
+ * A connection per request for pushes, pulls and enrolment, as a register makes them (electron/hq/http.ts,
+ * `agent: false`): no idle sockets held at the balancer, and no cap, so a slow HQ shows as latency at HQ
+ * and never as a queue inside the generator.
  */
-const agent = new http.Agent({ keepAlive: true, maxSockets: Infinity, maxFreeSockets: 1024, keepAliveMsecs: 1000 });
+const agent = false as const;
 
 interface Answer {
   status: number;
@@ -173,6 +173,7 @@ class Register {
   token = '';
   position = 0;
   connected = false;
+  private streamAttempts = 0;
   private outbox: PendingSale[] = [];
   private pushing = false;
   private saleNumber = 0;
@@ -339,8 +340,9 @@ class Register {
       if (closing) return;
       if (kind) fail(`stream ${kind}`);
       stats.reconnects++;
-      // A register waits a moment before it reconnects, spread so a fleet does not come back at once.
-      setTimeout(() => this.openStream(), 200 + Math.random() * 800);
+      // A register waits before it reconnects, with the register's own backoff (electron/sync/backoff.ts: full jitter, 0.5 s doubling to 30 s),
+      // so a fleet cut at once does not come back at once.
+      setTimeout(() => this.openStream(), Math.round(Math.random() * Math.min(30_000, 500 * 2 ** this.streamAttempts++)));
     };
     req.on('response', (res) => {
       if (res.statusCode !== 200) {
@@ -349,6 +351,7 @@ class Register {
         return;
       }
       this.connected = true;
+      this.streamAttempts = 0;
       stats.connectedNow++;
       stats.streamConnects++;
       res.setEncoding('utf8');
@@ -493,7 +496,6 @@ process.on('message', (message: ToGenerator) => {
       case 'close':
         closing = true;
         for (const r of registers) r.close();
-        agent.destroy();
         send({ type: 'closed' });
         setTimeout(() => process.exit(0), 100);
         break;

@@ -15,9 +15,15 @@ export interface HubLimits {
   streamBufferBytes: number;
   /** A stream whose socket has not drained for this long is closed too. */
   drainMs: number;
+  /**
+   * A register's position past changes it does not see (`position` events) is sent at most this often; a
+   * change it sees always goes out at once. Without it, every commit of any store would cost a write to
+   * every stream of the instance (thousands of writes per commit at a chain's scale).
+   */
+  positionEveryMs: number;
 }
 
-export const DEFAULT_HUB_LIMITS: HubLimits = { ringChanges: 20_000, ringBytes: 32 * 1024 * 1024, streamBufferBytes: 1024 * 1024, drainMs: 10_000 };
+export const DEFAULT_HUB_LIMITS: HubLimits = { ringChanges: 20_000, ringBytes: 32 * 1024 * 1024, streamBufferBytes: 1024 * 1024, drainMs: 10_000, positionEveryMs: 1000 };
 
 export interface HubStats {
   /** Open realtime streams on this instance. */
@@ -46,6 +52,10 @@ interface Stream {
   filter: ReaderFilter;
   /** Where this reader's feed position stands: every change up to it was sent or skipped. */
   last: number;
+  /** The id of the last event written to it (what its register holds as its position; `prevSeq` of the next one). */
+  sent: number;
+  /** When its last `position` event was written. */
+  positionAt: number;
   /** Caught up: the hub hands it every change after `last` as it reads them. */
   joined: boolean;
   closed: boolean;
@@ -85,6 +95,9 @@ export class FeedHub {
   private pumping = false;
   private again = false;
   private timer: NodeJS.Timeout | null = null;
+  private positionTimer: NodeJS.Timeout | null = null;
+  /** Streams whose position moved past changes they do not see since their last event. */
+  private readonly behind = new Set<Stream>();
   private unsubscribe: (() => void) | null = null;
 
   constructor(
@@ -107,13 +120,16 @@ export class FeedHub {
     });
     this.timer = setInterval(() => this.beat(), this.heartbeatMs);
     this.timer.unref();
+    this.positionTimer = setInterval(() => this.sendPositions(), Math.max(50, this.limits.positionEveryMs));
+    this.positionTimer.unref();
     // A commit between the read above and the subscription.
     this.wake();
   }
 
   stop(): void {
     if (this.timer) clearInterval(this.timer);
-    this.timer = null;
+    if (this.positionTimer) clearInterval(this.positionTimer);
+    this.timer = this.positionTimer = null;
     this.unsubscribe?.();
     this.unsubscribe = null;
   }
@@ -128,7 +144,7 @@ export class FeedHub {
     const state = await this.feed.state();
     this.prunedThrough = Math.max(this.prunedThrough, state.prunedThrough);
     const last = since ?? state.headSeq;
-    const stream: Stream = { res, reader, filter: readerFilter(reader), last, joined: false, closed: false, blockedSince: null, onClose };
+    const stream: Stream = { res, reader, filter: readerFilter(reader), last, sent: last, positionAt: 0, joined: false, closed: false, blockedSince: null, onClose };
     this.streams.add(stream);
     const close = () => this.close(stream);
     // The response's close, not the request's: a request closes as soon as its (empty) body is read.
@@ -151,7 +167,7 @@ export class FeedHub {
     for (;;) {
       if (stream.closed) return;
       if (stream.last >= this.ringStart && stream.last >= this.prunedThrough && stream.last <= this.head) {
-        this.deliver(stream, this.ring.slice(this.firstAfter(stream.last)), this.head);
+        this.deliver(stream, this.ring.slice(this.firstAfter(stream.last)), this.head, true);
         stream.joined = true;
         return;
       }
@@ -161,7 +177,7 @@ export class FeedHub {
         this.snapshotRequired(stream);
         return;
       }
-      this.deliver(stream, page.rows.map(entryOf), page.nextSeq);
+      this.deliver(stream, page.rows.map(entryOf), page.nextSeq, true);
       if (page.hasMore) await this.drained(stream);
       // Ahead of (or at) the hub: the hub hands it whatever it reads next, skipping what it already has.
       if (!page.hasMore && stream.last >= this.head) {
@@ -183,10 +199,14 @@ export class FeedHub {
     return lo;
   }
 
-  /** Sends a stream the changes of `entries` after its position that it may see, then moves it to `to`. */
-  private deliver(stream: Stream, entries: readonly Entry[], to: number): void {
+  /**
+   * Sends a stream the changes of `entries` after its position that it may see, then moves it to `to`. Its
+   * `position` event past changes it does not see goes out now when `now` is set or the last one is older
+   * than `positionEveryMs`, else with the next round of sendPositions().
+   */
+  private deliver(stream: Stream, entries: readonly Entry[], to: number, now = false): void {
     let out = '';
-    let prev = stream.last;
+    let prev = stream.sent;
     for (const entry of entries) {
       if (entry.seq <= stream.last || !visibleTo(stream.filter, entry)) continue;
       // Each event says where the previous one left the reader (`prevSeq`), so a register can tell a
@@ -194,9 +214,29 @@ export class FeedHub {
       out += `id: ${entry.seq}\nevent: change\ndata: ${entry.head},"prevSeq":${prev}}\n\n`;
       prev = entry.seq;
     }
-    if (to > prev) out += `id: ${to}\nevent: position\ndata: ${JSON.stringify({ seq: to, prevSeq: prev })}\n\n`;
+    stream.sent = prev;
     if (to > stream.last) stream.last = to;
+    if (stream.last > stream.sent) {
+      if (now || Date.now() - stream.positionAt >= this.limits.positionEveryMs) out += this.positionEvent(stream);
+      else this.behind.add(stream);
+    }
     if (out) this.write(stream, out);
+  }
+
+  private positionEvent(stream: Stream): string {
+    const event = `id: ${stream.last}\nevent: position\ndata: ${JSON.stringify({ seq: stream.last, prevSeq: stream.sent })}\n\n`;
+    stream.sent = stream.last;
+    stream.positionAt = Date.now();
+    this.behind.delete(stream);
+    return event;
+  }
+
+  /** The positions held back since the last round. */
+  private sendPositions(): void {
+    for (const stream of this.behind) {
+      if (!stream.closed && stream.last > stream.sent) this.write(stream, this.positionEvent(stream));
+      this.behind.delete(stream);
+    }
   }
 
   private snapshotRequired(stream: Stream): void {
@@ -243,6 +283,7 @@ export class FeedHub {
     if (stream.closed) return;
     stream.closed = true;
     this.streams.delete(stream);
+    this.behind.delete(stream);
     if (!stream.res.writableEnded && !stream.res.destroyed) stream.res.end();
     stream.onClose();
   }
