@@ -17,7 +17,7 @@ const flag = z.enum(['0', '1', 'true', 'false', '']).transform((v) => v === '1' 
 export const MIN_ADMIN_TOKEN_LENGTH = 32;
 
 /** Values never echoed in a start-up error. */
-const SECRETS = new Set(['HQ_ADMIN_TOKEN', 'DATABASE_URL', 'HQ_OWNER_PASSWORD']);
+const SECRETS = new Set(['HQ_ADMIN_TOKEN', 'DATABASE_URL', 'DATABASE_LISTEN_URL', 'HQ_OWNER_PASSWORD']);
 
 /** HQ_TRUST_PROXY: off (0, false), any proxy (1, true), or the proxies' addresses / CIDR ranges, comma-separated. */
 const trustProxy = z
@@ -41,6 +41,10 @@ const EnvSchema = z.object({
   DATABASE_URL: z
     .string()
     .regex(/^postgres(ql)?:\/\//, 'must be a PostgreSQL connection string (postgres://user:password@host:5432/database)')
+    .optional(),
+  DATABASE_LISTEN_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, 'must be a PostgreSQL connection string to the database server itself (postgres://user:password@host:5432/database)')
     .optional(),
   HQ_DB_POOL_SIZE: z.coerce.number().int('must be a whole number').min(1).max(1000).default(10),
   HQ_DEMO: flag.default(false),
@@ -87,7 +91,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): HqConfig {
     port: e.PORT,
     host: e.HOST,
     options: {
-      storage: e.DATABASE_URL ? { kind: 'postgres', connectionString: e.DATABASE_URL, preparedStatements: e.HQ_PG_PREPARED, poolSize: e.HQ_DB_POOL_SIZE } : { kind: 'sqlite', dataDir: path.resolve(e.HQ_DATA_DIR ?? defaultDataDir()) },
+      storage: e.DATABASE_URL ? { kind: 'postgres', connectionString: e.DATABASE_URL, preparedStatements: e.HQ_PG_PREPARED, poolSize: e.HQ_DB_POOL_SIZE, ...(e.DATABASE_LISTEN_URL ? { listenConnectionString: e.DATABASE_LISTEN_URL } : {}) } : { kind: 'sqlite', dataDir: path.resolve(e.HQ_DATA_DIR ?? defaultDataDir()) },
       adminToken: e.HQ_ADMIN_TOKEN ?? null,
       faultsEnabled: e.HQ_FAULTS,
       demo: e.HQ_DEMO,

@@ -24,6 +24,11 @@ export type StorageOptions =
       poolSize?: number;
       /** Named (prepared) statements for the queries HQ runs over and over; on unless false. */
       preparedStatements?: boolean;
+      /**
+       * Where the LISTEN connection goes when the pool's connection string names a transaction-mode pooler
+       * (PgBouncer), which cannot keep a LISTEN: the database server itself. Default: connectionString.
+       */
+      listenConnectionString?: string;
     };
 
 export interface HqDatabase {
@@ -188,7 +193,7 @@ function openPostgres(options: Extract<StorageOptions, { kind: 'postgres' }>): H
     dialect: 'postgres',
     db,
     read: db,
-    listenClient: () => new pg.Client(config),
+    listenClient: () => new pg.Client(options.listenConnectionString ? { ...config, connectionString: options.listenConnectionString } : config),
     pool,
     async close() {
       await db.destroy();

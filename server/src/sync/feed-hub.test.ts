@@ -130,6 +130,29 @@ describeEachStorage('realtime fan-out of the change feed', (kind) => {
     expect(perCommit).toBeLessThanOrEqual(12);
   }, 120_000);
 
+  it("holds a register's position past other stores' commits to one event a second, while a change it sees goes out at once", async () => {
+    const { s01, s02 } = await enrolInTwoStores(hq);
+    const { headSeq: start } = await hq.app.hq.feed.state();
+    const watcher = openStream(port, `/sync/stream?since=${start}`, s02.auth);
+    closers.push(watcher.close);
+    await until(() => watcher.comments.length > 0 && hq.app.hq.hub.stats().streams === 1, 10_000, 'stream open');
+    // Twenty commits of another store within well under a second: none of them is the watcher's to see.
+    const t0 = Date.now();
+    for (let i = 0; i < 20; i++) await push(hq.app, s01, [makeSaleOp()]);
+    const burstMs = Date.now() - t0;
+    const { headSeq: head } = await hq.app.hq.feed.state();
+    await until(() => received(watcher).position === head, 5_000, 'the watcher at the head');
+    const positions = watcher.events.filter((e) => e.event === 'position');
+    // One event per commit before (20): now at most one per second of the burst, plus the last one.
+    expect(positions.length).toBeLessThanOrEqual(Math.ceil(burstMs / 1000) + 2);
+    // A change of its own store is not held back with them.
+    const before = watcher.events.length;
+    await importProducts([makeProduct({ price: 123 })]);
+    await until(() => watcher.events.slice(before).some((e) => e.event === 'change'), 500, 'the product change at once');
+    const ids = watcher.events.map((e) => Number(e.id));
+    expect(watcher.events.map((e) => (JSON.parse(e.data!) as { prevSeq: number }).prevSeq)).toEqual([start, ...ids.slice(0, -1)]);
+  }, 60_000);
+
   it('closes a stream whose register stops reading, without holding up the others; it resumes from its last id and gets every change once', async () => {
     const register = await enrolRegister(hq.app);
     const other = await enrolRegister(hq.app);
