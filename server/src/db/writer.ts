@@ -57,7 +57,8 @@ export class Writer {
             now,
             append: async (changes) => {
               if (changes.length === 0) return lastSeq;
-              lastSeq = this.hqDb.dialect === 'postgres' ? await appendChangesPostgres(trx, changes, now) : await appendChanges(trx, changes, now);
+              lastSeq = await appendChanges(trx, changes, now);
+              if (this.hqDb.dialect === 'postgres') await sql`SELECT pg_notify(${FEED_CHANNEL}, ${String(lastSeq)})`.execute(trx);
               return lastSeq;
             },
           };
@@ -95,24 +96,4 @@ async function appendChanges(trx: Transaction<HqSchema>, changes: NewChange[], n
     await trx.insertInto('changes').values(rows).execute();
   }
   return last;
-}
-
-/**
- * PostgreSQL: the same in one statement, with the NOTIFY: the feed_state row lock, which every writer of
- * the chain waits for, is then held for this one round trip and the commit, not for three (HQ instances
- * sharing the machine's cores would otherwise hold it while waiting for their turn to run).
- */
-async function appendChangesPostgres(trx: Transaction<HqSchema>, changes: NewChange[], now: number): Promise<number> {
-  const column = (pick: (c: NewChange) => string | null) => changes.map(pick);
-  const { rows } = await sql<{ head_seq: number }>`
-    WITH h AS (UPDATE feed_state SET head_seq = head_seq + ${changes.length} WHERE id = 1 RETURNING head_seq),
-    ins AS (
-      INSERT INTO changes (seq, kind, action, entity_id, data, store_id, origin_register_id, committed_at)
-      SELECT (SELECT head_seq FROM h) - ${changes.length} + v.ord, v.kind, v.action, v.entity_id, v.data, v.store_id, v.origin, ${now}
-      FROM unnest(${column((c) => c.kind)}::text[], ${column((c) => c.action ?? 'upsert')}::text[], ${column((c) => c.entityId)}::text[],
-        ${column((c) => JSON.stringify(c.data))}::text[], ${column((c) => c.storeId ?? null)}::text[], ${column((c) => c.originRegisterId ?? null)}::text[])
-        WITH ORDINALITY AS v(kind, action, entity_id, data, store_id, origin, ord)
-    )
-    SELECT head_seq, pg_notify(${FEED_CHANNEL}, head_seq::text) FROM h`.execute(trx);
-  return Number(rows[0]!.head_seq);
 }
