@@ -42,6 +42,7 @@ import { pathToFileURL } from 'node:url';
 import pg from 'pg';
 import type { FromGenerator, PhaseStats, RegisterSpec, ToGenerator } from './support/chain-generator';
 import { CpuMeter, pidsNamed } from './support/proc-cpu';
+import { localPostgresProblem } from './support/local-postgres';
 import { writeBenchResults } from './support/results';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
@@ -699,14 +700,7 @@ async function run(n: number, withRestart: boolean): Promise<RunResult> {
 function preflight(): string | null {
   if (!USE_HAPROXY && !fs.existsSync(TEST_BALANCER)) return `HAProxy is not installed (${HAPROXY} is missing): apt-get install haproxy (Debian), or set KASSA_CHAIN_HAPROXY to its path`;
   if (!USE_HAPROXY) console.log(`bench:chain: HAProxy is not installed (${HAPROXY}; apt-get install haproxy): using the Node test balancer instead, which balances connections, not requests`);
-  let host: string;
-  try {
-    host = new URL(PG_URL).hostname;
-  } catch {
-    return 'KASSA_BENCH_DATABASE_URL is not a URL';
-  }
-  if (!['127.0.0.1', 'localhost', '[::1]', '::1'].includes(host)) return `KASSA_BENCH_DATABASE_URL points at ${host}; this benchmark only talks to a database on 127.0.0.1`;
-  return null;
+  return localPostgresProblem(PG_URL);
 }
 
 const memory = `${fmt(os.totalmem() / 2 ** 30, 1)} GiB`;

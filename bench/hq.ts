@@ -17,6 +17,7 @@
  * also get a ratio to a raw SELECT of the same rows from HQ's database. Results are printed and written to
  * bench/results/hq.json. `--strict` exits with 1 when a target is not met.
  */
+import { localPostgresProblem } from './support/local-postgres';
 import { writeBenchResults } from './support/results';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import crypto from 'node:crypto';
@@ -614,14 +615,7 @@ async function runStorage(kind: 'sqlite' | 'postgres'): Promise<StorageResult> {
 
 function postgresSkipReason(): string | null {
   if (!PG_URL) return 'KASSA_BENCH_DATABASE_URL is not set (e.g. postgres://user:password@127.0.0.1:5432/db)';
-  let host: string;
-  try {
-    host = new URL(PG_URL).hostname;
-  } catch {
-    return 'KASSA_BENCH_DATABASE_URL is not a URL';
-  }
-  if (!['127.0.0.1', 'localhost', '[::1]', '::1'].includes(host)) return `KASSA_BENCH_DATABASE_URL points at ${host}; this benchmark only talks to a database on 127.0.0.1`;
-  return null;
+  return localPostgresProblem(PG_URL);
 }
 
 const loadAtStart = os.loadavg()[0]!;
