@@ -1,0 +1,10 @@
+import { defineConfig } from 'vitest/config';
+
+/** The tests StrykerJS runs against each mutant of the group commit (stryker.chain.config.mjs). */
+export default defineConfig({
+  test: {
+    include: ['server/src/sync/group-commit.test.ts'],
+    environment: 'node',
+    testTimeout: 30_000,
+  },
+});
