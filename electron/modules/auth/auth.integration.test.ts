@@ -153,12 +153,14 @@ describe('against HQ: offline sign-in and sign-out that keeps unsynced work', ()
     await hq?.stop();
   });
 
-  it('offline, Ana (signed in online here before) signs in; Max (never here) is refused with why; sign-out keeps queued sales, which upload once back online', async () => {
+  it('offline, Ana (signed in online here before) and Max (sent by HQ’s feed) sign in; Zoe (added at HQ while the till was offline) is refused with why; sign-out keeps queued sales, which upload once back online', async () => {
     const r = await register({}, hq.url);
     await waitFor('enrolment', async () => (await r.call<{ enrolled: boolean }>('app.info')).enrolled);
-    await waitFor('the catalog', () => r.core.sync.status().lastSeq > 0);
+    // The stream opens once the first pull has reached HQ's head: the feed has brought the store's people.
+    await waitFor('the whole feed', () => r.core.sync.status().realtime);
     await r.call('session.login', { pin: '1234' }); // online: HQ checks, the register caches Ana
     await r.call('connectivity.goOffline');
+    await hq.admin('POST', '/users', { name: 'Zoe', role: 'cashier', pin: '5151', storeId: null });
 
     await r.call('cart.scan', { code: 'SKU-000001' });
     const sale = r.core.sales.completeWithCash(null);
@@ -167,8 +169,10 @@ describe('against HQ: offline sign-in and sign-out that keeps unsynced work', ()
     await r.call('session.logout');
     expect(r.core.sync.status().pending).toBe(4); // signing out discards nothing
 
-    const refused = await r.raw('session.login', { pin: '9999' });
+    const refused = await r.raw('session.login', { pin: '5151' });
     expect(refused).toMatchObject({ ok: false, error: { code: 'WRONG_PIN', message: expect.stringMatching(/has not signed in on this register while it was online/) } });
+    expect(await r.call('session.login', { pin: '9999' })).toMatchObject({ user: { name: 'Max' } });
+    await r.call('session.logout');
     expect(await r.call('session.login', { pin: '1234' })).toMatchObject({ user: { name: 'Ana' } });
     expect((await r.call<{ lines: { sku: string }[] }>('cart.get')).lines.map((l) => l.sku)).toEqual(['SKU-000002']);
 
