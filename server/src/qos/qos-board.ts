@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import { SERVICE_DOMAINS, type ServiceDomain } from '../../../shared/api';
+import { PeriodicTask } from '../db/periodic-task';
 import type { HqSchema } from '../db/schema';
 import type { Logger } from '../logger';
 import { PEER_FRESH_MS, type QosMonitor } from './qos-monitor';
@@ -22,19 +23,19 @@ const SWEEP_EVERY_MS = 60_000;
  * reports its own trouble; the others' rows are summaries of at most 30 s and count while fresh (3 s).
  */
 export class QosBoard {
-  private timer: NodeJS.Timeout | null = null;
   private readonly written = new Set<ServiceDomain>();
-  private busy = false;
-  private failing = false;
   private lastSweep = 0;
+  private readonly task: PeriodicTask;
 
   constructor(
     private readonly db: Kysely<HqSchema>,
     private readonly qos: QosMonitor,
     private readonly instanceId: string,
-    private readonly log: Logger,
+    log: Logger,
     private readonly now: () => number = Date.now,
-  ) {}
+  ) {
+    this.task = new PeriodicTask(() => this.share(), log, 'sharing QoS windows with the other HQ instances failed; /qos answers from this instance alone');
+  }
 
   async share(): Promise<void> {
     const at = this.now();
@@ -72,28 +73,12 @@ export class QosBoard {
   }
 
   start(everyMs = QOS_SHARE_MS): void {
-    this.timer = setInterval(() => void this.tick(), everyMs);
-    this.timer.unref();
+    this.task.start(everyMs);
   }
 
   /** Takes this instance's rows away at shutdown, so the others stop counting them at once. */
   async stop(): Promise<void> {
-    if (this.timer) clearInterval(this.timer);
-    this.timer = null;
+    this.task.stop();
     await this.db.deleteFrom('hq_qos_windows').where('instance_id', '=', this.instanceId).execute().catch(() => {});
-  }
-
-  private async tick(): Promise<void> {
-    if (this.busy) return;
-    this.busy = true;
-    try {
-      await this.share();
-      this.failing = false;
-    } catch (error) {
-      if (!this.failing) this.log.warn({ err: error }, 'sharing QoS windows with the other HQ instances failed; /qos answers from this instance alone');
-      this.failing = true;
-    } finally {
-      this.busy = false;
-    }
   }
 }

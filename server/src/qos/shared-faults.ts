@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely';
+import { PeriodicTask } from '../db/periodic-task';
 import { notify, type PgListener } from '../db/pg-listener';
 import type { HqSchema } from '../db/schema';
 import type { Logger } from '../logger';
@@ -17,16 +18,17 @@ export const FAULTS_CHANNEL = 'kassa_faults';
  * connection is not waited for). Requests never wait on the database for a fault decision, and without HQ_FAULTS nothing runs.
  */
 export class SharedFaults implements FaultStore {
-  private timer: NodeJS.Timeout | null = null;
-  private failing = false;
-  private reading = false;
+  private readonly task: PeriodicTask;
 
   constructor(
     private readonly db: Kysely<HqSchema>,
     private readonly injector: FaultInjector,
-    private readonly log: Logger,
+    log: Logger,
     private readonly now: () => number = Date.now,
-  ) {}
+  ) {
+    // Keeps the faults it last read while reading fails.
+    this.task = new PeriodicTask(() => this.refresh(), log, 'reading the injected faults failed; keeping the last ones read');
+  }
 
   async save(fault: ActiveFault): Promise<void> {
     const row = { fault_key: faultKey(fault), spec: JSON.stringify(fault), until: fault.until, created_at: this.now() };
@@ -45,7 +47,7 @@ export class SharedFaults implements FaultStore {
 
   /** Re-reads whenever another instance announces a change (and after the LISTEN connection comes back). */
   follow(listener: PgListener): void {
-    const reread = () => void this.tick();
+    const reread = () => void this.task.run();
     listener.listen(FAULTS_CHANNEL, { notify: reread, missed: reread });
   }
 
@@ -67,27 +69,10 @@ export class SharedFaults implements FaultStore {
   }
 
   start(everyMs = FAULT_REFRESH_MS): void {
-    this.timer = setInterval(() => void this.tick(), everyMs);
-    this.timer.unref();
-  }
-
-  private async tick(): Promise<void> {
-    if (this.reading || !this.timer) return;
-    this.reading = true;
-    try {
-      await this.refresh();
-      this.failing = false;
-    } catch (error) {
-      // Keeps the faults it last read; says so once, not four times a second.
-      if (!this.failing) this.log.warn({ err: error }, 'reading the injected faults failed; keeping the last ones read');
-      this.failing = true;
-    } finally {
-      this.reading = false;
-    }
+    this.task.start(everyMs);
   }
 
   stop(): void {
-    if (this.timer) clearInterval(this.timer);
-    this.timer = null;
+    this.task.stop();
   }
 }
