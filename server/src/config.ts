@@ -52,6 +52,7 @@ const EnvSchema = z.object({
   HQ_ADMIN_TOKEN: z.string().optional(),
   HQ_FAULTS: flag.default(false),
   HQ_PG_PREPARED: flag.default(true),
+  HQ_FEED_SEQUENCING: z.enum(['staged', 'append']).default('staged'),
   HQ_TRUST_PROXY: trustProxy.default(false),
   HQ_OWNER_EMAIL: EmailSchema.optional(),
   HQ_OWNER_PASSWORD: PasswordSchema.optional(),
@@ -91,7 +92,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): HqConfig {
     port: e.PORT,
     host: e.HOST,
     options: {
-      storage: e.DATABASE_URL ? { kind: 'postgres', connectionString: e.DATABASE_URL, preparedStatements: e.HQ_PG_PREPARED, poolSize: e.HQ_DB_POOL_SIZE, ...(e.DATABASE_LISTEN_URL ? { listenConnectionString: e.DATABASE_LISTEN_URL } : {}) } : { kind: 'sqlite', dataDir: path.resolve(e.HQ_DATA_DIR ?? defaultDataDir()) },
+      storage: e.DATABASE_URL ? { kind: 'postgres', connectionString: e.DATABASE_URL, preparedStatements: e.HQ_PG_PREPARED, feedSequencing: e.HQ_FEED_SEQUENCING, poolSize: e.HQ_DB_POOL_SIZE, ...(e.DATABASE_LISTEN_URL ? { listenConnectionString: e.DATABASE_LISTEN_URL } : {}) } : { kind: 'sqlite', dataDir: path.resolve(e.HQ_DATA_DIR ?? defaultDataDir()) },
       adminToken: e.HQ_ADMIN_TOKEN ?? null,
       faultsEnabled: e.HQ_FAULTS,
       demo: e.HQ_DEMO,

@@ -132,7 +132,7 @@ export async function buildServer(options: HqOptions): Promise<HqApp> {
   const database = await openHqDatabase(options.storage);
   const notifier = new FeedNotifier();
   const listener = database.listenClient ? new PgListener(database.listenClient, log) : null;
-  const writer = new Writer(database, notifier);
+  const writer = new Writer(database, notifier, Date.now, { sequencing: options.storage.kind === 'postgres' ? options.storage.feedSequencing : undefined, log });
   const registers = new RegistersRepository(database.read, writer);
   const cardKey = await loadCardKey(database.read, writer);
   const epoch = await readEpoch(database.read);
@@ -183,9 +183,11 @@ export async function buildServer(options: HqOptions): Promise<HqApp> {
   if (listener) registers.follow(listener);
   if (listener) ctx.fleet.follow(listener, (payload) => notify(database.db, FLEET_CHANNEL, payload), log);
   await listener?.start();
+  writer.sequencer?.start();
   await ctx.hub.start();
   ctx.metrics.provide('realtime', () => ctx.hub.stats());
   ctx.metrics.provide('groupCommit', () => ctx.push.groups);
+  if (writer.sequencer) ctx.metrics.provide('feedSequencer', () => writer.sequencer!.stats);
   const stopSharedState = await startSharedState(ctx, log, options.sharedState);
   log.info({ instanceId }, 'HQ instance started');
   if (options.demo) await seedDemo(ctx, { enrolmentCode: options.enrolmentCode ?? 'DEMO', log });
@@ -285,6 +287,7 @@ export async function buildServer(options: HqOptions): Promise<HqApp> {
       await Promise.race([ctx.inFlight.drained(), new Promise((resolve) => setTimeout(resolve, grace).unref())]);
     }
     await ctx.payments.settlePending().catch(() => {});
+    await writer.sequencer?.stop();
     ctx.hub.stop();
     notifier.close();
     await listener?.close();

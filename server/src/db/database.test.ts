@@ -111,9 +111,23 @@ describeEachStorage('HQ database', (kind) => {
       expect(Number(taken.rows[0]!.wait)).toBe(1); // the attempt a1 holds the one slot until it expires at 1 ms
     }
     const down = new Migrator({ db: again.db, provider: migrationProvider, ...(schema ? { migrationTableSchema: schema } : {}) });
-    expect((await down.migrateDown()).error).toBeUndefined();
+    expect((await down.migrateTo('014-takings-daily')).error).toBeUndefined();
     await expect(again.read.selectFrom('hq_attempts').selectAll().execute()).rejects.toThrow();
     await again.close();
+  });
+
+  it('goes back from staged feed changes only once none waits for its number', async () => {
+    storage = makeStorage(kind);
+    const db = await openHqDatabase(storage.storage);
+    const schema = db.dialect === 'postgres' ? (await sql<{ s: string }>`SELECT current_schema() AS s`.execute(db.db)).rows[0]!.s : undefined;
+    const migrator = new Migrator({ db: db.db, provider: migrationProvider, ...(schema ? { migrationTableSchema: schema } : {}) });
+    await db.db.insertInto('staged_changes').values({ kind: 'product', action: 'upsert', entity_id: 'SKU-1', data: '{}', store_id: null, origin_register_id: null, committed_at: 1 }).execute();
+    expect(String((await migrator.migrateDown()).error)).toMatch(/start this HQ once/);
+    expect(await db.read.selectFrom('staged_changes').select('entity_id').execute()).toEqual([{ entity_id: 'SKU-1' }]);
+    await db.db.deleteFrom('staged_changes').execute();
+    expect((await migrator.migrateDown()).error).toBeUndefined();
+    await expect(db.read.selectFrom('staged_changes').selectAll().execute()).rejects.toThrow();
+    await db.close();
   });
 
   it('refuses to start on a database migrated by a newer HQ, with a clear error', async () => {

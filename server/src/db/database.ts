@@ -29,6 +29,11 @@ export type StorageOptions =
        * (PgBouncer), which cannot keep a LISTEN: the database server itself. Default: connectionString.
        */
       listenConnectionString?: string;
+      /**
+       * How feed changes get their sequence numbers: `staged` (default) numbers them after each write's
+       * commit (db/feed-sequencer.ts); `append` inside the write, holding feed_state's row until its commit.
+       */
+      feedSequencing?: 'staged' | 'append';
     };
 
 export interface HqDatabase {

@@ -265,6 +265,11 @@ export interface ChangesTable {
   committed_at: number;
 }
 
+/** PostgreSQL: a committed write's feed changes waiting for their sequence numbers (db/feed-sequencer.ts). */
+export interface StagedChangesTable extends Omit<ChangesTable, 'seq'> {
+  id: Generated<number>;
+}
+
 /** A single row (id = 1): the last sequence handed out and how far the history has been pruned. */
 export interface FeedStateTable {
   id: number;
@@ -416,6 +421,7 @@ export interface HqSchema {
   cash_sessions: CashSessionsTable;
   cash_movements: CashMovementsTable;
   changes: ChangesTable;
+  staged_changes: StagedChangesTable;
   feed_state: FeedStateTable;
   hq_meta: HqMetaTable;
   console_users: ConsoleUsersTable;

@@ -1,7 +1,9 @@
 import { sql, type Transaction } from 'kysely';
 import type { ChangeKind } from '../../../shared/hq/feed';
+import type { Logger } from '../logger';
 import { FEED_CHANNEL, type FeedNotifier } from '../sync/feed-notifier';
 import type { HqDatabase } from './database';
+import { FeedSequencer } from './feed-sequencer';
 import type { HqSchema } from './schema';
 
 export interface NewChange {
@@ -15,8 +17,8 @@ export interface NewChange {
 
 export interface WriteTx {
   trx: Transaction<HqSchema>;
-  /** Adds changes to the feed with the next sequence numbers; returns the last one. */
-  append(changes: NewChange[]): Promise<number>;
+  /** Adds changes to the feed; they have their sequence numbers when the transaction returns. */
+  append(changes: NewChange[]): Promise<void>;
   now: number;
 }
 
@@ -29,17 +31,31 @@ function isRetryable(error: unknown): boolean {
 }
 
 /**
- * Runs every write of HQ in one transaction and numbers its feed changes. The sequence is taken from
- * the single feed_state row, whose row lock is held until commit, so sequence numbers become visible in
- * the order they were handed out: a reader never sees seq 7 while seq 6 is still uncommitted. Take it
- * last in a transaction (call `append` at the end) to hold the lock briefly.
+ * Runs every write of HQ in one transaction and gives its feed changes their sequence numbers, which become
+ * visible in the order they were handed out: a reader never sees seq 7 while seq 6 is still uncommitted.
+ * - PostgreSQL (several instances): the changes are staged in the write's transaction and numbered right
+ *   after its commit by the feed sequencer (db/feed-sequencer.ts); the write returns once they are. No
+ *   write holds a row every other write needs while it commits.
+ * - SQLite (one writer) and `HQ_FEED_SEQUENCER=append`: numbered at append from the single feed_state
+ *   row, whose row lock is held until commit. Take it last in a transaction (call `append` at the end).
  */
 export class Writer {
+  /** PostgreSQL unless `sequencing: 'append'`: numbers staged changes after commit. */
+  readonly sequencer: FeedSequencer | null;
+
   constructor(
     private readonly hqDb: HqDatabase,
     private readonly notifier: FeedNotifier,
     private readonly now: () => number = Date.now,
-  ) {}
+    options: { sequencing?: 'staged' | 'append'; log?: Pick<Logger, 'warn'> } = {},
+  ) {
+    this.sequencer = hqDb.dialect === 'postgres' && options.sequencing !== 'append' ? new FeedSequencer(hqDb.db, notifier, options.log ?? console) : null;
+  }
+
+  /** Resolves once every change committed before the call has its sequence number. */
+  async settle(): Promise<void> {
+    await this.sequencer?.flush();
+  }
 
   /** SQLite (one writer: transactions already run one at a time) or PostgreSQL (lock rows to serialise). */
   get dialect(): HqDatabase['dialect'] {
@@ -49,6 +65,7 @@ export class Writer {
   async transaction<T>(fn: (tx: WriteTx) => Promise<T>): Promise<T> {
     for (let attempt = 1; ; attempt++) {
       let lastSeq = 0;
+      let staged = false;
       try {
         const result = await this.hqDb.db.transaction().execute(async (trx) => {
           const now = this.now();
@@ -56,14 +73,19 @@ export class Writer {
             trx,
             now,
             append: async (changes) => {
-              if (changes.length === 0) return lastSeq;
-              lastSeq = await appendChanges(trx, changes, now);
-              if (this.hqDb.dialect === 'postgres') await sql`SELECT pg_notify(${FEED_CHANNEL}, ${String(lastSeq)})`.execute(trx);
-              return lastSeq;
+              if (changes.length === 0) return;
+              if (this.sequencer) {
+                await stageChanges(trx, changes, now);
+                staged = true;
+              } else {
+                lastSeq = await appendChanges(trx, changes, now);
+                if (this.hqDb.dialect === 'postgres') await sql`SELECT pg_notify(${FEED_CHANNEL}, ${String(lastSeq)})`.execute(trx);
+              }
             },
           };
           return fn(tx);
         });
+        if (staged) await this.sequencer!.flush();
         if (lastSeq) this.notifier.advanced(lastSeq);
         return result;
       } catch (error) {
@@ -71,6 +93,24 @@ export class Writer {
         await new Promise((resolve) => setTimeout(resolve, Math.random() * 20 * attempt));
       }
     }
+  }
+}
+
+function rowsOf(changes: NewChange[], now: number) {
+  return changes.map((change) => ({
+    kind: change.kind,
+    action: change.action ?? 'upsert',
+    entity_id: change.entityId,
+    data: JSON.stringify(change.data),
+    store_id: change.storeId ?? null,
+    origin_register_id: change.originRegisterId ?? null,
+    committed_at: now,
+  }));
+}
+
+async function stageChanges(trx: Transaction<HqSchema>, changes: NewChange[], now: number): Promise<void> {
+  for (let i = 0; i < changes.length; i += CHANGE_ROWS_PER_INSERT) {
+    await trx.insertInto('staged_changes').values(rowsOf(changes.slice(i, i + CHANGE_ROWS_PER_INSERT), now)).execute();
   }
 }
 
@@ -83,16 +123,7 @@ async function appendChanges(trx: Transaction<HqSchema>, changes: NewChange[], n
     .executeTakeFirstOrThrow();
   const first = last - changes.length + 1;
   for (let i = 0; i < changes.length; i += CHANGE_ROWS_PER_INSERT) {
-    const rows = changes.slice(i, i + CHANGE_ROWS_PER_INSERT).map((change, j) => ({
-      seq: first + i + j,
-      kind: change.kind,
-      action: change.action ?? 'upsert',
-      entity_id: change.entityId,
-      data: JSON.stringify(change.data),
-      store_id: change.storeId ?? null,
-      origin_register_id: change.originRegisterId ?? null,
-      committed_at: now,
-    }));
+    const rows = rowsOf(changes.slice(i, i + CHANGE_ROWS_PER_INSERT), now).map((row, j) => ({ seq: first + i + j, ...row }));
     await trx.insertInto('changes').values(rows).execute();
   }
   return last;

@@ -3,14 +3,39 @@ import { feedUserOf } from '../auth/users.repository';
 import { readEpoch } from '../db/epoch';
 
 const PAGE = 2000;
+/** A snapshot waits for the feed sequencer at most this many times before it gives up (HQ under a write storm). */
+const CONSISTENT_TRIES = 50;
+
+/**
+ * A repeatable-read transaction whose data and feed head agree: on PostgreSQL, writes number their feed
+ * changes just after they commit (db/feed-sequencer.ts), so a read that starts in between would see a
+ * write's rows but not its changes, and the register would get those changes again after the snapshot
+ * (a points entry already in a member's balance counted twice). Such a read sees staged changes: it is
+ * dropped, the sequencer is waited for, and the read starts again.
+ */
+async function consistentRead(database: HqDatabase, settle: () => Promise<void>) {
+  for (let attempt = 1; ; attempt++) {
+    const trx = await database.read.startTransaction().setIsolationLevel('repeatable read').setAccessMode('read only').execute();
+    if (database.dialect !== 'postgres') return trx;
+    try {
+      if ((await trx.selectFrom('staged_changes').select('id').limit(1).executeTakeFirst()) === undefined) return trx;
+    } catch (error) {
+      await trx.rollback().execute();
+      throw error;
+    }
+    await trx.rollback().execute();
+    if (attempt >= CONSISTENT_TRIES) throw new Error(`HQ's feed did not settle for a snapshot after ${CONSISTENT_TRIES} tries; the register asks again`);
+    await settle();
+  }
+}
 
 /**
  * The full current state as one JSON document, produced piece by piece from one consistent read (a
  * repeatable-read transaction on PostgreSQL, a read transaction on SQLite's reader connection), so 100k
  * products never sit in memory as one string. Products come last; `seq` is where the feed continues.
  */
-export async function* snapshotChunks(database: HqDatabase, storeId: string | null = null): AsyncGenerator<string> {
-  const trx = await database.read.startTransaction().setIsolationLevel('repeatable read').setAccessMode('read only').execute();
+export async function* snapshotChunks(database: HqDatabase, storeId: string | null = null, settle: () => Promise<void> = async () => {}): AsyncGenerator<string> {
+  const trx = await consistentRead(database, settle);
   let done = false;
   try {
     const { head_seq: seq } = await trx.selectFrom('feed_state').select('head_seq').where('id', '=', 1).executeTakeFirstOrThrow();

@@ -50,7 +50,7 @@ export const syncRoutes: FastifyPluginAsync = async (instance) => {
 
   serve(app, HQ_ROUTES.snapshot, { access: { caller: 'registerOrAdmin', ids: [] } }, async (request, reply) => {
     reply.type('application/json; charset=utf-8').header('cache-control', 'no-store');
-    return reply.send(Readable.from(snapshotChunks(ctx.database, reader(request).storeId), { objectMode: false }));
+    return reply.send(Readable.from(snapshotChunks(ctx.database, reader(request).storeId, () => ctx.writer.settle()), { objectMode: false }));
   });
 
   serve(app, HQ_ROUTES.stream, { access: { caller: 'registerOrAdmin', ids: [] } }, async (request, reply) => {

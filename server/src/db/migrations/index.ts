@@ -14,6 +14,7 @@ import { consoleCatalogMigration } from './012-console-catalog';
 import { consoleReportsMigration } from './013-console-reports';
 import { takingsDailyMigration } from './014-takings-daily';
 import { sharedStateMigration } from './015-shared-state';
+import { stagedChangesMigration } from './016-staged-changes';
 
 /** Numbered, run in order, never edited after they ship (Kysely records each in kysely_migration). */
 export const migrations: Record<string, Migration> = {
@@ -32,6 +33,7 @@ export const migrations: Record<string, Migration> = {
   '013-console-reports': consoleReportsMigration,
   '014-takings-daily': takingsDailyMigration,
   '015-shared-state': sharedStateMigration,
+  '016-staged-changes': stagedChangesMigration,
 };
 
 export const migrationProvider: MigrationProvider = {
