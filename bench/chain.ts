@@ -43,6 +43,7 @@ import pg from 'pg';
 import type { FromGenerator, PhaseStats, RegisterSpec, ToGenerator } from './support/chain-generator';
 import { CpuMeter, pidsNamed } from './support/proc-cpu';
 import { localPostgresProblem } from './support/local-postgres';
+import { requestText, type TextAnswer } from './support/http-text';
 import { writeBenchResults } from './support/results';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
@@ -71,6 +72,12 @@ const GENERATORS = whole('generators', 'KASSA_CHAIN_GENERATORS', REGISTERS >= 10
 const PRICE_CHANGES = whole('price-changes', 'KASSA_CHAIN_PRICE_CHANGES', '3', 0);
 const PULL_S = whole('pull', 'KASSA_CHAIN_PULL', '60', 1);
 const RESTART_S = whole('restart', 'KASSA_CHAIN_RESTART', QUICK ? '20' : '30', 0);
+/** How HQ numbers feed changes (HQ_FEED_SEQUENCING): after each commit (staged, the default) or inside each write (append). */
+const SEQUENCING = option('sequencing', 'HQ_FEED_SEQUENCING', 'staged');
+if (SEQUENCING !== 'staged' && SEQUENCING !== 'append') {
+  console.error('bench:chain: --sequencing is staged or append');
+  process.exit(2);
+}
 if (INSTANCES.some((n) => !Number.isInteger(n) || n < 1 || n > 8)) {
   console.error('bench:chain: --instances is a comma-separated list of instance counts from 1 to 8, e.g. 1,2,4');
   process.exit(2);
@@ -151,24 +158,9 @@ function freePort(): Promise<number> {
 }
 
 const adminAgent = new http.Agent({ keepAlive: true, maxSockets: 8 });
-function call(base: string, method: string, pathname: string, body?: unknown, headers: Record<string, string> = { authorization: `Bearer ${ADMIN_TOKEN}` }): Promise<{ status: number; body: string }> {
+function call(base: string, method: string, pathname: string, body?: unknown, headers: Record<string, string> = { authorization: `Bearer ${ADMIN_TOKEN}` }): Promise<TextAnswer> {
   const url = new URL(pathname, base);
-  const text = body === undefined ? undefined : JSON.stringify(body);
-  return new Promise((resolve, reject) => {
-    const req = http.request(
-      { agent: adminAgent, host: url.hostname, port: url.port, method, path: url.pathname + url.search, headers: text === undefined ? headers : { ...headers, 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(text)) } },
-      (res) => {
-        let out = '';
-        res.setEncoding('utf8');
-        res.on('data', (chunk: string) => (out += chunk));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, body: out }));
-        res.on('error', reject);
-      },
-    );
-    req.setTimeout(30_000, () => req.destroy(new Error(`${method} ${pathname}: no answer in 30 s`)));
-    req.on('error', reject);
-    req.end(text);
-  });
+  return requestText(url, { method, path: url.pathname + url.search, headers, body: body === undefined ? undefined : JSON.stringify(body), agent: adminAgent, timeoutMs: 30_000 });
 }
 async function admin(base: string, method: string, pathname: string, body?: unknown, expected = 200): Promise<unknown> {
   const res = await call(base, method, pathname, body);
@@ -409,6 +401,7 @@ function startInstance(url: string, n: number, port = 0): Promise<HqProcess> {
       HQ_LOG_LEVEL: 'warn',
       HQ_TRUST_PROXY: '127.0.0.1',
       HQ_DB_POOL_SIZE: String(POOL_SIZE(n)),
+      HQ_FEED_SEQUENCING: SEQUENCING,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -711,7 +704,7 @@ if (problem) {
   process.exit(1);
 }
 console.log(
-  `bench:chain: ${fmt(REGISTERS)} registers (${PER_STORE} a store), one sale every ${INTERVAL_S} s each (${fmt(REGISTERS / INTERVAL_S, 1)} sales/s offered), ${DURATION_S} s steady, instances ${INSTANCES.join(', ')}${RESTART_ON ? `, a restart on ${RESTART_ON}` : ''}; ${GENERATORS} generator process(es)`,
+  `bench:chain: ${fmt(REGISTERS)} registers (${PER_STORE} a store), one sale every ${INTERVAL_S} s each (${fmt(REGISTERS / INTERVAL_S, 1)} sales/s offered), ${DURATION_S} s steady, instances ${INSTANCES.join(', ')}${RESTART_ON ? `, a restart on ${RESTART_ON}` : ''}; ${GENERATORS} generator process(es); feed changes numbered ${SEQUENCING === 'staged' ? 'after each commit' : 'inside each write'}`,
 );
 console.log(`machine: ${limits}; load average ${os.loadavg()[0]!.toFixed(1)}`);
 
@@ -787,7 +780,7 @@ function report(cut: string | null): boolean {
 
   const out = writeBenchResults('chain', {
     machine: limits,
-    options: { registers: REGISTERS, perStore: PER_STORE, intervalSeconds: INTERVAL_S, durationSeconds: DURATION_S, instances: INSTANCES, generators: GENERATORS, priceChanges: PRICE_CHANGES, pullSeconds: PULL_S, restartSeconds: RESTART_S, quick: QUICK },
+    options: { registers: REGISTERS, perStore: PER_STORE, intervalSeconds: INTERVAL_S, durationSeconds: DURATION_S, instances: INSTANCES, generators: GENERATORS, priceChanges: PRICE_CHANGES, pullSeconds: PULL_S, restartSeconds: RESTART_S, quick: QUICK, sequencing: SEQUENCING },
     runs: results.map((r) => ({
       ...r,
       steady: { ...r.steady },

@@ -11,6 +11,7 @@
 import http from 'node:http';
 import { v4 as uuidv4, v7 as uuidv7 } from 'uuid';
 import type { Operation, SalePayload } from '../../shared/hq/ops';
+import { requestText, type TextAnswer } from './http-text';
 
 export interface RegisterSpec {
   storeCode: string;
@@ -107,27 +108,10 @@ let closing = false;
  */
 const agent = false as const;
 
-interface Answer {
-  status: number;
-  body: string;
-}
+type Answer = TextAnswer;
 
 function request(method: string, pathname: string, headers: Record<string, string>, body?: string, timeoutMs = 10_000): Promise<Answer> {
-  return new Promise((resolve, reject) => {
-    const req = http.request(
-      { agent, host: base.hostname, port: base.port, method, path: pathname, headers: body === undefined ? headers : { ...headers, 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(body)) } },
-      (res) => {
-        let text = '';
-        res.setEncoding('utf8');
-        res.on('data', (chunk: string) => (text += chunk));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, body: text }));
-        res.on('error', reject);
-      },
-    );
-    req.setTimeout(timeoutMs, () => req.destroy(Object.assign(new Error('timeout'), { code: 'TIMEOUT' })));
-    req.on('error', reject);
-    req.end(body);
-  });
+  return requestText(base, { method, path: pathname, headers, body, agent, timeoutMs });
 }
 
 const errorKind = (error: unknown) => {
