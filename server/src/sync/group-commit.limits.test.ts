@@ -65,4 +65,21 @@ describe('group commit limits', () => {
     expect(groups.stats.split).toBe(0);
     expect(seen.groups).toEqual([]);
   });
+
+  it('runs a group’s pushes in the order of their keys (so two groups take row locks in one order), each answered with its own result', async () => {
+    const { groups, seen, submit } = committer({ maxRequests: 64, maxOps: 1000, inFlight: 1 });
+    const answers = await Promise.all(['r3 z', 'r1 a', 'r2 m'].map((id) => submit(id)));
+    expect(seen.groups).toEqual([['r1 a', 'r2 m', 'r3 z']]);
+    expect(answers).toEqual(['r3 z', 'r1 a', 'r2 m']);
+    expect(groups.stats).toMatchObject({ groups: 1, requests: 3, largest: 3, split: 0 });
+  });
+
+  it('a group with one failing push runs each again alone: the others commit, only that one gets the error', async () => {
+    const { groups, seen, submit } = committer({ maxRequests: 64, maxOps: 1000, inFlight: 1 });
+    const outcomes = await Promise.allSettled([submit('b'), submit('a', 1, true), submit('c')]);
+    expect(outcomes.map((o) => o.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
+    expect((outcomes[1] as PromiseRejectedResult).reason).toEqual(new Error('push a failed'));
+    expect(seen.groups).toEqual([['b'], ['c']]);
+    expect(groups.stats).toMatchObject({ groups: 1, requests: 3, split: 1 });
+  });
 });
