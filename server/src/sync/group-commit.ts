@@ -1,7 +1,8 @@
 /**
  * Group commit: pushes that arrive while HQ is writing wait for the write under way, then go together in
- * one transaction (one commit, one feed append, one notify) instead of one each. On PostgreSQL a commit
- * waits for its WAL flush, so committing fifty registers' sales at once costs about what one costs.
+ * one transaction (one commit, one feed append, and on PostgreSQL one sequencer pass after it) instead of
+ * one each. On PostgreSQL a commit waits for its WAL flush, so committing fifty registers' sales at once
+ * costs about what one costs.
  *
  * - A request that arrives when a slot is free starts a group at the end of the event loop's current turn
  *   (setImmediate): the requests Node has already read in that turn join it, and a lone register waits for

@@ -154,7 +154,7 @@ export class PushService {
   /**
    * What every request of a group leaves to its end, written once for all of them: the console's takings of
    * the days their payments belong to (each register-day's lock taken in one sorted order), the registers'
-   * last contact, and the feed's changes (one sequence range, one notify).
+   * last contact, and the feed's changes (appended once for the group).
    */
   private async finish(tx: WriteTx, work: PushWork): Promise<void> {
     const orderIds = [...work.paidOrders];
