@@ -73,7 +73,8 @@ interface Hq {
 function startHq(env: Record<string, string>): Promise<Hq> {
   const child = spawn(process.execPath, ['--import', 'tsx', 'server/src/main.ts'], {
     cwd: ROOT,
-    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', PORT: '0', HOST: '127.0.0.1', HQ_LOG_LEVEL: 'warn', HQ_ADMIN_TOKEN: ADMIN_TOKEN, ...env },
+    // HQ_FEED_SEQUENCING=append measures PostgreSQL numbering feed changes inside each write, for comparison.
+    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', PORT: '0', HOST: '127.0.0.1', HQ_LOG_LEVEL: 'warn', HQ_ADMIN_TOKEN: ADMIN_TOKEN, HQ_FEED_SEQUENCING: process.env.HQ_FEED_SEQUENCING ?? 'staged', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   children.add(child);
@@ -673,6 +674,7 @@ if (skip !== null) console.log(`  ${failed ? 'FAILED ' : 'skipped'}  PostgreSQL 
 
 const out = writeBenchResults('hq', {
   loadAverage: { start: +loadAtStart.toFixed(2), end: +loadAtEnd.toFixed(2) },
+  feedSequencing: process.env.HQ_FEED_SEQUENCING ?? 'staged',
   transport: `HTTP on 127.0.0.1: one register, sequential requests; and ${CONCURRENT_CLIENTS} registers at once, one keep-alive connection each`,
   baseline: 'raw inserts of the same rows into tables of the same shape with the same commits (better-sqlite3 prepared statements, WAL + synchronous=FULL; pg multi-row INSERT); reads also against a raw SELECT of the same rows',
   storages: Object.fromEntries([

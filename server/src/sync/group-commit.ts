@@ -107,50 +107,66 @@ export class GroupCommitter<W> {
         group.push(next);
       }
       this.running++;
-      void this.commit(group).finally(() => {
+      let released = false;
+      // The slot is free once the group's writes are committed: the next group starts while this one's
+      // feed changes get their numbers (Writer.settle), so numbering never halves the groups in flight.
+      const release = () => {
+        if (released) return;
+        released = true;
         this.running--;
         this.pump();
-      });
+      };
+      void this.commit(group, release).finally(release);
     }
   }
 
-  private async commit(group: Waiting<W>[]): Promise<void> {
+  private async commit(group: Waiting<W>[], release: () => void): Promise<void> {
     const sorted = [...group].sort((a, b) => (a.job.order < b.job.order ? -1 : a.job.order > b.job.order ? 1 : 0));
     this.stats.groups++;
     this.stats.requests += sorted.length;
     this.stats.largest = Math.max(this.stats.largest, sorted.length);
-    let results: unknown[];
+    const outcomes: ({ ok: true; value: unknown } | { ok: false; error: unknown })[] = [];
     try {
-      results = await this.transaction(sorted.map((w) => w.job));
+      const results = await this.transaction(sorted.map((w) => w.job));
+      for (const value of results) outcomes.push({ ok: true, value });
     } catch (error) {
       if (sorted.length === 1) {
-        sorted[0]!.reject(error);
-        return;
-      }
-      // One request's fault (or a failed commit) must not fail the others: each runs again on its own.
-      this.stats.split++;
-      for (const waiting of sorted) {
-        try {
-          const [result] = await this.transaction([waiting.job]);
-          waiting.resolve(result);
-        } catch (alone) {
-          waiting.reject(alone);
+        outcomes.push({ ok: false, error });
+      } else {
+        // One request's fault (or a failed commit) must not fail the others: each runs again on its own.
+        this.stats.split++;
+        for (const waiting of sorted) {
+          try {
+            const [value] = await this.transaction([waiting.job]);
+            outcomes.push({ ok: true, value });
+          } catch (alone) {
+            outcomes.push({ ok: false, error: alone });
+          }
         }
       }
-      return;
     }
-    sorted.forEach((waiting, i) => waiting.resolve(results[i]));
+    release();
+    // Each request is answered once what it wrote is in the change feed, as a write outside a group is.
+    if (outcomes.some((o) => o.ok)) await this.writer.settle();
+    sorted.forEach((waiting, i) => {
+      const outcome = outcomes[i]!;
+      if (outcome.ok) waiting.resolve(outcome.value);
+      else waiting.reject(outcome.error);
+    });
   }
 
   private transaction(jobs: GroupJob<W, unknown>[]): Promise<unknown[]> {
-    return this.writer.transaction(async (tx) => {
-      const work = this.work.begin();
-      for (const job of jobs) job.prepare?.(work);
-      await this.work.start?.(tx, work);
-      const results: unknown[] = [];
-      for (const job of jobs) results.push(await job.run(tx, work));
-      await this.work.finish(tx, work);
-      return results;
-    });
+    return this.writer.transaction(
+      async (tx) => {
+        const work = this.work.begin();
+        for (const job of jobs) job.prepare?.(work);
+        await this.work.start?.(tx, work);
+        const results: unknown[] = [];
+        for (const job of jobs) results.push(await job.run(tx, work));
+        await this.work.finish(tx, work);
+        return results;
+      },
+      { settle: false },
+    );
   }
 }
