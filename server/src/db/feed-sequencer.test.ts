@@ -1,10 +1,12 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { silentLogger } from '../logger';
 import { FeedNotifier } from '../sync/feed-notifier';
 import { FeedRepository } from '../sync/feed.repository';
 import { snapshotChunks } from '../sync/snapshot';
 import { makeStorage, POSTGRES_SKIP_REASON, type TestStorage } from '../test/harness';
 import { openHqDatabase, type HqDatabase } from './database';
 import { FeedSequencer } from './feed-sequencer';
+import { PgListener } from './pg-listener';
 import { Writer, type NewChange } from './writer';
 
 /*
@@ -111,7 +113,46 @@ describe.skipIf(POSTGRES_SKIP_REASON !== null)(`the feed sequencer [postgres${PO
     expect(await allChanges(feed)).toEqual([{ seq: 1, sku: 'LEFT' }]);
     expect(heard).toContain(1);
     expect(sequencer.stats).toMatchObject({ numbered: 1 });
+    // Stopped: its sweep numbers nothing more (HQ closes the database next).
+    await database.db.insertInto('staged_changes').values({ kind: 'product', action: 'upsert', entity_id: 'AFTER', data: '{}', store_id: null, origin_register_id: null, committed_at: 1 }).execute();
+    await sleep(200);
+    expect((await feed.state()).headSeq).toBe(1);
   });
+
+  it('a write of 12,000 changes (a catalog import) returns with every one numbered; a pass with nothing staged tells nobody; the figures add up', async () => {
+    const { writer, notifier, feed } = await open();
+    const heard: number[] = [];
+    notifier.subscribe((seq) => heard.push(seq));
+    await writer.transaction(async (tx) => tx.append(Array.from({ length: 12_000 }, (_, i) => product(`BIG-${String(i).padStart(5, '0')}`))));
+    const all = await allChanges(feed);
+    expect(all).toHaveLength(12_000);
+    expect(all.at(-1)).toEqual({ seq: 12_000, sku: 'BIG-11999' });
+    expect(heard).toEqual([12_000]);
+    await writer.transaction(async (tx) => tx.append([product('ONE'), product('TWO')]));
+    expect(heard).toEqual([12_000, 12_002]);
+    await writer.settle(); // nothing staged
+    expect(heard).toEqual([12_000, 12_002]);
+    expect(writer.sequencer!.stats).toEqual({ passes: 3, numbered: 12_002, largest: 12_000 });
+  });
+
+  it('another instance hears of a pass through NOTIFY kassa_feed, with the new head', async () => {
+    const a = await open();
+    const b = await open();
+    const listener = new PgListener(b.database.listenClient!, silentLogger());
+    b.notifier.follow(listener);
+    await listener.start();
+    try {
+      const heard: number[] = [];
+      b.notifier.subscribe((seq) => heard.push(seq));
+      await a.writer.transaction(async (tx) => tx.append([product('ELSEWHERE')]));
+      const deadline = Date.now() + 3000;
+      while (!heard.includes(1) && Date.now() < deadline) await sleep(10);
+      expect(heard).toContain(1);
+    } finally {
+      await listener.close();
+    }
+  });
+
 
   it('cuts a snapshot only where no committed change waits for its number, so a register never gets a change again that its snapshot already holds', async () => {
     const { database, writer, feed } = await open();
@@ -133,5 +174,57 @@ describe.skipIf(POSTGRES_SKIP_REASON !== null)(`the feed sequencer [postgres${PO
     await writer.transaction(async (tx) => tx.append([product('NOW')]));
     expect(await allChanges(feed)).toEqual([{ seq: 1, sku: 'NOW' }]);
     expect(await database.read.selectFrom('staged_changes').select('id').execute()).toEqual([]);
+  });
+});
+
+describe('the feed sequencer’s passes', () => {
+  /** A sequencer whose passes are held until released, counted, and made to fail on demand. */
+  function heldSequencer() {
+    const warn = vi.fn();
+    const sequencer = new FeedSequencer(null as never, new FeedNotifier(), { warn });
+    const passes: { release: () => void; fail: (error: Error) => void }[] = [];
+    (sequencer as unknown as { pass: () => Promise<number> }).pass = () =>
+      new Promise<number>((resolve, reject) => passes.push({ release: () => resolve(1), fail: reject }));
+    return { sequencer, passes, warn };
+  }
+  const settled = async (promise: Promise<void>) => Promise.race([promise.then(() => true), sleep(20).then(() => false)]);
+
+  it('a flush asked for while a pass runs waits for the next pass (the running one may have started before its write committed)', async () => {
+    const { sequencer, passes } = heldSequencer();
+    const first = sequencer.flush();
+    await sleep(0);
+    expect(passes).toHaveLength(1);
+    const second = sequencer.flush();
+    const third = sequencer.flush();
+    passes[0]!.release();
+    expect(await settled(first)).toBe(true);
+    expect(await settled(second)).toBe(false);
+    expect(passes).toHaveLength(2); // one more pass serves both later flushes
+    passes[1]!.release();
+    expect(await settled(second)).toBe(true);
+    expect(await settled(third)).toBe(true);
+    expect(passes).toHaveLength(2);
+  });
+
+  it('a failing pass answers its flushes anyway (their writes committed) and warns once until a pass succeeds', async () => {
+    const { sequencer, passes, warn } = heldSequencer();
+    const first = sequencer.flush();
+    await sleep(0);
+    passes[0]!.fail(new Error('database gone'));
+    expect(await settled(first)).toBe(true);
+    const second = sequencer.flush();
+    await sleep(0);
+    passes[1]!.fail(new Error('database gone'));
+    expect(await settled(second)).toBe(true);
+    expect(warn).toHaveBeenCalledTimes(1);
+    const third = sequencer.flush();
+    await sleep(0);
+    passes[2]!.release();
+    await third;
+    const fourth = sequencer.flush();
+    await sleep(0);
+    passes[3]!.fail(new Error('database gone'));
+    await fourth;
+    expect(warn).toHaveBeenCalledTimes(2);
   });
 });

@@ -62,11 +62,7 @@ export class Writer {
     return this.hqDb.dialect;
   }
 
-  /**
-   * `settle: false` returns right after the commit, before staged changes are numbered; the caller then
-   * calls settle() itself (group commit frees its slot for the next group first).
-   */
-  async transaction<T>(fn: (tx: WriteTx) => Promise<T>, options: { settle?: boolean } = {}): Promise<T> {
+  async transaction<T>(fn: (tx: WriteTx) => Promise<T>): Promise<T> {
     for (let attempt = 1; ; attempt++) {
       let lastSeq = 0;
       let staged = false;
@@ -89,7 +85,7 @@ export class Writer {
           };
           return fn(tx);
         });
-        if (staged && options.settle !== false) await this.sequencer!.flush();
+        if (staged) await this.sequencer!.flush();
         if (lastSeq) this.notifier.advanced(lastSeq);
         return result;
       } catch (error) {

@@ -83,29 +83,4 @@ describe('group commit limits', () => {
     expect(seen.groups).toEqual([['b'], ['c']]);
     expect(groups.stats).toMatchObject({ groups: 1, requests: 3, split: 1 });
   });
-
-  it('frees its slot once a group has committed: the next group runs while the first waits for its feed numbers, and each is answered only after them', async () => {
-    const { writer, seen } = fakeWriter(5);
-    let settles = 0;
-    let release: () => void = () => {};
-    const numbered = new Promise<void>((resolve) => (release = resolve));
-    (writer as unknown as { settle: () => Promise<void> }).settle = async () => {
-      settles++;
-      await numbered;
-    };
-    const groups = new GroupCommitter<string[]>(writer, { begin: () => [], finish: async (_tx, work) => void seen.groups.push(work) }, { maxRequests: 1, maxOps: 1000, inFlight: 1 });
-    const answered: string[] = [];
-    const submit = (id: string) => groups.submit({ order: id, size: 1, run: async (_tx, work) => {
-      work.push(id);
-      return id;
-    } }).then((id) => answered.push(id));
-    const all = Promise.all([submit('p1'), submit('p2')]);
-    for (let i = 0; i < 50 && seen.groups.length < 2; i++) await new Promise((resolve) => setTimeout(resolve, 5));
-    expect(seen.groups).toEqual([['p1'], ['p2']]); // p2 committed while p1 still waited for its numbers
-    expect(settles).toBe(2);
-    expect(answered).toEqual([]);
-    release();
-    await all;
-    expect(answered.sort()).toEqual(['p1', 'p2']);
-  });
 });
