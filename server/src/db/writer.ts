@@ -36,7 +36,7 @@ function isRetryable(error: unknown): boolean {
  * - PostgreSQL (several instances): the changes are staged in the write's transaction and numbered right
  *   after its commit by the feed sequencer (db/feed-sequencer.ts); the write returns once they are. No
  *   write holds a row every other write needs while it commits.
- * - SQLite (one writer) and `HQ_FEED_SEQUENCER=append`: numbered at append from the single feed_state
+ * - SQLite (one writer) and `HQ_FEED_SEQUENCING=append`: numbered at append from the single feed_state
  *   row, whose row lock is held until commit. Take it last in a transaction (call `append` at the end).
  */
 export class Writer {

@@ -6,7 +6,6 @@ import { GroupCommitter, type GroupLimits } from './group-commit';
 function fakeWriter(ms = 15) {
   const seen = { running: 0, most: 0, groups: [] as string[][] };
   const writer = {
-    async settle(): Promise<void> {},
     async transaction<T>(fn: (tx: WriteTx) => Promise<T>): Promise<T> {
       seen.running++;
       seen.most = Math.max(seen.most, seen.running);
